@@ -1,0 +1,132 @@
+"""Command line: build / check / serve / ingest / new-note / i18n.
+
+Every user error is printed as ``file:line: message (expected …)`` with exit
+status 1 — never a traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import SourceError
+
+
+def _root(args) -> Path:
+    return Path(args.root).resolve()
+
+
+def _print_problems(e: SourceError) -> None:
+    print(f"error: {len(e.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    for p in e.problems:
+        print(f"  {p}", file=sys.stderr)
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .build import build
+
+    console = Console(stderr=True, highlight=False, width=100)
+    root = _root(args)
+    out = Path(args.out).resolve() if args.out else root / "build"
+    t0 = time.perf_counter()
+    result = build(root, out, search=not args.no_search)
+    elapsed = time.perf_counter() - t0
+    _warn(result.warnings)
+    cov = result.coverage.get("all", {})
+    table = Table(title=f"Built {result.pages} pages ({result.files} files) into {out} in {elapsed:.2f} s")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for stage, secs in result.timings.items():
+        table.add_row(stage, f"{secs:.3f}")
+    console.print(table)
+    if cov:
+        line = (f"translation coverage: {cov['ok']}/{cov['total']} segments "
+                f"({100 * cov['ok'] / max(cov['total'], 1):.1f}%), {cov['stale']} stale, {cov['missing']} missing")
+        print(line)
+        for fam, c in result.coverage.items():
+            if fam != "all":
+                print(f"  {fam:<12} {c['ok']:>5}/{c['total']:<5} stale {c['stale']:<4} missing {c['missing']}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .build import load_all
+
+    config, glossary, corpus, translator, timer = load_all(_root(args))
+    _warn(corpus.warnings)
+    tasks = sum(len(t.tasks) for t in corpus.tasklists.values())
+    print(f"ok: {len(corpus.sources)} sources, {len(corpus.documents)} documents, {tasks} tasks, "
+          f"{sum(len(l.projects) for l in corpus.livelihood.values())} livelihood projects, "
+          f"{sum(len(t.rows) for t in corpus.progress.values())} progress rows, {len(corpus.units)} units, "
+          f"{len(corpus.links)} links, {len(corpus.notes)} notes")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(_root(args), port=args.port, host=args.host)
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+
+    return ingest(_root(args), Path(args.file), dry_run=args.dry_run)
+
+
+def cmd_new_note(args) -> int:
+    from .scaffold import new_note
+
+    return new_note(_root(args), ref=args.ref, lang=args.lang, title=args.title, author=args.author)
+
+
+def cmd_i18n(args) -> int:
+    from .i18n.update import update_catalogs
+
+    return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator",
+                                     description="Build the bilingual Beijing government documents site.")
+    parser.add_argument("--root", default=".", help="project folder holding content/ and themes/ (default: .)")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="parse, link and write the site (atomically)")
+    b.add_argument("--out", help="output folder (default: build/)")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="parse and validate everything without writing a site")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("serve", help="preview on localhost, rebuilding on change")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    s.set_defaults(func=cmd_serve)
+    i = sub.add_parser("ingest", help="validate a new gazette issue or circular and file it under content/")
+    i.add_argument("file")
+    i.add_argument("--dry-run", action="store_true", help="report what would be filed, change nothing")
+    i.set_defaults(func=cmd_ingest)
+    n = sub.add_parser("new-note", help="scaffold an editor's note")
+    n.add_argument("--ref", required=True, help="id the note is about, e.g. task/2026/20")
+    n.add_argument("--lang", default="zh", choices=["zh", "en"])
+    n.add_argument("--title", default="")
+    n.add_argument("--author", default="编辑部")
+    n.set_defaults(func=cmd_new_note)
+    t = sub.add_parser("i18n", help="update the PO catalogs from the current sources (new segments, stale marks)")
+    t.add_argument("--import", dest="import_dir", help="merge batch translations (YAML) from this folder")
+    t.set_defaults(func=cmd_i18n)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as e:
+        _print_problems(e)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,57 @@
+"""Errors that name the file, the line and what was expected.
+
+Every failure a user can cause (bad source, broken note, unknown reference,
+bad configuration) is raised as a ``SourceError`` and reported by the CLI
+without a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int | None
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        loc = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{loc}: {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+class SourceError(Exception):
+    """One or more problems in the input. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def fail(file: str | Path, line: int | None, message: str, expected: str = "") -> SourceError:
+    return SourceError(Problem(str(file), line, message, expected))
+
+
+@dataclass
+class Report:
+    """Collects warnings and errors during a build stage."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, file, line, message, expected=""):
+        self.errors.append(Problem(str(file), line, message, expected))
+
+    def warn(self, file, line, message, expected=""):
+        self.warnings.append(Problem(str(file), line, message, expected))
+
+    def raise_if_errors(self):
+        if self.errors:
+            raise SourceError(self.errors)

@@ -1,0 +1,1 @@
+"""Glossary, romanisation, translation catalogs and coverage."""

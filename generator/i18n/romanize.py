@@ -1,0 +1,68 @@
+"""Romanisation of document numbers, the way the gazette's English table of
+contents does it: the issuing-office prefix in toneless pinyin written as one
+capitalised word, then the year and the serial number.
+
+    京政发〔2026〕1号     -> Jingzhengfa[2026] No. 1
+    京商流通字〔2026〕2号 -> Jingshangliutongzi[2026] No. 2
+
+The gazette itself mixes ``[2026]No. 1`` and ``〔2026〕No. 4``; this site uses
+one style, ``Word[YYYY] No. N``. Slugs for URLs: ``jingzhengfa-2026-1``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..errors import fail
+
+NUMBER_RE = re.compile(r"^\s*([\u4e00-\u9fff]+?)\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)\s*[号號]\s*$")
+
+
+@lru_cache(maxsize=4096)
+def pinyin_word(chinese: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")
+    return "".join(syllables)
+
+
+def parse_number(number: str) -> tuple[str, int, int] | None:
+    m = NUMBER_RE.match(number)
+    if not m:
+        return None
+    return m.group(1), int(m.group(2)), int(m.group(3))
+
+
+def romanize_number(number: str) -> str:
+    parts = parse_number(number)
+    if not parts:
+        raise fail("<document number>", None, f"cannot romanise {number!r}", "a number like 京政发〔2026〕1号")
+    prefix, year, serial = parts
+    word = pinyin_word(prefix)
+    return f"{word[:1].upper()}{word[1:]}[{year}] No. {serial}"
+
+
+def number_slug(number: str) -> str:
+    parts = parse_number(number)
+    if not parts:
+        raise fail("<document number>", None, f"cannot make a URL slug of {number!r}", "a number like 京政发〔2026〕1号")
+    prefix, year, serial = parts
+    return f"{pinyin_word(prefix).lower()}-{year}-{serial}"
+
+
+def slugify_zh(text: str) -> str:
+    """URL slug for a Chinese name: toneless pinyin syllables joined by hyphens."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for syl in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [c for c in s if c.isalnum()]):
+        syl = re.sub(r"[^a-z0-9]", "", syl.lower())
+        if syl:
+            out.append(syl)
+    return "-".join(out)
+
+
+def romanized_word(number_en: str) -> str:
+    """The romanised word of an English number as printed: 'Jingzhengfa[2026]No. 1' -> 'Jingzhengfa'."""
+    m = re.match(r"\s*([A-Za-z]+)", number_en)
+    return m.group(1) if m else ""

@@ -1,0 +1,143 @@
+"""``python -m generator i18n``: bring the PO catalogs in line with the sources.
+
+The segments are exactly those the English pages ask for (the page views run
+with a recording translator), so catalogs and pages cannot drift apart.
+Existing translations are kept; a segment whose Chinese changed keeps its old
+English as a *fuzzy* entry with the previous source (``#| msgid``), which the
+build treats as stale until a translator confirms it. ``--import DIR`` merges
+batch translations delivered as YAML (see ``import_yaml``)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from .catalog import CATALOG_DIR, Translator, load_catalogs, write_catalog
+
+FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
+                "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
+                "other": "other.po"}
+
+
+def _requested(root: Path, translator: Translator):
+    """Run every English page view against the translator; return key -> (zh, family) in page order."""
+    from ..build import load_all
+    from ..site.pages import Views, build_pages
+    from ..site.text import ui_strings
+    from ..site.urls import LANGS
+
+    config, glossary, corpus, _, _ = load_all(root)
+    ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
+    views = Views(corpus, translator, glossary, ui)
+    site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
+    build_pages(views, site)
+    return {k: (zh, translator.families.get(k, "other")) for k, zh in translator.requested.items() if k}, corpus
+
+
+def _prefix(text: str, n: int = 12) -> str:
+    t = unicodedata.normalize("NFKC", text.replace("**", ""))
+    t = re.sub(r"\s+", "", t)
+    return t[:n]
+
+
+def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
+    """Map batch translations (YAML) onto segment keys. Returns key -> English."""
+    out: dict[str, str] = {}
+    by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
+    for key, (zh, fam) in segments.items():
+        scope = key.split("#", 1)[0] if "#" in key else key
+        by_prefix[(scope, _prefix(zh))].append(key)
+
+    def take(scope: str, zh_prefix: str, en: str):
+        keys = by_prefix.get((scope, _prefix(zh_prefix)))
+        if not keys:
+            return False
+        for k in keys:
+            if k not in out:
+                out[k] = en
+                return True
+        return False
+
+    unmatched = []
+    for f in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text("utf-8")) or {}
+        if f.name.startswith("tasks-"):
+            for n, en in data.items():
+                out[f"task/2026/{int(n)}"] = str(en).strip()
+        elif f.name.startswith("docs-"):
+            for number, entries in data.items():
+                scope = "gazette/2026/12" if number == "backmatter" else f"doc:{number}"
+                for e in entries:
+                    if not take(scope, str(e["zh"]), str(e["en"]).strip()):
+                        unmatched.append((f.name, number, e["zh"]))
+        elif f.name.startswith("report"):
+            rep = next(iter(corpus.reports.values()))
+            leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
+            for e in data:
+                zh, en = str(e["zh"]), str(e["en"]).strip()
+                if not take(rep.id, zh, en):
+                    unmatched.append((f.name, "report", zh))
+                t = leads.get(_prefix(zh)) or next((t for k, t in leads.items() if k.startswith(_prefix(zh)[:8])), None)
+                if t is not None:
+                    first = re.match(r"^(.+?[.!?])(\s|$)", en)
+                    if first:
+                        out[f"{t.id}#lead"] = first.group(1).rstrip(".").strip()
+                targets_m = re.search(r"main (?:expected )?targets.*?are:?\s*(.+)$", en, re.I)
+                if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
+                    pieces = [p.strip(" ;,.") for p in re.split(r";|,(?= and)|, (?=[a-z])", targets_m.group(1))]
+                    for k, piece in enumerate(pieces):
+                        if piece and f"{rep.id}#target{k}" in segments:
+                            out[f"{rep.id}#target{k}"] = piece
+        elif f.name.startswith("livelihood"):
+            ll = next(iter(corpus.livelihood.values()))
+            doc_scope = f"doc:{corpus.documents[ll.document].number}"
+            for e in data.get("livelihood_notice", []):
+                if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
+                    unmatched.append((f.name, "notice", e["zh"]))
+            for n, cat in (data.get("livelihood") or {}).items():
+                p = ll.projects[int(n) - 1]
+                out[f"{p.id}#name"] = str(cat["title"]).strip()
+                for it, en in zip(p.items, cat.get("items", [])):
+                    out[it.id] = str(en).strip()
+            table = next(iter(corpus.progress.values()))
+            for n, row in (data.get("progress") or {}).items():
+                rid = f"{table.id}/{int(n)}"
+                for field in ("source", "task", "status", "progress"):
+                    if row.get(field):
+                        out[f"{rid}#{field}"] = str(row[field]).strip()
+    for u in unmatched:
+        print(f"  not matched: {u[0]} {u[1]}: {u[2]!r}")
+    return out
+
+
+def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
+    root = Path(root)
+    existing = load_catalogs(root)
+    recorder = Translator(entries=dict(existing.entries))
+    segments, corpus = _requested(root, recorder)
+    imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
+    by_file = defaultdict(list)
+    counts = defaultdict(lambda: [0, 0, 0])
+    for key, (zh, fam) in segments.items():
+        old = existing.entries.get(key)
+        en, fuzzy, previous = "", False, None
+        if key in imported:
+            en = imported[key]
+        elif old is not None:
+            en = old[1]
+            if old[0] != zh and en:
+                fuzzy, previous = True, old[0]
+        by_file[FAMILY_FILES.get(fam, "other.po")].append((key, zh, en, "", fuzzy, previous))
+        c = counts[fam]
+        c[0] += 1
+        c[1] += bool(en) and not fuzzy
+        c[2] += fuzzy
+    d = root / CATALOG_DIR
+    for name, segs in sorted(by_file.items()):
+        write_catalog(d / name, segs)
+    for fam, (total, done, fuzzy) in sorted(counts.items()):
+        print(f"{fam:<12} {done}/{total} translated, {fuzzy} stale")
+    return 0

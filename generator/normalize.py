@@ -1,0 +1,242 @@
+"""Text normalisation shared by every reader.
+
+* script: Traditional -> Simplified with OpenCC (the original is always kept);
+* width: ASCII punctuation between Chinese characters becomes full-width, stray
+  spaces inside Chinese text and numbers (``2026 年``) are removed;
+* layout: PDF line wraps are joined back into paragraphs, running headers are
+  removed and recorded as artefacts, footnotes are lifted out of the paragraph
+  they interrupt.
+
+Nothing here drops a Chinese character silently: removed lines are returned as
+artefacts so the coverage check can account for them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+# Chinese punctuation that may sit next to a space which should not be there.
+CJK_PUNCT = "，。、；：！？“”‘’（）《》〈〉【】〔〕—…·「」『』"
+_CJKISH = f"[{CJK}{CJK_PUNCT}]"
+
+TERMINAL = set("。；：！？…”’」』;:!?")
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+
+
+def cjk_chars(text: str) -> list[str]:
+    return CJK_RE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to Simplified changes a noticeable share of characters."""
+    chars = cjk_chars(text)
+    if not chars:
+        return False
+    sample = "".join(chars[:4000])
+    changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+    return changed / len(sample) > 0.03
+
+
+_SPACE_BETWEEN = [
+    # space between two Chinese characters / Chinese punctuation
+    re.compile(f"(?<={_CJKISH})[ \u3000]+(?={_CJKISH})"),
+    # space between Chinese and a digit, either way ("2026 年", "第 12 期")
+    re.compile(f"(?<={_CJKISH})[ \u3000]+(?=[0-9])"),
+    re.compile(f"(?<=[0-9%])[ \u3000]+(?={_CJKISH})"),
+]
+
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})([,:;?!])|([,:;?!])(?={_CJKISH})")
+_PAREN_OPEN = re.compile(f"\\((?=[^()]*[{CJK}])([^()]*)\\)")
+
+
+def clean_spaces(text: str) -> str:
+    for rx in _SPACE_BETWEEN:
+        text = rx.sub("", text)
+    return text
+
+
+def fullwidth_punct(text: str) -> str:
+    def sub(m):
+        ch = m.group(1) or m.group(2)
+        return _HALF_TO_FULL[ch]
+
+    text = _PUNCT_NEAR_CJK.sub(sub, text)
+    # parentheses whose content is Chinese become full-width
+    text = _PAREN_OPEN.sub(lambda m: "（" + m.group(1) + "）", text)
+    return text
+
+
+def normalize_text(text: str) -> str:
+    """Display form of a line of Chinese text."""
+    text = text.replace("**", "").replace("\t", " ").strip()
+    text = clean_spaces(text)
+    text = fullwidth_punct(text)
+    return text
+
+
+def compact(text: str) -> str:
+    """Matching form: NFKC, Simplified, no whitespace, no markup."""
+    text = unicodedata.normalize("NFKC", text.replace("**", ""))
+    text = re.sub(r"\s+", "", text)
+    return to_simplified(text)
+
+
+# --------------------------------------------------------------------------
+# Paragraph assembly
+
+
+STRUCTURAL = [
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+    re.compile(r"^\d+[\.．、](?!\d)"),
+    re.compile(r"^[（(]\d+[）)]"),
+    re.compile(r"^主责单位\s*[:：]"),
+    re.compile(r"^第[一二三四五六七八九十百]+[章条节]"),
+    re.compile(f"^[{SUPERSCRIPTS}]"),
+    re.compile(r"^——"),
+    re.compile(r"^方向\s*\d"),
+    re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"),
+    re.compile(r"^注\s*[:：]"),
+    re.compile(r"^\[.+?\]"),
+    re.compile(r"^[（(]?[\u4e00-\u9fff]{1,8}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d+\s*[号號][）)]?$"),
+]
+HEADING_START = [STRUCTURAL[0], STRUCTURAL[1], STRUCTURAL[5]]
+DATE_LINE = STRUCTURAL[9]
+LABEL_LINE = re.compile(r"^[\u4e00-\u9fff ]{2,10}[:：]")
+
+
+def display_width(text: str) -> float:
+    w = 0.0
+    for ch in text:
+        w += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+    return w
+
+
+def is_structural(line: str) -> bool:
+    return any(rx.match(line) for rx in STRUCTURAL)
+
+
+@dataclass
+class Para:
+    text: str  # raw joined text (not yet normalised)
+    line: int  # 1-based first source line
+    end_line: int
+    lines: list[int] = field(default_factory=list)
+    kind: str = "para"  # para | footnote | table
+    title_like: bool = False  # first paragraph after a signature date: a title
+
+    @property
+    def clean(self) -> str:
+        return normalize_text(self.text)
+
+
+@dataclass
+class Artefact:
+    line: int
+    text: str
+    reason: str
+
+
+# A wrapped PDF line is nearly full width; a shorter line ends its paragraph.
+WRAP_WIDTH = 19.0
+
+
+def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool) -> bool:
+    if hard or prev.kind != "para":
+        return False
+    if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or LABEL_LINE.match(nxt):
+        return False
+    if prev.title_like:
+        return False
+    if bool(CJK_RE.search(prev_last_line)) != bool(CJK_RE.search(nxt)):  # English line next to Chinese
+        return False
+    p = prev_last_line.rstrip()
+    if not p or p[-1] in TERMINAL:
+        return False
+    if p[0] in "(（" and p[-1] in ")）":  # a whole parenthesised line, e.g. (此件公开发布)
+        return False
+    if p.endswith("**"):
+        return False
+    first_line = prev.text.split("\n")[0]
+    if any(rx.match(first_line) for rx in HEADING_START) and len(prev.lines) == 1 \
+            and display_width(first_line) < 45 and not re.search("[。；;]", first_line):
+        return False
+    return display_width(p) >= WRAP_WIDTH
+
+
+def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | None = None,
+           hard: set[int] | None = None) -> tuple[list[Para], list[Artefact]]:
+    """Assemble paragraphs from ``lines[start:end]`` (0-based, end exclusive).
+
+    ``drop`` maps exact line texts (stripped) to the reason they are layout
+    artefacts (running headers). ``hard`` holds 0-based line indexes that must
+    start a new paragraph. Consecutive non-blank lines inside ``** … **`` or
+    without a blank between them are joined (PDF soft wrap); a line after a
+    blank joins the previous paragraph when that paragraph was cut mid-sentence
+    at full line width. Footnotes and running headers met inside a wrapped
+    paragraph do not break it.
+    """
+    drop = drop or {}
+    hard = hard or set()
+    paras: list[Para] = []
+    artefacts: list[Artefact] = []
+    open_para: Para | None = None  # paragraph that may still continue
+    last_line_text = ""
+    in_bold = False
+    for i in range(start, end):
+        raw = lines[i].rstrip("\n").rstrip("\r")
+        s = raw.strip()
+        if not s:
+                    continue
+        if s in drop:
+            artefacts.append(Artefact(i + 1, s, drop[s]))
+            continue
+        if s[0] in SUPERSCRIPTS:
+            paras.append(Para(s, i + 1, i + 1, [i + 1], kind="footnote"))
+            continue
+        if "\t" in raw:
+            paras.append(Para(raw.rstrip(), i + 1, i + 1, [i + 1], kind="table"))
+            open_para = None
+            continue
+        soft = in_bold and open_para is not None
+        if open_para is not None and (soft or _joins(open_para, last_line_text, s, i in hard)):
+            prev_ch = open_para.text[-1]
+            sep = " " if prev_ch.isascii() and prev_ch.isalnum() and s[0].isascii() and s[0].isalpha() else ""
+            open_para.text += sep + s
+            open_para.end_line = i + 1
+            open_para.lines.append(i + 1)
+        else:
+            after_date = bool(paras) and paras[-1].kind == "para" and DATE_LINE.match(paras[-1].text)
+            open_para = Para(s, i + 1, i + 1, [i + 1], title_like=after_date)
+            paras.append(open_para)
+        if s.count("**") % 2 == 1:
+            in_bold = not in_bold
+        last_line_text = s
+    return paras, artefacts

@@ -1,0 +1,1 @@
+"""Pages, URLs, templates, writers, the data API, feeds and sitemap."""

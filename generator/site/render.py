@@ -1,0 +1,87 @@
+"""Jinja environment, page rendering and the atomic writer.
+
+The site is rendered into a temporary folder next to the output folder and
+swapped in only when everything succeeded, so a failed build never leaves a
+half-written site behind."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .urls import file_for
+
+
+def make_env(theme_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(theme_dir / "templates")),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def fingerprint_static(theme_dir: Path, out: Path) -> dict[str, str]:
+    """Copy static assets with a content hash in their name; returns logical -> public path."""
+    assets = {}
+    static = theme_dir / "static"
+    if not static.is_dir():
+        return assets
+    for src in sorted(static.rglob("*")):
+        if not src.is_file():
+            continue
+        rel = src.relative_to(static).as_posix()
+        data = src.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, dot, ext = rel.rpartition(".")
+        public = f"/assets/{stem}.{digest}.{ext}" if dot else f"/assets/{rel}.{digest}"
+        dest = out / public.lstrip("/")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        assets[rel] = public
+    return assets
+
+
+class AtomicOutput:
+    """Context manager: yields a temp dir; on success replaces ``out`` with it."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out).resolve()
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-tmp-", dir=self.out.parent))
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        old = None
+        if self.out.exists():
+            old = self.out.parent / f".{self.out.name}-old-{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(self.out, old)
+        os.replace(self.tmp, self.out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return False
+
+
+def write_text(out: Path, rel: str, text: str) -> None:
+    p = out / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, "utf-8")
+
+
+def page_file(url: str) -> str:
+    return url.lstrip("/") if url.endswith(".html") else file_for(url)

@@ -1,0 +1,36 @@
+"""Language-aware formatting of dates and numbers, and UI strings."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+def format_date(iso: str, lang: str) -> str:
+    if not iso or not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
+        return iso or ""
+    y, m, d = (int(x) for x in iso.split("-"))
+    if lang == "zh":
+        return f"{y}年{m}月{d}日"
+    from babel.dates import format_date as bd
+    import datetime
+
+    return bd(datetime.date(y, m, d), format="d MMMM y", locale="en_GB")
+
+
+def format_number(value: float, lang: str) -> str:
+    if value == int(value):
+        value = int(value)
+    if lang == "zh":
+        return str(value)
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="en_GB")
+
+
+@lru_cache(maxsize=8)
+def ui_strings(theme_dir: str, lang: str) -> dict:
+    p = Path(theme_dir) / "i18n" / f"{lang}.yaml"
+    return yaml.safe_load(p.read_text("utf-8")) or {}

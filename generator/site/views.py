@@ -1,0 +1,321 @@
+"""Page views, one function per kind of page. Each returns Page objects with
+ready-to-print context."""
+from __future__ import annotations
+
+from ..i18n.romanize import romanize_number
+from .pages import Page, Views, cn_ordinal
+from .urls import url_for
+
+
+def _crumbs(v: Views, lang: str, ids: list[str]) -> list[tuple[str, str]]:
+    out = [(v.ui[lang]["home"], f"/{lang}/")]
+    for i in ids:
+        out.append((v.title(i, lang), url_for(i, lang)))
+    return out
+
+
+def _common(v: Views, item_id: str, lang: str) -> dict:
+    return {"links": v.links(item_id, lang), "notes": v.notes(item_id, lang)}
+
+
+def all_pages(v: Views, lang: str, site: dict):
+    c = v.c
+    ui = v.ui[lang]
+    yield from home(v, lang, site)
+    # documents
+    docs = sorted(c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
+    yield Page("doc", lang, "list.html", ui["all_documents"], {
+        "heading": ui["all_documents"],
+        "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
+                   "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
+                  for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+    for d in docs:
+        yield document(v, d, lang)
+    # gazette
+    issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
+    yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
+        "heading": ui["gazette_issues"],
+        "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)} for g in issues]},
+        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+    for g in issues:
+        yield gazette(v, g, lang)
+    for tl in c.tasklists.values():
+        yield from tasklist(v, tl, lang)
+    for rep in c.reports.values():
+        yield from report(v, rep, lang)
+    for ll in c.livelihood.values():
+        yield from livelihood(v, ll, lang)
+    for t in c.progress.values():
+        yield from progress(v, t, lang)
+    yield from units(v, lang)
+    yield Page("search", lang, "search.html", ui["search"], {}, kind="search",
+               breadcrumbs=_crumbs(v, lang, []), searchable=False)
+    yield Page("__404__", lang, "404.html", ui["not_found"], {}, breadcrumbs=[], searchable=False)
+
+
+def home(v: Views, lang: str, site: dict):
+    c = v.c
+    ui = v.ui[lang]
+    collections = []
+    for g in sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True):
+        collections.append({"label": ui["gazette"], "title": v.title(g.id, lang), "url": url_for(g.id, lang),
+                            "count": len(g.documents), "unit": ui["documents"]})
+    for tl in c.tasklists.values():
+        collections.append({"label": ui["tasklist"], "title": v.title(tl.id, lang), "url": url_for(tl.id, lang),
+                            "count": len(tl.tasks), "unit": ui["tasks"]})
+    for rep in c.reports.values():
+        collections.append({"label": ui["report"], "title": v.title(rep.id, lang), "url": url_for(rep.id, lang),
+                            "count": len(rep.parts), "unit": ui["part"]})
+    for ll in c.livelihood.values():
+        collections.append({"label": ui["livelihood"], "title": v.title(ll.id, lang), "url": url_for(ll.id, lang),
+                            "count": len(ll.projects), "unit": ui["projects"]})
+    for t in c.progress.values():
+        collections.append({"label": ui["progress"], "title": v.title(t.id, lang), "url": url_for(t.id, lang),
+                            "count": len(t.rows), "unit": ui["rows"]})
+    collections.append({"label": ui["departments"], "title": ui["units"], "url": url_for("unit", lang),
+                        "count": len(c.units), "unit": ui["units"]})
+    notes = sorted((n for n in c.notes if n.lang == lang), key=lambda n: (n.date, n.id), reverse=True)[:5]
+    yield Page("", lang, "home.html", site["title"][lang], {
+        "tagline": site["tagline"][lang], "collections": collections,
+        "notes": [{"title": n.title, "url": url_for(n.id, lang), "date": v.date(n.date, lang)} for n in notes],
+    }, kind="index", breadcrumbs=[], searchable=False)
+
+
+def document(v: Views, d, lang: str) -> Page:
+    ui = v.ui[lang]
+    blocks = [v.block(b, d.id, lang) for b in d.blocks]
+    meta = {
+        "number": d.number, "number_en": romanize_number(d.number) if d.number else "",
+        "date": v.date(d.date, lang), "date_iso": d.date,
+        "issuers": d.issuers, "addressees": d.addressees,
+        "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
+        "page": d.page, "category": d.category if lang == "zh" else (d.category_en or d.category),
+        "contains": {"title": v.title(d.contains, lang), "url": url_for(d.contains, lang)} if d.contains else None,
+        "footer": d.meta if d.meta.get("validity") else None,
+        "script": d.original_script,
+    }
+    crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
+    return Page(d.id, lang, "document.html", v.title(d.id, lang), {
+        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), **_common(v, d.id, lang),
+        "citation": f"{d.number}（{v.date(d.date, 'zh')}）" if lang == "zh" else
+                    f"{romanize_number(d.number)} ({v.date(d.date, 'en')})",
+    }, kind="document", year=str(d.year), breadcrumbs=crumbs, date=d.date)
+
+
+def gazette(v: Views, g, lang: str) -> Page:
+    toc = []
+    for e, did in zip(g.toc, g.documents):
+        toc.append({"category_zh": e.category_zh, "category_en": e.category_en, "title_zh": e.title_zh,
+                    "title_en": e.title_en, "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh),
+                    "number_printed": e.number_en, "page": e.page, "url": url_for(did, lang)})
+    return Page(g.id, lang, "gazette.html", v.title(g.id, lang), {
+        "issue": {"year": g.year, "number": g.number, "total": g.total_number, "date": v.date(g.date, lang),
+                  "sponsor": g.sponsor},
+        "toc": toc,
+        "front": [v.block(b, g.id, lang) for b in g.front],
+        "back": [v.block(b, g.id, lang) for b in g.back],
+        **_common(v, g.id, lang),
+    }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
+
+
+def _task_summary(v: Views, t, lang: str) -> dict:
+    s = v.seg(t.id, t.text, lang, "tasks")
+    return {"number": t.number, "url": url_for(t.id, lang), "text": s["text"], "status": s["status"],
+            "units": v.unit_refs(t.units, lang)}
+
+
+def tasklist(v: Views, tl, lang: str):
+    ui = v.ui[lang]
+    doc = v.c.documents.get(tl.document)
+    sections = []
+    for sec in tl.sections:
+        subs = []
+        for sub in sec.subsections:
+            subs.append({"title": v.title(sub.id, lang), "url": url_for(sub.id, lang), "count": len(sub.tasks),
+                         "label": f"（{cn_ordinal(sub.number)}）" if lang == "zh" else f"{sec.number}.{sub.number}",
+                         "tasks": [_task_summary(v, tl.tasks[n], lang) for n in sub.tasks]})
+        sections.append({"title": v.title(sec.id, lang), "url": url_for(sec.id, lang),
+                         "label": f"{cn_ordinal(sec.number)}、" if lang == "zh" else f"{sec.number}.",
+                         "subsections": subs, "count": sum(len(s.tasks) for s in sec.subsections)})
+    # lead departments overview
+    per_unit = {}
+    for t in tl.tasks.values():
+        for u in t.units:
+            per_unit[u] = per_unit.get(u, 0) + 1
+    top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
+    doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
+    yield Page(tl.id, lang, "tasklist.html", v.title(tl.id, lang), {
+        "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
+        "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
+        "origins": v.origins(tl.origins), **_common(v, tl.id, lang),
+    }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
+    for sec, sv in zip(tl.sections, sections):
+        yield Page(sec.id, lang, "tasklist_section.html", v.title(sec.id, lang), {
+            "section": sv, "label": sv["label"], **_common(v, sec.id, lang),
+        }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id]))
+        for sub, subv in zip(sec.subsections, sv["subsections"]):
+            yield Page(sub.id, lang, "tasklist_section.html", v.title(sub.id, lang), {
+                "section": {"title": subv["title"], "subsections": [subv]}, "label": subv["label"],
+                **_common(v, sub.id, lang),
+            }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id, sec.id]))
+    numbers = sorted(tl.tasks)
+    for n in numbers:
+        t = tl.tasks[n]
+        sec = tl.sections[t.section - 1]
+        sub = sec.subsections[t.subsection - 1]
+        s = v.seg(t.id, t.text, lang, "tasks")
+        prev_id = f"task/{tl.year}/{n - 1}" if n - 1 in tl.tasks else None
+        next_id = f"task/{tl.year}/{n + 1}" if n + 1 in tl.tasks else None
+        yield Page(t.id, lang, "task.html", v.title(t.id, lang), {
+            "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
+                     "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
+                     "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
+            "doc": doc_ref, "origins": v.origins(t.origins),
+            "prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
+            "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
+            **_common(v, t.id, lang),
+        }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
+            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
+
+
+def report(v: Views, rep, lang: str):
+    ui = v.ui[lang]
+    outline = []
+    for part in rep.parts:
+        outline.append({"title": v.title(part.id, lang), "url": url_for(part.id, lang),
+                        "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang),
+                                      "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)}
+                                                 for t in s.topics]} for s in part.sections]})
+    targets = [{"text": v.seg(f"{rep.id}#target{k}", t.text, lang, "report")["text"], "indicator": t.indicator,
+                "value": t.value} for k, t in enumerate(rep.targets)]
+    yield Page(rep.id, lang, "report.html", v.title(rep.id, lang), {
+        "report": {"title": rep.title, "subtitle": rep.subtitle, "speaker": rep.speaker, "date": v.date(rep.date, lang)},
+        "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
+        "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
+    }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
+    for part in rep.parts:
+        yield Page(part.id, lang, "report_part.html", v.title(part.id, lang), {
+            "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
+            "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang)} for s in part.sections],
+            "label": f"{cn_ordinal(part.number)}、" if lang == "zh" else f"Part {part.number}",
+            **_common(v, part.id, lang),
+        }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id]), date=rep.date)
+        for sec in part.sections:
+            yield Page(sec.id, lang, "report_section.html", v.title(sec.id, lang), {
+                "label": (f"（{cn_ordinal(int(sec.number.split('.')[1]))}）" if not sec.closing else "") if lang == "zh"
+                         else sec.number,
+                "paragraphs": [v.block(b, rep.id, lang) for b in sec.paragraphs],
+                "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)} for t in sec.topics],
+                **_common(v, sec.id, lang),
+            }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id]), date=rep.date)
+            for k, topic in enumerate(sec.topics):
+                block = next(b for b in sec.paragraphs if b.anchor == topic.id)
+                yield Page(topic.id, lang, "report_topic.html", v.title(topic.id, lang), {
+                    "paragraph": v.block(block, rep.id, lang), "lead": topic.lead,
+                    "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
+                    **_common(v, topic.id, lang),
+                }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id, sec.id]),
+                    date=rep.date)
+
+
+def livelihood(v: Views, ll, lang: str):
+    doc = v.c.documents.get(ll.document)
+    doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
+    projects = []
+    for p in ll.projects:
+        items = []
+        for it in p.items:
+            s = v.seg(it.id, it.text, lang, "livelihood")
+            items.append({"number": it.number, "url": url_for(it.id, lang), "text": s, "original": it.original,
+                          "links": v.links(it.id, lang)})
+        projects.append({"number": p.number, "title": v.title(p.id, lang), "url": url_for(p.id, lang),
+                         "items": items, "original": p.original})
+    yield Page(ll.id, lang, "livelihood.html", v.title(ll.id, lang), {
+        "projects": projects, "doc": doc_ref, **_common(v, ll.id, lang),
+    }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.document] if doc else []))
+    for p, pv in zip(ll.projects, projects):
+        yield Page(p.id, lang, "project.html", pv["title"], {
+            "project": pv, "doc": doc_ref, "original": p.original, **_common(v, p.id, lang),
+        }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id]))
+        for it, iv in zip(p.items, pv["items"]):
+            yield Page(it.id, lang, "subitem.html", v.title(it.id, lang), {
+                "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref,
+                **_common(v, it.id, lang),
+            }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id, p.id]))
+
+
+def _row_view(v: Views, t, row, lang: str) -> dict:
+    key = row.id
+    pairs = []
+    for tq, rq in row.pairs:
+        ratio = rq.value / tq.value if tq.value else 0
+        pairs.append({"target": tq.text, "reported": rq.text, "ratio": round(ratio, 3), "unit": tq.unit,
+                      "target_value": tq.value, "reported_value": rq.value})
+    return {
+        "number": row.number, "url": url_for(row.id, lang),
+        "source": v.seg(f"{key}#source", row.source, lang, "progress"),
+        "task": v.seg(f"{key}#task", row.task, lang, "progress"),
+        "progress": v.seg(f"{key}#progress", row.progress, lang, "progress"),
+        "status": v.seg(f"{key}#status", row.status, lang, "progress"),
+        "done": row.status == "已完成",
+        "units": v.unit_refs(row.units, lang), "deadline": v.date(row.deadline, lang), "deadline_iso": row.deadline,
+        "pairs": pairs,
+    }
+
+
+def progress(v: Views, t, lang: str):
+    rows = [_row_view(v, t, r, lang) for r in t.rows]
+    headers = t.headers if lang == "zh" else ["No.", "Source", "Task", "Lead units", "Deadline", "Status", "Progress"]
+    yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
+        "rows": rows, "headers": headers, "title_zh": t.title, "origins": v.origins([t.origin]),
+        **_common(v, t.id, lang),
+    }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
+    for row, rv in zip(t.rows, rows):
+        yield Page(row.id, lang, "progress_row.html", v.title(row.id, lang), {
+            "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)},
+            "origins": v.origins([type(t.origin)(t.origin.file, row.line)]), **_common(v, row.id, lang),
+        }, kind="progress", year=str(t.year), units=[v.unit_name(u, lang) for u in row.units],
+            breadcrumbs=_crumbs(v, lang, [t.id]))
+
+
+def units(v: Views, lang: str):
+    c = v.c
+    ui = v.ui[lang]
+    led = {}
+    for tl in c.tasklists.values():
+        for t in tl.tasks.values():
+            for u in t.units:
+                led.setdefault(u, {"tasks": [], "rows": []})["tasks"].append(t)
+    for tb in c.progress.values():
+        for r in tb.rows:
+            for u in r.units:
+                led.setdefault(u, {"tasks": [], "rows": []})["rows"].append(r)
+    groups = {}
+    for u in c.units.values():
+        groups.setdefault(u.level, []).append(u)
+    order = ["city", "district", "central", "collective"]
+    listing = []
+    for level in order:
+        us = sorted(groups.get(level, []), key=lambda u: (-len(led.get(u.id, {}).get("tasks", [])) - len(led.get(u.id, {}).get("rows", [])), u.id))
+        listing.append({"level": level, "units": [{"name": v.unit_name(u.id, lang), "url": url_for(u.id, lang),
+                                                    "count": len(led.get(u.id, {}).get("tasks", [])) + len(led.get(u.id, {}).get("rows", []))}
+                                                   for u in us]})
+    yield Page("unit", lang, "units.html", ui["departments"], {"groups": listing}, kind="index",
+               breadcrumbs=_crumbs(v, lang, []), searchable=False)
+    for u in c.units.values():
+        data = led.get(u.id, {"tasks": [], "rows": []})
+        tasks = []
+        for t in data["tasks"]:
+            tv = _task_summary(v, t, lang)
+            tv["co_leads"] = [x for x in tv["units"] if x["id"] != u.id]
+            tasks.append(tv)
+        rows = []
+        for r in data["rows"]:
+            tb = c.progress[f"progress/{r.year}/{r.district}"]
+            rv = _row_view(v, tb, r, lang)
+            rv["co_leads"] = [x for x in rv["units"] if x["id"] != u.id]
+            rows.append(rv)
+        yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
+            "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
+            "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
+        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))

@@ -1,0 +1,267 @@
+"""Readers, one per document kind, chosen from one table by what the text
+says (never by the file name), and the corpus loader that runs them, merges
+repeated publications of the same document and proves nothing was lost."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problem, Report, SourceError
+from ..model import Corpus, Origin, Source
+from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
+from . import gazette, livelihood, progress, report
+from .circular import attachment_blocks, parse_circular
+from .common import is_number_line
+from .tasklist import looks_like_tasklist, parse_tasklist
+
+SOURCES_DIR = "content/sources"
+KIND_LABELS = {
+    "gazette": "gazette issue", "report": "work report", "livelihood": "livelihood-project list",
+    "progress": "progress table", "tasklist": "task list circular", "circular": "circular / notice",
+}
+
+
+def _detect_circular(text: str) -> bool:
+    lines = [l.strip() for l in text.split("\n")[:40] if l.strip()]
+    return any(is_number_line(normalize_text(l)) for l in lines)
+
+
+def _detect_tasklist(text: str) -> bool:
+    return _detect_circular(text) and "重点任务清单" in text[:5000] and text.count("主责单位") >= 3
+
+
+# order matters: the most specific test first
+DETECTORS = [
+    ("gazette", gazette.detect),
+    ("report", report.detect),
+    ("progress", progress.detect),
+    ("livelihood", livelihood.detect),
+    ("tasklist", _detect_tasklist),
+    ("circular", _detect_circular),
+]
+
+
+def detect_kind(text: str) -> str | None:
+    for kind, test in DETECTORS:
+        if test(text):
+            return kind
+    return None
+
+
+def read_source(path: Path, root: Path, provenance: dict | None = None) -> Source:
+    rel = path.relative_to(root).as_posix() if path.is_absolute() and root in path.parents else str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SourceError(Problem(rel, line, "file is not valid UTF-8 text", "UTF-8 plain text")) from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        raise SourceError(Problem(rel, 1, "file is empty", "a government document as plain text"))
+    kind = detect_kind(text)
+    if kind is None:
+        first = next((i + 1 for i, l in enumerate(text.split("\n")) if l.strip()), 1)
+        raise SourceError(Problem(
+            rel, first, "unknown document kind",
+            "one of: gazette issue (公报 cover with 第N期 and 目录), work report (政府工作报告 … 各位代表), "
+            "livelihood-project list (民生实事项目 with 'N.XX方面。'), progress table (…进展情况汇总表, tab cells), "
+            "task list or circular (a document number line such as 京政发〔2026〕1号)"))
+    prov = dict(provenance or {})
+    prov.setdefault("sha256", hashlib.sha256(raw).hexdigest())
+    return Source(path=rel, kind=kind, text=text, provenance=prov, traditional=is_traditional(text))
+
+
+def _split_copies(paras):
+    """A file may carry the same circular more than once: split at each title+number pair."""
+    from ..normalize import is_structural
+
+    idx = [k for k, p in enumerate(paras) if p.kind == "para" and is_number_line(normalize_text(p.text))]
+    # a copy starts at its title, or at its number when the copy has no title line
+    starts = [k - 1 if k > 0 and not is_structural(normalize_text(paras[k - 1].text)) else k for k in idx] or [0]
+    starts[0] = 0
+    return [paras[a:b] for a, b in zip(starts, starts[1:] + [len(paras)])]
+
+
+def _read_circular_file(src: Source, rep: Report, corpus: Corpus):
+    lines = src.text.split("\n")
+    paras, artefacts = unwrap(lines, 0, len(lines))
+    src.artefacts.extend(artefacts)
+    convert = None
+    if src.traditional:
+        from ..normalize import to_simplified
+        convert = to_simplified
+    copies = _split_copies(paras) if src.kind == "tasklist" else [paras]
+    results = []
+    for copy in copies:
+        doc, attachment = parse_circular(copy, src.path, rep, convert=convert,
+                                         title_hint=results[0][0].title if results else None)
+        doc.original_script = "traditional" if src.traditional else "simplified"
+        tl = None
+        if attachment and looks_like_tasklist(attachment):
+            tl, blocks = parse_tasklist(attachment, src.path, doc.id, rep)
+            for b in blocks:
+                b.key = f"p{len(doc.blocks)}"
+                doc.blocks.append(b)
+            doc.attachment_title, doc.contains = tl.title, tl.id
+            doc.origins[0].end_line = attachment[-1].end_line
+        elif src.kind == "tasklist":
+            rep.error(src.path, copy[0].line, "task list circular without a task list",
+                      "a title 'YYYY年…任务清单' followed by sections and tasks")
+        else:
+            attachment_blocks(doc, attachment, convert=convert)
+        results.append((doc, tl))
+    return results
+
+
+def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report):
+    """Keep one canonical document per number; record every other publication as provenance."""
+    existing = corpus.documents.get(doc.id)
+    if existing is None:
+        corpus.documents[doc.id] = doc
+        if tl:
+            corpus.tasklists[tl.id] = tl
+        return
+    old_tl = corpus.tasklists.get(existing.contains) if existing.contains else None
+    # the more complete copy is canonical
+    if tl and old_tl and len(tl.tasks) > len(old_tl.tasks):
+        doc, existing = existing, doc
+        tl, old_tl = old_tl, tl
+        corpus.documents[existing.id] = existing
+        corpus.tasklists[old_tl.id] = old_tl
+        # existing/old_tl are now canonical; doc/tl the duplicate
+    existing.origins.extend(doc.origins)
+    _merge_blocks(existing, doc, rep)
+    if tl and old_tl:
+        old_tl.origins.extend(tl.origins)
+        for n, t in tl.tasks.items():
+            canon = old_tl.tasks.get(n)
+            if canon is None:
+                rep.warn(src.path, t.origins[0].line, f"task {n} appears only in this copy of {doc.number}")
+                continue
+            if compact(canon.text) != compact(t.text):
+                rep.warn(t.origins[0].file, t.origins[0].line,
+                         f"task {n} differs from {canon.origins[0].file}:{canon.origins[0].line}; "
+                         f"the complete publication is kept as canonical")
+            canon.origins.extend(t.origins)
+
+
+def _merge_blocks(canon, dup, rep: Report) -> None:
+    """Text that only the duplicate publication carries is kept, in place, marked with its source."""
+    keys = {compact(b.text) for b in canon.blocks}
+    prev = None
+    for b in dup.blocks:
+        k = compact(b.text)
+        if k in keys:
+            prev = k
+            continue
+        at = next((i + 1 for i, cb in enumerate(canon.blocks) if compact(cb.text) == prev), len(canon.blocks))
+        b.only_in = dup.origins[0].file
+        b.key = f"{b.key}-{dup.origins[0].file.rsplit('/', 1)[-1].split('.')[0]}"
+        canon.blocks.insert(at, b)
+        keys.add(k)
+        prev = k
+        rep.warn(dup.origins[0].file, b.line, f"{b.text[:20]!r} is only in this publication of {canon.number}; "
+                 "kept on the canonical page, marked with its source")
+
+
+def load_provenance(root: Path) -> dict:
+    p = root / SOURCES_DIR / "provenance.yaml"
+    if not p.exists():
+        return {}
+    try:
+        data = yaml.safe_load(p.read_text("utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise SourceError(Problem(str(p.relative_to(root)), mark.line + 1 if mark else None,
+                                  f"invalid YAML: {getattr(e, 'problem', e)}", "a mapping of file name to provenance"))
+    return data
+
+
+def check_coverage(src: Source, blocks, rep: Report) -> None:
+    """Every Chinese character of the source body must be carried by a block;
+    layout artefacts (running headers) are the only exception and are listed."""
+    expected = Counter(cjk_chars(src.text))
+    for a in src.artefacts:
+        expected.subtract(cjk_chars(a.text))
+    got = Counter()
+    for b in blocks:
+        got.update(cjk_chars(b.original or b.text))
+    missing = {ch: n - got[ch] for ch, n in expected.items() if n - got[ch] > 0}
+    if missing:
+        lines = src.text.split("\n")
+        first = next((i + 1 for i, l in enumerate(lines) if any(ch in l for ch in missing)), None)
+        sample = "".join(sorted(missing)[:20])
+        rep.error(src.path, first, f"{sum(missing.values())} Chinese characters of the source are not in the parsed "
+                  f"document (e.g. {sample})", "every character of the body to reach a page")
+
+
+def progress_blocks(t):
+    from ..model import Block
+    yield Block("title", t.title, 1)
+    for h in t.headers:
+        yield Block("th", h, 1)
+    for row in t.rows:
+        for v in (str(row.number), row.source, row.task, "".join(row.units_raw), row.deadline_text,
+                  row.status, row.progress):
+            yield Block("td", v, row.line)
+
+
+def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None) -> Corpus:
+    """Read and parse every source under content/sources. Raises SourceError
+    with all problems found (file, line, what was expected)."""
+    from ..i18n.glossary import load_glossary
+
+    root = Path(root)
+    corpus = Corpus(root=str(root))
+    rep = Report()
+    glossary = glossary or load_glossary(root)
+    provenance = load_provenance(root)
+    files = only or sorted(p for p in (root / SOURCES_DIR).glob("*.txt"))
+    for path in files:
+        try:
+            src = read_source(path, root, provenance.get(path.name))
+        except SourceError as e:
+            rep.errors.extend(e.problems)
+            continue
+        corpus.sources.append(src)
+        n_before = len(rep.errors)
+        try:
+            if src.kind == "gazette":
+                issue, docs, tls = gazette.parse(src, rep)
+                corpus.gazettes[issue.id] = issue
+                blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
+                tl_by_doc = {t.document: t for t in tls}
+                for d in docs:
+                    _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep)
+            elif src.kind == "report":
+                r = report.parse(src, rep)
+                corpus.reports[r.id] = r
+                blocks = r.blocks
+            elif src.kind == "livelihood":
+                d, ll = livelihood.parse(src, rep)
+                corpus.livelihood[ll.id] = ll
+                blocks = d.blocks
+                _merge_document(corpus, d, None, src, rep)
+            elif src.kind == "progress":
+                t = progress.parse(src, rep, glossary.district_names())
+                corpus.progress[t.id] = t
+                blocks = list(progress_blocks(t))
+            else:
+                results = _read_circular_file(src, rep, corpus)
+                blocks = [b for d, _ in results for b in d.blocks]
+                for d, tl in results:
+                    _merge_document(corpus, d, tl, src, rep)
+        except SourceError as e:
+            rep.errors.extend(p for p in e.problems if p not in rep.errors)
+            continue
+        if len(rep.errors) == n_before:
+            check_coverage(src, blocks, rep)
+    rep.raise_if_errors()
+    glossary.build_register(corpus, rep)
+    rep.raise_if_errors()
+    corpus.warnings = rep.warnings
+    return corpus

@@ -1,0 +1,120 @@
+"""Pieces every reader shares: date parsing, organisation-name detection and
+turning assembled paragraphs into typed blocks of a circular."""
+from __future__ import annotations
+
+import re
+
+from ..model import Block
+from ..normalize import DATE_LINE, Para, normalize_text, display_width, compact
+
+ORG_SUFFIX = re.compile(
+    r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|委|厅|办|中心|公司|总站|分行|海关|总队|协会|联合会|"
+    r"处|所|院|部|署|会|团市委|残联|科协|社|台|站|事处)$"
+)
+NUMBER_LINE = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,8}\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*[号號][）)]?$")
+HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
+HEADING_2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+章")
+PUBLIC_NOTE = re.compile(r"^[（(]此件.{0,6}[）)]$")
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(text: str) -> int:
+    """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百零八 -> 108."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(text)
+    return total + current
+
+
+def parse_date(text: str) -> str | None:
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    if not m:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+def is_org_line(text: str) -> bool:
+    t = normalize_text(text)
+    return 2 <= len(t) <= 24 and not re.search(r"[，。；：,;:、《》“”]", t) and bool(ORG_SUFFIX.search(t))
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE_LINE.match(text.strip()))
+
+
+def is_number_line(text: str) -> bool:
+    return bool(NUMBER_LINE.match(text.strip()))
+
+
+def heading_level(text: str) -> int:
+    t = text.strip()
+    if CHAPTER.match(t):
+        return 1
+    if HEADING_1.match(t) and len(t) <= 40 and not re.search(r"[。；]", t[:-1]):
+        return 2
+    if HEADING_2.match(t) and len(t) <= 40 and t[-1] not in "。；":
+        return 3
+    return 0
+
+
+def para_block(p: Para, key: str, original_script_convert=None) -> Block:
+    """Type an ordinary body paragraph."""
+    raw = p.text
+    text = normalize_text(raw)
+    original = ""
+    if original_script_convert:
+        original, text = text, original_script_convert(text)
+    if p.kind == "footnote":
+        return Block("footnote", text, p.line, key=key, original=original)
+    if p.kind == "table":
+        cells = [normalize_text(c) for c in raw.split("\t")]
+        return Block("table", "\t".join(cells), p.line, key=key, rows=[cells], original=original)
+    lvl = heading_level(text)
+    if lvl:
+        return Block("heading", text, p.line, key=key, level=lvl, original=original)
+    if is_date_line(text):
+        return Block("date", text, p.line, key=key, original=original)
+    if PUBLIC_NOTE.match(text):
+        return Block("note", text, p.line, key=key, original=original)
+    return Block("para", text, p.line, key=key, original=original)
+
+
+def merge_tables(blocks: list[Block]) -> list[Block]:
+    """Consecutive table lines become one table block."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "table" and out and out[-1].kind == "table":
+            out[-1].rows.extend(b.rows)
+            out[-1].text += "\n" + b.text
+        else:
+            out.append(b)
+    return out
+
+
+def first_sentence(text: str) -> str:
+    m = re.match(r"^(.*?[。！？])", text)
+    return m.group(1) if m else text
+
+
+def same_text(a: str, b: str) -> bool:
+    return compact(a) == compact(b)
+
+
+__all__ = [
+    "cn_number", "parse_date", "is_org_line", "is_date_line", "is_number_line", "heading_level",
+    "para_block", "merge_tables", "first_sentence", "same_text", "display_width",
+]

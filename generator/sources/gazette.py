@@ -1,0 +1,176 @@
+"""Reader for a gazette issue (北京市人民政府公报): cover, bilingual table of
+contents, the documents it carries (split using the table of contents), and
+back matter. The running header 北京市人民政府公报 inside the text is removed
+and recorded as an artefact."""
+from __future__ import annotations
+
+import re
+
+from ..errors import Report
+from ..i18n.romanize import parse_number
+from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, TocEntry
+from ..normalize import compact, normalize_text, unwrap
+from .circular import attachment_blocks, parse_circular
+from .common import is_date_line, is_org_line, parse_date
+from .tasklist import looks_like_tasklist, parse_tasklist
+
+RUNNING_HEADER = "北京市人民政府公报"
+ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
+DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
+TOC_ZH_END = re.compile(r"[（(]\s*([\u4e00-\u9fff]+\s*〔\s*\d{4}\s*〕\s*\d+\s*号)\s*[）)]\s*[（(]\s*(\d+)\s*[）)]\s*$")
+TOC_EN_END = re.compile(r"\(\s*([A-Za-z]+\s*[〔\[]\s*\d{4}\s*[〕\]]\s*No\.\s*\d+)\s*\)\s*\(\s*(\d+)\s*\)\s*$")
+CATEGORY_RE = re.compile(r"^【(.+)】$")
+
+
+def detect(text: str) -> bool:
+    head = text[:3000]
+    return RUNNING_HEADER in head and bool(ISSUE_RE.search(head)) and bool(re.search(r"目\s*录", head))
+
+
+def _toc(lines: list[str], start: int, end: int, end_re, english: bool, path: str, report: Report):
+    entries = []
+    category = ""
+    buf: list[str] = []
+    buf_line = None
+    for i in range(start, end):
+        s = lines[i].strip()
+        if not s:
+            continue
+        if m := CATEGORY_RE.match(s):
+            category = m.group(1)
+            buf, buf_line = [], None
+            continue
+        if buf_line is None:
+            buf_line = i + 1
+        m = end_re.search(s)
+        head = s[: m.start()].strip() if m else s
+        if head:
+            buf.append(head)
+        if m:
+            sep = " " if english else ""
+            title = sep.join(buf).strip()
+            title = re.sub(r"\s+", " ", title) if english else normalize_text(title)
+            entries.append((category, title, re.sub(r"\s+", " ", m.group(1)).strip(), int(m.group(2)), buf_line))
+            buf, buf_line = [], None
+    if buf:
+        report.error(path, buf_line, f"table of contents entry without a document number and page: {' '.join(buf)[:40]!r}",
+                     "an entry ending with (number) (page)")
+    return entries
+
+
+def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document], list[TaskList]]:
+    path = source.path
+    lines = source.text.split("\n")
+    head = "\n".join(lines[:40])
+    m = ISSUE_RE.search(head)
+    dm = DATELINE_RE.search(head)
+    if not m or not dm:
+        report.error(path, 1, "gazette cover without issue number or dateline",
+                     "第 N 期 (总第 N 期) and a line 'YYYY年M月D日 第N期 …主办'")
+        report.raise_if_errors()
+    number, total = int(m.group(1)), int(m.group(2))
+    year = int(dm.group(1))
+    date = f"{year:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
+    sponsor = dm.group(5)
+    gid = f"gazette/{year}/{number}"
+
+    def find(rx, start=0):
+        for i in range(start, len(lines)):
+            if re.search(rx, lines[i].strip()):
+                return i
+        return None
+
+    toc_zh = find(r"^目\s*录$")
+    en_head = find(r"^GAZETTE OF", (toc_zh or 0) + 1)
+    contents = find(r"^CONTENTS$", (en_head or 0))
+    toc_note = find(r"^\(The Table of Contents", (contents or 0))
+    if None in (toc_zh, en_head, contents, toc_note):
+        report.error(path, 1, "gazette table of contents not found",
+                     "目 录 … then GAZETTE OF … CONTENTS … (The Table of Contents is prepared …)")
+        report.raise_if_errors()
+    zh = _toc(lines, toc_zh + 1, en_head, TOC_ZH_END, False, path, report)
+    en = _toc(lines, contents + 1, toc_note, TOC_EN_END, True, path, report)
+    if len(zh) != len(en):
+        report.error(path, toc_zh + 1, f"Chinese table of contents has {len(zh)} entries, English has {len(en)}",
+                     "the same number of entries in both languages")
+        report.raise_if_errors()
+    toc = [TocEntry(category_zh=a[0], category_en=b[0], title_zh=a[1], title_en=b[1],
+                    number_zh=re.sub(r"\s+", "", a[2]), number_en=b[2], page=a[3], line=a[4])
+           for a, b in zip(zh, en)]
+    for e in toc:
+        if not parse_number(e.number_zh):
+            report.error(path, e.line, f"unreadable document number {e.number_zh!r} in the table of contents",
+                         "a number like 京政发〔2026〕1号")
+
+    # front matter: every non-empty line up to the end of the TOC note
+    front = [Block("cover", normalize_text(lines[i]) if not lines[i].isascii() else lines[i].strip(), i + 1,
+                   key=f"f{i}") for i in range(0, toc_note + 1) if lines[i].strip()]
+    # the TOC note may wrap onto a second line
+    body_start = toc_note + 1
+    while body_start < len(lines) and lines[body_start].strip() and not lines[body_start - 1].strip().endswith(")"):
+        front.append(Block("cover", lines[body_start].strip(), body_start + 1, key=f"f{body_start}"))
+        body_start += 1
+    paras, artefacts = unwrap(lines, body_start, len(lines), drop={RUNNING_HEADER: "running header"})
+    source.artefacts.extend(artefacts)
+
+    # locate each document: its number paragraph, then its title walking back
+    texts = [normalize_text(p.text) for p in paras]
+    starts, num_idx = [], []
+    search_from = 0
+    for e in toc:
+        target = compact(e.number_zh)
+        k = next((k for k in range(search_from, len(paras)) if paras[k].kind == "para" and compact(texts[k]) == target), None)
+        if k is None:
+            report.error(path, e.line, f"document {e.number_zh} listed in the table of contents is not in the issue",
+                         f"a line {e.number_zh} in the body")
+            continue
+        want = compact(e.title_zh)
+        acc, j, start = "", k - 1, None
+        while j >= search_from:
+            acc = compact(texts[j]) + acc
+            if acc == want:
+                start = j
+                break
+            if not want.endswith(acc):
+                break
+            start = j if acc.startswith("关于") else start
+            j -= 1
+        if start is None:
+            report.error(path, paras[k].line, f"title of {e.number_zh} does not match the table of contents",
+                         f"{e.title_zh!r} before the number line")
+            continue
+        while start - 1 >= search_from and is_org_line(texts[start - 1]):  # issuer block
+            start -= 1
+        starts.append(start)
+        num_idx.append(k)
+        search_from = k + 1
+    report.raise_if_errors()
+
+    # the last document ends at its last signature date; back matter follows
+    last_date = max(k for k in range(starts[-1], len(paras)) if paras[k].kind == "para" and is_date_line(texts[k]))
+    ends = starts[1:] + [last_date + 1]
+    docs: list[Document] = []
+    tasklists: list[TaskList] = []
+    for e, s, t in zip(toc, starts, ends):
+        doc, attachment = parse_circular(paras[s:t], path, report)
+        doc.title_en = e.title_en
+        doc.category, doc.category_en = e.category_zh, e.category_en
+        doc.page, doc.gazette = e.page, gid
+        doc.meta["number_en_printed"] = e.number_en
+        if attachment and looks_like_tasklist(attachment):
+            tl, blocks = parse_tasklist(attachment, path, doc.id, report)
+            for b in blocks:
+                b.key = b.key or f"p{len(doc.blocks)}"
+                doc.blocks.append(b)
+            doc.attachment_title = tl.title
+            doc.contains = tl.id
+            doc.origins[0].end_line = attachment[-1].end_line
+            tasklists.append(tl)
+        else:
+            attachment_blocks(doc, attachment)
+        docs.append(doc)
+    back = [Block("back", texts[k], paras[k].line, key=f"b{k}") for k in range(last_date + 1, len(paras))]
+    issue = GazetteIssue(id=gid, year=year, number=number, total_number=total, date=date, sponsor=sponsor,
+                         toc=toc, documents=[d.id for d in docs], front=front, back=back,
+                         origin=Origin(path, 1, len(lines)))
+    return issue, docs, tasklists

@@ -1,0 +1,145 @@
+"""Reader for a government work report (政府工作报告): front matter (title,
+occasion, speaker), parts 一、二、三、, the numbered sections of the work plan
+part, topic paragraphs that open with a short lead phrase, the closing part on
+the government's own work, and the year's main targets."""
+from __future__ import annotations
+
+import re
+
+from ..errors import Report as Problems
+from ..model import Block, Origin, Report, ReportPart, ReportSection, Source, Target, Topic
+from ..normalize import normalize_text, unwrap
+from .common import cn_number, parse_date
+
+PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
+SECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
+LEAD = re.compile(r"^(要)?([^，,；;：:。]{4,20})。")
+TARGETS = re.compile(r"主要预期目标是[：:](.+)$")
+
+
+def detect(text: str) -> bool:
+    head = re.sub(r"\s+", "", text[:400])
+    return "政府工作报告" in head and "各位代表" in text[:2000]
+
+
+def lead_phrase(text: str) -> tuple[str, bool] | None:
+    m = LEAD.match(text)
+    if not m:
+        return None
+    return m.group(2), bool(m.group(1))
+
+
+def split_closing(text: str) -> list[str]:
+    """Split the closing paragraph at each sentence that opens with 要 + a short lead phrase."""
+    cuts = [0]
+    for m in re.finditer(r"(?<=。)要[^，,；;：:。“”]{4,20}。", text):
+        cuts.append(m.start())
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]]
+
+
+def parse(source: Source, report: Problems) -> Report:
+    path = source.path
+    lines = source.text.split("\n")
+    # front matter: everything before 各位代表
+    start = next((i for i, l in enumerate(lines) if l.strip().startswith("各位代表")), None)
+    if start is None:
+        report.error(path, 1, "work report without the address 各位代表", "各位代表： after the title")
+        report.raise_if_errors()
+    front_lines = [(i + 1, l.strip()) for i, l in enumerate(lines[:start]) if l.strip()]
+    if len(front_lines) < 2:
+        report.error(path, 1, "work report front matter incomplete", "title, occasion and speaker lines")
+        report.raise_if_errors()
+    title = re.sub(r"\s+", "", front_lines[0][1])
+    occasion = "".join(t for _, t in front_lines[1:-1])
+    speaker = re.sub(r"\s+", " ", front_lines[-1][1])
+    date = parse_date(occasion) or ""
+    year = int(date[:4]) if date else 0
+    rid = f"report/{year}"
+    front = [Block("title", title, front_lines[0][0], key="front-title", level=1)]
+    front += [Block("subtitle", normalize_text(t), ln, key=f"front-{k}") for k, (ln, t) in enumerate(front_lines[1:-1])]
+    front.append(Block("speaker", speaker, front_lines[-1][0], key="front-speaker"))
+
+    paras, artefacts = unwrap(lines, start, len(lines))
+    source.artefacts.extend(artefacts)
+    rep = Report(id=rid, year=year, title=title, subtitle=normalize_text(occasion), speaker=speaker, date=date,
+                 front=front, origin=Origin(path, 1, len(lines)))
+    # the salutation belongs to the front
+    salutation = paras.pop(0)
+    front.append(Block("salutation", normalize_text(salutation.text), salutation.line, key="front-salutation"))
+    part: ReportPart | None = None
+    section: ReportSection | None = None
+    for p in paras:
+        text = normalize_text(p.text)
+        if (m := PART.match(text)) and len(text) <= 40:
+            num = cn_number(m.group(1))
+            if num != len(rep.parts) + 1:
+                report.error(path, p.line, f"part {m.group(1)}、 out of sequence", f"part {len(rep.parts) + 1}")
+            part = ReportPart(id=f"{rid}/{num}", number=num, title=m.group(2), line=p.line)
+            rep.parts.append(part)
+            rep.blocks.append(Block("heading", text, p.line, key=f"{num}.h", level=2, anchor=part.id))
+            section = None
+            continue
+        if part is None:  # opening words of the speech
+            front.append(Block("para", text, p.line, key=f"front-p{len(front)}"))
+            continue
+        if section is not None and section.closing:
+            rep.epilogue.append(Block("para", text, p.line, key=f"epilogue.p{len(rep.epilogue)}"))
+            rep.blocks.append(rep.epilogue[-1])
+            continue
+        if (m := SECTION.match(text)) and len(text) <= 60 and text[-1] not in "。；":
+            num = cn_number(m.group(1))
+            if num != len(part.sections) + 1:
+                report.error(path, p.line, f"section （{m.group(1)}） out of sequence", f"section {len(part.sections) + 1}")
+            section = ReportSection(id=f"{rid}/{part.number}.{num}", number=f"{part.number}.{num}",
+                                    title=m.group(2), line=p.line)
+            part.sections.append(section)
+            rep.blocks.append(Block("heading", text, p.line, key=f"{section.number}.h", level=3, anchor=section.id))
+            continue
+        if section is not None and text.startswith("各位代表"):
+            # closing part: the government's own work, after the last section
+            pieces = split_closing(text)
+            first = pieces[0].rstrip("。")
+            clause = re.split(r"[，,]", first)[-1]
+            ctitle = re.sub(r"^(必须|要|就要)", "", clause)
+            num = len(part.sections) + 1
+            section = ReportSection(id=f"{rid}/{part.number}.{num}", number=f"{part.number}.{num}", title=ctitle,
+                                    line=p.line, closing=True)
+            part.sections.append(section)
+            for k, piece in enumerate(pieces):
+                block = Block("para", piece, p.line, key=f"{section.number}.p{k}")
+                section.paragraphs.append(block)
+                rep.blocks.append(block)
+                lp = lead_phrase(piece) if k else None
+                if lp:
+                    tid = f"{section.id}.{len(section.topics) + 1}"
+                    section.topics.append(Topic(id=tid, lead=lp[0], text=piece, line=p.line))
+                    block.anchor = tid
+            continue
+        if section is None:
+            block = Block("para", text, p.line, key=f"{part.number}.p{len(part.paragraphs)}")
+            part.paragraphs.append(block)
+            rep.blocks.append(block)
+            if m := TARGETS.search(text):
+                for piece in re.split(r"[，,；;]", m.group(1).rstrip("。")):
+                    piece = piece.strip()
+                    if not piece:
+                        continue
+                    tm = re.match(r"^(.+?)(增长|控制在|涨幅|达到|下降|提高到|保持)(.*)$", piece)
+                    if tm:
+                        rep.targets.append(Target(tm.group(1), tm.group(2) + tm.group(3), piece))
+                    else:
+                        rep.targets.append(Target(piece, "", piece))
+            continue
+        block = Block("para", text, p.line, key=f"{section.number}.p{len(section.paragraphs)}")
+        section.paragraphs.append(block)
+        rep.blocks.append(block)
+        lp = lead_phrase(text) if section.paragraphs[:-1] else None
+        if lp and not lp[1]:
+            tid = f"{section.id}.{len(section.topics) + 1}"
+            section.topics.append(Topic(id=tid, lead=lp[0], text=text, line=p.line))
+            block.anchor = tid
+    rep.blocks[:0] = front
+    if len(rep.parts) < 1:
+        report.error(path, start + 1, "work report without parts", "parts 一、二、三、")
+    return rep

@@ -1,0 +1,96 @@
+"""Reader for a priority task list: sections 一、, subsections （一）, numbered
+tasks ``N.`` each followed by ``主责单位：`` and a comma-separated list of lead
+units. ``市科委、中关村管委会`` is one unit: only commas separate units."""
+from __future__ import annotations
+
+import re
+
+from ..errors import Report
+from ..model import Block, Origin, Section, Subsection, Task, TaskList
+from ..normalize import Para, normalize_text
+from .common import cn_number
+
+SECTION = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
+SUBSECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
+TASK = re.compile(r"^(\d+)[\.．]\s*(.+)$")
+UNITS = re.compile(r"^主责单位\s*[:：]\s*(.*)$")
+TITLE = re.compile(r"^(\d{4})\s*年.*任务清单$")
+
+
+def looks_like_tasklist(paras: list[Para]) -> bool:
+    texts = [normalize_text(p.text) for p in paras[:3]]
+    return bool(texts) and bool(TITLE.match(texts[0])) and sum(1 for p in paras if UNITS.match(normalize_text(p.text))) >= 3
+
+
+def split_units(text: str) -> list[str]:
+    units = [u.strip() for u in re.split(r"[，,]", text)]
+    return [u for u in units if u]
+
+
+def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) -> tuple[TaskList, list[Block]]:
+    title = normalize_text(paras[0].text)
+    year = int(TITLE.match(title).group(1))
+    tl = TaskList(id=f"tasklist/{year}", year=year, title=title, document=doc_id,
+                  origins=[Origin(path, paras[0].line, paras[-1].end_line)])
+    blocks = [Block("title", title, paras[0].line, key="tasklist-title", level=2, anchor=tl.id)]
+    section = subsection = None
+    last_task: Task | None = None
+    for p in paras[1:]:
+        text = normalize_text(p.text)
+        if p.kind != "para":
+            report.error(path, p.line, f"unexpected {p.kind} inside the task list: {text[:30]!r}",
+                         "a section, subsection, task or 主责单位 line")
+            continue
+        if m := UNITS.match(text):
+            if last_task is None or last_task.units_raw:
+                report.error(path, p.line, "主责单位 line without a task before it", "a numbered task first")
+                continue
+            last_task.units_raw = split_units(m.group(1))
+            last_task.origins[0].end_line = p.end_line
+            blocks.append(Block("units", text, p.line, anchor=last_task.id))
+            continue
+        if m := TASK.match(text):
+            if section is None or subsection is None:
+                report.error(path, p.line, "task before any section/subsection heading", "一、… and （一）… first")
+                continue
+            n = int(m.group(1))
+            expected = (max(tl.tasks) + 1) if tl.tasks else 1
+            if n != expected:
+                report.error(path, p.line, f"task number {n} out of sequence", f"task {expected}")
+            if last_task is not None and not last_task.units_raw:
+                report.warn(path, last_task.origins[0].line, f"task {last_task.number} has no 主责单位 line")
+            task = Task(id=f"task/{year}/{n}", year=year, number=n, text=m.group(2).strip(), units_raw=[],
+                        section=section.number, subsection=subsection.number,
+                        origins=[Origin(path, p.line, p.end_line)])
+            tl.tasks[n] = task
+            subsection.tasks.append(n)
+            last_task = task
+            blocks.append(Block("task", f"{n}. {task.text}", p.line, anchor=task.id))
+            continue
+        if m := SUBSECTION.match(text):
+            if section is None:
+                report.error(path, p.line, "subsection before any section", "一、… first")
+                continue
+            num = cn_number(m.group(1))
+            if num != len(section.subsections) + 1:
+                report.error(path, p.line, f"subsection （{m.group(1)}） out of sequence",
+                             f"subsection {len(section.subsections) + 1}")
+            subsection = Subsection(id=f"tasklist/{year}/{section.number}.{num}", section=section.number,
+                                    number=num, title=m.group(2).strip(), line=p.line)
+            section.subsections.append(subsection)
+            blocks.append(Block("heading", text, p.line, level=3, anchor=subsection.id))
+            continue
+        if m := SECTION.match(text):
+            num = cn_number(m.group(1))
+            if num != len(tl.sections) + 1:
+                report.error(path, p.line, f"section {m.group(1)}、 out of sequence", f"section {len(tl.sections) + 1}")
+            section = Section(id=f"tasklist/{year}/{num}", number=num, title=m.group(2).strip(), line=p.line)
+            tl.sections.append(section)
+            subsection = None
+            blocks.append(Block("heading", text, p.line, level=2, anchor=section.id))
+            continue
+        report.error(path, p.line, f"cannot place this paragraph in the task list: {text[:40]!r}",
+                     "a section 一、, subsection （一）, numbered task N. or 主责单位 line")
+    if last_task is not None and not last_task.units_raw:
+        report.warn(path, last_task.origins[0].line, f"task {last_task.number} has no 主责单位 line (source ends early?)")
+    return tl, blocks
