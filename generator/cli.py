@@ -73,7 +73,7 @@ def cmd_check(args) -> int:
 def cmd_serve(args) -> int:
     from .serve import serve
 
-    return serve(_root(args), port=args.port, host=args.host)
+    return serve(_root(args), port=args.port, host=args.host, search=not args.no_search)
 
 
 def cmd_ingest(args) -> int:
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help="preview on localhost, rebuilding on change")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
     s.set_defaults(func=cmd_serve)
     i = sub.add_parser("ingest", help="validate a new gazette issue or circular and file it under content/")
     i.add_argument("file")

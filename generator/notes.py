@@ -31,7 +31,7 @@ def _front_matter(text: str):
     fm = text[4:end]
     body_start = text.find("\n", end + 4)
     body = text[body_start + 1:] if body_start != -1 else ""
-    return fm, body, fm.count("\n") + 2
+    return fm, body, fm.count("\n") + 3  # lines before the body: ---, front matter, ---
 
 
 def slug_of(path: Path) -> str:
