@@ -146,9 +146,12 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
         search_from = k + 1
     report.raise_if_errors()
 
-    # the last document ends at its last signature date; back matter follows
-    last_date = max(k for k in range(starts[-1], len(paras)) if paras[k].kind == "para" and is_date_line(texts[k]))
-    ends = starts[1:] + [last_date + 1]
+    # back matter (how to obtain the gazette, its colophon) starts at the first short
+    # heading that names the gazette after the last document's number line
+    back_start = next((k for k in range(num_idx[-1] + 1, len(paras))
+                       if paras[k].kind == "para" and "公报" in texts[k] and len(texts[k]) <= 20), len(paras))
+    last_date = back_start - 1
+    ends = starts[1:] + [back_start]
     docs: list[Document] = []
     tasklists: list[TaskList] = []
     for e, s, t in zip(toc, starts, ends):
