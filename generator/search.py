@@ -20,20 +20,18 @@ generated here from OpenCC for every character the site uses.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import tempfile
 import hashlib
 import json
 import re
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
 KEEP = re.compile(f"[{CJK}0-9]")
-MAIN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.S)
-TAG = re.compile(r"<[^>]+>")
-IGNORED = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*data-pagefind-ignore[^>]*>.*?</(?:small|p|section|details|span|div)>",
-                     re.S)
 
 
 def fold(text: str) -> str:
@@ -70,11 +68,59 @@ def bigram_tokens(text: str) -> list[str]:
     return out
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+SKIP_TAGS = {"script", "style", "nav", "form", "header", "footer", "template", "noscript"}
+
+
+class _Visible(HTMLParser):
+    """Text a reader sees in <main>, minus what Pagefind is told to ignore."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipping)
+        self.in_main = False
+
+    @property
+    def skipping(self) -> bool:
+        return bool(self.stack) and self.stack[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        if tag in VOID:
+            return
+        # what Pagefind leaves out of a page's content: scripts, navigation, forms, ignored elements
+        skip = self.skipping or tag in SKIP_TAGS or "hidden" in a or "data-pagefind-ignore" in a
+        self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        if tag in VOID:
+            return
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.in_main and not self.skipping:
+            self.parts.append(data)
+
+
+def text_nodes(html: str) -> list[str]:
+    """The text runs a reader sees in <main>, as Pagefind indexes them."""
+    p = _Visible()
+    p.feed(html)
+    return [t for t in p.parts if t.strip()]
+
+
 def page_text(html: str) -> str:
-    m = MAIN.search(html)
-    body = m.group(1) if m else html
-    body = IGNORED.sub(" ", body)
-    return TAG.sub(" ", body)
+    return "\n".join(text_nodes(html))
 
 
 def augment(html: str) -> str:
@@ -128,7 +174,9 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             dest = src / p.relative_to(out)
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(html, "utf-8")
-        count = asyncio.run(run(src))
+        # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
+        with concurrent.futures.ThreadPoolExecutor(1) as ex:
+            count = ex.submit(asyncio.run, run(src)).result()
     if not stock:
         mapping = script_map(texts)
         data = json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

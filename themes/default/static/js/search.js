@@ -86,7 +86,8 @@
       esc(raw.slice(b, to)) + (to < raw.length ? "…" : "");
   }
 
-  async function search(query, filters) {
+  async function search(query, filters, limit) {
+    limit = limit || 50;
     const pf = await load();
     const q = (query || "").trim();
     if (!q) return [];
@@ -95,7 +96,7 @@
     const opts = { filters: filters || {} };
     if (!cjk) {
       const res = await pf.search(q, opts);
-      const data = await Promise.all(res.results.slice(0, 50).map((r) => r.data()));
+      const data = await Promise.all(res.results.slice(0, limit).map((r) => r.data()));
       return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
                                 excerpt: d.excerpt.replace(TOKEN_RE, "") }));
     }
@@ -103,7 +104,7 @@
     const out = [];
     // verify candidates in batches until enough real matches are found
     const candidates = res.results;
-    for (let i = 0; i < candidates.length && out.length < 50; i += 20) {
+    for (let i = 0; i < candidates.length && out.length < limit; i += 20) {
       const batch = await Promise.all(candidates.slice(i, i + 20).map((r) => r.data()));
       for (const d of batch) {
         const raw = d.content.replace(TOKEN_RE, "").replace(/\s+/g, " ").trim();
@@ -116,6 +117,13 @@
     return out;
   }
   window.siteSearch = search;
+  // stock Pagefind, for comparison in tests and benchmarks: /pagefind-stock/ if built
+  window.stockSearch = async (q, limit) => {
+    const pf = await import("/pagefind-stock/pagefind.js");
+    const res = await pf.search(q);
+    const data = await Promise.all(res.results.slice(0, limit || 50).map((r) => r.data()));
+    return data.map((d) => ({ url: d.url }));
+  };
 
   function currentFilters(form) {
     const f = {};
