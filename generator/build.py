@@ -1,6 +1,9 @@
 """The build: read -> link -> pages -> files, with per-stage timings."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,8 @@ class BuildResult:
     coverage: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     corpus: object = None
+    rendered: int = 0  # pages rendered in this build
+    reused: int = 0  # pages whose inputs did not change, kept from the previous build
 
 
 class Timer:
@@ -42,6 +47,26 @@ class Timer:
                 timer.t[name] = timer.t.get(name, 0) + time.perf_counter() - self_.start
 
         return _T()
+
+
+def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
+    h = hashlib.sha256()
+    for p in sorted((theme_dir / "templates").rglob("*")) + sorted((theme_dir / "i18n").rglob("*")):
+        if p.is_file():
+            h.update(p.as_posix().encode() + b"\0" + p.read_bytes())
+    h.update(json.dumps([assets, site], sort_keys=True).encode())
+    from . import __version__
+
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def page_key(theme_key: str, page) -> str:
+    """Everything a page's HTML depends on: theme, template and the page's view model."""
+    data = json.dumps([page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
+                       page.breadcrumbs, page.searchable, page.date, page.ctx],
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((theme_key + data).encode("utf-8")).hexdigest()[:24]
 
 
 def load_all(root: Path):
@@ -79,19 +104,40 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None) -> Build
         pages = build_pages(views, site) + note_pages
         env = make_env(config.theme_dir)
         rendered = []
+    out = Path(out).resolve()
+    cache_path = out.parent / f".{out.name}.cache.json"
+    old_keys = {}
+    if out.exists() and cache_path.exists():
+        try:
+            old_keys = json.loads(cache_path.read_text("utf-8"))
+        except ValueError:
+            old_keys = {}
+    new_keys = {}
+    reused = []
     with AtomicOutput(out) as tmp:
         with timer("render"):
             assets = fingerprint_static(config.theme_dir, tmp)
             env.globals.update(site=site, assets=assets)
+            theme_key = _theme_key(config.theme_dir, assets, site)
             for page in pages:
+                rel = page_file(page.url)
+                key = page_key(theme_key, page)
+                new_keys[rel] = key
+                if old_keys.get(rel) == key and (out / rel).is_file():
+                    reused.append(rel)  # same inputs, same bytes: keep the page already written
+                    continue
                 tpl = env.get_template(page.template)
                 html = tpl.render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
-                rendered.append((page_file(page.url), html))
+                rendered.append((rel, html))
                 if progress:
                     progress()
         with timer("write"):
             for rel, html in rendered:
                 write_text(tmp, rel, html)
+            for rel in reused:
+                dest = tmp / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.link(out / rel, dest)
             for name, data in api_files(views, config.base_url).items():
                 write_text(tmp, f"{API_ROOT}/{name}", dump(data))
             write_text(tmp, "index.html", env.get_template("root.html").render(site=site))
@@ -104,7 +150,10 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None) -> Build
 
                 index_site(tmp)
         result.files = sum(1 for p in tmp.rglob("*") if p.is_file())
+    cache_path.write_text(json.dumps(new_keys, sort_keys=True), "utf-8")
     result.pages = len(pages)
+    result.rendered = len(rendered)
+    result.reused = len(reused)
     result.timings = timer.t
     result.coverage = translator.coverage()
     result.warnings = corpus.warnings

@@ -41,7 +41,9 @@ def cmd_build(args) -> int:
     elapsed = time.perf_counter() - t0
     _warn(result.warnings)
     cov = result.coverage.get("all", {})
-    table = Table(title=f"Built {result.pages} pages ({result.files} files) into {out} in {elapsed:.2f} s")
+    print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
+          f"{result.files} files) into {out} in {elapsed:.2f} s")
+    table = Table(title="time per stage")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
     for stage, secs in result.timings.items():

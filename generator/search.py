@@ -20,9 +20,10 @@ generated here from OpenCC for every character the site uses.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
 import concurrent.futures
 import tempfile
-import hashlib
 import json
 import re
 import unicodedata
@@ -177,8 +178,63 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
         # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
         with concurrent.futures.ThreadPoolExecutor(1) as ex:
             count = ex.submit(asyncio.run, run(src)).result()
+    normalize_bundle(out / output_subdir)
     if not stock:
         mapping = script_map(texts)
         data = json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (out / output_subdir / "t2s.json").write_text(data, "utf-8")
     return {"pages": count}
+
+
+# ------------------------------------------------------------------ determinism
+PF_SIG = b"pagefind_dcd"
+
+
+def _pf_load(path: Path):
+    import cbor2
+
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(PF_SIG):
+        raise ValueError(f"{path}: not a Pagefind index file")
+    return cbor2.loads(raw[len(PF_SIG):])
+
+
+def _pf_dump(obj) -> bytes:
+    import cbor2
+
+    return gzip.compress(PF_SIG + cbor2.dumps(obj), mtime=0)
+
+
+def normalize_bundle(bundle: Path) -> None:
+    """Make Pagefind's filter and meta indexes byte-stable.
+
+    Pagefind (1.5) writes filter values and the list of filters from a hash map,
+    so two builds of the same pages differ in those files and in the names that
+    point to them (upstream issue #638: fragments were fixed, filter and
+    metadata indexes were not). Here the values and filters are sorted, the files
+    renamed after their new content, and the references updated.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text("utf-8"))
+    for lang, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _pf_load(meta_path)
+        filters = meta[3]
+        renamed = []
+        for name, fhash in filters:
+            fpath = bundle / "filter" / f"{fhash}.pf_filter"
+            fname, values = _pf_load(fpath)
+            values = sorted(([v, sorted(ids)] for v, ids in values), key=lambda x: x[0])
+            data = _pf_dump([fname, values])
+            new = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
+            fpath.unlink()
+            (bundle / "filter" / f"{new}.pf_filter").write_bytes(data)
+            renamed.append([name, new])
+        meta[3] = sorted(renamed)
+        data = _pf_dump(meta)
+        width = len(info["hash"]) - len(lang) - 1
+        new_hash = f"{lang}_{hashlib.sha256(data).hexdigest()[:width]}"
+        meta_path.unlink()
+        (bundle / f"pagefind.{new_hash}.pf_meta").write_bytes(data)
+        info["hash"] = new_hash
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
