@@ -89,7 +89,44 @@ def load_all(root: Path):
     return config, glossary, corpus, translator, timer
 
 
-def build(root: Path, out: Path, *, search: bool = True, progress=None) -> BuildResult:
+_JOB = None  # (env, pages, ui, out) inherited by forked render workers
+
+
+def _render_chunk(indices: list[int]) -> int:
+    env, pages, ui, out = _JOB
+    for i in indices:
+        page = pages[i]
+        html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
+        write_text(out, page_file(page.url), html)
+    return len(indices)
+
+
+def render_pages(env, pages, ui, out: Path, todo: list[int], *, workers: int | None = None, progress=None) -> int:
+    """Render and write the pages at ``todo``; uses every core for large builds.
+    Each page is rendered on its own, so the output does not depend on the split."""
+    global _JOB
+    _JOB = (env, pages, ui, out)
+    workers = workers or os.cpu_count() or 1
+    chunks = [todo[i:i + 200] for i in range(0, len(todo), 200)]
+    try:
+        if workers > 1 and len(todo) > 400 and hasattr(os, "fork"):
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for n in pool.imap_unordered(_render_chunk, chunks):
+                    if progress:
+                        progress(n)
+        else:
+            for c in chunks:
+                n = _render_chunk(c)
+                if progress:
+                    progress(n)
+    finally:
+        _JOB = None
+    return len(todo)
+
+
+def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
     root = Path(root)
     config, glossary, corpus, translator, timer = load_all(root)
     result = BuildResult(corpus=corpus)
@@ -103,7 +140,6 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None) -> Build
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         pages = build_pages(views, site) + note_pages
         env = make_env(config.theme_dir)
-        rendered = []
     out = Path(out).resolve()
     cache_path = out.parent / f".{out.name}.cache.json"
     old_keys = {}
@@ -119,21 +155,17 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None) -> Build
             assets = fingerprint_static(config.theme_dir, tmp)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            for page in pages:
+            todo = []
+            for i, page in enumerate(pages):
                 rel = page_file(page.url)
                 key = page_key(theme_key, page)
                 new_keys[rel] = key
                 if old_keys.get(rel) == key and (out / rel).is_file():
                     reused.append(rel)  # same inputs, same bytes: keep the page already written
-                    continue
-                tpl = env.get_template(page.template)
-                html = tpl.render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
-                rendered.append((rel, html))
-                if progress:
-                    progress()
+                else:
+                    todo.append(i)
+            rendered = render_pages(env, pages, ui, tmp, todo, workers=workers, progress=progress)
         with timer("write"):
-            for rel, html in rendered:
-                write_text(tmp, rel, html)
             for rel in reused:
                 dest = tmp / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +184,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None) -> Build
         result.files = sum(1 for p in tmp.rglob("*") if p.is_file())
     cache_path.write_text(json.dumps(new_keys, sort_keys=True), "utf-8")
     result.pages = len(pages)
-    result.rendered = len(rendered)
+    result.rendered = rendered
     result.reused = len(reused)
     result.timings = timer.t
     result.coverage = translator.coverage()

@@ -66,11 +66,13 @@ WEAK_UNITS = {"个", "项", "人", "家", "名", "场", "处", "条"}
 STOP_GRAMS = ("推动", "推进", "加强", "完善", "提升", "实施", "建设", "新增", "开展", "持续", "进一步", "加快")
 
 
+@lru_cache(maxsize=65536)
 def _clean(text: str) -> str:
     """Chinese characters and figures only (a decimal point inside a figure is kept)."""
     return re.sub(r"(?<!\d)\.|\.(?!\d)|[^\u4e00-\u9fff0-9.]", "", to_simplified(text))
 
 
+@lru_cache(maxsize=65536)
 def quantities(text: str) -> dict[tuple[float, str], tuple[str, str]]:
     """(value, unit) -> (figure as written, the words just before it)."""
     out = {}
@@ -121,17 +123,29 @@ class PhraseIndex:
         return found
 
 
+CONTEXT_STOP = {"实施", "新增", "推进", "推动", "建设", "完成", "开展", "提供", "新建", "改造", "提升", "不少", "少于",
+                "以上", "累计", "达到", "其中", "持续", "加快", "全市", "各区", "我区"}
+
+
+def _context_match(ctx_a: str, ctx_b: str) -> bool:
+    """Do two figures count the same thing? Compare the words just before them with
+    each other, and the words just after them with each other."""
+    (ba, aa), (bb, ab) = ctx_a.split("|"), ctx_b.split("|")
+    before = _grams(ba, 2) & _grams(bb, 2)
+    after = _grams(aa, 2) & _grams(ab, 2)
+    return bool((before | after) - CONTEXT_STOP)
+
+
 def similarity(a: str, b: str, idx: PhraseIndex) -> tuple[float, list[str]]:
-    """Score in [0, 1] and the evidence: shared figures with units (stronger when the words
-    around them agree) and distinctive shared phrases (rarer and longer is stronger)."""
+    """Score in [0, 1] and the evidence: shared figures with units (strong when they count
+    the same thing) and distinctive shared phrases (rarer and longer is stronger)."""
     evidence, score = [], 0.0
     qa, qb = quantities(a), quantities(b)
     for key in sorted(set(qa) & set(qb)):
         (shown, ctx_a), (_, ctx_b) = qa[key], qb[key]
-        same_context = bool(_grams(ctx_a.replace("|", ""), 2) & _grams(ctx_b.replace("|", ""), 2))
         v, u = key
-        if same_context:
-            score += 0.35 if (u in WEAK_UNITS or v < 10) else 0.55
+        if _context_match(ctx_a, ctx_b):
+            score += 0.35 if v < 10 else 0.5
         else:
             score += 0.1
         evidence.append(shown)
@@ -139,13 +153,40 @@ def similarity(a: str, b: str, idx: PhraseIndex) -> tuple[float, list[str]]:
         core = re.sub(r"\d", "", phrase)  # a figure is already counted above
         if len(core) < 4:
             continue
-        rarity = 1.0 / math.sqrt(df)
+        rarity = 1.0 / math.sqrt(max(df, 1))
         length = min(len(core), 10)
-        s = rarity * (0.12 * (length - 3))
+        s = rarity * (0.15 * (length - 3))
         if s >= 0.1:
             score += s
             evidence.append(phrase)
     return min(score, 1.0), evidence
+
+
+class Candidates:
+    """Inverted index: which targets share a distinctive 4-gram or a figure with a text.
+    Similarity is computed only for those pairs (no shared rare phrase and no shared
+    figure cannot reach the link threshold)."""
+
+    RARE = 8
+
+    def __init__(self, targets: list[tuple[str, str]], idx: PhraseIndex):
+        self.by_gram: dict[str, list[int]] = {}
+        self.by_qty: dict[tuple, list[int]] = {}
+        self.targets = targets
+        for k, (_, text) in enumerate(targets):
+            for g in _grams(_clean(text), 4):
+                if idx.df.get(g, 0) <= self.RARE:
+                    self.by_gram.setdefault(g, []).append(k)
+            for q in quantities(text):
+                self.by_qty.setdefault(q, []).append(k)
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        hits = set()
+        for g in _grams(_clean(text), 4):
+            hits.update(self.by_gram.get(g, ()))
+        for q in quantities(text):
+            hits.update(self.by_qty.get(q, ()))
+        return [self.targets[k] for k in sorted(hits)]
 
 
 LIVELIHOOD_TASK_MIN = 0.45
@@ -159,23 +200,25 @@ def livelihood_tasks(corpus: Corpus) -> list[Link]:
         tl = corpus.tasklists.get(f"tasklist/{ll.year}")
         if tl is None:
             continue
-        texts = [t.text for t in tl.tasks.values()] + [it.text for p in ll.projects for it in p.items]
-        idx = PhraseIndex(texts)
+        idx = PhraseIndex([t.text for t in tl.tasks.values()])  # how distinctive a phrase is among the tasks
+        candidates = Candidates([(t.id, t.text) for t in tl.tasks.values()], idx)
         for p in ll.projects:
             for it in p.items:
                 # each measure of a bundled sub-item is compared on its own
                 measures = [m for m in re.split(r"[，。；]", it.text) if len(_clean(m)) >= 4] or [it.text]
-                for t in tl.tasks.values():
-                    best, ev = 0.0, []
-                    total_ev = []
-                    for m in measures:
-                        s, e = similarity(m, t.text, idx)
-                        if s > best:
-                            best = s
+                best: dict[str, float] = {}
+                evidence: dict[str, list[str]] = {}
+                for m in measures:
+                    for tid, text in candidates(m):
+                        s, e = similarity(m, text, idx)
+                        best[tid] = max(best.get(tid, 0.0), s)
                         if s >= LIVELIHOOD_TASK_MIN:
-                            total_ev.extend(x for x in e if x not in total_ev)
-                    if best >= LIVELIHOOD_TASK_MIN:
-                        links.append(Link(it.id, t.id, "implements", round(best, 3), total_ev[:5], "shared-commitment"))
+                            ev = evidence.setdefault(tid, [])
+                            ev.extend(x for x in e if x not in ev)
+                for tid in sorted(best, key=lambda t: int(t.rsplit("/", 1)[1])):
+                    if best[tid] >= LIVELIHOOD_TASK_MIN:
+                        links.append(Link(it.id, tid, "implements", round(best[tid], 3), evidence[tid][:5],
+                                          "shared-commitment"))
     return links
 
 
@@ -193,10 +236,12 @@ def progress_related(corpus: Corpus) -> list[Link]:
             targets += [(t.id, t.text) for t in tl.tasks.values()]
         if not targets:
             continue
-        idx = PhraseIndex([t for _, t in targets] + [r.task for r in tb.rows])
+        idx = PhraseIndex([t for _, t in targets])
+        candidates = Candidates(targets, idx)
         for r in tb.rows:
-            for tid, text in targets:
-                s, e = similarity(re.sub(r"\d+(?:\.\d+)?", "", r.task), text, idx)  # figures differ across years
+            task = re.sub(r"\d+(?:\.\d+)?", "", r.task)  # figures differ across years
+            for tid, text in candidates(task):
+                s, e = similarity(task, text, idx)
                 if s >= RELATED_MIN:
                     links.append(Link(r.id, tid, "related", round(s, 3), e[:5], "same-subject"))
     return links

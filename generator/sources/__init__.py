@@ -4,6 +4,7 @@ repeated publications of the same document and proves nothing was lost."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -210,56 +211,142 @@ def progress_blocks(t):
             yield Block("td", v, row.line)
 
 
-def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None) -> Corpus:
+def parse_source(src: Source, districts: dict) -> dict:
+    """Parse one source on its own: a pure function of its text (and the district
+    names), so results can be cached by content hash and computed in parallel."""
+    rep = Report()
+    out = {"kind": src.kind, "errors": [], "warnings": [], "artefacts": [], "payload": None}
+    try:
+        if src.kind == "gazette":
+            issue, docs, tls = gazette.parse(src, rep)
+            blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
+            out["payload"] = (issue, docs, tls)
+        elif src.kind == "report":
+            r = report.parse(src, rep)
+            blocks = r.blocks
+            out["payload"] = r
+        elif src.kind == "livelihood":
+            d, ll = livelihood.parse(src, rep)
+            blocks = d.blocks
+            out["payload"] = (d, ll)
+        elif src.kind == "progress":
+            t = progress.parse(src, rep, districts)
+            blocks = list(progress_blocks(t))
+            out["payload"] = t
+        else:
+            results = _read_circular_file(src, rep, None)
+            blocks = [b for d, _ in results for b in d.blocks]
+            out["payload"] = results
+        if not rep.errors:
+            check_coverage(src, blocks, rep)
+    except SourceError as e:
+        rep.errors.extend(p for p in e.problems if p not in rep.errors)
+    out["errors"], out["warnings"], out["artefacts"] = rep.errors, rep.warnings, src.artefacts
+    return out
+
+
+def _code_version() -> str:
+    """Parse results depend on the readers' code: a change to it invalidates the cache."""
+    h = hashlib.sha256()
+    base = Path(__file__).resolve().parent.parent
+    for p in sorted(list((base / "sources").glob("*.py")) + [base / "normalize.py", base / "model.py",
+                                                           base / "i18n" / "romanize.py"]):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_PARSE_JOBS = None
+
+
+def _parse_job(i: int) -> dict:
+    src, districts = _PARSE_JOBS[i]
+    return parse_source(src, districts)
+
+
+def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
     """Read and parse every source under content/sources. Raises SourceError
-    with all problems found (file, line, what was expected)."""
+    with all problems found (file, line, what was expected).
+
+    Parsed sources are cached under .cache/parse/ by the hash of their text and
+    of the readers' code, so an incremental build parses only what changed; cache
+    misses are parsed on all cores."""
+    import os
+    import pickle
+
     from ..i18n.glossary import load_glossary
 
+    global _PARSE_JOBS
     root = Path(root)
     corpus = Corpus(root=str(root))
     rep = Report()
     glossary = glossary or load_glossary(root)
+    districts = glossary.district_names()
     provenance = load_provenance(root)
     files = only or sorted(p for p in (root / SOURCES_DIR).glob("*.txt"))
+    sources = []
     for path in files:
         try:
-            src = read_source(path, root, provenance.get(path.name))
+            sources.append(read_source(path, root, provenance.get(path.name)))
         except SourceError as e:
             rep.errors.extend(e.problems)
-            continue
+    cache_dir = root / ".cache" / "parse"
+    version = _code_version()
+    dkey = json.dumps(districts, sort_keys=True, ensure_ascii=False)
+    results: list = [None] * len(sources)
+    keys = []
+    for i, src in enumerate(sources):
+        key = hashlib.sha256(f"{version}\0{dkey}\0{src.path}\0".encode() + src.text.encode("utf-8")).hexdigest()
+        keys.append(key)
+        f = cache_dir / f"{key}.pickle"
+        if cache and f.exists():
+            try:
+                results[i] = pickle.loads(f.read_bytes())
+            except Exception:  # a damaged cache entry is parsed again
+                results[i] = None
+    todo = [i for i, r in enumerate(results) if r is None]
+    _PARSE_JOBS = [(s, districts) for s in sources]
+    try:
+        if len(todo) > 8 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+                for i, r in zip(todo, pool.map(_parse_job, todo, chunksize=4)):
+                    results[i] = r
+        else:
+            for i in todo:
+                results[i] = _parse_job(i)
+    finally:
+        _PARSE_JOBS = None
+    if cache and todo:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for i in todo:
+            if not results[i]["errors"]:
+                (cache_dir / f"{keys[i]}.pickle").write_bytes(pickle.dumps(results[i], protocol=5))
+    for src, res in zip(sources, results):
         corpus.sources.append(src)
-        n_before = len(rep.errors)
-        try:
-            if src.kind == "gazette":
-                issue, docs, tls = gazette.parse(src, rep)
-                corpus.gazettes[issue.id] = issue
-                blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
-                tl_by_doc = {t.document: t for t in tls}
-                for d in docs:
-                    _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep)
-            elif src.kind == "report":
-                r = report.parse(src, rep)
-                corpus.reports[r.id] = r
-                blocks = r.blocks
-            elif src.kind == "livelihood":
-                d, ll = livelihood.parse(src, rep)
-                corpus.livelihood[ll.id] = ll
-                blocks = d.blocks
-                _merge_document(corpus, d, None, src, rep)
-            elif src.kind == "progress":
-                t = progress.parse(src, rep, glossary.district_names())
-                corpus.progress[t.id] = t
-                blocks = list(progress_blocks(t))
-            else:
-                results = _read_circular_file(src, rep, corpus)
-                blocks = [b for d, _ in results for b in d.blocks]
-                for d, tl in results:
-                    _merge_document(corpus, d, tl, src, rep)
-        except SourceError as e:
-            rep.errors.extend(p for p in e.problems if p not in rep.errors)
+        src.artefacts = res["artefacts"]
+        rep.warnings.extend(res["warnings"])
+        if res["errors"]:
+            rep.errors.extend(res["errors"])
             continue
-        if len(rep.errors) == n_before:
-            check_coverage(src, blocks, rep)
+        payload = res["payload"]
+        if src.kind == "gazette":
+            issue, docs, tls = payload
+            corpus.gazettes[issue.id] = issue
+            tl_by_doc = {t.document: t for t in tls}
+            for d in docs:
+                _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep)
+        elif src.kind == "report":
+            corpus.reports[payload.id] = payload
+        elif src.kind == "livelihood":
+            d, ll = payload
+            corpus.livelihood[ll.id] = ll
+            _merge_document(corpus, d, None, src, rep)
+        elif src.kind == "progress":
+            corpus.progress[payload.id] = payload
+        else:
+            for d, tl in payload:
+                _merge_document(corpus, d, tl, src, rep)
     rep.raise_if_errors()
     glossary.build_register(corpus, rep)
     rep.raise_if_errors()

@@ -1,0 +1,120 @@
+"""Make a synthetic multi-year archive from the seed documents.
+
+Each year gets a work report, a livelihood-project list, gazette issues (the
+first carries that year's priority task list; later issues carry the other five
+documents renumbered) and district progress tables for several districts. All
+text is the seeds' own, with years, issue numbers, document numbers and
+district names rewritten, so every reader and link rule runs on real layouts.
+
+    python bench/make_archive.py OUT --years 25 --issues 40 --districts 8
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "content" / "sources"
+
+DOC_NUMBERS = ["京政办发〔2026〕4号", "京商流通字〔2026〕2号", "京商函字〔2026〕125号", "京商电商字〔2026〕6号",
+               "京商消一字〔2026〕5号"]
+DISTRICTS = ["大兴区", "朝阳区", "海淀区", "丰台区", "通州区", "顺义区", "昌平区", "房山区", "门头沟区", "怀柔区",
+             "平谷区", "密云区", "延庆区", "石景山区", "东城区", "西城区"]
+
+
+def _renumber_docs(text: str, year: int, offset: int) -> str:
+    """Give the five non-task-list documents of an issue new serial numbers."""
+    for num in DOC_NUMBERS:
+        prefix, serial = re.match(r"^(.+?)〔2026〕(\d+)号$", num).groups()
+        new = int(serial) + offset
+        # Chinese forms, also with the PDF's stray space ("2 号")
+        text = re.sub(f"{prefix}〔{year}〕\\s*{serial}\\s*号", f"{prefix}〔{year}〕{new}号", text)
+    # English TOC: "(Jingshangliutongzi〔2026〕No. 2)" and "[2026]No. 1"
+    def en(m):
+        return f"{m.group(1)}{m.group(2)}No. {int(m.group(3)) + offset}"
+    text = re.sub(r"(Jing[a-z]+)([〔\[]\d{4}[〕\]])\s*No\.\s*(\d+)", en, text)
+    return text
+
+
+def gazette(year: int, issue: int, total: int, with_tasklist: bool) -> str:
+    text = (SEEDS / "2026-gazette-12.txt").read_text("utf-8").replace("2026", str(year))
+    text = text.replace("2025", str(year - 1))
+    text = re.sub(r"第 12 期 \(总第 936 期\)", f"第 {issue} 期 (总第 {total} 期)", text)
+    text = re.sub(r"(\d{4}年\d{1,2}月\d{1,2}日) 第12期", lambda m: f"{m.group(1)} 第{issue}期", text)
+    text = text.replace("Issue No. 12", f"Issue No. {issue}")
+    if not with_tasklist:
+        # the same circular layout, but not a second task list for the year
+        text = text.replace("重点任务清单", "重点任务安排")
+        text = re.sub(f"京政发〔{year}〕1号", f"京政发〔{year}〕{issue * 10 + 1}号", text)
+        text = re.sub(r"Jingzhengfa\[(\d{4})\]No\. 1\)", lambda m: f"Jingzhengfa[{m.group(1)}]No. {issue * 10 + 1})", text)
+    if issue > 1:
+        text = _renumber_docs(text, year, issue * 1000)
+    return text
+
+
+def make(out: Path, years: int, issues: int, districts: int, last_year: int = 2026) -> dict:
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "themes", out / "themes")
+    (out / "content").mkdir(parents=True)
+    for d in ("glossary", "notes"):
+        shutil.copytree(ROOT / "content" / d, out / "content" / d)
+    shutil.copy(ROOT / "content" / "site.yaml", out / "content" / "site.yaml")
+    src = out / "content" / "sources"
+    src.mkdir()
+    report = (SEEDS / "2026-work-report.txt").read_text("utf-8")
+    livelihood = (SEEDS / "2026-livelihood-projects.txt").read_text("utf-8")
+    progress = (SEEDS / "2025-daxing-progress.txt").read_text("utf-8")
+    total = 1000
+    count = {"gazette": 0, "report": 0, "livelihood": 0, "progress": 0}
+    first = last_year - years + 1
+    for year in range(first, last_year + 1):
+        y = str(year)
+        (src / f"{y}-work-report.txt").write_text(report.replace("2026", y).replace("2025", str(year - 1)), "utf-8")
+        (src / f"{y}-livelihood-projects.txt").write_text(livelihood.replace("2026", y), "utf-8")
+        count["report"] += 1
+        count["livelihood"] += 1
+        for k in range(1, issues + 1):
+            total += 1
+            (src / f"{y}-gazette-{k:03d}.txt").write_text(gazette(year, k, total, k == 1), "utf-8")
+            count["gazette"] += 1
+        for d in DISTRICTS[:districts]:
+            text = progress.replace("2025", str(year - 1)).replace("大兴区", d)
+            (src / f"{year - 1}-{d}-progress.txt").write_text(text, "utf-8")
+            count["progress"] += 1
+    # district-level units of the other districts: same names, their own district
+    gl_path = out / "content" / "glossary" / "units.yaml"
+    gl = yaml.safe_load(gl_path.read_text("utf-8"))
+    slugs = {d["zh"]: d["slug"] for d in gl["districts"]}
+    dax = [u for u in gl["units"] if u.get("district") == "daxing" and "大兴" not in u["zh"]]
+    for d in DISTRICTS[1:districts]:
+        for u in dax:
+            gl["units"].append({**u, "district": slugs[d],
+                                "en": u["en"].replace("Daxing District", f"{d} District")})
+    gl_path.write_text(yaml.safe_dump(gl, allow_unicode=True, sort_keys=False), "utf-8")
+    return count
+
+
+def extra_issue(out: Path, year: int, issue: int) -> Path:
+    """One more gazette issue, as a new file (the incremental-build step)."""
+    p = out / "content" / "sources" / f"{year}-gazette-{issue:03d}.txt"
+    p.write_text(gazette(year, issue, 9000 + issue, False), "utf-8")
+    return p
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--years", type=int, default=25)
+    ap.add_argument("--issues", type=int, default=40)
+    ap.add_argument("--districts", type=int, default=8)
+    a = ap.parse_args()
+    print(make(a.out, a.years, a.issues, a.districts))
+
+
+if __name__ == "__main__":
+    main()
