@@ -171,7 +171,7 @@ WRAP_WIDTH = 19.0
 def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool) -> bool:
     if hard or prev.kind != "para":
         return False
-    if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or LABEL_LINE.match(nxt):
+    if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or (LABEL_LINE.match(nxt) and display_width(nxt) <= 30):
         return False
     if prev.title_like:
         return False

@@ -74,6 +74,7 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                     if not take(scope, str(e["zh"]), str(e["en"]).strip()):
                         unmatched.append((f.name, number, e["zh"]))
         elif f.name.startswith("report"):
+            data = [e for e in data if str(e.get("en", "")).strip()]
             rep = next(iter(corpus.reports.values()))
             leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
             for e in data:
@@ -85,9 +86,9 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                     first = re.match(r"^(.+?[.!?])(\s|$)", en)
                     if first:
                         out[f"{t.id}#lead"] = first.group(1).rstrip(".").strip()
-                targets_m = re.search(r"main (?:expected )?targets.*?are:?\s*(.+)$", en, re.I)
+                targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
                 if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
-                    pieces = [p.strip(" ;,.") for p in re.split(r";|,(?= and)|, (?=[a-z])", targets_m.group(1))]
+                    pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
                     for k, piece in enumerate(pieces):
                         if piece and f"{rep.id}#target{k}" in segments:
                             out[f"{rep.id}#target{k}"] = piece

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..i18n.romanize import romanize_number
 from .pages import Page, Views, cn_ordinal
+from .text import format_number
 from .urls import url_for
 
 
@@ -31,6 +32,8 @@ def all_pages(v: Views, lang: str, site: dict):
                   for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
     for d in docs:
         yield document(v, d, lang)
+        yield parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
+                       [d.gazette] if d.gazette else ["doc"], d.id)
     # gazette
     issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
     yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
@@ -100,6 +103,15 @@ def document(v: Views, d, lang: str) -> Page:
         "citation": f"{d.number}（{v.date(d.date, 'zh')}）" if lang == "zh" else
                     f"{romanize_number(d.number)} ({v.date(d.date, 'en')})",
     }, kind="document", year=str(d.year), breadcrumbs=crumbs, date=d.date)
+
+
+def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str) -> Page:
+    """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
+    rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in blocks]
+    done = sum(1 for r in rows if r["en"].get("status") == "ok")
+    return Page(pid, lang, "parallel.html", title, {
+        "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
+    }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
 
 
 def gazette(v: Views, g, lang: str) -> Page:
@@ -193,6 +205,7 @@ def report(v: Views, rep, lang: str):
         "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
         "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
     }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
+    yield parallel(v, f"{rep.id}/parallel", rep.id, v.title(rep.id, lang), rep.blocks, lang, [], rep.id)
     for part in rep.parts:
         yield Page(part.id, lang, "report_part.html", v.title(part.id, lang), {
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
@@ -249,7 +262,12 @@ def _row_view(v: Views, t, row, lang: str) -> dict:
     pairs = []
     for tq, rq in row.pairs:
         ratio = rq.value / tq.value if tq.value else 0
-        pairs.append({"target": tq.text, "reported": rq.text, "ratio": round(ratio, 3), "unit": tq.unit,
+        if lang == "en":  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
+            shown_t = format_number(tq.value, "en") + ("%" if tq.unit == "%" else "")
+            shown_r = format_number(rq.value, "en") + ("%" if rq.unit == "%" else "")
+        else:
+            shown_t, shown_r = tq.text, rq.text
+        pairs.append({"target": shown_t, "reported": shown_r, "ratio": round(ratio, 3), "unit": tq.unit,
                       "target_value": tq.value, "reported_value": rq.value})
     return {
         "number": row.number, "url": url_for(row.id, lang),
