@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from ..normalize import to_simplified
+
 from .catalog import CATALOG_DIR, Translator, load_catalogs, write_catalog
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
@@ -38,7 +40,9 @@ def _requested(root: Path, translator: Translator):
 
 
 def _prefix(text: str, n: int = 12) -> str:
-    t = unicodedata.normalize("NFKC", text.replace("**", ""))
+    from ..normalize import to_simplified
+
+    t = to_simplified(unicodedata.normalize("NFKC", text.replace("**", "")))
     t = re.sub(r"\s+", "", t)
     return t[:n]
 
@@ -75,6 +79,8 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                         unmatched.append((f.name, number, e["zh"]))
         elif f.name.startswith("report"):
             data = [e for e in data if str(e.get("en", "")).strip()]
+            if isinstance(data, list) and data and f.name.startswith("report-part12"):
+                pass
             rep = next(iter(corpus.reports.values()))
             leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
             for e in data:
@@ -98,6 +104,13 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
             for e in data.get("livelihood_notice", []):
                 if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
                     unmatched.append((f.name, "notice", e["zh"]))
+            footer = data.get("livelihood_footer") or {}
+            values = {to_simplified(k): v for k, v in (footer.get("values") or {}).items()}
+            labels = {to_simplified(k): v for k, v in footer.items() if k != "values"}
+            for key, (zh, fam) in segments.items():
+                m = re.match(r"^\[(.+?)\]\s*(.*)$", zh)
+                if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
+                    out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
             for n, cat in (data.get("livelihood") or {}).items():
                 p = ll.projects[int(n) - 1]
                 out[f"{p.id}#name"] = str(cat["title"]).strip()

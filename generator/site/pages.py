@@ -112,8 +112,12 @@ class Views:
                 return d.title
             if d.title_en:
                 return d.title_en
-            s = self.tr.get(f"{d.id}#title", d.title, "documents")
-            return s.en if s.ok else f"{romanize_number(d.number)}"
+            tb = next((b for b in d.blocks if b.kind == "title"), None)
+            if tb is not None and tb.text == d.title:
+                s = self.tr.get(f"{d.id}#{tb.key}", tb.text, "documents")
+                if s.ok:
+                    return s.en
+            return f"{romanize_number(d.number)}"
         parts = item_id.split("/")
         kind = parts[0]
         if kind == "task":
