@@ -59,9 +59,15 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
         keys = by_prefix.get((scope, _prefix(zh_prefix)))
         if not keys:
             return False
+        keys = sorted(keys, key=lambda k: bool(re.search(r"#p\d+-", k)))  # canonical paragraphs first
         for k in keys:
             if k not in out:
                 out[k] = en
+                # a reading found only in another publication of the same document ("…#p4-<file>")
+                # gets the same English as the canonical paragraph it varies
+                for v in keys:
+                    if v not in out and re.search(r"#p\d+-", v):
+                        out[v] = en
                 return True
         return False
 

@@ -12,6 +12,7 @@ from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
 from ..sources.common import parse_date
 from ..model import Block, Corpus
+from ..normalize import CJK_RE
 from .text import format_date
 from .urls import LANGS, other_lang, url_for
 
@@ -74,6 +75,8 @@ class Views:
     def seg(self, key: str, zh: str, lang: str, family: str) -> dict:
         if lang == "zh":
             return {"text": zh, "zh": zh, "status": "ok", "lang": "zh"}
+        if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
+            return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
         s = self.tr.get(key, zh, family)
         if s.ok:
             return {"text": s.en, "zh": zh, "status": "ok", "lang": "en"}

@@ -57,7 +57,8 @@ def parse(source: Source, report: Problems) -> Report:
     year = int(date[:4]) if date else 0
     rid = f"report/{year}"
     front = [Block("title", title, front_lines[0][0], key="front-title", level=1)]
-    front += [Block("subtitle", normalize_text(t), ln, key=f"front-{k}") for k, (ln, t) in enumerate(front_lines[1:-1])]
+    if len(front_lines) > 2:  # the occasion, wrapped over lines: one subtitle
+        front.append(Block("subtitle", normalize_text(occasion), front_lines[1][0], key="front-0"))
     front.append(Block("speaker", speaker, front_lines[-1][0], key="front-speaker"))
 
     paras, artefacts = unwrap(lines, start, len(lines))
