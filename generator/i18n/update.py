@@ -141,11 +141,14 @@ def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
     imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
     by_file = defaultdict(list)
     counts = defaultdict(lambda: [0, 0, 0])
+    memory = {msgid: msgstr for msgid, msgstr, _, _ in existing.entries.values() if msgstr}
     for key, (zh, fam) in segments.items():
         old = existing.entries.get(key)
         en, fuzzy, previous = "", False, None
         if key in imported:
             en = imported[key]
+        elif old is None and zh in memory:  # same Chinese under a new key (a paragraph moved): reuse
+            en = memory[zh]
         elif old is not None:
             en = old[1]
             if old[0] != zh and en:

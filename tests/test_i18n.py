@@ -1,0 +1,137 @@
+"""Issue 4: a complete English edition, the Chinese authoritative."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, make_project, read
+from generator.i18n.romanize import number_slug, romanize_number, romanized_word
+
+
+def test_romanisation_reproduces_the_gazette(corpus):
+    g = corpus.gazettes["gazette/2026/12"]
+    words = []
+    for e in g.toc:
+        ours = romanize_number(e.number_zh)
+        assert romanized_word(ours) == romanized_word(e.number_en), (e.number_zh, e.number_en)
+        assert re.fullmatch(r"[A-Z][a-z]+\[\d{4}\] No\. \d+", ours)  # one bracket style
+        words.append(romanized_word(ours))
+    assert words == ["Jingzhengfa", "Jingzhengbanfa", "Jingshangliutongzi", "Jingshanghanzi", "Jingshangdianshangzi",
+                     "Jingshangxiaoyizi"]
+    assert romanize_number("京政发〔2026〕1号") == "Jingzhengfa[2026] No. 1"
+    assert romanize_number("京商流通字〔2026〕2 号") == "Jingshangliutongzi[2026] No. 2"
+    assert romanize_number("京政辦發〔2026〕1號") == "Jingzhengbanfa[2026] No. 1"  # Traditional script too
+    assert number_slug("京商消一字〔2026〕5号") == "jingshangxiaoyizi-2026-5"
+
+
+def test_glossary_complete(corpus):
+    gl = yaml.safe_load((ROOT / "content/glossary/headings.yaml").read_text("utf-8"))
+    tl = corpus.tasklists["tasklist/2026"]
+    for s in tl.sections:
+        assert gl["tasklist"][str(s.number)]["en"]
+        for ss in s.subsections:
+            assert gl["tasklist"][f"{s.number}.{ss.number}"]["en"]
+    for n in ("1", "2", "3") + tuple(f"3.{k}" for k in range(1, 11)):
+        assert gl["report"][n]["en"]
+    assert all(u.en for u in corpus.units.values())
+    assert len(gl["terms"]) >= 30
+    units = yaml.safe_load((ROOT / "content/glossary/units.yaml").read_text("utf-8"))
+    assert {d["slug"] for d in units["districts"]} >= {"daxing", "dongcheng", "xicheng", "tongzhou"}
+
+
+def test_unit_without_english_name_fails_the_build(tmp_path):
+    proj = make_project(tmp_path)
+    text = (proj / "content/sources/2026-gazette-12.txt").read_text("utf-8")
+    (proj / "content/sources/2026-gazette-12.txt").write_text(
+        text.replace("主责单位:市规划自然资源委(首规委办)\n", "主责单位:市规划自然资源委(首规委办),市月球开发办\n", 1), "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert r.returncode == 1
+    assert ("content/sources/2026-gazette-12.txt:127: lead unit '市月球开发办' has no English name in "
+            "content/glossary/units.yaml") in r.stderr
+
+
+def test_changed_source_marks_translation_stale(tmp_path):
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    text = (proj / "content/sources/2026-gazette-12.txt").read_text("utf-8")
+    assert "优化提升应寺、永乐等进京检查站。" in text
+    (proj / "content/sources/2026-gazette-12.txt").write_text(
+        text.replace("优化提升应寺、永乐等进京检查站。", "优化提升应寺、永乐、马驹桥等进京检查站。", 1), "utf-8")
+    out = tmp_path / "out"
+    result = build(proj, out, search=False)
+    assert result.coverage["tasks"]["stale"] == 1
+    en = (out / "en/task/2026/20/index.html").read_text("utf-8")
+    assert "优化提升应寺、永乐、马驹桥等进京检查站" in en  # the Chinese is shown …
+    assert "tr-stale" in en and "The Chinese source has changed" in en  # … with a visible notice
+    assert "Promote the integrated development of the commuting circle" not in en  # never the outdated English
+    # the task text of a sibling is untouched
+    assert "tr-stale" not in (out / "en/task/2026/21/index.html").read_text("utf-8")
+
+
+def test_build_prints_translation_coverage(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "generator", "build", "--no-search", "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"translation coverage: (\d+)/(\d+) segments", r.stdout)
+    assert m and int(m.group(2)) > 900
+    tasks = re.search(r"tasks\s+(\d+)/(\d+)", r.stdout)
+    assert tasks and tasks.group(2) == "308"
+
+
+def test_required_translations_present(corpus, loaded):
+    tr = loaded[3]
+    tl = corpus.tasklists["tasklist/2026"]
+    missing = [n for n, t in tl.tasks.items() if not tr.get(t.id, t.text, "tasks").ok]
+    assert not missing, f"tasks without an English translation: {missing[:20]}"
+    ll = corpus.livelihood["livelihood/2026"]
+    assert all(tr.get(it.id, it.text, "livelihood").ok for p in ll.projects for it in p.items)
+    assert all(tr.get(f"{p.id}#name", p.name, "livelihood").ok for p in ll.projects)
+    rows = corpus.progress["progress/2025/daxing"].rows
+    assert all(tr.get(f"{r.id}#task", r.task, "progress").ok and tr.get(f"{r.id}#progress", r.progress, "progress").ok
+               for r in rows)
+    rep = corpus.reports["report/2026"]
+    part3 = [b for s in rep.parts[2].sections for b in s.paragraphs] + rep.parts[2].paragraphs
+    assert all(tr.get(f"{rep.id}#{b.key}", b.text, "report").ok for b in part3)
+    for d in corpus.gazettes["gazette/2026/12"].documents:
+        doc = corpus.documents[d]
+        for b in doc.blocks:
+            if b.kind in ("para", "heading", "footnote", "title", "addressee", "signature", "note") and not b.anchor \
+                    and not b.only_in:
+                assert tr.get(f"{doc.id}#{b.key}", b.text, "documents").ok, (doc.number, b.key, b.text[:30])
+
+
+@pytest.mark.parametrize("url", ["/zh/task/2026/20/", "/en/livelihood/2026/7/", "/zh/report/2026/3.1/",
+                                 "/en/progress/2025/daxing/4/", "/zh/doc/jingzhengfa-2026-1/", "/en/unit/shi-jiao-tong-wei/",
+                                 "/zh/gazette/2026/12/", "/en/doc/jingzhengfa-2026-1/parallel/"])
+def test_language_switch_goes_to_the_same_item(site, url):
+    html = read(site, url)
+    alt = re.search(r'<a class="lang-switch" href="([^"]+)"', html).group(1)
+    assert alt == re.sub(r"^/(zh|en)/", lambda m: "/en/" if m.group(1) == "zh" else "/zh/", url)
+    back = read(site, alt)
+    assert re.search(r'<a class="lang-switch" href="([^"]+)"', back).group(1) == url
+    assert f'hreflang="{"en" if url.startswith("/zh/") else "zh-CN"}"' in html
+
+
+def test_english_dates_and_numbers(site):
+    en = read(site, "/en/gazette/2026/12/")
+    assert "27 March 2026" in en
+    row = read(site, "/en/progress/2025/daxing/2/")
+    assert "20,000" in row and "15,000" in row
+    assert "31 December 2025" in row
+
+
+def test_side_by_side_view(site, corpus):
+    for d in corpus.documents.values():
+        html = read(site, f"/en/doc/{d.slug}/parallel/")
+        assert html.count('class="parallel-row"') == len(d.blocks)
+    html = read(site, "/zh/doc/jingzhengfa-2026-1/parallel/")
+    row = html[html.index('id="task-2026-20"') - 400:]
+    assert "促进通勤圈一体发展" in row[:3000] and "22" in row[:3000]
+    rep = read(site, "/en/report/2026/parallel/")
+    assert rep.count('class="parallel-row"') == len(corpus.reports["report/2026"].blocks)
