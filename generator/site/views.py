@@ -3,6 +3,8 @@ ready-to-print context."""
 from __future__ import annotations
 
 from ..i18n.romanize import romanize_number
+import re
+
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
 from .urls import url_for
@@ -32,8 +34,8 @@ def all_pages(v: Views, lang: str, site: dict):
                   for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
     for d in docs:
         yield document(v, d, lang)
-        yield parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
-                       [d.gazette] if d.gazette else ["doc"], d.id)
+        yield from parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
+                            [d.gazette] if d.gazette else ["doc"], d.id)
     # gazette
     issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
     yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
@@ -105,13 +107,37 @@ def document(v: Views, d, lang: str) -> Page:
     }, kind="document", year=str(d.year), breadcrumbs=crumbs, date=d.date)
 
 
-def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str) -> Page:
+PARALLEL_MAX_ROWS = 120
+
+
+def _parallel_parts(blocks) -> list[list]:
+    """Long documents are split at their top-level headings so each page stays light."""
+    if len(blocks) <= PARALLEL_MAX_ROWS:
+        return [list(blocks)]
+    parts, cur = [], []
+    for b in blocks:
+        if cur and b.kind == "heading" and b.level <= 2 and len(cur) >= 20:
+            parts.append(cur)
+            cur = []
+        cur.append(b)
+    if cur:
+        parts.append(cur)
+    return parts
+
+
+def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str):
     """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
-    rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in blocks]
-    done = sum(1 for r in rows if r["en"].get("status") == "ok")
-    return Page(pid, lang, "parallel.html", title, {
-        "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
-    }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
+    parts = _parallel_parts(blocks)
+    ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
+    for k, part in enumerate(parts):
+        rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in part]
+        done = sum(1 for r in rows if r["en"].get("status") == "ok")
+        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k,
+                "label": (parts[j][0].text[:14] if parts[j][0].kind == "heading" else "")} for j, i in enumerate(ids)]
+        yield Page(ids[k], lang, "parallel.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
+            "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
+            "parts": nav if len(parts) > 1 else [],
+        }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
 
 
 def gazette(v: Views, g, lang: str) -> Page:
@@ -130,25 +156,34 @@ def gazette(v: Views, g, lang: str) -> Page:
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
 
-def _task_summary(v: Views, t, lang: str) -> dict:
+def _gist(text: str, limit: int) -> str:
+    """The opening of a task for lists: its first sentence, or the first ``limit`` characters."""
+    m = re.match(r"^(.+?[。；;.])(\s|$)", text)
+    first = m.group(1) if m else text
+    return first if len(first) <= limit else first[:limit].rstrip() + "…"
+
+
+def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
-    return {"number": t.number, "url": url_for(t.id, lang), "text": s["text"], "status": s["status"],
+    text = _gist(s["text"], 60 if s["lang"] == "zh" else 160) if gist else s["text"]
+    return {"number": t.number, "url": url_for(t.id, lang), "text": text, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
 
 def tasklist(v: Views, tl, lang: str):
     ui = v.ui[lang]
     doc = v.c.documents.get(tl.document)
-    sections = []
-    for sec in tl.sections:
+    def section_view(sec, gist: bool) -> dict:
         subs = []
         for sub in sec.subsections:
             subs.append({"title": v.title(sub.id, lang), "url": url_for(sub.id, lang), "count": len(sub.tasks),
                          "label": f"（{cn_ordinal(sub.number)}）" if lang == "zh" else f"{sec.number}.{sub.number}",
-                         "tasks": [_task_summary(v, tl.tasks[n], lang) for n in sub.tasks]})
-        sections.append({"title": v.title(sec.id, lang), "url": url_for(sec.id, lang),
-                         "label": f"{cn_ordinal(sec.number)}、" if lang == "zh" else f"{sec.number}.",
-                         "subsections": subs, "count": sum(len(s.tasks) for s in sec.subsections)})
+                         "tasks": [_task_summary(v, tl.tasks[n], lang, gist=gist) for n in sub.tasks]})
+        return {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang),
+                "label": f"{cn_ordinal(sec.number)}、" if lang == "zh" else f"{sec.number}.",
+                "subsections": subs, "count": sum(len(s.tasks) for s in sec.subsections)}
+
+    sections = [section_view(sec, gist=True) for sec in tl.sections]  # the overview: each task's opening
     # lead departments overview
     per_unit = {}
     for t in tl.tasks.values():
@@ -161,7 +196,8 @@ def tasklist(v: Views, tl, lang: str):
         "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
         "origins": v.origins(tl.origins), **_common(v, tl.id, lang),
     }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
-    for sec, sv in zip(tl.sections, sections):
+    for sec in tl.sections:
+        sv = section_view(sec, gist=False)  # a section page: the tasks in full
         yield Page(sec.id, lang, "tasklist_section.html", v.title(sec.id, lang), {
             "section": sv, "label": sv["label"], **_common(v, sec.id, lang),
         }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id]))
@@ -205,7 +241,7 @@ def report(v: Views, rep, lang: str):
         "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
         "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
     }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
-    yield parallel(v, f"{rep.id}/parallel", rep.id, v.title(rep.id, lang), rep.blocks, lang, [], rep.id)
+    yield from parallel(v, f"{rep.id}/parallel", rep.id, v.title(rep.id, lang), rep.blocks, lang, [], rep.id)
     for part in rep.parts:
         yield Page(part.id, lang, "report_part.html", v.title(part.id, lang), {
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
