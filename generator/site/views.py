@@ -5,15 +5,22 @@ from __future__ import annotations
 from ..i18n.romanize import romanize_number
 import re
 
+from markupsafe import Markup
+
+from .charts import bar_chart, progress_dashboard
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
 from .urls import url_for
 
 
+INDEX_TITLES = {"gazette": "gazette_issues", "unit": "departments", "doc": "all_documents"}
+
+
 def _crumbs(v: Views, lang: str, ids: list[str]) -> list[tuple[str, str]]:
     out = [(v.ui[lang]["home"], f"/{lang}/")]
     for i in ids:
-        out.append((v.title(i, lang), url_for(i, lang)))
+        title = v.ui[lang][INDEX_TITLES[i]] if i in INDEX_TITLES else v.title(i, lang)
+        out.append((title, url_for(i, lang)))
     return out
 
 
@@ -107,7 +114,7 @@ def document(v: Views, d, lang: str) -> Page:
     }, kind="document", year=str(d.year), breadcrumbs=crumbs, date=d.date)
 
 
-PARALLEL_MAX_ROWS = 120
+PARALLEL_MAX_ROWS = 60
 
 
 def _parallel_parts(blocks) -> list[list]:
@@ -190,10 +197,23 @@ def tasklist(v: Views, tl, lang: str):
         for u in t.units:
             per_unit[u] = per_unit.get(u, 0) + 1
     top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
+    zh = lang == "zh"
+    per_section = [(f"{cn_ordinal(sec.number)}、{v.title(sec.id, lang)}" if zh else f"{sec.number}. {v.title(sec.id, lang)}",
+                    sum(len(ss.tasks) for ss in sec.subsections), url_for(sec.id, lang)) for sec in tl.sections]
+    charts = [
+        bar_chart(per_section, "各部分任务数" if zh else "Tasks per section",
+                  ("；".join(f"{l}：{n}项" for l, n, _ in per_section)) if zh
+                  else "; ".join(f"{l}: {n} tasks" for l, n, _ in per_section)),
+        bar_chart([(v.unit_name(u, lang), n, url_for(u, lang)) for u, n in top_units],
+                  "牵头任务最多的15个单位" if zh else "The 15 units leading the most tasks",
+                  ("；".join(f"{v.unit_name(u, lang)}：{n}项" for u, n in top_units)) if zh
+                  else "; ".join(f"{v.unit_name(u, lang)}: {n} tasks" for u, n in top_units)),
+    ]
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
     yield Page(tl.id, lang, "tasklist.html", v.title(tl.id, lang), {
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
         "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
+        "charts": [Markup(c) for c in charts],
         "origins": v.origins(tl.origins), **_common(v, tl.id, lang),
     }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
     for sec in tl.sections:
@@ -320,8 +340,10 @@ def _row_view(v: Views, t, row, lang: str) -> dict:
 def progress(v: Views, t, lang: str):
     rows = [_row_view(v, t, r, lang) for r in t.rows]
     headers = t.headers if lang == "zh" else ["No.", "Source", "Task", "Lead units", "Deadline", "Status", "Progress"]
+    done = sum(1 for r in rows if r["done"])
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
-        "rows": rows, "headers": headers, "title_zh": t.title, "origins": v.origins([t.origin]),
+        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang)),
+        "done": done, "title_zh": t.title, "origins": v.origins([t.origin]),
         **_common(v, t.id, lang),
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
     for row, rv in zip(t.rows, rows):

@@ -23,8 +23,17 @@ def detect(text: str) -> bool:
     return bool(re.search(r"进展情况汇总表", head)) and head.count("\t") >= 5
 
 
+def strip_list_markers(text: str) -> str:
+    """Items numbered 1., 2., 3. on their own lines: the numbers are markers, not figures
+    (so "1.2处社区养老配建" is item 1, "2处"). A lone "1.5万" stays a figure."""
+    lines = text.split("\n")
+    if len(lines) >= 2 and all(re.match(rf"^\s*{i + 1}[\.．]", l) for i, l in enumerate(lines)):
+        return "\n".join(re.sub(r"^\s*\d+[\.．]\s*", "", l) for l in lines)
+    return re.sub(r"(^|\n)\s*\d+[\.．]\s*(?!\d)", r"\1", text)
+
+
 def quantities(text: str) -> list[Quantity]:
-    text = re.sub(r"(^|\n)\s*\d+[\.．]\s*(?!\d)", r"\1", text)  # list markers "1." are not figures
+    text = strip_list_markers(text)
     out = []
     for m in QTY.finditer(text):
         value = float(m.group(1)) * (10000 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1)
