@@ -153,5 +153,7 @@ def render_notes(views, corpus: Corpus):
                      "tags": note.tags, "html": note.html, "path": note.path,
                      "refs": [{"title": views.title(r, lang), "url": url_for(r, lang)} for r in note.refs]},
             "links": [], "notes": [],
-        }, kind="note", year=note.date[:4], breadcrumbs=[(views.ui[lang]["home"], f"/{lang}/")], date=note.date))
+        }, kind="note", year=note.date[:4], breadcrumbs=[(views.ui[lang]["home"], f"/{lang}/")], date=note.date,
+            citation=(f"{note.author}，{views.date(note.date, lang)}" if lang == "zh"
+                      else f"{note.author}, {views.date(note.date, lang)}")))
     return pages

@@ -101,3 +101,23 @@ def test_charts_have_text_alternatives(site):
     assert "2,809 / 4,000 (70%)" in en
     tl = read(site, "/en/tasklist/2026/")
     assert tl.count("<svg") == 2 and "Tasks per section" in tl and "The 15 units leading the most tasks" in tl
+
+
+@pytest.mark.parametrize("name", sorted(set(PAGE_TYPES) - {"search", "404", "home"}))
+def test_breadcrumbs_citation_and_permalink(site, name):
+    url = PAGE_TYPES[name]
+    html = read(site, url.split("?")[0])
+    zh = url.startswith("/zh/")
+    if name != "parallel":
+        cite = re.search(r'<p class="cite"[^>]*>(.*?)</p>', html, re.S)
+        assert cite, name
+        assert ("永久链接：" if zh else "Permalink: ") in cite.group(1)
+        assert ("引用：" if zh else "Cite: ") in cite.group(1), name
+    assert 'class="wrap breadcrumbs"' in html
+
+
+def test_citation_names_document_date_and_issuer(site):
+    html = read(site, "/en/task/2026/20/")
+    assert "Cite: Jingzhengfa[2026] No. 1, 10 February 2026, The People&#39;s Government of Beijing Municipality · task 20" in html
+    html = read(site, "/zh/livelihood/2026/7.1/")
+    assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html

@@ -39,6 +39,7 @@ class Glossary:
     districts: list[dict] = field(default_factory=list)
     headings: dict = field(default_factory=dict)
     terms: list[dict] = field(default_factory=list)
+    issuers: dict = field(default_factory=dict)  # zh -> en
     files: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict)
 
@@ -47,6 +48,9 @@ class Glossary:
 
     def district_en(self, slug: str) -> str:
         return next((d["en"] for d in self.districts if d["slug"] == slug), slug.title())
+
+    def issuer_en(self, zh: str) -> str:
+        return self.issuers.get(zh, zh)
 
     def district_zh(self, slug: str) -> str:
         return next((d["zh"] for d in self.districts if d["slug"] == slug), slug)
@@ -133,6 +137,7 @@ def load_glossary(root: Path) -> Glossary:
             e["district"] = e.get("district") or ""
             g.units.append(e)
         g.districts = list(data.get("districts", []) or [])
+        g.issuers = {e["zh"]: e["en"] for e in data.get("issuers", []) or []}
         g.files["units"] = rel
     headings_file = d / "headings.yaml"
     if headings_file.exists():

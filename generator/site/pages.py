@@ -40,6 +40,7 @@ class Page:
     breadcrumbs: list = field(default_factory=list)  # [(title, url)]
     searchable: bool = True
     date: str = ""
+    citation: str = ""  # document number, date, issuer (+ where in it), in the page language
 
     @property
     def url(self) -> str:

@@ -28,7 +28,70 @@ def _common(v: Views, item_id: str, lang: str) -> dict:
     return {"links": v.links(item_id, lang), "notes": v.notes(item_id, lang)}
 
 
+def citation(v: Views, item_id: str, lang: str) -> str:
+    """Citation line for any item: its document's number, date and issuer, then where in it."""
+    from ..i18n.romanize import romanize_number
+
+    c = v.c
+    zh = lang == "zh"
+    sep = "，" if zh else ", "
+
+    def doc_cite(d, where=""):
+        num = d.number if zh else romanize_number(d.number)
+        issuer = "、".join(d.issuers) if zh else "; ".join(v.g.issuer_en(i) for i in d.issuers)
+        out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
+        return out + (f" · {where}" if where else "")
+
+    parts = item_id.split("/")
+    kind = parts[0].split(":")[0]
+    if kind == "doc" and item_id in c.documents:
+        return doc_cite(c.documents[item_id])
+    if kind in ("task", "tasklist") and len(parts) >= 2:
+        tl = c.tasklists.get(f"tasklist/{parts[1]}")
+        d = c.documents.get(tl.document) if tl else None
+        if d:
+            where = "" if len(parts) == 2 else (f"任务{parts[2]}" if kind == "task" and zh else
+                                               f"task {parts[2]}" if kind == "task" else
+                                               (f"第{parts[2]}部分" if zh else f"section {parts[2]}"))
+            return doc_cite(d, where)
+    if kind == "livelihood" and len(parts) >= 2:
+        ll = c.livelihood.get(f"livelihood/{parts[1]}")
+        d = c.documents.get(ll.document) if ll else None
+        if d:
+            return doc_cite(d, "" if len(parts) == 2 else (f"第{parts[2]}项" if zh else f"item {parts[2]}"))
+    if kind == "report" and len(parts) >= 2:
+        r = c.reports.get(f"report/{parts[1]}")
+        if r:
+            head = f"{r.year}年政府工作报告" if zh else f"Report on the Work of the Government {r.year}"
+            who = r.speaker if zh else v.date(r.date, lang)
+            base = sep.join([head, v.date(r.date, lang), r.speaker] if zh else [head, who])
+            return base + (f" · {parts[2]}" if len(parts) > 2 else "")
+    if kind == "progress" and len(parts) >= 3:
+        t = c.progress.get("/".join(parts[:3]))
+        if t:
+            head = f"{t.district_zh}{t.title}" if zh else f"{v.g.district_en(t.district)}, {t.year} livelihood projects progress table"
+            return head + (f" · {'第' + parts[3] + '项' if zh else 'row ' + parts[3]}" if len(parts) > 3 else "")
+    if kind == "gazette" and item_id in c.gazettes:
+        g = c.gazettes[item_id]
+        return sep.join([v.title(g.id, lang), v.date(g.date, lang)])
+    if kind == "unit" and item_id in c.units:
+        u = c.units[item_id]
+        return f"{u.zh}（{u.en}）" if zh else f"{u.en} ({u.zh})"
+    if kind == "note":
+        n = next((n for n in c.notes if n.id == item_id), None)
+        if n:
+            return sep.join([n.author, v.date(n.date, lang)])
+    return ""
+
+
 def all_pages(v: Views, lang: str, site: dict):
+    for page in _all_pages(v, lang, site):
+        if not page.citation and page.searchable:
+            page.citation = citation(v, page.id, lang)
+        yield page
+
+
+def _all_pages(v: Views, lang: str, site: dict):
     c = v.c
     ui = v.ui[lang]
     yield from home(v, lang, site)
@@ -99,7 +162,7 @@ def document(v: Views, d, lang: str) -> Page:
     meta = {
         "number": d.number, "number_en": romanize_number(d.number) if d.number else "",
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers, "addressees": d.addressees,
+        "issuers": d.issuers if lang == "zh" else [v.g.issuer_en(i) for i in d.issuers], "addressees": d.addressees,
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
         "page": d.page, "category": d.category if lang == "zh" else (d.category_en or d.category),
         "contains": {"title": v.title(d.contains, lang), "url": url_for(d.contains, lang)} if d.contains else None,
