@@ -103,7 +103,7 @@ def _all_pages(v: Views, lang: str, site: dict):
                    "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
                   for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
     for d in docs:
-        yield document(v, d, lang)
+        yield from document(v, d, lang)
         yield from parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
                             [d.gazette] if d.gazette else ["doc"], d.id)
     # gazette
@@ -156,9 +156,11 @@ def home(v: Views, lang: str, site: dict):
     }, kind="index", breadcrumbs=[], searchable=False)
 
 
-def document(v: Views, d, lang: str) -> Page:
+DOCUMENT_MAX_BLOCKS = 300  # longer documents (the 308-task circular) are split at their top-level headings
+
+
+def document(v: Views, d, lang: str):
     ui = v.ui[lang]
-    blocks = [v.block(b, d.id, lang) for b in d.blocks]
     meta = {
         "number": d.number, "number_en": romanize_number(d.number) if d.number else "",
         "date": v.date(d.date, lang), "date_iso": d.date,
@@ -170,19 +172,27 @@ def document(v: Views, d, lang: str) -> Page:
         "script": d.original_script,
     }
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
-    return Page(d.id, lang, "document.html", v.title(d.id, lang), {
-        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), **_common(v, d.id, lang),
-        "citation": f"{d.number}（{v.date(d.date, 'zh')}）" if lang == "zh" else
-                    f"{romanize_number(d.number)} ({v.date(d.date, 'en')})",
-    }, kind="document", year=str(d.year), breadcrumbs=crumbs, date=d.date)
+    parts = _parallel_parts(d.blocks, DOCUMENT_MAX_BLOCKS)
+    ids = [d.id if k == 0 else f"doc/{d.slug}/{k + 1}" for k in range(len(parts))]
+    title = v.title(d.id, lang)
+    for k, part in enumerate(parts):
+        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k,
+                "label": (parts[j][0].text[:14] if parts[j][0].kind == "heading" else "")} for j, i in enumerate(ids)]
+        yield Page(ids[k], lang, "document.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
+            "doc": meta, "blocks": [v.block(b, d.id, lang) for b in part], "origins": v.origins(d.origins),
+            "parts": nav if len(parts) > 1 else [], "first": k == 0,
+            "parallel_url": url_for(f"doc/{d.slug}/parallel", lang),
+            **(_common(v, d.id, lang) if k == 0 else {"links": [], "notes": []}),
+        }, kind="document", year=str(d.year), breadcrumbs=crumbs if k == 0 else crumbs + [(title, url_for(d.id, lang))],
+            date=d.date)
 
 
 PARALLEL_MAX_ROWS = 60
 
 
-def _parallel_parts(blocks) -> list[list]:
+def _parallel_parts(blocks, limit: int = PARALLEL_MAX_ROWS) -> list[list]:
     """Long documents are split at their top-level headings so each page stays light."""
-    if len(blocks) <= PARALLEL_MAX_ROWS:
+    if len(blocks) <= limit:
         return [list(blocks)]
     parts, cur = [], []
     for b in blocks:
