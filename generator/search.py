@@ -155,7 +155,9 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
     texts = []
 
     async def run(src: Path):
-        cfg = IndexConfig(output_path=output_subdir)
+        # an absolute path: the service also writes the bundle when the context closes, and a
+        # relative one would land in the current directory
+        cfg = IndexConfig(output_path=str(out / output_subdir))
         async with PagefindIndex(config=cfg) as index:
             # one request for the whole folder: the Python service answers one
             # response per 0.1 s, so a request per page would cost minutes
