@@ -162,7 +162,7 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             # one request for the whole folder: the Python service answers one
             # response per 0.1 s, so a request per page would cost minutes
             added = await index.add_directory(path=str(src), glob="{zh,en}/**/*.html")
-            await index.write_files(output_path=str(out / output_subdir))
+            # the bundle is written once, when the context closes, to cfg's output_path
         return added.get("page_count", 0) if isinstance(added, dict) else 0
 
     with tempfile.TemporaryDirectory(prefix="pagefind-src-") as tmp:
