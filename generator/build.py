@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -90,6 +91,27 @@ def load_all(root: Path):
 
 
 _JOB = None  # (env, pages, ui, out) inherited by forked render workers
+BATCH = 6000  # pages made and rendered at a time
+
+
+@dataclass
+class PageMeta:
+    """The little the sitemap and the feeds need of a page."""
+
+    id: str
+    lang: str
+    url: str
+    alt_url: str
+    title: str
+    kind: str
+    date: str
+    note_html: str = ""
+
+    @classmethod
+    def of(cls, page) -> "PageMeta":
+        note = page.ctx.get("note") if page.kind == "note" else None
+        return cls(page.id, page.lang, page.url, page.alt_url, page.title, page.kind, page.date,
+                   note["html"] if note else "")
 
 
 def _render_chunk(indices: list[int]) -> int:
@@ -138,7 +160,6 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
         views = Views(corpus, translator, glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
-        pages = build_pages(views, site) + note_pages
         env = make_env(config.theme_dir)
     out = Path(out).resolve()
     cache_path = out.parent / f".{out.name}.cache.json"
@@ -150,21 +171,32 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             old_keys = {}
     new_keys = {}
     reused = []
+    metas = []  # what the sitemap and feeds need of every page, without its view model
+    rendered = 0
     with AtomicOutput(out) as tmp:
         with timer("render"):
             assets = fingerprint_static(config.theme_dir, tmp)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            todo = []
-            for i, page in enumerate(pages):
+            # pages are made, rendered and dropped in batches: memory stays bounded by a batch
+            batch: list = []
+            for page in itertools.chain(build_pages(views, site), note_pages):
                 rel = page_file(page.url)
                 key = page_key(theme_key, page)
                 new_keys[rel] = key
+                metas.append(PageMeta.of(page))
                 if old_keys.get(rel) == key and (out / rel).is_file():
                     reused.append(rel)  # same inputs, same bytes: keep the page already written
                 else:
-                    todo.append(i)
-            rendered = render_pages(env, pages, ui, tmp, todo, workers=workers, progress=progress)
+                    batch.append(page)
+                if len(batch) >= BATCH:
+                    rendered += render_pages(env, batch, ui, tmp, list(range(len(batch))), workers=workers,
+                                             progress=progress)
+                    batch = []
+            if batch:
+                rendered += render_pages(env, batch, ui, tmp, list(range(len(batch))), workers=workers,
+                                         progress=progress)
+            del batch
         with timer("write"):
             for rel in reused:
                 dest = tmp / rel
@@ -175,7 +207,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             write_text(tmp, "index.html", env.get_template("root.html").render(site=site))
             from .site.feeds import write_extras
 
-            write_extras(tmp, pages, corpus, views, config)
+            write_extras(tmp, metas, corpus, views, config)
         if search:
             with timer("index"):
                 from .search import index_site
@@ -183,7 +215,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                 index_site(tmp)
         result.files = sum(1 for p in tmp.rglob("*") if p.is_file())
     cache_path.write_text(json.dumps(new_keys, sort_keys=True), "utf-8")
-    result.pages = len(pages)
+    result.pages = len(metas)
     result.rendered = rendered
     result.reused = len(reused)
     result.timings = timer.t

@@ -102,8 +102,12 @@ def write_catalog(path: Path, segments: list[tuple], *, project="beijing-gov-doc
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
+    import datetime
+
+    # a fixed date: rewriting a catalog with the same entries must not change the file
+    stamp = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     cat = Catalog(locale="en", project=project, version="1", charset="utf-8",
-                  creation_date=None, revision_date=None, fuzzy=False)
+                  creation_date=stamp, revision_date=stamp, fuzzy=False)
     for seg in segments:
         key, zh, en, comment = seg[:4]
         fuzzy = len(seg) > 4 and seg[4]

@@ -35,7 +35,8 @@ def _requested(root: Path, translator: Translator):
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
     views = Views(corpus, translator, glossary, ui)
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
-    build_pages(views, site)
+    for _ in build_pages(views, site):  # the views ask the translator for every segment they show
+        pass
     return {k: (zh, translator.families.get(k, "other")) for k, zh in translator.requested.items() if k}, corpus
 
 

@@ -62,5 +62,5 @@ def write_extras(out, pages, corpus, views, config) -> None:
             fe.published(_dt(p.date))
             fe.category(term=p.kind)
             if p.kind == "note":
-                fe.content(p.ctx["note"]["html"], type="html")
+                fe.content(p.note_html, type="html")
         write_text(out, f"{lang}/feed.xml", fg.atom_str(pretty=True).decode("utf-8"))

@@ -303,10 +303,9 @@ class Views:
         return tl.tasks.get(int(parts[2])) if tl else None
 
 
-def build_pages(v: "Views", site: dict) -> list[Page]:
+def build_pages(v: "Views", site: dict):
+    """Every page of the site, one at a time (a generator: callers keep only what they need)."""
     from . import views
 
-    pages: list[Page] = []
     for lang in LANGS:
-        pages.extend(views.all_pages(v, lang, site))
-    return pages
+        yield from views.all_pages(v, lang, site)
