@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .html import block_html, text_html
 from .urls import file_for
 
 
@@ -25,6 +26,7 @@ def make_env(theme_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals.update(block_html=block_html, text_html=text_html)
     return env
 
 

@@ -1,0 +1,77 @@
+"""HTML for running text: one block or one translated segment.
+
+A document page has hundreds of blocks and every document has a side-by-side
+page as well, so block markup is produced here, by plain functions, the way a
+Markdown renderer turns its tokens into HTML, instead of by a Jinja macro per
+block: a macro call costs far more than the string it returns, and on a large
+archive these calls were most of the render time. Page layout stays in the
+templates; they call ``block_html(b, ui, lang)`` and ``text_html(seg, ui, lang)``.
+Every value is escaped; the result is ``Markup`` so that templates do not
+escape it again."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+_LANG_ATTR = {"zh": "zh-CN", "en": "en"}
+
+
+def _text(seg, ui: dict, lang: str) -> str:
+    text = escape(seg["text"])
+    if seg["status"] == "ok":
+        if seg["lang"] == lang:
+            return text
+        return f'<span lang="{_LANG_ATTR.get(seg["lang"], "en")}">{text}</span>'
+    notice = ui["untranslated"] if seg["status"] == "missing" else ui["stale"]
+    return (f'<span lang="zh-CN">{text}</span> <small class="tr-notice tr-{escape(seg["status"])}" '
+            f'data-pagefind-ignore>{escape(notice)}</small>')
+
+
+def text_html(seg, ui: dict, lang: str) -> Markup:
+    """A segment in the page language, or the Chinese with a visible notice
+    when its translation is missing or stale."""
+    return Markup(_text(seg, ui, lang))
+
+
+def _original(b, ui: dict) -> str:
+    if b.get("original") and b["original"] != b.get("zh"):
+        return (f'<span class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
+                f'{escape(ui["colon"])}</span>{escape(b["original"])}</span>')
+    return ""
+
+
+def _linked(b, ui: dict, lang: str) -> str:
+    inner = _text(b, ui, lang)
+    return f'<a href="{escape(b["url"])}">{inner}</a>' if b.get("url") else inner
+
+
+def block_html(b, ui: dict, lang: str) -> Markup:
+    kind = b["kind"]
+    ident = f' id="{escape(b["anchor"])}"' if b.get("anchor") else ""
+    if kind == "heading":
+        n = b["level"] + 1 if b["level"] < 5 else 6
+        return Markup(f'<h{n} class="blk blk-heading"{ident}>{_linked(b, ui, lang)}</h{n}>')
+    if kind == "title":
+        return Markup(f'<p class="blk blk-title blk-title-{escape(b["level"])}"{ident}>{_linked(b, ui, lang)}'
+                      f'{_original(b, ui)}</p>')
+    if kind == "table":
+        rows = b["rows"]
+        out = [f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(ui["table"])}">'
+               '<table class="blk blk-table">']
+        for i, r in enumerate(rows):
+            tag = "th" if i == 0 and len(rows) > 1 else "td"
+            open_ = '<th scope="col">' if tag == "th" else "<td>"
+            out.append("<tr>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
+        out.append("</table></div>")
+        return Markup("".join(out))
+    if kind == "task":
+        return Markup(f'<p class="blk blk-task"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a></p>')
+    if kind == "units":
+        return Markup(f'<p class="blk blk-units">{_text(b, ui, lang)}</p>')
+    if kind == "project":
+        return Markup(f'<p class="blk blk-project"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a>'
+                      f'{_original(b, ui)}</p>')
+    only_in = b.get("only_in")
+    cls = f"blk blk-{escape(kind)}" + (" only-in" if only_in else "")
+    note = (f' <small class="only-in-note">{escape(ui["only_in"])} <code>{escape(only_in)}</code></small>'
+            if only_in else "")
+    return Markup(f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{note}</p>')
