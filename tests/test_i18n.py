@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import subprocess
 import sys
 
@@ -144,3 +145,28 @@ def test_side_by_side_view(site, corpus):
     assert "促进通勤圈一体发展" in row[:3000] and "Promote integrated development of the commuting circle" in row[:3000]
     count, _ = rows("/en/report/2026/parallel/")
     assert count == len(corpus.reports["report/2026"].blocks)
+
+
+def test_english_catalogs_read_as_english():
+    """English translations cite documents by their romanised numbers and write dates the
+    way the site does (27 March 2026): no Chinese left inside an English string, no
+    'March 27, 2026'."""
+    import glob
+    import re
+
+    from babel.messages.pofile import read_po
+
+    us_date = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) \d{1,2}, \d{4}")
+    bad = []
+    entries = 0
+    for f in sorted(glob.glob(str(ROOT / "content" / "translations" / "en" / "*.po"))):
+        with open(f, "rb") as fh:
+            for m in read_po(fh):
+                if not m.id or not m.string:
+                    continue
+                entries += 1
+                if re.search(r"[\u4e00-\u9fff]", m.string) or us_date.search(m.string):
+                    bad.append((Path(f).name, m.context, m.string[:80]))
+    assert entries >= 900
+    assert not bad, bad
