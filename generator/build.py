@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import time
@@ -90,8 +89,7 @@ def load_all(root: Path):
     return config, glossary, corpus, translator, timer
 
 
-_JOB = None  # (env, pages, ui, out) inherited by forked render workers
-BATCH = 6000  # pages made and rendered at a time
+_JOB = None  # what forked page workers inherit (see _produce)
 
 
 @dataclass
@@ -114,38 +112,88 @@ class PageMeta:
                    note["html"] if note else "")
 
 
-def _render_chunk(indices: list[int]) -> int:
-    env, pages, ui, out = _JOB
-    for i in indices:
-        page = pages[i]
-        html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
-        write_text(out, page_file(page.url), html)
-    return len(indices)
+def _pages_of(share: str):
+    from .site import views as site_views
+
+    v, site, notes = _JOB["views"], _JOB["site"], _JOB["notes"]
+    if share == "notes":
+        return iter(notes)
+    return site_views.all_pages(v, share, site)
 
 
-def render_pages(env, pages, ui, out: Path, todo: list[int], *, workers: int | None = None, progress=None) -> int:
-    """Render and write the pages at ``todo``; uses every core for large builds.
-    Each page is rendered on its own, so the output does not depend on the split."""
+def _produce(share: str) -> dict:
+    """Make, key, render and write one share of the site's pages (a language, or the notes).
+
+    Runs in a forked worker that inherits the corpus and the view builder, so the
+    view models are built where they are rendered and dropped right after: nothing
+    is pickled but the small result, and memory holds one page at a time. A page
+    whose key (a hash of everything its HTML depends on) matches the previous
+    build's is not rendered again: the old file is linked into the new site."""
+    job = _JOB
+    env, ui, tmp, out, old_keys, theme_key = (job["env"], job["ui"], job["tmp"], job["out"], job["old_keys"],
+                                              job["theme_key"])
+    counter = job.get("counter")
+    metas, keys, reused, rendered, pending = [], {}, [], 0, 0
+    for page in _pages_of(share):
+        rel = page_file(page.url)
+        key = page_key(theme_key, page)
+        keys[rel] = key
+        metas.append(PageMeta.of(page))
+        if old_keys.get(rel) == key and (out / rel).is_file():
+            reused.append(rel)  # same inputs, same bytes: keep the page already written
+        else:
+            html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
+            write_text(tmp, rel, html)
+            rendered += 1
+        pending += 1
+        if counter is not None and pending >= 50:
+            with counter.get_lock():
+                counter.value += pending
+            pending = 0
+    if counter is not None and pending:
+        with counter.get_lock():
+            counter.value += pending
+    tr = job["views"].tr  # translations looked up while making these pages: for the coverage report
+    return {"metas": metas, "keys": keys, "reused": reused, "rendered": rendered,
+            "i18n": (tr.seen, tr.families, tr.requested)}
+
+
+def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> list[dict]:
+    """Every page of the site, one share per worker (zh, en, notes) on a multi-core
+    machine, in order; the result does not depend on the split: each page is made
+    and rendered on its own."""
     global _JOB
-    _JOB = (env, pages, ui, out)
+    shares = list(LANGS) + ["notes"]
     workers = workers or os.cpu_count() or 1
-    chunks = [todo[i:i + 200] for i in range(0, len(todo), 200)]
+    _JOB = job
     try:
-        if workers > 1 and len(todo) > 400 and hasattr(os, "fork"):
+        if workers > 1 and hasattr(os, "fork"):
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for n in pool.imap_unordered(_render_chunk, chunks):
-                    if progress:
-                        progress(n)
-        else:
-            for c in chunks:
-                n = _render_chunk(c)
-                if progress:
-                    progress(n)
+            ctx = multiprocessing.get_context("fork")
+            job["counter"] = counter = ctx.Value("q", 0)
+            with ctx.Pool(min(workers, len(shares))) as pool:
+                pending = pool.map_async(_produce, shares, chunksize=1)
+                seen = 0
+                while not pending.ready():
+                    pending.wait(0.2)
+                    if progress and counter.value > seen:
+                        progress(counter.value - seen)
+                        seen = counter.value
+                results = pending.get()
+                if progress and counter.value > seen:
+                    progress(counter.value - seen)
+            return results
+        results = []
+        for share in shares:
+            r = _produce(share)
+            if progress:
+                progress(len(r["metas"]))
+            results.append(r)
+        return results
     finally:
+        job.pop("counter", None)
         _JOB = None
-    return len(todo)
 
 
 def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
@@ -156,7 +204,6 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     with timer("render"):
         from .notes import render_notes
-        from .site.pages import build_pages
 
         views = Views(corpus, translator, glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
@@ -169,6 +216,8 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             old_keys = json.loads(cache_path.read_text("utf-8"))
         except ValueError:
             old_keys = {}
+    if progress:
+        progress(0, total=len(old_keys) or None)
     new_keys = {}
     reused = []
     metas = []  # what the sitemap and feeds need of every page, without its view model
@@ -178,25 +227,20 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             assets = fingerprint_static(config.theme_dir, tmp)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            # pages are made, rendered and dropped in batches: memory stays bounded by a batch
-            batch: list = []
-            for page in itertools.chain(build_pages(views, site), note_pages):
-                rel = page_file(page.url)
-                key = page_key(theme_key, page)
-                new_keys[rel] = key
-                metas.append(PageMeta.of(page))
-                if old_keys.get(rel) == key and (out / rel).is_file():
-                    reused.append(rel)  # same inputs, same bytes: keep the page already written
-                else:
-                    batch.append(page)
-                if len(batch) >= BATCH:
-                    rendered += render_pages(env, batch, ui, tmp, list(range(len(batch))), workers=workers,
-                                             progress=progress)
-                    batch = []
-            if batch:
-                rendered += render_pages(env, batch, ui, tmp, list(range(len(batch))), workers=workers,
-                                         progress=progress)
-            del batch
+            shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
+                                    "tmp": tmp, "out": out, "old_keys": old_keys, "theme_key": theme_key},
+                                   workers=workers, progress=progress)
+            for r in shares:
+                seen, families, requested = r["i18n"]
+                if seen is not translator.seen:  # made in a worker process
+                    translator.seen.update(seen)
+                    translator.families.update(families)
+                    for k, zh in requested.items():
+                        translator.requested.setdefault(k, zh)
+                new_keys.update(r["keys"])
+                metas.extend(r["metas"])
+                reused.extend(r["reused"])
+                rendered += r["rendered"]
         with timer("write"):
             for rel in reused:
                 dest = tmp / rel
