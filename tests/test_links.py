@@ -44,10 +44,11 @@ def test_link_quality_per_family(corpus):
     assert len(gold_struct) == 11 + 37 and len(gold_task) == 308
     assert fams["tasklist-report"] == (1.0, 1.0)
     assert fams["task-report"] == (1.0, 1.0)
+    # targets, not the values of the day (README states the values reached)
     p, r = fams["livelihood-task"]
     assert p >= 0.95 and r >= 0.90, report
     p, r = fams["progress-related"]
-    assert p >= 0.9 and r >= 0.35, report  # "related" favours precision; see README
+    assert p >= 0.90 and r >= 0.80, report
 
 
 def _link(corpus, src, dst):
@@ -66,8 +67,28 @@ def test_examples_from_the_documents(corpus):
     assert not any(l.src == "livelihood/2026/9.1" and l.dst == "task/2026/160" for l in corpus.links)  # pipelines
     l = _link(corpus, "progress/2025/daxing/11", "livelihood/2026/3.1")
     assert l.kind == "related" and "新增残疾人就业岗位" in l.evidence
+    # a phrase shared by a livelihood item and the task implementing it is not the less distinctive for it
+    for dst in ("livelihood/2026/7.4", "task/2026/174"):
+        l = _link(corpus, "progress/2025/daxing/10", dst)
+        assert l.kind == "related" and "利用人防工程" in l.evidence
+    # the same thing counted with the same measure word, whatever the figures (2880个 … 学位 / 学位1万个)
+    l = _link(corpus, "progress/2025/daxing/3", "task/2026/56")
+    assert l.kind == "related" and any(e.startswith("学位（2880个") for e in l.evidence)
+    # the broad area alone is no link: row 4 (村卫生室) shares only 基层医疗卫生 with task 216
+    assert not any(l.src == "progress/2025/daxing/4" and l.dst == "task/2026/216" for l in corpus.links)
     l = _link(corpus, "tasklist/2026/11.2", "report/2026/3.11.2")
     assert l.kind == "details" and l.evidence == ["恪守依法行政的基本准则"]
+
+
+def test_related_rarity_is_per_family():
+    from generator.link.rules import FamilyRarity
+
+    items = ["利用人防工程新增停车位5000个。", "新增家庭养老床位5000张。"]
+    tasks = ["利用人防工程新增停车位5000个。", "新建绿道1000公里。"] + [f"改造老旧小区{n + 1}个。" for n in range(20)]
+    rarity = FamilyRarity([items, tasks])
+    assert rarity.term("利用人防工程") == 1.0  # once in each family: as distinctive as can be
+    assert rarity.term("老旧小区") < 0.05  # in 20 of the 22 tasks
+    assert rarity.counted("个", "停车位") == 1.0 and rarity.counted("个", "小区") < 0.05
 
 
 def test_links_shown_on_both_pages(site):
