@@ -271,13 +271,18 @@ def shared_phrases(a: str, b: str, minlen: int = 3) -> list[str]:
     """The phrases of a found in b (at least minlen characters, none across a figure or punctuation
     mark), longest first, none overlapping a longer one: 促进农村劳动力 against 促进农民 and 农村劳动力
     gives 农村劳动力 only."""
-    sb = segments(b)
+    hay = "\0".join(segments(b))  # one string to search: no phrase contains the separator
     found = []
     for ca in segments(a):
         spans = []
+        L = 0
         for i in range(len(ca) - minlen + 1):
-            L = next((L for L in range(len(ca) - i, minlen - 1, -1) if any(ca[i:i + L] in s for s in sb)), 0)
-            if L:
+            # the longest phrase of ca starting at i that b contains. Any part of a phrase found in b
+            # is in b too, so it is at least one shorter than the one found at i - 1: grow from there.
+            L = max(L - 1, 0)
+            while i + L < len(ca) and ca[i:i + L + 1] in hay:
+                L += 1
+            if L >= minlen:
                 spans.append((i, i + L))
         taken: list[tuple[int, int]] = []
         for i, j in sorted(spans, key=lambda sp: (sp[0] - sp[1], sp[0])):
@@ -422,27 +427,35 @@ def related_similarity(a: str, b: str, rarity: FamilyRarity) -> tuple[float, lis
     return min(score, 1.0), evidence
 
 
+def _related_targets(corpus: Corpus, year: int):
+    ll = corpus.livelihood.get(f"livelihood/{year}")
+    tl = corpus.tasklists.get(f"tasklist/{year}")
+    families = [[(it.id, it.text) for p in ll.projects for it in p.items] if ll else [],
+                [(t.id, t.text) for t in tl.tasks.values()] if tl else []]
+    targets = [t for f in families for t in f]
+    rarity = FamilyRarity([[text for _, text in f] for f in families])
+    # Only pairs sharing a 3-character string or a 2-character counted name can score: index those.
+    by_key: dict = {}
+    for k, (_, text) in enumerate(targets):
+        keys = {g for s in segments(text) for g in _grams(s, 3)}
+        keys |= {(c.unit, n) for c in counts(text) for n in c.names if len(n) == 2}
+        for key in keys:
+            by_key.setdefault(key, []).append(k)
+    return targets, rarity, by_key
+
+
 def progress_related(corpus: Corpus) -> list[Link]:
     """District progress rows relate to the next year's livelihood items and tasks that commit to the
     same thing (see related_similarity)."""
     links = []
+    per_year: dict = {}  # the next year's targets, their rarity and index: shared by every district's table
     for tb in corpus.progress.values():
         year = tb.year + 1
-        ll = corpus.livelihood.get(f"livelihood/{year}")
-        tl = corpus.tasklists.get(f"tasklist/{year}")
-        families = [[(it.id, it.text) for p in ll.projects for it in p.items] if ll else [],
-                    [(t.id, t.text) for t in tl.tasks.values()] if tl else []]
-        targets = [t for f in families for t in f]
+        if year not in per_year:
+            per_year[year] = _related_targets(corpus, year)
+        targets, rarity, by_key = per_year[year]
         if not targets:
             continue
-        rarity = FamilyRarity([[text for _, text in f] for f in families])
-        # Only pairs sharing a 3-character string or a 2-character counted name can score: index those.
-        by_key: dict = {}
-        for k, (_, text) in enumerate(targets):
-            keys = {g for s in segments(text) for g in _grams(s, 3)}
-            keys |= {(c.unit, n) for c in counts(text) for n in c.names if len(n) == 2}
-            for key in keys:
-                by_key.setdefault(key, []).append(k)
         for r in tb.rows:
             keys = {g for s in segments(r.task) for g in _grams(s, 3)}
             keys |= {(c.unit, n) for c in counts(r.task) for n in c.names if len(n) == 2}
