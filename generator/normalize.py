@@ -12,6 +12,7 @@ artefacts so the coverage check can account for them.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -55,10 +56,9 @@ def to_traditional(text: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """True when converting to Simplified changes a noticeable share of characters."""
-    chars = cjk_chars(text)
-    if not chars:
+    sample = "".join(m.group(0) for m in itertools.islice(CJK_RE.finditer(text), 4000))
+    if not sample:
         return False
-    sample = "".join(chars[:4000])
     changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
     return changed / len(sample) > 0.03
 
@@ -125,7 +125,7 @@ STRUCTURAL = [
     re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"),
     re.compile(r"^注\s*[:：]"),
     re.compile(r"^\[.+?\]"),
-    re.compile(r"^[（(]?[\u4e00-\u9fff]{1,8}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d+\s*[号號][）)]?$"),
+    re.compile(r"^[（(]?[\u4e00-\u9fff]{1,8}\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*[号號][）)]?$"),
 ]
 HEADING_START = [STRUCTURAL[0], STRUCTURAL[1], STRUCTURAL[5]]
 DATE_LINE = STRUCTURAL[9]

@@ -50,6 +50,7 @@ def number_slug(number: str) -> str:
     return f"{pinyin_word(prefix).lower()}-{year}-{serial}"
 
 
+@lru_cache(maxsize=8192)
 def slugify_zh(text: str) -> str:
     """URL slug for a Chinese name: toneless pinyin syllables joined by hyphens."""
     from pypinyin import Style, lazy_pinyin
