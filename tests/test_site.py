@@ -178,3 +178,226 @@ def test_data_api(site, corpus):
     assert [len(p["items"]) for p in projects] == [3, 2, 3, 1, 1, 3, 5, 3, 4, 2]
     links = json.loads((api / "links.json").read_text())
     assert links and {"source", "target", "kind", "score", "evidence"} <= set(links[0])
+
+
+# --- English part navigation, document metadata and addressees, bilingual API records ---------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _without_zh_spans(html: str) -> str:
+    return re.sub(r'<span lang="zh-CN">[^<]*</span>', "", html)
+
+
+def _parts_navs(site, lang: str) -> dict[str, str]:
+    navs = {}
+    for p in sorted((site / lang).rglob("index.html")):
+        m = re.search(r'<nav class="parts".*?</nav>', p.read_text("utf-8"), re.S)
+        if m:
+            navs[p.relative_to(site).as_posix()] = m.group(0)
+    return navs
+
+
+def test_english_part_navigation_shows_english_headings(site):
+    navs = _parts_navs(site, "en")
+    # the 11 pages of the task-list circular, their 11 side-by-side pages, 3 + 3 + 2 other side-by-side pages
+    assert len(navs) == 30
+    for path, nav in navs.items():
+        for label in re.findall(r"<li>(.*?)</li>", nav):
+            assert not CJK.search(_without_zh_spans(label)), (path, label)
+            assert 'lang="zh-CN"' not in label, (path, label)  # every heading of the seed is translated
+    nav = navs["en/doc/jingzhengfa-2026-1/index.html"]
+    assert '<a href="/en/doc/jingzhengfa-2026-1/2/">2 2. Strengthen the leading role of…</a>' in nav
+    assert ">11 11. Make the government itself stronger…</a>" in nav
+    assert ">2 I. General Requirements</a>" in navs["en/doc/jingshangliutongzi-2026-2/parallel/index.html"]
+    assert ">2 3. Priorities for 2026</a>" in navs["en/report/2026/parallel/index.html"]
+    # Chinese pages keep the Chinese headings
+    zh = _parts_navs(site, "zh")["zh/doc/jingzhengfa-2026-1/index.html"]
+    assert '<a href="/zh/doc/jingzhengfa-2026-1/2/">2 二、增强内需主导能力，巩固拓</a>' in zh
+
+
+def _untranslated_views(loaded):
+    """The seed corpus with an empty translation catalog: what pages look like before translators have worked."""
+    from generator.i18n.catalog import Translator
+    from generator.site.pages import Views
+    from generator.site.text import ui_strings
+
+    config, glossary, corpus = loaded[0], loaded[1], loaded[2]
+    ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in ("zh", "en")}
+    return Views(corpus, Translator(), glossary, ui)
+
+
+def test_part_navigation_falls_back_to_marked_chinese(loaded):
+    from generator.site import views
+
+    v = _untranslated_views(loaded)
+    d = v.c.documents["doc:京商流通字〔2026〕2号"]
+    pages = list(views.parallel(v, f"doc/{d.slug}/parallel", d.id, "t", d.blocks, "en", ["doc"], d.id))
+    labels = [str(p["label"]) for p in pages[0].ctx["parts"]]
+    assert labels[1:] == ['<span lang="zh-CN">一、总体要求</span>', '<span lang="zh-CN">四、职责分工</span>']
+    # task-list headings have glossary names, so they stay English without the catalog
+    d = v.c.documents["doc:京政发〔2026〕1号"]
+    first = next(views.document(v, d, "en"))
+    assert str(first.ctx["parts"][1]["label"]) == "2. Strengthen the leading role of…"
+
+
+def _meta_panel(html: str) -> list[tuple[str, str]]:
+    panel = re.search(r'<h2 id="meta-h">.*?</dl>', html, re.S).group(0)
+    return re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", panel)
+
+
+def test_document_metadata_panel_is_localized(site):
+    en = _meta_panel(read(site, "/en/doc/jingzhengbanfa-2026-1/"))
+    assert en == [
+        ("Subject category", "General Government Affairs/Others"),
+        ("Effective date", '<time datetime="2026-02-03">3 February 2026</time>'),
+        ("Document number", "Jingzhengbanfa[2026] No. 1"),
+        ("Release date", '<time datetime="2026-02-03">3 February 2026</time>'),
+        ("Issuing authority", "General Office of the People&#39;s Government of Beijing Municipality"),
+        ("Date of formulation", '<time datetime="2026-02-03">3 February 2026</time>'),
+        ("Date of repeal", "---"),
+        ("Validity", "In force"),
+    ]
+    zh = _meta_panel(read(site, "/zh/doc/jingzhengbanfa-2026-1/"))
+    assert [k for k, _ in zh] == ["主题分类", "实施日期", "发文字号", "发布日期", "发文机构", "成文日期", "废止日期", "有效性"]
+    assert ("有效性", "现行有效") in zh and ("发文字号", "京政办发〔2026〕1号") in zh
+    assert ("实施日期", '<time datetime="2026-02-03">2026年2月3日</time>') in zh
+
+
+def test_document_metadata_keeps_untranslatable_values_marked_chinese(loaded):
+    from generator.site import views
+
+    v = _untranslated_views(loaded)
+    rows = {f["key"]: f for f in views.metadata(v, v.c.documents["doc:京政办发〔2026〕1号"], "en")}
+    assert rows["topic"]["label"] == "Subject category"
+    assert rows["topic"]["value"]["text"] == "综合政务/其他" and rows["topic"]["value"]["lang"] == "zh"
+    assert rows["validity"]["value"]["text"] == "In force"  # from the UI strings, not the catalog
+    assert rows["effective"]["value"]["text"] == "3 February 2026"
+
+
+def test_addressees_in_english_where_the_glossary_knows_them(site):
+    en = read(site, "/en/doc/jingzhengfa-2026-1/")
+    assert ('<dt>To</dt><dd>All district governments; <span lang="zh-CN">市政府各委、办、局</span>; '
+            '<span lang="zh-CN">各市属机构</span></dd>') in en
+    for p in sorted((site / "en" / "doc").glob("*/index.html")):
+        m = re.search(r"<dt>To</dt><dd>(.*?)</dd>", p.read_text("utf-8"))
+        if m:
+            assert not CJK.search(_without_zh_spans(m.group(1))), p
+    zh = read(site, "/zh/doc/jingzhengfa-2026-1/")
+    assert "<dt>主送</dt><dd>各区人民政府，市政府各委、办、局，各市属机构</dd>" in zh
+
+
+def _api(site, name):
+    return json.loads((site / "api" / "v1" / name).read_text("utf-8"))
+
+
+def test_api_every_chinese_field_has_its_english_field(site):
+    lacking = []
+
+    def walk(obj, where):
+        if isinstance(obj, dict):
+            lacking.extend(f"{where}.{k}" for k in obj if k.endswith("_zh") and k[:-3] + "_en" not in obj)
+            for k, x in obj.items():
+                walk(x, f"{where}.{k}")
+        elif isinstance(obj, list):
+            for x in obj:
+                walk(x, where)
+
+    for f in sorted((site / "api" / "v1").glob("*.json")):
+        walk(json.loads(f.read_text("utf-8")), f.name)
+    assert not lacking, Counter(lacking)
+
+
+def test_api_english_fields_are_what_the_english_pages_show(site):
+    rep = _api(site, "reports.json")[0]
+    assert rep["title_en"] == "Report on the Work of the Government"
+    assert rep["speaker_en"] == "Yin Yong, Mayor of Beijing"
+    assert "Yin Yong, Mayor of Beijing" in main_text(read(site, "/en/report/2026/"))
+    assert [t["text_en"] for t in rep["targets"]][:2] == ["regional GDP growth of around 5%",
+                                                          "growth in general public budget revenue of around 4%"]
+    sections = [s for p in rep["parts"] for s in p["sections"]]
+    topics = [t for s in sections for t in s["topics"]]
+    assert len(sections) == 11 and len(topics) == 37
+    assert all(s["text_en"] for s in sections)
+    assert all(t["lead_en"] and t["text_en"] and not CJK.search(t["text_en"]) for t in topics)
+    t = next(t for t in topics if t["id"] == "report/2026/3.1.1")
+    page = main_text(read(site, "/en/report/2026/3.1.1/"))
+    assert t["text_en"] in page and t["lead_en"] in page
+    docs = _api(site, "documents.json")
+    assert len(docs) == 7 and all(d["text_en"] for d in docs)
+    assert all(d["text_en"].count("\n") == d["text_zh"].count("\n") for d in docs)  # one line per block
+    d = next(d for d in docs if d["id"] == "doc:京政发〔2026〕1号")
+    assert d["text_en"].split("\n")[:2] == [
+        'Circular of Beijing Municipal Government on Issuing the "Priority Task List of the 2026 Report on the Work '
+        'of the Government"', "Jingzhengfa[2026] No. 1"]
+    projects = _api(site, "projects.json")
+    assert all(p["text_en"] == " ".join(it["text_en"] for it in p["items"]) for p in projects)
+    rows = _api(site, "progress.json")
+    assert all(r["source_en"] for r in rows)
+    r5 = next(r for r in rows if r["id"] == "progress/2025/daxing/5")
+    assert r5["source_en"] == "District livelihood project No. 5"
+    assert r5["source_en"] in main_text(read(site, "/en/progress/2025/daxing/5/"))
+
+
+def test_api_links_have_ids_and_urls_of_both_ends(site):
+    links = _api(site, "links.json")
+    ids = [l["id"] for l in links]
+    assert len(ids) == len(set(ids)) > 1000
+    for l in links:
+        assert l["id"] == f'{l["source"]}->{l["target"]}#{l["kind"]}'
+        for end in ("source", "target"):
+            for lang in ("zh", "en"):
+                url = l["urls"][end][lang]
+                path = url.split("://", 1)[1].split("/", 1)[1]
+                assert (site / path / "index.html").is_file(), url
+    l = next(l for l in links if l["id"] == "tasklist/2026/1.1->report/2026/3.1.1#details")
+    assert l["urls"]["target"]["en"].endswith("/en/report/2026/3.1.1/")
+
+
+def _example(text: str):
+    """A README example as JSON: the … that stand for left-out keys and items are dropped (those inside strings
+    stay: there they stand for left-out text)."""
+    out, in_str, esc = [], False, False
+    for ch in text:
+        if in_str:
+            esc = ch == "\\" and not esc
+            in_str = not (ch == '"' and not esc)
+        elif ch == '"':
+            in_str = True
+        elif ch == "…":
+            continue
+        out.append(ch)
+    s = "".join(out)
+    s = re.sub(r",(\s*,)+", ",", s)
+    s = re.sub(r",\s*([}\]])", r"\1", s)
+    s = re.sub(r"([{\[])\s*,", r"\1", s)
+    return json.loads(s)
+
+
+def _matches(ex, act) -> bool:
+    if isinstance(ex, dict):
+        return isinstance(act, dict) and all(k in act and _matches(x, act[k]) for k, x in ex.items())
+    if isinstance(ex, list):
+        return isinstance(act, list) and all(any(_matches(x, a) for a in act) for x in ex)
+    if isinstance(ex, str) and "…" in ex:
+        if not isinstance(act, str):
+            return False
+        pos = 0
+        for k, piece in enumerate(ex.split("…")):
+            at = act.find(piece, pos)
+            if at < 0 or (k == 0 and at != 0):
+                return False
+            pos = at + len(piece)
+        return True
+    return ex == act
+
+
+def test_readme_api_examples_match_the_json(site, root):
+    readme = (root / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Open-data API"):readme.index("## How it works")]
+    rows = re.findall(r"^\| `([\w.]+\.json)` \| [^|]* \| `(.*)` \|$", section, re.M)
+    assert {name for name, _ in rows} == {p.name for p in (site / "api" / "v1").glob("*.json")}
+    for name, example in rows:
+        ex, data = _example(example), _api(site, name)
+        records = data if isinstance(data, list) else [data]
+        assert any(_matches(ex, r) for r in records), f"README example of {name} does not match {name}"

@@ -10,6 +10,7 @@ import json
 from ..i18n.romanize import romanize_number
 from .pages import Views
 from .urls import url_for
+from .views import report_front
 
 API_ROOT = "api/v1"
 
@@ -29,8 +30,39 @@ def _origins(origins) -> list[dict]:
 
 
 def _en(v: Views, key: str, zh: str, family: str):
-    s = v.tr.get(key, zh, family)
-    return s.en if s.ok else None
+    """The English of one segment, looked up as the pages look it up (Views.seg); None where none exists."""
+    if zh is None:
+        return None
+    s = v.seg(key, zh, "en", family)
+    return s["text"] if s["status"] == "ok" and s["lang"] == "en" else None
+
+
+def _seg_en(s: dict | None):
+    return s["text"] if s and s["status"] == "ok" and s["lang"] == "en" else None
+
+
+def _block_en(v: Views, b, key: str):
+    """The English of one block of running text, as its page shows it; None where it is not translated."""
+    s = v.block(b, key, "en")
+    if b.kind == "table":
+        return "\n".join("\t".join(r["cells"]) for r in s["rows"]) if s["status"] == "ok" else None
+    return _seg_en(s)
+
+
+def _blocks_en(v: Views, blocks, key: str):
+    """The English of a run of blocks, one per line (as ``text_zh``), or None unless every block is translated."""
+    out = [_block_en(v, b, key) for b in blocks]
+    return "\n".join(out) if all(x is not None for x in out) else None
+
+
+def _project_en(v: Views, p):
+    """A project's text is its sub-items one after the other; in English, their translations the same way."""
+    items = [_en(v, it.id, it.text, "livelihood") for it in p.items]
+    return " ".join(items) if items and all(x is not None for x in items) else None
+
+
+def _link_id(link) -> str:
+    return f"{link.src}->{link.dst}#{link.kind}"
 
 
 def api_files(v: Views, base: str) -> dict[str, object]:
@@ -43,7 +75,7 @@ def api_files(v: Views, base: str) -> dict[str, object]:
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
             "metadata": d.meta, "original_script": d.original_script,
-            "text_zh": "\n".join(b.text for b in d.blocks),
+            "text_zh": "\n".join(b.text for b in d.blocks), "text_en": _blocks_en(v, d.blocks, d.id),
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
         })
     tasks = []
@@ -64,7 +96,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
         for p in ll.projects:
             projects.append({
                 "id": p.id, "year": p.year, "number": p.number, "name_zh": p.name,
-                "name_en": _en(v, f"{p.id}#name", p.name, "livelihood"), "text_zh": p.text, "text_original": p.original,
+                "name_en": _en(v, f"{p.id}#name", p.name, "livelihood"), "text_zh": p.text,
+                "text_en": _project_en(v, p), "text_original": p.original,
                 "document": ll.document, "urls": _urls(p.id, base),
                 "items": [{"id": it.id, "number": it.number, "text_zh": it.text, "text_original": it.original,
                            "text_en": _en(v, it.id, it.text, "livelihood"), "urls": _urls(it.id, base)}
@@ -76,7 +109,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
             rows.append({
                 "id": r.id, "year": r.year, "district": r.district, "district_zh": tb.district_zh,
                 "district_en": v.g.district_en(tb.district), "number": r.number,
-                "source_zh": r.source, "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
+                "source_zh": r.source, "source_en": _en(v, f"{r.id}#source", r.source, "progress"),
+                "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
                 "units": r.units, "units_zh": r.units_raw, "units_en": [v.unit_name(u, "en") for u in r.units],
                 "deadline": r.deadline, "status_zh": r.status, "status_en": _en(v, f"{r.id}#status", r.status, "progress"),
                 "completed": r.status == "已完成",
@@ -91,19 +125,32 @@ def api_files(v: Views, base: str) -> dict[str, object]:
     for u in c.units.values():
         units.append({"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
                       "aliases": u.aliases, "urls": _urls(u.id, base)})
-    links = [{"source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3), "evidence": l.evidence,
-              "rule": l.rule, "origin": l.origin} for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))]
+    links = [{"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
+              "evidence": l.evidence, "rule": l.rule, "origin": l.origin,
+              "urls": {"source": _urls(l.src, base), "target": _urls(l.dst, base)}}
+             for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))]
     reports = []
     for rep in c.reports.values():
+        front = report_front(v, rep, "en")
+
+        def topic(sec, t):
+            block = next((b for b in sec.paragraphs if b.anchor == t.id), None)
+            return {"id": t.id, "lead_zh": t.lead, "lead_en": _en(v, f"{t.id}#lead", t.lead, "report"),
+                    "text_zh": t.text, "text_en": _block_en(v, block, rep.id) if block is not None else None,
+                    "urls": _urls(t.id, base)}
+
         reports.append({
-            "id": rep.id, "year": rep.year, "title_zh": rep.title, "date": rep.date, "speaker_zh": rep.speaker,
-            "targets": [{"text_zh": t.text, "indicator_zh": t.indicator, "value_zh": t.value} for t in rep.targets],
+            "id": rep.id, "year": rep.year, "title_zh": rep.title, "title_en": _seg_en(front["title"]),
+            "date": rep.date, "speaker_zh": rep.speaker, "speaker_en": _seg_en(front["speaker"]),
+            "targets": [{"text_zh": t.text, "text_en": _en(v, f"{rep.id}#target{k}", t.text, "report"),
+                         "indicator_zh": t.indicator, "indicator_en": None, "value_zh": t.value, "value_en": None}
+                        for k, t in enumerate(rep.targets)],
             "parts": [{"id": p.id, "title_zh": p.title, "title_en": v.title(p.id, "en"), "urls": _urls(p.id, base),
                        "sections": [{"id": s.id, "title_zh": s.title, "title_en": v.title(s.id, "en"),
                                      "urls": _urls(s.id, base),
                                      "text_zh": "\n".join(b.text for b in s.paragraphs),
-                                     "topics": [{"id": t.id, "lead_zh": t.lead, "text_zh": t.text,
-                                                 "urls": _urls(t.id, base)} for t in s.topics]}
+                                     "text_en": _blocks_en(v, s.paragraphs, rep.id),
+                                     "topics": [topic(s, t) for t in s.topics]}
                                     for s in p.sections]} for p in rep.parts],
             "urls": _urls(rep.id, base),
         })

@@ -2,12 +2,15 @@
 ready-to-print context."""
 from __future__ import annotations
 
-from ..i18n.romanize import romanize_number
 import re
 
 from markupsafe import Markup
 
+from ..i18n.romanize import parse_number, romanize_number
+from ..normalize import CJK_RE
+from ..sources.livelihood import FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
+from .html import text_html
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
 from .urls import url_for
@@ -159,28 +162,136 @@ def home(v: Views, lang: str, site: dict):
 DOCUMENT_MAX_BLOCKS = 300  # longer documents (the 308-task circular) are split at their top-level headings
 
 
+def _fixed(text: str, text_lang: str) -> dict:
+    """A value already decided (a name from the glossary, a formatted date): a segment that needs no notice."""
+    return {"text": text, "zh": text, "status": "ok", "lang": text_lang}
+
+
+def glossary_en(v: Views, zh: str) -> str:
+    """The English name of a unit, district or issuing body from content/glossary/, or ''. District-level units
+    are left out: their glossary names belong to one district (区商务局 is Daxing's), not to any other."""
+    e = v.g.lookup(zh)
+    if e and not e.get("district") and e.get("en"):
+        return e["en"]
+    for dist in v.g.districts:
+        if dist.get("zh") == zh and dist.get("en"):
+            return dist["en"]
+    return v.g.issuers.get(zh, "")
+
+
+def _en_series(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def addressees(v: Views, d, lang: str) -> list[dict]:
+    """Each addressee in the page language: in English when the glossary knows every part of it
+    (各区人民政府 -> All district governments), else the Chinese (marked as such by text_html)."""
+    out = []
+    for a in d.addressees:
+        if lang == "zh":
+            out.append(_fixed(a, "zh"))
+            continue
+        names = [glossary_en(v, part) for part in a.split("、")]
+        out.append(_fixed(_en_series(names), "en") if all(names) else _fixed(a, "zh"))
+    return out
+
+
+META_HIDDEN = {"letterhead", "number_en_printed"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FOOTER_FIELD = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
+
+
+def metadata(v: Views, d, lang: str) -> list[dict]:
+    """The metadata footer ([主题分类] …, [有效性] …) as label/value pairs in the page language.
+
+    Labels come from the UI strings (meta_fields). Values: dates are formatted; on English pages a document
+    number is romanised, an issuing body named from the glossary, a validity phrase taken from the UI strings
+    (validity_values), anything else from the translation of the document's own footer line; what is still
+    Chinese stays Chinese (text_html marks it lang="zh-CN")."""
+    if not d.meta.get("validity"):
+        return []
+    ui = v.ui[lang]
+    labels = ui.get("meta_fields", {})
+    footer_blocks = {}
+    for b in d.blocks:
+        m = FOOTER_FIELD.match(b.text) if b.kind == "meta" else None
+        if m and FOOTER_KEYS.get(m.group(1)):
+            footer_blocks[FOOTER_KEYS[m.group(1)]] = b
+    out = []
+    for key, raw in d.meta.items():
+        if key in META_HIDDEN or raw in (None, "", []):
+            continue
+        value = "、".join(raw) if isinstance(raw, list) else str(raw)
+        iso = value if ISO_DATE.match(value) else ""
+        shown = v.date(value, lang) if iso else value
+        if lang == "en" and CJK_RE.search(shown):
+            en = ""
+            if key == "number" and parse_number(value):
+                en = romanize_number(value)
+            elif key == "issuer":
+                en = glossary_en(v, value)
+            elif key == "validity":
+                en = ui.get("validity_values", {}).get(value, "")
+            if not en and key in footer_blocks:
+                s = v.block(footer_blocks[key], d.id, "en")
+                m = FOOTER_FIELD.match(s["text"]) if s["status"] == "ok" and s["lang"] == "en" else None
+                if m and m.group(2) and not CJK_RE.search(m.group(2)):
+                    en = m.group(2)
+            seg = _fixed(en, "en") if en else _fixed(value, "zh")
+        else:  # a Chinese page, or a value without Chinese (a date, ---)
+            seg = _fixed(shown, lang)
+        out.append({"key": key, "label": labels.get(key, key), "value": seg, "datetime": iso})
+    return out
+
+
+NAV_LABEL_ZH = 14  # characters of a Chinese heading in the parts navigation
+NAV_LABEL_EN = 40  # characters of an English heading, cut at a word
+
+
+def _nav_labels(v: Views, parts: list[list], key: str, lang: str) -> list[Markup]:
+    """Each part's label for the parts navigation: the opening of its heading in the page language
+    (the same translation the heading has in the text), the Chinese marked lang="zh-CN" where none exists."""
+    out = []
+    for part in parts:
+        b = part[0]
+        if b.kind != "heading":
+            out.append(Markup(""))
+            continue
+        s = v.block(b, key, lang)
+        text_lang = s["lang"] if s["status"] == "ok" else "zh"
+        text = s["text"] if s["status"] == "ok" else b.text
+        if text_lang == "zh":
+            text = text[:NAV_LABEL_ZH]
+        elif len(text) > NAV_LABEL_EN:
+            text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        out.append(text_html(_fixed(text, text_lang), v.ui[lang], lang))
+    return out
+
+
 def document(v: Views, d, lang: str):
     ui = v.ui[lang]
     meta = {
         "number": d.number, "number_en": romanize_number(d.number) if d.number else "",
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers if lang == "zh" else [v.g.issuer_en(i) for i in d.issuers], "addressees": d.addressees,
+        "issuers": d.issuers if lang == "zh" else [v.g.issuer_en(i) for i in d.issuers],
+        "addressees": addressees(v, d, lang),
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
         "page": d.page, "category": d.category if lang == "zh" else (d.category_en or d.category),
         "contains": {"title": v.title(d.contains, lang), "url": url_for(d.contains, lang)} if d.contains else None,
-        "footer": d.meta if d.meta.get("validity") else None,
+        "footer": metadata(v, d, lang),
         "script": d.original_script,
     }
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
     parts = _parallel_parts(d.blocks, DOCUMENT_MAX_BLOCKS)
     ids = [d.id if k == 0 else f"doc/{d.slug}/{k + 1}" for k in range(len(parts))]
+    labels = _nav_labels(v, parts, d.id, lang) if len(parts) > 1 else []
     title = v.title(d.id, lang)
     for k, part in enumerate(parts):
-        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k,
-                "label": (parts[j][0].text[:14] if parts[j][0].kind == "heading" else "")} for j, i in enumerate(ids)]
+        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": labels[j]}
+               for j, i in enumerate(ids)] if len(parts) > 1 else []
         yield Page(ids[k], lang, "document.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
             "doc": meta, "blocks": [v.block(b, d.id, lang) for b in part], "origins": v.origins(d.origins),
-            "parts": nav if len(parts) > 1 else [], "first": k == 0,
+            "parts": nav, "first": k == 0,
             "parallel_url": url_for(f"doc/{d.slug}/parallel", lang),
             **(_common(v, d.id, lang) if k == 0 else {"links": [], "notes": []}),
         }, kind="document", year=str(d.year), breadcrumbs=crumbs if k == 0 else crumbs + [(title, url_for(d.id, lang))],
@@ -209,14 +320,15 @@ def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs
     """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
     parts = _parallel_parts(blocks)
     ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
+    labels = _nav_labels(v, parts, key, lang) if len(parts) > 1 else []
     for k, part in enumerate(parts):
         rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in part]
         done = sum(1 for r in rows if r["en"].get("status") == "ok")
-        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k,
-                "label": (parts[j][0].text[:14] if parts[j][0].kind == "heading" else "")} for j, i in enumerate(ids)]
+        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": labels[j]}
+               for j, i in enumerate(ids)] if len(parts) > 1 else []
         yield Page(ids[k], lang, "parallel.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
             "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
-            "parts": nav if len(parts) > 1 else [],
+            "parts": nav,
         }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
 
 
@@ -319,8 +431,25 @@ def tasklist(v: Views, tl, lang: str):
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
 
 
+def report_front(v: Views, rep, lang: str) -> dict:
+    """The report's title, subtitle and speaker lines as segments in ``lang``: each is translated as the block
+    that prints it at the head of the report (report/2026#front-speaker); None where the report has none."""
+    out = {}
+    for name in ("title", "subtitle", "speaker"):
+        zh = getattr(rep, name) or ""
+        b = next((b for b in rep.blocks if b.kind == name and b.text == zh), None)
+        if not zh:
+            out[name] = None
+        elif b is not None:
+            out[name] = v.block(b, rep.id, lang)
+        else:
+            out[name] = _fixed(zh, "zh") if lang == "zh" else {"text": zh, "zh": zh, "status": "missing", "lang": "zh"}
+    return out
+
+
 def report(v: Views, rep, lang: str):
     ui = v.ui[lang]
+    front = report_front(v, rep, lang)
     outline = []
     for part in rep.parts:
         outline.append({"title": v.title(part.id, lang), "url": url_for(part.id, lang),
@@ -330,7 +459,8 @@ def report(v: Views, rep, lang: str):
     targets = [{"text": v.seg(f"{rep.id}#target{k}", t.text, lang, "report")["text"], "indicator": t.indicator,
                 "value": t.value} for k, t in enumerate(rep.targets)]
     yield Page(rep.id, lang, "report.html", v.title(rep.id, lang), {
-        "report": {"title": rep.title, "subtitle": rep.subtitle, "speaker": rep.speaker, "date": v.date(rep.date, lang)},
+        "report": {"title": rep.title, "subtitle": front["subtitle"], "speaker": front["speaker"],
+                   "date": v.date(rep.date, lang)},
         "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
         "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
     }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
