@@ -1,10 +1,14 @@
 """Editors' notes: Markdown files under content/notes/ with YAML front matter.
 
-Parsed with markdown-it-py (front matter, tables, footnotes and heading
-anchors from mdit-py-plugins); raw HTML is disabled in the parser and the
-output is sanitised with nh3, so a note cannot inject script or styles.
-``[[task/2026/20]]`` renders as a link carrying the target's title in the
-page's language; an unknown id is a build error with file and line."""
+The front matter is split off here (UTF-8, a byte-order mark is dropped) and
+the body parsed with markdown-it-py (tables, footnotes and heading anchors
+from mdit-py-plugins); raw HTML is disabled in the parser and the output is
+sanitised with nh3, so a note cannot inject script or styles.
+``[[task/2026/20]]`` is an inline rule of the parser (so it stays literal in
+code) and renders as a link carrying the target's title in the page's
+language; an unknown id is a build error with file and line. Items cited
+inline count as the note's refs, like those in the front matter. A zh and an
+en note with the same ``translation_key`` are each other's alternate."""
 from __future__ import annotations
 
 import datetime
@@ -15,27 +19,91 @@ import yaml
 
 from .errors import Report
 from .model import Corpus, Note
+from .site.pages import Page
 
 NOTES_DIR = "content/notes"
 REQUIRED = ("title", "lang", "date", "author", "refs")
 XREF = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 SAFE_SCHEMES = {"http", "https", "mailto"}
+REF_EXPECTED = "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"
 
 
-def _front_matter(text: str):
-    if not text.startswith("---\n"):
-        return None, text, 0
-    end = text.find("\n---", 4)
-    if end == -1:
-        return None, text, 0
-    fm = text[4:end]
-    body_start = text.find("\n", end + 4)
-    body = text[body_start + 1:] if body_start != -1 else ""
-    return fm, body, fm.count("\n") + 3  # lines before the body: ---, front matter, ---
+class _BadDate(yaml.YAMLError):
+    def __init__(self, value: str, reason: str, mark):
+        self.value, self.reason, self.problem_mark = value, reason, mark
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose bad timestamps (``2026-13-45``) are an error with a position, not a ValueError."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as e:
+        raise _BadDate(node.value, str(e), node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+class _Malformed(Exception):
+    def __init__(self, line: int, message: str, expected: str):
+        super().__init__(message)
+        self.line, self.message, self.expected = line, message, expected
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped) with \\n line ends."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Malformed(1, "file is UTF-16, not UTF-8", "a file saved as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise _Malformed(line, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {col} cannot be decoded",
+                         "a file saved as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(text: str) -> tuple[str, str, int]:
+    """(front matter, body, number of lines before the body); the front matter sits between two ``---`` lines."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise _Malformed(1, "note without YAML front matter", "a block between --- lines at the top")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
+    raise _Malformed(1, "front matter opened on this line has no closing ---",
+                     "a line with only --- after the front matter")
 
 
 def slug_of(path: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
+
+
+def _date(value, fm: str) -> str:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError as e:
+            raise _Malformed(_key_line(fm, "date") or 2, f"bad date {text!r}: {e}", "a real date as YYYY-MM-DD")
+    raise _Malformed(_key_line(fm, "date") or 2, f"bad date {value!r}", "YYYY-MM-DD")
+
+
+def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]]]:
+    """The ids a note's body cites with ``[[id]]`` outside code (each once, in order), and the unknown ones
+    with their line in the body (0-based)."""
+    env = {"xref": lambda target: ("", "") if is_known(target) else None}
+    md.parse(body, env)
+    found = list(dict.fromkeys(env.get("xref_ids", [])))
+    return found, list(dict.fromkeys(env.get("xref_unknown", [])))
 
 
 def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
@@ -45,20 +113,28 @@ def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
     if not d.is_dir():
         return
     ids = known_ids(corpus)
+    md = markdown_renderer()
     notes = []
     for path in sorted(d.glob("*.md")):
         rel = path.relative_to(root).as_posix()
-        text = path.read_text("utf-8")
-        fm, body, body_line = _front_matter(text)
-        if fm is None:
-            rep.error(rel, 1, "note without YAML front matter", "a block between --- lines at the top")
+        try:
+            text = _decode(path.read_bytes())
+            fm, body, body_line = _front_matter(text)
+        except _Malformed as e:
+            rep.error(rel, e.line, e.message, e.expected)
             continue
         try:
-            meta = yaml.safe_load(fm) or {}
+            meta = yaml.load(fm, Loader=_Loader) or {}
+        except _BadDate as e:
+            rep.error(rel, e.problem_mark.line + 2, f"bad date {e.value!r}: {e.reason}", "a real date as YYYY-MM-DD")
+            continue
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
-            rep.error(rel, (mark.line + 2) if mark else 1, f"invalid front matter: {getattr(e, 'problem', e)}",
+            rep.error(rel, (mark.line + 2) if mark else 2, f"invalid front matter: {getattr(e, 'problem', None) or e}",
                       "valid YAML between the --- lines")
+            continue
+        except (ValueError, TypeError, RecursionError) as e:
+            rep.error(rel, 2, f"invalid front matter: {e}", "valid YAML between the --- lines")
             continue
         if not isinstance(meta, dict):
             rep.error(rel, 2, "front matter is not a mapping", "key: value lines")
@@ -68,37 +144,76 @@ def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
             rep.error(rel, 2, f"front matter lacks {', '.join(missing)}", "title, lang, date, author, refs")
             continue
         langs = meta["lang"] if isinstance(meta["lang"], list) else [meta["lang"]]
+        langs = list(dict.fromkeys(langs))
         if any(l not in ("zh", "en") for l in langs):
-            rep.error(rel, _line(fm, "lang"), f"unknown language {meta['lang']!r}", "zh or en")
+            rep.error(rel, _key_line(fm, "lang") or 2, f"unknown language {meta['lang']!r}", "zh or en")
             continue
-        date = meta["date"]
-        if isinstance(date, (datetime.date, datetime.datetime)):
-            date = date.isoformat()[:10]
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", str(date)):
-            rep.error(rel, _line(fm, "date"), f"bad date {date!r}", "YYYY-MM-DD")
+        try:
+            date = _date(meta["date"], fm)
+        except _Malformed as e:
+            rep.error(rel, e.line, e.message, e.expected)
             continue
         refs = meta["refs"] if isinstance(meta["refs"], list) else [meta["refs"]]
         ok = True
         for r in refs:
             if str(r) not in ids:
-                rep.error(rel, _line(fm, str(r)) or _line(fm, "refs"), f"unknown reference {r!r}",
-                          "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号")
+                rep.error(rel, _line(fm, str(r)) or _key_line(fm, "refs") or 2, f"unknown reference {r!r}", REF_EXPECTED)
                 ok = False
-        for m in XREF.finditer(body):
-            if m.group(1).strip() not in ids:
-                line = body_line + body[: m.start()].count("\n") + 1
-                rep.error(rel, line, f"unknown reference [[{m.group(1)}]]", "an existing id inside [[…]]")
-                ok = False
+        inline, unknown = find_xrefs(md, body, ids.__contains__)
+        for raw, line in unknown:
+            rep.error(rel, body_line + (line if line is not None else _first_line(body, raw)) + 1,
+                      f"unknown reference {raw}", "an existing id inside [[…]]")
+            ok = False
         if not ok:
             continue
         tags = meta.get("tags") or []
+        tags = tags if isinstance(tags, list) else [tags]
+        # the panel on an item's page lists every note that cites it, in the front matter or inline
+        all_refs = list(dict.fromkeys([str(r) for r in refs] + inline))
         for lang in langs:
             slug = slug_of(path) + (f"-{lang}" if len(langs) > 1 else "")
-            notes.append(Note(id=f"note/{slug}", slug=slug, title=str(meta["title"]), lang=lang, date=str(date),
-                              author=str(meta["author"]), refs=[str(r) for r in refs],
+            notes.append(Note(id=f"note/{slug}", slug=slug, title=str(meta["title"]), lang=lang, date=date,
+                              author=str(meta["author"]), refs=list(all_refs),
                               tags=[str(t) for t in tags], body_md=body, path=rel,
                               translation_key=str(meta.get("translation_key") or "")))
+    notes = _check_unique(notes, rep, root)
     corpus.notes = notes
+
+
+def _check_unique(notes: list[Note], rep: Report, root: Path) -> list[Note]:
+    """One page per note id, and at most one note per language for each translation_key."""
+    by_id: dict[str, Note] = {}
+    by_key: dict[tuple[str, str], Note] = {}
+    kept = []
+    for n in notes:
+        if n.id in by_id and by_id[n.id].path != n.path:
+            rep.error(n.path, 1, f"note page {n.id} is also made from {by_id[n.id].path}",
+                      "file names that differ in more than case and punctuation")
+            continue
+        by_id[n.id] = n
+        if n.translation_key:
+            other = by_key.get((n.translation_key, n.lang))
+            if other is not None:
+                rep.error(n.path, _file_key_line(root, n.path, "translation_key"),
+                          f"translation_key {n.translation_key!r} is already used by the {n.lang} note {other.path}",
+                          "one note per language for each translation_key")
+                continue
+            by_key[(n.translation_key, n.lang)] = n
+        kept.append(n)
+    return kept
+
+
+def translations(notes: list[Note]) -> dict[str, Note]:
+    """Note id -> its version in the other language: the note with the same translation_key, or the other
+    language of the same file (``lang: [zh, en]``)."""
+    groups: dict[str, dict[str, Note]] = {}
+    for n in notes:
+        groups.setdefault(n.translation_key or f"file:{n.path}", {}).setdefault(n.lang, n)
+    out = {}
+    for g in groups.values():
+        if len(g) == 2:
+            out[g["zh"].id], out[g["en"].id] = g["en"], g["zh"]
+    return out
 
 
 def _line(fm: str, needle: str) -> int | None:
@@ -108,15 +223,96 @@ def _line(fm: str, needle: str) -> int | None:
     return None
 
 
+def _key_line(fm: str, key: str) -> int | None:
+    for i, l in enumerate(fm.split("\n")):
+        if re.match(rf"^\s*{re.escape(key)}\s*:", l):
+            return i + 2
+    return None
+
+
+def _file_key_line(root: Path, rel: str, key: str) -> int:
+    try:
+        fm = _front_matter(_decode((Path(root) / rel).read_bytes()))[0]
+    except (OSError, _Malformed):
+        return 1
+    return _key_line(fm, key) or 2
+
+
+def _first_line(body: str, raw: str) -> int:
+    i = body.find(raw)
+    return body[:i].count("\n") if i >= 0 else 0
+
+
+# ---------------------------------------------------------------- [[id]] as a markdown-it inline rule
+def _xref_rule(state, silent: bool) -> bool:
+    """``[[task/2026/20]]``: a link to the item, with its title in the page language. Runs where the link rule
+    would, so code spans, fenced code and autolinks keep the text literally. ``env["xref"]`` maps an id to
+    (title, url), or None if unknown; without it the text stays as it is."""
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    resolve = state.env.get("xref")
+    m = XREF.match(src, pos)
+    if resolve is None or m is None:
+        return False
+    target = m.group(1).strip()
+    found = resolve(target)
+    if not silent:
+        if found is None:
+            state.env.setdefault("xref_unknown", []).append((m.group(0), _body_line(state)))
+            state.push("text", "", 0).content = m.group(0)
+        else:
+            state.env.setdefault("xref_ids", []).append(target)
+            title, url = found
+            if state.linkLevel > 0:  # inside a link's text: no link within a link
+                state.push("text", "", 0).content = title
+            else:
+                tok = state.push("link_open", "a", 1)
+                tok.attrs = {"href": url}
+                tok.markup = "xref"
+                state.push("text", "", 0).content = title
+                state.push("link_close", "a", -1).markup = "xref"
+    state.pos = m.end()
+    return True
+
+
+def _body_line(state) -> int | None:
+    """0-based line in the Markdown source of the inline text at ``state.pos``."""
+    block = state.env.get("_xref_block")
+    if not block or not block[0]:
+        return None
+    line_map, content = block
+    base = 0 if state.src is content else content.find(state.src)  # an inline footnote is parsed on its own
+    if base < 0:
+        return None
+    return line_map[0] + content[:base + state.pos].count("\n")
+
+
+def _inline_with_lines(state) -> None:
+    """The core ``inline`` rule, telling the inline rules which block (and so which line) they are in."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            state.env["_xref_block"] = (token.map, token.content)
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+    state.env.pop("_xref_block", None)
+
+
+def xref_plugin(md) -> None:
+    md.inline.ruler.before("link", "xref", _xref_rule)
+    md.core.ruler.at("inline", _inline_with_lines)
+
+
 def markdown_renderer():
     from markdown_it import MarkdownIt
     from mdit_py_plugins.anchors import anchors_plugin
     from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.use(front_matter_plugin).use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=3)
+    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=3)
+    md.use(xref_plugin)
     md.validateLink = lambda url: url.split(":", 1)[0].lower() in SAFE_SCHEMES if ":" in url.split("/", 1)[0] else True
     return md
 
@@ -134,26 +330,38 @@ def sanitize(html: str) -> str:
 
 def render_notes(views, corpus: Corpus):
     """Render each note's HTML (per its language) and return its pages."""
-    from .site.pages import Page
-    from .site.urls import url_for
+    from .site.urls import other_lang, url_for
 
     md = markdown_renderer()
+    other = translations(corpus.notes)
     pages = []
     for note in corpus.notes:
         lang = note.lang
-
-        def xref(m, lang=lang):
-            target = m.group(1).strip()
-            title = views.title(target, lang).replace("]", "\\]").replace("[", "\\[")
-            return f"[{title}]({url_for(target, lang)})"
-
-        note.html = sanitize(md.render(XREF.sub(xref, note.body_md)))
-        pages.append(Page(note.id, lang, "note.html", note.title, {
+        env = {"xref": lambda target, lang=lang: (views.title(target, lang), url_for(target, lang))}
+        note.html = sanitize(md.render(note.body_md, env))
+        # the other language: the translation if there is one, else (for the switch only) what the note is about
+        alternate = {"translation": url_for(other[note.id].id, other_lang(lang)) if note.id in other else "",
+                     "nearest": url_for(note.refs[0], other_lang(lang))}
+        pages.append(NotePage(note.id, lang, "note.html", note.title, {
             "note": {"title": note.title, "date": views.date(note.date, lang), "author": note.author,
                      "tags": note.tags, "html": note.html, "path": note.path,
                      "refs": [{"title": views.title(r, lang), "url": url_for(r, lang)} for r in note.refs]},
-            "links": [], "notes": [],
+            "links": [], "notes": [], "alternate": alternate,
         }, kind="note", year=note.date[:4], breadcrumbs=[(views.ui[lang]["home"], f"/{lang}/")], date=note.date,
             citation=(f"{note.author}，{views.date(note.date, lang)}" if lang == "zh"
                       else f"{note.author}, {views.date(note.date, lang)}")))
     return pages
+
+
+class NotePage(Page):
+    """A note and its translation are different notes (paired by translation_key), so the other language's
+    page is not the same id there. Without a translation there is no alternate (hreflang, sitemap); the
+    language switch then goes to the other language's page of the first item the note is about."""
+
+    @property
+    def alt_url(self) -> str:
+        return self.ctx["alternate"]["translation"]
+
+    @property
+    def switch_url(self) -> str:
+        return self.alt_url or self.ctx["alternate"]["nearest"]

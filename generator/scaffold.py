@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 
 from .errors import Problem, SourceError
 from .notes import NOTES_DIR
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (a JSON string is one): quotes and backslashes in a title stay valid."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: str = "编辑部",
@@ -26,19 +32,23 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
     d = root / NOTES_DIR
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{today.isoformat()}-{slug}-{lang}.md"
+    # the same key for the zh and the en note made the same day on the same item: they are each other's translation
+    key = f"{today.isoformat()}-{slug}"
     n = 2
     while path.exists():
         path = d / f"{today.isoformat()}-{slug}-{lang}-{n}.md"
+        key = f"{today.isoformat()}-{slug}-{n}"
         n += 1
     title = title or ("编者注：" if lang == "zh" else "Editor's note: ") + ref
     path.write_text(
         "---\n"
-        f"title: \"{title}\"\n"
+        f"title: {_q(title)}\n"
         f"lang: {lang}\n"
         f"date: {today.isoformat()}\n"
-        f"author: \"{author}\"\n"
-        f"refs: [\"{ref}\"]\n"
+        f"author: {_q(author)}\n"
+        f"refs: [{_q(ref)}]\n"
         "tags: []\n"
+        f"translation_key: {_q(key)}\n"
         "---\n\n"
         + ("在此写下说明。可用 [[" + ref + "]] 引用条目。\n" if lang == "zh"
            else "Write the note here. Refer to items as [[" + ref + "]].\n"),

@@ -26,8 +26,12 @@ def _build(root: Path, out: Path, search: bool) -> None:
         for p in e.problems:
             print(f"  {p}", flush=True)
         return
-    except Exception as e:  # a bug, not bad input: report and keep serving
-        print(f"build crashed: {type(e).__name__}: {e}; still serving the last good site", flush=True)
+    except Exception as e:  # a bug, not bad input: report where, and keep serving
+        import traceback
+
+        where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+        at = f" at {where.filename}:{where.lineno}" if where else ""
+        print(f"build crashed{at}: {type(e).__name__}: {e}; still serving the last good site", flush=True)
         return
     print(f"rebuilt {result.pages} pages in {time.perf_counter() - t0:.2f} s", flush=True)
 

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, make_project, read
 
 
@@ -155,3 +156,225 @@ def test_new_note_scaffold_passes_check(tmp_path):
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "new-note", "--ref", "task/2026/999"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "unknown reference 'task/2026/999'" in r.stderr
+
+
+# ---------------------------------------------------------------- translations, alternates and links
+BASE = "https://beijing-gov-docs.netlify.app"
+
+
+def _target(site, url: str):
+    """The file a site-internal URL serves, or None for an external one."""
+    url = url.split("#")[0].split("?")[0]
+    if url.startswith(BASE):
+        url = url[len(BASE):] or "/"
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    path = site / url.lstrip("/")
+    return path / "index.html" if url.endswith("/") else path
+
+
+def _ids(html: str) -> set[str]:
+    return {v for _, attrs in elements(html) for k, v in attrs if k == "id"}
+
+
+def test_every_link_and_alternate_on_note_pages_resolves(site):
+    pages = sorted(site.glob("*/note/*/index.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        html = page.read_text("utf-8")
+        ids = _ids(html)
+        for tag, attrs in elements(html):
+            a = dict(attrs)
+            for k in ("href", "src"):
+                url = a.get(k)
+                if not url:
+                    continue
+                if url.startswith("#"):
+                    assert url[1:] in ids, (page, url)
+                    continue
+                target = _target(site, url)
+                assert target is None or target.is_file(), (page.relative_to(site), tag, url)
+
+
+def test_every_hreflang_alternate_in_pages_and_sitemap_exists(site):
+    alternates = re.compile(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)"')
+    checked = 0
+    for page in site.rglob("*.html"):
+        for url in alternates.findall(page.read_text("utf-8")):
+            assert _target(site, url).is_file(), (page.relative_to(site), url)
+            checked += 1
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    for url in re.findall(r'<xhtml:link rel="alternate" hreflang="[^"]+" href="([^"]+)"', sitemap):
+        assert _target(site, url).is_file(), url
+        checked += 1
+    assert checked > 2000
+
+
+def _switch(html: str) -> str:
+    return re.search(r'<a class="lang-switch" href="([^"]+)"', html).group(1)
+
+
+def test_notes_with_one_translation_key_are_each_others_alternate(site):
+    zh_url, en_url = "/zh/note/2026-03-30-task-2026-20-zh/", "/en/note/2026-03-30-task-2026-20-en/"
+    zh, en = read(site, zh_url), read(site, en_url)
+    assert _switch(zh) == en_url and _switch(en) == zh_url
+    assert f'<link rel="alternate" hreflang="en" href="{BASE}{en_url}">' in zh
+    assert f'<link rel="alternate" hreflang="zh-CN" href="{BASE}{zh_url}">' in en
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    row = re.search(rf"<url><loc>{re.escape(BASE + zh_url)}</loc>.*?</url>", sitemap).group(0)
+    assert f'hreflang="en" href="{BASE}{en_url}"' in row
+
+
+def test_note_without_translation_switches_to_what_it_is_about(site):
+    url = "/zh/note/2026-04-02-livelihood-2026-2-2-zh/"
+    html = read(site, url)
+    # no translation: the switch goes to the English page of the item the note annotates ...
+    assert _switch(html) == "/en/livelihood/2026/2.2/"
+    # ... which is not declared as this page's alternate (it is not a translation), in the page or the sitemap
+    assert 'hreflang="en" href="' + BASE not in html
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    row = re.search(rf"<url><loc>{re.escape(BASE + url)}</loc>.*?</url>", sitemap).group(0)
+    assert 'hreflang="en"' not in row and 'hreflang="zh-CN"' in row
+    assert _switch(read(site, "/en/note/2026-04-05-progress-2025-daxing-5-en/")) == "/zh/progress/2025/daxing/5/"
+
+
+# ---------------------------------------------------------------- inline references count as refs
+def test_inline_references_are_refs_once(corpus):
+    note = next(n for n in corpus.notes if n.id == "note/2026-03-30-task-2026-20-zh")
+    # task/2026/20 is in the front matter and cited twice inline; report/2026/3.1.4 only inline
+    assert note.refs == ["task/2026/20", "livelihood/2026/7.1", "report/2026/3.1.4"]
+
+
+def test_panel_lists_notes_that_cite_the_item_inline(site):
+    html = read(site, "/zh/report/2026/3.1.4/")
+    panel = html[html.index('id="notes-h"'):]
+    assert "22号线平谷段：任务清单与民生实事的同一项承诺" in panel
+    assert "家庭养老床位5000张" in read(site, "/zh/progress/2025/daxing/1/")
+    task = read(site, "/zh/task/2026/20/")
+    assert task.count('href="/zh/note/2026-03-30-task-2026-20-zh/"') == 1  # cited three times, listed once
+
+
+# ---------------------------------------------------------------- a throwaway project with notes of our own
+FM = "---\ntitle: {title}\nlang: {lang}\ndate: {date}\nauthor: a\nrefs: [{refs}]\n{extra}---\n\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def notes_site(tmp_path_factory):
+    """A copy of the project with extra notes on task/2026/1, built once."""
+    from generator.build import build
+
+    tmp = tmp_path_factory.mktemp("notes")
+    proj = make_project(tmp)
+    # file names sort against the dates, so the panel order can only come from the dates
+    _note(proj, "a-old.md", FM.format(title="旧注", lang="zh", date="2026-05-01", refs="task/2026/1", extra="",
+                                      body="较早。"))
+    _note(proj, "b-new.md", FM.format(title="新注", lang="zh", date="2026-06-01", refs="task/2026/1", extra="",
+                                      body="最新。"))
+    _note(proj, "c-mid.md", FM.format(title="中注", lang="zh", date="2026-05-15", refs="task/2026/2", extra="",
+                                      body="只在正文里引用 [[task/2026/1]]，两次：[[task/2026/1]]。"))
+    code = ("In code the id stays as it is: `[[task/2026/1]]` and `[[task/2026/999]]`.\n\n"
+            "```\n[[task/2026/1]]\n[[no/such/id]]\n```\n\n    [[task/2026/1]] indented\n\n"
+            "Outside code it is a link: [[task/2026/1]].")
+    _note(proj, "code.md", FM.format(title="Code", lang="en", date="2026-05-02", refs="task/2026/3", extra="",
+                                     body=code))
+    # a byte-order mark and Windows line ends are fine
+    bom = FM.format(title="带BOM", lang="zh", date="2026-05-03", refs="task/2026/3", extra="", body="正文 [[task/2026/3]]")
+    (proj / "content" / "notes" / "bom.md").write_bytes(b"\xef\xbb\xbf" + bom.replace("\n", "\r\n").encode("utf-8"))
+    # a pair by translation_key, and one file in both languages
+    _note(proj, "pair-zh.md", FM.format(title="成对", lang="zh", date="2026-05-04", refs="task/2026/4",
+                                        extra="translation_key: pair\n", body="中文。"))
+    _note(proj, "pair-en.md", FM.format(title="Pair", lang="en", date="2026-05-04", refs="task/2026/4",
+                                        extra="translation_key: pair\n", body="English."))
+    _note(proj, "both.md", FM.format(title="Both", lang="[zh, en]", date="2026-05-05", refs="task/2026/5", extra="",
+                                     body="Both."))
+    out = tmp / "out"
+    build(proj, out, search=False)
+    return out
+
+
+def test_panel_lists_notes_newest_first(notes_site):
+    html = read(notes_site, "/zh/task/2026/1/")
+    panel = html[html.index('id="notes-h"'):]
+    positions = [panel.index(t) for t in ("新注", "中注", "旧注")]
+    assert positions == sorted(positions), positions
+    assert panel.count('href="/zh/note/c-mid/"') == 1
+
+
+def test_xref_stays_literal_in_code(notes_site):
+    html = read(notes_site, "/en/note/code/")
+    body = html[html.index('<div class="note-body">'):html.index("</article>")]
+    assert "<code>[[task/2026/1]]</code>" in body and "<code>[[task/2026/999]]</code>" in body
+    assert "<pre><code>[[task/2026/1]]\n[[no/such/id]]\n</code></pre>" in body
+    assert "<pre><code>[[task/2026/1]] indented\n</code></pre>" in body
+    assert body.count('<a href="/en/task/2026/1/"') == 1  # only the one outside code
+    assert "[Task 1]" not in body and "](/en/" not in body
+
+
+def test_note_with_byte_order_mark_and_crlf(notes_site):
+    html = read(notes_site, "/zh/note/bom/")
+    assert "<h1>带BOM</h1>" in html and '<a href="/zh/task/2026/3/"' in html
+
+
+def test_translation_pairs_in_a_new_project(notes_site):
+    assert _switch(read(notes_site, "/zh/note/pair-zh/")) == "/en/note/pair-en/"
+    assert _switch(read(notes_site, "/en/note/pair-en/")) == "/zh/note/pair-zh/"
+    assert _switch(read(notes_site, "/zh/note/both-zh/")) == "/en/note/both-en/"
+    assert _switch(read(notes_site, "/en/note/code/")) == "/zh/task/2026/3/"
+
+
+# ---------------------------------------------------------------- malformed notes: file:line, never a traceback
+def _check(proj):
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_malformed_notes_are_errors_with_file_and_line(tmp_path):
+    proj = make_project(tmp_path)
+    ok = dict(title="t", lang="zh", refs="task/2026/20", extra="", body="x")
+    _note(proj, "date.md", FM.format(date="2026-13-45", **ok))
+    _note(proj, "date2.md", FM.format(date='"2026-02-30"', **ok))
+    (proj / "content" / "notes" / "latin1.md").write_bytes(
+        FM.format(date="2026-05-01", **ok).encode("utf-8") + "caf\u00e9\n".encode("latin-1"))
+    _note(proj, "open.md", "---\ntitle: t\nlang: zh\n\nbody\n")
+    _note(proj, "key1.md", FM.format(date="2026-05-01", **{**ok, "extra": "translation_key: k\n"}))
+    _note(proj, "key2.md", FM.format(date="2026-05-01", **{**ok, "extra": "tags: [x]\ntranslation_key: k\n"}))
+    _note(proj, "lines.md", FM.format(date="2026-05-01", **{**ok, "body": "| a | b |\n|---|---|\n| [[task/2026/1]] | "
+                                                                        "[[task/2026/0]] |\n\n- item\n  more "
+                                                                        "[[task/2026/998]]\n"}))
+    r = _check(proj)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    err = r.stderr
+    assert "content/notes/date.md:4: bad date '2026-13-45'" in err
+    assert "content/notes/date2.md:4: bad date '2026-02-30'" in err
+    assert "content/notes/latin1.md:10: not UTF-8" in err
+    assert "content/notes/open.md:1: front matter opened on this line has no closing ---" in err
+    assert "content/notes/key2.md:8: translation_key 'k' is already used by the zh note content/notes/key1.md" in err
+    assert "content/notes/lines.md:11: unknown reference [[task/2026/0]]" in err
+    assert "content/notes/lines.md:14: unknown reference [[task/2026/998]]" in err
+
+
+def test_serve_shows_the_broken_note(tmp_path, capsys):
+    from generator.serve import _build
+
+    proj = make_project(tmp_path)
+    (proj / "content" / "notes" / "bad.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    _build(proj, tmp_path / "out", search=False)
+    out = capsys.readouterr().out
+    assert "build failed" in out and "content/notes/bad.md:2: not UTF-8" in out
+    assert "crashed" not in out
+
+
+def test_scaffolded_zh_and_en_notes_are_a_pair(tmp_path):
+    from generator.build import load_all
+    from generator.notes import translations
+    from generator.scaffold import new_note
+
+    proj = make_project(tmp_path)
+    day = datetime.date(2026, 6, 2)
+    new_note(proj, ref="task/2026/20", lang="zh", today=day, title='引号"与\\反斜杠')
+    new_note(proj, ref="task/2026/20", lang="en", today=day)
+    notes = {n.id: n for n in load_all(proj)[2].notes}
+    zh, en = notes["note/2026-06-02-task-2026-20-zh"], notes["note/2026-06-02-task-2026-20-en"]
+    assert zh.title == '引号"与\\反斜杠'
+    assert zh.translation_key == en.translation_key == "2026-06-02-task-2026-20"
+    assert translations(list(notes.values()))[zh.id] is en

@@ -28,7 +28,7 @@ def write_extras(out, pages, corpus, views, config) -> None:
         rows.append(
             f"<url><loc>{escape(base + p.url)}</loc>"
             f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{escape(base + p.url)}"/>'
-            f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{escape(base + alt)}"/>'
+            + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{escape(base + alt)}"/>' if alt else "")
             + (f"<lastmod>{p.date}</lastmod>" if p.date else "") + "</url>")
     write_text(out, "sitemap.xml",
                '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -50,6 +50,10 @@ class Page:
     def alt_url(self) -> str:
         return url_for(self.id, other_lang(self.lang)) if self.id != "__404__" else f"/{other_lang(self.lang)}/404.html"
 
+    @property
+    def switch_url(self) -> str:  # the language switch; a page without an alternate (alt_url "") overrides it
+        return self.alt_url
+
 
 class Views:
     """Builds view models from the corpus for one language at a time."""
