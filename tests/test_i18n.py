@@ -170,3 +170,66 @@ def test_english_catalogs_read_as_english():
                     bad.append((Path(f).name, m.context, m.string[:80]))
     assert entries >= 900
     assert not bad, bad
+
+
+def test_untranslated_and_fuzzy_segments_show_the_chinese_with_a_notice(tmp_path):
+    """An entry with no English shows the Chinese and says it is not translated yet; an entry a
+    translator marked fuzzy (needs review) is not shown either: the Chinese, with the stale notice."""
+    from babel.messages.pofile import read_po, write_po
+
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    po = proj / "content/translations/en/tasks.po"
+    with po.open("rb") as fh:
+        cat = read_po(fh)
+    next(m for m in cat if m.context == "task/2026/21").string = ""
+    fuzzy = next(m for m in cat if m.context == "task/2026/22")
+    fuzzy.flags.add("fuzzy")
+    english_22 = fuzzy.string
+    with po.open("wb") as fh:
+        write_po(fh, cat)
+    out = tmp_path / "out"
+    result = build(proj, out, search=False)
+    assert result.coverage["tasks"] == {"ok": 306, "stale": 1, "missing": 1, "total": 308}
+    t21 = read(out, "/en/task/2026/21/")
+    assert "tr-missing" in t21 and "This passage is not translated yet" in t21
+    assert result.corpus.tasklists["tasklist/2026"].tasks[21].text[:12] in t21  # the Chinese, never a blank
+    t22 = read(out, "/en/task/2026/22/")
+    assert "tr-stale" in t22 and english_22[:40] not in t22
+    assert "tr-" not in read(out, "/en/task/2026/23/").split("<main", 1)[1].split("</main>")[0]
+
+
+def test_i18n_command_marks_changed_sources_fuzzy_and_keeps_review_marks(tmp_path):
+    """`generator i18n` after a source change: the changed task's entry becomes fuzzy with its
+    previous Chinese and keeps its English for the translator; an entry already marked fuzzy keeps
+    both its English and its mark; every other entry is unchanged."""
+    from babel.messages.pofile import read_po, write_po
+
+    proj = make_project(tmp_path)
+    src = proj / "content/sources/2026-gazette-12.txt"
+    # task 126 is only in the gazette (the web excerpt holds tasks 1-64)
+    src.write_text(src.read_text("utf-8").replace("推进北京经济技术开发区马驹桥、", "推进北京经济技术开发区马驹桥、亦庄、", 1),
+                   "utf-8")
+    po = proj / "content/translations/en/tasks.po"
+    with po.open("rb") as fh:
+        before = {m.context: (m.id, m.string) for m in read_po(fh) if m.context}
+    with po.open("rb") as fh:
+        cat = read_po(fh)
+    next(m for m in cat if m.context == "task/2026/22").flags.add("fuzzy")
+    with po.open("wb") as fh:
+        write_po(fh, cat)
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    with po.open("rb") as fh:
+        after = {m.context: m for m in read_po(fh) if m.context}
+    t126, t22 = after["task/2026/126"], after["task/2026/22"]
+    assert t126.fuzzy and "马驹桥、亦庄" in t126.id and t126.string == before["task/2026/126"][1]
+    block = po.read_text("utf-8").split('msgctxt "task/2026/126"')[0].rsplit("\n\n", 1)[-1]
+    previous = "".join(line for line in block.splitlines() if line.startswith("#|"))
+    assert "马驹桥、顺义" in previous  # the previous Chinese, for the translator's diff
+    assert t22.fuzzy and t22.string == before["task/2026/22"][1]
+    same = [k for k, m in after.items() if k not in ("task/2026/126", "task/2026/22")
+            and (m.fuzzy or (m.id, m.string) != before.get(k))]
+    assert not same, same[:5]

@@ -43,10 +43,13 @@ class Translator:
     seen: dict = field(default_factory=dict)  # key -> status, for coverage
     families: dict = field(default_factory=dict)  # key -> family
     requested: dict = field(default_factory=dict)  # key -> Chinese source asked for, in order
+    fuzzy: set = field(default_factory=set)  # keys a translator's tool (or `i18n`) marked for review
 
     def get(self, key: str, zh: str, family: str = "other") -> Segment:
         e = self.entries.get(key)
-        if e is None or not e[1]:
+        if key in self.fuzzy:  # needs review: the English is not shown, as for a changed source
+            status, en = "stale", None
+        elif e is None or not e[1]:
             status, en = "missing", None
         elif e[0] != zh or (e[2] and e[2] != source_hash(zh)):
             status, en = "stale", None
@@ -91,8 +94,8 @@ def load_catalogs(root: Path) -> Translator:
                 continue
             sha = next((c.split(":", 1)[1].strip() for c in m.auto_comments if c.startswith("source-sha1:")), "")
             msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
-            if m.fuzzy:
-                msgstr = ""
+            if m.fuzzy and msgstr:
+                t.fuzzy.add(m.context)
             t.entries[m.context] = (m.id, msgstr, sha, rel)
     return t
 
@@ -117,4 +120,4 @@ def write_catalog(path: Path, segments: list[tuple], *, project="beijing-gov-doc
                 previous_id=previous or ())
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, cat, width=0, omit_header=False, sort_output=False, no_location=True)
+        write_po(fh, cat, width=0, omit_header=False, sort_output=False, no_location=True, include_previous=True)

@@ -142,7 +142,8 @@ def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
     imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
     by_file = defaultdict(list)
     counts = defaultdict(lambda: [0, 0, 0])
-    memory = {msgid: msgstr for msgid, msgstr, _, _ in existing.entries.values() if msgstr}
+    memory = {msgid: msgstr for k, (msgid, msgstr, _, _) in existing.entries.items()
+              if msgstr and k not in existing.fuzzy}
     for key, (zh, fam) in segments.items():
         old = existing.entries.get(key)
         en, fuzzy, previous = "", False, None
@@ -151,9 +152,11 @@ def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
         elif old is None and zh in memory:  # same Chinese under a new key (a paragraph moved): reuse
             en = memory[zh]
         elif old is not None:
-            en = old[1]
+            en = old[1]  # a fuzzy entry keeps its English (and its mark) for the translator to review
             if old[0] != zh and en:
                 fuzzy, previous = True, old[0]
+            elif key in existing.fuzzy and en:
+                fuzzy = True
         by_file[FAMILY_FILES.get(fam, "other.po")].append((key, zh, en, "", fuzzy, previous))
         c = counts[fam]
         c[0] += 1
