@@ -186,14 +186,21 @@ def _en_series(names: list[str]) -> str:
 def addressees(v: Views, d, lang: str) -> list[dict]:
     """Each addressee in the page language: in English when the glossary knows every part of it
     (各区人民政府 -> All district governments), else the Chinese (marked as such by text_html)."""
+    if lang == "zh":
+        return [_fixed(a, "zh") for a in d.addressees]
     out = []
     for a in d.addressees:
-        if lang == "zh":
-            out.append(_fixed(a, "zh"))
-            continue
         names = [glossary_en(v, part) for part in a.split("、")]
-        out.append(_fixed(_en_series(names), "en") if all(names) else _fixed(a, "zh"))
-    return out
+        out.append(_fixed(_en_series(names), "en") if all(names) else None)
+    if all(out):
+        return out
+    # otherwise the translator's English of the whole addressee line, as one entry
+    block = next((b for b in d.blocks if b.kind == "addressee"), None)
+    if block is not None:
+        s = v.seg(f"{d.id}#{block.key}", block.text, "en", "documents")
+        if s["status"] == "ok" and s["lang"] == "en":
+            return [_fixed(s["text"].rstrip(":： "), "en")]
+    return [o or _fixed(a, "zh") for o, a in zip(out, d.addressees)]
 
 
 META_HIDDEN = {"letterhead", "number_en_printed"}
