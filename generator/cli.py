@@ -27,6 +27,38 @@ def _warn(warnings) -> None:
         print(f"warning: {w}", file=sys.stderr)
 
 
+class _progress_bar:
+    """A rich progress bar over the pages, shown only on a terminal (CI logs stay clean).
+    ``build`` calls it with the pages done since the last call, and once with
+    ``total=`` (the previous build's page count, when there is one)."""
+
+    def __init__(self, console):
+        self.console, self.bar, self.task = console, None, None
+
+    def __enter__(self):
+        if self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("rendering pages"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=self.console, transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("pages", total=None)
+        return self
+
+    def __call__(self, n: int, total: int | None = None) -> None:
+        if self.bar is None:
+            return
+        if total:
+            self.bar.update(self.task, total=total)
+        if n:
+            self.bar.advance(self.task, n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
 def cmd_build(args) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -37,7 +69,8 @@ def cmd_build(args) -> int:
     root = _root(args)
     out = Path(args.out).resolve() if args.out else root / "build"
     t0 = time.perf_counter()
-    result = build(root, out, search=not args.no_search)
+    with _progress_bar(console) as progress:
+        result = build(root, out, search=not args.no_search, progress=progress)
     elapsed = time.perf_counter() - t0
     _warn(result.warnings)
     cov = result.coverage.get("all", {})
@@ -48,6 +81,9 @@ def cmd_build(args) -> int:
     table.add_column("seconds", justify="right")
     for stage, secs in result.timings.items():
         table.add_row(stage, f"{secs:.3f}")
+    table.add_row("total", f"{elapsed:.3f}", end_section=True)
+    table.add_row("pages rendered", str(result.rendered))
+    table.add_row("pages unchanged (cache hits)", str(result.reused))
     console.print(table)
     if cov:
         line = (f"translation coverage: {cov['ok']}/{cov['total']} segments "
