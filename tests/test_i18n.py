@@ -237,3 +237,20 @@ def test_i18n_command_marks_changed_sources_fuzzy_and_keeps_review_marks(tmp_pat
     same = [k for k, m in after.items() if k not in ("task/2026/126", "task/2026/22")
             and (m.fuzzy or (m.id, m.string) != before.get(k))]
     assert not same, same[:5]
+
+
+def test_progress_table_side_by_side(site, corpus):
+    """The district progress table, like every document, reads side by side: each of its 22 rows with
+    every field in Chinese and in English, linked to the row's page in each language."""
+    t = corpus.progress["progress/2025/daxing"]
+    for lang in ("zh", "en"):
+        html = read(site, f"/{lang}/progress/2025/daxing/parallel/")
+        rows = re.findall(r'<div class="parallel-row" role="row" id="row-(\d+)">(.*?)</div>\n</div>', html, re.S)
+        assert [int(n) for n, _ in rows] == list(range(1, 23))
+        assert "132/132" in html  # 22 rows x 6 fields, all translated
+        for row, (_, body) in zip(t.rows, rows):
+            zh, en = body.split('<div class="parallel-en"', 1)
+            assert row.task in zh and f'href="/zh/progress/2025/daxing/{row.number}/"' in zh
+            assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", en.split(">", 1)[1]))
+            assert f'href="/en/progress/2025/daxing/{row.number}/"' in en
+    assert "Make efforts to improve the elderly care service system" in read(site, "/zh/progress/2025/daxing/parallel/")

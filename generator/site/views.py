@@ -547,6 +547,36 @@ def _row_view(v: Views, t, row, lang: str) -> dict:
     }
 
 
+def _fixed_seg(text: str, lang: str) -> dict:
+    return {"text": text, "zh": text, "status": "ok", "lang": lang}
+
+
+def progress_parallel(v: Views, t, lang: str) -> Page:
+    """The progress table's rows with their Chinese and English side by side, field by field."""
+    rows, done, total = [], 0, 0
+    for row in t.rows:
+        columns = []
+        for col in ("zh", "en"):
+            ui = v.ui[col]
+            rv = _row_view(v, t, row, col)
+            units = ("、" if col == "zh" else "; ").join(u["name"] for u in rv["units"])
+            fields = [(ui["source"], rv["source"], False), (ui["task_content"], rv["task"], False),
+                      (ui["lead_units"], _fixed_seg(units, col), False),
+                      (ui["deadline"], _fixed_seg(rv["deadline"], col), False), (ui["status"], rv["status"], False),
+                      (ui["progress_text"], rv["progress"], True)]
+            if col == "en":
+                for _, seg, _ in fields:
+                    total += 1
+                    done += seg["status"] == "ok"
+            columns.append({"lang": col, "ui": ui, "url": url_for(row.id, col), "title": v.title(row.id, col),
+                            "fields": [{"label": lab, "seg": seg, "pre": pre} for lab, seg, pre in fields]})
+        rows.append({"number": row.number, "columns": columns})
+    return Page(f"{t.id}/parallel", lang, "progress_parallel.html", v.title(t.id, lang), {
+        "rows": rows, "back": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)},
+        "translated": done, "total": total,
+    }, kind="parallel", breadcrumbs=_crumbs(v, lang, [t.id]), searchable=False)
+
+
 def progress(v: Views, t, lang: str):
     rows = [_row_view(v, t, r, lang) for r in t.rows]
     headers = t.headers if lang == "zh" else ["No.", "Source", "Task", "Lead units", "Deadline", "Status", "Progress"]
@@ -562,6 +592,7 @@ def progress(v: Views, t, lang: str):
             "origins": v.origins([type(t.origin)(t.origin.file, row.line)]), **_common(v, row.id, lang),
         }, kind="progress", year=str(t.year), units=[v.unit_name(u, lang) for u in row.units],
             breadcrumbs=_crumbs(v, lang, [t.id]))
+    yield progress_parallel(v, t, lang)
 
 
 def units(v: Views, lang: str):
