@@ -1,6 +1,8 @@
 """Issue 2: every seed parsed into its real structure, with exact counts."""
 from __future__ import annotations
 
+import pytest
+
 from generator.normalize import compact
 from generator.sources import detect_kind
 
@@ -164,3 +166,73 @@ def test_progress_table(corpus):
     assert sum(1 for r in t.rows if r.status == "正在推进") == 21
     r2pairs = {(a.text, b.text) for a, b in r2.pairs}
     assert r2pairs == {("2万个", "1.5万个"), ("200场", "148场"), ("3800人", "2231人")}
+
+
+# the pairs of target and reported figure in every row of the Daxing table, read off the rows:
+# a figure pairs with the reported one of the same measure word that answers it
+PROGRESS_PAIRS = {
+    1: [("2处", "2处"), ("200张", "500张")],  # 3处 (service centres) / 5家 (meal points): other things
+    2: [("2万个", "1.5万个"), ("200场", "148场"), ("3800人", "2231人")],
+    3: [("2880个", "2880个")],  # the only 个 on each side: 增加学位2880个 / 完成新增学位2880个
+    4: [("70%", "66%")],
+    5: [("4000套", "2809套")],
+    6: [], 9: [], 12: [], 16: [], 17: [], 22: [],  # nothing reported against a figure
+    7: [("30个", "26个")],
+    # 5条 is broken down as 新开1条、调整4条 (no single part answers it); 100个农村候车亭项目 names the
+    # project whose plan was approved, it does not report 100 shelters done
+    8: [],
+    10: [("500个", "450个")],
+    11: [("185个", "130个"), ("330人", "185人"), ("225名", "225名")],
+    13: [],  # 52条 = 已完工33条 + 在施19条, a breakdown
+    14: [],  # 2个示范村 / 6个提升村 against counts of projects
+    15: [],  # 市级前100名 is a rank, not a quantity
+    18: [("1300场", "4024场"), ("800场", "341场")],
+    19: [("100场", "60余场")],
+    20: [("8个", "6个"), ("1000套", "9687套"), ("1.8万人", "16223人")],  # 6个小区 (229套 is the blockers)
+    21: [("98.5%", "98.5%"), ("99%", "100%")],
+}
+
+
+def test_progress_pairs_in_every_row(corpus):
+    rows = corpus.progress["progress/2025/daxing"].rows
+    assert {r.number: [(a.text, b.text) for a, b in r.pairs] for r in rows} == PROGRESS_PAIRS
+    assert "100名" not in [q.text for r in rows for q in r.targets + r.reported]  # ranks are not figures
+    assert [q.text for q in rows[7].reported] == ["1条", "4条", "100个"]  # figures are kept, only not paired
+
+
+def _progress_cells(text: str) -> list[list[int]]:
+    """0-based line indexes of each cell: its tab-indented line and the lines continuing it."""
+    cells = []
+    for i, line in enumerate(text.split("\n")):
+        if line.startswith("\t"):
+            cells.append([i])
+        elif line.strip() and cells:
+            cells[-1].append(i)
+    return cells
+
+
+def test_progress_table_cell_lost_is_reported_where_it_was(root):
+    """Whichever cell of the real table is lost, the error names the line where the cells go
+    out of step (the cell that moved into its place), not the end of the file."""
+    from generator.errors import Report, SourceError
+    from generator.model import Source
+    from generator.sources import progress
+
+    text = (root / "content/sources/2025-daxing-progress.txt").read_text("utf-8")
+    lines = text.split("\n")
+    cells = _progress_cells(text)
+    assert len(cells) == 1 + 7 + 22 * 7
+    for cell in cells[1:-1]:  # every header and body cell but the last one of the table
+        gone = set(range(cell[0], cell[-1] + 1))
+        damaged = [l for i, l in enumerate(lines) if i not in gone]
+        moved_up = next(j + 1 for j in range(cell[0], len(damaged)) if damaged[j].startswith("\t"))
+        with pytest.raises(SourceError) as e:
+            progress.parse(Source(path="t.txt", kind="progress", text="\n".join(damaged)), Report(), {"大兴区": "daxing"})
+        first = e.value.problems[0]
+        assert first.line == moved_up, (cell[0] + 1, str(first))
+        assert first.expected
+    # the last cell: the table ends inside row 22
+    damaged = lines[:cells[-1][0]]
+    with pytest.raises(SourceError) as e:
+        progress.parse(Source(path="t.txt", kind="progress", text="\n".join(damaged)), Report(), {"大兴区": "daxing"})
+    assert "ends inside row 22" in str(e.value)
