@@ -16,7 +16,7 @@ from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwr
 from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
 from .common import is_number_line
-from .tasklist import looks_like_tasklist, parse_tasklist
+from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
 
 SOURCES_DIR = "content/sources"
 KIND_LABELS = {
@@ -118,8 +118,10 @@ def _read_circular_file(src: Source, rep: Report, corpus: Corpus):
     return results
 
 
-def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report):
-    """Keep one canonical document per number; record every other publication as provenance."""
+def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: dict | None = None):
+    """Keep one canonical document per number; record every other publication as provenance.
+    The task lists of the other publications are collected in ``copies`` (list id ->
+    task lists) to be checked against the canonical one once every source is read."""
     existing = corpus.documents.get(doc.id)
     if existing is None:
         corpus.documents[doc.id] = doc
@@ -137,6 +139,8 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report):
     existing.origins.extend(doc.origins)
     _merge_blocks(existing, doc, rep)
     if tl and old_tl:
+        if copies is not None:
+            copies.setdefault(old_tl.id, []).append(tl)
         old_tl.origins.extend(tl.origins)
         for n, t in tl.tasks.items():
             canon = old_tl.tasks.get(n)
@@ -322,6 +326,7 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
         for i in todo:
             if not results[i]["errors"]:
                 (cache_dir / f"{keys[i]}.pickle").write_bytes(pickle.dumps(results[i], protocol=5))
+    copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     for src, res in zip(sources, results):
         corpus.sources.append(src)
         src.artefacts = res["artefacts"]
@@ -335,18 +340,22 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
             corpus.gazettes[issue.id] = issue
             tl_by_doc = {t.document: t for t in tls}
             for d in docs:
-                _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep)
+                _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep, copies)
         elif src.kind == "report":
             corpus.reports[payload.id] = payload
         elif src.kind == "livelihood":
             d, ll = payload
             corpus.livelihood[ll.id] = ll
-            _merge_document(corpus, d, None, src, rep)
+            _merge_document(corpus, d, None, src, rep, copies)
         elif src.kind == "progress":
             corpus.progress[payload.id] = payload
         else:
             for d, tl in payload:
-                _merge_document(corpus, d, tl, src, rep)
+                _merge_document(corpus, d, tl, src, rep, copies)
+    for tl in corpus.tasklists.values():  # now that every publication is read and the canonical one known
+        check_lead_units(tl, rep)
+        for copy in copies.get(tl.id, []):
+            check_lead_units(tl, rep, copy)
     rep.raise_if_errors()
     glossary.build_register(corpus, rep)
     rep.raise_if_errors()

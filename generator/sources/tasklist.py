@@ -57,8 +57,6 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
             expected = (max(tl.tasks) + 1) if tl.tasks else 1
             if n != expected:
                 report.error(path, p.line, f"task number {n} out of sequence", f"task {expected}")
-            if last_task is not None and not last_task.units_raw:
-                report.warn(path, last_task.origins[0].line, f"task {last_task.number} has no 主责单位 line")
             task = Task(id=f"task/{year}/{n}", year=year, number=n, text=m.group(2).strip(), units_raw=[],
                         section=section.number, subsection=subsection.number,
                         origins=[Origin(path, p.line, p.end_line)])
@@ -91,6 +89,32 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
             continue
         report.error(path, p.line, f"cannot place this paragraph in the task list: {text[:40]!r}",
                      "a section 一、, subsection （一）, numbered task N. or 主责单位 line")
-    if last_task is not None and not last_task.units_raw:
-        report.warn(path, last_task.origins[0].line, f"task {last_task.number} has no 主责单位 line (source ends early?)")
+    # a task without its 主责单位 line is judged once every publication is read
+    # (check_lead_units): an error in the complete one, a warning in a partial copy
     return tl, blocks
+
+
+def check_lead_units(tl: TaskList, report: Report, copy: TaskList | None = None) -> None:
+    """Every task of the canonical (complete) publication ``tl`` must name its lead
+    units: a task without its 主责单位 line is an error. In another publication
+    ``copy`` it is a warning only when that copy is known to be partial (it has fewer
+    tasks than the canonical one, like a web excerpt), since the canonical units are used."""
+    if copy is None or len(copy.tasks) >= len(tl.tasks):
+        numbers = sorted((copy or tl).tasks)
+        for n in numbers:
+            t = (copy or tl).tasks[n]
+            if not t.units_raw:
+                o = t.origins[0]
+                after = next(((copy or tl).tasks[m].origins[0].line for m in numbers if m > n), None)
+                where = f"before task {n + 1} (line {after})" if after else "after the task text"
+                report.error(o.file, o.line, f"task {n} has no 主责单位 line",
+                             f"a line '主责单位：…' naming its lead units {where}")
+        return
+    for n in sorted(copy.tasks):
+        t = copy.tasks[n]
+        if not t.units_raw:
+            o = t.origins[0]
+            canon = tl.tasks.get(n)
+            used = f"; the lead units of {canon.origins[0].file}:{canon.origins[0].line} are used" if canon else ""
+            report.warn(o.file, o.line, f"task {n} has no 主责单位 line in this partial copy "
+                        f"({len(copy.tasks)} of {len(tl.tasks)} tasks){used}")
