@@ -73,3 +73,89 @@ def test_bad_config_names_key(tmp_path):
     cfg.write_text(cfg.read_text("utf-8").replace("languages: [zh, en]", "languages: [zh]"), "utf-8")
     r = run("--root", str(proj), "check")
     assert r.returncode == 1 and "content/site.yaml:" in r.stderr and "bad value for 'languages'" in r.stderr
+
+
+def test_progress_table_missing_cell_named_where_the_row_goes_out_of_step(tmp_path):
+    text = (ROOT / "content/sources/2025-daxing-progress.txt").read_text("utf-8")
+    assert text.count("\t区民政局\n") == 1
+    proj = make_project(tmp_path, {"2025-daxing-progress.txt": text.replace("\t区民政局\n", "")})  # row 1's lead unit
+    r = run("--root", str(proj), "check")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert ("content/sources/2025-daxing-progress.txt:14: progress table out of step in row 1: field 4 (主责单位) is "
+            "'2025年12月31日'; it looks like the 完成时限 cell, so 1 cell(s) before it are missing "
+            "(expected lead unit names, one per line (区民政局) here; 7 cells per row (序号、来源、") in r.stderr
+    assert ":203:" not in r.stderr
+
+
+def test_task_without_lead_units_is_an_error_in_the_complete_publication(tmp_path):
+    text = (ROOT / "content/sources/2026-gazette-12.txt").read_text("utf-8")
+    units20 = "主责单位：市京津冀协同办，市公安局，市交通委，市重大项目办\n"
+    assert text.count(units20) == 1
+    proj = make_project(tmp_path, {"2026-gazette-12.txt": text.replace(units20, "")})
+    r = run("--root", str(proj), "check")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert ("content/sources/2026-gazette-12.txt:213: task 20 has no 主责单位 line (expected a line '主责单位：…' "
+            "naming its lead units before task 21 (line 216))") in r.stderr
+
+
+def test_partial_copy_without_lead_units_only_warns(tmp_path):
+    r = run("check")  # the 002 excerpt stops after task 64's text, twice
+    for line in (149, 297):
+        assert (f"warning: content/sources/2026-task-list-excerpt.txt:{line}: task 64 has no 主责单位 line in this "
+                f"partial copy (64 of 308 tasks); the lead units of content/sources/2026-gazette-12.txt:415 are used"
+                ) in r.stderr
+    text = (ROOT / "content/sources/2026-task-list-excerpt.txt").read_text("utf-8")
+    units20 = "主责单位:市京津冀协同办,市公安局,市交通委,市重大项目办\n"
+    proj = make_project(tmp_path, {"2026-task-list-excerpt.txt": text.replace(units20, "", 1)})
+    r = run("--root", str(proj), "check")
+    assert r.returncode == 0, r.stderr
+    assert ("warning: content/sources/2026-task-list-excerpt.txt:55: task 20 has no 主责单位 line in this partial "
+            "copy (64 of 308 tasks); the lead units of content/sources/2026-gazette-12.txt:213 are used") in r.stderr
+
+
+def _break_template(proj, name: str, statement: str) -> int:
+    """Put ``statement`` on a line of its own at the start of the template's main block; returns that line."""
+    tpl = proj / "themes" / "default" / "templates" / name
+    lines = tpl.read_text("utf-8").split("\n")
+    at = next(i for i, l in enumerate(lines) if "{% block main %}" in l) + 1
+    tpl.write_text("\n".join(lines[:at] + [statement] + lines[at:]), "utf-8")
+    return at + 1
+
+
+def test_template_error_names_template_and_line_without_traceback(tmp_path):
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    line = _break_template(proj, "task.html", "<p>{{ no_such_value.field }}</p>")  # fails while rendering
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(out))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"themes/default/templates/task.html:{line}: template error: 'no_such_value' is undefined" in r.stderr
+    assert "nothing was written" in r.stderr
+    after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert before == after  # the previous site is untouched
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no temp folders left
+
+
+def test_template_error_location_when_rendered_in_process(tmp_path):
+    """Rendered in this process (small or incremental builds), the template frames of the traceback
+    give the line; a syntax error carries its own."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+    from generator.cli import template_problem
+
+    (tmp_path / "base.html").write_text("<main>\n{% block main %}{% endblock %}\n</main>\n", "utf-8")
+    (tmp_path / "page.html").write_text('{% extends "base.html" %}\n{% block main %}\nok\n{{ x.y }}\n{% endblock %}\n',
+                                        "utf-8")
+    env = Environment(loader=FileSystemLoader(str(tmp_path)), undefined=StrictUndefined)
+    try:
+        env.get_template("page.html").render()
+    except TemplateError as e:
+        problem = template_problem(e, tmp_path)
+    assert str(problem) == "page.html:4: template error: 'x' is undefined"
+    (tmp_path / "page.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', "utf-8")
+    try:
+        env.get_template("page.html").render()
+    except TemplateError as e:
+        problem = template_problem(e, tmp_path)
+    assert str(problem) == "page.html:3: template error: Expected an expression, got 'end of statement block'"
