@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .errors import SourceError
 
 WATCHED = ("content", "themes")
@@ -21,7 +23,11 @@ def _build(root: Path, out: Path, search: bool) -> None:
     t0 = time.perf_counter()
     try:
         result = build(root, out, search=search)
-    except SourceError as e:
+    except (SourceError, TemplateError) as e:
+        if isinstance(e, TemplateError):  # a broken template: which file and line, as `build` says it
+            from .cli import template_problem
+
+            e = SourceError(template_problem(e, Path(root).resolve()))
         print(f"build failed ({len(e.problems)} problem(s)); still serving the last good site:", flush=True)
         for p in e.problems:
             print(f"  {p}", flush=True)

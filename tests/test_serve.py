@@ -57,6 +57,17 @@ def test_serve_rebuilds_and_survives_errors(tmp_path):
         wait_for(lines, "rebuilt")
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/zh/livelihood/2026/2.2/", timeout=10).read().decode()
         assert "三份文件里的同一数字" in page
+        # a broken template: file and line in the terminal, the last good site still served
+        tpl = proj / "themes" / "default" / "templates" / "task.html"
+        good_tpl = tpl.read_text("utf-8")
+        tpl.write_text(good_tpl.replace("{% block main %}", "{% block main %}{{ no_such_thing.attr }}", 1), "utf-8")
+        out = wait_for(lines, "template error")
+        assert "themes/default/templates/task.html:" in out and "Traceback" not in out
+        assert proc.poll() is None
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/zh/task/2026/20/", timeout=10).read().decode()
+        assert "轨道交通22号线" in page
+        tpl.write_text(good_tpl, "utf-8")
+        wait_for(lines, "rebuilt")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
