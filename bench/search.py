@@ -1,11 +1,14 @@
 """Search benchmark: index size, indexing time (ours and stock Pagefind on the
-same pages) and the bytes a browser fetches for a first and a tenth query.
+same pages) and the bytes a browser fetches to load search and for the first
+page of results of each query (Chinese queries on the Chinese edition, one
+English query on the English edition).
 
-    python bench/search.py            # builds the seed site into bench/out/search-site
+    python bench/search.py [--work DIR]   # builds the seed site into DIR/search-site (default bench/out)
 
 Needs Debian's chromium (as the browser tests do)."""
 from __future__ import annotations
 
+import argparse
 import functools
 import http.server
 import json
@@ -20,18 +23,56 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 QUERIES = ["家庭养老床位", "轨道交通22号线", "養老", "京政发〔2026〕1号", "接诉即办", "保障性住房", "逃生自救",
-           "城市副中心", "中关村", "老旧小区"]
+           "城市副中心", "中关村", "老旧小区", "发展"]
+EN_QUERY = "affordable housing"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def folder_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
+def measure_queries(browser, base: str, lang: str, queries: list[str]):
+    """Bytes of /pagefind/ fetched to load the search page's index, then per query
+    (the first page of results, as the results page shows it)."""
+    page = browser.new_page()
+    fetched = {"bytes": 0}
+
+    def on_response(r):
+        if "/pagefind/" in r.url:
+            try:
+                fetched["bytes"] += len(r.body())
+            except Exception:
+                pass
+
+    page.on("response", on_response)
+    page.goto(f"{base}/{lang}/search/")
+    page.wait_for_selector("body[data-search-ready]")
+    load = fetched["bytes"]
+    rows = []
+    for q in queries:
+        before = fetched["bytes"]
+        t = time.perf_counter()
+        total = page.evaluate("async q => (await window.siteSearch(q)).total", q)
+        rows.append({"q": q, "kB": round((fetched["bytes"] - before) / 1e3, 1), "results": total,
+                     "ms": round((time.perf_counter() - t) * 1e3)})
+    page.close()
+    return load, rows
+
+
 def main():
+    ap = argparse.ArgumentParser(description="search benchmark")
+    ap.add_argument("--work", type=Path, default=HERE / "out", help="where the site is built (default bench/out)")
+    a = ap.parse_args()
     from generator.build import build
     from generator.search import index_site
 
-    out = HERE / "out" / "search-site"
+    out = a.work / "search-site"
     if out.exists():
         shutil.rmtree(out)
     build(ROOT, out, search=False)
@@ -44,45 +85,23 @@ def main():
     print(f"pages indexed: {ours['pages']}")
     print(f"index size: ours {folder_size(out / 'pagefind') / 1e6:.2f} MB, "
           f"stock {folder_size(out / 'pagefind-stock') / 1e6:.2f} MB")
-    print(f"indexing time: ours {ours_s:.2f} s, stock {stock_s:.2f} s")
+    print(f"indexing time: ours {ours_s:.1f} s, stock {stock_s:.1f} s")
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-    handler = functools.partial(Quiet, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = b.new_page()
-        fetched = {"bytes": 0}
-
-        def on_response(r):
-            if "/pagefind/" in r.url:
-                try:
-                    fetched["bytes"] += len(r.body())
-                except Exception:
-                    pass
-        page.on("response", on_response)
-        page.goto(base + "/zh/search/")
-        page.wait_for_selector("body[data-search-ready]")
-        start = fetched["bytes"]
-        per_query = []
-        for q in QUERIES:
-            before = fetched["bytes"]
-            page.evaluate("async q => (await window.siteSearch(q)).length", q)
-            per_query.append(fetched["bytes"] - before)
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        zh_load, zh = measure_queries(b, base, "zh", QUERIES)
+        en_load, en = measure_queries(b, base, "en", [EN_QUERY])
         b.close()
     httpd.shutdown()
-    print(f"bytes fetched to load search: {start / 1e3:.1f} kB")
-    print(f"bytes fetched by the first query ({QUERIES[0]}): {per_query[0] / 1e3:.1f} kB")
-    print(f"bytes fetched by the tenth query ({QUERIES[9]}): {per_query[9] / 1e3:.1f} kB")
-    print(json.dumps({"per_query_kB": [round(x / 1e3, 1) for x in per_query]}))
+    print(f"bytes fetched to load search: zh {zh_load / 1e3:.1f} kB, en {en_load / 1e3:.1f} kB")
+    print(f"first query ({zh[0]['q']}): {zh[0]['kB']} kB, tenth query ({zh[9]['q']}): {zh[9]['kB']} kB")
+    print(f"English query on the English edition ({EN_QUERY}): {en[0]['kB']} kB")
+    print(json.dumps({"zh": zh, "en": en}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -4,15 +4,19 @@ addition that removes the weakness of stock Pagefind with Chinese.
 Stock Pagefind segments Chinese with a dictionary at index time and with the
 browser's ``Intl.Segmenter`` at query time; a query whose segmentation differs
 from the page's, or that cuts across word boundaries, finds nothing. Here every
-page is indexed with extra *bigram tokens*: the page's Chinese text (script
-folded to Simplified, digits kept, everything else dropped) cut into
-overlapping two-character pieces, each written as one ASCII word
-(``q`` + two 4-digit base-36 code points). The search page turns a Chinese
-query into the same tokens, asks Pagefind for pages holding all of them, then
-keeps only pages whose text really contains the query. Any query of two or
-more characters that occurs in a page finds that page, whatever the
-segmenters think. The tokens are added only to the copy of each page that
-Pagefind reads; the published HTML stays small.
+page is indexed with extra *bigram tokens*: every pair of adjacent Chinese
+characters or digits in the text Pagefind indexes for the page (script folded
+to Simplified; punctuation, letters and spaces end a run), each written as one
+ASCII word (``q`` + two 4-digit base-36 code points). The tokens are taken from
+exactly the text Pagefind indexes: ``indexed_text`` follows Pagefind's own rules
+(``data-pagefind-body``, ``data-pagefind-ignore``, the elements it always leaves
+out, the breaks it puts between blocks), and a test checks it against the
+fragments Pagefind writes. The search page turns each query term into the same
+tokens, asks Pagefind for pages holding all of them, then keeps only pages
+whose indexed text really contains every term. Any query of two or more
+characters that occurs in a page finds that page, whatever the segmenters
+think. The tokens are added only to the copy of each page that Pagefind reads;
+the published HTML stays small.
 
 Traditional-script queries are folded to Simplified in the browser with a map
 generated here from OpenCC for every character the site uses.
@@ -22,23 +26,33 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import html as html_lib
 import concurrent.futures
 import tempfile
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
-KEEP = re.compile(f"[{CJK}0-9]")
+RUN = re.compile(f"[{CJK}0-9]+")
 
 
-def fold(text: str) -> str:
-    """The search alphabet: NFKC, Simplified, only Chinese characters and digits."""
-    text = to_simplified(unicodedata.normalize("NFKC", text))
-    return "".join(KEEP.findall(text))
+@lru_cache(maxsize=None)
+def _simplified_char(ch: str) -> str:
+    return to_simplified(ch)
+
+
+def norm(text: str) -> str:
+    """The matching alphabet, as the search page computes it: NFKC, then each
+    character folded to Simplified (character by character, with the same map
+    the browser gets), lower case. Punctuation and spaces are kept: they break
+    words, and a query must match across them exactly as typed."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(_simplified_char(c) if ord(c) > 0x3000 else c for c in text).lower()
 
 
 def _b36(n: int) -> str:
@@ -55,81 +69,158 @@ def token(a: str, b: str) -> str:
 
 
 def bigram_tokens(text: str) -> list[str]:
-    f = fold(text)
+    """Every pair of adjacent Chinese characters / digits in ``norm(text)``.
+
+    Pairs are taken inside runs only: punctuation, Latin letters and spaces (which
+    include the breaks Pagefind puts between blocks) end a run. A query's pairs are
+    taken the same way, so a page that contains the query holds all of them, and
+    a two-character query finds exactly the pages that contain it."""
     seen, out = set(), []
-    for i in range(len(f) - 1):
-        if not (KEEP.match(f[i]) and KEEP.match(f[i + 1])):
-            continue
-        if f[i].isdigit() and f[i + 1].isdigit():
-            continue  # digit pairs carry no signal; numbers are found through their Chinese neighbours
-        t = token(f[i], f[i + 1])
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
+    for run in RUN.findall(norm(text)):
+        for a, b in zip(run, run[1:]):
+            if a.isdigit() and b.isdigit():
+                continue  # digit pairs carry no signal; numbers are found through their Chinese neighbours
+            t = token(a, b)
+            if t not in seen:
+                seen.add(t)
+                out.append(t)
     return out
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# ------------------------------------------------------------ what Pagefind indexes
+# Pagefind's own rules (pagefind/src/fossick/parser.rs, 1.x): with data-pagefind-body
+# on the page only body elements count; data-pagefind-ignore drops an element's text
+# (and "all" its filters and meta too); these elements are always dropped; these
+# block elements are padded with spaces (and a "." after a final word character);
+# <br> is a space. Nothing else (not ``hidden``, not <header>) is left out.
+PF_REMOVE = {"head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"}
+PF_SENTENCE = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section"}
+SENTENCE_END_CHARS = set("'\")$*")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "param", "keygen"}
+INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
 
 
-SKIP_TAGS = {"script", "style", "nav", "form", "header", "footer", "template", "noscript"}
+def _word_char(c: str) -> bool:
+    """Pagefind's test for "ends a sentence without punctuation": Rust's Unicode ``\\w``
+    (letters, marks, digits, connectors) or one of ' " ) $ *."""
+    cat = unicodedata.category(c)
+    return c in SENTENCE_END_CHARS or cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or c in "\u200c\u200d"
 
 
-class _Visible(HTMLParser):
-    """Text a reader sees in <main>, minus what Pagefind is told to ignore."""
+class _Node:
+    __slots__ = ("tag", "status", "parts")
 
+    def __init__(self, tag: str, status: int):
+        self.tag, self.status, self.parts = tag, status, []
+
+
+class _PagefindText(HTMLParser):
+    """The text Pagefind indexes for a page (its "digest"), built the way Pagefind builds it."""
+
+    # Pagefind reads text as written in the HTML: entities are decoded only at the end
+    # (so a block ending in &#34; gets no "."), hence convert_charrefs=False.
     def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[tuple[str, bool]] = []  # (tag, skipping)
-        self.in_main = False
-
-    @property
-    def skipping(self) -> bool:
-        return bool(self.stack) and self.stack[-1][1]
+        super().__init__(convert_charrefs=False)
+        self.stack = [_Node("", INDEXING)]
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "main":
-            self.in_main = True
+        if "data-pagefind-body" in a:
+            status = BODY
+        elif "data-pagefind-ignore" in a:
+            status = IGNORED if (a["data-pagefind-ignore"] or "").lower() in ("", "index", "true") else EXCLUDED
+        else:
+            status = INDEXING
+        if tag in PF_REMOVE:
+            status = IGNORED
+        parent = self.stack[-1]
+        if parent.status == EXCLUDED:
+            status = EXCLUDED
+        if a.get("id") and status not in (IGNORED, EXCLUDED):
+            parent.parts.append(" ")  # where Pagefind notes an anchor (a word of its own, dropped later)
         if tag in VOID:
+            if tag == "br" and status != EXCLUDED:
+                parent.parts.append(" ")
             return
-        # what Pagefind leaves out of a page's content: scripts, navigation, forms, ignored elements
-        skip = self.skipping or tag in SKIP_TAGS or "hidden" in a or "data-pagefind-ignore" in a
-        self.stack.append((tag, skip))
+        self.stack.append(_Node(tag, status))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag == "main":
-            self.in_main = False
         if tag in VOID:
             return
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                while len(self.stack) > i:
+                    self._close()
+                return
+
+    def _close(self):
+        node = self.stack.pop()
+        parent = self.stack[-1]
+        if node.status in (IGNORED, EXCLUDED):
+            return
+        value = "".join(node.parts)
+        if node.tag in PF_SENTENCE:
+            value = " " + value
+            if _word_char(value[-1]):
+                value += "."
+            value += " "
+        if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            value = " " + value + " "  # Pagefind's weight markers, dropped from the content, leave spaces
+        if parent.status == PARENT_OF_BODY and node.status not in (BODY, PARENT_OF_BODY):
+            return
+        if node.status == INDEXING:
+            parent.parts.append(value)
+        else:  # a body, or the parent of one: only bodies count from here up
+            if parent.status != PARENT_OF_BODY:
+                parent.parts.clear()
+            parent.parts.append(value)
+            parent.status = PARENT_OF_BODY
 
     def handle_data(self, data):
-        if self.in_main and not self.skipping:
-            self.parts.append(data)
+        self.stack[-1].parts.append(data)
+
+    def handle_entityref(self, name):
+        self.stack[-1].parts.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.stack[-1].parts.append(f"&#{name};")
+
+    def result(self) -> str:
+        while len(self.stack) > 1:
+            self._close()
+        return " ".join(html_lib.unescape("".join(self.stack[0].parts)).split())
 
 
-def text_nodes(html: str) -> list[str]:
-    """The text runs a reader sees in <main>, as Pagefind indexes them."""
-    p = _Visible()
+def indexed_text(html: str) -> str:
+    """The text Pagefind indexes for this page: what its search results' ``content``
+    holds (without the zero-width spaces Pagefind puts between Chinese words)."""
+    p = _PagefindText()
     p.feed(html)
-    return [t for t in p.parts if t.strip()]
+    p.close()
+    return p.result()
 
 
-def page_text(html: str) -> str:
-    return "\n".join(text_nodes(html))
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 
 def augment(html: str) -> str:
-    """The copy of a page that Pagefind reads: the page plus its bigram tokens."""
-    toks = bigram_tokens(page_text(html))
+    """The copy of a page that Pagefind reads: the page plus its bigram tokens
+    (those of its title once more, weighted like the title, so that pages about a
+    term rank above pages that mention it)."""
+    toks = bigram_tokens(indexed_text(html))
     if not toks:
         return html
     block = '<p class="pf-ngrams">' + " ".join(toks) + "</p>"
+    m = H1.search(html)
+    title_toks = bigram_tokens(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))) if m else []
+    if title_toks:
+        block = '<p class="pf-ngrams" data-pagefind-weight="7">' + " ".join(title_toks) + "</p>" + block
     return html.replace("</main>", block + "</main>", 1)
 
 
@@ -140,6 +231,10 @@ def script_map(texts) -> dict[str, str]:
         chars.update(re.findall(f"[{CJK}]", t))
     mapping = {}
     for ch in sorted(chars):
+        simp = _simplified_char(ch)
+        if simp != ch:  # Traditional text on the site (originals kept as published)
+            mapping[ch] = simp
+            continue
         for trad in set(to_traditional(ch)):
             if trad != ch and to_simplified(trad) == ch:
                 mapping[trad] = ch
@@ -172,7 +267,7 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             if "data-pagefind-body" not in html:
                 continue
             if not stock:
-                texts.append(page_text(html))
+                texts.append(indexed_text(html))
                 html = augment(html)
             dest = src / p.relative_to(out)
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,78 +1,104 @@
 /* Site search on top of Pagefind.
  *
- * Chinese queries are folded (NFKC, Traditional -> Simplified, only Chinese
- * characters and digits kept) and cut into overlapping two-character pieces;
- * each piece is an ASCII token the build added to every page's index copy.
- * Pagefind returns pages holding all pieces; only pages whose text really
- * contains the query are kept, and the excerpt is cut around the match.
- * Other queries go to Pagefind unchanged.
+ * A query is split at spaces into terms; a page matches when it contains every
+ * term. Terms are normalised as the build normalises page text (NFKC,
+ * Traditional -> Simplified, lower case); punctuation is kept, so a term matches
+ * only as typed. Each pair of adjacent Chinese characters / digits in a term
+ * becomes an ASCII token the build added to every page's index copy; Pagefind
+ * returns the pages holding all of them (candidates), and a candidate is kept
+ * only if its indexed text really contains every term (Latin terms included).
+ * When every term is one such pair, the candidates are exactly the matches and
+ * the count needs no checking; otherwise all candidates are checked, so the
+ * total shown is the true one. Results are shown a page at a time.
+ * Queries without any such pair (English, one character) go to Pagefind unchanged.
  */
 (function () {
   "use strict";
-  const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-  const KEEP = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]/;
+  const RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+/g;
+  const PAIR = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]{2}$/;
   const TOKEN_RE = /\bq[0-9a-z]{8}\b/g;
+  const PAGE_SIZE = 20;
+  const BATCH = 40; // candidates checked at once
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  const T = lang === "zh"
-    ? { searching: "正在搜索……", none: "没有找到结果。", found: (n) => `找到 ${n} 条结果`, all: "全部",
-        kind: "类型", year: "年份", department: "主责单位" }
-    : { searching: "Searching…", none: "No results.", found: (n) => `${n} result${n === 1 ? "" : "s"}`, all: "All",
-        kind: "Kind", year: "Year", department: "Lead department" };
+  const DEFAULTS = lang === "zh"
+    ? { searching: "正在搜索……", none: "没有找到结果。", found: "找到 {n} 条结果", found_one: "找到 1 条结果",
+        shown: "显示第 1–{shown} 条", more: "更多结果", all: "全部", kind: "类型", year: "年份", department: "主责单位",
+        kinds: {} }
+    : { searching: "Searching…", none: "No results.", found: "{n} results", found_one: "1 result",
+        shown: "showing 1–{shown}", more: "More results", all: "All", kind: "Kind", year: "Year",
+        department: "Lead department", kinds: {} };
+  let T = DEFAULTS;
+  try {
+    const el = document.getElementById("search-strings");
+    if (el) T = Object.assign({}, DEFAULTS, JSON.parse(el.textContent));
+  } catch (e) { /* the defaults above */ }
+  const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  const foundText = (n) => (n === 1 ? T.found_one : fmt(T.found, { n: n.toLocaleString(lang === "zh" ? "zh-CN" : "en") }));
+
   let pagefind = null;
   let t2s = {};
 
   async function load() {
     if (pagefind) return pagefind;
-    pagefind = await import("/pagefind/pagefind.js");
-    await pagefind.options({ excerptLength: 30 });
+    const pf = await import("/pagefind/pagefind.js");
+    await pf.options({ excerptLength: 30 });
     try {
       const r = await fetch("/pagefind/t2s.json");
       if (r.ok) t2s = await r.json();
     } catch (e) { /* folding falls back to the query as typed */ }
+    pagefind = pf;
     return pagefind;
   }
 
-  function fold(text) {
+  // The matching alphabet (generator/search.py: norm): NFKC, Simplified, lower case.
+  function norm(text) {
     let out = "";
-    for (const ch of text.normalize("NFKC")) {
-      const s = t2s[ch] || ch;
-      if (KEEP.test(s)) out += s;
+    for (const ch of text.normalize("NFKC")) out += t2s[ch] || ch;
+    return out.toLowerCase();
+  }
+
+  function b36(n) { return n.toString(36).padStart(4, "0"); }
+  const isDigit = (c) => c >= "0" && c <= "9";
+
+  // Pairs of adjacent Chinese characters / digits inside runs (generator/search.py: bigram_tokens).
+  function tokens(normed) {
+    const out = [];
+    for (const run of normed.match(RUN) || []) {
+      const chars = Array.from(run);
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const a = chars[i], b = chars[i + 1];
+        if (isDigit(a) && isDigit(b)) continue;
+        out.push("q" + b36(a.codePointAt(0)) + b36(b.codePointAt(0)));
+      }
     }
     return out;
   }
 
-  function b36(n) { return n.toString(36).padStart(4, "0"); }
-
-  function tokens(folded) {
-    const seen = new Set();
-    const chars = Array.from(folded);
-    for (let i = 0; i + 1 < chars.length; i++) {
-      const a = chars[i], b = chars[i + 1];
-      if (/[0-9]/.test(a) && /[0-9]/.test(b)) continue;
-      seen.add("q" + b36(a.codePointAt(0)) + b36(b.codePointAt(0)));
-    }
-    return Array.from(seen);
+  // A page's indexed text as Pagefind returns it, without the zero-width spaces it
+  // puts between Chinese words and without the build's tokens.
+  function plain(content) {
+    return content.replace(/\u200b/g, "").replace(TOKEN_RE, "").replace(/\s+/g, " ").trim();
   }
 
-  // Position of the folded query inside the raw text: map folded offsets back.
-  function locate(raw, folded, needle) {
+  // Where the normalised needle sits in the raw text: [start, end) in raw offsets.
+  function locate(raw, normed, needle) {
+    const at = normed.indexOf(needle);
+    if (at < 0) return null;
+    if (normed.length === raw.length) return [at, at + needle.length]; // the usual case: one for one
     const map = [];
     let f = "";
-    const chars = Array.from(raw);
     let pos = 0;
-    for (const ch of chars) {
-      const s = t2s[ch] || ch.normalize("NFKC");
-      for (const c of s) {
-        if (KEEP.test(c)) { f += c; map.push(pos); }
-      }
+    for (const ch of raw) {
+      const s = norm(ch);
+      for (let i = 0; i < s.length; i++) { f += s[i]; map.push(pos); }
       pos += ch.length;
     }
-    const at = f.indexOf(needle);
-    if (at < 0) return null;
-    const start = map[at];
-    const endIdx = at + Array.from(needle).length - 1;
-    const cp = raw.codePointAt(map[endIdx]);
-    return [start, map[endIdx] + (cp > 0xffff ? 2 : 1)];
+    map.push(raw.length);
+    const i = f.indexOf(needle);
+    if (i < 0) return null;
+    let end = map[i + needle.length];
+    if (end === map[i]) end = map[i] + 1;
+    return [map[i], end];
   }
 
   function esc(s) {
@@ -86,34 +112,89 @@
       esc(raw.slice(b, to)) + (to < raw.length ? "…" : "");
   }
 
-  async function search(query, filters, limit) {
-    limit = limit || 50;
+  function entry(d, raw, normed, terms) {
+    const base = { url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "" };
+    // highlight the longest term
+    const needle = terms.slice().sort((x, y) => y.length - x.length)[0];
+    const span = needle ? locate(raw, normed, needle) : null;
+    base.excerpt = span ? excerptAround(raw, span) : esc(raw.slice(0, 100));
+    return base;
+  }
+
+  /* Open a search: resolves to { total, next(n) } where next(n) resolves to the
+   * next n results (url, title, breadcrumb, excerpt HTML). */
+  async function open(query, filters) {
     const pf = await load();
     const q = (query || "").trim();
-    if (!q) return [];
-    const folded = fold(q);
-    const cjk = CJK.test(folded) && Array.from(folded).length >= 2;
+    const empty = { total: 0, next: async () => [] };
+    if (!q) return empty;
+    const terms = Array.from(new Set(q.split(/\s+/).map(norm).filter(Boolean)));
+    const toks = Array.from(new Set(terms.flatMap(tokens)));
     const opts = { filters: filters || {} };
-    if (!cjk) {
+
+    if (!toks.length) {
+      // nothing to pair (English, one Chinese character): Pagefind as it is
       const res = await pf.search(q, opts);
-      const data = await Promise.all(res.results.slice(0, limit).map((r) => r.data()));
-      return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
-                                excerpt: d.excerpt.replace(TOKEN_RE, "") }));
+      let at = 0;
+      return {
+        total: res.results.length,
+        next: async (n) => {
+          const slice = res.results.slice(at, at + n);
+          at += slice.length;
+          const data = await Promise.all(slice.map((r) => r.data()));
+          return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
+                                    excerpt: d.excerpt.replace(TOKEN_RE, "") }));
+        },
+      };
     }
-    const res = await pf.search(tokens(folded).join(" "), opts);
-    const out = [];
-    // verify candidates in batches until enough real matches are found
+
+    const res = await pf.search(toks.join(" "), opts);
     const candidates = res.results;
-    for (let i = 0; i < candidates.length && out.length < limit; i += 20) {
-      const batch = await Promise.all(candidates.slice(i, i + 20).map((r) => r.data()));
-      for (const d of batch) {
-        const raw = d.content.replace(TOKEN_RE, "").replace(/\s+/g, " ").trim();
-        const span = locate(raw, fold(raw), folded);
-        if (!span) continue;
-        out.push({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
-                   excerpt: excerptAround(raw, span) });
+    const check = async (rs) => {
+      const data = await Promise.all(rs.map((r) => r.data()));
+      const out = [];
+      for (const d of data) {
+        const raw = plain(d.content);
+        const text = norm(raw);
+        if (terms.every((t) => text.includes(t))) out.push(entry(d, raw, text, terms));
       }
+      return out;
+    };
+
+    if (terms.every((t) => PAIR.test(t) && !(isDigit(t[0]) && isDigit(t[1])))) {
+      // every term is one pair: a page holds the token exactly when it contains the term
+      let at = 0;
+      return {
+        total: candidates.length,
+        next: async (n) => {
+          const slice = candidates.slice(at, at + n);
+          at += slice.length;
+          return check(slice);
+        },
+      };
     }
+
+    // check every candidate, so that the total is true
+    const matches = [];
+    for (let i = 0; i < candidates.length; i += BATCH) {
+      matches.push(...(await check(candidates.slice(i, i + BATCH))));
+    }
+    let at = 0;
+    return {
+      total: matches.length,
+      next: async (n) => {
+        const slice = matches.slice(at, at + n);
+        at += slice.length;
+        return slice;
+      },
+    };
+  }
+
+  // the first `limit` results (for scripts, tests and benchmarks)
+  async function search(query, filters, limit) {
+    const s = await open(query, filters);
+    const out = await s.next(limit || PAGE_SIZE);
+    out.total = s.total;
     return out;
   }
   window.siteSearch = search;
@@ -137,40 +218,78 @@
     box.innerHTML = "";
     for (const key of ["kind", "year", "department"]) {
       const values = all[key] || {};
-      const names = Object.keys(values).sort();
+      const label = (n) => (key === "kind" && T.kinds && T.kinds[n]) || n;
+      const names = Object.keys(values).sort((a, b) => label(a).localeCompare(label(b), lang === "zh" ? "zh-CN" : "en"));
       if (!names.length) continue;
       const id = "f-" + key;
-      const label = document.createElement("label");
-      label.htmlFor = id;
-      label.textContent = T[key];
+      const lab = document.createElement("label");
+      lab.htmlFor = id;
+      lab.textContent = T[key];
       const sel = document.createElement("select");
       sel.id = id;
       sel.dataset.filter = key;
-      sel.innerHTML = `<option value="">${T.all}</option>` +
-        names.map((n) => `<option value="${esc(n)}">${esc(n)} (${values[n]})</option>`).join("");
+      sel.innerHTML = `<option value="">${esc(T.all)}</option>` +
+        names.map((n) => `<option value="${esc(n)}">${esc(label(n))} (${values[n]})</option>`).join("");
       sel.value = params.get(key) || "";
       const wrap = document.createElement("span");
       wrap.className = "filter";
-      wrap.append(label, sel);
+      wrap.append(lab, sel);
       box.append(wrap);
     }
   }
 
-  async function run(form, list, status) {
+  function itemHTML(r) {
+    return `<li class="result"><a href="${esc(r.url)}">${esc(r.title)}</a>` +
+      (r.breadcrumb ? `<p class="crumb">${esc(r.breadcrumb)}</p>` : "") +
+      `<p class="excerpt">${r.excerpt}</p></li>`;
+  }
+
+  let current = null; // the search on screen
+  let seq = 0;
+
+  function showStatus(status, list, more) {
+    const shown = list.children.length;
+    if (!current || !current.total) { status.textContent = current ? T.none : ""; more.hidden = true; return; }
+    status.textContent = foundText(current.total) +
+      (shown < current.total ? (lang === "zh" ? "，" : ", ") + fmt(T.shown, { shown }) : "");
+    more.hidden = shown >= current.total;
+  }
+
+  async function run(form, list, status, more) {
+    const mine = ++seq;
     const q = form.querySelector("input[name=q]").value;
     const filters = currentFilters(form);
     const params = new URLSearchParams();
     if (q) params.set("q", q);
     for (const [k, v] of Object.entries(filters)) params.set(k, v);
     history.replaceState(null, "", "?" + params.toString());
-    if (!q.trim()) { list.innerHTML = ""; status.textContent = ""; return; }
+    delete list.dataset.done;
+    if (!q.trim()) { current = null; list.innerHTML = ""; showStatus(status, list, more); list.dataset.done = "1"; return; }
     status.textContent = T.searching;
-    const results = await search(q, filters);
-    list.innerHTML = results.map((r) =>
-      `<li class="result"><a href="${esc(r.url)}">${esc(r.title)}</a>` +
-      (r.breadcrumb ? `<p class="crumb">${esc(r.breadcrumb)}</p>` : "") +
-      `<p class="excerpt">${r.excerpt}</p></li>`).join("");
-    status.textContent = results.length ? T.found(results.length) : T.none;
+    more.hidden = true;
+    const s = await open(q, filters);
+    const first = await s.next(PAGE_SIZE);
+    if (mine !== seq) return; // a newer search took over
+    current = s;
+    list.innerHTML = first.map(itemHTML).join("");
+    showStatus(status, list, more);
+    list.dataset.done = "1";
+  }
+
+  async function loadMore(list, status, more) {
+    const s = current;
+    if (!s) return;
+    const mine = seq;
+    delete list.dataset.done;
+    more.disabled = true;
+    const next = await s.next(PAGE_SIZE);
+    more.disabled = false;
+    if (mine !== seq || s !== current) return;
+    const before = list.children.length;
+    list.insertAdjacentHTML("beforeend", next.map(itemHTML).join(""));
+    showStatus(status, list, more);
+    const firstNew = list.children[before];
+    if (firstNew) firstNew.querySelector("a").focus(); // keyboard readers continue where the new results start
     list.dataset.done = "1";
   }
 
@@ -179,13 +298,15 @@
     if (!form) return;
     const list = document.querySelector("[data-search-results]");
     const status = document.getElementById("search-status");
+    const more = document.getElementById("search-more") || document.createElement("button");
     const params = new URLSearchParams(location.search);
     const input = form.querySelector("input[name=q]");
     input.value = params.get("q") || "";
     await buildFilters(document.getElementById("filters"), params);
-    form.addEventListener("submit", (e) => { e.preventDefault(); run(form, list, status); });
-    form.addEventListener("change", () => run(form, list, status));
-    if (input.value) await run(form, list, status);
+    form.addEventListener("submit", (e) => { e.preventDefault(); run(form, list, status, more); });
+    form.addEventListener("change", () => run(form, list, status, more));
+    more.addEventListener("click", () => loadMore(list, status, more));
+    if (input.value) await run(form, list, status, more);
     document.body.dataset.searchReady = "1";
   });
 })();
