@@ -1,13 +1,17 @@
 """``python -m generator ingest FILE``: take a new gazette issue or circular as
 published (plain text), validate it together with everything already in
 content/, file it under content/sources/ with a normalised name, record its
-provenance, and report what it brought. A file that cannot be understood is
-refused with the reason; nothing in content/ is touched unless the whole
-corpus, new file included, parses cleanly."""
+provenance, and report what it brought (a new issue, new documents, new or
+changed tasks, including those of another copy of a task list already filed).
+A file that cannot be understood is refused with the reason, naming the layout
+when it is a known one this site does not read (a 公告 numbered 第N号, a
+regulation's articles); nothing in content/ is touched unless the whole corpus,
+new file included, parses cleanly."""
 from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,7 +19,77 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, SourceError
-from .sources import SOURCES_DIR, detect_kind, load_corpus, read_source
+from .normalize import compact, normalize_text
+from .sources import SOURCES_DIR, detect_kind, load_corpus, parse_source, read_source
+
+SUPPORTED = "a gazette issue or a circular with a number line such as 京政发〔2026〕1号"
+SERIAL_LINE = re.compile(r"^[〔\[［(（]?\s*(\d{4})?\s*[〕\]］)）]?\s*年?\s*第\s*[0-9一二三四五六七八九十百〇零]+\s*号$")
+SERIAL_TITLE = re.compile(r"(公告|通告|令)$")
+REGULATION_TITLE = re.compile(r"(条例|办法|规定|细则|规则|实施办法)$")
+ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条(?![例款件])")
+
+
+def refused_layout(text: str) -> tuple[int, str, str] | None:
+    """A known layout that this site does not read, as (line, what is wrong, expected):
+    an announcement or order numbered only by a serial (公告 2026年第1号, 政府令 第318号),
+    or a regulation text (条例/办法 with articles 第一条 …)."""
+    lines = [(i + 1, normalize_text(l)) for i, l in enumerate(text.split("\n")) if l.strip()]
+    head = lines[:6]
+    title = next(((n, t) for n, t in head if SERIAL_TITLE.search(t) and len(t) <= 40), None)
+    serial = next(((n, t) for n, t in head if SERIAL_LINE.match(t)), None)
+    if title and serial and serial[0] > title[0]:
+        kind = "an order (令)" if title[1].endswith("令") else f"an announcement ({title[1][-2:]})"
+        return (serial[0], f"{kind} {title[1]!r} numbered {serial[1]!r} has no document number (发文字号), "
+                "and this site files every document under its number",
+                f"{SUPPORTED}; an announcement is taken with the gazette issue that carries it")
+    article = next(((n, t) for n, t in lines[:40] if ARTICLE.match(t)), None)
+    if article and lines and REGULATION_TITLE.search(lines[0][1]) and len(lines[0][1]) <= 40:
+        first = ARTICLE.match(article[1]).group(0)
+        return (lines[0][0], f"a regulation text ({lines[0][1]!r}, articles {first} … from line {article[0]}) "
+                "is not a document kind this site reads",
+                f"{SUPPORTED}: the circular or gazette issue that promulgates the regulation")
+    return None
+
+
+def _task_changes(before, src, districts) -> list[tuple[str, list[str]]]:
+    """What the incoming file says about tasks, against the canonical task list filed
+    before: new tasks, and tasks whose text or lead units differ. Reported even when the
+    file is another (partial) copy whose differences the site only warns about."""
+    res = parse_source(src, districts)
+    payload = res["payload"]
+    if res["errors"] or payload is None:
+        return []
+    if src.kind == "gazette":
+        tls = list(payload[2])
+    elif src.kind in ("tasklist", "circular"):
+        tls = [tl for _, tl in payload if tl is not None]
+    else:
+        return []
+    out = []
+    seen: dict[str, dict] = {}
+    for tl in tls:  # a file may carry a list more than once: the first copy of each task counts
+        mine = seen.setdefault(tl.id, {})
+        for n, t in tl.tasks.items():
+            mine.setdefault(n, t)
+    for tid, tasks in seen.items():
+        old = before.tasklists.get(tid)
+        new = sorted(n for n in tasks if not old or n not in old.tasks)
+        changed = []
+        for n in sorted(tasks):
+            if old and n in old.tasks:
+                a, b = old.tasks[n], tasks[n]
+                units_differ = b.units_raw and compact("".join(a.units_raw)) != compact("".join(b.units_raw))
+                if compact(a.text) != compact(b.text) or units_differ:
+                    changed.append(n)
+        lines = []
+        if new:
+            lines.append(f"{len(new)} new task{'s' if len(new) > 1 else ''} ({min(new)}–{max(new)})")
+        if changed:
+            lines.append(f"{len(changed)} changed task{'s' if len(changed) > 1 else ''}: "
+                         f"{', '.join(map(str, changed[:20]))}"
+                         + (", …" if len(changed) > 20 else ""))
+        out.append((tid, lines))
+    return out
 
 
 def _target_name(corpus, src, kind: str) -> str:
@@ -55,7 +129,11 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         try:
             src = read_source(staged, trial)
         except SourceError as e:
+            refused = refused_layout(raw.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n"))
+            if refused and any(p.message == "unknown document kind" for p in e.problems):
+                raise SourceError(Problem(str(file), *refused)) from None
             raise SourceError([Problem(str(file), p.line, p.message, p.expected) for p in e.problems]) from None
+        incoming = src
         try:
             after = load_corpus(trial)
         except SourceError as e:
@@ -64,6 +142,10 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             raise SourceError(problems) from None
         src = next(s for s in after.sources if s.path.endswith("zz-incoming.txt"))
         name = _target_name(after, src, src.kind)
+        from .i18n.glossary import load_glossary
+
+        tasks = _task_changes(before, read_source(staged, trial), load_glossary(trial).district_names()) \
+            if incoming.kind in ("gazette", "tasklist", "circular") else []
     target = sources_dir / name
     if target.exists():
         raise SourceError(Problem(str(file), None, f"{target.relative_to(root).as_posix()} already exists with other content",
@@ -76,14 +158,16 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     for d in after.documents.values():
         if d.id not in before.documents:
             print(f"  new document {d.number}: {d.title}")
-    for tl in after.tasklists.values():
-        old = before.tasklists.get(tl.id)
-        new = [n for n in tl.tasks if not old or n not in old.tasks]
-        changed = [n for n in tl.tasks if old and n in old.tasks and old.tasks[n].text != tl.tasks[n].text]
-        if new:
-            print(f"  {tl.id}: {len(new)} new tasks ({min(new)}–{max(new)})")
-        if changed:
-            print(f"  {tl.id}: {len(changed)} changed tasks: {', '.join(map(str, changed[:20]))}")
+    for tid, lines in tasks:
+        for line in lines:
+            print(f"  {tid}: {line}")
+        old, now = before.tasklists.get(tid), after.tasklists.get(tid)
+        if old and now and now.origins[0].file != old.origins[0].file:
+            print(f"  {tid}: this file becomes the canonical publication ({len(now.tasks)} tasks; "
+                  f"{old.origins[0].file} has {len(old.tasks)})")
+        elif old and lines:
+            print(f"  {tid}: the canonical text stays that of {old.origins[0].file} (the complete publication); "
+                  "this copy is kept as another publication")
     for w in after.warnings:
         if "zz-incoming" in w.file:
             print(f"  warning: {file}:{w.line}: {w.message}")

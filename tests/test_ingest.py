@@ -84,3 +84,186 @@ def test_refused_files_touch_nothing(tmp_path):
     assert "document 京政发〔2026〕4号 listed in the table of contents is not in the issue" in r.stderr
     assert str(DATA / "bad-gazette-missing-document.txt") in r.stderr
     assert snapshot(proj) == before
+
+
+def ingest_file(proj: Path, path: Path, *extra: str):
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest", *extra, str(path)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_gazette_document_missing_from_the_table_of_contents_is_refused(tmp_path):
+    """An extra document (title, number line, signature and date) inside the issue but not in its
+    table of contents is refused, not read as paragraphs of the document before it."""
+    proj = make_project(tmp_path)
+    before = snapshot(proj)
+    name = "bad-gazette-extra-document.txt"
+    r = ingest(proj, name)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert (f"{DATA / name}:81: document 京政发〔2026〕9号 is not in the table of contents "
+            "(title '北京市人民政府关于加强2026年春季森林防火工作的通知' at line 79, signature and date at line 93); "
+            "it would be read as text of 京政发〔2026〕3号") in r.stderr
+    assert "expected an entry '… (京政发〔2026〕9号) (page)' for it in 目录 and CONTENTS" in r.stderr
+    assert "1 documents" not in r.stdout
+    # the same extra document before the first listed one
+    text = (DATA / "gazette-2026-13.txt").read_text("utf-8")
+    extra = (DATA / name).read_text("utf-8")[len(text.rstrip("\n")) + 1:]
+    first = "北京市人民政府关于印发《北京市2026年春季植树造林工作方案》的通知\n\n京政发〔2026〕3号"
+    i = text.index(first, text.index("(The Table of Contents"))
+    bad = tmp_path / "extra-first.txt"
+    bad.write_text(text[:i] + extra.strip("\n") + "\n\n" + text[i:], "utf-8")
+    r = ingest_file(proj, bad)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "document 京政发〔2026〕9号 is not in the table of contents" in r.stderr
+    assert "it comes before the first document the table of contents lists" in r.stderr
+    assert snapshot(proj) == before
+
+
+def test_circular_of_another_body_and_year_with_its_footer(tmp_path):
+    """A 2027 市教委 circular: number, issuer, date, title, body; its 版记 (抄送, …印发) is footer
+    metadata, not an attachment title."""
+    from generator.build import build, load_all
+
+    proj = make_project(tmp_path)
+    r = ingest(proj, "circular-2027-jiaowei.txt")
+    assert r.returncode == 0, r.stderr
+    assert "circular -> content/sources/2027-circular-jingjiaojiyi-2027-3.txt" in r.stdout
+    assert "new document 京教基一〔2027〕3号: 北京市教育委员会关于做好2027年义务教育阶段入学工作的通知" in r.stdout
+    doc = load_all(proj)[2].documents["doc:京教基一〔2027〕3号"]
+    assert (doc.number, doc.year, doc.date) == ("京教基一〔2027〕3号", 2027, "2027-03-15")
+    assert doc.title == "北京市教育委员会关于做好2027年义务教育阶段入学工作的通知" and doc.kind == "circular"
+    assert doc.issuers == ["北京市教育委员会"] and doc.addressees == ["各区教委", "燕山地区教委", "各直属单位"]
+    assert doc.attachment_title == ""
+    assert not [b for b in doc.blocks if b.kind in ("title", "heading") and b.level >= 2]
+    assert [b.kind for b in doc.blocks] == ["title", "number", "addressee", "para", "para", "para", "para",
+                                            "signature", "date", "note", "footer", "footer"]
+    assert doc.blocks[-2].text == "抄送：市政府办公厅，教育部基础教育司。" and doc.blocks[-2].line == 21
+    assert doc.meta["cc"] == ["市政府办公厅", "教育部基础教育司"]
+    assert (doc.meta["printed_by"], doc.meta["printed_date"]) == ("北京市教育委员会办公室", "2027-03-16")
+    out = tmp_path / "out"
+    build(proj, out, search=False)
+    page = (out / "zh" / "doc" / "jingjiaojiyi-2027-3" / "index.html").read_text("utf-8")
+    assert '<p class="blk blk-footer">抄送：市政府办公厅，教育部基础教育司。' in page
+    assert "blk-title-2" not in page
+    assert (out / "en" / "doc" / "jingjiaojiyi-2027-3" / "index.html").is_file()
+
+
+def test_circular_in_the_letterhead_layout(tmp_path):
+    """The official layout: 北京市教育委员会文件, the number, then the title and the addressees."""
+    from generator.build import load_all
+
+    proj = make_project(tmp_path)
+    r = ingest(proj, "circular-2027-letterhead.txt")
+    assert r.returncode == 0, r.stderr
+    assert "new document 京教基一〔2027〕5号: 北京市教育委员会关于加强2027年中小学校暑期安全工作的通知" in r.stdout
+    doc = load_all(proj)[2].documents["doc:京教基一〔2027〕5号"]
+    assert doc.title == "北京市教育委员会关于加强2027年中小学校暑期安全工作的通知"
+    assert doc.issuers == ["北京市教育委员会"] and doc.date == "2027-06-20"
+    assert doc.addressees == ["各区教委", "燕山地区教委", "各直属单位"]
+    assert [(b.kind, b.line) for b in doc.blocks[:5]] == [("issuer", 1), ("number", 3), ("title", 5),
+                                                          ("addressee", 7), ("para", 9)]
+    assert doc.meta["cc"] == ["市政府办公厅", "市公安局", "市应急局"] and doc.meta["printed_date"] == "2027-06-21"
+
+
+def test_traditional_script_circular_with_footer(tmp_path):
+    """A Traditional-script copy of the 2027 circular: converted for matching, original kept, 版記 read."""
+    from generator.normalize import to_traditional
+    from generator.sources import parse_source, read_source
+
+    text = to_traditional((DATA / "circular-2027-jiaowei.txt").read_text("utf-8"))
+    assert "印發" in text and "教育委員會" in text
+    f = tmp_path / "trad.txt"
+    f.write_text(text, "utf-8")
+    src = read_source(f, tmp_path)
+    res = parse_source(src, {})
+    assert res["errors"] == []
+    (doc, _), = res["payload"]
+    assert doc.id == "doc:京教基一〔2027〕3号" and doc.original_script == "traditional"
+    assert doc.meta["printed_by"] == "北京市教育委员会办公室" and doc.meta["cc"] == ["市政府办公厅", "教育部基础教育司"]
+    assert [b.kind for b in doc.blocks[-2:]] == ["footer", "footer"] and doc.blocks[-1].original.endswith("印發")
+
+
+def test_run_together_footer_is_refused(tmp_path):
+    proj = make_project(tmp_path)
+    text = (DATA / "circular-2027-jiaowei.txt").read_text("utf-8")
+    bad = tmp_path / "bad-footer.txt"
+    bad.write_text(text.replace("抄送：市政府办公厅，教育部基础教育司。\n\n", "抄送：市政府办公厅，教育部基础教育司，北京市各区教育委员会\n"), "utf-8")
+    r = ingest_file(proj, bad)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{bad}:21: the 抄送 line and the …印发 line of the 版记 run together" in r.stderr
+
+
+def test_document_numbers_are_normalised_in_ids(tmp_path):
+    """京政办发[2026]20号 has the id doc:京政办发〔2026〕20号 (which references use); the text keeps the printed form."""
+    from generator.build import load_all
+
+    proj = make_project(tmp_path)
+    r = ingest(proj, "circular-halfwidth-number.txt")
+    assert r.returncode == 0, r.stderr
+    assert "circular -> content/sources/2026-circular-jingzhengbanfa-2026-20.txt" in r.stdout
+    assert "new document 京政办发〔2026〕20号:" in r.stdout
+    note = proj / "content" / "notes" / "2026-05-09-doc-jingzhengbanfa-2026-20-zh.md"
+    note.write_text('---\ntitle: "防汛通知"\nlang: zh\ndate: 2026-05-09\nauthor: 编辑部\n'
+                    'refs: ["doc:京政办发〔2026〕20号"]\n---\n\n见[[doc:京政办发〔2026〕20号]]。\n', "utf-8")
+    corpus = load_all(proj)[2]
+    assert not [d for d in corpus.documents if "[" in d]
+    doc = corpus.documents["doc:京政办发〔2026〕20号"]
+    assert doc.number == "京政办发〔2026〕20号" and doc.slug == "jingzhengbanfa-2026-20"
+    assert next(b.text for b in doc.blocks if b.kind == "number") == "京政办发[2026]20号"
+    assert doc.meta["number_printed"] == "京政办发[2026]20号"
+    assert any(n.refs == ["doc:京政办发〔2026〕20号"] for n in corpus.notes)
+    # a gazette whose table of contents prints 〔〕 and whose body prints [] (or ［］)
+    gz = (DATA / "gazette-2026-13.txt").read_text("utf-8")
+    head, body = gz.split("(The Table of Contents", 1)
+    for printed in ("京政发[2026]3号", "京政发［2026］3号"):
+        f = tmp_path / "gz.txt"
+        f.write_text(head + "(The Table of Contents" + body.replace("京政发〔2026〕3号", printed), "utf-8")
+        r = ingest_file(proj, f, "--dry-run")
+        assert r.returncode == 0, r.stderr
+        assert "new document 京政发〔2026〕3号:" in r.stdout and "1 documents" in r.stdout
+
+
+def test_known_layouts_that_are_refused_say_why(tmp_path):
+    proj = make_project(tmp_path)
+    before = snapshot(proj)
+    r = ingest(proj, "bad-announcement.txt")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{DATA / 'bad-announcement.txt'}:3: an announcement (公告) '北京市人民政府公告' numbered '2026年第1号' "
+            "has no document number (发文字号)") in r.stderr
+    assert "(expected a gazette issue or a circular with a number line such as 京政发〔2026〕1号" in r.stderr
+    r = ingest(proj, "bad-regulation.txt")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{DATA / 'bad-regulation.txt'}:1: a regulation text ('北京市生活垃圾管理条例', articles 第一条 … "
+            "from line 7) is not a document kind this site reads") in r.stderr
+    assert snapshot(proj) == before
+
+
+def test_corrected_copy_of_the_task_list_reports_changed_tasks(tmp_path):
+    """A corrected web copy of 京政发〔2026〕1号: ingest names the tasks whose text or lead units changed."""
+    proj = make_project(tmp_path)
+    text = (ROOT / "content" / "sources" / "2026-task-list-excerpt.txt").read_text("utf-8")
+    assert text.count("优化提升应寺、永乐等进京检查站") == 2
+    text = text.replace("优化提升应寺、永乐等进京检查站", "优化提升应寺、永乐、采育等进京检查站")
+    i = text.index("\n21.")
+    j = text.index("主责单位", i)
+    k = text.index("\n", j)
+    text = text[:j] + text[j:k].rstrip() + ",通州区政府" + text[k:]  # task 21 gains a lead unit (first copy)
+    corrected = tmp_path / "task-list-corrected.txt"
+    corrected.write_text(text, "utf-8")
+    r = ingest_file(proj, corrected)
+    assert r.returncode == 0, r.stderr
+    assert "tasklist -> content/sources/2026-tasklist-jingzhengfa-2026-1.txt" in r.stdout
+    assert "  tasklist/2026: 2 changed tasks: 20, 21\n" in r.stdout
+    assert "new task" not in r.stdout
+    assert "tasklist/2026: the canonical text stays that of content/sources/2026-gazette-12.txt" in r.stdout
+
+
+def test_two_circulars_in_one_file_are_refused(tmp_path):
+    """The second circular of a file is not read as the first one's attachment."""
+    proj = make_project(tmp_path)
+    two = tmp_path / "two.txt"
+    two.write_text((DATA / "circular-simplified.txt").read_text("utf-8")
+                   + (DATA / "circular-halfwidth-number.txt").read_text("utf-8"), "utf-8")
+    r = ingest_file(proj, two)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{two}:22: a second document, 京政办发〔2026〕20号 (title '北京市人民政府办公厅关于做好2026年防汛工作的通知' "
+            "at line 20, signature and date at line 34), follows 京政办发〔2026〕12号 in the same file") in r.stderr

@@ -1,7 +1,16 @@
 """Reader for a single official document (通知 / 公告 / 意见 …): optional issuer
 block, title, document number, addressees, body, signature block, date,
 optional publication note, and an optional attachment (the issued plan, rules
-or list) that may end with its own signature and date."""
+or list) that may end with its own signature and date.
+
+Two layouts are read: the gazette's (title, then number) and the official
+letterhead's (``北京市教育委员会文件``, number, then title). The 版记 at the end of
+a 公文 (``抄送：…`` and ``<office> YYYY年M月D日印发``) is footer metadata, kept as
+``footer`` blocks and in ``meta`` (cc, printed_by, printed_date), never a heading.
+
+Document numbers are normalised in ids: ``京政办发[2026]20号`` and
+``京政办发［2026］20号`` both become ``京政办发〔2026〕20号`` (the printed form
+stays in the text and in ``meta["number_printed"]``)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +19,55 @@ from ..errors import Report
 from ..i18n.romanize import number_slug, parse_number
 from ..model import Block, Document, Origin
 from ..normalize import CJK_RE, Para, normalize_text, compact
-from .common import PUBLIC_NOTE, is_date_line, is_number_line, is_org_line, merge_tables, para_block, parse_date
+from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
+                     parse_date)
+
+
+LETTERHEAD = re.compile(r"^([\u4e00-\u9fff、（）()]{2,40}?)\s*文件$")
+TITLE_SUFFIX = re.compile(r"(通知|意见|决定|通报|批复|复函|函|报告|公告|通告|请示|命令|决议|方案|办法|规定|细则|规划|纲要|"
+                          r"要点|规则|指引|清单|指南|标准|计划)")
+CC_LINE = re.compile(r"^(抄送|抄报|分送)\s*[：:]\s*(.+?)[。.]?$")
+PRINTED_LINE = re.compile(r"^(.+?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发$")
+RULE_LINE = re.compile(r"^[—\-─━_=＝－]{3,}$")
+
+
+def canonical_number(printed: str) -> str:
+    """The id form of a document number: brackets 〔〕, no spaces, no enclosing
+    parentheses. ``京政办发[2026]20号`` -> ``京政办发〔2026〕20号``. A text that is not
+    a document number comes back without its spaces."""
+    s = re.sub(r"\s+", "", printed).strip("()（）")
+    parts = parse_number(s)
+    return f"{parts[0]}〔{parts[1]}〕{parts[2]}号" if parts else s
+
+
+def title_like(text: str) -> bool:
+    """A line that can be a document title: short, not a sentence, heading, date or number."""
+    return (bool(text) and len(text) <= 120 and text[-1] not in "。；：，,;:！？" and not heading_level(text)
+            and not is_date_line(text) and not is_number_line(text))
+
+
+def is_footer_line(text: str) -> bool:
+    """A line of the 版记: 抄送/抄报 recipients, the printing office and date (…印发), a rule."""
+    t = text.strip()
+    return bool(CC_LINE.match(t) or PRINTED_LINE.match(t) or RULE_LINE.match(t))
+
+
+def footer_meta(doc: Document, text: str, path: str, line: int, report: Report) -> None:
+    """Record a 版记 line in the document's metadata."""
+    t = text.strip()
+    if RULE_LINE.match(t):
+        return
+    m = CC_LINE.match(t)
+    if m and PRINTED_LINE.match(t):
+        report.error(path, line, "the 抄送 line and the …印发 line of the 版记 run together",
+                     "the 抄送 line ending with 。 and the printing office with its date (…印发) on a line of its own")
+        return
+    if m:
+        doc.meta.setdefault("cc", []).extend(a for a in re.split(r"[，,、；;]", m.group(2)) if a)
+        return
+    m = PRINTED_LINE.match(t)
+    doc.meta["printed_by"] = m.group(1).strip()
+    doc.meta["printed_date"] = parse_date(m.group(2)) or ""
 
 
 def _kind_of(title: str) -> str:
@@ -45,44 +102,62 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
         num_idx = 0
         number = ""
     else:
-        number = re.sub(r"\s+", "", text[num_idx]).strip("()（）")
-    # issuer block: organisation lines at the very top, followed by the title
-    while i < num_idx and (is_org_line(text[i]) or (not CJK_RE.search(text[i]) and i > 0)) and i + 1 < num_idx:
-        if not CJK_RE.search(text[i]):
-            add("issuer-en", i)
-        else:
-            issuers.append(text[i])
-            add("issuer", i)
-        i += 1
-    title_parts = text[i:num_idx]
-    if not title_parts and title_hint:
-        report.warn(path, paras[num_idx].line, "this copy of the document starts at its number without a title; "
-                    "the title of the earlier copy is used")
-        title_parts = [title_hint]
-    elif not title_parts:
-        report.error(path, paras[num_idx].line, "no title before the document number", "the document title")
-    for k in range(i, num_idx):
-        add("title", k, level=1)
-    title = "".join(title_parts)
-    add("number", num_idx)
-    i = num_idx + 1
+        printed = re.sub(r"\s+", "", text[num_idx]).strip("()（）")
+        number = canonical_number(printed)
+    letterhead_layout = num_idx > 0 and all(LETTERHEAD.match(text[k]) for k in range(num_idx))
     addressees: list[str] = []
-    if i < n and text[i].endswith(("：", ":")) and len(text[i]) <= 80:
+    if letterhead_layout:
+        # 北京市教育委员会文件 / number / title / addressees: the official letterhead layout
+        for k in range(num_idx):
+            issuers.append(LETTERHEAD.match(text[k]).group(1))
+            add("issuer", k)
+        add("number", num_idx)
+        i = num_idx + 1
+        title, i = _title_after_number(paras, text, i, add, blocks, path, report)
+    else:
+        # issuer block: organisation lines at the very top, followed by the title
+        while i < num_idx and (is_org_line(text[i]) or (not CJK_RE.search(text[i]) and i > 0)) and i + 1 < num_idx:
+            if not CJK_RE.search(text[i]):
+                add("issuer-en", i)
+            else:
+                issuers.append(text[i])
+                add("issuer", i)
+            i += 1
+        title_parts = text[i:num_idx]
+        if not title_parts and title_hint:
+            report.warn(path, paras[num_idx].line, "this copy of the document starts at its number without a title; "
+                        "the title of the earlier copy is used")
+            title_parts = [title_hint]
+        elif not title_parts:
+            report.error(path, paras[num_idx].line, "no title before the document number", "the document title")
+        for k in range(i, num_idx):
+            add("title", k, level=1)
+        title = "".join(title_parts)
+        add("number", num_idx)
+        i = num_idx + 1
+    if blocks and blocks[-1].kind == "addressee":  # split off the letterhead layout's title
+        addressees = [a for a in re.split(r"[，,]", blocks[-1].text.rstrip("：:")) if a]
+    elif i < n and text[i].endswith(("：", ":")) and len(text[i]) <= 80:
         addressees = [a for a in re.split(r"[，,]", text[i].rstrip("：:")) if a]
         add("addressee", i)
         i += 1
+    # the 版记 (抄送, …印发) closes the document: it is neither body nor signature
+    foot = n
+    while foot - 1 >= i and paras[foot - 1].kind == "para" and is_footer_line(text[foot - 1]):
+        foot -= 1
     # body until the first signature date
-    date_idx = next((k for k in range(i, n) if paras[k].kind == "para" and is_date_line(text[k])), None)
+    date_idx = next((k for k in range(i, foot) if paras[k].kind == "para" and is_date_line(text[k])), None)
     sig_start = date_idx
     if date_idx is not None:
         while sig_start - 1 >= i and paras[sig_start - 1].kind == "para" and is_org_line(text[sig_start - 1]):
             sig_start -= 1
-    body_end = sig_start if sig_start is not None else n
+    body_end = sig_start if sig_start is not None else foot
     for k in range(i, body_end):
         blocks.append(_typed(paras[k], text[k], len(blocks), convert))
     signatories: list[str] = []
     date = ""
-    rest_start = n
+    rest_start = foot
+    footer: list[int] = []
     if date_idx is not None:
         for k in range(sig_start, date_idx):
             signatories.append(text[k])
@@ -92,6 +167,11 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
         rest_start = date_idx + 1
         if rest_start < n and PUBLIC_NOTE.match(text[rest_start]):
             add("note", rest_start)
+            rest_start += 1
+        # a 版记 right after the signature (before an attachment) belongs to the document
+        while rest_start < n and paras[rest_start].kind == "para" and is_footer_line(text[rest_start]):
+            footer.append(rest_start)
+            add("footer", rest_start)
             rest_start += 1
     letterhead = issuers
     issuers = signatories or issuers
@@ -105,10 +185,53 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
     )
     if letterhead:
         doc.meta["letterhead"] = letterhead
+    if number and number != re.sub(r"\s+", "", text[num_idx]).strip("()（）"):
+        doc.meta["number_printed"] = re.sub(r"\s+", "", text[num_idx]).strip("()（）")
+    for k in footer:
+        footer_meta(doc, text[k], path, paras[k].line, report)
     if not parsed:
         report.error(path, paras[num_idx].line if paras else 1, f"unreadable document number {number!r}",
                      "a number like 京政发〔2026〕1号")
     return doc, paras[rest_start:]
+
+
+def _title_after_number(paras: list[Para], text: list[str], i: int, add, blocks: list[Block], path: str,
+                        report: Report) -> tuple[str, int]:
+    """The title of the letterhead layout: the paragraph(s) after the number, up to a
+    title ending (…的通知, …方案). A title that ran into the addressee line (a PDF
+    wrap across the blank line) is split there. Returns (title, next index)."""
+    n = len(paras)
+    acc, j = "", i
+    while j < n and j < i + 3 and paras[j].kind == "para":
+        acc += text[j]
+        last = None
+        for last in TITLE_SUFFIX.finditer(acc):
+            pass
+        if last is not None and last.end() == len(acc) and not re.search(r"[。；：:]", acc):
+            for k in range(i, j + 1):
+                add("title", k, level=1)
+            return acc, j + 1
+        if acc.endswith(("：", ":")):
+            cut = [m.end() for m in TITLE_SUFFIX.finditer(acc)
+                   if 2 <= len(acc) - m.end() <= 80 and not re.search(r"[《》。；]|关于", acc[m.end():])]
+            if cut and j == i:
+                k = cut[-1]
+                p = paras[j]
+                add("title", j, level=1)
+                add("addressee", j)
+                t, a = blocks[-2], blocks[-1]
+                t.text, a.text = acc[:k], acc[k:]
+                a.line = p.lines[-1] if p.lines else p.line
+                if t.original:  # the original script: split at the same place when conversion kept the length
+                    orig = t.original
+                    t.original, a.original = (orig[:k], orig[k:]) if len(orig) == len(acc) else (orig, "")
+                return acc[:k], j + 1
+            break
+        j += 1
+    line = paras[i].line if i < n else paras[-1].end_line
+    report.error(path, line, "no title after the document number of a letterhead (…文件) layout",
+                 "the title, ending with 通知, 意见, 方案 or the like, on the lines after the number")
+    return "", i
 
 
 def _typed(p: Para, text: str, idx: int, convert) -> Block:
@@ -118,11 +241,46 @@ def _typed(p: Para, text: str, idx: int, convert) -> Block:
     return b
 
 
-def attachment_blocks(doc: Document, paras: list[Para], *, convert=None) -> None:
-    """Append a generic attachment: title, body, trailing signature and date."""
+def attachment_blocks(doc: Document, paras: list[Para], *, convert=None, path: str = "",
+                      report: Report | None = None) -> None:
+    """Append a generic attachment: title, body, trailing signature and date, and
+    the 版记 (抄送, …印发) that closes the document, as footer blocks."""
     if not paras:
         return
     conv = convert or (lambda s: s)
+    foot = len(paras)
+    while foot > 0 and paras[foot - 1].kind == "para" and is_footer_line(conv(normalize_text(paras[foot - 1].text))):
+        foot -= 1
+    footer, paras = paras[foot:], paras[:foot]
+    own = report or Report()
+    where = path or doc.origins[0].file
+    texts = [conv(normalize_text(p.text)) for p in paras]
+    for k, t in enumerate(texts):  # another document (title, number, signature) is not an attachment
+        if paras[k].kind != "para" or not is_number_line(t):
+            continue
+        titled = k > 0 and paras[k - 1].kind == "para" and title_like(texts[k - 1])
+        signed = next((d for d in range(k + 2, len(texts)) if paras[d].kind == "para" and is_date_line(texts[d])
+                       and is_org_line(texts[d - 1])), None)
+        if titled or signed is not None:
+            what = ([f"title {texts[k - 1][:40]!r} at line {paras[k - 1].line}"] if titled else []) + \
+                   ([f"signature and date at line {paras[signed].line}"] if signed is not None else [])
+            own.error(where, paras[k].line, f"a second document, {canonical_number(t)} ({', '.join(what)}), "
+                      f"follows {doc.number} in the same file; it would be read as its attachment",
+                      "one document per file, or a gazette issue whose table of contents lists every document")
+    if paras:
+        _attachment(doc, paras, conv, convert)
+    for p in footer:
+        text = conv(normalize_text(p.text))
+        doc.blocks.append(Block("footer", text, p.line, key=f"p{len(doc.blocks)}",
+                                original=normalize_text(p.text) if convert else ""))
+        footer_meta(doc, text, path or doc.origins[0].file, p.line, own)
+    if report is None:  # a caller without a report still gets the problem
+        own.raise_if_errors()
+    if footer:
+        doc.origins[0].end_line = footer[-1].end_line
+
+
+def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
     start = len(doc.blocks)
     first = paras[0]
     title = conv(normalize_text(first.text))

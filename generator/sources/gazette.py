@@ -1,7 +1,12 @@
 """Reader for a gazette issue (北京市人民政府公报): cover, bilingual table of
 contents, the documents it carries (split using the table of contents), and
 back matter. The running header 北京市人民政府公报 inside the text is removed
-and recorded as an artefact."""
+and recorded as an artefact.
+
+Every document of the issue must be listed in its table of contents: a document
+found inside another one's text (its own title, number line and signature date)
+is refused, never read as paragraphs of the document before it. Numbers are
+matched in their id form (〔〕), whatever brackets the issue prints."""
 from __future__ import annotations
 
 import re
@@ -10,14 +15,14 @@ from ..errors import Report
 from ..i18n.romanize import parse_number
 from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, TocEntry
 from ..normalize import compact, normalize_text, unwrap
-from .circular import attachment_blocks, parse_circular
-from .common import is_date_line, is_org_line, parse_date
+from .circular import attachment_blocks, canonical_number, parse_circular, title_like
+from .common import is_date_line, is_number_line, is_org_line, parse_date
 from .tasklist import looks_like_tasklist, parse_tasklist
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
 DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
-TOC_ZH_END = re.compile(r"[（(]\s*([\u4e00-\u9fff]+\s*〔\s*\d{4}\s*〕\s*\d+\s*号)\s*[）)]\s*[（(]\s*(\d+)\s*[）)]\s*$")
+TOC_ZH_END = re.compile(r"[（(]\s*([\u4e00-\u9fff]+\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号)\s*[）)]\s*[（(]\s*(\d+)\s*[）)]\s*$")
 TOC_EN_END = re.compile(r"\(\s*([A-Za-z]+\s*[〔\[]\s*\d{4}\s*[〕\]]\s*No\.\s*\d+)\s*\)\s*\(\s*(\d+)\s*\)\s*$")
 CATEGORY_RE = re.compile(r"^【(.+)】$")
 
@@ -58,6 +63,40 @@ def _toc(lines: list[str], start: int, end: int, end_re, english: bool, path: st
     return entries
 
 
+def _refuse_unlisted(paras, texts, numbers, toc, starts, num_idx, path: str, report: Report) -> None:
+    """A document-number line inside another document, with a title before it or a
+    signature date block after it, is a document the table of contents does not
+    list: refuse the issue rather than read it as the previous document's text."""
+    spans = [(num_idx[j] + 1, starts[j + 1] if j + 1 < len(starts) else len(paras), toc[j]) for j in range(len(toc))]
+    if starts and starts[0] > 0:
+        spans.insert(0, (0, starts[0], None))
+    for a, b, host in spans:
+        for k in range(a, b):
+            num = numbers[k]
+            if num is None:
+                continue
+            titled = k - 1 >= a and paras[k - 1].kind == "para" and title_like(texts[k - 1])
+            signed = next((d for d in range(k + 1, b) if paras[d].kind == "para" and is_date_line(texts[d])
+                           and is_org_line(texts[d - 1]) and d - 1 > k), None)
+            if not (titled or signed is not None or host is None):
+                continue
+            what = []
+            if titled:
+                what.append(f"title {texts[k - 1][:40]!r} at line {paras[k - 1].line}")
+            if signed is not None:
+                what.append(f"signature and date at line {paras[signed].line}")
+            where = (f"it would be read as text of {host.number_zh} (listed at line {host.line})" if host
+                     else "it comes before the first document the table of contents lists")
+            if host is not None and num == host.number_zh:
+                report.error(path, paras[k].line, f"a second document numbered {num} inside {num} "
+                             f"({', '.join(what)}); {where}",
+                             f"each document of the issue once, listed in 目录 and CONTENTS")
+            else:
+                report.error(path, paras[k].line, f"document {num} is not in the table of contents "
+                             f"({', '.join(what) or 'its number line'}); {where}",
+                             f"an entry '… ({num}) (page)' for it in 目录 and CONTENTS, or no such document in the issue")
+
+
 def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document], list[TaskList]]:
     path = source.path
     lines = source.text.split("\n")
@@ -95,7 +134,7 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
                      "the same number of entries in both languages")
         report.raise_if_errors()
     toc = [TocEntry(category_zh=a[0], category_en=b[0], title_zh=a[1], title_en=b[1],
-                    number_zh=re.sub(r"\s+", "", a[2]), number_en=b[2], page=a[3], line=a[4])
+                    number_zh=canonical_number(a[2]), number_en=b[2], page=a[3], line=a[4])
            for a, b in zip(zh, en)]
     for e in toc:
         if not parse_number(e.number_zh):
@@ -115,11 +154,11 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
 
     # locate each document: its number paragraph, then its title walking back
     texts = [normalize_text(p.text) for p in paras]
+    numbers = [canonical_number(t) if p.kind == "para" and is_number_line(t) else None for p, t in zip(paras, texts)]
     starts, num_idx = [], []
     search_from = 0
     for e in toc:
-        target = compact(e.number_zh)
-        k = next((k for k in range(search_from, len(paras)) if paras[k].kind == "para" and compact(texts[k]) == target), None)
+        k = next((k for k in range(search_from, len(paras)) if numbers[k] == e.number_zh), None)
         if k is None:
             report.error(path, e.line, f"document {e.number_zh} listed in the table of contents is not in the issue",
                          f"a line {e.number_zh} in the body")
@@ -144,6 +183,8 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
         starts.append(start)
         num_idx.append(k)
         search_from = k + 1
+    report.raise_if_errors()
+    _refuse_unlisted(paras, texts, numbers, toc, starts, num_idx, path, report)
     report.raise_if_errors()
 
     # back matter (how to obtain the gazette, its colophon) starts at the first short
@@ -170,7 +211,7 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
             doc.origins[0].end_line = attachment[-1].end_line
             tasklists.append(tl)
         else:
-            attachment_blocks(doc, attachment)
+            attachment_blocks(doc, attachment, path=path, report=report)
         docs.append(doc)
     back = [Block("back", texts[k], paras[k].line, key=f"b{k}") for k in range(last_date + 1, len(paras))]
     issue = GazetteIssue(id=gid, year=year, number=number, total_number=total, date=date, sponsor=sponsor,
