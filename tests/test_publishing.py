@@ -91,10 +91,103 @@ def test_netlify_configuration(site):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", p.read_text("utf-8")), p
 
 
+def test_feed_has_one_entry_per_item_sorted_by_date_then_id(site):
+    """The task-list circular is split into several pages; the feed lists it once, under its own title."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    import xml.etree.ElementTree as ET
+
+    for lang in ("zh", "en"):
+        root = ET.fromstring((site / lang / "feed.xml").read_bytes())
+        entries = root.findall("a:entry", ns)
+        titles = [e.find("a:title", ns).text for e in entries]
+        links = [e.find("a:link", ns).get("href") for e in entries]
+        assert not [t for t in titles if re.search(r"\(\d+/\d+\)$", t)], titles
+        assert not [u for u in links if re.search(r"/doc/[^/]+/\d+/$", u)], links
+        assert len(set(links)) == len(links)
+        tasklist_doc = [u for u in links if u.endswith(f"/{lang}/doc/jingzhengfa-2026-1/")]
+        assert len(tasklist_doc) == 1
+        dates = [e.find("a:published", ns).text for e in entries]
+        assert dates == sorted(dates)
+    zh = (site / "zh" / "feed.xml").read_text("utf-8")
+    assert "<title>北京市人民政府关于印发《2026年市政府工作报告重点任务清单》的通知</title>" in zh
+
+
+def test_feed_entries_unit():
+    """Parts of a document are one entry; entries sort by date, then id (never by the text of a part number)."""
+    from types import SimpleNamespace as P
+
+    from generator.site.feeds import feed_entries
+
+    pages = [P(id="doc:京政发〔2026〕1号", lang="zh", kind="document", date="2026-02-10", title="清单通知 (1/11)")]
+    pages += [P(id=f"doc/jingzhengfa-2026-1/{k}", lang="zh", kind="document", date="2026-02-10",
+                title=f"清单通知 ({k}/11)") for k in (10, 11, 2, 3)]
+    pages += [P(id="gazette/2026/12", lang="zh", kind="gazette", date="2026-03-01", title="公报第12期"),
+              P(id="doc:京政办发〔2026〕4号", lang="zh", kind="document", date="2026-02-10", title="意见通知"),
+              P(id="note/a", lang="zh", kind="note", date="2026-01-05", title="注"),
+              P(id="doc:京政发〔2026〕1号", lang="en", kind="document", date="2026-02-10", title="List (1/11)"),
+              P(id="task/2026/1", lang="zh", kind="task", date="2026-02-10", title="任务1")]
+    got = [(i, t) for i, t, _ in feed_entries(pages, "zh")]
+    assert got == [("note/a", "注"), ("doc:京政办发〔2026〕4号", "意见通知"), ("doc:京政发〔2026〕1号", "清单通知"),
+                   ("gazette/2026/12", "公报第12期")]
+
+
+def test_root_404_page(site):
+    """A language-neutral /404.html for paths outside /zh/ and /en/, linking both homes; Netlify serves it
+    for any missing path, and the per-language 404 rules still come first for their prefixes."""
+    html = (site / "404.html").read_text("utf-8")
+    assert 'href="/zh/"' in html and 'href="/en/"' in html
+    assert "页面未找到" in html and "Page not found" in html
+    assert 'name="robots" content="noindex"' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style|style=", html)  # the CSP forbids inline code
+    assert "404.html" not in (site / "sitemap.xml").read_text("utf-8")
+    cfg = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
+    rules = cfg["redirects"]
+    # nothing catches every path before Netlify's own /404.html fallback
+    assert not [r for r in rules if r["from"] in ("/*", "/**")], rules
+    four04 = [r for r in rules if r.get("status") == 404]
+    assert all(r["from"] in ("/en/*", "/zh/*") and not r.get("force") for r in four04)
+    assert all((site / r["to"].lstrip("/")).is_file() for r in four04)
+
+
 def test_ci_workflow():
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text("utf-8"))
     on = wf.get(True) or wf.get("on")  # YAML reads the key `on` as True
     assert "push" in on and "pull_request" in on
     assert not (on["push"] or {}).get("paths")  # every push, so every new file under content/sources/
-    steps = " ".join(str(s.get("run", "")) for job in wf["jobs"].values() for s in job["steps"])
-    assert "bash .ci/run" in steps and "python -m generator build" in steps
+    assert not (on["pull_request"] or {}).get("paths")
+    job = wf["jobs"]["test-and-build"]
+    steps = job["steps"]
+    runs = [str(s.get("run", "")) for s in steps]
+    setup = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python"))
+    assert str(setup["with"]["python-version"]) == "3.11"
+    # nothing Python runs under sudo: sudo's python is Ubuntu's, where pip is externally managed
+    for run in runs:
+        for line in run.splitlines():
+            if "sudo" in line:
+                assert "python" not in line and "pip" not in line and ".ci/run" not in line, line
+    pip = next(r for r in runs if "pip install" in r)
+    assert "python -m pip install -e '.[test]'" in pip
+    assert any("sudo apt-get install" in r and "fonts-noto-cjk" in r for r in runs)
+    browser = next(r for r in runs if "playwright install" in r)
+    assert "python -m playwright install --with-deps chromium" in browser
+    assert "BROWSER_PATH=" in browser and "GITHUB_ENV" in browser
+    assert "chromium" not in " ".join(r for r in runs if "apt-get" in r)  # Ubuntu's chromium is a snap wrapper
+    order = [next(i for i, r in enumerate(runs) if needle in r)
+             for needle in ("pip install", "playwright install", "python -m pytest -q", "python -m generator build")]
+    assert order == sorted(order)
+    # .ci/run (used where the tests run as root) still installs Debian's chromium and runs the same command
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "apt-get install -y -qq chromium" in ci and "python -m pytest -q" in ci
+
+
+def test_tests_honour_browser_path():
+    """BROWSER_PATH picks the browser executable; without it, Debian's /usr/bin/chromium as before."""
+    import os
+
+    code = "import conftest; print(conftest.CHROMIUM)"
+    env = {k: v for k, v in os.environ.items() if k != "BROWSER_PATH"}
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT / "tests", env=env)
+    assert plain.stdout.strip() == "/usr/bin/chromium", plain.stderr
+    env["BROWSER_PATH"] = "/opt/ms-playwright/chromium/chrome-linux/chrome"
+    set_ = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT / "tests", env=env)
+    assert set_.stdout.strip() == env["BROWSER_PATH"], set_.stderr

@@ -1,7 +1,14 @@
-"""Atom feeds per language, sitemap.xml with hreflang alternates, robots.txt."""
+"""Atom feeds per language, sitemap.xml with hreflang alternates, robots.txt and
+the root /404.html.
+
+A feed has one entry per new item (gazette issue, document, note), never one per
+page of a long document split into several pages; entries are ordered by date,
+then id. The root 404 page is language-neutral: Netlify serves /404.html for a
+missing path outside /zh/ and /en/ (which have their own 404 pages)."""
 from __future__ import annotations
 
 import datetime
+import re
 from xml.sax.saxutils import escape
 
 from .render import write_text
@@ -11,6 +18,49 @@ from .urls import other_lang
 def _dt(iso: str) -> datetime.datetime:
     y, m, d = (int(x) for x in iso.split("-"))
     return datetime.datetime(y, m, d, tzinfo=datetime.timezone.utc)
+
+
+FEED_KINDS = ("gazette", "document", "note")
+PART_SUFFIX = re.compile(r" \(\d+/\d+\)$")
+
+
+def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
+    """(id, title, page) per new item in ``lang``, sorted by date then id. The pages
+    of a document split into parts (``doc/<slug>/2`` …) are one item, the document."""
+    entries = {}
+    for p in pages:
+        if p.lang != lang or p.kind not in FEED_KINDS or not p.date:
+            continue
+        if p.kind == "document" and not p.id.startswith("doc:"):
+            continue  # a continuation page of a long document
+        title = PART_SUFFIX.sub("", p.title)
+        if views is not None and p.kind in ("gazette", "document"):
+            title = views.title(p.id, lang) or title
+        entries.setdefault(p.id, (p.id, title, p))
+    return sorted(entries.values(), key=lambda e: (e[2].date, e[0]))
+
+
+def root_404(config, views) -> str:
+    """A language-neutral page not found: both languages' text, links to both homes."""
+    ui = getattr(views, "ui", None) or {}
+    zh, en = ui.get("zh", {}), ui.get("en", {})
+    t = config.title
+
+    def s(d, key, default):
+        return escape(str(d.get(key) or default))
+
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<title>{s(zh, "not_found", "页面未找到")} · {s(en, "not_found", "Page not found")}</title>\n'
+        '</head>\n<body>\n<main>\n'
+        f'<h1>{s(zh, "not_found", "页面未找到")} · <span lang="en">{s(en, "not_found", "Page not found")}</span></h1>\n'
+        f'<p>{s(zh, "not_found_text", "您访问的页面不存在。")}</p>\n'
+        f'<p lang="en">{s(en, "not_found_text", "The page you asked for does not exist.")}</p>\n'
+        f'<ul>\n<li><a href="/zh/" hreflang="zh-CN">{escape(t["zh"])} · {s(zh, "home", "首页")}</a></li>\n'
+        f'<li lang="en"><a href="/en/" hreflang="en">{escape(t["en"])} · {s(en, "home", "Home")}</a></li>\n</ul>\n'
+        '</main>\n</body>\n</html>\n')
 
 
 def write_extras(out, pages, corpus, views, config) -> None:
@@ -46,17 +96,13 @@ def write_extras(out, pages, corpus, views, config) -> None:
         fg.language("zh-CN" if lang == "zh" else "en")
         fg.link(href=f"{base}/{lang}/", rel="alternate")
         fg.link(href=f"{base}/{lang}/feed.xml", rel="self")
-        entries = []
-        for p in pages:
-            if p.lang == lang and p.kind in ("gazette", "note", "document") and p.date:
-                entries.append(p)
-        entries.sort(key=lambda p: (p.date, p.url))
-        latest = max((p.date for p in entries), default="2026-01-01")
+        entries = feed_entries(pages, lang, views)
+        latest = max((p.date for _, _, p in entries), default="2026-01-01")
         fg.updated(_dt(latest))
-        for p in entries[-50:]:
+        for item_id, title, p in entries[-50:]:
             fe = fg.add_entry(order="append")
             fe.id(base + p.url)
-            fe.title(p.title)
+            fe.title(title)
             fe.link(href=base + p.url)
             fe.updated(_dt(p.date))
             fe.published(_dt(p.date))
@@ -64,3 +110,8 @@ def write_extras(out, pages, corpus, views, config) -> None:
             if p.kind == "note":
                 fe.content(p.note_html, type="html")
         write_text(out, f"{lang}/feed.xml", fg.atom_str(pretty=True).decode("utf-8"))
+    # a language-neutral 404 at the root, unless the theme brought its own
+    from pathlib import Path
+
+    if not (Path(out) / "404.html").exists():
+        write_text(out, "404.html", root_404(config, views))
