@@ -154,6 +154,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
             rep.error(rel, e.line, e.message, e.expected)
             continue
         refs = meta["refs"] if isinstance(meta["refs"], list) else [meta["refs"]]
+        refs = [canonical_ref(str(r)) for r in refs]
         ok = True
         for r in refs:
             if str(r) not in ids:
@@ -244,6 +245,16 @@ def _first_line(body: str, raw: str) -> int:
 
 
 # ---------------------------------------------------------------- [[id]] as a markdown-it inline rule
+def canonical_ref(ref: str) -> str:
+    """A document is cited the way it is printed, with any brackets (doc:京政办发[2026]20号); its id
+    uses 〔〕 like every document id."""
+    if ref.startswith("doc:"):
+        from .sources.circular import canonical_number
+
+        return "doc:" + canonical_number(ref[4:])
+    return ref
+
+
 def _xref_rule(state, silent: bool) -> bool:
     """``[[task/2026/20]]``: a link to the item, with its title in the page language. Runs where the link rule
     would, so code spans, fenced code and autolinks keep the text literally. ``env["xref"]`` maps an id to
@@ -255,7 +266,7 @@ def _xref_rule(state, silent: bool) -> bool:
     m = XREF.match(src, pos)
     if resolve is None or m is None:
         return False
-    target = m.group(1).strip()
+    target = canonical_ref(m.group(1).strip())
     found = resolve(target)
     if not silent:
         if found is None:

@@ -378,3 +378,17 @@ def test_scaffolded_zh_and_en_notes_are_a_pair(tmp_path):
     assert zh.title == '引号"与\\反斜杠'
     assert zh.translation_key == en.translation_key == "2026-06-02-task-2026-20"
     assert translations(list(notes.values()))[zh.id] is en
+
+
+def test_documents_cited_with_any_bracket_form(tmp_path):
+    """A document cited as printed, with half- or full-width square brackets, is the same document."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    _note(proj, "brackets.md", "---\ntitle: 括号\nlang: zh\ndate: 2026-05-01\nauthor: 编辑部\n"
+                               "refs: ['doc:京政办发[2026]4号']\n---\n\n另见 [[doc:京政发［2026］1号]]。\n")
+    out = tmp_path / "out"
+    build(proj, out, search=False)
+    page = read(out, "/zh/note/brackets/")
+    assert 'href="/zh/doc/jingzhengfa-2026-1/"' in page
+    assert "/zh/note/brackets/" in read(out, "/zh/doc/jingzhengbanfa-2026-4/")  # shown in the doc's notes panel
