@@ -4,7 +4,7 @@ count: Hugo (Debian's `hugo`) building equivalent Markdown with an equivalent
 template, and the I/O floor (copying our output tree).
 
     python bench/run.py --quick     # < 5 minutes
-    python bench/run.py             # the ≥ 50,000-page archive
+    python bench/run.py             # the ≥ 50,000-page archive (15 years)
 
 Ends with one line to compare runs:
 pages=N full_s=X incremental_s=Y peak_mb=Z hugo_ratio=R floor_ratio=F
@@ -92,10 +92,25 @@ def main():
     ap = argparse.ArgumentParser(description="build benchmark")
     ap.add_argument("--quick", action="store_true", help="a smaller archive, under 5 minutes")
     ap.add_argument("--work", type=Path, default=HERE / "out")
+    ap.add_argument("--years", type=int, help="archive size (default: 3 quick, 15 full, about 54,000 pages)")
+    ap.add_argument("--issues", type=int, help="gazette issues a year (default: 8 quick, 40 full)")
+    ap.add_argument("--districts", type=int, help="district progress tables a year (default: 4 quick, 8 full)")
     a = ap.parse_args()
-    years, issues, districts = (3, 8, 4) if a.quick else (26, 40, 8)
+    years, issues, districts = (3, 8, 4) if a.quick else (15, 40, 8)
+    years, issues, districts = a.years or years, a.issues or issues, a.districts or districts
     work = a.work
     work.mkdir(parents=True, exist_ok=True)
+    # the seed site (target: under 1.5 s without Pagefind): a fresh copy, so the first build parses cold
+    seed = work / "seed"
+    if seed.exists():
+        shutil.rmtree(seed)
+    for d in ("content", "themes"):
+        shutil.copytree(ROOT / d, seed / d)
+    seed_cold = timed_build(seed, seed / "out-cold")
+    seed_warm = timed_build(seed, seed / "out-warm")  # parse cache warm, every page rendered
+    print(f"seed site: {seed_cold['pages']} pages, {seed_cold['seconds']:.2f} s with a cold parse cache, "
+          f"{seed_warm['seconds']:.2f} s warm (stages {json.dumps({k: round(v, 2) for k, v in seed_warm['stages'].items()})})",
+          flush=True)
     project = work / "archive"
     t = time.perf_counter()
     counts = make(project, years, issues, districts)
