@@ -53,14 +53,17 @@ def measure_queries(browser, base: str, lang: str, queries: list[str]):
     page.on("response", on_response)
     page.goto(f"{base}/{lang}/search/")
     page.wait_for_selector("body[data-search-ready]")
+    page.wait_for_load_state("networkidle")  # and let the response events be counted
     load = fetched["bytes"]
     rows = []
     for q in queries:
         before = fetched["bytes"]
         t = time.perf_counter()
         total = page.evaluate("async q => (await window.siteSearch(q)).total", q)
-        rows.append({"q": q, "kB": round((fetched["bytes"] - before) / 1e3, 1), "results": total,
-                     "ms": round((time.perf_counter() - t) * 1e3)})
+        ms = (time.perf_counter() - t) * 1e3
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(200)
+        rows.append({"q": q, "kB": round((fetched["bytes"] - before) / 1e3, 1), "results": total, "ms": round(ms)})
     page.close()
     return load, rows
 

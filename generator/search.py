@@ -31,6 +31,7 @@ import concurrent.futures
 import tempfile
 import json
 import re
+import shutil
 import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -209,11 +210,11 @@ def indexed_text(html: str) -> str:
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 
-def augment(html: str) -> str:
+def augment(html: str, text: str | None = None) -> str:
     """The copy of a page that Pagefind reads: the page plus its bigram tokens
     (those of its title once more, weighted like the title, so that pages about a
-    term rank above pages that mention it)."""
-    toks = bigram_tokens(indexed_text(html))
+    term rank above pages that mention it). ``text``: the page's ``indexed_text``."""
+    toks = bigram_tokens(indexed_text(html) if text is None else text)
     if not toks:
         return html
     block = '<p class="pf-ngrams">' + " ".join(toks) + "</p>"
@@ -267,20 +268,57 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             if "data-pagefind-body" not in html:
                 continue
             if not stock:
-                texts.append(indexed_text(html))
-                html = augment(html)
+                text = indexed_text(html)
+                texts.append(text)
+                html = augment(html, text)
             dest = src / p.relative_to(out)
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(html, "utf-8")
-        # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
-        with concurrent.futures.ThreadPoolExecutor(1) as ex:
-            count = ex.submit(asyncio.run, run(src)).result()
-    normalize_bundle(out / output_subdir)
+        bundle = out / output_subdir
+        for attempt in range(1, 4):
+            if bundle.exists():
+                shutil.rmtree(bundle)
+            # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
+            with concurrent.futures.ThreadPoolExecutor(1) as ex:
+                count = ex.submit(asyncio.run, run(src)).result()
+            bad = incomplete_files(bundle)
+            if not bad:
+                break
+            if attempt == 3:
+                raise RuntimeError(f"Pagefind left incomplete files in {bundle} three times: {bad[:3]}")
+    normalize_bundle(bundle)
     if not stock:
         mapping = script_map(texts)
         data = json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (out / output_subdir / "t2s.json").write_text(data, "utf-8")
     return {"pages": count}
+
+
+def incomplete_files(bundle: Path) -> list[str]:
+    """Files of a written bundle that are empty or cut short.
+
+    Pagefind (1.5) answers the service's WriteFiles request once its last writes
+    are queued, not done (tokio file writes that are never flushed); the Python
+    package then terminates the service, and under load a file or two is left
+    empty (seen: pagefind-entry.json, wasm.unknown.pagefind). Index files are
+    gzip (length and CRC checked), the entry file is JSON."""
+    if not (bundle / "pagefind-entry.json").exists():
+        return ["pagefind-entry.json"]
+    bad = []
+    for f in sorted(bundle.rglob("*")):
+        if not f.is_file():
+            continue
+        data = f.read_bytes()
+        try:
+            if not data:
+                raise ValueError("empty")
+            if f.suffix.startswith(".pf_"):
+                gzip.decompress(data)
+            elif f.name == "pagefind-entry.json":
+                json.loads(data)
+        except (ValueError, OSError, EOFError):
+            bad.append(str(f.relative_to(bundle)))
+    return bad
 
 
 # ------------------------------------------------------------------ determinism

@@ -408,3 +408,19 @@ def test_filters(page, server):
     page.wait_for_selector("[data-search-results][data-done]")
     kinds = dict(page.eval_on_selector_all("#f-kind option", "els => els.map(e => [e.value, e.textContent])"))
     assert kinds["task"].startswith("Tasks (")
+
+
+def test_incomplete_bundle_files_are_caught(site, tmp_path):
+    """Pagefind may be stopped before its last writes land (empty files); the
+    build checks the bundle and indexes again rather than publish it broken."""
+    import shutil
+
+    from generator.search import incomplete_files
+
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(site / "pagefind", bundle)
+    assert incomplete_files(bundle) == []
+    frag = sorted((bundle / "fragment").iterdir())[0]
+    frag.write_bytes(frag.read_bytes()[:-9])
+    (bundle / "pagefind-entry.json").write_text("", "utf-8")
+    assert incomplete_files(bundle) == ["fragment/" + frag.name, "pagefind-entry.json"]
