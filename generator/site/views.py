@@ -45,10 +45,19 @@ def citation(v: Views, item_id: str, lang: str) -> str:
         out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
         return out + (f" · {where}" if where else "")
 
+    def view_of(rest):  # a continuation page (["2"]) or the side-by-side view (["parallel", "2"]) of a text
+        bits = (["中英对照" if zh else "side by side"] if rest[:1] == ["parallel"] else []) + \
+               [f"第{n}部分" if zh else f"part {n}" for n in rest if n.isdigit()]
+        return ("，" if zh else ", ").join(bits)
+
     parts = item_id.split("/")
     kind = parts[0].split(":")[0]
     if kind == "doc" and item_id in c.documents:
         return doc_cite(c.documents[item_id])
+    if kind == "doc" and len(parts) >= 3:  # doc/<slug>/2, doc/<slug>/parallel[/2]
+        d = next((d for d in c.documents.values() if d.slug == parts[1]), None)
+        if d:
+            return doc_cite(d, view_of(parts[2:]))
     if kind in ("task", "tasklist") and len(parts) >= 2:
         tl = c.tasklists.get(f"tasklist/{parts[1]}")
         d = c.documents.get(tl.document) if tl else None
@@ -68,11 +77,14 @@ def citation(v: Views, item_id: str, lang: str) -> str:
             head = f"{r.year}年政府工作报告" if zh else f"Report on the Work of the Government {r.year}"
             who = r.speaker if zh else v.date(r.date, lang)
             base = sep.join([head, v.date(r.date, lang), r.speaker] if zh else [head, who])
-            return base + (f" · {parts[2]}" if len(parts) > 2 else "")
+            where = view_of(parts[2:]) if parts[2:3] == ["parallel"] else (parts[2] if len(parts) > 2 else "")
+            return base + (f" · {where}" if where else "")
     if kind == "progress" and len(parts) >= 3:
         t = c.progress.get("/".join(parts[:3]))
         if t:
             head = f"{t.district_zh}{t.title}" if zh else f"{v.g.district_en(t.district)}, {t.year} livelihood projects progress table"
+            if parts[3:4] == ["parallel"]:
+                return f"{head} · {view_of(parts[3:])}"
             return head + (f" · {'第' + parts[3] + '项' if zh else 'row ' + parts[3]}" if len(parts) > 3 else "")
     if kind == "gazette" and item_id in c.gazettes:
         g = c.gazettes[item_id]
@@ -89,7 +101,7 @@ def citation(v: Views, item_id: str, lang: str) -> str:
 
 def all_pages(v: Views, lang: str, site: dict):
     for page in _all_pages(v, lang, site):
-        if not page.citation and page.searchable:
+        if not page.citation:  # every page that has a source: parts and side-by-side views too
             page.citation = citation(v, page.id, lang)
         yield page
 
