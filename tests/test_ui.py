@@ -1,46 +1,106 @@
 """Issue 9: look and feel — accessibility (axe-core), keyboard, no JavaScript
-needed to read, page weight, charts, and screenshots of every page type at
-390 px and 1280 px (saved under test-artifacts/screens/)."""
+needed to read, page weight, charts, and full-page screenshots of every page
+type in Chinese and English at 390 px and 1280 px (saved under
+test-artifacts/screens/, named <type>-<lang>-<width>.png)."""
 from __future__ import annotations
 
 import gzip
+import html as htmllib
 import re
 
 import pytest
 
 from conftest import ARTIFACTS, read
 
+# every page type (one per template, and the split parts of a long text), without the language prefix
 PAGE_TYPES = {
-    "home": "/zh/", "gazette": "/zh/gazette/2026/12/", "document": "/zh/doc/jingshangxiaoyizi-2026-5/",
-    "parallel": "/en/doc/jingzhengbanfa-2026-4/parallel/", "tasklist": "/zh/tasklist/2026/",
-    "tasklist-section": "/en/tasklist/2026/1/", "task": "/zh/task/2026/20/", "report": "/en/report/2026/3.1/",
-    "topic": "/zh/report/2026/3.11.2/", "livelihood": "/zh/livelihood/2026/", "project": "/en/livelihood/2026/7/",
-    "subitem": "/zh/livelihood/2026/2.2/", "progress": "/zh/progress/2025/daxing/",
-    "progress-row": "/en/progress/2025/daxing/5/", "units": "/zh/unit/", "unit": "/en/unit/shi-fa-zhan-gai-ge-wei/",
-    "note": "/zh/note/2026-03-30-task-2026-20-zh/", "search": "/en/search/?q=housing", "404": "/zh/404.html",
+    "home": "/", "list": "/doc/", "gazette": "/gazette/2026/12/", "document": "/doc/jingshangxiaoyizi-2026-5/",
+    "document-part": "/doc/jingzhengfa-2026-1/2/", "parallel": "/doc/jingzhengbanfa-2026-4/parallel/",
+    "tasklist": "/tasklist/2026/", "tasklist-section": "/tasklist/2026/1/", "task": "/task/2026/20/",
+    "report": "/report/2026/", "report-part": "/report/2026/3/", "report-section": "/report/2026/3.1/",
+    "topic": "/report/2026/3.11.2/", "livelihood": "/livelihood/2026/", "project": "/livelihood/2026/7/",
+    "subitem": "/livelihood/2026/2.2/", "progress": "/progress/2025/daxing/", "progress-row": "/progress/2025/daxing/5/",
+    "progress-parallel": "/progress/2025/daxing/parallel/",
+    "units": "/unit/", "unit": "/unit/shi-fa-zhan-gai-ge-wei/", "note": "/note/2026-03-30-task-2026-20-{lang}/",
+    "search": "/search/?q={q}", "404": "/404.html",
 }
+SEARCH_WORD = {"zh": "住房", "en": "housing"}
+LANGS = ("zh", "en")
+WIDTHS = (390, 1280)
+
+
+def page_url(name: str, lang: str) -> str:
+    return f"/{lang}" + PAGE_TYPES[name].format(lang=lang, q=SEARCH_WORD[lang])
+
+
+# Draws two different Chinese characters in the page's own font: with no CJK font installed both come out
+# as the same empty box (tofu), so every Chinese screenshot would be unreadable.
+CJK_RENDERS = """() => {
+  const c = document.createElement('canvas'); c.width = c.height = 48;
+  const x = c.getContext('2d');
+  x.font = '40px ' + getComputedStyle(document.querySelector('h1') || document.body).fontFamily;
+  const draw = ch => { x.clearRect(0, 0, 48, 48); x.fillText(ch, 2, 40); return x.getImageData(0, 0, 48, 48).data.join(); };
+  const blank = draw(' ');
+  const a = draw('永'), b = draw('书');
+  return a !== blank && b !== blank && a !== b;
+}"""
 
 
 @pytest.mark.browser
+def test_a_cjk_font_renders(page, server):
+    page.goto(server + "/zh/")
+    assert page.evaluate(CJK_RENDERS), "no CJK font: install fonts-noto-cjk (.ci/run does)"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", sorted(PAGE_TYPES))
-def test_accessibility_and_screenshots(page, server, name):
+def test_accessibility_and_screenshots(page, server, name, lang):
+    """axe-core finds nothing serious or critical at either width, nothing scrolls sideways, and a full-page
+    screenshot is kept of each page type in each language at each width."""
     from axe_playwright_python.sync_playwright import Axe
 
-    url = PAGE_TYPES[name]
+    url = page_url(name, lang)
     shots = ARTIFACTS / "screens"
     shots.mkdir(parents=True, exist_ok=True)
-    for width in (390, 1280):
+    axe = Axe()
+    for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(server + url)
         if name == "search":
             page.wait_for_selector("[data-search-results][data-done]")
-        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=False)
+        if lang == "zh":
+            assert page.evaluate(CJK_RENDERS), "no CJK font: the screenshots would show empty boxes"
+        page.screenshot(path=str(shots / f"{name}-{lang}-{width}.png"), full_page=True)
         # nothing wider than the screen, except inside scrolling table wrappers
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 1, f"{name} at {width}px scrolls sideways by {overflow}px"
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in bad]
+        assert overflow <= 1, f"{url} at {width}px scrolls sideways by {overflow}px"
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, (url, width, [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in bad])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_charts_fit_a_phone(page, server, lang):
+    """At 360 px no chart text is drawn smaller than 12 px or past the chart's edge, and no chart scrolls."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    for url in (f"/{lang}/progress/2025/daxing/", f"/{lang}/tasklist/2026/"):
+        page.goto(server + url)
+        found = page.evaluate("""() => [...document.querySelectorAll('svg.chart')].map(svg => {
+            const box = svg.getBoundingClientRect();
+            const texts = [...svg.querySelectorAll('text')];
+            return {
+              scrolls: svg.closest('figure').scrollWidth > svg.closest('figure').clientWidth,
+              smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * box.width / (svg.viewBox.baseVal && svg.viewBox.baseVal.width || box.width))),
+              outside: texts.filter(t => { const r = t.getBoundingClientRect(); return r.right > box.right + 1 || r.left < box.left - 1; }).map(t => t.textContent),
+            };
+        })""")
+        assert found, url
+        for chart in found:
+            assert not chart["scrolls"], url
+            assert chart["smallest"] >= 12, (url, chart["smallest"])
+            assert not chart["outside"], (url, chart["outside"])
 
 
 @pytest.mark.browser
@@ -101,17 +161,37 @@ def test_charts_have_text_alternatives(site):
     assert "2,809 / 4,000 (70%)" in en
     tl = read(site, "/en/tasklist/2026/")
     assert tl.count("<svg") == 2 and "Tasks per section" in tl and "The 15 units leading the most tasks" in tl
+    # the two charts have visible titles
+    assert re.findall(r'<figcaption class="chart-title">([^<]+)</figcaption>', tl) == [
+        "Tasks per section", "The 15 units leading the most tasks"]
+    assert len(re.findall(r'<figcaption class="chart-title">', read(site, "/zh/tasklist/2026/"))) == 2
 
 
+def test_dashboard_rows_name_deadline_and_missing_figures(site):
+    """Each row is labelled by its short task name and shows its deadline; a row with no figure reported is
+    said to have none, with no bar (a full grey bar would read as 100%)."""
+    for lang, name, due, none in (("zh", "加强住房保障", "截止2025年12月31日", "正在推进，未报告数字"),
+                                  ("en", "Strengthen housing support", "Due 31 December 2025",
+                                   "In progress; no figure reported")):
+        html = read(site, f"/{lang}/progress/2025/daxing/")
+        svg = html[html.index('<svg class="chart dashboard"'):html.index("</svg>")]
+        assert name in svg and due in svg and none in svg, lang
+        assert svg.count(f">{none}</text>") == len([6, 8, 9, 13, 14, 15, 16, 17, 22])  # ongoing, no figure
+        assert "bar-unknown" not in svg and 'width="100%" height="10"' in svg  # tracks, not grey bars
+        assert 'viewBox' not in svg  # drawn in CSS pixels: text keeps its size on a phone
+        assert svg.count('class="chart-num"') == 22
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", sorted(set(PAGE_TYPES) - {"search", "404", "home"}))
-def test_breadcrumbs_citation_and_permalink(site, name):
-    url = PAGE_TYPES[name]
+def test_breadcrumbs_citation_and_permalink(site, name, lang):
+    url = page_url(name, lang)
     html = read(site, url.split("?")[0])
-    zh = url.startswith("/zh/")
+    zh = lang == "zh"
     cite = re.search(r'<p class="cite"[^>]*>(.*?)</p>', html, re.S)
     assert cite, name
     assert ("永久链接：" if zh else "Permalink: ") in cite.group(1)
-    if name not in ("parallel", "units"):  # listings and views have no single source to cite
+    if name not in ("units", "list"):  # listings have no single source to cite
         assert ("引用：" if zh else "Cite: ") in cite.group(1), name
     assert 'class="wrap breadcrumbs"' in html
 
@@ -121,3 +201,39 @@ def test_citation_names_document_date_and_issuer(site):
     assert "Cite: Jingzhengfa[2026] No. 1, 10 February 2026, The People&#39;s Government of Beijing Municipality · task 20" in html
     html = read(site, "/zh/livelihood/2026/7.1/")
     assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html
+
+
+def _cite_line(html: str) -> tuple[str, str]:
+    """The citation line's permalink target and its text."""
+    m = re.search(r'<p class="cite"[^>]*>(.*?)</p>', html, re.S)
+    assert m
+    link = re.search(r'<a href="([^"]+)"', m.group(1))
+    return (link.group(1) if link else ""), htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))
+
+
+def test_every_document_page_cites_its_document(site, loaded):
+    """Every page of every document (its continuation pages and its side-by-side views too), in both
+    languages: a permalink to itself and the document's number, date and issuer."""
+    from generator.i18n.romanize import romanize_number
+    from generator.site.text import format_date
+
+    _, glossary, corpus = loaded[:3]
+    seen = 0
+    for d in corpus.documents.values():
+        for lang in LANGS:
+            zh = lang == "zh"
+            number = d.number if zh else romanize_number(d.number)
+            issuer = "、".join(d.issuers) if zh else "; ".join(glossary.issuer_en(i) for i in d.issuers)
+            expected = ("引用：" if zh else "Cite: ") + ("，" if zh else ", ").join(
+                [number, format_date(d.date, lang), issuer])
+            folder = site / lang / "doc" / d.slug
+            pages = sorted(folder.rglob("index.html"))
+            assert (folder / "index.html") in pages and (folder / "parallel" / "index.html") in pages
+            for p in pages:
+                url = "/" + p.relative_to(site).as_posix().replace("index.html", "")
+                link, text = _cite_line(p.read_text("utf-8"))
+                assert link == url, (url, link)
+                assert ("永久链接：" if zh else "Permalink: ") + "https://" in text, url
+                assert expected in text, (url, text)
+                seen += 1
+    assert seen >= 2 * (2 * len(corpus.documents) + 20)  # the 308-task circular alone has 11 + 11 pages a language
