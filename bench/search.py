@@ -32,38 +32,52 @@ def folder_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
+SERVED = {"/pagefind/": 0, "/pagefind-stock/": 0}
+_lock = threading.Lock()
+
+
+class Counting(http.server.SimpleHTTPRequestHandler):
+    """Serves the site quietly and counts the bytes of /pagefind/ it sends (counted
+    here rather than from the browser's response events, which miss some)."""
+
     def log_message(self, *a):
         pass
 
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        bundle = "/" + self.path.split("/")[1] + "/"
+        if bundle in SERVED:
+            with _lock:
+                SERVED[bundle] += len(data)
+        outputfile.write(data)
 
-def measure_queries(browser, base: str, lang: str, queries: list[str]):
-    """Bytes of /pagefind/ fetched to load the search page's index, then per query
-    (the first page of results, as the results page shows it)."""
+
+def measure_queries(browser, base: str, lang: str, queries: list[str], stock: bool = False):
+    """Bytes of the bundle fetched to load the search page's index, then per query
+    (the first page of results, as the results page shows it), in a fresh browser
+    context. ``stock``: the same queries, unchanged, to stock Pagefind's bundle."""
+    bundle = "/pagefind-stock/" if stock else "/pagefind/"
     page = browser.new_page()
-    fetched = {"bytes": 0}
-
-    def on_response(r):
-        if "/pagefind/" in r.url:
-            try:
-                fetched["bytes"] += len(r.body())
-            except Exception:
-                pass
-
-    page.on("response", on_response)
+    start = SERVED[bundle]
     page.goto(f"{base}/{lang}/search/")
     page.wait_for_selector("body[data-search-ready]")
-    page.wait_for_load_state("networkidle")  # and let the response events be counted
-    load = fetched["bytes"]
+    page.wait_for_load_state("networkidle")
+    if stock:  # what the search page loads, from stock Pagefind's bundle (no t2s.json there)
+        page.evaluate("async () => { const pf = await import('/pagefind-stock/pagefind.js');"
+                      " await pf.options({ excerptLength: 30 }); await pf.filters(); }")
+        page.wait_for_load_state("networkidle")
+    load = SERVED[bundle] - start
     rows = []
     for q in queries:
-        before = fetched["bytes"]
+        before = SERVED[bundle]
         t = time.perf_counter()
-        total = page.evaluate("async q => (await window.siteSearch(q)).total", q)
+        if stock:
+            total = page.evaluate("async q => (await window.stockSearch(q, 20)).length", q)
+        else:
+            total = page.evaluate("async q => (await window.siteSearch(q)).total", q)
         ms = (time.perf_counter() - t) * 1e3
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(200)
-        rows.append({"q": q, "kB": round((fetched["bytes"] - before) / 1e3, 1), "results": total, "ms": round(ms)})
+        rows.append({"q": q, "kB": round((SERVED[bundle] - before) / 1e3, 1), "results": total, "ms": round(ms)})
     page.close()
     return load, rows
 
@@ -90,7 +104,7 @@ def main():
           f"stock {folder_size(out / 'pagefind-stock') / 1e6:.2f} MB")
     print(f"indexing time: ours {ours_s:.1f} s, stock {stock_s:.1f} s")
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(out)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     from playwright.sync_api import sync_playwright
@@ -99,12 +113,16 @@ def main():
         b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         zh_load, zh = measure_queries(b, base, "zh", QUERIES)
         en_load, en = measure_queries(b, base, "en", [EN_QUERY])
+        szh_load, szh = measure_queries(b, base, "zh", QUERIES, stock=True)
+        sen_load, sen = measure_queries(b, base, "en", [EN_QUERY], stock=True)
         b.close()
     httpd.shutdown()
-    print(f"bytes fetched to load search: zh {zh_load / 1e3:.1f} kB, en {en_load / 1e3:.1f} kB")
-    print(f"first query ({zh[0]['q']}): {zh[0]['kB']} kB, tenth query ({zh[9]['q']}): {zh[9]['kB']} kB")
-    print(f"English query on the English edition ({EN_QUERY}): {en[0]['kB']} kB")
-    print(json.dumps({"zh": zh, "en": en}, ensure_ascii=False))
+    print("bytes fetched (ours / stock Pagefind):")
+    print(f"  to load search: zh {zh_load / 1e3:.1f} / {szh_load / 1e3:.1f} kB, en {en_load / 1e3:.1f} / {sen_load / 1e3:.1f} kB")
+    print(f"  first query ({zh[0]['q']}): {zh[0]['kB']} / {szh[0]['kB']} kB")
+    print(f"  tenth query ({zh[9]['q']}): {zh[9]['kB']} / {szh[9]['kB']} kB")
+    print(f"  English query on the English edition ({EN_QUERY}): {en[0]['kB']} / {sen[0]['kB']} kB")
+    print(json.dumps({"ours": {"zh": zh, "en": en}, "stock": {"zh": szh, "en": sen}}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
