@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import pickle
@@ -14,7 +15,7 @@ from .config import load_config
 from .errors import Report
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
-from .site.api import API_ROOT, api_files, dump
+from .site.api import API_ROOT, dump_to, iter_api_files
 from .site.pages import Views
 from .site.render import AtomicOutput, fingerprint_static, make_env, page_file, write_text
 from .site.text import ui_strings
@@ -164,8 +165,13 @@ def _produce(share: str) -> dict:
         with counter.get_lock():
             counter.value += pending
     tr = job["views"].tr  # translations looked up while making these pages: for the coverage report
-    return {"metas": metas, "keys": keys, "reused": reused, "rendered": rendered,
-            "i18n": (tr.seen, tr.families, tr.requested)}
+    if os.getpid() == job["parent_pid"]:
+        i18n = None  # made in this process: the translator already knows
+    else:  # only what this worker added (dicts keep insertion order), not the whole record again
+        n_seen, n_fam = job["i18n_base"]
+        i18n = (dict(itertools.islice(tr.seen.items(), n_seen, None)),
+                dict(itertools.islice(tr.families.items(), n_fam, None)))
+    return {"metas": metas, "keys": keys, "reused": reused, "rendered": rendered, "i18n": i18n}
 
 
 def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> list[dict]:
@@ -174,6 +180,8 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
     and rendered on its own."""
     global _JOB
     shares = list(LANGS) + ["notes"]
+    tr = job["views"].tr
+    job["parent_pid"], job["i18n_base"] = os.getpid(), (len(tr.seen), len(tr.families))
     workers = workers or os.cpu_count() or 1
     _JOB = job
     try:
@@ -241,12 +249,9 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                                     "tmp": tmp, "out": out, "old_keys": old_keys, "theme_key": theme_key},
                                    workers=workers, progress=progress)
             for r in shares:
-                seen, families, requested = r["i18n"]
-                if seen is not translator.seen:  # made in a worker process
-                    translator.seen.update(seen)
-                    translator.families.update(families)
-                    for k, zh in requested.items():
-                        translator.requested.setdefault(k, zh)
+                if r["i18n"] is not None:  # lookups made in a worker: coverage counts them too
+                    translator.seen.update(r["i18n"][0])
+                    translator.families.update(r["i18n"][1])
                 new_keys.update(r["keys"])
                 metas.extend(r["metas"])
                 reused.extend(r["reused"])
@@ -256,8 +261,9 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                 dest = tmp / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.link(out / rel, dest)
-            for name, data in api_files(views, config.base_url).items():
-                write_text(tmp, f"{API_ROOT}/{name}", dump(data))
+            for name, data in iter_api_files(views, config.base_url):  # one file at a time
+                dump_to(tmp / API_ROOT / name, data)
+                del data
             write_text(tmp, "index.html", env.get_template("root.html").render(site=site))
             from .site.feeds import write_extras
 

@@ -66,7 +66,20 @@ def _link_id(link) -> str:
 
 
 def api_files(v: Views, base: str) -> dict[str, object]:
+    """Every file of the data API, by name (in memory at once: for small sites and tests)."""
+    return dict(iter_api_files(v, base))
+
+
+def iter_api_files(v: Views, base: str):
+    """(name, records) for each file of the data API, one file at a time, index.json last: the build
+    writes each and drops it, so a large archive never holds the whole API in memory."""
     c = v.c
+    counts: dict[str, int] = {}
+
+    def done(name: str, data):
+        counts[name] = len(data)
+        return name, data
+
     docs = []
     for d in sorted(c.documents.values(), key=lambda d: d.id):
         docs.append({
@@ -78,6 +91,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
             "text_zh": "\n".join(b.text for b in d.blocks), "text_en": _blocks_en(v, d.blocks, d.id),
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
         })
+    yield done("documents.json", docs)
+    del docs
     tasks = []
     for tl in c.tasklists.values():
         for n in sorted(tl.tasks):
@@ -91,6 +106,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
                 "units": t.units, "units_zh": t.units_raw, "units_en": [v.unit_name(u, "en") for u in t.units],
                 "document": tl.document, "sources": _origins(t.origins), "urls": _urls(t.id, base),
             })
+    yield done("tasks.json", tasks)
+    del tasks
     projects = []
     for ll in c.livelihood.values():
         for p in ll.projects:
@@ -103,6 +120,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
                            "text_en": _en(v, it.id, it.text, "livelihood"), "urls": _urls(it.id, base)}
                           for it in p.items],
             })
+    yield done("projects.json", projects)
+    del projects
     rows = []
     for tb in c.progress.values():
         for r in tb.rows:
@@ -121,14 +140,20 @@ def api_files(v: Views, base: str) -> dict[str, object]:
                                         "target_value": a.value, "reported_value": b.value} for a, b in r.pairs],
                 "source_file": {"file": tb.origin.file, "line": r.line}, "urls": _urls(r.id, base),
             })
+    yield done("progress.json", rows)
+    del rows
     units = []
     for u in c.units.values():
         units.append({"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
                       "aliases": u.aliases, "urls": _urls(u.id, base)})
+    yield done("units.json", units)
+    del units
     links = [{"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
               "evidence": l.evidence, "rule": l.rule, "origin": l.origin,
               "urls": {"source": _urls(l.src, base), "target": _urls(l.dst, base)}}
              for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))]
+    yield done("links.json", links)
+    del links
     reports = []
     for rep in c.reports.values():
         front = report_front(v, rep, "en")
@@ -154,6 +179,8 @@ def api_files(v: Views, base: str) -> dict[str, object]:
                                     for s in p.sections]} for p in rep.parts],
             "urls": _urls(rep.id, base),
         })
+    yield done("reports.json", reports)
+    del reports
     gazettes = [{"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
                  "documents": g.documents, "toc": [{"category_zh": e.category_zh, "category_en": e.category_en,
                                                     "title_zh": e.title_zh, "title_en": e.title_en,
@@ -161,17 +188,23 @@ def api_files(v: Views, base: str) -> dict[str, object]:
                                                     "number_en_printed": e.number_en, "page": e.page}
                                                    for e in g.toc],
                  "urls": _urls(g.id, base)} for g in c.gazettes.values()]
-    files = {
-        "documents.json": docs, "tasks.json": tasks, "projects.json": projects, "progress.json": rows,
-        "units.json": units, "links.json": links, "reports.json": reports, "gazettes.json": gazettes,
-    }
-    files["index.json"] = {
-        "version": 1, "files": {name: {"records": len(data), "url": f"{base}/{API_ROOT}/{name}"}
-                                for name, data in files.items()},
+    yield done("gazettes.json", gazettes)
+    del gazettes
+    names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
+             "reports.json", "gazettes.json"]
+    yield "index.json", {
+        "version": 1, "files": {name: {"records": counts[name], "url": f"{base}/{API_ROOT}/{name}"} for name in names},
         "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",
     }
-    return files
 
 
 def dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def dump_to(path, data) -> None:
+    """``dump`` streamed into a file (the same bytes), without the whole text in memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
