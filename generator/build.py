@@ -164,13 +164,12 @@ def _produce(share: str) -> dict:
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
-    tr = job["views"].tr  # translations looked up while making these pages: for the coverage report
-    if os.getpid() == job["parent_pid"]:
-        i18n = None  # made in this process: the translator already knows
-    else:  # only what this worker added (dicts keep insertion order), not the whole record again
-        n_seen, n_fam = job["i18n_base"]
-        i18n = (dict(itertools.islice(tr.seen.items(), n_seen, None)),
-                dict(itertools.islice(tr.families.items(), n_fam, None)))
+    # translations looked up while making these pages, for the coverage report: only what was added here
+    # (dicts keep insertion order), not the whole record again; merging it in the parent is a no-op when
+    # this ran in the parent itself
+    tr, (n_seen, n_fam) = job["views"].tr, job["i18n_base"]
+    i18n = (dict(itertools.islice(tr.seen.items(), n_seen, None)),
+            dict(itertools.islice(tr.families.items(), n_fam, None)))
     return {"metas": metas, "keys": keys, "reused": reused, "rendered": rendered, "i18n": i18n}
 
 
@@ -181,7 +180,7 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
     global _JOB
     shares = list(LANGS) + ["notes"]
     tr = job["views"].tr
-    job["parent_pid"], job["i18n_base"] = os.getpid(), (len(tr.seen), len(tr.families))
+    job["i18n_base"] = (len(tr.seen), len(tr.families))
     workers = workers or os.cpu_count() or 1
     _JOB = job
     try:
@@ -249,9 +248,8 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                                     "tmp": tmp, "out": out, "old_keys": old_keys, "theme_key": theme_key},
                                    workers=workers, progress=progress)
             for r in shares:
-                if r["i18n"] is not None:  # lookups made in a worker: coverage counts them too
-                    translator.seen.update(r["i18n"][0])
-                    translator.families.update(r["i18n"][1])
+                translator.seen.update(r["i18n"][0])  # lookups made in a worker: coverage counts them too
+                translator.families.update(r["i18n"][1])
                 new_keys.update(r["keys"])
                 metas.extend(r["metas"])
                 reused.extend(r["reused"])

@@ -65,11 +65,6 @@ def _link_id(link) -> str:
     return f"{link.src}->{link.dst}#{link.kind}"
 
 
-def api_files(v: Views, base: str) -> dict[str, object]:
-    """Every file of the data API, by name (in memory at once: for small sites and tests)."""
-    return dict(iter_api_files(v, base))
-
-
 def iter_api_files(v: Views, base: str):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
     writes each and drops it, so a large archive never holds the whole API in memory."""
@@ -198,12 +193,8 @@ def iter_api_files(v: Views, base: str):
     }
 
 
-def dump(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
 def dump_to(path, data) -> None:
-    """``dump`` streamed into a file (the same bytes), without the whole text in memory."""
+    """One file of the data API, streamed to disk (never the whole text in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)

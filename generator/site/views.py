@@ -559,10 +559,6 @@ def _row_view(v: Views, t, row, lang: str) -> dict:
     }
 
 
-def _fixed_seg(text: str, lang: str) -> dict:
-    return {"text": text, "zh": text, "status": "ok", "lang": lang}
-
-
 def progress_parallel(v: Views, t, lang: str) -> Page:
     """The progress table's rows with their Chinese and English side by side, field by field."""
     rows, done, total = [], 0, 0
@@ -573,8 +569,8 @@ def progress_parallel(v: Views, t, lang: str) -> Page:
             rv = _row_view(v, t, row, col)
             units = ("、" if col == "zh" else "; ").join(u["name"] for u in rv["units"])
             fields = [(ui["source"], rv["source"], False), (ui["task_content"], rv["task"], False),
-                      (ui["lead_units"], _fixed_seg(units, col), False),
-                      (ui["deadline"], _fixed_seg(rv["deadline"], col), False), (ui["status"], rv["status"], False),
+                      (ui["lead_units"], _fixed(units, col), False),
+                      (ui["deadline"], _fixed(rv["deadline"], col), False), (ui["status"], rv["status"], False),
                       (ui["progress_text"], rv["progress"], True)]
             if col == "en":
                 for _, seg, _ in fields:
