@@ -101,6 +101,19 @@
     return [map[i], end];
   }
 
+  // results a page at a time: `map` turns the next slice of items into results (fetching what it needs)
+  function pager(items, map) {
+    let at = 0;
+    return {
+      total: items.length,
+      next: async (n) => {
+        const slice = items.slice(at, at + n);
+        at += slice.length;
+        return map(slice);
+      },
+    };
+  }
+
   function esc(s) {
     return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   }
@@ -135,17 +148,11 @@
     if (!toks.length) {
       // nothing to pair (English, one Chinese character): Pagefind as it is
       const res = await pf.search(q, opts);
-      let at = 0;
-      return {
-        total: res.results.length,
-        next: async (n) => {
-          const slice = res.results.slice(at, at + n);
-          at += slice.length;
-          const data = await Promise.all(slice.map((r) => r.data()));
-          return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
-                                    excerpt: d.excerpt.replace(TOKEN_RE, "") }));
-        },
-      };
+      return pager(res.results, async (slice) => {
+        const data = await Promise.all(slice.map((r) => r.data()));
+        return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
+                                  excerpt: d.excerpt.replace(TOKEN_RE, "") }));
+      });
     }
 
     const res = await pf.search(toks.join(" "), opts);
@@ -163,15 +170,7 @@
 
     if (terms.every((t) => PAIR.test(t) && !(isDigit(t[0]) && isDigit(t[1])))) {
       // every term is one pair: a page holds the token exactly when it contains the term
-      let at = 0;
-      return {
-        total: candidates.length,
-        next: async (n) => {
-          const slice = candidates.slice(at, at + n);
-          at += slice.length;
-          return check(slice);
-        },
-      };
+      return pager(candidates, check);
     }
 
     // check every candidate, so that the total is true
@@ -179,15 +178,7 @@
     for (let i = 0; i < candidates.length; i += BATCH) {
       matches.push(...(await check(candidates.slice(i, i + BATCH))));
     }
-    let at = 0;
-    return {
-      total: matches.length,
-      next: async (n) => {
-        const slice = matches.slice(at, at + n);
-        at += slice.length;
-        return slice;
-      },
-    };
+    return pager(matches, async (slice) => slice);
   }
 
   // the first `limit` results (for scripts, tests and benchmarks)
