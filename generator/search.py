@@ -250,15 +250,19 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
     files = sorted(p for lang in ("zh", "en") for p in (out / lang).rglob("*.html"))
     texts = []
 
-    async def run(src: Path):
-        # an absolute path: the service also writes the bundle when the context closes, and a
-        # relative one would land in the current directory
-        cfg = IndexConfig(output_path=str(out / output_subdir))
+    async def run(src: Path, scratch: Path):
+        # Pagefind (1.5) answers WriteFiles before its last writes land, and closing the context
+        # writes the bundle once more and stops the service at once, which can cut those writes
+        # short. So the bundle is written here, explicitly, and given time to land while the service
+        # still runs; the write made on closing goes to a scratch folder that is thrown away.
+        # Absolute paths: a relative one would land in the service's current directory.
+        cfg = IndexConfig(output_path=str(scratch))
         async with PagefindIndex(config=cfg) as index:
             # one request for the whole folder: the Python service answers one
             # response per 0.1 s, so a request per page would cost minutes
             added = await index.add_directory(path=str(src), glob="{zh,en}/**/*.html")
-            # the bundle is written once, when the context closes, to cfg's output_path
+            await index.write_files(output_path=str(out / output_subdir))
+            await _settle(out / output_subdir)
         return added.get("page_count", 0) if isinstance(added, dict) else 0
 
     with tempfile.TemporaryDirectory(prefix="pagefind-src-") as tmp:
@@ -280,7 +284,7 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
                 shutil.rmtree(bundle)
             # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
             with concurrent.futures.ThreadPoolExecutor(1) as ex:
-                count = ex.submit(asyncio.run, run(src)).result()
+                count = ex.submit(asyncio.run, run(src, Path(tmp) / ".scratch-bundle")).result()
             bad = incomplete_files(bundle)
             if not bad:
                 break
@@ -292,6 +296,21 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
         data = json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (out / output_subdir / "t2s.json").write_text(data, "utf-8")
     return {"pages": count}
+
+
+async def _settle(bundle: Path, quiet: float = 0.3, limit: float = 10.0) -> None:
+    """Wait until the bundle's files stop changing (names and sizes the same for ``quiet`` seconds)."""
+    def state():
+        return sorted((str(p), p.stat().st_size) for p in bundle.rglob("*") if p.is_file())
+
+    waited, last = 0.0, None
+    while waited < limit:
+        now = state()
+        if now == last and now:
+            return
+        last = now
+        await asyncio.sleep(quiet)
+        waited += quiet
 
 
 def incomplete_files(bundle: Path) -> list[str]:
