@@ -46,7 +46,7 @@ class Source:
     text: str
     provenance: dict = field(default_factory=dict)
     artefacts: list = field(default_factory=list)  # normalize.Artefact
-    traditional: bool = False
+    traditional: bool | None = None  # None until the text is parsed
 
     @property
     def name(self) -> str:

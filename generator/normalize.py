@@ -73,10 +73,13 @@ _SPACE_BETWEEN = [
 
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})([,:;?!])|([,:;?!])(?={_CJKISH})")
+_HALF_PUNCT = re.compile("[,:;?!]")
 _PAREN_OPEN = re.compile(f"\\((?=[^()]*[{CJK}])([^()]*)\\)")
 
 
 def clean_spaces(text: str) -> str:
+    if " " not in text and "\u3000" not in text:
+        return text
     for rx in _SPACE_BETWEEN:
         text = rx.sub("", text)
     return text
@@ -87,22 +90,37 @@ def fullwidth_punct(text: str) -> str:
         ch = m.group(1) or m.group(2)
         return _HALF_TO_FULL[ch]
 
-    text = _PUNCT_NEAR_CJK.sub(sub, text)
+    if _HALF_PUNCT.search(text):
+        text = _PUNCT_NEAR_CJK.sub(sub, text)
     # parentheses whose content is Chinese become full-width
-    text = _PAREN_OPEN.sub(lambda m: "（" + m.group(1) + "）", text)
+    if "(" in text:
+        text = _PAREN_OPEN.sub(lambda m: "（" + m.group(1) + "）", text)
     return text
 
 
+# every rewrite below needs one of these characters; most lines of Chinese text have none
+_NEEDS_WORK = re.compile(r"[ \u3000,:;?!(]")
+
+
+@lru_cache(maxsize=None)
 def normalize_text(text: str) -> str:
-    """Display form of a line of Chinese text."""
+    """Display form of a line of Chinese text.
+
+    Memoised: the readers normalise each paragraph several times (to classify it,
+    then to keep it). ``parse_source`` clears the memo for every source, so it
+    holds one document's lines at most."""
     text = text.replace("**", "").replace("\t", " ").strip()
+    if not _NEEDS_WORK.search(text):
+        return text
     text = clean_spaces(text)
     text = fullwidth_punct(text)
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
-    """Matching form: NFKC, Simplified, no whitespace, no markup."""
+    """Matching form: NFKC, Simplified, no whitespace, no markup. (Memoised: merging the publications
+    of a document compares the same paragraphs again for every copy.)"""
     text = unicodedata.normalize("NFKC", text.replace("**", ""))
     text = re.sub(r"\s+", "", text)
     return to_simplified(text)

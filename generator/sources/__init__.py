@@ -73,7 +73,8 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
             "task list or circular (a document number line such as 京政发〔2026〕1号)"))
     prov = dict(provenance or {})
     prov.setdefault("sha256", hashlib.sha256(raw).hexdigest())
-    return Source(path=rel, kind=kind, text=text, provenance=prov, traditional=is_traditional(text))
+    # the script is detected when the text is parsed (a cached parse never needs it)
+    return Source(path=rel, kind=kind, text=text, provenance=prov)
 
 
 def _split_copies(paras):
@@ -156,17 +157,19 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
 
 def _merge_blocks(canon, dup, rep: Report) -> None:
     """Text that only the duplicate publication carries is kept, in place, marked with its source."""
-    keys = {compact(b.text) for b in canon.blocks}
+    canon_keys = [compact(b.text) for b in canon.blocks]  # in step with canon.blocks
+    keys = set(canon_keys)
     prev = None
     for b in dup.blocks:
         k = compact(b.text)
         if k in keys:
             prev = k
             continue
-        at = next((i + 1 for i, cb in enumerate(canon.blocks) if compact(cb.text) == prev), len(canon.blocks))
+        at = next((i + 1 for i, ck in enumerate(canon_keys) if ck == prev), len(canon.blocks))
         b.only_in = dup.origins[0].file
         b.key = f"{b.key}-{dup.origins[0].file.rsplit('/', 1)[-1].split('.')[0]}"
         canon.blocks.insert(at, b)
+        canon_keys.insert(at, k)
         keys.add(k)
         prev = k
         rep.warn(dup.origins[0].file, b.line, f"{b.text[:20]!r} is only in this publication of {canon.number}; "
@@ -220,6 +223,9 @@ def parse_source(src: Source, districts: dict) -> dict:
     names), so results can be cached by content hash and computed in parallel."""
     rep = Report()
     out = {"kind": src.kind, "errors": [], "warnings": [], "artefacts": [], "payload": None}
+    if src.traditional is None:
+        src.traditional = is_traditional(src.text)
+    normalize_text.cache_clear()  # a memo of this source's lines only (see normalize_text)
     try:
         if src.kind == "gazette":
             issue, docs, tls = gazette.parse(src, rep)
