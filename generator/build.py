@@ -224,7 +224,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
         views = Views(corpus, translator, glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
-        env = make_env(config.theme_dir)
+        env = make_env(config.theme_dir, root / ".cache" / "templates")
     out = Path(out).resolve()
     cache_path = out.parent / f".{out.name}.cache.json"
     old_keys = {}

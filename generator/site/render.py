@@ -11,14 +11,22 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .html import block_html, text_html
+from .html import block_html, blocks_html, parallel_html, text_html
 from .urls import file_for
 
 
-def make_env(theme_dir: Path) -> Environment:
+def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
+    """``cache_dir``: where compiled templates are kept between builds (Jinja's
+    bytecode cache, keyed by template source), so a build does not compile every
+    template again in every worker."""
+    bytecode_cache = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     env = Environment(
+        bytecode_cache=bytecode_cache,
         loader=FileSystemLoader(str(theme_dir / "templates")),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
@@ -26,7 +34,7 @@ def make_env(theme_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(block_html=block_html, text_html=text_html)
+    env.globals.update(block_html=block_html, blocks_html=blocks_html, parallel_html=parallel_html, text_html=text_html)
     return env
 
 
@@ -81,8 +89,13 @@ class AtomicOutput:
 
 def write_text(out: Path, rel: str, text: str) -> None:
     p = out / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, "utf-8")
+    try:  # the folder usually exists already: one system call per page instead of a mkdir per level
+        f = open(p, "w", encoding="utf-8")
+    except FileNotFoundError:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        f = open(p, "w", encoding="utf-8")
+    with f:
+        f.write(text)
 
 
 def page_file(url: str) -> str:
