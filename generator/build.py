@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import json
 import os
 import pickle
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
 from .site.pages import Views
-from .site.render import AtomicOutput, fingerprint_static, make_env, page_file, write_text
+from .site.render import fingerprint_static, make_env, page_file, replace_tree, write_text
 from .site.text import ui_strings
 from .site.urls import LANGS
 from .sources import load_corpus
@@ -123,13 +124,38 @@ class PageMeta:
                    note["html"] if note else "")
 
 
-def _pages_of(share: str):
+MANIFEST_VERSION = 2
+
+
+def _manifest_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.manifest.pickle"
+
+
+def _incomplete_marker(out: Path) -> Path:
+    return out.parent / f".{out.name}.incomplete"
+
+
+def load_manifest(out: Path) -> dict | None:
+    """The previous build's record of ``out`` (pages by group, their keys and metadata, every file it wrote),
+    or None, which makes this build a full one: no output yet, no record, a record of another version, or a
+    build that stopped while updating the folder."""
+    path = _manifest_path(out)
+    if not out.is_dir() or not path.is_file() or _incomplete_marker(out).exists():
+        return None
+    try:
+        m = pickle.loads(path.read_bytes())
+    except Exception:  # damaged: build everything again
+        return None
+    return m if isinstance(m, dict) and m.get("version") == MANIFEST_VERSION else None
+
+
+def _groups_of(share: str):
     from .site import views as site_views
 
     v, site, notes = _JOB["views"], _JOB["site"], _JOB["notes"]
     if share == "notes":
-        return iter(notes)
-    return site_views.all_pages(v, share, site)
+        return [("notes", lambda: iter(notes))]
+    return site_views.page_groups(v, share, site)
 
 
 def _produce(share: str) -> dict:
@@ -137,40 +163,56 @@ def _produce(share: str) -> dict:
 
     Runs in a forked worker that inherits the corpus and the view builder, so the
     view models are built where they are rendered and dropped right after: nothing
-    is pickled but the small result, and memory holds one page at a time. A page
-    whose key (a hash of everything its HTML depends on) matches the previous
-    build's is not rendered again: the old file is linked into the new site."""
+    is pickled but the small result, and memory holds one page at a time.
+
+    Pages come in groups (``views.page_groups``). A group whose fingerprint
+    (``incremental.group_fingerprints``) is the one the previous build recorded is
+    not made at all: its record is kept. In a group that is made, a page whose key
+    (a hash of everything its HTML depends on) matches the previous build's is not
+    written again. Only rendered pages are written, into the staging folder."""
     job = _JOB
-    env, ui, tmp, out, old_keys, theme_key = (job["env"], job["ui"], job["tmp"], job["out"], job["old_keys"],
-                                              job["theme_key"])
+    env, ui, tmp, old_groups, old_keys, theme_key, fps = (
+        job["env"], job["ui"], job["tmp"], job["old_groups"], job["old_keys"], job["theme_key"], job["fps"])
     counter = job.get("counter")
-    metas, keys, reused, rendered, pending = [], {}, [], 0, 0
-    for page in _pages_of(share):
-        rel = page_file(page.url)
-        key = page_key(theme_key, page)
-        keys[rel] = key
-        metas.append(PageMeta.of(page))
-        if old_keys.get(rel) == key and (out / rel).is_file():
-            reused.append(rel)  # same inputs, same bytes: keep the page already written
-        else:
-            html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
-            write_text(tmp, rel, html)
-            rendered += 1
-        pending += 1
-        if counter is not None and pending >= 50:
-            with counter.get_lock():
-                counter.value += pending
-            pending = 0
+    tr = job["views"].tr
+    seen_all, families_all = tr.seen, tr.families
+    groups, rendered, kept, pending = {}, 0, 0, 0
+    try:
+        for gid, make in _groups_of(share):
+            fp = fps.get(gid) if share != "notes" else None
+            old = old_groups.get((share, gid))
+            if fp is not None and old is not None and old["fp"] == fp:
+                groups[(share, gid)] = old  # same inputs: same pages, same lookups
+                kept += len(old["pages"])
+                pending += len(old["pages"])
+            else:
+                tr.seen, tr.families = {}, {}  # the translation lookups of this group, for the coverage report
+                pages = []
+                for page in make():
+                    rel = page_file(page.url)
+                    key = page_key(theme_key, page)
+                    pages.append((rel, key, PageMeta.of(page)))
+                    if old_keys.get(rel) == key:
+                        kept += 1  # same inputs, same bytes: the page already in the output stays
+                    else:
+                        html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang,
+                                                                      **page.ctx)
+                        write_text(tmp, rel, html)
+                        rendered += 1
+                    pending += 1
+                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": (tr.seen, tr.families)}
+                seen_all.update(tr.seen)
+                families_all.update(tr.families)
+            if counter is not None and pending >= 50:
+                with counter.get_lock():
+                    counter.value += pending
+                pending = 0
+    finally:
+        tr.seen, tr.families = seen_all, families_all
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
-    # translations looked up while making these pages, for the coverage report: only what was added here
-    # (dicts keep insertion order), not the whole record again; merging it in the parent is a no-op when
-    # this ran in the parent itself
-    tr, (n_seen, n_fam) = job["views"].tr, job["i18n_base"]
-    i18n = (dict(itertools.islice(tr.seen.items(), n_seen, None)),
-            dict(itertools.islice(tr.families.items(), n_fam, None)))
-    return {"metas": metas, "keys": keys, "reused": reused, "rendered": rendered, "i18n": i18n}
+    return {"groups": groups, "rendered": rendered, "kept": kept}
 
 
 def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> list[dict]:
@@ -179,8 +221,6 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
     and rendered on its own."""
     global _JOB
     shares = list(LANGS) + ["notes"]
-    tr = job["views"].tr
-    job["i18n_base"] = (len(tr.seen), len(tr.families))
     workers = workers or os.cpu_count() or 1
     _JOB = job
     try:
@@ -198,14 +238,14 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
                         progress(counter.value - seen)
                         seen = counter.value
                 results = pending.get()
-                if progress and counter.value > seen:
-                    progress(counter.value - seen)
+            if progress and counter.value > seen:
+                progress(counter.value - seen)
             return results
         results = []
         for share in shares:
             r = _produce(share)
             if progress:
-                progress(len(r["metas"]))
+                progress(sum(len(g["pages"]) for g in r["groups"].values()))
             results.append(r)
         return results
     finally:
@@ -213,7 +253,55 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
         _JOB = None
 
 
+def _staged_files(staging: Path) -> list[str]:
+    out = []
+    for dirpath, _, names in os.walk(staging):
+        base = Path(dirpath).relative_to(staging).as_posix()
+        out.extend(n if base == "." else f"{base}/{n}" for n in names)
+    return out
+
+
+def _update_in_place(out: Path, staging: Path, staged: list[str], stale: set[str], search: bool) -> None:
+    """Move this build's new and changed files into the existing output, delete what it no longer has, and
+    index. A marker file is kept while the folder is being changed: if the build stops in between, the next
+    one sees it and builds everything afresh instead of trusting a half-updated folder."""
+    marker = _incomplete_marker(out)
+    marker.write_text("an incremental build is updating this folder\n", "utf-8")
+    for rel in staged:
+        dest = out / rel
+        try:
+            os.replace(staging / rel, dest)
+        except FileNotFoundError:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, dest)
+    for rel in sorted(stale):
+        (out / rel).unlink(missing_ok=True)
+        parent = (out / rel).parent
+        while parent != out:  # and the folders that held only it
+            try:
+                parent.rmdir()
+            except OSError:  # not empty (or gone)
+                break
+            parent = parent.parent
+    bundle = out / "pagefind"
+    if search:
+        from .search import index_site
+
+        index_site(out, output_subdir=".pagefind-new")
+        old = out / ".pagefind-old"
+        if bundle.exists():
+            os.replace(bundle, old)
+        os.replace(out / ".pagefind-new", bundle)
+        shutil.rmtree(old, ignore_errors=True)
+    elif bundle.exists():  # a build without search has no index (an old one would list old pages)
+        shutil.rmtree(bundle)
+    shutil.rmtree(staging, ignore_errors=True)
+    marker.unlink()
+
+
 def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
+    from .incremental import global_fingerprint, group_fingerprints
+
     root = Path(root)
     config, glossary, corpus, translator, timer = load_all(root)
     result = BuildResult(corpus=corpus)
@@ -226,56 +314,68 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, root / ".cache" / "templates")
     out = Path(out).resolve()
-    cache_path = out.parent / f".{out.name}.cache.json"
-    old_keys = {}
-    if out.exists() and cache_path.exists():
-        try:
-            old_keys = json.loads(cache_path.read_text("utf-8"))
-        except ValueError:
-            old_keys = {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    manifest = load_manifest(out)  # None: a full build into a fresh folder
+    old_groups = manifest["groups"] if manifest else {}
+    old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
     if progress:
         progress(0, total=len(old_keys) or None)
-    new_keys = {}
-    reused = []
-    metas = []  # what the sitemap and feeds need of every page, without its view model
-    rendered = 0
-    with AtomicOutput(out) as tmp:
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
+    os.chmod(staging, 0o755)  # it becomes the site folder: readable by a web server, as a folder made by mkdir
+    try:
         with timer("render"):
-            assets = fingerprint_static(config.theme_dir, tmp)
+            assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
+            fps = group_fingerprints(corpus, global_fingerprint(root, theme_key))
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
-                                    "tmp": tmp, "out": out, "old_keys": old_keys, "theme_key": theme_key},
-                                   workers=workers, progress=progress)
+                                    "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
+                                    "theme_key": theme_key, "fps": fps.group}, workers=workers, progress=progress)
+            groups, metas, rendered, kept = {}, [], 0, 0
             for r in shares:
-                translator.seen.update(r["i18n"][0])  # lookups made in a worker: coverage counts them too
-                translator.families.update(r["i18n"][1])
-                new_keys.update(r["keys"])
-                metas.extend(r["metas"])
-                reused.extend(r["reused"])
+                for gk, g in r["groups"].items():
+                    groups[gk] = g
+                    metas.extend(m for _, _, m in g["pages"])
+                    translator.seen.update(g["i18n"][0])  # lookups made in a worker: coverage counts them too
+                    translator.families.update(g["i18n"][1])
                 rendered += r["rendered"]
+                kept += r["kept"]
         with timer("write"):
-            for rel in reused:
-                dest = tmp / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.link(out / rel, dest)
-            for name, data in iter_api_files(views, config.base_url):  # one file at a time
-                dump_to(tmp / API_ROOT / name, data)
+            api_old = manifest.get("api", {}) if manifest else {}
+            api_new: dict = {}
+            for name, data in iter_api_files(views, config.base_url, fps):  # one file at a time
+                dump_to(staging / API_ROOT / name, data, api_old, api_new)
                 del data
-            write_text(tmp, "index.html", env.get_template("root.html").render(site=site))
+            write_text(staging, "index.html", env.get_template("root.html").render(site=site))
             from .site.feeds import write_extras
 
-            write_extras(tmp, metas, corpus, views, config)
-        if search:
-            with timer("index"):
-                from .search import index_site
+            write_extras(staging, metas, corpus, views, config)
+            staged = _staged_files(staging)
+            files = set(staged).union(rel for g in groups.values() for rel, _, _ in g["pages"])
+            if manifest is None:
+                if search:
+                    with timer("index"):
+                        from .search import index_site
 
-                index_site(tmp)
-        result.files = sum(1 for p in tmp.rglob("*") if p.is_file())
-    cache_path.write_text(json.dumps(new_keys, sort_keys=True), "utf-8")
+                        index_site(staging)
+                replace_tree(out, staging)
+                _incomplete_marker(out).unlink(missing_ok=True)
+            else:
+                stale = set(manifest["files"]) - files
+                if search:
+                    with timer("index"):
+                        _update_in_place(out, staging, staged, stale, search)
+                else:
+                    _update_in_place(out, staging, staged, stale, search)
+            _manifest_path(out).write_bytes(pickle.dumps(
+                {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new}, protocol=5))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.files = len(files)
     result.pages = len(metas)
     result.rendered = rendered
-    result.reused = len(reused)
+    result.reused = kept
     result.timings = timer.t
     result.coverage = translator.coverage()
     result.warnings = corpus.warnings

@@ -326,3 +326,4 @@ class Corpus:
     links: list[Link] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    source_keys: dict = field(default_factory=dict)  # source path -> its parse key (text and readers' code)

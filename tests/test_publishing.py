@@ -54,6 +54,78 @@ def test_incremental_build_renders_only_affected_pages(tmp_path):
     assert "2026年第13期" in (out / "zh" / "gazette" / "index.html").read_text("utf-8")
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, (path.name, old)
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_incremental_builds_equal_full_builds(tmp_path):
+    """After each kind of change an incremental build's output is byte for byte what a full build of the
+    same content writes: a new issue, an edited progress table and task list (whose pages, departments and
+    the pages linking to them change), a changed translation, a removed issue."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    src = proj / "content" / "sources"
+    first = build(proj, out, search=False)
+
+    def check(label: str, most: int):
+        inc = build(proj, out, search=False)
+        fresh_out = tmp_path / f"fresh-{label}" / "build"
+        fresh = build(proj, fresh_out, search=False)
+        a, b = tree(out), tree(fresh_out)
+        assert a.keys() == b.keys(), (label, sorted(a.keys() ^ b.keys())[:10])
+        differ = [k for k in a if a[k] != b[k]]
+        assert not differ, (label, differ[:10])
+        assert inc.pages == fresh.pages == inc.rendered + inc.reused
+        assert inc.rendered <= most, (label, inc.rendered)
+        assert inc.coverage == fresh.coverage, label
+        return inc
+
+    shutil.copy(DATA / "gazette-2026-13.txt", src / "2026-gazette-013.txt")
+    check("new-issue", 18)
+    _edit(src / "2025-daxing-progress.txt", "3.已完成500张养老家庭照护床位建设。", "3.已完成600张养老家庭照护床位建设。")
+    inc = check("progress-edit", first.pages // 4)
+    assert "已完成600张养老家庭照护床位建设" in (out / "zh" / "progress" / "2025" / "daxing" / "1" / "index.html").read_text("utf-8")
+    _edit(src / "2026-gazette-12.txt", "20. 促进通勤圈一体发展，", "20. 大力促进通勤圈一体发展，")
+    check("task-edit", first.pages)
+    assert "大力促进通勤圈一体发展" in (out / "zh" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
+    po = proj / "content" / "translations" / "en" / "tasks.po"
+    _edit(po, 'msgstr "Provide services and support for the continued optimization', 'msgstr "Serve and support the continued optimization')
+    check("translation", first.pages + 6)
+    (src / "2026-gazette-013.txt").unlink()
+    check("issue-removed", 12)
+    assert not (out / "zh" / "gazette" / "2026" / "13").exists()
+
+
+def test_incremental_build_failure_and_interruption(tmp_path):
+    """A failed incremental build leaves the site as it was; a build that stopped while moving its files into
+    the site (its marker left behind) makes the next build a full one."""
+    from generator.build import build
+    from generator.errors import SourceError
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    first = build(proj, out, search=False)
+    before = tree(out)
+    (proj / "content" / "sources" / "2026-gazette-099.txt").write_text("北京市人民政府公报\n\n这不是一期公报。\n", "utf-8")
+    try:
+        build(proj, out, search=False)
+        raise AssertionError("a malformed source was accepted")
+    except SourceError:
+        pass
+    assert tree(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-tmp-")]
+    (proj / "content" / "sources" / "2026-gazette-099.txt").unlink()
+    (out.parent / ".build.incomplete").write_text("", "utf-8")
+    again = build(proj, out, search=False)
+    assert again.rendered == again.pages == first.pages
+    assert not (out.parent / ".build.incomplete").exists()
+    assert tree(out) == before
+
+
 def test_feeds_sitemap_robots(site):
     zh = (site / "zh" / "feed.xml").read_text("utf-8")
     en = (site / "en" / "feed.xml").read_text("utf-8")

@@ -65,19 +65,34 @@ def _link_id(link) -> str:
     return f"{link.src}->{link.dst}#{link.kind}"
 
 
-def iter_api_files(v: Views, base: str):
+class Record:
+    """One record of an API file: made by ``make()`` unless the previous build wrote it with the same ``key``
+    (the fingerprint of the group of pages it belongs to, see generator/incremental.py, and its id)."""
+
+    __slots__ = ("key", "make")
+
+    def __init__(self, key, make):
+        self.key, self.make = key, make
+
+
+def iter_api_files(v: Views, base: str, fp=None):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
-    writes each and drops it, so a large archive never holds the whole API in memory."""
+    writes each and drops it, so a large archive never holds the whole API in memory. Records are
+    ``Record``s, made when written; ``fp`` (incremental.Fingerprints) keys them by the fingerprint of
+    their group, so an incremental build keeps the JSON of every record whose inputs did not change."""
     c = v.c
     counts: dict[str, int] = {}
 
-    def done(name: str, data):
-        counts[name] = len(data)
-        return name, data
+    def key(gid: str, rid: str):
+        g = fp.group.get(gid) if fp is not None else None
+        return f"{g}\0{rid}" if g else None
 
-    docs = []
-    for d in sorted(c.documents.values(), key=lambda d: d.id):
-        docs.append({
+    def done(name: str, records):
+        counts[name] = len(records)
+        return name, records
+
+    def doc_record(d):
+        return {
             "id": d.id, "number": d.number, "number_en": romanize_number(d.number), "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
@@ -85,72 +100,81 @@ def iter_api_files(v: Views, base: str):
             "metadata": d.meta, "original_script": d.original_script,
             "text_zh": "\n".join(b.text for b in d.blocks), "text_en": _blocks_en(v, d.blocks, d.id),
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
-        })
-    yield done("documents.json", docs)
-    del docs
-    tasks = []
-    for tl in c.tasklists.values():
-        for n in sorted(tl.tasks):
-            t = tl.tasks[n]
-            sec = tl.sections[t.section - 1]
-            sub = sec.subsections[t.subsection - 1]
-            tasks.append({
-                "id": t.id, "year": t.year, "number": n, "text_zh": t.text, "text_en": _en(v, t.id, t.text, "tasks"),
-                "section": sec.id, "section_zh": sec.title, "section_en": v.title(sec.id, "en"),
-                "subsection": sub.id, "subsection_zh": sub.title, "subsection_en": v.title(sub.id, "en"),
-                "units": t.units, "units_zh": t.units_raw, "units_en": [v.unit_name(u, "en") for u in t.units],
-                "document": tl.document, "sources": _origins(t.origins), "urls": _urls(t.id, base),
-            })
-    yield done("tasks.json", tasks)
-    del tasks
-    projects = []
-    for ll in c.livelihood.values():
-        for p in ll.projects:
-            projects.append({
-                "id": p.id, "year": p.year, "number": p.number, "name_zh": p.name,
-                "name_en": _en(v, f"{p.id}#name", p.name, "livelihood"), "text_zh": p.text,
-                "text_en": _project_en(v, p), "text_original": p.original,
-                "document": ll.document, "urls": _urls(p.id, base),
-                "items": [{"id": it.id, "number": it.number, "text_zh": it.text, "text_original": it.original,
-                           "text_en": _en(v, it.id, it.text, "livelihood"), "urls": _urls(it.id, base)}
-                          for it in p.items],
-            })
-    yield done("projects.json", projects)
-    del projects
-    rows = []
-    for tb in c.progress.values():
-        for r in tb.rows:
-            rows.append({
-                "id": r.id, "year": r.year, "district": r.district, "district_zh": tb.district_zh,
-                "district_en": v.g.district_en(tb.district), "number": r.number,
-                "source_zh": r.source, "source_en": _en(v, f"{r.id}#source", r.source, "progress"),
-                "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
-                "units": r.units, "units_zh": r.units_raw, "units_en": [v.unit_name(u, "en") for u in r.units],
-                "deadline": r.deadline, "status_zh": r.status, "status_en": _en(v, f"{r.id}#status", r.status, "progress"),
-                "completed": r.status == "已完成",
-                "progress_zh": r.progress, "progress_en": _en(v, f"{r.id}#progress", r.progress, "progress"),
-                "targets": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.targets],
-                "reported": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.reported],
-                "target_vs_reported": [{"target": a.text, "reported": b.text, "unit": a.unit,
-                                        "target_value": a.value, "reported_value": b.value} for a, b in r.pairs],
-                "source_file": {"file": tb.origin.file, "line": r.line}, "urls": _urls(r.id, base),
-            })
-    yield done("progress.json", rows)
-    del rows
-    units = []
-    for u in c.units.values():
-        units.append({"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
-                      "aliases": u.aliases, "urls": _urls(u.id, base)})
-    yield done("units.json", units)
-    del units
-    links = [{"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
-              "evidence": l.evidence, "rule": l.rule, "origin": l.origin,
-              "urls": {"source": _urls(l.src, base), "target": _urls(l.dst, base)}}
-             for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))]
-    yield done("links.json", links)
-    del links
-    reports = []
-    for rep in c.reports.values():
+        }
+
+    yield done("documents.json", [Record(key(d.id, d.id), lambda d=d: doc_record(d))
+                                  for d in sorted(c.documents.values(), key=lambda d: d.id)])
+
+    def task_record(tl, n):
+        t = tl.tasks[n]
+        sec = tl.sections[t.section - 1]
+        sub = sec.subsections[t.subsection - 1]
+        return {
+            "id": t.id, "year": t.year, "number": n, "text_zh": t.text, "text_en": _en(v, t.id, t.text, "tasks"),
+            "section": sec.id, "section_zh": sec.title, "section_en": v.title(sec.id, "en"),
+            "subsection": sub.id, "subsection_zh": sub.title, "subsection_en": v.title(sub.id, "en"),
+            "units": t.units, "units_zh": t.units_raw, "units_en": [v.unit_name(u, "en") for u in t.units],
+            "document": tl.document, "sources": _origins(t.origins), "urls": _urls(t.id, base),
+        }
+
+    yield done("tasks.json", [Record(key(tl.id, tl.tasks[n].id), lambda tl=tl, n=n: task_record(tl, n))
+                              for tl in c.tasklists.values() for n in sorted(tl.tasks)])
+
+    def project_record(ll, p):
+        return {
+            "id": p.id, "year": p.year, "number": p.number, "name_zh": p.name,
+            "name_en": _en(v, f"{p.id}#name", p.name, "livelihood"), "text_zh": p.text,
+            "text_en": _project_en(v, p), "text_original": p.original,
+            "document": ll.document, "urls": _urls(p.id, base),
+            "items": [{"id": it.id, "number": it.number, "text_zh": it.text, "text_original": it.original,
+                       "text_en": _en(v, it.id, it.text, "livelihood"), "urls": _urls(it.id, base)}
+                      for it in p.items],
+        }
+
+    yield done("projects.json", [Record(key(ll.id, p.id), lambda ll=ll, p=p: project_record(ll, p))
+                                 for ll in c.livelihood.values() for p in ll.projects])
+
+    def row_record(tb, r):
+        return {
+            "id": r.id, "year": r.year, "district": r.district, "district_zh": tb.district_zh,
+            "district_en": v.g.district_en(tb.district), "number": r.number,
+            "source_zh": r.source, "source_en": _en(v, f"{r.id}#source", r.source, "progress"),
+            "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
+            "units": r.units, "units_zh": r.units_raw, "units_en": [v.unit_name(u, "en") for u in r.units],
+            "deadline": r.deadline, "status_zh": r.status, "status_en": _en(v, f"{r.id}#status", r.status, "progress"),
+            "completed": r.status == "已完成",
+            "progress_zh": r.progress, "progress_en": _en(v, f"{r.id}#progress", r.progress, "progress"),
+            "targets": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.targets],
+            "reported": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.reported],
+            "target_vs_reported": [{"target": a.text, "reported": b.text, "unit": a.unit,
+                                    "target_value": a.value, "reported_value": b.value} for a, b in r.pairs],
+            "source_file": {"file": tb.origin.file, "line": r.line}, "urls": _urls(r.id, base),
+        }
+
+    yield done("progress.json", [Record(key(tb.id, r.id), lambda tb=tb, r=r: row_record(tb, r))
+                                 for tb in c.progress.values() for r in tb.rows])
+
+    def unit_record(u):
+        return {"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
+                "aliases": u.aliases, "urls": _urls(u.id, base)}
+
+    yield done("units.json", [Record(key("unit", u.id), lambda u=u: unit_record(u)) for u in c.units.values()])
+
+    def link_record(l):
+        return {"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
+                "evidence": l.evidence, "rule": l.rule, "origin": l.origin,
+                "urls": {"source": _urls(l.src, base), "target": _urls(l.dst, base)}}
+
+    def link_key(l):  # a link is part of the fingerprint of the groups at both its ends
+        if fp is None:
+            return None
+        a, b = fp.group.get(fp.owner.get(l.src, "")), fp.group.get(fp.owner.get(l.dst, ""))
+        return f"{a}\0{b}\0{_link_id(l)}" if a and b else None
+
+    yield done("links.json", [Record(link_key(l), lambda l=l: link_record(l))
+                              for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))])
+
+    def report_record(rep):
         front = report_front(v, rep, "en")
 
         def topic(sec, t):
@@ -159,7 +183,7 @@ def iter_api_files(v: Views, base: str):
                     "text_zh": t.text, "text_en": _block_en(v, block, rep.id) if block is not None else None,
                     "urls": _urls(t.id, base)}
 
-        reports.append({
+        return {
             "id": rep.id, "year": rep.year, "title_zh": rep.title, "title_en": _seg_en(front["title"]),
             "date": rep.date, "speaker_zh": rep.speaker, "speaker_en": _seg_en(front["speaker"]),
             "targets": [{"text_zh": t.text, "text_en": _en(v, f"{rep.id}#target{k}", t.text, "report"),
@@ -173,18 +197,21 @@ def iter_api_files(v: Views, base: str):
                                      "topics": [topic(s, t) for t in s.topics]}
                                     for s in p.sections]} for p in rep.parts],
             "urls": _urls(rep.id, base),
-        })
-    yield done("reports.json", reports)
-    del reports
-    gazettes = [{"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
-                 "documents": g.documents, "toc": [{"category_zh": e.category_zh, "category_en": e.category_en,
-                                                    "title_zh": e.title_zh, "title_en": e.title_en,
-                                                    "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh),
-                                                    "number_en_printed": e.number_en, "page": e.page}
-                                                   for e in g.toc],
-                 "urls": _urls(g.id, base)} for g in c.gazettes.values()]
-    yield done("gazettes.json", gazettes)
-    del gazettes
+        }
+
+    yield done("reports.json", [Record(key(rep.id, rep.id), lambda rep=rep: report_record(rep))
+                                for rep in c.reports.values()])
+
+    def gazette_record(g):
+        return {"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
+                "documents": g.documents, "toc": [{"category_zh": e.category_zh, "category_en": e.category_en,
+                                                   "title_zh": e.title_zh, "title_en": e.title_en,
+                                                   "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh),
+                                                   "number_en_printed": e.number_en, "page": e.page}
+                                                  for e in g.toc],
+                "urls": _urls(g.id, base)}
+
+    yield done("gazettes.json", [Record(key(g.id, g.id), lambda g=g: gazette_record(g)) for g in c.gazettes.values()])
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {
@@ -193,9 +220,30 @@ def iter_api_files(v: Views, base: str):
     }
 
 
-def dump_to(path, data) -> None:
-    """One file of the data API, streamed to disk (never the whole text in memory)."""
+def _record_json(record: dict) -> str:
+    """A record as ``json.dump(records, indent=1, sort_keys=True)`` prints it inside its list."""
+    return " " + json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n ")
+
+
+def dump_to(path, data, old: dict | None = None, new: dict | None = None) -> None:
+    """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a list of
+    ``Record``s (a record whose key is in ``old`` is taken from there, as JSON text; ``new`` collects
+    the key and text of every record written) or any JSON value."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
+        if isinstance(data, list) and all(isinstance(r, Record) for r in data):
+            if not data:
+                fh.write("[]\n")
+                return
+            fh.write("[\n")
+            for i, r in enumerate(data):
+                text = old.get(r.key) if old is not None and r.key is not None else None
+                if text is None:
+                    text = _record_json(r.make())
+                if new is not None and r.key is not None:
+                    new[r.key] = text
+                fh.write(text if i == 0 else ",\n" + text)
+            fh.write("\n]\n")
+            return
         json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
         fh.write("\n")

@@ -64,6 +64,7 @@ class Views:
         self.g = glossary
         self.ui = ui  # lang -> strings
         self.titles: dict[tuple[str, str], str] = {}
+        self.doc_by_slug: dict | None = None  # slug -> document, made when first asked (citation)
         self.links_by_item: dict[str, list] = defaultdict(list)
         for link in corpus.links:
             self.links_by_item[link.src].append((link, "out"))

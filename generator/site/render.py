@@ -1,14 +1,14 @@
 """Jinja environment, page rendering and the atomic writer.
 
-The site is rendered into a temporary folder next to the output folder and
-swapped in only when everything succeeded, so a failed build never leaves a
-half-written site behind."""
+The site is rendered into a staging folder next to the output folder; only
+when everything succeeded does it replace the output (a full build) or are its
+files moved into it (an incremental one, see build.py), so a failed build never
+leaves a half-written site behind."""
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
@@ -59,32 +59,18 @@ def fingerprint_static(theme_dir: Path, out: Path) -> dict[str, str]:
     return assets
 
 
-class AtomicOutput:
-    """Context manager: yields a temp dir; on success replaces ``out`` with it."""
-
-    def __init__(self, out: Path):
-        self.out = Path(out).resolve()
-        self.tmp: Path | None = None
-
-    def __enter__(self) -> Path:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-tmp-", dir=self.out.parent))
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            return False
-        old = None
-        if self.out.exists():
-            old = self.out.parent / f".{self.out.name}-old-{os.getpid()}"
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(self.out, old)
-        os.replace(self.tmp, self.out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return False
+def replace_tree(out: Path, new: Path) -> None:
+    """Put the finished folder ``new`` in the place of ``out`` (two renames), then delete the old one."""
+    out = Path(out).resolve()
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}-old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(out, old)
+    os.replace(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_text(out: Path, rel: str, text: str) -> None:

@@ -55,7 +55,9 @@ def citation(v: Views, item_id: str, lang: str) -> str:
     if kind == "doc" and item_id in c.documents:
         return doc_cite(c.documents[item_id])
     if kind == "doc" and len(parts) >= 3:  # doc/<slug>/2, doc/<slug>/parallel[/2]
-        d = next((d for d in c.documents.values() if d.slug == parts[1]), None)
+        if v.doc_by_slug is None:
+            v.doc_by_slug = {d.slug: d for d in c.documents.values()}
+        d = v.doc_by_slug.get(parts[1])
         if d:
             return doc_cite(d, view_of(parts[2:]))
     if kind in ("task", "tasklist") and len(parts) >= 2:
@@ -100,47 +102,73 @@ def citation(v: Views, item_id: str, lang: str) -> str:
 
 
 def all_pages(v: Views, lang: str, site: dict):
-    for page in _all_pages(v, lang, site):
+    for _, make in page_groups(v, lang, site):
+        yield from make()
+
+
+def _cited(v: Views, lang: str, pages):
+    for page in pages:
         if not page.citation:  # every page that has a source: parts and side-by-side views too
             page.citation = citation(v, page.id, lang)
         yield page
 
 
-def _all_pages(v: Views, lang: str, site: dict):
+def page_groups(v: Views, lang: str, site: dict):
+    """The site's pages in one language, in groups: (group id, a function making the group's pages).
+
+    A group is the pages of one item of the corpus (a document with its side-by-side view, a gazette issue,
+    a task list with its sections and tasks, a report, a livelihood list, a progress table), the department
+    pages, or one page of the site. An incremental build (generator/incremental.py) keys each group by
+    its inputs and does not make the pages of a group whose inputs did not change."""
     c = v.c
     ui = v.ui[lang]
-    yield from home(v, lang, site)
-    # documents
+
+    def group(gid, make):
+        return gid, lambda: _cited(v, lang, make())
+
+    yield group("home", lambda: home(v, lang, site))
     docs = sorted(c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
-    yield Page("doc", lang, "list.html", ui["all_documents"], {
-        "heading": ui["all_documents"],
-        "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
-                   "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
-                  for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
-    for d in docs:
+
+    def doc_index():
+        yield Page("doc", lang, "list.html", ui["all_documents"], {
+            "heading": ui["all_documents"],
+            "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
+                       "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
+                      for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+    def doc_pages(d):
         yield from document(v, d, lang)
         yield from parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
                             [d.gazette] if d.gazette else ["doc"], d.id)
-    # gazette
+
+    yield group("doc", doc_index)
+    for d in docs:
+        yield group(d.id, lambda d=d: doc_pages(d))
     issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
-    yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
-        "heading": ui["gazette_issues"],
-        "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)} for g in issues]},
-        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+    def gazette_index():
+        yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
+            "heading": ui["gazette_issues"],
+            "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)}
+                      for g in issues]},
+            kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+    yield group("gazette", gazette_index)
     for g in issues:
-        yield gazette(v, g, lang)
+        yield group(g.id, lambda g=g: iter([gazette(v, g, lang)]))
     for tl in c.tasklists.values():
-        yield from tasklist(v, tl, lang)
+        yield group(tl.id, lambda tl=tl: tasklist(v, tl, lang))
     for rep in c.reports.values():
-        yield from report(v, rep, lang)
+        yield group(rep.id, lambda rep=rep: report(v, rep, lang))
     for ll in c.livelihood.values():
-        yield from livelihood(v, ll, lang)
+        yield group(ll.id, lambda ll=ll: livelihood(v, ll, lang))
     for t in c.progress.values():
-        yield from progress(v, t, lang)
-    yield from units(v, lang)
-    yield Page("search", lang, "search.html", ui["search"], {}, kind="search",
-               breadcrumbs=_crumbs(v, lang, []), searchable=False)
-    yield Page("__404__", lang, "404.html", ui["not_found"], {}, breadcrumbs=[], searchable=False)
+        yield group(t.id, lambda t=t: progress(v, t, lang))
+    yield group("unit", lambda: units(v, lang))
+    yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
+                                             breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
+    yield group("__404__", lambda: iter([Page("__404__", lang, "404.html", ui["not_found"], {}, breadcrumbs=[],
+                                              searchable=False)]))
 
 
 def home(v: Views, lang: str, site: dict):

@@ -333,8 +333,9 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
             if not results[i]["errors"]:
                 (cache_dir / f"{keys[i]}.pickle").write_bytes(pickle.dumps(results[i], protocol=5))
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
-    for src, res in zip(sources, results):
+    for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
+        corpus.source_keys[src.path] = key
         src.artefacts = res["artefacts"]
         rep.warnings.extend(res["warnings"])
         if res["errors"]:

@@ -1,0 +1,136 @@
+"""What an incremental build may keep: a fingerprint of each group of pages' inputs.
+
+Pages come in groups (``site.views.page_groups``): the pages of one document, gazette
+issue, task list, report, livelihood list or progress table, the department pages,
+and single pages of the site. A group's fingerprint covers everything its pages
+are made from:
+
+* the *global* inputs, which any page may read: the generator's code, the theme,
+  the site configuration, the glossary, the translation catalogs, the link
+  overrides, the notes (``global_fingerprint``);
+* the sources its items were parsed from (each source by its parse-cache key: its
+  text and the readers' code), every publication of a document included;
+* every link with an end in the group (kind, score, evidence, rule, origin), with
+  the sources of the item at the other end, since a page shows that item's title.
+
+A group whose fingerprint is the one recorded by the previous build is not made
+again: its pages, their sitemap and feed entries and its translation lookups are
+taken from the build manifest (``build.py``). Pages listing the whole corpus (home,
+document and issue indexes, search, 404) have no fingerprint and are always made;
+their files are only rewritten when their bytes would change. Deleting the output
+folder, or a failed build, makes the next build a full one.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ALWAYS = None  # the fingerprint of a group that is made in every build
+
+
+def code_fingerprint() -> str:
+    h = hashlib.sha256()
+    base = Path(__file__).resolve().parent
+    for p in sorted(base.rglob("*.py")):
+        h.update(p.relative_to(base).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def global_fingerprint(root: Path, theme_key: str) -> str:
+    """Code, theme and every content file that is not a source text (sources are keyed one by one)."""
+    root = Path(root)
+    h = hashlib.sha256((code_fingerprint() + theme_key).encode())
+    content = root / "content"
+    for p in sorted(content.rglob("*")):
+        if not p.is_file() or (p.parent.name == "sources" and p.suffix == ".txt"):
+            continue
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _item_groups(corpus) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """item id -> group id, and group id -> the source files its pages are made from."""
+    owner: dict[str, str] = {}
+    sources: dict[str, set[str]] = {}
+
+    def files(origins):
+        return {o.file for o in origins if o is not None}
+
+    for d in corpus.documents.values():
+        owner[d.id] = d.id
+        sources[d.id] = files(d.origins)
+    for g in corpus.gazettes.values():
+        owner[g.id] = g.id
+        sources[g.id] = files([g.origin])
+    for tl in corpus.tasklists.values():
+        owner[tl.id] = tl.id
+        for sec in tl.sections:
+            owner[sec.id] = tl.id
+            for sub in sec.subsections:
+                owner[sub.id] = tl.id
+        for t in tl.tasks.values():
+            owner[t.id] = tl.id
+        doc = corpus.documents.get(tl.document)
+        sources[tl.id] = files(tl.origins) | (files(doc.origins) if doc else set())
+    for rep in corpus.reports.values():
+        owner[rep.id] = rep.id
+        for part in rep.parts:
+            owner[part.id] = rep.id
+            for sec in part.sections:
+                owner[sec.id] = rep.id
+                for t in sec.topics:
+                    owner[t.id] = rep.id
+        sources[rep.id] = files([rep.origin])
+    for ll in corpus.livelihood.values():
+        owner[ll.id] = ll.id
+        for p in ll.projects:
+            owner[p.id] = ll.id
+            for it in p.items:
+                owner[it.id] = ll.id
+        doc = corpus.documents.get(ll.document)
+        sources[ll.id] = files(doc.origins) if doc else set()
+    for t in corpus.progress.values():
+        owner[t.id] = t.id
+        for r in t.rows:
+            owner[r.id] = t.id
+        sources[t.id] = files([t.origin])
+    for u in corpus.units.values():
+        owner[u.id] = "unit"
+    # the department pages list every task and progress row with their lead units
+    sources["unit"] = set().union(*(sources[i] for i in list(corpus.tasklists) + list(corpus.progress)))
+    return owner, sources
+
+
+@dataclass
+class Fingerprints:
+    group: dict  # group id -> fingerprint of its inputs (see the module's docstring)
+    owner: dict  # item id -> the id of the group whose pages show it
+
+
+def group_fingerprints(corpus, global_fp: str) -> Fingerprints:
+    owner, sources = _item_groups(corpus)
+    keys = corpus.source_keys
+
+    def source_fp(gid: str | None) -> str:
+        if gid is None:  # an end the corpus does not know (cannot happen after linking; kept safe)
+            return "?"
+        return ",".join(sorted(keys.get(f, f) for f in sources.get(gid, ())))
+
+    src_fp = {gid: source_fp(gid) for gid in sources}
+    link_parts: dict[str, list[str]] = {gid: [] for gid in sources}
+    for l in corpus.links:
+        a, b = owner.get(l.src), owner.get(l.dst)
+        rec = f"{l.src}\0{l.dst}\0{l.kind}\0{l.score!r}\0{l.evidence!r}\0{l.rule}\0{l.origin}"
+        if a in link_parts:
+            link_parts[a].append(rec + "\0" + src_fp.get(b, "?"))
+        if b in link_parts and b != a:
+            link_parts[b].append(rec + "\0" + src_fp.get(a, "?"))
+    out = {}
+    for gid in sources:
+        h = hashlib.sha256(global_fp.encode())
+        h.update(gid.encode() + b"\0" + src_fp[gid].encode() + b"\0")
+        for rec in sorted(link_parts[gid]):
+            h.update(rec.encode() + b"\n")
+        out[gid] = h.hexdigest()[:32]
+    return Fingerprints(out, owner)
