@@ -3,6 +3,9 @@ links carry a kind, a score and their evidence. Editors' overrides
 (content/links.yaml) are applied last."""
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 from ..errors import Report
@@ -10,10 +13,59 @@ from ..model import Corpus
 from .rules import RULES
 
 
-def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:
+def _rules_key(corpus: Corpus, root: Path) -> str | None:
+    """What the rules read: task lists, reports, livelihood lists, progress tables and the departments
+    (from the glossary), never a gazette's other documents. So their links are keyed by the generator's
+    code, the glossary and the sources those items were parsed from; adding a gazette issue keeps the key."""
+    from ..incremental import code_fingerprint
+
+    if not corpus.source_keys:
+        return None
+    files = set()
+    for tl in corpus.tasklists.values():
+        files.update(o.file for o in tl.origins)
+        doc = corpus.documents.get(tl.document)
+        files.update(o.file for o in (doc.origins if doc else []))
+    for ll in corpus.livelihood.values():
+        doc = corpus.documents.get(ll.document)
+        files.update(o.file for o in (doc.origins if doc else []))
+    files.update(r.origin.file for r in corpus.reports.values() if r.origin)
+    files.update(t.origin.file for t in corpus.progress.values() if t.origin)
+    h = hashlib.sha256(code_fingerprint().encode())
+    for f in sorted(files):
+        h.update(f"{f}\0{corpus.source_keys.get(f, '?')}\n".encode())
+    glossary = Path(root) / "content" / "glossary"
+    for g in sorted(glossary.glob("*")) if glossary.is_dir() else []:
+        if g.is_file():
+            h.update(g.name.encode() + b"\0" + g.read_bytes())
+    h.update(repr(sorted(corpus.units)).encode())
+    return h.hexdigest()
+
+
+def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
+    """Every rule's links, from .cache/links/ when their inputs (``_rules_key``) are unchanged."""
+    key = _rules_key(corpus, root) if cache else None
+    path = Path(root) / ".cache" / "links" / f"{key}.pickle" if key else None
+    if path is not None and path.is_file():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a damaged entry: link again
+            pass
     links = []
     for rule in RULES:
         links.extend(rule(corpus))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("*.pickle"):  # one entry: the archive's current state
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(links, protocol=5))
+        os.replace(tmp, path)
+    return links
+
+
+def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:
+    links = rule_links(corpus, root)
     from .overrides import apply_overrides
 
     links = apply_overrides(links, corpus, Path(root), rep)
