@@ -9,6 +9,8 @@ Ids are stable and double as URL paths: ``task/2026/20`` is served at
 """
 from __future__ import annotations
 
+import pickle
+
 from dataclasses import dataclass, field
 
 
@@ -91,6 +93,34 @@ class Document:
     @property
     def url_path(self) -> str:
         return f"doc/{self.slug}"
+
+    # A pickled document (the parse cache) keeps its blocks as one pickled blob, unpickled when they are
+    # first used: an incremental build reads every cached source but needs the running text of only the
+    # documents whose pages it makes. Its first title block, which the English title falls back on, is
+    # kept beside the blob.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        if "blocks" in state:
+            blocks = state.pop("blocks")
+            state["_blocks_blob"] = pickle.dumps(blocks, protocol=5)
+            tb = next((b for b in blocks if b.kind == "title"), None)
+            state["_first_title"] = (tb.key, tb.text) if tb is not None else None
+        return state
+
+    def __getattr__(self, name):  # only called for attributes not set: the blocks of a pickled document
+        if name == "blocks" and "_blocks_blob" in self.__dict__:
+            blocks = pickle.loads(self.__dict__.pop("_blocks_blob"))
+            self.__dict__.pop("_first_title", None)
+            self.blocks = blocks
+            return blocks
+        raise AttributeError(name)
+
+    def first_title(self) -> tuple[str, str] | None:
+        """(key, text) of the first title block, without unpickling the blocks."""
+        if "_blocks_blob" in self.__dict__:
+            return self.__dict__["_first_title"]
+        tb = next((b for b in self.blocks if b.kind == "title"), None)
+        return (tb.key, tb.text) if tb is not None else None
 
 
 @dataclass

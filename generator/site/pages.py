@@ -121,9 +121,9 @@ class Views:
                 return d.title
             if d.title_en:
                 return d.title_en
-            tb = next((b for b in d.blocks if b.kind == "title"), None)
-            if tb is not None and tb.text == d.title:
-                s = self.tr.get(f"{d.id}#{tb.key}", tb.text, "documents")
+            tb = d.first_title()
+            if tb is not None and tb[1] == d.title:
+                s = self.tr.get(f"{d.id}#{tb[0]}", tb[1], "documents")
                 if s.ok:
                     return s.en
             return f"{romanize_number(d.number)}"
