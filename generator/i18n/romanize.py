@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from ..errors import fail
 
@@ -50,9 +51,47 @@ def number_slug(number: str) -> str:
     return f"{pinyin_word(prefix).lower()}-{year}-{serial}"
 
 
-@lru_cache(maxsize=8192)
+_SLUGS: dict[str, str] = {}  # name -> slug, kept between builds (see slug_memo)
+_SLUGS_ADDED: list[int] = [0]
+
+
+def slug_memo(path: Path, version: str):
+    """Context manager: the slugs of ``slugify_zh`` read from ``path`` before and written back after, so
+    a build does not start pypinyin (and its phrase dictionary) to name departments it named before.
+    ``version`` (the readers' code and pypinyin's version) invalidates the file."""
+    import contextlib
+    import json
+
+    @contextlib.contextmanager
+    def memo():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("version") == version:
+                _SLUGS.update(data.get("slugs", {}))
+        except (OSError, ValueError):
+            pass
+        before = _SLUGS_ADDED[0]
+        yield
+        if _SLUGS_ADDED[0] != before:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"version": version, "slugs": _SLUGS}, ensure_ascii=False, sort_keys=True),
+                           "utf-8")
+            tmp.replace(path)
+
+    return memo()
+
+
 def slugify_zh(text: str) -> str:
     """URL slug for a Chinese name: toneless pinyin syllables joined by hyphens."""
+    slug = _SLUGS.get(text)
+    if slug is None:
+        slug = _SLUGS[text] = _slugify_zh(text)
+        _SLUGS_ADDED[0] += 1
+    return slug
+
+
+def _slugify_zh(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     out = []

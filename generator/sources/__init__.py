@@ -364,7 +364,16 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
         for copy in copies.get(tl.id, []):
             check_lead_units(tl, rep, copy)
     rep.raise_if_errors()
-    glossary.build_register(corpus, rep)
+    from importlib.metadata import version as dist_version
+
+    from ..i18n.romanize import slug_memo
+
+    import contextlib
+
+    memo = (slug_memo(root / ".cache" / "slugs.json", f"{version}-{dist_version('pypinyin')}") if cache
+            else contextlib.nullcontext())
+    with memo:
+        glossary.build_register(corpus, rep)
     rep.raise_if_errors()
     corpus.warnings = rep.warnings
     return corpus
