@@ -3,3 +3,13 @@
 Data flows one way: sources -> model -> links -> pages -> files.
 """
 __version__ = "0.1.0"
+
+
+def _safe_loader():
+    import yaml
+
+    # libyaml's loader where PyYAML was built with it (the wheels are): the same safe subset, parsed in C
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+SAFE_LOADER = _safe_loader()

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, SourceError
+from . import SAFE_LOADER
 
 CONFIG_FILE = "content/site.yaml"
 
@@ -41,7 +42,7 @@ def load_config(root: Path) -> Config:
         raise SourceError(Problem(CONFIG_FILE, None, "site configuration missing", "content/site.yaml"))
     text = path.read_text("utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise SourceError(Problem(CONFIG_FILE, mark.line + 1 if mark else None, f"invalid YAML: {getattr(e, 'problem', e)}",

@@ -21,6 +21,7 @@ import yaml
 from .errors import Problem, SourceError
 from .normalize import compact, normalize_text
 from .sources import SOURCES_DIR, detect_kind, load_corpus, parse_source, read_source
+from . import SAFE_LOADER
 
 SUPPORTED = "a gazette issue or a circular with a number line such as 京政发〔2026〕1号"
 SERIAL_LINE = re.compile(r"^[〔\[［(（]?\s*(\d{4})?\s*[〕\]］)）]?\s*年?\s*第\s*[0-9一二三四五六七八九十百〇零]+\s*号$")
@@ -176,7 +177,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         return 0
     target.write_bytes(raw)
     prov_path = sources_dir / "provenance.yaml"
-    prov = yaml.safe_load(prov_path.read_text("utf-8")) if prov_path.exists() else {}
+    prov = yaml.load(prov_path.read_text("utf-8"), Loader=SAFE_LOADER) if prov_path.exists() else {}
     prov = prov or {}
     prov[name] = {"origin": file.name, "sha256": digest,
                   "received": (today or datetime.date.today()).isoformat(),

@@ -14,6 +14,7 @@ from ..errors import Problem, Report, SourceError
 from ..model import Corpus, Unit
 from ..normalize import compact
 from .romanize import slugify_zh
+from .. import SAFE_LOADER
 
 GLOSSARY_DIR = "content/glossary"
 LEVELS = {"city", "district", "central", "collective"}
@@ -22,7 +23,7 @@ LEVELS = {"city", "district", "central", "collective"}
 def _load_yaml(path: Path, root: Path):
     rel = path.relative_to(root).as_posix()
     try:
-        return yaml.safe_load(path.read_text("utf-8")) or {}
+        return yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise SourceError(Problem(rel, mark.line + 1 if mark else None, f"invalid YAML: {getattr(e, 'problem', e)}",

@@ -18,6 +18,7 @@ import yaml
 from ..normalize import to_simplified
 
 from .catalog import CATALOG_DIR, Translator, load_catalogs, write_catalog
+from .. import SAFE_LOADER
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
@@ -74,7 +75,7 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
 
     unmatched = []
     for f in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(f.read_text("utf-8")) or {}
+        data = yaml.load(f.read_text("utf-8"), Loader=SAFE_LOADER) or {}
         if f.name.startswith("tasks-"):
             for n, en in data.items():
                 out[f"task/2026/{int(n)}"] = str(en).strip()

@@ -8,6 +8,7 @@ import yaml
 
 from ..errors import Report
 from ..model import Corpus, Link
+from .. import SAFE_LOADER
 
 OVERRIDES = "content/links.yaml"
 KINDS = {"details", "implements", "related", "led-by"}
@@ -45,7 +46,7 @@ def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) 
         return links
     text = path.read_text("utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         rep.error(OVERRIDES, mark.line + 1 if mark else None, f"invalid YAML: {getattr(e, 'problem', e)}", "valid YAML")

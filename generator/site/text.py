@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from .. import SAFE_LOADER
 
 
 def format_date(iso: str, lang: str) -> str:
@@ -33,4 +34,4 @@ def format_number(value: float, lang: str) -> str:
 @lru_cache(maxsize=8)
 def ui_strings(theme_dir: str, lang: str) -> dict:
     p = Path(theme_dir) / "i18n" / f"{lang}.yaml"
-    return yaml.safe_load(p.read_text("utf-8")) or {}
+    return yaml.load(p.read_text("utf-8"), Loader=SAFE_LOADER) or {}

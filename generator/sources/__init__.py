@@ -17,6 +17,7 @@ from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
 from .common import is_number_line
 from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
+from .. import SAFE_LOADER
 
 SOURCES_DIR = "content/sources"
 KIND_LABELS = {
@@ -181,7 +182,7 @@ def load_provenance(root: Path) -> dict:
     if not p.exists():
         return {}
     try:
-        data = yaml.safe_load(p.read_text("utf-8")) or {}
+        data = yaml.load(p.read_text("utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise SourceError(Problem(str(p.relative_to(root)), mark.line + 1 if mark else None,
