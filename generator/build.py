@@ -104,7 +104,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-@dataclass
+@dataclass(slots=True)
 class PageMeta:
     """The little the sitemap and the feeds need of a page."""
 
@@ -182,7 +182,7 @@ def _produce(share: str) -> dict:
             fp = fps.get(gid) if share != "notes" else None
             old = old_groups.get((share, gid))
             if fp is not None and old is not None and old["fp"] == fp:
-                groups[(share, gid)] = old  # same inputs: same pages, same lookups
+                groups[(share, gid)] = None  # same inputs: same pages, same lookups (the parent has them)
                 kept += len(old["pages"])
                 pending += len(old["pages"])
             else:
@@ -245,7 +245,7 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None) -> li
         for share in shares:
             r = _produce(share)
             if progress:
-                progress(sum(len(g["pages"]) for g in r["groups"].values()))
+                progress(r["rendered"] + r["kept"])
             results.append(r)
         return results
     finally:
@@ -334,7 +334,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             groups, metas, rendered, kept = {}, [], 0, 0
             for r in shares:
                 for gk, g in r["groups"].items():
-                    groups[gk] = g
+                    g = groups[gk] = g or old_groups[gk]
                     metas.extend(m for _, _, m in g["pages"])
                     translator.seen.update(g["i18n"][0])  # lookups made in a worker: coverage counts them too
                     translator.families.update(g["i18n"][1])
@@ -344,7 +344,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             api_old = manifest.get("api", {}) if manifest else {}
             api_new: dict = {}
             for name, data in iter_api_files(views, config.base_url, fps):  # one file at a time
-                dump_to(staging / API_ROOT / name, data, api_old, api_new)
+                dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT)
                 del data
             write_text(staging, "index.html", env.get_template("root.html").render(site=site))
             from .site.feeds import write_extras
@@ -367,8 +367,9 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                         _update_in_place(out, staging, staged, stale, search)
                 else:
                     _update_in_place(out, staging, staged, stale, search)
-            _manifest_path(out).write_bytes(pickle.dumps(
-                {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new}, protocol=5))
+            with open(_manifest_path(out), "wb") as fh:  # streamed: no copy of the whole record in memory
+                pickle.dump({"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new},
+                            fh, protocol=5)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

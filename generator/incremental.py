@@ -118,19 +118,19 @@ def group_fingerprints(corpus, global_fp: str) -> Fingerprints:
         return ",".join(sorted(keys.get(f, f) for f in sources.get(gid, ())))
 
     src_fp = {gid: source_fp(gid) for gid in sources}
-    link_parts: dict[str, list[str]] = {gid: [] for gid in sources}
+    hashers = {}
+    for gid in sources:
+        h = hashers[gid] = hashlib.sha256(global_fp.encode())
+        h.update(gid.encode() + b"\0" + src_fp[gid].encode() + b"\0")
+    # corpus.links is sorted (src, dst, kind), so each group sees its links in a fixed order
     for l in corpus.links:
         a, b = owner.get(l.src), owner.get(l.dst)
-        rec = f"{l.src}\0{l.dst}\0{l.kind}\0{l.score!r}\0{l.evidence!r}\0{l.rule}\0{l.origin}"
-        if a in link_parts:
-            link_parts[a].append(rec + "\0" + src_fp.get(b, "?"))
-        if b in link_parts and b != a:
-            link_parts[b].append(rec + "\0" + src_fp.get(a, "?"))
-    out = {}
-    for gid in sources:
-        h = hashlib.sha256(global_fp.encode())
-        h.update(gid.encode() + b"\0" + src_fp[gid].encode() + b"\0")
-        for rec in sorted(link_parts[gid]):
-            h.update(rec.encode() + b"\n")
-        out[gid] = h.hexdigest()[:32]
+        if a not in hashers and b not in hashers:
+            continue
+        rec = f"{l.src}\0{l.dst}\0{l.kind}\0{l.score!r}\0{l.evidence!r}\0{l.rule}\0{l.origin}\0".encode()
+        if a in hashers:
+            hashers[a].update(rec + src_fp.get(b, "?").encode() + b"\n")
+        if b in hashers and b != a:
+            hashers[b].update(rec + src_fp.get(a, "?").encode() + b"\n")
+    out = {gid: h.hexdigest()[:32] for gid, h in hashers.items()}
     return Fingerprints(out, owner)

@@ -115,6 +115,12 @@ class Document:
             return blocks
         raise AttributeError(name)
 
+    def blocks_once(self) -> list:
+        """The blocks, without keeping them unpickled when they were not (for a pass over every document,
+        such as the data API's, that should not hold the whole archive's text at once)."""
+        blob = self.__dict__.get("_blocks_blob")
+        return pickle.loads(blob) if blob is not None else self.blocks
+
     def first_title(self) -> tuple[str, str] | None:
         """(key, text) of the first title block, without unpickling the blocks."""
         if "_blocks_blob" in self.__dict__:

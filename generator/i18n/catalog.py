@@ -42,7 +42,8 @@ class Translator:
     entries: dict = field(default_factory=dict)  # key -> (msgid, msgstr, sha, file)
     seen: dict = field(default_factory=dict)  # key -> status, for coverage
     families: dict = field(default_factory=dict)  # key -> family
-    requested: dict = field(default_factory=dict)  # key -> Chinese source asked for, in order
+    requested: dict = field(default_factory=dict)  # key -> Chinese source asked for, in order (if recording)
+    record_requests: bool = False  # `generator i18n` records them; a build does not keep the corpus twice
     fuzzy: set = field(default_factory=set)  # keys a translator's tool (or `i18n`) marked for review
 
     def get(self, key: str, zh: str, family: str = "other") -> Segment:
@@ -57,7 +58,8 @@ class Translator:
             status, en = "ok", e[1]
         self.seen[key] = status
         self.families[key] = family
-        self.requested.setdefault(key, zh)
+        if self.record_requests:
+            self.requested.setdefault(key, zh)
         return Segment(key, zh, en, status)
 
     def coverage(self) -> dict:

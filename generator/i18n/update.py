@@ -138,7 +138,7 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
 def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
     root = Path(root)
     existing = load_catalogs(root)
-    recorder = Translator(entries=dict(existing.entries))
+    recorder = Translator(entries=dict(existing.entries), record_requests=True)
     segments, corpus = _requested(root, recorder)
     imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
     by_file = defaultdict(list)

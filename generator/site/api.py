@@ -6,6 +6,7 @@ URLs. Output is deterministic: keys sorted, records in id order."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ..i18n.romanize import romanize_number
 from .pages import Views
@@ -92,13 +93,14 @@ def iter_api_files(v: Views, base: str, fp=None):
         return name, records
 
     def doc_record(d):
+        blocks = d.blocks_once()
         return {
             "id": d.id, "number": d.number, "number_en": romanize_number(d.number), "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
             "metadata": d.meta, "original_script": d.original_script,
-            "text_zh": "\n".join(b.text for b in d.blocks), "text_en": _blocks_en(v, d.blocks, d.id),
+            "text_zh": "\n".join(b.text for b in blocks), "text_en": _blocks_en(v, blocks, d.id),
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
         }
 
@@ -225,25 +227,46 @@ def _record_json(record: dict) -> str:
     return " " + json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n ")
 
 
-def dump_to(path, data, old: dict | None = None, new: dict | None = None) -> None:
+def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_dir=None) -> None:
     """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a list of
-    ``Record``s (a record whose key is in ``old`` is taken from there, as JSON text; ``new`` collects
-    the key and text of every record written) or any JSON value."""
+    ``Record``s or any JSON value. For records, ``new`` collects where each keyed record's JSON lies in
+    the file written (key -> file name, offset, length); a record whose key is in ``old`` (the previous
+    build's ``new``) is copied from the file the previous build wrote in ``old_dir`` instead of made."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as fh:
-        if isinstance(data, list) and all(isinstance(r, Record) for r in data):
-            if not data:
-                fh.write("[]\n")
-                return
-            fh.write("[\n")
-            for i, r in enumerate(data):
-                text = old.get(r.key) if old is not None and r.key is not None else None
-                if text is None:
-                    text = _record_json(r.make())
-                if new is not None and r.key is not None:
-                    new[r.key] = text
-                fh.write(text if i == 0 else ",\n" + text)
-            fh.write("\n]\n")
+    with open(path, "wb") as fh:
+        if not (isinstance(data, list) and all(isinstance(r, Record) for r in data)):
+            fh.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n")
             return
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
+        if not data:
+            fh.write(b"[]\n")
+            return
+        previous = None
+        if old and old_dir is not None:
+            try:
+                previous = open(Path(old_dir) / path.name, "rb")
+            except OSError:
+                previous = None
+        try:
+            fh.write(b"[\n")
+            pos = 2
+            for i, r in enumerate(data):
+                if i:
+                    fh.write(b",\n")
+                    pos += 2
+                chunk = None
+                where = old.get(r.key) if previous is not None and r.key is not None else None
+                if where is not None and where[0] == path.name:
+                    previous.seek(where[1])
+                    chunk = previous.read(where[2])
+                    if len(chunk) != where[2]:  # the old file is not what the record says: make it
+                        chunk = None
+                if chunk is None:
+                    chunk = _record_json(r.make()).encode("utf-8")
+                fh.write(chunk)
+                if new is not None and r.key is not None:
+                    new[r.key] = (path.name, pos, len(chunk))
+                pos += len(chunk)
+            fh.write(b"\n]\n")
+        finally:
+            if previous is not None:
+                previous.close()
