@@ -280,7 +280,21 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
 
     Parsed sources are cached under .cache/parse/ by the hash of their text and
     of the readers' code, so an incremental build parses only what changed; cache
-    misses are parsed on all cores."""
+    misses are parsed on all cores. Pinyin names made on the way are kept in
+    .cache/pinyin.json (see romanize.pinyin_memo)."""
+    import contextlib
+    from importlib.metadata import version as dist_version
+
+    from ..i18n.romanize import pinyin_memo
+
+    root = Path(root)
+    memo = (pinyin_memo(root / ".cache" / "pinyin.json", f"{_code_version()}-{dist_version('pypinyin')}") if cache
+            else contextlib.nullcontext())
+    with memo:
+        return _load_corpus(root, glossary=glossary, only=only, cache=cache)
+
+
+def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
     import os
     import pickle
 
@@ -365,16 +379,12 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
         for copy in copies.get(tl.id, []):
             check_lead_units(tl, rep, copy)
     rep.raise_if_errors()
-    from importlib.metadata import version as dist_version
+    from ..i18n.romanize import learn_number
 
-    from ..i18n.romanize import slug_memo
-
-    import contextlib
-
-    memo = (slug_memo(root / ".cache" / "slugs.json", f"{version}-{dist_version('pypinyin')}") if cache
-            else contextlib.nullcontext())
-    with memo:
-        glossary.build_register(corpus, rep)
+    for d in corpus.documents.values():  # so that naming documents does not need pypinyin either
+        if d.slug:
+            learn_number(d.number, d.slug)
+    glossary.build_register(corpus, rep)
     rep.raise_if_errors()
     corpus.warnings = rep.warnings
     return corpus
