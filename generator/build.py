@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from .config import load_config
@@ -104,9 +105,8 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-@dataclass(slots=True)
-class PageMeta:
-    """The little the sitemap and the feeds need of a page."""
+class PageMeta(NamedTuple):
+    """The little the sitemap and the feeds need of a page (a tuple: the manifest holds one per page)."""
 
     id: str
     lang: str
@@ -124,7 +124,7 @@ class PageMeta:
                    note["html"] if note else "")
 
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def _manifest_path(out: Path) -> Path:
@@ -147,6 +147,26 @@ def load_manifest(out: Path) -> dict | None:
     except Exception:  # damaged: build everything again
         return None
     return m if isinstance(m, dict) and m.get("version") == MANIFEST_VERSION else None
+
+
+_STATUS = {"ok": "o", "stale": "s", "missing": "m"}
+_STATUS_OF = {v: k for k, v in _STATUS.items()}
+
+
+def _pack_lookups(seen: dict, families: dict) -> tuple[str, str, str]:
+    """A group's translation lookups (key -> status, key -> family) as three strings, which the manifest
+    stores and loads as fast as bytes (a large archive makes over a million lookups)."""
+    keys = list(seen)
+    return "\n".join(keys), "".join(_STATUS[seen[k]] for k in keys), "\n".join(families[k] for k in keys)
+
+
+def _unpack_lookups(packed: tuple[str, str, str], translator) -> None:
+    keys, statuses, families = packed
+    if not keys:
+        return
+    keys = keys.split("\n")
+    translator.seen.update(zip(keys, map(_STATUS_OF.__getitem__, statuses)))
+    translator.families.update(zip(keys, families.split("\n")))
 
 
 def _groups_of(share: str):
@@ -200,7 +220,7 @@ def _produce(share: str) -> dict:
                         write_text(tmp, rel, html)
                         rendered += 1
                     pending += 1
-                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": (tr.seen, tr.families)}
+                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": _pack_lookups(tr.seen, tr.families)}
                 seen_all.update(tr.seen)
                 families_all.update(tr.families)
             if counter is not None and pending >= 50:
@@ -336,8 +356,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                 for gk, g in r["groups"].items():
                     g = groups[gk] = g or old_groups[gk]
                     metas.extend(m for _, _, m in g["pages"])
-                    translator.seen.update(g["i18n"][0])  # lookups made in a worker: coverage counts them too
-                    translator.families.update(g["i18n"][1])
+                    _unpack_lookups(g["i18n"], translator)  # lookups made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
         with timer("write"):

@@ -64,8 +64,9 @@ class Translator:
 
     def coverage(self) -> dict:
         by = defaultdict(Counter)
-        for k, st in self.seen.items():
-            by[self.families.get(k, "other")][st] += 1
+        fam = self.families.get
+        for (f, st), n in Counter((fam(k, "other"), st) for k, st in self.seen.items()).items():
+            by[f][st] += n
         total = Counter()
         for c in by.values():
             total.update(c)
