@@ -263,3 +263,44 @@ def test_tests_honour_browser_path():
     env["BROWSER_PATH"] = "/opt/ms-playwright/chromium/chrome-linux/chrome"
     set_ = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT / "tests", env=env)
     assert set_.stdout.strip() == env["BROWSER_PATH"], set_.stderr
+
+
+def test_api_records_reused_by_offset(tmp_path):
+    """dump_to copies reused records from the previous file by offset, in runs, and makes every record
+    again when the previous file is not the size it wrote."""
+    import json
+
+    from generator.site.api import Record, dump_to
+
+    made = []
+
+    def rec(i, text):
+        def make():
+            made.append(i)
+            return {"id": i, "text": text, "list": [i, {"zh": "中文"}]}
+        return Record(f"k{i}", make)
+
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    recs = [rec(i, f"记录{i}") for i in range(5)]
+    first: dict = {}
+    dump_to(old_dir / "x.json", recs, None, first)
+    expected = [{"id": i, "text": f"记录{i}", "list": [i, {"zh": "中文"}]} for i in range(5)]
+    assert json.loads((old_dir / "x.json").read_text("utf-8")) == expected
+    # a new record in the middle; the others come from the old file
+    made.clear()
+    recs2 = recs[:2] + [rec(9, "新的")] + recs[2:]
+    second: dict = {}
+    dump_to(new_dir / "x.json", recs2, first, second, old_dir=old_dir)
+    assert made == [9]
+    text = (new_dir / "x.json").read_text("utf-8")
+    want = expected[:2] + [{"id": 9, "text": "新的", "list": [9, {"zh": "中文"}]}] + expected[2:]
+    assert text == json.dumps(want, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    raw = (new_dir / "x.json").read_bytes()
+    for key, (name, off, length) in ((k, v) for k, v in second.items() if not k.startswith("\0")):
+        assert json.loads(raw[off:off + length])["id"] == int(key[1:])
+    # the old file changed behind the build's back: everything is made again
+    (old_dir / "x.json").write_text("[]\n", "utf-8")
+    made.clear()
+    dump_to(tmp_path / "third" / "x.json", recs2, first, {}, old_dir=old_dir)
+    assert sorted(made) == [0, 1, 2, 3, 4, 9]
+    assert (tmp_path / "third" / "x.json").read_text("utf-8") == text

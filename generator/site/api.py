@@ -6,6 +6,7 @@ URLs. Output is deterministic: keys sorted, records in id order."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from ..i18n.romanize import romanize_number
@@ -231,7 +232,8 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
     """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a list of
     ``Record``s or any JSON value. For records, ``new`` collects where each keyed record's JSON lies in
     the file written (key -> file name, offset, length); a record whose key is in ``old`` (the previous
-    build's ``new``) is copied from the file the previous build wrote in ``old_dir`` instead of made."""
+    build's ``new``) is copied from the file the previous build wrote in ``old_dir`` instead of made,
+    runs of such records in one read."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         if not (isinstance(data, list) and all(isinstance(r, Record) for r in data)):
@@ -241,32 +243,63 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
             fh.write(b"[]\n")
             return
         previous = None
-        if old and old_dir is not None:
+        size_key = f"\0size\0{path.name}"  # the size the previous build wrote: the old file is checked first
+        if old and old_dir is not None and size_key in old:
             try:
                 previous = open(Path(old_dir) / path.name, "rb")
             except OSError:
                 previous = None
+            if previous is not None and os.fstat(previous.fileno()).st_size != old[size_key]:
+                previous.close()
+                previous = None
         try:
             fh.write(b"[\n")
-            pos = 2
-            for i, r in enumerate(data):
-                if i:
+            pos = 2  # bytes written so far
+            first = True
+            run: list = []  # reused records that follow each other in the old file: (key, old offset, length)
+
+            def flush_run():
+                nonlocal pos, first
+                if not run:
+                    return
+                start, end = run[0][1], run[-1][1] + run[-1][2]
+                if not first:
                     fh.write(b",\n")
                     pos += 2
-                chunk = None
+                previous.seek(start)
+                left = end - start
+                while left:  # in pieces: a run can be most of a 100 MB file
+                    piece = previous.read(min(left, 1 << 23))
+                    fh.write(piece)
+                    left -= len(piece)
+                if new is not None:
+                    for key, off, length in run:
+                        new[key] = (path.name, pos + off - start, length)
+                pos += end - start
+                first = False
+                run.clear()
+
+            for r in data:
                 where = old.get(r.key) if previous is not None and r.key is not None else None
                 if where is not None and where[0] == path.name:
-                    previous.seek(where[1])
-                    chunk = previous.read(where[2])
-                    if len(chunk) != where[2]:  # the old file is not what the record says: make it
-                        chunk = None
-                if chunk is None:
-                    chunk = _record_json(r.make()).encode("utf-8")
+                    if run and where[1] != run[-1][1] + run[-1][2] + 2:  # not the next record of the old file
+                        flush_run()
+                    run.append((r.key, where[1], where[2]))
+                    continue
+                flush_run()
+                chunk = _record_json(r.make()).encode("utf-8")
+                if not first:
+                    fh.write(b",\n")
+                    pos += 2
                 fh.write(chunk)
                 if new is not None and r.key is not None:
                     new[r.key] = (path.name, pos, len(chunk))
                 pos += len(chunk)
+                first = False
+            flush_run()
             fh.write(b"\n]\n")
+            if new is not None:
+                new[size_key] = pos + 3
         finally:
             if previous is not None:
                 previous.close()
