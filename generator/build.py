@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from pathlib import Path
 
 from .config import load_config
@@ -18,6 +17,7 @@ from .errors import Report
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
+from .site.feeds import PageMeta
 from .site.pages import Views
 from .site.render import fingerprint_static, make_env, page_file, replace_tree, write_text
 from .site.text import ui_strings
@@ -105,26 +105,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-class PageMeta(NamedTuple):
-    """The little the sitemap and the feeds need of a page (a tuple: the manifest holds one per page)."""
-
-    id: str
-    lang: str
-    url: str
-    alt_url: str
-    title: str
-    kind: str
-    date: str
-    note_html: str = ""
-
-    @classmethod
-    def of(cls, page) -> "PageMeta":
-        note = page.ctx.get("note") if page.kind == "note" else None
-        return cls(page.id, page.lang, page.url, page.alt_url, page.title, page.kind, page.date,
-                   note["html"] if note else "")
-
-
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 def _manifest_path(out: Path) -> Path:
@@ -211,7 +192,7 @@ def _produce(share: str) -> dict:
                 for page in make():
                     rel = page_file(page.url)
                     key = page_key(theme_key, page)
-                    pages.append((rel, key, PageMeta.of(page)))
+                    pages.append((rel, key, tuple(PageMeta.of(page))))  # a plain tuple: quick to (un)pickle
                     if old_keys.get(rel) == key:
                         kept += 1  # same inputs, same bytes: the page already in the output stays
                     else:
@@ -220,7 +201,10 @@ def _produce(share: str) -> dict:
                         write_text(tmp, rel, html)
                         rendered += 1
                     pending += 1
-                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": _pack_lookups(tr.seen, tr.families)}
+                # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
+                # the same segments as their English twins, so the Chinese share's lookups add nothing
+                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else ("", "", "")
+                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups}
                 seen_all.update(tr.seen)
                 families_all.update(tr.families)
             if counter is not None and pending >= 50:

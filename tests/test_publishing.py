@@ -186,9 +186,10 @@ def test_feed_has_one_entry_per_item_sorted_by_date_then_id(site):
 
 def test_feed_entries_unit():
     """Parts of a document are one entry; entries sort by date, then id (never by the text of a part number)."""
-    from types import SimpleNamespace as P
+    from generator.site.feeds import PageMeta, feed_entries
 
-    from generator.site.feeds import feed_entries
+    def P(**kw):  # the fields the feeds read; pages reach them as PageMeta (or its plain tuple)
+        return PageMeta(url="", alt_url="", **kw)
 
     pages = [P(id="doc:京政发〔2026〕1号", lang="zh", kind="document", date="2026-02-10", title="清单通知 (1/11)")]
     pages += [P(id=f"doc/jingzhengfa-2026-1/{k}", lang="zh", kind="document", date="2026-02-10",
@@ -199,6 +200,7 @@ def test_feed_entries_unit():
               P(id="doc:京政发〔2026〕1号", lang="en", kind="document", date="2026-02-10", title="List (1/11)"),
               P(id="task/2026/1", lang="zh", kind="task", date="2026-02-10", title="任务1")]
     got = [(i, t) for i, t, _ in feed_entries(pages, "zh")]
+    assert got == [(i, t) for i, t, _ in feed_entries([tuple(p) for p in pages], "zh")]
     assert got == [("note/a", "注"), ("doc:京政办发〔2026〕4号", "意见通知"), ("doc:京政发〔2026〕1号", "清单通知"),
                    ("gazette/2026/12", "公报第12期")]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from .render import write_text
@@ -20,6 +21,25 @@ def _dt(iso: str) -> datetime.datetime:
     return datetime.datetime(y, m, d, tzinfo=datetime.timezone.utc)
 
 
+class PageMeta(NamedTuple):
+    """The little the sitemap and the feeds need of a page (a tuple: the manifest holds one per page)."""
+
+    id: str
+    lang: str
+    url: str
+    alt_url: str
+    title: str
+    kind: str
+    date: str
+    note_html: str = ""
+
+    @classmethod
+    def of(cls, page) -> "PageMeta":
+        note = page.ctx.get("note") if page.kind == "note" else None
+        return cls(page.id, page.lang, page.url, page.alt_url, page.title, page.kind, page.date,
+                   note["html"] if note else "")
+
+
 FEED_KINDS = ("gazette", "document", "note")
 PART_SUFFIX = re.compile(r" \(\d+/\d+\)$")
 
@@ -28,9 +48,10 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
     """(id, title, page) per new item in ``lang``, sorted by date then id. The pages
     of a document split into parts (``doc/<slug>/2`` …) are one item, the document."""
     entries = {}
-    for p in pages:
-        if p.lang != lang or p.kind not in FEED_KINDS or not p.date:
+    for p in pages:  # PageMeta fields, as a PageMeta or a plain tuple (from the build manifest)
+        if p[1] != lang or p[5] not in FEED_KINDS or not p[6]:
             continue
+        p = PageMeta._make(p)
         if p.kind == "document" and not p.id.startswith("doc:"):
             continue  # a continuation page of a long document
         title = PART_SUFFIX.sub("", p.title)
@@ -68,18 +89,18 @@ def write_extras(out, pages, corpus, views, config) -> None:
     # sitemap: one <url> per page with both language alternates
     seen = set()
     rows = []
-    for p in sorted(pages, key=lambda p: p.url):
-        if p.id == "__404__" or p.url in seen:
+    # PageMeta fields, as a PageMeta or a plain tuple (from the build manifest)
+    for pid, lang, url, alt, _title, _kind, date, _note in sorted(pages, key=lambda p: p[2]):
+        if pid == "__404__" or url in seen:
             continue
-        seen.add(p.url)
-        alt = p.alt_url
-        lang_code = "zh-CN" if p.lang == "zh" else "en"
-        other_code = "en" if p.lang == "zh" else "zh-CN"
+        seen.add(url)
+        lang_code = "zh-CN" if lang == "zh" else "en"
+        other_code = "en" if lang == "zh" else "zh-CN"
         rows.append(
-            f"<url><loc>{escape(base + p.url)}</loc>"
-            f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{escape(base + p.url)}"/>'
+            f"<url><loc>{escape(base + url)}</loc>"
+            f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{escape(base + url)}"/>'
             + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{escape(base + alt)}"/>' if alt else "")
-            + (f"<lastmod>{p.date}</lastmod>" if p.date else "") + "</url>")
+            + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>")
     write_text(out, "sitemap.xml",
                '<?xml version="1.0" encoding="UTF-8"?>\n'
                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
