@@ -268,11 +268,12 @@ def test_tests_honour_browser_path():
 
 
 def test_api_records_reused_by_offset(tmp_path):
-    """dump_to copies reused records from the previous file by offset, in runs, and makes every record
-    again when the previous file is not the size it wrote."""
+    """dump_to copies a file whose key did not change; otherwise it copies reused records from the
+    previous file by offset, in runs, and makes every record again when the previous file is not the
+    size it wrote."""
     import json
 
-    from generator.site.api import Record, dump_to
+    from generator.site.api import Record, RecordFile, dump_to
 
     made = []
 
@@ -285,24 +286,31 @@ def test_api_records_reused_by_offset(tmp_path):
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
     recs = [rec(i, f"记录{i}") for i in range(5)]
     first: dict = {}
-    dump_to(old_dir / "x.json", recs, None, first)
+    dump_to(old_dir / "x.json", RecordFile("v1", lambda: recs), None, first)
     expected = [{"id": i, "text": f"记录{i}", "list": [i, {"zh": "中文"}]} for i in range(5)]
     assert json.loads((old_dir / "x.json").read_text("utf-8")) == expected
+    assert first["x.json"]["count"] == 5
+    # the same key: the old file is copied, no record is made
+    made.clear()
+    same = RecordFile("v1", lambda: 1 / 0)
+    dump_to(tmp_path / "same" / "x.json", same, first, {}, old_dir=old_dir)
+    assert made == [] and same.count == 5
+    assert (tmp_path / "same" / "x.json").read_bytes() == (old_dir / "x.json").read_bytes()
     # a new record in the middle; the others come from the old file
     made.clear()
     recs2 = recs[:2] + [rec(9, "新的")] + recs[2:]
     second: dict = {}
-    dump_to(new_dir / "x.json", recs2, first, second, old_dir=old_dir)
+    dump_to(new_dir / "x.json", RecordFile("v2", lambda: recs2), first, second, old_dir=old_dir)
     assert made == [9]
     text = (new_dir / "x.json").read_text("utf-8")
     want = expected[:2] + [{"id": 9, "text": "新的", "list": [9, {"zh": "中文"}]}] + expected[2:]
     assert text == json.dumps(want, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     raw = (new_dir / "x.json").read_bytes()
-    for key, (name, off, length) in ((k, v) for k, v in second.items() if not k.startswith("\0")):
+    for key, (off, length) in second["x.json"]["records"].items():
         assert json.loads(raw[off:off + length])["id"] == int(key[1:])
     # the old file changed behind the build's back: everything is made again
     (old_dir / "x.json").write_text("[]\n", "utf-8")
     made.clear()
-    dump_to(tmp_path / "third" / "x.json", recs2, first, {}, old_dir=old_dir)
+    dump_to(tmp_path / "third" / "x.json", RecordFile("v1", lambda: recs2), first, {}, old_dir=old_dir)
     assert sorted(made) == [0, 1, 2, 3, 4, 9]
     assert (tmp_path / "third" / "x.json").read_text("utf-8") == text

@@ -5,8 +5,10 @@ documents as ``doc:`` + number), Chinese and English fields, and both page
 URLs. Output is deterministic: keys sorted, records in id order."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 from ..i18n.romanize import romanize_number
@@ -77,21 +79,43 @@ class Record:
         self.key, self.make = key, make
 
 
+class RecordFile:
+    """A file of records: ``make()`` returns its ``Record``s, and is not called when the previous build
+    wrote the file with the same ``key`` (a digest of the fingerprints of every group its records belong
+    to): the old file is copied whole. ``count`` is set when the file is written."""
+
+    def __init__(self, key, make):
+        self.key, self.make, self.count = key, make, None
+
+
+def _digest(parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() + b"\n")
+    return h.hexdigest()
+
+
 def iter_api_files(v: Views, base: str, fp=None):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
     writes each and drops it, so a large archive never holds the whole API in memory. Records are
     ``Record``s, made when written; ``fp`` (incremental.Fingerprints) keys them by the fingerprint of
     their group, so an incremental build keeps the JSON of every record whose inputs did not change."""
     c = v.c
-    counts: dict[str, int] = {}
 
     def key(gid: str, rid: str):
         g = fp.group.get(gid) if fp is not None else None
         return f"{g}\0{rid}" if g else None
 
-    def done(name: str, records):
-        counts[name] = len(records)
-        return name, records
+    files: dict[str, RecordFile] = {}
+
+    def done(name: str, gids, records):
+        """``gids``: the groups the file's records belong to (None: no file key); ``records``: a function."""
+        file_key = None
+        if fp is not None and gids is not None:
+            fps = [fp.group.get(g) for g in gids]
+            file_key = _digest([name] + [f"{g}\0{f}" for g, f in zip(gids, fps)]) if all(fps) else None
+        files[name] = RecordFile(file_key, records)
+        return name, files[name]
 
     def doc_record(d):
         blocks = d.blocks_once()
@@ -105,8 +129,9 @@ def iter_api_files(v: Views, base: str, fp=None):
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
         }
 
-    yield done("documents.json", [Record(key(d.id, d.id), lambda d=d: doc_record(d))
-                                  for d in sorted(c.documents.values(), key=lambda d: d.id)])
+    docs = sorted(c.documents.values(), key=lambda d: d.id)
+    yield done("documents.json", [d.id for d in docs],
+               lambda: [Record(key(d.id, d.id), lambda d=d: doc_record(d)) for d in docs])
 
     def task_record(tl, n):
         t = tl.tasks[n]
@@ -120,8 +145,9 @@ def iter_api_files(v: Views, base: str, fp=None):
             "document": tl.document, "sources": _origins(t.origins), "urls": _urls(t.id, base),
         }
 
-    yield done("tasks.json", [Record(key(tl.id, tl.tasks[n].id), lambda tl=tl, n=n: task_record(tl, n))
-                              for tl in c.tasklists.values() for n in sorted(tl.tasks)])
+    yield done("tasks.json", list(c.tasklists),
+               lambda: [Record(key(tl.id, tl.tasks[n].id), lambda tl=tl, n=n: task_record(tl, n))
+                        for tl in c.tasklists.values() for n in sorted(tl.tasks)])
 
     def project_record(ll, p):
         return {
@@ -134,8 +160,9 @@ def iter_api_files(v: Views, base: str, fp=None):
                       for it in p.items],
         }
 
-    yield done("projects.json", [Record(key(ll.id, p.id), lambda ll=ll, p=p: project_record(ll, p))
-                                 for ll in c.livelihood.values() for p in ll.projects])
+    yield done("projects.json", list(c.livelihood),
+               lambda: [Record(key(ll.id, p.id), lambda ll=ll, p=p: project_record(ll, p))
+                        for ll in c.livelihood.values() for p in ll.projects])
 
     def row_record(tb, r):
         return {
@@ -154,14 +181,16 @@ def iter_api_files(v: Views, base: str, fp=None):
             "source_file": {"file": tb.origin.file, "line": r.line}, "urls": _urls(r.id, base),
         }
 
-    yield done("progress.json", [Record(key(tb.id, r.id), lambda tb=tb, r=r: row_record(tb, r))
-                                 for tb in c.progress.values() for r in tb.rows])
+    yield done("progress.json", list(c.progress),
+               lambda: [Record(key(tb.id, r.id), lambda tb=tb, r=r: row_record(tb, r))
+                        for tb in c.progress.values() for r in tb.rows])
 
     def unit_record(u):
         return {"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
                 "aliases": u.aliases, "urls": _urls(u.id, base)}
 
-    yield done("units.json", [Record(key("unit", u.id), lambda u=u: unit_record(u)) for u in c.units.values()])
+    yield done("units.json", ["unit"],
+               lambda: [Record(key("unit", u.id), lambda u=u: unit_record(u)) for u in c.units.values()])
 
     def link_record(l):
         return {"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
@@ -174,8 +203,11 @@ def iter_api_files(v: Views, base: str, fp=None):
         a, b = fp.group.get(fp.owner.get(l.src, "")), fp.group.get(fp.owner.get(l.dst, ""))
         return f"{a}\0{b}\0{_link_id(l)}" if a and b else None
 
-    yield done("links.json", [Record(link_key(l), lambda l=l: link_record(l))
-                              for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))])
+    # every link is part of the fingerprint of the groups at its ends: those groups key the file
+    ends = sorted({fp.owner.get(e, "?") for l in c.links for e in (l.src, l.dst)}) if fp is not None else None
+    yield done("links.json", ends,
+               lambda: [Record(link_key(l), lambda l=l: link_record(l))
+                        for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))])
 
     def report_record(rep):
         front = report_front(v, rep, "en")
@@ -202,8 +234,8 @@ def iter_api_files(v: Views, base: str, fp=None):
             "urls": _urls(rep.id, base),
         }
 
-    yield done("reports.json", [Record(key(rep.id, rep.id), lambda rep=rep: report_record(rep))
-                                for rep in c.reports.values()])
+    yield done("reports.json", list(c.reports),
+               lambda: [Record(key(rep.id, rep.id), lambda rep=rep: report_record(rep)) for rep in c.reports.values()])
 
     def gazette_record(g):
         return {"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
@@ -214,11 +246,12 @@ def iter_api_files(v: Views, base: str, fp=None):
                                                   for e in g.toc],
                 "urls": _urls(g.id, base)}
 
-    yield done("gazettes.json", [Record(key(g.id, g.id), lambda g=g: gazette_record(g)) for g in c.gazettes.values()])
+    yield done("gazettes.json", list(c.gazettes),
+               lambda: [Record(key(g.id, g.id), lambda g=g: gazette_record(g)) for g in c.gazettes.values()])
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {
-        "version": 1, "files": {name: {"records": counts[name], "url": f"{base}/{API_ROOT}/{name}"} for name in names},
+        "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}"} for name in names},
         "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",
     }
 
@@ -229,77 +262,97 @@ def _record_json(record: dict) -> str:
 
 
 def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_dir=None) -> None:
-    """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a list of
-    ``Record``s or any JSON value. For records, ``new`` collects where each keyed record's JSON lies in
-    the file written (key -> file name, offset, length); a record whose key is in ``old`` (the previous
-    build's ``new``) is copied from the file the previous build wrote in ``old_dir`` instead of made,
-    runs of such records in one read."""
+    """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a
+    ``RecordFile`` or any JSON value.
+
+    For a record file, ``new[file name]`` records its key, size, record count and where each keyed
+    record's JSON lies in it (record key -> offset, length). With the previous build's record in ``old``
+    and its files in ``old_dir``: a file with the same key is copied whole; otherwise each record
+    whose key is in the old file's record is copied from it (runs of them in one read) instead of made.
+    An old file that is not the size the previous build wrote is not used."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
-        if not (isinstance(data, list) and all(isinstance(r, Record) for r in data)):
+    if not isinstance(data, RecordFile):
+        with open(path, "wb") as fh:
             fh.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n")
-            return
-        if not data:
-            fh.write(b"[]\n")
-            return
-        previous = None
-        size_key = f"\0size\0{path.name}"  # the size the previous build wrote: the old file is checked first
-        if old and old_dir is not None and size_key in old:
-            try:
-                previous = open(Path(old_dir) / path.name, "rb")
-            except OSError:
-                previous = None
-            if previous is not None and os.fstat(previous.fileno()).st_size != old[size_key]:
-                previous.close()
-                previous = None
+        return
+    before = (old or {}).get(path.name)
+    previous = None
+    if before is not None and old_dir is not None:
         try:
-            fh.write(b"[\n")
-            pos = 2  # bytes written so far
-            first = True
-            run: list = []  # reused records that follow each other in the old file: (key, old offset, length)
-
-            def flush_run():
-                nonlocal pos, first
-                if not run:
-                    return
-                start, end = run[0][1], run[-1][1] + run[-1][2]
-                if not first:
-                    fh.write(b",\n")
-                    pos += 2
-                previous.seek(start)
-                left = end - start
-                while left:  # in pieces: a run can be most of a 100 MB file
-                    piece = previous.read(min(left, 1 << 23))
-                    fh.write(piece)
-                    left -= len(piece)
-                if new is not None:
-                    for key, off, length in run:
-                        new[key] = (path.name, pos + off - start, length)
-                pos += end - start
-                first = False
-                run.clear()
-
-            for r in data:
-                where = old.get(r.key) if previous is not None and r.key is not None else None
-                if where is not None and where[0] == path.name:
-                    if run and where[1] != run[-1][1] + run[-1][2] + 2:  # not the next record of the old file
-                        flush_run()
-                    run.append((r.key, where[1], where[2]))
-                    continue
-                flush_run()
-                chunk = _record_json(r.make()).encode("utf-8")
-                if not first:
-                    fh.write(b",\n")
-                    pos += 2
-                fh.write(chunk)
-                if new is not None and r.key is not None:
-                    new[r.key] = (path.name, pos, len(chunk))
-                pos += len(chunk)
-                first = False
-            flush_run()
-            fh.write(b"\n]\n")
+            previous = open(Path(old_dir) / path.name, "rb")
+        except OSError:
+            previous = None
+        if previous is not None and os.fstat(previous.fileno()).st_size != before["size"]:
+            previous.close()
+            previous = None
+    try:
+        if previous is not None and data.key is not None and before["key"] == data.key:
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(previous, fh, 1 << 23)
+            data.count = before["count"]
             if new is not None:
-                new[size_key] = pos + 3
-        finally:
-            if previous is not None:
-                previous.close()
+                new[path.name] = before
+            return
+        records = data.make()
+        data.count = len(records)
+        offsets = _write_records(path, records, before["records"] if previous is not None else {}, previous)
+        if new is not None:
+            new[path.name] = {"key": data.key, "size": path.stat().st_size, "count": len(records),
+                              "records": offsets}
+    finally:
+        if previous is not None:
+            previous.close()
+
+
+def _write_records(path, records: list, old: dict, previous) -> dict:
+    """Write ``records`` as a JSON list; returns record key -> (offset, length) in the file written."""
+    offsets: dict = {}
+    with open(path, "wb") as fh:
+        if not records:
+            fh.write(b"[]\n")
+            return offsets
+        fh.write(b"[\n")
+        pos = 2  # bytes written so far
+        first = True
+        run: list = []  # reused records that follow each other in the old file: (key, old offset, length)
+
+        def flush_run():
+            nonlocal pos, first
+            if not run:
+                return
+            start, end = run[0][1], run[-1][1] + run[-1][2]
+            if not first:
+                fh.write(b",\n")
+                pos += 2
+            previous.seek(start)
+            left = end - start
+            while left:  # in pieces: a run can be most of a 100 MB file
+                piece = previous.read(min(left, 1 << 23))
+                fh.write(piece)
+                left -= len(piece)
+            for key, off, length in run:
+                offsets[key] = (pos + off - start, length)
+            pos += end - start
+            first = False
+            run.clear()
+
+        for r in records:
+            where = old.get(r.key) if r.key is not None else None
+            if where is not None:
+                if run and where[0] != run[-1][1] + run[-1][2] + 2:  # not the next record of the old file
+                    flush_run()
+                run.append((r.key, where[0], where[1]))
+                continue
+            flush_run()
+            chunk = _record_json(r.make()).encode("utf-8")
+            if not first:
+                fh.write(b",\n")
+                pos += 2
+            fh.write(chunk)
+            if r.key is not None:
+                offsets[r.key] = (pos, len(chunk))
+            pos += len(chunk)
+            first = False
+        flush_run()
+        fh.write(b"\n]\n")
+    return offsets
