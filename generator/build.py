@@ -105,7 +105,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 5
+MANIFEST_VERSION = 6
 
 
 def _manifest_path(out: Path) -> Path:
@@ -134,20 +134,30 @@ _STATUS = {"ok": "o", "stale": "s", "missing": "m"}
 _STATUS_OF = {v: k for k, v in _STATUS.items()}
 
 
-def _pack_lookups(seen: dict, families: dict) -> tuple[str, str, str]:
-    """A group's translation lookups (key -> status, key -> family) as three strings, which the manifest
-    stores and loads as fast as bytes (a large archive makes over a million lookups)."""
-    keys = list(seen)
-    return "\n".join(keys), "".join(_STATUS[seen[k]] for k in keys), "\n".join(families[k] for k in keys)
+def _pack_lookups(seen: dict, families: dict) -> str:
+    """Translation lookups (key -> status, key -> family) as one string, a line per key: status letter,
+    family, tab, key. The manifest stores it as fast as bytes (a large archive makes half a million
+    lookups), and the lines of every group are deduplicated as strings (see _coverage)."""
+    return "\n".join(f"{_STATUS[st]}{families.get(k, 'other')}\t{k}" for k, st in seen.items())
 
 
-def _unpack_lookups(packed: tuple[str, str, str], translator) -> None:
-    keys, statuses, families = packed
-    if not keys:
-        return
-    keys = keys.split("\n")
-    translator.seen.update(zip(keys, map(_STATUS_OF.__getitem__, statuses)))
-    translator.families.update(zip(keys, families.split("\n")))
+def _coverage(packed: list[str]) -> dict:
+    """Translation coverage (as Translator.coverage) over the lookups of every group, each key once."""
+    from collections import Counter, defaultdict
+
+    lines = set()
+    for p in packed:
+        if p:
+            lines.update(p.split("\n"))
+    by = defaultdict(Counter)
+    for code, n in Counter(line[:line.index("\t")] for line in lines).items():
+        by[code[1:]][_STATUS_OF[code[0]]] += n
+    total = Counter()
+    for c in by.values():
+        total.update(c)
+    by["all"] = total
+    return {f: {"ok": c["ok"], "stale": c["stale"], "missing": c["missing"], "total": sum(c.values())}
+            for f, c in sorted(by.items())}
 
 
 def _groups_of(share: str):
@@ -203,15 +213,13 @@ def _produce(share: str) -> dict:
                     pending += 1
                 # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
-                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else ("", "", "")
+                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else ""
                 groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups}
-                seen_all.update(tr.seen)
-                families_all.update(tr.families)
             if counter is not None and pending >= 50:
                 with counter.get_lock():
                     counter.value += pending
                 pending = 0
-    finally:
+    finally:  # the lookups travel with their groups; the translator is left as it was
         tr.seen, tr.families = seen_all, families_all
     if counter is not None and pending:
         with counter.get_lock():
@@ -335,12 +343,12 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
                                     "theme_key": theme_key, "fps": fps.group}, workers=workers, progress=progress)
-            groups, metas, rendered, kept = {}, [], 0, 0
+            groups, metas, rendered, kept, lookups = {}, [], 0, 0, []
             for r in shares:
                 for gk, g in r["groups"].items():
                     g = groups[gk] = g or old_groups[gk]
                     metas.extend(m for _, _, m in g["pages"])
-                    _unpack_lookups(g["i18n"], translator)  # lookups made in a worker: coverage counts them too
+                    lookups.append(g["i18n"])  # made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
         with timer("write"):
@@ -381,6 +389,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     result.rendered = rendered
     result.reused = kept
     result.timings = timer.t
-    result.coverage = translator.coverage()
+    # and the lookups made here (notes, data API)
+    result.coverage = _coverage(lookups + [_pack_lookups(translator.seen, translator.families)])
     result.warnings = corpus.warnings
     return result

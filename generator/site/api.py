@@ -287,8 +287,11 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
             previous = None
     try:
         if previous is not None and data.key is not None and before["key"] == data.key:
-            with open(path, "wb") as fh:
-                shutil.copyfileobj(previous, fh, 1 << 23)
+            try:  # the same bytes: a second name for the old file (it is renamed over itself later)
+                os.link(Path(old_dir) / path.name, path)
+            except OSError:
+                with open(path, "wb") as fh:
+                    shutil.copyfileobj(previous, fh, 1 << 23)
             data.count = before["count"]
             if new is not None:
                 new[path.name] = before
