@@ -49,6 +49,7 @@ class Source:
     provenance: dict = field(default_factory=dict)
     artefacts: list = field(default_factory=list)  # normalize.Artefact
     traditional: bool | None = None  # None until the text is parsed
+    digest: str = ""  # sha256 of the file's bytes
 
     @property
     def name(self) -> str:

@@ -43,6 +43,7 @@ class Glossary:
     issuers: dict = field(default_factory=dict)  # zh -> en
     files: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict)
+    _lookups: dict = field(default_factory=dict)  # (name, district) -> entry: names recur in every list
 
     def district_names(self) -> dict[str, str]:
         return {d["zh"]: d["slug"] for d in self.districts}
@@ -74,6 +75,12 @@ class Glossary:
         return self._index
 
     def lookup(self, name: str, district: str = "") -> dict | None:
+        memo = self._lookups
+        if (name, district) not in memo:
+            memo[(name, district)] = self._lookup(name, district)
+        return memo[(name, district)]
+
+    def _lookup(self, name: str, district: str = "") -> dict | None:
         idx = self.index()
         for key in (compact(name), compact(strip_alias(name))):
             for d in (district, ""):

@@ -73,9 +73,10 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
             "livelihood-project list (民生实事项目 with 'N.XX方面。'), progress table (…进展情况汇总表, tab cells), "
             "task list or circular (a document number line such as 京政发〔2026〕1号)"))
     prov = dict(provenance or {})
-    prov.setdefault("sha256", hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw).hexdigest()
+    prov.setdefault("sha256", digest)
     # the script is detected when the text is parsed (a cached parse never needs it)
-    return Source(path=rel, kind=kind, text=text, provenance=prov)
+    return Source(path=rel, kind=kind, text=text, provenance=prov, digest=digest)
 
 
 def _split_copies(paras):
@@ -320,7 +321,8 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     results: list = [None] * len(sources)
     keys = []
     for i, src in enumerate(sources):
-        key = hashlib.sha256(f"{version}\0{dkey}\0{src.path}\0".encode() + src.text.encode("utf-8")).hexdigest()
+        # the file's bytes decide its text (the reader only drops a BOM and CRLF), so their digest keys it
+        key = hashlib.sha256(f"{version}\0{dkey}\0{src.path}\0{src.digest}".encode()).hexdigest()
         keys.append(key)
         f = cache_dir / f"{key}.pickle"
         if cache and f.exists():
