@@ -105,7 +105,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 6
+MANIFEST_VERSION = 7
 
 
 def _manifest_path(out: Path) -> Path:
@@ -134,24 +134,27 @@ _STATUS = {"ok": "o", "stale": "s", "missing": "m"}
 _STATUS_OF = {v: k for k, v in _STATUS.items()}
 
 
-def _pack_lookups(seen: dict, families: dict) -> str:
-    """Translation lookups (key -> status, key -> family) as one string, a line per key: status letter,
-    family, tab, key. The manifest stores it as fast as bytes (a large archive makes half a million
-    lookups), and the lines of every group are deduplicated as strings (see _coverage)."""
-    return "\n".join(f"{_STATUS[st]}{families.get(k, 'other')}\t{k}" for k, st in seen.items())
+def _pack_lookups(seen: dict, families: dict) -> dict[str, str]:
+    """Translation lookups (key -> status, key -> family) as {status letter + family: keys joined by
+    newlines}: a few strings per group, which the manifest stores and loads as fast as bytes (a large
+    archive makes half a million lookups) and the coverage report merges as sets (see _coverage)."""
+    by: dict[str, list] = {}
+    for k, st in seen.items():
+        by.setdefault(_STATUS[st] + families.get(k, "other"), []).append(k)
+    return {code: "\n".join(keys) for code, keys in by.items()}
 
 
-def _coverage(packed: list[str]) -> dict:
+def _coverage(packed: list[dict]) -> dict:
     """Translation coverage (as Translator.coverage) over the lookups of every group, each key once."""
     from collections import Counter, defaultdict
 
-    lines = set()
+    keys: dict[str, set] = defaultdict(set)
     for p in packed:
-        if p:
-            lines.update(p.split("\n"))
+        for code, joined in p.items():
+            keys[code].update(joined.split("\n"))
     by = defaultdict(Counter)
-    for code, n in Counter(line[:line.index("\t")] for line in lines).items():
-        by[code[1:]][_STATUS_OF[code[0]]] += n
+    for code, ks in keys.items():
+        by[code[1:]][_STATUS_OF[code[0]]] += len(ks)
     total = Counter()
     for c in by.values():
         total.update(c)
@@ -213,7 +216,7 @@ def _produce(share: str) -> dict:
                     pending += 1
                 # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
-                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else ""
+                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
                 groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups}
             if counter is not None and pending >= 50:
                 with counter.get_lock():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import Report
@@ -51,9 +52,7 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
             return pickle.loads(path.read_bytes())
         except Exception:  # a damaged entry: link again
             pass
-    links = []
-    for rule in RULES:
-        links.extend(rule(corpus))
+    links = _best(l for rule in RULES for l in rule(corpus))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("*.pickle"):  # one entry: the archive's current state
@@ -68,11 +67,15 @@ def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:
     links = rule_links(corpus, root)
     from .overrides import apply_overrides
 
-    links = apply_overrides(links, corpus, Path(root), rep)
-    # one link per (src, dst, kind): keep the best evidence
+    out = apply_overrides(links, corpus, Path(root), rep)
+    corpus.links = links if out is links else _best(out)  # the rules' links are already deduplicated
+
+
+def _best(links) -> list:
+    """One link per (src, dst, kind), the best evidence kept, sorted by (src, dst, kind)."""
     best = {}
     for l in links:
         k = (l.src, l.dst, l.kind)
         if k not in best or l.score > best[k].score:
             best[k] = l
-    corpus.links = sorted(best.values(), key=lambda l: (l.src, l.dst, l.kind))
+    return sorted(best.values(), key=attrgetter("src", "dst", "kind"))

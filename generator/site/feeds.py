@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from operator import itemgetter
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -89,17 +90,20 @@ def write_extras(out, pages, corpus, views, config) -> None:
     # sitemap: one <url> per page with both language alternates
     seen = set()
     rows = []
+    def esc(s: str) -> str:  # URLs rarely hold &, < or >
+        return escape(s) if ("&" in s or "<" in s or ">" in s) else s
+
     # PageMeta fields, as a PageMeta or a plain tuple (from the build manifest)
-    for pid, lang, url, alt, _title, _kind, date, _note in sorted(pages, key=lambda p: p[2]):
+    for pid, lang, url, alt, _title, _kind, date, _note in sorted(pages, key=itemgetter(2)):
         if pid == "__404__" or url in seen:
             continue
         seen.add(url)
         lang_code = "zh-CN" if lang == "zh" else "en"
         other_code = "en" if lang == "zh" else "zh-CN"
         rows.append(
-            f"<url><loc>{escape(base + url)}</loc>"
-            f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{escape(base + url)}"/>'
-            + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{escape(base + alt)}"/>' if alt else "")
+            f"<url><loc>{esc(base + url)}</loc>"
+            f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{esc(base + url)}"/>'
+            + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{esc(base + alt)}"/>' if alt else "")
             + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>")
     write_text(out, "sitemap.xml",
                '<?xml version="1.0" encoding="UTF-8"?>\n'
