@@ -14,6 +14,23 @@ import pickle
 from dataclasses import dataclass, field
 
 
+class BlobRef:
+    """Bytes kept in a file (``path``, ``offset``, ``length``), read when asked for."""
+
+    __slots__ = ("path", "offset", "length")
+
+    def __init__(self, path: str, offset: int, length: int):
+        self.path, self.offset, self.length = path, offset, length
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            fh.seek(self.offset)
+            data = fh.read(self.length)
+        if len(data) != self.length:
+            raise OSError(f"{self.path}: cut short (a parse-cache entry changed while in use)")
+        return data
+
+
 @dataclass
 class Origin:
     """Where a piece of text comes from: a source file and its lines."""
@@ -99,6 +116,8 @@ class Document:
     # first used: an incremental build reads every cached source but needs the running text of only the
     # documents whose pages it makes. Its first title block, which the English title falls back on, is
     # kept beside the blob.
+    # (The parse cache goes further: it stores the blobs in a file beside the entry, and a loaded
+    # document holds a BlobRef to its bytes there; see sources.load_corpus.)
     def __getstate__(self):
         state = dict(self.__dict__)
         if "blocks" in state:
@@ -106,11 +125,14 @@ class Document:
             state["_blocks_blob"] = pickle.dumps(blocks, protocol=5)
             tb = next((b for b in blocks if b.kind == "title"), None)
             state["_first_title"] = (tb.key, tb.text) if tb is not None else None
+        elif isinstance(state.get("_blocks_blob"), BlobRef):
+            state["_blocks_blob"] = state["_blocks_blob"].read()
         return state
 
     def __getattr__(self, name):  # only called for attributes not set: the blocks of a pickled document
         if name == "blocks" and "_blocks_blob" in self.__dict__:
-            blocks = pickle.loads(self.__dict__.pop("_blocks_blob"))
+            blocks = self.blocks_once()
+            self.__dict__.pop("_blocks_blob")
             self.__dict__.pop("_first_title", None)
             self.blocks = blocks
             return blocks
@@ -120,7 +142,9 @@ class Document:
         """The blocks, without keeping them unpickled when they were not (for a pass over every document,
         such as the data API's, that should not hold the whole archive's text at once)."""
         blob = self.__dict__.get("_blocks_blob")
-        return pickle.loads(blob) if blob is not None else self.blocks
+        if blob is None:
+            return self.blocks
+        return pickle.loads(blob.read() if isinstance(blob, BlobRef) else blob)
 
     def first_title(self) -> tuple[str, str] | None:
         """(key, text) of the first title block, without unpickling the blocks."""

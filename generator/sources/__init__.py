@@ -4,6 +4,9 @@ repeated publications of the same document and proves nothing was lost."""
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import pickle
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem, Report, SourceError
-from ..model import Corpus, Origin, Source
+from ..model import BlobRef, Corpus, Origin, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
 from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
@@ -270,6 +273,42 @@ def _code_version() -> str:
 _PARSE_JOBS = None
 
 
+def _store_cached(path: Path, result: dict) -> None:
+    """A parse-cache entry: the result pickled, with the documents' block blobs (most of its bytes) in a
+    file beside it (``.blocks``), so that loading the entry does not read the running text."""
+    blobs = io.BytesIO()
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if type(obj) is bytes and len(obj) > 256:
+                off = blobs.tell()
+                blobs.write(obj)
+                return ("blob", off, len(obj))
+            return None
+
+    buf = io.BytesIO()
+    Pickler(buf, protocol=5).dump(result)
+    side = path.with_suffix(".blocks")
+    for target, data in ((side, blobs.getvalue()), (path, buf.getvalue())):  # the entry last: it names the blobs
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+
+
+def _load_cached(path: Path) -> dict:
+    side = str(path.with_suffix(".blocks"))
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            tag, off, length = pid
+            if tag != "blob":
+                raise pickle.UnpicklingError(f"unknown reference {tag!r}")
+            return BlobRef(side, off, length)
+
+    with open(path, "rb") as fh:
+        return Unpickler(fh).load()
+
+
 def _parse_job(i: int) -> dict:
     src, districts = _PARSE_JOBS[i]
     return parse_source(src, districts)
@@ -327,7 +366,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         f = cache_dir / f"{key}.pickle"
         if cache and f.exists():
             try:
-                results[i] = pickle.loads(f.read_bytes())
+                results[i] = _load_cached(f)
             except Exception:  # a damaged cache entry is parsed again
                 results[i] = None
     todo = [i for i, r in enumerate(results) if r is None]
@@ -348,7 +387,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         cache_dir.mkdir(parents=True, exist_ok=True)
         for i in todo:
             if not results[i]["errors"]:
-                (cache_dir / f"{keys[i]}.pickle").write_bytes(pickle.dumps(results[i], protocol=5))
+                _store_cached(cache_dir / f"{keys[i]}.pickle", results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
