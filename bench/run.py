@@ -80,6 +80,19 @@ def time_hugo(site: Path) -> float | None:
     return time.perf_counter() - t
 
 
+def same_tree(a: Path, b: Path) -> tuple[bool, int]:
+    """Whether two output folders hold the same files with the same bytes; and how many files."""
+    import filecmp
+
+    def files(root: Path) -> list[str]:
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+    fa, fb = files(a), files(b)
+    if fa != fb:
+        return False, len(fa)
+    return all(filecmp.cmp(a / f, b / f, shallow=False) for f in fa), len(fa)
+
+
 def time_copy(src: Path, dst: Path) -> float:
     if dst.exists():
         shutil.rmtree(dst)
@@ -95,6 +108,9 @@ def main():
     ap.add_argument("--years", type=int, help="archive size (default: 3 quick, 15 full, about 54,000 pages)")
     ap.add_argument("--issues", type=int, help="gazette issues a year (default: 8 quick, 40 full)")
     ap.add_argument("--districts", type=int, help="district progress tables a year (default: 4 quick, 8 full)")
+    ap.add_argument("--verify", action=argparse.BooleanOptionalAction, default=None,
+                    help="build the archive again from scratch and check the incremental output is byte for "
+                         "byte the same (default: with --quick)")
     a = ap.parse_args()
     years, issues, districts = (3, 8, 4) if a.quick else (15, 40, 8)
     years, issues, districts = a.years or years, a.issues or issues, a.districts or districts
@@ -126,6 +142,16 @@ def main():
     print(f"incremental (one new gazette issue): {inc['seconds']:.2f} s, {inc['rendered']} pages rendered, "
           f"{inc['reused']} unchanged, stages {json.dumps({k: round(v, 2) for k, v in inc['stages'].items()})}",
           flush=True)
+    if a.verify if a.verify is not None else a.quick:
+        fresh = work / "site-fresh"
+        if fresh.exists():
+            shutil.rmtree(fresh)
+        timed_build(project, fresh)
+        same, files = same_tree(out, fresh)
+        print(f"incremental output identical to a full build of the same archive: {'yes' if same else 'NO'} "
+              f"({files} files)", flush=True)
+        if not same:
+            raise SystemExit("the incremental build differs from a full build")
     hsite = work / "hugo"
     hugo_site(hsite, full["pages"])
     hugo_s = time_hugo(hsite)
