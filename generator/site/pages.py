@@ -65,10 +65,7 @@ class Views:
         self.ui = ui  # lang -> strings
         self.titles: dict[tuple[str, str], str] = {}
         self.doc_by_slug: dict | None = None  # slug -> document, made when first asked (citation)
-        self.links_by_item: dict[str, list] = defaultdict(list)
-        for link in corpus.links:
-            self.links_by_item[link.src].append((link, "out"))
-            self.links_by_item[link.dst].append((link, "in"))
+        self._links_by_item: dict[str, list] | None = None  # made when first asked (see links_by_item)
         self.notes_by_item: dict[str, list] = defaultdict(list)
         for note in corpus.notes:
             for ref in note.refs:
@@ -76,6 +73,18 @@ class Views:
         self._unit_index = {}
         for u in corpus.units.values():
             self._unit_index[u.id] = u
+
+    @property
+    def links_by_item(self) -> dict[str, list]:
+        """item id -> [(link, "out" | "in")]. Made on first use: in a page worker when it makes a page
+        with links, so an incremental build that makes few pages does not index every link first."""
+        if self._links_by_item is None:
+            index: dict[str, list] = defaultdict(list)
+            for link in self.c.links:
+                index[link.src].append((link, "out"))
+                index[link.dst].append((link, "in"))
+            self._links_by_item = index
+        return self._links_by_item
 
     # ------------------------------------------------------------------ text
     def seg(self, key: str, zh: str, lang: str, family: str) -> dict:
