@@ -281,12 +281,12 @@ def _staged_files(staging: Path) -> list[str]:
     return out
 
 
-def _update_in_place(out: Path, staging: Path, staged: list[str], stale: set[str], search: bool) -> None:
-    """Move this build's new and changed files into the existing output, delete what it no longer has, and
-    index. A marker file is kept while the folder is being changed: if the build stops in between, the next
-    one sees it and builds everything afresh instead of trusting a half-updated folder."""
-    marker = _incomplete_marker(out)
-    marker.write_text("an incremental build is updating this folder\n", "utf-8")
+def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> None:
+    """Move this build's new and changed files into the existing output and delete what it no longer has.
+    A marker file is left while the folder is being changed, and removed only once the new manifest is
+    written: if the build stops in between, the next one sees it and builds everything afresh instead of
+    trusting a half-updated folder."""
+    _incomplete_marker(out).write_text("an incremental build is updating this folder\n", "utf-8")
     for rel in staged:
         dest = out / rel
         try:
@@ -303,20 +303,24 @@ def _update_in_place(out: Path, staging: Path, staged: list[str], stale: set[str
             except OSError:  # not empty (or gone)
                 break
             parent = parent.parent
-    bundle = out / "pagefind"
-    if search:
-        from .search import index_site
 
-        index_site(out, output_subdir=".pagefind-new")
-        old = out / ".pagefind-old"
+
+def _index_in_place(out: Path, search: bool) -> None:
+    """Index the updated output into a new bundle and swap it in; without search, drop the old bundle
+    (it would list old pages)."""
+    bundle = out / "pagefind"
+    if not search:
         if bundle.exists():
-            os.replace(bundle, old)
-        os.replace(out / ".pagefind-new", bundle)
-        shutil.rmtree(old, ignore_errors=True)
-    elif bundle.exists():  # a build without search has no index (an old one would list old pages)
-        shutil.rmtree(bundle)
-    shutil.rmtree(staging, ignore_errors=True)
-    marker.unlink()
+            shutil.rmtree(bundle)
+        return
+    from .search import index_site
+
+    index_site(out, output_subdir=".pagefind-new")
+    old = out / ".pagefind-old"
+    if bundle.exists():
+        os.replace(bundle, old)
+    os.replace(out / ".pagefind-new", bundle)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
@@ -382,24 +386,35 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             write_extras(staging, metas, corpus, views, config)
             staged = _staged_files(staging)
             files = set(staged).union(rel for g in groups.values() for rel, _, _ in g["pages"])
-            if manifest is None:
-                if search:
-                    with timer("index"):
-                        from .search import index_site
 
-                        index_site(staging)
-                replace_tree(out, staging)
-                _incomplete_marker(out).unlink(missing_ok=True)
-            else:
-                stale = set(manifest["files"]) - files
-                if search:
-                    with timer("index"):
-                        _update_in_place(out, staging, staged, stale, search)
-                else:
-                    _update_in_place(out, staging, staged, stale, search)
+        def write_manifest():
             with open(_manifest_path(out), "wb") as fh:  # streamed: no copy of the whole record in memory
                 pickle.dump({"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new},
                             fh, protocol=5)
+
+        if manifest is None:  # a full build: the staging folder becomes the output
+            if search:
+                with timer("index"):
+                    from .search import index_site
+
+                    index_site(staging)
+            with timer("write"):
+                _manifest_path(out).unlink(missing_ok=True)  # never a record of another tree
+                replace_tree(out, staging)
+                write_manifest()
+                _incomplete_marker(out).unlink(missing_ok=True)
+        else:  # an incremental one: changed files move into the output
+            with timer("write"):
+                _move_in(out, staging, staged, set(manifest["files"]) - files)
+            if search:
+                with timer("index"):
+                    _index_in_place(out, search)
+            else:
+                _index_in_place(out, search)
+            with timer("write"):
+                write_manifest()
+                shutil.rmtree(staging, ignore_errors=True)
+                _incomplete_marker(out).unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
