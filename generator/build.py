@@ -105,7 +105,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 7
+MANIFEST_VERSION = 8
 
 
 def _manifest_path(out: Path) -> Path:

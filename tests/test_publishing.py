@@ -304,7 +304,8 @@ def test_api_records_reused_by_offset(tmp_path):
     assert made == [9]
     text = (new_dir / "x.json").read_text("utf-8")
     want = expected[:2] + [{"id": 9, "text": "新的", "list": [9, {"zh": "中文"}]}] + expected[2:]
-    assert text == json.dumps(want, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert json.loads(text) == want
+    assert text == "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in want) + "\n]\n"
     raw = (new_dir / "x.json").read_bytes()
     for key, (off, length) in second["x.json"]["records"].items():
         assert json.loads(raw[off:off + length])["id"] == int(key[1:])
