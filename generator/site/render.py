@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
+from markupsafe import Markup
+
 from .html import block_html, blocks_html, parallel_html, text_html
 from .urls import file_for
 
@@ -35,6 +37,18 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(block_html=block_html, blocks_html=blocks_html, parallel_html=parallel_html, text_html=text_html)
+    made: dict = {}
+
+    def partial(name: str, key, **ctx) -> Markup:
+        """A piece of the page chrome that is the same on many pages (the header for a language, the
+        navigation for a language and section): rendered from the theme's template once per ``key``
+        and reused, instead of once per page. ``key`` must decide everything the piece shows."""
+        k = (name, key)
+        if k not in made:
+            made[k] = Markup(env.get_template(name).render(**ctx))
+        return made[k]
+
+    env.globals["partial"] = partial
     return env
 
 
