@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from .model import item_ids
 
 ALWAYS = None  # the fingerprint of a group that is made in every build
 
 
+@lru_cache(maxsize=1)  # the code does not change while a process runs; linking and the pages both ask
 def code_fingerprint() -> str:
     h = hashlib.sha256()
     base = Path(__file__).resolve().parent
@@ -49,52 +53,42 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     return h.hexdigest()
 
 
+def _files(origins) -> set[str]:
+    return {o.file for o in origins if o is not None}
+
+
+def list_sources(corpus) -> dict[str, set[str]]:
+    """Task list, report, livelihood list and progress table id -> the source files it was parsed from
+    (every publication of a task list, and of the document carrying a task list or livelihood list)."""
+    out: dict[str, set[str]] = {}
+    for tl in corpus.tasklists.values():
+        doc = corpus.documents.get(tl.document)
+        out[tl.id] = _files(tl.origins) | (_files(doc.origins) if doc else set())
+    for rep in corpus.reports.values():
+        out[rep.id] = _files([rep.origin])
+    for ll in corpus.livelihood.values():
+        doc = corpus.documents.get(ll.document)
+        out[ll.id] = _files(doc.origins) if doc else set()
+    for t in corpus.progress.values():
+        out[t.id] = _files([t.origin])
+    return out
+
+
 def _item_groups(corpus) -> tuple[dict[str, str], dict[str, set[str]]]:
     """item id -> group id, and group id -> the source files its pages are made from."""
     owner: dict[str, str] = {}
     sources: dict[str, set[str]] = {}
-
-    def files(origins):
-        return {o.file for o in origins if o is not None}
-
     for d in corpus.documents.values():
         owner[d.id] = d.id
-        sources[d.id] = files(d.origins)
+        sources[d.id] = _files(d.origins)
     for g in corpus.gazettes.values():
         owner[g.id] = g.id
-        sources[g.id] = files([g.origin])
-    for tl in corpus.tasklists.values():
-        owner[tl.id] = tl.id
-        for sec in tl.sections:
-            owner[sec.id] = tl.id
-            for sub in sec.subsections:
-                owner[sub.id] = tl.id
-        for t in tl.tasks.values():
-            owner[t.id] = tl.id
-        doc = corpus.documents.get(tl.document)
-        sources[tl.id] = files(tl.origins) | (files(doc.origins) if doc else set())
-    for rep in corpus.reports.values():
-        owner[rep.id] = rep.id
-        for part in rep.parts:
-            owner[part.id] = rep.id
-            for sec in part.sections:
-                owner[sec.id] = rep.id
-                for t in sec.topics:
-                    owner[t.id] = rep.id
-        sources[rep.id] = files([rep.origin])
-    for ll in corpus.livelihood.values():
-        owner[ll.id] = ll.id
-        for p in ll.projects:
-            owner[p.id] = ll.id
-            for it in p.items:
-                owner[it.id] = ll.id
-        doc = corpus.documents.get(ll.document)
-        sources[ll.id] = files(doc.origins) if doc else set()
-    for t in corpus.progress.values():
-        owner[t.id] = t.id
-        for r in t.rows:
-            owner[r.id] = t.id
-        sources[t.id] = files([t.origin])
+        sources[g.id] = _files([g.origin])
+    for lists in (corpus.tasklists, corpus.reports, corpus.livelihood, corpus.progress):
+        for x in lists.values():  # a structured list's pages show all its items
+            for i in item_ids(x):
+                owner[i] = x.id
+    sources.update(list_sources(corpus))
     for u in corpus.units.values():
         owner[u.id] = "unit"
     # the department pages list every task and progress row with their lead units

@@ -18,20 +18,11 @@ def _rules_key(corpus: Corpus, root: Path) -> str | None:
     """What the rules read: task lists, reports, livelihood lists, progress tables and the departments
     (from the glossary), never a gazette's other documents. So their links are keyed by the generator's
     code, the glossary and the sources those items were parsed from; adding a gazette issue keeps the key."""
-    from ..incremental import code_fingerprint
+    from ..incremental import code_fingerprint, list_sources
 
     if not corpus.source_keys:
         return None
-    files = set()
-    for tl in corpus.tasklists.values():
-        files.update(o.file for o in tl.origins)
-        doc = corpus.documents.get(tl.document)
-        files.update(o.file for o in (doc.origins if doc else []))
-    for ll in corpus.livelihood.values():
-        doc = corpus.documents.get(ll.document)
-        files.update(o.file for o in (doc.origins if doc else []))
-    files.update(r.origin.file for r in corpus.reports.values() if r.origin)
-    files.update(t.origin.file for t in corpus.progress.values() if t.origin)
+    files = set().union(*list_sources(corpus).values())
     h = hashlib.sha256(code_fingerprint().encode())
     for f in sorted(files):
         h.update(f"{f}\0{corpus.source_keys.get(f, '?')}\n".encode())

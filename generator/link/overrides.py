@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Report
-from ..model import Corpus, Link
+from ..model import Corpus, Link, item_ids
 from .. import SAFE_LOADER
 
 OVERRIDES = "content/links.yaml"
@@ -16,27 +16,9 @@ KINDS = {"details", "implements", "related", "led-by"}
 
 def known_ids(corpus: Corpus) -> set[str]:
     ids = set(corpus.documents) | set(corpus.units) | set(corpus.gazettes)
-    for tl in corpus.tasklists.values():
-        ids.add(tl.id)
-        ids.update(t.id for t in tl.tasks.values())
-        for s in tl.sections:
-            ids.add(s.id)
-            ids.update(ss.id for ss in s.subsections)
-    for r in corpus.reports.values():
-        ids.add(r.id)
-        for p in r.parts:
-            ids.add(p.id)
-            for s in p.sections:
-                ids.add(s.id)
-                ids.update(t.id for t in s.topics)
-    for ll in corpus.livelihood.values():
-        ids.add(ll.id)
-        for p in ll.projects:
-            ids.add(p.id)
-            ids.update(i.id for i in p.items)
-    for tb in corpus.progress.values():
-        ids.add(tb.id)
-        ids.update(r.id for r in tb.rows)
+    for lists in (corpus.tasklists, corpus.reports, corpus.livelihood, corpus.progress):
+        for x in lists.values():
+            ids.update(item_ids(x))
     return ids
 
 
