@@ -145,22 +145,16 @@ def _pack_lookups(seen: dict, families: dict) -> dict[str, str]:
 
 
 def _coverage(packed: list[dict]) -> dict:
-    """Translation coverage (as Translator.coverage) over the lookups of every group, each key once."""
-    from collections import Counter, defaultdict
+    """Translation coverage (catalog.coverage_table) over the lookups of every group, each key once."""
+    from collections import defaultdict
+
+    from .i18n.catalog import coverage_table
 
     keys: dict[str, set] = defaultdict(set)
     for p in packed:
         for code, joined in p.items():
             keys[code].update(joined.split("\n"))
-    by = defaultdict(Counter)
-    for code, ks in keys.items():
-        by[code[1:]][_STATUS_OF[code[0]]] += len(ks)
-    total = Counter()
-    for c in by.values():
-        total.update(c)
-    by["all"] = total
-    return {f: {"ok": c["ok"], "stale": c["stale"], "missing": c["missing"], "total": sum(c.values())}
-            for f, c in sorted(by.items())}
+    return coverage_table({(code[1:], _STATUS_OF[code[0]]): len(ks) for code, ks in keys.items()})
 
 
 def _groups_of(share: str):

@@ -62,20 +62,22 @@ class Translator:
             self.requested.setdefault(key, zh)
         return Segment(key, zh, en, status)
 
-    def coverage(self) -> dict:
-        by = defaultdict(Counter)
-        fam = self.families.get
-        for (f, st), n in Counter((fam(k, "other"), st) for k, st in self.seen.items()).items():
-            by[f][st] += n
-        total = Counter()
-        for c in by.values():
-            total.update(c)
-        by["all"] = total
-        return {f: {"ok": c["ok"], "stale": c["stale"], "missing": c["missing"], "total": sum(c.values())}
-                for f, c in sorted(by.items())}
-
     def unused(self) -> list[str]:
         return sorted(set(self.entries) - set(self.seen))
+
+
+def coverage_table(counts) -> dict:
+    """The coverage report from (family, status) -> number of segments: per family and "all", the ok,
+    stale, missing and total counts."""
+    by = defaultdict(Counter)
+    for (f, st), n in counts.items():
+        by[f][st] += n
+    total = Counter()
+    for c in by.values():
+        total.update(c)
+    by["all"] = total
+    return {f: {"ok": c["ok"], "stale": c["stale"], "missing": c["missing"], "total": sum(c.values())}
+            for f, c in sorted(by.items())}
 
 
 def load_catalogs(root: Path) -> Translator:

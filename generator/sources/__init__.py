@@ -3,6 +3,7 @@ says (never by the file name), and the corpus loader that runs them, merges
 repeated publications of the same document and proves nothing was lost."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -261,6 +262,7 @@ def parse_source(src: Source, districts: dict) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=1)  # asked by the cache keys and the pinyin memo of every load
 def _code_version() -> str:
     """Parse results depend on the readers' code: a change to it invalidates the cache."""
     h = hashlib.sha256()
