@@ -58,8 +58,13 @@ def detect_kind(text: str) -> str | None:
     return None
 
 
+def _rel_path(path: Path, root: Path) -> str:
+    """A source's path as the site names it: relative to the project root when it lies inside it."""
+    return path.relative_to(root).as_posix() if path.is_absolute() and root in path.parents else str(path)
+
+
 def read_source(path: Path, root: Path, provenance: dict | None = None) -> Source:
-    rel = path.relative_to(root).as_posix() if path.is_absolute() and root in path.parents else str(path)
+    rel = _rel_path(path, root)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -297,12 +302,8 @@ class _StatIndex:
         except (OSError, ValueError, KeyError):
             self.old = {}
 
-    @staticmethod
-    def _rel(path: Path, root: Path) -> str:
-        return path.relative_to(root).as_posix() if path.is_absolute() and root in path.parents else str(path)
-
     def source(self, path: Path, root: Path, provenance: dict | None) -> Source | None:
-        rel = self._rel(path, root)
+        rel = _rel_path(path, root)
         known = self.old.get(rel)
         if known is None:
             return None
