@@ -236,3 +236,32 @@ def test_progress_table_cell_lost_is_reported_where_it_was(root):
     with pytest.raises(SourceError) as e:
         progress.parse(Source(path="t.txt", kind="progress", text="\n".join(damaged)), Report(), {"大兴区": "daxing"})
     assert "ends inside row 22" in str(e.value)
+
+
+def test_every_chinese_character_of_a_source_reaches_a_block(root):
+    """The no-loss check on the real gazette: the parse carries every Chinese character of the body
+    (running headers excepted); a block that drops one sentence is reported at the line it came from."""
+    from generator.errors import Report
+    from generator.sources import check_coverage, gazette, read_source
+
+    src = read_source(root / "content/sources/2026-gazette-12.txt", root)
+    rep = Report()
+    issue, docs, _ = gazette.parse(src, rep)
+    blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
+    assert src.artefacts  # running headers were removed, and are allowed for
+    check_coverage(src, blocks, rep)
+    assert rep.errors == []
+    # drop the sentence of one paragraph: the error names its line and what went missing
+    victim = next(b for b in blocks if b.kind == "para" and "鼓励" in b.text and len(b.text) > 40)
+    sentence = next(s for s in victim.text.split("。") if "鼓励" in s)
+    victim.text = victim.text.replace(sentence, "")
+    rep = Report()
+    check_coverage(src, blocks, rep)
+    assert len(rep.errors) == 1
+    err = rep.errors[0]
+    assert err.file == "content/sources/2026-gazette-12.txt"
+    lost = sum(1 for ch in sentence if "\u4e00" <= ch <= "\u9fff")
+    assert err.message.startswith(f"{lost} Chinese characters of the source are not in the parsed document")
+    assert err.line is not None and err.expected
+    # the line named is the first that holds a lost character
+    assert any(ch in src.text.split("\n")[err.line - 1] for ch in sentence if "\u4e00" <= ch <= "\u9fff")

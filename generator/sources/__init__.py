@@ -205,11 +205,8 @@ def check_coverage(src: Source, blocks, rep: Report) -> None:
     """Every Chinese character of the source body must be carried by a block;
     layout artefacts (running headers) are the only exception and are listed."""
     expected = Counter(cjk_chars(src.text))
-    for a in src.artefacts:
-        expected.subtract(cjk_chars(a.text))
-    got = Counter()
-    for b in blocks:
-        got.update(cjk_chars(b.original or b.text))
+    expected.subtract(cjk_chars("\n".join(a.text for a in src.artefacts)))
+    got = Counter(cjk_chars("\n".join(b.original or b.text for b in blocks)))  # one pass, not one per block
     missing = {ch: n - got[ch] for ch, n in expected.items() if n - got[ch] > 0}
     if missing:
         lines = src.text.split("\n")
