@@ -28,8 +28,12 @@ TERMINAL = set("。；：！？…”’」』;:!?")
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 
 
-def cjk_chars(text: str) -> list[str]:
-    return CJK_RE.findall(text)
+_NOT_CJK_RE = re.compile(f"[^{CJK}]+")
+
+
+def cjk_chars(text: str) -> str:
+    """The Chinese characters of ``text``, in order (one regex pass, no list of one-character strings)."""
+    return _NOT_CJK_RE.sub("", text)
 
 
 @lru_cache(maxsize=1)
@@ -157,8 +161,11 @@ def display_width(text: str) -> float:
     return w
 
 
+_STRUCTURAL_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in STRUCTURAL))  # one match, not thirteen
+
+
 def is_structural(line: str) -> bool:
-    return any(rx.match(line) for rx in STRUCTURAL)
+    return _STRUCTURAL_ANY.match(line) is not None
 
 
 @dataclass

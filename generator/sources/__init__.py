@@ -364,9 +364,16 @@ def _load_cached(path: Path) -> dict:
         return Unpickler(fh).load()
 
 
-def _parse_job(i: int) -> dict:
-    src, districts = _PARSE_JOBS[i]
-    return parse_source(src, districts)
+def _parse_job(i: int) -> dict | Path:
+    """Parse one source. With a cache entry to write (``store``), a result without errors is written there
+    and only its path returned: the parent then loads the entry as a warm build would (running text left
+    on disk until a page needs it) instead of receiving the whole result and pickling it again."""
+    src, districts, store = _PARSE_JOBS[i]
+    result = parse_source(src, districts)
+    if store is None or result["errors"]:
+        return result
+    _store_cached(store, result)
+    return store
 
 
 def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
@@ -435,7 +442,9 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
             sources[i] = read_source(paths[i], root, provenance.get(paths[i].name))
     if seen_files:
         seen_files.save()
-    _PARSE_JOBS = [(s, districts) for s in sources]
+    if cache and todo:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    _PARSE_JOBS = [(s, districts, cache_dir / f"{k}.pickle" if cache else None) for s, k in zip(sources, keys)]
     try:
         if len(todo) > 8 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             import multiprocessing
@@ -448,11 +457,9 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
                 results[i] = _parse_job(i)
     finally:
         _PARSE_JOBS = None
-    if cache and todo:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for i in todo:
-            if not results[i]["errors"]:
-                _store_cached(cache_dir / f"{keys[i]}.pickle", results[i])
+    for i in todo:
+        if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
+            results[i] = _load_cached(results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
