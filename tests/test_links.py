@@ -152,3 +152,31 @@ def test_overrides_add_remove_and_report_stale(tmp_path):
     (proj / "content" / "links.yaml").write_text("add:\n  - {source: task/2026/999, target: task/2026/1}\n", "utf-8")
     r = run_check(proj)
     assert r.returncode == 1 and "content/links.yaml:2: unknown reference 'task/2026/999'" in r.stderr
+
+
+def test_rules_on_all_cores_give_the_links_of_one(tmp_path, monkeypatch):
+    """On a long archive the rules run in forked workers, the costliest a year at a time; the links are the
+    same as those found in one process, on a two-year archive made from the seeds."""
+    import sys
+
+    import generator.link as link
+    from generator.i18n.glossary import load_glossary
+    from generator.sources import load_corpus
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from make_archive import make
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    make(tmp_path / "a", 2, 2, 2)
+    corpus = load_corpus(tmp_path / "a", glossary=load_glossary(tmp_path / "a"))
+    years = sorted({t.year for t in corpus.progress.values()})
+    assert len(years) == 2 and len(corpus.progress) == 4
+    monkeypatch.setattr(link, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(link.os, "cpu_count", lambda: 2)
+    parallel = link._best(l for found in link._run_rules(corpus) for l in found)
+    monkeypatch.setattr(link.os, "cpu_count", lambda: 1)
+    serial = link._best(l for found in link._run_rules(corpus) for l in found)
+    assert parallel == serial
+    related = [l for l in serial if l.kind == "related"]
+    assert {l.src.split("/")[1] for l in related} == {str(y) for y in years}  # progress/<year>/… of both years

@@ -43,7 +43,7 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
             return pickle.loads(path.read_bytes())
         except Exception:  # a damaged entry: link again
             pass
-    links = _best(l for rule in RULES for l in rule(corpus))
+    links = _best(l for found in _run_rules(corpus) for l in found)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("*.pickle"):  # one entry: the archive's current state
@@ -52,6 +52,36 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
         tmp.write_bytes(pickle.dumps(links, protocol=5))
         os.replace(tmp, path)
     return links
+
+
+_RULE_JOBS = None  # what forked rule workers inherit (see _run_rules)
+PARALLEL_MIN_JOBS = 9  # fewer (the seed site has four): forking costs more than it saves
+
+
+def _rule_job(i: int) -> list:
+    corpus, (rule, shard) = _RULE_JOBS[0], _RULE_JOBS[1][i]
+    return rule(corpus) if shard is None else rule(corpus, shard)
+
+
+def _run_rules(corpus: Corpus) -> list[list]:
+    """Every rule's links, in the order of RULES. A rule with ``shards`` runs one shard at a time; on a
+    long archive (more than a handful of jobs) the jobs run on all cores, in forked workers that inherit
+    the corpus. The result does not depend on the split: ``_best`` sorts the links."""
+    global _RULE_JOBS
+    jobs = []
+    for rule in RULES:
+        shards = getattr(rule, "shards", None)
+        jobs.extend([(rule, s) for s in shards(corpus)] if shards else [(rule, None)])
+    _RULE_JOBS = (corpus, jobs)
+    try:
+        if len(jobs) >= PARALLEL_MIN_JOBS and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+                return pool.map(_rule_job, range(len(jobs)), chunksize=1)
+        return [_rule_job(i) for i in range(len(jobs))]
+    finally:
+        _RULE_JOBS = None
 
 
 def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:

@@ -444,12 +444,15 @@ def _related_targets(corpus: Corpus, year: int):
     return targets, rarity, by_key
 
 
-def progress_related(corpus: Corpus) -> list[Link]:
+def progress_related(corpus: Corpus, years: set[int] | None = None) -> list[Link]:
     """District progress rows relate to the next year's livelihood items and tasks that commit to the
-    same thing (see related_similarity)."""
+    same thing (see related_similarity). ``years``: only the tables of these years (a shard, see
+    ``shards``)."""
     links = []
     per_year: dict = {}  # the next year's targets, their rarity and index: shared by every district's table
     for tb in corpus.progress.values():
+        if years is not None and tb.year not in years:
+            continue
         year = tb.year + 1
         if year not in per_year:
             per_year[year] = _related_targets(corpus, year)
@@ -466,5 +469,8 @@ def progress_related(corpus: Corpus) -> list[Link]:
                     links.append(Link(r.id, tid, "related", s, e[:5], "same-subject"))
     return links
 
+
+# The costliest rule on a long archive; its years are independent, so it can run a year at a time.
+progress_related.shards = lambda corpus: [{y} for y in sorted({tb.year for tb in corpus.progress.values()})]
 
 RULES = [tasklist_report_alignment, led_by, livelihood_tasks, progress_related]

@@ -88,13 +88,18 @@ def replace_tree(out: Path, new: Path) -> None:
 
 
 def write_text(out: Path, rel: str, text: str) -> None:
-    p = out / rel
-    try:  # the folder usually exists already: one system call per page instead of a mkdir per level
-        f = open(p, "w", encoding="utf-8")
+    """Write one file under ``out``. Pages are written into a fresh folder, each into a folder of its own
+    (``…/index.html``) whose parent usually exists: so one mkdir, then the open (a mkdir per level only when
+    the parent is missing too; an open that fails first would cost a third system call per page)."""
+    path = os.path.join(out, rel)
+    folder = os.path.dirname(path)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
     except FileNotFoundError:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        f = open(p, "w", encoding="utf-8")
-    with f:
+        os.makedirs(folder, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
         f.write(text)
 
 
