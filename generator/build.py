@@ -268,10 +268,19 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
 
 
 def _staged_files(staging: Path) -> list[str]:
-    out = []
-    for dirpath, _, names in os.walk(staging):
-        base = Path(dirpath).relative_to(staging).as_posix()
-        out.extend(n if base == "." else f"{base}/{n}" for n in names)
+    """Every file under ``staging``, as a relative POSIX path. Plain strings: a full build stages one folder
+    per page, and a Path per folder made this walk cost more than the sitemap and feeds together."""
+    out: list[str] = []
+    stack = [("", os.fspath(staging))]
+    while stack:
+        rel, path = stack.pop()
+        with os.scandir(path) as it:
+            for entry in it:
+                name = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((name + "/", entry.path))
+                else:
+                    out.append(name)
     return out
 
 
