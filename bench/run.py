@@ -1,7 +1,9 @@
 """Benchmark: full and incremental builds of a synthetic archive, per-stage times
 and peak memory, with two anchors measured in the same run on the same page
-count: Hugo (Debian's `hugo`) building equivalent Markdown with an equivalent
-template, and the I/O floor (copying our output tree).
+count: Hugo (Debian's `hugo`) building equivalent Markdown (each of our pages'
+text, links and breadcrumbs) with an equivalent template (our page chrome), and
+the I/O floor (copying our output tree). The first, lighter Hugo anchor (three
+paragraphs a page) is still timed, for comparison with earlier runs.
 
     python bench/run.py --quick     # < 5 minutes
     python bench/run.py             # the ≥ 50,000-page archive (15 years)
@@ -12,7 +14,10 @@ pages=N full_s=X incremental_s=Y peak_mb=Z hugo_ratio=R floor_ratio=F
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,8 +52,9 @@ def timed_build(project: Path, out: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def hugo_site(dest: Path, pages: int) -> None:
-    """Equivalent Markdown for Hugo: the same number of pages, similar text and a similar layout."""
+def hugo_site_small(dest: Path, pages: int) -> None:
+    """The first anchor, kept for comparison with earlier runs: the same number of pages, each three paragraphs
+    of the gazette seed (about a quarter of the text of our average page) in a plain layout."""
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "content" / "p").mkdir(parents=True)
@@ -71,13 +77,142 @@ def hugo_site(dest: Path, pages: int) -> None:
             f"{body}\n", "utf-8")
 
 
-def time_hugo(site: Path) -> float | None:
+# The equivalent anchor: for each page we built, a Markdown file with that page's text, headings, lists and links
+# (taken from its <main>), its title, language, breadcrumbs and other-language address in the front matter, and
+# a Hugo layout with the same page chrome as ours (head links, header, search form, site navigation, breadcrumbs,
+# footer).
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
+_TITLE = re.compile(r"<title>(.*?)( · [^<]*)?</title>", re.S)
+_CRUMBS = re.compile(r'<nav class="wrap breadcrumbs".*?<ol>(.*?)</ol>', re.S)
+_CRUMB = re.compile(r'<li><a href="([^"]*)">(.*?)</a></li>', re.S)
+_OTHER = re.compile(r'<a class="lang-switch" href="([^"]*)"')
+_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>")
+_BLOCK_END = re.compile(r"</(?:p|div|section|h[1-6]|tr|table|ul|ol|aside|dl|dd|dt|blockquote|figure|details|summary|"
+                        r"article|header|footer|nav|li|td|th|caption|figcaption)>|<br\s*/?>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _md_text(fragment: str) -> str:
+    text = html.unescape(_TAG.sub("", fragment))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+
+
+def page_markdown(page: str) -> tuple[dict, str]:
+    """One of our pages as Hugo input: front matter and a Markdown body with the same text and links."""
+    main = _MAIN.search(page).group(1)
+    main = re.sub(r"<span hidden[^>]*>.*?</span>", "", main)  # search-index metadata, not shown
+    # links and headings become Markdown; block ends become paragraph breaks; other tags go
+    main = _LINK.sub(lambda m: f"[{_md_text(m.group(2)).strip()}]({m.group(1)})", main)
+    main = _HEADING.sub(lambda m: "\n\n" + "#" * int(m.group(1)) + " ", main)
+    main = re.sub(r"<li\b[^>]*>", "\n\n- ", main)
+    main = _BLOCK_END.sub("\n\n", main)
+    parts = re.split(r"(\[[^\]]*\]\([^)]*\))", main)  # keep the Markdown links as they are
+    body = "".join(p if i % 2 else _md_text(p) for i, p in enumerate(parts))
+    paras = [" ".join(line.split()) for line in body.split("\n\n")]
+    body = "\n\n".join(p for p in paras if p)
+    title = _TITLE.search(page)
+    crumbs = _CRUMBS.search(page)
+    other = _OTHER.search(page)
+    front = {"title": html.unescape(title.group(1)) if title else "",
+             "lang": "en" if 'lang="en"' in page[:200] else "zh-CN",
+             "crumbs": [{"url": u, "name": html.unescape(_TAG.sub("", t))}
+                        for u, t in _CRUMB.findall(crumbs.group(1))] if crumbs else [],
+             "other": other.group(1) if other else "/"}
+    return front, body
+
+
+def _write_markdown(job: tuple[Path, Path, int]) -> int:
+    src, dest, i = job
+    front, body = page_markdown(src.read_text("utf-8"))
+    front["slug"] = str(i)
+    # JSON front matter (Hugo reads it as it reads YAML or TOML)
+    dest.write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body + "\n", "utf-8")
+    return len(body)
+
+
+HUGO_LAYOUT = """<!doctype html>
+<html lang="{{ .Params.lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ site.Title }}</title>
+<link rel="canonical" href="{{ .Permalink }}">
+<link rel="alternate" hreflang="{{ .Params.lang }}" href="{{ .Permalink }}">
+<link rel="alternate" hreflang="x-other" href="{{ .Params.other | absURL }}"><link rel="alternate" type="application/atom+xml" title="{{ site.Title }}" href="/feed.xml">
+<link rel="stylesheet" href="/assets/css/site.css">
+<link rel="stylesheet" href="/assets/css/print.css" media="print">
+</head>
+<body class="kind-{{ .Section }}">
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header">
+  <div class="wrap header-row">
+    <a class="brand" href="/">{{ site.Title }}</a>
+    <form class="search-box" role="search" action="/search/" method="get">
+      <label class="visually-hidden" for="q-top">Search</label>
+      <input id="q-top" name="q" type="search" placeholder="Search documents, tasks, projects, departments…">
+      <button type="submit">Search</button>
+    </form>
+    <a class="lang-switch" href="{{ .Params.other }}" rel="alternate">{{ if eq .Params.lang "en" }}中文{{ else }}English{{ end }}</a>
+  </div>
+  <nav class="wrap site-nav" aria-label="Site">
+    {{ range site.Params.nav }}<a href="{{ .url }}"{{ if eq .url $.Section }} aria-current="page"{{ end }}>{{ .name }}</a>
+    {{ end }}
+  </nav>
+</header>
+{{ if eq .Params.lang "en" }}<p class="unofficial wrap" role="note">Unofficial translation — the Chinese text is authoritative</p>{{ end }}<nav class="wrap breadcrumbs" aria-label="Breadcrumb">
+  <ol>{{ range .Params.crumbs }}<li><a href="{{ .url }}">{{ .name }}</a></li>{{ end }}<li aria-current="page">{{ .Title }}</li></ol>
+</nav>
+<main id="main" class="wrap">
+{{ .Content }}
+<p class="cite"><span>Permalink: <a href="{{ .RelPermalink }}">{{ .Permalink }}</a></span></p></main>
+<footer class="site-footer">
+  <div class="wrap">
+    <p class="footer-note">The Chinese text is authoritative.</p>
+    <ul class="footer-links"><li><a href="/api/v1/index.json">Open data</a></li><li><a href="/feed.xml">Atom</a></li><li><a href="{{ .Params.other }}">{{ if eq .Params.lang "en" }}中文{{ else }}English{{ end }}</a></li></ul>
+  </div>
+</footer>
+</body>
+</html>
+"""
+HUGO_NAV = [("Municipal Gazette", "/gazette/"), ("Priority Task List", "/tasklist/"), ("Government Work Report", "/report/"),
+            ("Livelihood Projects", "/livelihood/"), ("District Livelihood Progress", "/progress/"),
+            ("Departments", "/unit/"), ("Documents", "/doc/")]
+
+
+def hugo_site(dest: Path, built: Path, pages: int) -> int:
+    """Hugo's input for the pages of the site built in ``built``: one Markdown file per page (see page_markdown),
+    ``pages`` of them. Returns the characters of Markdown written."""
+    import multiprocessing
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "content" / "p").mkdir(parents=True)
+    (dest / "layouts" / "_default").mkdir(parents=True)
+    nav = "".join(f'[[params.nav]]\nname = "{n}"\nurl = "{u}"\n' for n, u in HUGO_NAV)
+    (dest / "config.toml").write_text('baseURL = "http://example.org/"\ntitle = "Beijing Government Documents"\n'
+                                      'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[params]\n' + nav,
+                                      "utf-8")
+    (dest / "layouts" / "_default" / "single.html").write_text(HUGO_LAYOUT, "utf-8")
+    (dest / "layouts" / "_default" / "list.html").write_text("<html><body>{{ .Title }}</body></html>", "utf-8")
+    files = sorted(p for lang in ("zh", "en") for p in (built / lang).rglob("index.html"))[:pages]
+    jobs = [(f, dest / "content" / "p" / f"{i}.md", i) for i, f in enumerate(files)]
+    with multiprocessing.get_context("fork").Pool() as pool:
+        return sum(pool.imap_unordered(_write_markdown, jobs, chunksize=256))
+
+
+def time_hugo(site: Path) -> tuple[float, float] | None:
+    """Hugo's wall time and its peak memory (MB)."""
     if not shutil.which("hugo"):
         return None
     t = time.perf_counter()
-    subprocess.run(["hugo", "--quiet", "-s", str(site), "-d", str(site / "public")], check=True,
-                   capture_output=True)
-    return time.perf_counter() - t
+    proc = subprocess.Popen(["hugo", "--quiet", "-s", str(site), "-d", str(site / "public")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"hugo failed: {proc.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def same_tree(a: Path, b: Path) -> tuple[bool, int]:
@@ -153,10 +288,23 @@ def main():
         if not same:
             raise SystemExit("the incremental build differs from a full build")
     hsite = work / "hugo"
-    hugo_site(hsite, full["pages"])
-    hugo_s = time_hugo(hsite)
+    md_chars = hugo_site(hsite, out, full["pages"])
+    hugo_s, hugo_mb = time_hugo(hsite) or (None, None)
+    hsmall = work / "hugo-small"
+    hugo_site_small(hsmall, full["pages"])
+    small_s, _ = time_hugo(hsmall) or (None, None)
     floor_s = time_copy(out, work / "copy")
-    print(f"hugo: {hugo_s:.2f} s for {full['pages']} pages" if hugo_s else "hugo: not installed", flush=True)
+    if hugo_s:
+        print(f"hugo, equivalent pages (each of our pages' text, links and breadcrumbs as Markdown, "
+              f"{md_chars / full['pages']:.0f} characters a page; our page chrome): {hugo_s:.2f} s for "
+              f"{full['pages']} pages, {_tree_mb(hsite / 'public'):.0f} MB written (ours: {_tree_mb(out):.0f} MB), "
+              f"peak memory {hugo_mb:.0f} MB",
+              flush=True)
+        print(f"hugo, the first, lighter anchor (three gazette paragraphs a page, plain layout): {small_s:.2f} s, "
+              f"{_tree_mb(hsmall / 'public'):.0f} MB written; our time over it: {full['seconds'] / small_s:.2f}",
+              flush=True)
+    else:
+        print("hugo: not installed", flush=True)
     print(f"copy floor: {floor_s:.2f} s", flush=True)
     pps = full["pages"] / full["seconds"]
     print(f"throughput: {pps:.0f} pages/s"
@@ -166,6 +314,9 @@ def main():
     print(f"pages={full['pages']} full_s={full['seconds']:.2f} incremental_s={inc['seconds']:.2f} "
           f"peak_mb={full['peak_mb']:.0f} hugo_ratio={hugo_ratio:.2f} floor_ratio={floor_ratio:.2f}")
 
+
+def _tree_mb(root: Path) -> float:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 2**20
 
 if __name__ == "__main__":
     main()
