@@ -7,11 +7,15 @@ are made from:
 
 * the *global* inputs, which any page may read: the generator's code, the theme,
   the site configuration, the glossary, the translation catalogs, the link
-  overrides, the notes (``global_fingerprint``);
+  overrides (``global_fingerprint``);
 * the sources its items were parsed from (each source by its parse-cache key: its
   text and the readers' code), every publication of a document included;
 * every link with an end in the group (kind, score, evidence, rule, origin), with
-  the sources of the item at the other end, since a page shows that item's title.
+  the sources of the item at the other end, since a page shows that item's title;
+* the editors' notes about its items, as their pages show them (title, date,
+  author and the rendered HTML, which holds the titles of the items a note cites):
+  so a new or edited note remakes the groups of the items it is about, not the
+  site. A note about something no group owns counts for every group.
 
 A group whose fingerprint is the one recorded by the previous build is not made
 again: its pages, their sitemap and feed entries and its translation lookups are
@@ -42,12 +46,14 @@ def code_fingerprint() -> str:
 
 
 def global_fingerprint(root: Path, theme_key: str) -> str:
-    """Code, theme and every content file that is not a source text (sources are keyed one by one)."""
+    """Code, theme and every content file that is neither a source text nor a note (both are keyed by the
+    groups that show them: see group_fingerprints)."""
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
     content = root / "content"
     for p in sorted(content.rglob("*")):
-        if not p.is_file() or (p.parent.name == "sources" and p.suffix == ".txt"):
+        if not p.is_file() or (p.parent.name == "sources" and p.suffix == ".txt") or \
+                (p.parent == content / "notes" and p.suffix == ".md"):
             continue
         h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -126,5 +132,23 @@ def group_fingerprints(corpus, global_fp: str) -> Fingerprints:
             hashers[a].update(rec + src_fp.get(b, "?").encode() + b"\n")
         if b in hashers and b != a:
             hashers[b].update(rec + src_fp.get(a, "?").encode() + b"\n")
+    _add_notes(corpus, owner, hashers)
     out = {gid: h.hexdigest()[:32] for gid, h in hashers.items()}
     return Fingerprints(out, owner)
+
+
+def _add_notes(corpus, owner: dict, hashers: dict) -> None:
+    """Each note, as an item page shows it, into the groups of the items it is about (notes are rendered
+    before the fingerprints are taken: their HTML is known). A note whose item has no group goes into all."""
+    everywhere = []
+    for n in corpus.notes:
+        rec = "\0".join([n.id, n.lang, n.title, n.date, n.author, n.html, *n.refs]).encode() + b"\n"
+        groups = {owner.get(r) for r in n.refs}
+        if None in groups or not groups <= hashers.keys():
+            everywhere.append(rec)
+            continue
+        for gid in sorted(groups):
+            hashers[gid].update(b"note\0" + rec)
+    if everywhere:
+        for h in hashers.values():
+            h.update(b"notes\0" + b"".join(everywhere))

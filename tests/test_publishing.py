@@ -95,6 +95,21 @@ def test_incremental_builds_equal_full_builds(tmp_path):
     po = proj / "content" / "translations" / "en" / "tasks.po"
     _edit(po, 'msgstr "Provide services and support for the continued optimization', 'msgstr "Serve and support the continued optimization')
     check("translation", first.pages + 6)
+    # notes: only the groups of the items a note is about are made again (not the whole site)
+    notes = proj / "content" / "notes"
+    _edit(notes / "2026-03-30-task-2026-20-zh.md", "两处表述的区别：", "两处表述的区别如下：")
+    inc = check("note-edit", 12)
+    assert inc.reused > first.pages * 0.9, inc.reused
+    assert "两处表述的区别如下" in (out / "zh" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
+    (notes / "2026-05-01-progress-2025-daxing-3-zh.md").write_text(
+        "---\ntitle: 大兴区第3项的进度\nlang: zh\ndate: 2026-05-01\nauthor: 编辑部\n"
+        "refs: [\"progress/2025/daxing/3\"]\n---\n\n[[progress/2025/daxing/3]]的进度见下表。\n", "utf-8")
+    inc = check("note-added", 12)
+    assert inc.reused > first.pages * 0.9, inc.reused
+    assert "大兴区第3项的进度" in (out / "zh" / "progress" / "2025" / "daxing" / "3" / "index.html").read_text("utf-8")
+    (notes / "2026-03-30-task-2026-20-zh.md").unlink()
+    check("note-removed", 12)
+    assert "两处表述的区别" not in (out / "zh" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     (src / "2026-gazette-013.txt").unlink()
     check("issue-removed", 12)
     assert not (out / "zh" / "gazette" / "2026" / "13").exists()
