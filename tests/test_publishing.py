@@ -330,3 +330,32 @@ def test_api_records_reused_by_offset(tmp_path):
     dump_to(tmp_path / "third" / "x.json", RecordFile("v1", lambda: recs2), first, {}, old_dir=old_dir)
     assert sorted(made) == [0, 1, 2, 3, 4, 9]
     assert (tmp_path / "third" / "x.json").read_text("utf-8") == text
+
+
+def test_parse_cache_keeps_what_is_used_and_drops_what_is_long_unused(tmp_path):
+    """Each load marks the parse-cache entries it used; entries (with their blocks) that no load has used for
+    30 days are deleted, those used more recently (another branch, say) are kept."""
+    import os
+    import time
+
+    from generator.sources import CACHE_MAX_AGE_S, load_corpus
+
+    proj = make_project(tmp_path)
+    load_corpus(proj)
+    cache = proj / ".cache" / "parse"
+    used = sorted(p.name for p in cache.glob("*.pickle"))
+    assert len(used) == len(list((proj / "content" / "sources").glob("*.txt")))
+    long_ago = time.time() - CACHE_MAX_AGE_S - 86400
+    for name in used:  # not touched for long, but still this content's: kept, and marked as used again
+        os.utime(cache / name, (long_ago, long_ago))
+    for stem, when in (("0" * 64, long_ago), ("1" * 64, time.time() - 86400)):
+        for ext in (".pickle", ".blocks"):
+            (cache / f"{stem}{ext}").write_bytes(b"x")
+            os.utime(cache / f"{stem}{ext}", (when, when))
+    load_corpus(proj)
+    left = {p.name for p in cache.iterdir()}
+    assert set(used) <= left
+    assert all(time.time() - (cache / n).stat().st_mtime < 600 for n in used)
+    assert {f"{'1' * 64}.pickle", f"{'1' * 64}.blocks"} <= left  # used a day ago: kept
+    assert not {f"{'0' * 64}.pickle", f"{'0' * 64}.blocks"} & left  # unused for 31 days: gone
+    assert "files.json" in left

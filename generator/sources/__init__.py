@@ -350,6 +350,41 @@ def _store_cached(path: Path, result: dict) -> None:
         os.replace(tmp, target)
 
 
+CACHE_MAX_AGE_S = 30 * 86400  # a parse-cache entry no load has used for this long is deleted
+
+
+def _prune_cache(cache_dir: Path, used: list[str]) -> None:
+    """Mark this load's entries as used (their time set to now) and delete the entries, with their blocks,
+    that no load has used for CACHE_MAX_AGE_S: texts since changed or removed, or parsed by an older
+    generator. Entries another branch or checkout still uses within that time are kept."""
+    now = time.time()
+    keep = set(used)
+    for key in keep:
+        try:
+            os.utime(cache_dir / f"{key}.pickle", (now, now))
+        except OSError:
+            pass
+    try:
+        names = os.listdir(cache_dir)
+    except FileNotFoundError:
+        return
+    by_stem: dict[str, list[str]] = {}
+    for name in names:
+        stem, _, ext = name.partition(".")
+        if stem not in keep and ext in ("pickle", "blocks", "pickle.tmp", "blocks.tmp"):
+            by_stem.setdefault(stem, []).append(name)
+    for stem, files in by_stem.items():
+        # an entry is as old as its last use (its .pickle's time); its .blocks file goes with it
+        judge = f"{stem}.pickle" if f"{stem}.pickle" in files else files[0]
+        try:
+            if now - (cache_dir / judge).stat().st_mtime <= CACHE_MAX_AGE_S:
+                continue
+        except OSError:
+            continue
+        for name in files:
+            (cache_dir / name).unlink(missing_ok=True)
+
+
 def _load_cached(path: Path) -> dict:
     side = str(path.with_suffix(".blocks"))
 
@@ -500,4 +535,6 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     glossary.build_register(corpus, rep)
     rep.raise_if_errors()
     corpus.warnings = rep.warnings
+    if cache and not only:
+        _prune_cache(cache_dir, keys)
     return corpus
