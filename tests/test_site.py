@@ -529,6 +529,12 @@ def test_api_english_fields_are_what_the_english_pages_show(site):
     assert "Yin Yong, Mayor of Beijing" in main_text(read(site, "/en/report/2026/"))
     assert [t["text_en"] for t in rep["targets"]][:2] == ["regional GDP growth of around 5%",
                                                           "growth in general public budget revenue of around 4%"]
+    # each target's indicator and value have their own English, from the catalog, for every target
+    assert len(rep["targets"]) == 7
+    assert all(t["indicator_en"] and t["value_en"] and not CJK.search(t["indicator_en"] + t["value_en"])
+               for t in rep["targets"])
+    assert [(t["indicator_en"], t["value_en"]) for t in rep["targets"]][2] == ("surveyed urban unemployment rate",
+                                                                               "kept within 5%")
     sections = [s for p in rep["parts"] for s in p["sections"]]
     topics = [t for s in sections for t in s["topics"]]
     assert len(sections) == 11 and len(topics) == 37

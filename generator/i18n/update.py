@@ -26,8 +26,12 @@ FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "rep
 
 
 def _requested(root: Path, translator: Translator):
-    """Run every English page view against the translator; return key -> (zh, family) in page order."""
+    """Run every page view and the data API against the translator; return key -> (zh, family) in the
+    order they were asked for (pages first)."""
+    import tempfile
+
     from ..build import load_all
+    from ..site.api import dump_to, iter_api_files
     from ..site.pages import Views, build_pages
     from ..site.text import ui_strings
     from ..site.urls import LANGS
@@ -38,6 +42,9 @@ def _requested(root: Path, translator: Translator):
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     for _ in build_pages(views, site):  # the views ask the translator for every segment they show
         pass
+    with tempfile.TemporaryDirectory() as tmp:  # and the data API for what only it shows (a target's parts)
+        for name, data in iter_api_files(views, config.base_url):
+            dump_to(Path(tmp) / name, data, {}, {}, old_dir=Path(tmp))
     return {k: (zh, translator.families.get(k, "other")) for k, zh in translator.requested.items() if k}, corpus
 
 

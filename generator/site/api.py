@@ -222,7 +222,9 @@ def iter_api_files(v: Views, base: str, fp=None):
             "id": rep.id, "year": rep.year, "title_zh": rep.title, "title_en": _seg_en(front["title"]),
             "date": rep.date, "speaker_zh": rep.speaker, "speaker_en": _seg_en(front["speaker"]),
             "targets": [{"text_zh": t.text, "text_en": _en(v, f"{rep.id}#target{k}", t.text, "report"),
-                         "indicator_zh": t.indicator, "indicator_en": None, "value_zh": t.value, "value_en": None}
+                         "indicator_zh": t.indicator,
+                         "indicator_en": _en(v, f"{rep.id}#target{k}.indicator", t.indicator, "report"),
+                         "value_zh": t.value, "value_en": _en(v, f"{rep.id}#target{k}.value", t.value, "report")}
                         for k, t in enumerate(rep.targets)],
             "parts": [{"id": p.id, "title_zh": p.title, "title_en": v.title(p.id, "en"), "urls": _urls(p.id, base),
                        "sections": [{"id": s.id, "title_zh": s.title, "title_en": v.title(s.id, "en"),
