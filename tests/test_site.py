@@ -533,8 +533,11 @@ def test_api_english_fields_are_what_the_english_pages_show(site):
     assert len(rep["targets"]) == 7
     assert all(t["indicator_en"] and t["value_en"] and not CJK.search(t["indicator_en"] + t["value_en"])
                for t in rep["targets"])
-    assert [(t["indicator_en"], t["value_en"]) for t in rep["targets"]][2] == ("surveyed urban unemployment rate",
+    assert [(t["indicator_en"], t["value_en"]) for t in rep["targets"]][2] == ("Surveyed urban unemployment rate",
                                                                                "kept within 5%")
+    # and the report's page shows them, as "indicator: value" (so the API shows no English the site does not)
+    assert "Regional GDP: growth of around 5%" in main_text(read(site, "/en/report/2026/"))
+    assert "地区生产总值：增长5%左右" in main_text(read(site, "/zh/report/2026/"))
     sections = [s for p in rep["parts"] for s in p["sections"]]
     topics = [t for s in sections for t in s["topics"]]
     assert len(sections) == 11 and len(topics) == 37

@@ -503,8 +503,14 @@ def report(v: Views, rep, lang: str):
                         "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang),
                                       "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)}
                                                  for t in s.topics]} for s in part.sections]})
-    targets = [{"text": v.seg(f"{rep.id}#target{k}", t.text, lang, "report")["text"], "indicator": t.indicator,
-                "value": t.value} for k, t in enumerate(rep.targets)]
+    targets = []
+    for k, t in enumerate(rep.targets):  # "indicator: value" where both are translated, else the whole target
+        whole = v.seg(f"{rep.id}#target{k}", t.text, lang, "report")
+        ind = v.seg(f"{rep.id}#target{k}.indicator", t.indicator, lang, "report")
+        val = v.seg(f"{rep.id}#target{k}.value", t.value, lang, "report")
+        split = ind["status"] == val["status"] == "ok" and ind["lang"] == val["lang"] == lang
+        targets.append({"text": whole["text"], "indicator": ind["text"] if split else "",
+                        "value": val["text"] if split else ""})
     yield Page(rep.id, lang, "report.html", v.title(rep.id, lang), {
         "report": {"title": rep.title, "subtitle": front["subtitle"], "speaker": front["speaker"],
                    "date": v.date(rep.date, lang)},
