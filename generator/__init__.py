@@ -13,3 +13,14 @@ def _safe_loader():
 
 
 SAFE_LOADER = _safe_loader()
+
+
+def replace_file(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through ``<name>.tmp`` and a rename, so that a reader (or a build that
+    stops half-way) never sees a file cut short: the caches' way of writing their entries."""
+    import os
+
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)

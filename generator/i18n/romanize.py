@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import replace_file
 from ..errors import fail
 
 NUMBER_RE = re.compile(r"^\s*([\u4e00-\u9fff]+?)\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)\s*[号號]\s*$")
@@ -87,10 +88,8 @@ def pinyin_memo(path: Path, version: str):
         yield
         if (len(_SLUGS), len(_WORDS)) != before:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": version, "slugs": _SLUGS, "words": _WORDS}, ensure_ascii=False,
-                                      sort_keys=True), "utf-8")
-            tmp.replace(path)
+            replace_file(path, json.dumps({"version": version, "slugs": _SLUGS, "words": _WORDS}, ensure_ascii=False,
+                                          sort_keys=True).encode("utf-8"))
 
     return memo()
 

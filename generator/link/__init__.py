@@ -9,6 +9,7 @@ import pickle
 from operator import attrgetter
 from pathlib import Path
 
+from .. import replace_file
 from ..errors import Report
 from ..model import Corpus
 from .rules import RULES
@@ -48,9 +49,7 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("*.pickle"):  # one entry: the archive's current state
             old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(links, protocol=5))
-        os.replace(tmp, path)
+        replace_file(path, pickle.dumps(links, protocol=5))
     return links
 
 

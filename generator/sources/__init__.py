@@ -22,7 +22,7 @@ from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
 from .common import is_number_line
 from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
-from .. import SAFE_LOADER
+from .. import SAFE_LOADER, replace_file
 
 SOURCES_DIR = "content/sources"
 KIND_LABELS = {
@@ -323,9 +323,7 @@ class _StatIndex:
         if self.new == self.old and not self.racy:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "written_ns": time.time_ns(), "files": self.new}), "utf-8")
-        os.replace(tmp, self.path)
+        replace_file(self.path, json.dumps({"version": 1, "written_ns": time.time_ns(), "files": self.new}).encode())
 
 
 def _store_cached(path: Path, result: dict) -> None:
@@ -344,10 +342,8 @@ def _store_cached(path: Path, result: dict) -> None:
     buf = io.BytesIO()
     Pickler(buf, protocol=5).dump(result)
     side = path.with_suffix(".blocks")
-    for target, data in ((side, blobs.getvalue()), (path, buf.getvalue())):  # the entry last: it names the blobs
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    replace_file(side, blobs.getvalue())
+    replace_file(path, buf.getvalue())  # the entry last: it names the blobs
 
 
 CACHE_MAX_AGE_S = 30 * 86400  # a parse-cache entry no load has used for this long is deleted
@@ -432,9 +428,6 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
 
 
 def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
-    import os
-    import pickle
-
     from ..i18n.glossary import load_glossary
 
     global _PARSE_JOBS
