@@ -308,15 +308,11 @@ def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> No
             parent = parent.parent
 
 
-def _index_in_place(out: Path, search: bool) -> None:
-    """Index the updated output into a new bundle and swap it in; without search, drop the old bundle
-    (it would list old pages)."""
-    bundle = out / "pagefind"
-    if not search:
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        return
+def _index_in_place(out: Path) -> None:
+    """Index the updated output into a new bundle and swap it in."""
     from .search import index_site
+
+    bundle = out / "pagefind"
 
     index_site(out, output_subdir=".pagefind-new")
     old = out / ".pagefind-old"
@@ -411,9 +407,9 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                 _move_in(out, staging, staged, set(manifest["files"]) - files)
             if search:
                 with timer("index"):
-                    _index_in_place(out, search)
-            else:
-                _index_in_place(out, search)
+                    _index_in_place(out)
+            else:  # the old bundle would list old pages
+                shutil.rmtree(out / "pagefind", ignore_errors=True)
             with timer("write"):
                 write_manifest()
                 shutil.rmtree(staging, ignore_errors=True)

@@ -63,7 +63,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 def test_incremental_builds_equal_full_builds(tmp_path):
     """After each kind of change an incremental build's output is byte for byte what a full build of the
     same content writes: a new issue, an edited progress table and task list (whose pages, departments and
-    the pages linking to them change), a changed translation, a removed issue."""
+    the pages linking to them change), a changed translation, an edited, a new and a removed note, a removed
+    issue."""
     from generator.build import build
 
     proj = make_project(tmp_path)

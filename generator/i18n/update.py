@@ -26,12 +26,9 @@ FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "rep
 
 
 def _requested(root: Path, translator: Translator):
-    """Run every page view and the data API against the translator; return key -> (zh, family) in the
-    order they were asked for (pages first)."""
-    import tempfile
-
+    """Run every page view against the translator; return key -> (zh, family) in page order. (The data
+    API shows no English the pages do not look up, so the pages ask for every segment there is.)"""
     from ..build import load_all
-    from ..site.api import dump_to, iter_api_files
     from ..site.pages import Views, build_pages
     from ..site.text import ui_strings
     from ..site.urls import LANGS
@@ -42,9 +39,6 @@ def _requested(root: Path, translator: Translator):
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     for _ in build_pages(views, site):  # the views ask the translator for every segment they show
         pass
-    with tempfile.TemporaryDirectory() as tmp:  # and the data API for what only it shows (a target's parts)
-        for name, data in iter_api_files(views, config.base_url):
-            dump_to(Path(tmp) / name, data, {}, {}, old_dir=Path(tmp))
     return {k: (zh, translator.families.get(k, "other")) for k, zh in translator.requested.items() if k}, corpus
 
 

@@ -508,7 +508,7 @@ def report(v: Views, rep, lang: str):
         whole = v.seg(f"{rep.id}#target{k}", t.text, lang, "report")
         ind = v.seg(f"{rep.id}#target{k}.indicator", t.indicator, lang, "report")
         val = v.seg(f"{rep.id}#target{k}.value", t.value, lang, "report")
-        split = ind["status"] == val["status"] == "ok" and ind["lang"] == val["lang"] == lang
+        split = ind["status"] == val["status"] == "ok"
         targets.append({"text": whole["text"], "indicator": ind["text"] if split else "",
                         "value": val["text"] if split else ""})
     yield Page(rep.id, lang, "report.html", v.title(rep.id, lang), {
