@@ -16,11 +16,8 @@ SAFE_LOADER = _safe_loader()
 
 
 def replace_file(path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through ``<name>.tmp`` and a rename, so that a reader (or a build that
-    stops half-way) never sees a file cut short: the caches' way of writing their entries."""
-    import os
+    """Write a cache file atomically (see ``fileio.atomic_write``; caches skip the fsync: they can be made
+    again)."""
+    from .fileio import atomic_write
 
-    tmp = f"{path}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    atomic_write(path, data, durable=False)

@@ -7,7 +7,6 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
 from .site.feeds import PageMeta
 from .site.pages import Views
-from .site.render import fingerprint_static, make_env, page_file, replace_tree, write_text
+from .site.render import fingerprint_static, make_env, page_file, write_text
 from .site.text import ui_strings
 from .site.urls import LANGS
 from .sources import load_corpus
@@ -35,6 +34,7 @@ class BuildResult:
     corpus: object = None
     rendered: int = 0  # pages rendered in this build
     reused: int = 0  # pages whose inputs did not change, kept from the previous build
+    notes: list = field(default_factory=list)  # what the user should know about the output (not warnings)
 
 
 class Timer:
@@ -267,65 +267,28 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
         _JOB = None
 
 
-def _staged_files(staging: Path) -> list[str]:
-    """Every file under ``staging``, as a relative POSIX path. Plain strings: a full build stages one folder
-    per page, and a Path per folder made this walk cost more than the sitemap and feeds together."""
-    out: list[str] = []
-    stack = [("", os.fspath(staging))]
-    while stack:
-        rel, path = stack.pop()
-        with os.scandir(path) as it:
-            for entry in it:
-                name = f"{rel}{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((name + "/", entry.path))
-                else:
-                    out.append(name)
-    return out
-
-
-def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> None:
-    """Move this build's new and changed files into the existing output and delete what it no longer has.
-    A marker file is left while the folder is being changed, and removed only once the new manifest is
-    written: if the build stops in between, the next one sees it and builds everything afresh instead of
-    trusting a half-updated folder."""
-    _incomplete_marker(out).write_text("an incremental build is updating this folder\n", "utf-8")
-    for rel in staged:
-        dest = out / rel
-        try:
-            os.replace(staging / rel, dest)
-        except FileNotFoundError:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, dest)
-    for rel in sorted(stale):
-        (out / rel).unlink(missing_ok=True)
-        parent = (out / rel).parent
-        while parent != out:  # and the folders that held only it
-            try:
-                parent.rmdir()
-            except OSError:  # not empty (or gone)
-                break
-            parent = parent.parent
-
-
-def _index_in_place(out: Path) -> None:
-    """Index the updated output into a new bundle and swap it in."""
-    from .search import index_site
-
-    bundle = out / "pagefind"
-
-    index_site(out, output_subdir=".pagefind-new")
-    old = out / ".pagefind-old"
-    if bundle.exists():
-        os.replace(bundle, old)
-    os.replace(out / ".pagefind-new", bundle)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
+    """Parse, link, render and write the site into ``out``. The output folder is checked before anything is
+    touched, locked for the build, and switched to the new site in one step (``output.py``): a failed or
+    interrupted build leaves the previous site whole."""
+    from . import output
+
+    root, out = Path(root).resolve(), Path(out).resolve()
+    output.check_output(root, out)
+    with output.build_lock(out):
+        output.remove_leftovers(out)
+        try:
+            return _build(root, out, search=search, progress=progress, workers=workers)
+        except OSError as e:  # disk full, permissions: name the file, never a traceback
+            from .fileio import write_error
+
+            raise write_error(e.filename or out, e) from None
+
+
+def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildResult:
+    from . import output
     from .incremental import global_fingerprint, group_fingerprints
 
-    root = Path(root)
     config, glossary, corpus, translator, timer = load_all(root)
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
@@ -336,15 +299,16 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
         views = Views(corpus, translator, glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, root / ".cache" / "templates")
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    manifest = load_manifest(out)  # None: a full build into a fresh folder
+    existing = output.list_files(out) if out.is_dir() else set()
+    manifest = load_manifest(out)  # None: every page is made again
+    made_before = set(manifest["files"]) if manifest else _files_of_any_manifest(out, existing)
+    if manifest and not set(manifest["files"]) <= existing:  # pages deleted by hand: make everything again
+        manifest = None
     old_groups = manifest["groups"] if manifest else {}
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
     if progress:
         progress(0, total=len(old_keys) or None)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
-    os.chmod(staging, 0o755)  # it becomes the site folder: readable by a web server, as a folder made by mkdir
+    staging = output.new_staging(out)
     try:
         with timer("render"):
             assets = fingerprint_static(config.theme_dir, staging)
@@ -383,40 +347,36 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             from .site.feeds import write_extras
 
             write_extras(staging, metas, corpus, views, config)
-            staged = _staged_files(staging)
-            files = set(staged).union(rel for g in groups.values() for rel, _, _ in g["pages"])
+            files = output.list_files(staging).union(rel for g in groups.values() for rel, _, _ in g["pages"])
+            files.discard(output.MARKER)
+            # the unchanged pages (and the search index, when this build makes none) are taken from the
+            # current site, so the staging folder holds the whole new site
+            foreign = output.carry_over(out, staging, existing, keep=files, made_before=made_before,
+                                        keep_index=not search)
+        if search:
+            with timer("index"):
+                from .search import index_site
 
-        def write_manifest():
-            with open(_manifest_path(out), "wb") as fh:  # streamed: no copy of the whole record in memory
-                pickle.dump({"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new},
-                            fh, protocol=5)
+                index_site(staging)
+        elif any(r.startswith(output.INDEX_DIR + "/") for r in existing):
+            result.notes.append(f"the search index of the previous build was kept as it was; it does not "
+                                f"cover what changed since (build without --no-search to update it)")
+        with timer("write"):
+            marker = _incomplete_marker(out)
+            marker.write_text("a build is switching this folder to a new site\n", "utf-8")
+            output.switch(out, staging)  # one atomic step: the whole old site or the whole new one
+            from . import replace_file
 
-        if manifest is None:  # a full build: the staging folder becomes the output
-            if search:
-                with timer("index"):
-                    from .search import index_site
-
-                    index_site(staging)
-            with timer("write"):
-                _manifest_path(out).unlink(missing_ok=True)  # never a record of another tree
-                replace_tree(out, staging)
-                write_manifest()
-                _incomplete_marker(out).unlink(missing_ok=True)
-        else:  # an incremental one: changed files move into the output
-            with timer("write"):
-                _move_in(out, staging, staged, set(manifest["files"]) - files)
-            if search:
-                with timer("index"):
-                    _index_in_place(out)
-            else:  # the old bundle would list old pages
-                shutil.rmtree(out / "pagefind", ignore_errors=True)
-            with timer("write"):
-                write_manifest()
-                shutil.rmtree(staging, ignore_errors=True)
-                _incomplete_marker(out).unlink()
+            # streamed into one buffer, then written atomically: never a record cut short
+            replace_file(_manifest_path(out), pickle.dumps(
+                {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new},
+                protocol=5))
+            marker.unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    for rel in foreign:
+        result.notes.append(f"{rel} in the output folder was not made by the generator; it was kept")
     result.files = len(files)
     result.pages = len(metas)
     result.rendered = rendered
@@ -426,3 +386,16 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     result.coverage = _coverage(lookups + [_pack_lookups(translator.seen, translator.families)])
     result.warnings = corpus.warnings
     return result
+
+
+def _files_of_any_manifest(out: Path, existing: set[str]) -> set[str]:
+    """The files an earlier build made in ``out`` when there is no usable manifest: the list of a manifest of
+    another version, else every file (the folder carries the marker; a switch that was interrupted leaves a
+    manifest of the tree before it, so its list is not trusted then)."""
+    if _incomplete_marker(out).exists():
+        return set(existing)
+    try:
+        m = pickle.loads(_manifest_path(out).read_bytes())
+        return set(m["files"])
+    except Exception:
+        return set(existing)

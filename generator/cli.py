@@ -115,6 +115,8 @@ def cmd_build(args) -> int:
         result = build(root, out, search=not args.no_search, progress=progress)
     elapsed = time.perf_counter() - t0
     _warn(result.warnings)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     cov = result.coverage.get("all", {})
     print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
           f"{result.files} files) into {out} in {elapsed:.2f} s")

@@ -40,7 +40,10 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         key = f"{today.isoformat()}-{slug}-{n}"
         n += 1
     title = title or ("编者注：" if lang == "zh" else "Editor's note: ") + ref
-    path.write_text(
+    from .fileio import atomic_write
+
+    atomic_write(
+        path,
         "---\n"
         f"title: {_q(title)}\n"
         f"lang: {lang}\n"
@@ -51,7 +54,6 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         f"translation_key: {_q(key)}\n"
         "---\n\n"
         + ("在此写下说明。可用 [[" + ref + "]] 引用条目。\n" if lang == "zh"
-           else "Write the note here. Refer to items as [[" + ref + "]].\n"),
-        "utf-8")
+           else "Write the note here. Refer to items as [[" + ref + "]].\n"))
     print(path.relative_to(root).as_posix())
     return 0

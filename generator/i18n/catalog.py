@@ -123,6 +123,11 @@ def write_catalog(path: Path, segments: list[tuple], *, project="beijing-gov-doc
         comments = [f"source-sha1: {source_hash(zh)}"] + ([comment] if comment else [])
         cat.add(zh, en or "", context=key, auto_comments=comments, flags=("fuzzy",) if fuzzy else (),
                 previous_id=previous or ())
+    import io
+
+    from ..fileio import atomic_write
+
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0, omit_header=False, sort_output=False, no_location=True, include_previous=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        write_po(fh, cat, width=0, omit_header=False, sort_output=False, no_location=True, include_previous=True)
+    atomic_write(path, buf.getvalue())  # never a catalog cut off mid-entry (a full disk, an interruption)

@@ -1,0 +1,162 @@
+"""The generator deletes only what it made: output folders it must not touch are refused before anything is
+written, one build at a time per output folder, and the switch to a new site is one step."""
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, make_project
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def snapshot(folder):
+    """Every file under ``folder`` with its bytes."""
+    out = {}
+    for dirpath, _, names in os.walk(folder):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            with open(p, "rb") as fh:
+                out[os.path.relpath(p, folder)] = fh.read()
+    return out
+
+
+@pytest.fixture()
+def proj(tmp_path):
+    p = make_project(tmp_path)
+    (p / "generator").mkdir()
+    (p / "generator" / "keep.py").write_text("# the project's code\n", "utf-8")
+    (p / ".git").mkdir()
+    (p / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    return p
+
+
+@pytest.mark.parametrize("out, says", [
+    (".", "the output folder is the project folder"),
+    ("..", "the output folder contains the project folder"),
+    ("content", "lies inside the project's content/ folder"),
+    ("content/sources/site", "lies inside the project's content/ folder"),
+    ("themes", "lies inside the project's themes/ folder"),
+    ("generator", "lies inside the project's generator/ folder"),
+    (".git", "lies inside the project's .git/ folder"),
+    (".cache/out", "lies inside the project's .cache/ folder"),
+    ("tests", "lies inside the project's tests/ folder"),
+])
+def test_output_in_or_around_the_project_is_refused(proj, out, says):
+    before = snapshot(proj.parent)
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(proj / out))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert says in r.stderr and "expected" in r.stderr
+    assert snapshot(proj.parent) == before  # nothing touched: no cache, no staging folder, no lock file
+
+
+def test_foreign_non_empty_folder_is_refused_and_untouched(proj, tmp_path):
+    mine = tmp_path / "my-photos"
+    mine.mkdir()
+    (mine / "a.jpg").write_bytes(b"\xff\xd8 not really")
+    before = snapshot(tmp_path / "my-photos")
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(mine))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{mine}: the output folder is not empty and was not written by this generator" in r.stderr
+    assert snapshot(mine) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".my-photos")]
+
+
+def test_a_file_as_output_is_refused(proj, tmp_path):
+    f = tmp_path / "site"
+    f.write_text("a file\n", "utf-8")
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(f))
+    assert r.returncode == 1 and "the output folder is a file" in r.stderr
+    assert f.read_text("utf-8") == "a file\n"
+
+
+def test_empty_folder_and_own_output_are_accepted_and_foreign_files_kept(proj, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert (out / ".buildinfo").is_file() and (out / "zh" / "index.html").is_file()
+    (out / "google-site-verification.html").write_text("verify\n", "utf-8")  # somebody else's file
+    (proj / "content" / "notes" / "2026-03-30-task-2026-20-zh.md").write_text(
+        (proj / "content" / "notes" / "2026-03-30-task-2026-20-zh.md").read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert (out / "google-site-verification.html").read_text("utf-8") == "verify\n"
+    assert "google-site-verification.html in the output folder was not made by the generator; it was kept" in r.stderr
+    assert "补充一句" in (out / "zh" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
+    # nothing left beside the output but its lock and manifest
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        ".site.lock", ".site.manifest.pickle"]
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(proj, tmp_path):
+    out = tmp_path / "site"
+    lock = tmp_path / ".site.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242\n")
+        r = run("--root", str(proj), "build", "--no-search", "--out", str(out))
+    finally:
+        os.close(fd)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "another build (process 4242) is writing this output folder; nothing was changed" in r.stderr
+    assert not out.exists()
+
+
+def test_leftovers_of_an_interrupted_build_are_removed(proj, tmp_path):
+    out = tmp_path / "site"
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    left = tmp_path / ".site-tmp-abc123"
+    (left / "zh").mkdir(parents=True)
+    (left / ".buildinfo").write_text("x", "utf-8")
+    (left / "zh" / "index.html").write_text("half a site", "utf-8")
+    empty = tmp_path / ".site-old-xyz"
+    empty.mkdir()
+    other = tmp_path / ".site-tmp-not-ours"  # same name pattern, somebody else's files: kept
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", "utf-8")
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    assert not left.exists() and not empty.exists()
+    assert (other / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_no_search_keeps_the_existing_index_and_says_so(proj, tmp_path):
+    out = tmp_path / "site"
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    # stands for the index a build with search made (the index itself is tested in test_search)
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "pagefind.js").write_text("// index", "utf-8")
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(out))
+    assert r.returncode == 0
+    assert (out / "pagefind" / "pagefind.js").read_text("utf-8") == "// index"
+    assert "the search index of the previous build was kept as it was" in r.stderr
+
+
+def test_the_switch_keeps_the_old_site_until_the_new_one_is_whole(proj, tmp_path, monkeypatch):
+    """A build that fails after writing its pages leaves the previous site exactly as it was."""
+    from generator import build as build_mod
+    from generator.errors import SourceError
+
+    out = tmp_path / "site"
+    build_mod.build(proj, out, search=False)
+    before = snapshot(out)
+    (proj / "content" / "notes" / "2026-03-30-task-2026-20-zh.md").write_text(
+        (proj / "content" / "notes" / "2026-03-30-task-2026-20-zh.md").read_text("utf-8") + "\n补充。\n", "utf-8")
+
+    def fail(*a, **kw):
+        raise SourceError([])
+
+    monkeypatch.setattr("generator.site.feeds.write_extras", fail)
+    with pytest.raises(SourceError):
+        build_mod.build(proj, out, search=False)
+    assert snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
