@@ -161,7 +161,7 @@ def cmd_serve(args) -> int:
 def cmd_ingest(args) -> int:
     from .ingest import ingest
 
-    return ingest(_root(args), Path(args.file), dry_run=args.dry_run)
+    return ingest(_root(args), Path(args.file), dry_run=args.dry_run, replace=args.replace, copy=args.copy)
 
 
 def cmd_new_note(args) -> int:
@@ -195,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     i = sub.add_parser("ingest", help="validate a new gazette issue or circular and file it under content/")
     i.add_argument("file")
     i.add_argument("--dry-run", action="store_true", help="report what would be filed, change nothing")
+    i.add_argument("--replace", action="store_true",
+                   help="the file corrects documents already filed: their text moves to content/sources/replaced/")
+    i.add_argument("--copy", action="store_true",
+                   help="the file is another publication of documents already filed (declared in provenance.yaml)")
     i.set_defaults(func=cmd_ingest)
     n = sub.add_parser("new-note", help="scaffold an editor's note")
     n.add_argument("--ref", required=True, help="id the note is about, e.g. task/2026/20")

@@ -75,3 +75,24 @@ def atomic_write(path, data: bytes | str, *, durable: bool = True) -> None:
                 os.close(dfd)
         except OSError:  # some file systems cannot fsync a folder; the rename is done
             pass
+
+
+def read_text(path, file: str, expected: str = "a UTF-8 text file") -> str:
+    """Read a project file as UTF-8 text (a BOM and CRLF line ends accepted), or raise SourceError naming it:
+    a folder where a file is expected, a dangling symlink, a file that cannot be read or is not UTF-8."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise SourceError(Problem(file, None, "is a folder", expected)) from None
+    except FileNotFoundError:
+        what = "is a symbolic link to a file that does not exist" if path.is_symlink() else "does not exist"
+        raise SourceError(Problem(file, None, what, expected)) from None
+    except OSError as e:
+        raise SourceError(Problem(file, None, f"cannot be read ({_describe(e)})", expected)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SourceError(Problem(file, line, "not valid UTF-8 text", "UTF-8 text")) from None
+    return text.lstrip("\ufeff").replace("\r\n", "\n")

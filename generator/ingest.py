@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ import yaml
 
 from .errors import Problem, SourceError
 from .normalize import compact, normalize_text
-from .sources import SOURCES_DIR, detect_kind, load_corpus, parse_source, read_source
+from .sources import REPLACED_DIR, SOURCES_DIR, detect_kind, load_corpus, load_provenance, parse_source, read_source
 from . import SAFE_LOADER
 
 SUPPORTED = "a gazette issue or a circular with a number line such as 京政发〔2026〕1号"
@@ -109,9 +110,62 @@ def _target_name(corpus, src, kind: str) -> str:
     return f"{d.year}-{prefix}-{d.slug}.txt"
 
 
-def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date | None = None) -> int:
+def _differences(old, new) -> str:
+    """What differs between two texts of one document, paragraph by paragraph (blocks compared without spaces
+    and punctuation width): how many paragraphs, and the first difference with its lines in both files."""
+    import difflib
+
+    a = [compact(b.text) for b in old.blocks]
+    b = [compact(x.text) for x in new.blocks]
+    ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not ops:
+        return ""
+    changed = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in ops)
+    tag, i1, i2, j1, j2 = ops[0]
+    short = lambda t: t if len(t) <= 40 else t[:40] + "…"
+    where_old = f"{old.origins[0].file}:{old.blocks[i1].line}" if i1 < len(old.blocks) else old.origins[0].file
+    where_new = f"line {new.blocks[j1].line}" if j1 < len(new.blocks) else "its end"
+    if j1 < j2 and i1 < i2:
+        first = f"this file ({where_new}) has {short(new.blocks[j1].text)!r} where {where_old} has {short(old.blocks[i1].text)!r}"
+    elif j1 < j2:
+        first = f"this file ({where_new}) has {short(new.blocks[j1].text)!r}, which {old.origins[0].file} lacks"
+    else:
+        first = f"this file (at {where_new}) lacks {short(old.blocks[i1].text)!r}, which {where_old} has"
+    return f"{changed} paragraph{'s differ' if changed != 1 else ' differs'}; first: {first}"
+
+
+def _incoming_documents(src) -> list:
+    """The documents the incoming file carries, parsed on their own."""
+    res = parse_source(src, {})
+    payload = res["payload"]
+    if res["errors"] or payload is None:
+        return []
+    if src.kind == "gazette":
+        return list(payload[1])
+    if src.kind == "livelihood":
+        return [payload[0]]
+    if src.kind in ("tasklist", "circular"):
+        seen, out = set(), []
+        for d, _ in payload:
+            if d.id not in seen:
+                seen.add(d.id)
+                out.append(d)
+        return out
+    return []
+
+
+def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date | None = None, *,
+           replace: bool = False, copy: bool = False) -> int:
+    """File ``file`` under content/sources/. A document whose number is already in the archive is refused when
+    its text differs, naming both files and what differs, unless the caller chooses: ``replace`` (the filed
+    text is moved to content/sources/replaced/, recorded in provenance, and this file takes its place) or
+    ``copy`` (this file is another publication of the same document; the complete one stays canonical)."""
+    from .fileio import atomic_write
+
     root = Path(root).resolve()
     file = Path(file)
+    if replace and copy:
+        raise SourceError(Problem(str(file), None, "--replace and --copy were both given", "one of them"))
     if not file.is_file():
         raise SourceError(Problem(str(file), None, "no such file", "a plain-text document"))
     raw = file.read_bytes()
@@ -122,6 +176,9 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             print(f"already ingested as {existing.relative_to(root).as_posix()}; nothing to do")
             return 0
     before = load_corpus(root)
+    today = today or datetime.date.today()
+    prov_path = sources_dir / "provenance.yaml"
+    prov = load_provenance(root)
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         trial = Path(tmp)
         shutil.copytree(root / "content", trial / "content")
@@ -135,6 +192,44 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
                 raise SourceError(Problem(str(file), *refused)) from None
             raise SourceError([Problem(str(file), p.line, p.message, p.expected) for p in e.problems]) from None
         incoming = src
+        # documents already in the archive: the same text is another publication; a different text is refused
+        # unless the caller said what it is
+        clashes = []
+        for d in _incoming_documents(read_source(staged, trial)):
+            old = before.documents.get(d.id)
+            if old is not None:
+                clashes.append((d, old, _differences(old, d)))
+        different = [c for c in clashes if c[2]]
+        if different and not (replace or copy):
+            raise SourceError([Problem(str(file), d.origins[0].line if d.origins else None,
+                                       f"{d.number} is already in the archive ({old.origins[0].file}:"
+                                       f"{old.origins[0].line}) with different text: {diff}",
+                                       "a document not yet in the archive; to replace the filed text use "
+                                       "--replace, to file this as another publication of the same document "
+                                       "use --copy")
+                               for d, old, diff in different])
+        to_replace: list[str] = []
+        copy_of = None
+        if clashes and replace:
+            holders = {o.file for _, old, _ in clashes for o in old.origins}
+            mine = {d.id for d, _, _ in clashes}
+            for f in sorted(holders):
+                others = sorted(x.number for x in before.documents.values()
+                                if x.id not in mine and any(o.file == f for o in x.origins))
+                if others:
+                    raise SourceError(Problem(str(file), None, f"--replace would replace {f}, which also carries "
+                                              f"{', '.join(others)}", "a file whose documents this file carries "
+                                              "whole; correct that file by hand, or file this text with --copy"))
+            to_replace = sorted(holders)
+        elif clashes:  # the same text, or --copy: another publication of documents filed before
+            copy_of = clashes[0][1].origins[0].file.rsplit("/", 1)[-1]
+        for f in to_replace:  # in the trial project first: the rest of the corpus must still parse
+            (trial / f).unlink()
+        trial_prov = dict(prov)
+        if copy_of:
+            trial_prov["zz-incoming.txt"] = {"copy_of": copy_of}
+            atomic_write(trial / SOURCES_DIR / "provenance.yaml",
+                         yaml.safe_dump(trial_prov, allow_unicode=True, sort_keys=True, width=200))
         try:
             after = load_corpus(trial)
         except SourceError as e:
@@ -148,7 +243,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         tasks = _task_changes(before, read_source(staged, trial), load_glossary(trial).district_names()) \
             if incoming.kind in ("gazette", "tasklist", "circular") else []
     target = sources_dir / name
-    if target.exists():
+    if target.exists() and f"{SOURCES_DIR}/{name}" not in to_replace:
         raise SourceError(Problem(str(file), None, f"{target.relative_to(root).as_posix()} already exists with other content",
                                   "a new issue or document (edit the existing file to correct it)"))
     # what the file brings
@@ -159,6 +254,12 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     for d in after.documents.values():
         if d.id not in before.documents:
             print(f"  new document {d.number}: {d.title}")
+    for d, old, diff in clashes:
+        if to_replace:
+            print(f"  {d.number}: replaces the text filed in {old.origins[0].file}" + (f" ({diff})" if diff else ""))
+        else:
+            print(f"  {d.number}: another publication of the document filed in {old.origins[0].file}"
+                  + (f" ({diff}); the complete publication stays canonical" if diff else ", with the same text"))
     for tid, lines in tasks:
         for line in lines:
             print(f"  {tid}: {line}")
@@ -175,15 +276,29 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     if dry_run:
         print("dry run: nothing filed")
         return 0
-    target.write_bytes(raw)
-    prov_path = sources_dir / "provenance.yaml"
-    prov = yaml.load(prov_path.read_text("utf-8"), Loader=SAFE_LOADER) if prov_path.exists() else {}
-    prov = prov or {}
-    prov[name] = {"origin": file.name, "sha256": digest,
-                  "received": (today or datetime.date.today()).isoformat(),
+    # the replaced texts stay recoverable: moved (not deleted) under replaced/, with their provenance
+    for f in to_replace:
+        old_name = f.rsplit("/", 1)[-1]
+        kept = f"{REPLACED_DIR}/{today.isoformat()}-{old_name}"
+        n = 2
+        while (sources_dir / kept).exists():
+            kept = f"{REPLACED_DIR}/{today.isoformat()}-{n}-{old_name}"
+            n += 1
+        (sources_dir / REPLACED_DIR).mkdir(exist_ok=True)
+        os.replace(root / f, sources_dir / kept)
+        entry = dict(prov.pop(old_name, {}))
+        entry.update({"replaced_by": name, "replaced_on": today.isoformat()})
+        prov[kept] = entry
+        print(f"  kept the replaced text as {SOURCES_DIR}/{kept}")
+    atomic_write(target, raw)
+    prov[name] = {"origin": file.name, "sha256": digest, "received": today.isoformat(),
                   "description": f"ingested {src.kind}"}
+    if copy_of:
+        prov[name]["copy_of"] = copy_of
+    if to_replace:
+        prov[name]["replaces"] = ", ".join(k for k in prov if prov[k].get("replaced_by") == name)
     header = "".join(l + "\n" for l in prov_path.read_text("utf-8").split("\n") if l.startswith("#")) \
         if prov_path.exists() else ""
-    prov_path.write_text(header + yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200), "utf-8")
+    atomic_write(prov_path, header + yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200))
     print(f"filed {SOURCES_DIR}/{name}")
     return 0

@@ -249,8 +249,16 @@ def test_corrected_copy_of_the_task_list_reports_changed_tasks(tmp_path):
     text = text[:j] + text[j:k].rstrip() + ",通州区政府" + text[k:]  # task 21 gains a lead unit (first copy)
     corrected = tmp_path / "task-list-corrected.txt"
     corrected.write_text(text, "utf-8")
-    r = ingest_file(proj, corrected)
+    before = snapshot(proj)
+    r = ingest_file(proj, corrected)  # a different text under a number already filed: the editor must say what it is
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{corrected}:1: 京政发〔2026〕1号 is already in the archive (content/sources/2026-gazette-12.txt:103) "
+            "with different text: ") in r.stderr
+    assert "to replace the filed text use --replace, to file this as another publication" in r.stderr
+    assert snapshot(proj) == before
+    r = ingest_file(proj, corrected, "--copy")
     assert r.returncode == 0, r.stderr
+    assert "copy_of: 2026-gazette-12.txt" in (proj / "content/sources/provenance.yaml").read_text("utf-8")
     assert "tasklist -> content/sources/2026-tasklist-jingzhengfa-2026-1.txt" in r.stdout
     assert "  tasklist/2026: 2 changed tasks: 20, 21\n" in r.stdout
     assert "new task" not in r.stdout
@@ -267,3 +275,65 @@ def test_two_circulars_in_one_file_are_refused(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert (f"{two}:22: a second document, 京政办发〔2026〕20号 (title '北京市人民政府办公厅关于做好2026年防汛工作的通知' "
             "at line 20, signature and date at line 34), follows 京政办发〔2026〕12号 in the same file") in r.stderr
+
+
+def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tmp_path):
+    """Two different circulars numbered 京政办发〔2026〕12号: the second is refused, naming both files and the first
+    difference; with --replace it takes the place of the first, whose text is kept under replaced/."""
+    proj = make_project(tmp_path)
+    assert ingest(proj, "circular-simplified.txt").returncode == 0
+    filed = proj / "content/sources/2026-circular-jingzhengbanfa-2026-12.txt"
+    first = filed.read_bytes()
+    second = tmp_path / "circular-corrected.txt"
+    second.write_text((DATA / "circular-simplified.txt").read_text("utf-8").replace(
+        "清明节期间安全工作", "清明节和劳动节期间安全工作"), "utf-8")
+    before = snapshot(proj)
+    r = ingest_file(proj, second)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{second}:1: 京政办发〔2026〕12号 is already in the archive "
+            "(content/sources/2026-circular-jingzhengbanfa-2026-12.txt:1) with different text: 1 paragraph differs; first: this file (line 1) has "
+            "'北京市人民政府办公厅关于做好2026年清明节和劳动节期间安全工作的通知' where "
+            "content/sources/2026-circular-jingzhengbanfa-2026-12.txt:1 has '北京市人民政府办公厅关于做好2026年清明节期间安全工作的通知'"
+            ) in r.stderr
+    assert snapshot(proj) == before
+    r = ingest_file(proj, second, "--replace")
+    assert r.returncode == 0, r.stderr
+    kept = list((proj / "content/sources/replaced").glob("*-2026-circular-jingzhengbanfa-2026-12.txt"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first  # the replaced text stays recoverable
+    assert filed.read_bytes() == second.read_bytes()
+    prov = (proj / "content/sources/provenance.yaml").read_text("utf-8")
+    assert f"replaced/{kept[0].name}:" in prov and "replaced_by: 2026-circular-jingzhengbanfa-2026-12.txt" in prov
+    from generator.build import load_all
+
+    doc = load_all(proj)[2].documents["doc:京政办发〔2026〕12号"]
+    assert doc.title == "北京市人民政府办公厅关于做好2026年清明节和劳动节期间安全工作的通知"
+
+
+def test_replace_refuses_to_replace_a_gazette_issue_for_one_of_its_documents(tmp_path):
+    proj = make_project(tmp_path)
+    text = (ROOT / "content/sources/2026-task-list-excerpt.txt").read_text("utf-8").replace(
+        "优化提升应寺、永乐等进京检查站", "优化提升应寺、永乐、采育等进京检查站")
+    f = tmp_path / "corrected.txt"
+    f.write_text(text, "utf-8")
+    before = snapshot(proj)
+    r = ingest_file(proj, f, "--replace")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--replace would replace content/sources/2026-gazette-12.txt, which also carries 京商函字〔2026〕125号" in r.stderr
+    assert snapshot(proj) == before
+
+
+def test_two_sources_with_one_number_fail_the_build_unless_declared_copies(tmp_path):
+    proj = make_project(tmp_path)
+    src = proj / "content/sources"
+    (src / "zz-web-copy.txt").write_bytes((src / "2026-task-list-excerpt.txt").read_bytes())
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert ("content/sources/zz-web-copy.txt:1: document 京政发〔2026〕1号 is also in content/sources/2026-gazette-12.txt:103"
+            in r.stderr)
+    assert "(zz-web-copy.txt: {copy_of: 2026-gazette-12.txt})" in r.stderr
+    prov = src / "provenance.yaml"
+    prov.write_text(prov.read_text("utf-8") + "zz-web-copy.txt:\n  copy_of: 2026-gazette-12.txt\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr

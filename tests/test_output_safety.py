@@ -160,3 +160,31 @@ def test_the_switch_keeps_the_old_site_until_the_new_one_is_whole(proj, tmp_path
         build_mod.build(proj, out, search=False)
     assert snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+
+
+def test_atomic_write_leaves_the_old_file_whole_when_writing_fails(tmp_path, monkeypatch):
+    """A full disk (or any error) half-way through a write: the old file stays as it was, no temporary file is
+    left, and the error names the file."""
+    import errno as errno_mod
+
+    from generator.errors import SourceError
+    from generator.fileio import atomic_write
+
+    target = tmp_path / "documents.po"
+    target.write_text("msgid \"\"\nmsgstr \"\"\n" + "# 旧的条目\n" * 100, "utf-8")
+    before = target.read_bytes()
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(errno_mod.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(SourceError) as e:
+        atomic_write(target, "新的内容" * 10000)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert str(e.value).startswith(f"{target}: no space left on the device while writing this file")
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["documents.po"]
+    atomic_write(target, "新的内容")
+    assert target.read_text("utf-8") == "新的内容"
+    assert [p.name for p in tmp_path.iterdir()] == ["documents.po"]

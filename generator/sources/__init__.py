@@ -25,6 +25,7 @@ from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
 from .. import SAFE_LOADER, replace_file
 
 SOURCES_DIR = "content/sources"
+REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
 KIND_LABELS = {
     "gazette": "gazette issue", "report": "work report", "livelihood": "livelihood-project list",
     "progress": "progress table", "tasklist": "task list circular", "circular": "circular / notice",
@@ -141,6 +142,16 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
         if tl:
             corpus.tasklists[tl.id] = tl
         return
+    other = next((o for o in existing.origins if o.file != src.path), None)
+    if other is not None and not _declared_copies(corpus, src.path, other.file):
+        here = doc.origins[0] if doc.origins else None
+        rep.error(src.path, here.line if here else None,
+                  f"document {doc.number} is also in {other.file}:{other.line}; two sources with one document "
+                  "number would make one of them vanish from the site",
+                  f"one source per document number; if this file is another publication of the same document, "
+                  f"declare it in {SOURCES_DIR}/provenance.yaml ({src.name}: {{copy_of: {other.file.rsplit('/', 1)[-1]}}})"
+                  ", or replace the filed text with `ingest --replace`")
+        return
     old_tl = corpus.tasklists.get(existing.contains) if existing.contains else None
     # the more complete copy is canonical
     if tl and old_tl and len(tl.tasks) > len(old_tl.tasks):
@@ -167,6 +178,14 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
             canon.origins.extend(t.origins)
 
 
+def _declared_copies(corpus: Corpus, a: str, b: str) -> bool:
+    """True when provenance.yaml declares one of the two source files another publication of the other's
+    documents (``copy_of: <file name>``)."""
+    prov = {s.path: s.provenance for s in corpus.sources}
+    name = lambda path: path.rsplit("/", 1)[-1]
+    return prov.get(a, {}).get("copy_of") == name(b) or prov.get(b, {}).get("copy_of") == name(a)
+
+
 def _merge_blocks(canon, dup, rep: Report) -> None:
     """Text that only the duplicate publication carries is kept, in place, marked with its source."""
     canon_keys = [compact(b.text) for b in canon.blocks]  # in step with canon.blocks
@@ -188,17 +207,52 @@ def _merge_blocks(canon, dup, rep: Report) -> None:
                  "kept on the canonical page, marked with its source")
 
 
+PROVENANCE_KEYS = {
+    "description": "what the file is", "origin": "where it was received from", "received": "the date it was filed",
+    "sha256": "the digest of the file as received", "copy_of": "the source file whose documents this file publishes again",
+    "url": "the official address of the publication", "replaces": "the replaced text kept under replaced/",
+    "replaced_by": "the file that replaced this text", "replaced_on": "the date it was replaced",
+}
+
+
 def load_provenance(root: Path) -> dict:
-    p = root / SOURCES_DIR / "provenance.yaml"
-    if not p.exists():
+    """content/sources/provenance.yaml: file name -> what is known of its publication. Checked: a mapping of
+    mappings, known keys only, ``copy_of`` naming another source file, ``url`` an http(s) address."""
+    from ..yamlfile import read_yaml
+
+    rel = f"{SOURCES_DIR}/provenance.yaml"
+    p = Path(root) / rel
+    if not p.exists() and not p.is_symlink():
         return {}
-    try:
-        data = yaml.load(p.read_text("utf-8"), Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise SourceError(Problem(str(p.relative_to(root)), mark.line + 1 if mark else None,
-                                  f"invalid YAML: {getattr(e, 'problem', e)}", "a mapping of file name to provenance"))
-    return data
+    expected = "a mapping of source file name to its provenance (description, origin, received, sha256, copy_of, url)"
+    doc = read_yaml(p, rel, expected)
+    data = doc.data or {}
+    problems = []
+    if not isinstance(data, dict):
+        raise SourceError(Problem(rel, doc.line(), f"the file holds a {type(data).__name__}", expected))
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            problems.append(Problem(rel, doc.line(name), f"the entry of {name!r} is a {type(entry).__name__}",
+                                    "a mapping such as {description: …, origin: …, received: YYYY-MM-DD}"))
+            continue
+        for key, value in entry.items():
+            if key not in PROVENANCE_KEYS:
+                problems.append(Problem(rel, doc.line(name, key), f"unknown key {key!r} in the entry of {name!r}",
+                                        "one of " + ", ".join(f"{k} ({v})" for k, v in PROVENANCE_KEYS.items())))
+            elif key == "copy_of" and (not isinstance(value, str) or value == name
+                                       or not (Path(root) / SOURCES_DIR / value).is_file()):
+                problems.append(Problem(rel, doc.line(name, key), f"copy_of of {name!r} is {value!r}",
+                                        "the name of another file in content/sources/"))
+            elif key == "url" and not (isinstance(value, str) and value.startswith(("http://", "https://"))):
+                problems.append(Problem(rel, doc.line(name, key), f"url of {name!r} is {value!r}",
+                                        "an http(s) address"))
+            elif key != "received" and key != "replaced_on" and not isinstance(value, str):
+                problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is a {type(value).__name__}",
+                                        "a text"))
+    if problems:
+        raise SourceError(problems)
+    return {k: {kk: (vv.isoformat() if hasattr(vv, "isoformat") else vv) for kk, vv in v.items()}
+            for k, v in data.items()}
 
 
 def check_coverage(src: Source, blocks, rep: Report) -> None:
