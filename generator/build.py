@@ -15,7 +15,8 @@ from .config import load_config
 from .errors import Report
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
-from .site.api import API_ROOT, dump_to, iter_api_files
+from .cache.deps import RECORDER, stored
+from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
 from .site.feeds import PageMeta
 from .site.pages import Views
 from .site.render import fingerprint_static, make_env, page_file, write_text
@@ -35,6 +36,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered in this build
     reused: int = 0  # pages whose inputs did not change, kept from the previous build
     notes: list = field(default_factory=list)  # what the user should know about the output (not warnings)
+    groups_made: list = field(default_factory=list)  # (share, group id) of the groups made (not kept)
 
 
 class Timer:
@@ -105,7 +107,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 8
+MANIFEST_VERSION = 9
 
 
 def _manifest_path(out: Path) -> Path:
@@ -127,7 +129,14 @@ def load_manifest(out: Path) -> dict | None:
         m = pickle.loads(path.read_bytes())
     except Exception:  # damaged: build everything again
         return None
-    return m if isinstance(m, dict) and m.get("version") == MANIFEST_VERSION else None
+    if not isinstance(m, dict) or m.get("version") != MANIFEST_VERSION:
+        return None
+    from .output import served_tree
+
+    served = served_tree(out)  # the record must describe the site the output serves
+    if (m["trees"].get(served) != m["gen"]) if served else bool(m["trees"]):
+        return None
+    return m
 
 
 _STATUS = {"ok": "o", "stale": "s", "missing": "m"}
@@ -173,29 +182,33 @@ def _produce(share: str) -> dict:
     view models are built where they are rendered and dropped right after: nothing
     is pickled but the small result, and memory holds one page at a time.
 
-    Pages come in groups (``views.page_groups``). A group whose fingerprint
-    (``incremental.group_fingerprints``) is the one the previous build recorded is
-    not made at all: its record is kept. In a group that is made, a page whose key
+    Pages come in groups (``views.page_groups``). A group whose recorded dependencies
+    still have the fingerprints they had (``incremental.kept_groups``) is not made at
+    all: its record is kept. A group that is made records its reads of the corpus as
+    its dependencies (``cache/deps.py``). In a group that is made, a page whose key
     (a hash of everything its HTML depends on) matches the previous build's is not
     written again. Only rendered pages are written, into the staging folder."""
     job = _JOB
-    env, ui, tmp, old_groups, old_keys, theme_key, fps = (
-        job["env"], job["ui"], job["tmp"], job["old_groups"], job["old_keys"], job["theme_key"], job["fps"])
+    env, ui, tmp, old_groups, old_keys, theme_key, fps, kept_fps = (
+        job["env"], job["ui"], job["tmp"], job["old_groups"], job["old_keys"], job["theme_key"], job["fps"],
+        job["kept"])
     counter = job.get("counter")
     tr = job["views"].tr
     seen_all, families_all = tr.seen, tr.families
-    groups, rendered, kept, pending = {}, 0, 0, 0
+    groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
     try:
         for gid, make in _groups_of(share):
-            fp = fps.get(gid) if share != "notes" else None
             old = old_groups.get((share, gid))
-            if fp is not None and old is not None and old["fp"] == fp:
+            if old is not None and (share, gid) in kept_fps:
                 groups[(share, gid)] = None  # same inputs: same pages, same lookups (the parent has them)
                 kept += len(old["pages"])
                 pending += len(old["pages"])
             else:
                 tr.seen, tr.families = {}, {}  # the translation lookups of this group, for the coverage report
+                made += 1
                 pages = []
+                recording = RECORDER.recording()
+                deps = recording.__enter__()
                 for page in make():
                     rel = page_file(page.url)
                     key = page_key(theme_key, page)
@@ -208,10 +221,14 @@ def _produce(share: str) -> dict:
                         write_text(tmp, rel, html)
                         rendered += 1
                     pending += 1
+                recording.__exit__(None, None, None)
+                # notes pages are made in every build (their group reads every note): no dependencies kept
+                deps = stored(deps) if share != "notes" else None
                 # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
                 lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
-                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups}
+                groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
+                                        "pages": pages, "i18n": lookups}
             if counter is not None and pending >= 50:
                 with counter.get_lock():
                     counter.value += pending
@@ -221,7 +238,7 @@ def _produce(share: str) -> dict:
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
-    return {"groups": groups, "rendered": rendered, "kept": kept}
+    return {"groups": groups, "rendered": rendered, "kept": kept, "made": made}
 
 
 def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanwhile=None) -> list[dict]:
@@ -273,7 +290,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     interrupted build leaves the previous site whole."""
     from . import output
 
-    root, out = Path(root).resolve(), Path(out).resolve()
+    root, out = Path(root).resolve(), output.output_path(out)
     output.check_output(root, out)
     with output.build_lock(out):
         output.remove_leftovers(out)
@@ -287,9 +304,10 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
 def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildResult:
     from . import output
-    from .incremental import global_fingerprint, group_fingerprints
+    from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
 
     config, glossary, corpus, translator, timer = load_all(root)
+    install_recording(corpus, translator, glossary)  # from here on, what each page reads is recorded
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
@@ -299,11 +317,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
         views = Views(corpus, translator, glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, root / ".cache" / "templates")
-    existing = output.list_files(out) if out.is_dir() else set()
-    manifest = load_manifest(out)  # None: every page is made again
-    made_before = set(manifest["files"]) if manifest else _files_of_any_manifest(out, existing)
-    if manifest and not set(manifest["files"]) <= existing:  # pages deleted by hand: make everything again
-        manifest = None
+    manifest = load_manifest(out)  # None: every page is made again, into a new folder
     old_groups = manifest["groups"] if manifest else {}
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
     if progress:
@@ -314,22 +328,28 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
             assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            fps = group_fingerprints(corpus, global_fingerprint(root, theme_key))
+            fps = fingerprints(corpus, translator, glossary, views, global_fingerprint(root, theme_key))
+            kept_fps = kept_groups(old_groups, fps)
             api_old = manifest.get("api", {}) if manifest else {}
+            api_old_groups = manifest.get("api_groups", {}) if manifest else {}
+            api_groups = ApiGroups(kept_groups(api_old_groups, fps), api_old_groups)
             api_new: dict = {}
             api_time = []
 
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
-                for name, data in iter_api_files(views, config.base_url, fps):  # one file at a time
-                    dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT)
+                for name, data in iter_api_files(views, config.base_url, api_groups):  # one file at a time
+                    dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT,
+                            groups=api_groups)
                     del data
                 api_time.append(time.perf_counter() - t)
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
-                                    "theme_key": theme_key, "fps": fps.group}, workers=workers, progress=progress,
-                                   meanwhile=write_api)
+                                    "theme_key": theme_key, "fps": fps, "kept": kept_fps}, workers=workers,
+                                   progress=progress, meanwhile=write_api)
+            api_group_records = api_groups.groups(fps)
+            api_groups.final_file_keys(api_new, api_group_records)
             groups, metas, rendered, kept, lookups = {}, [], 0, 0, []
             for r in shares:
                 for gk, g in r["groups"].items():
@@ -338,6 +358,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
                     lookups.append(g["i18n"])  # made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
+                result.groups_made.extend(gk for gk, g in r["groups"].items() if g is not None)
         # the data API was written by this process during the render stage, while the workers rendered
         # the pages; its time is moved from "render" to "write", so the stages still add up to the total
         timer.t["render"] -= api_time[0]
@@ -347,36 +368,60 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
             from .site.feeds import write_extras
 
             write_extras(staging, metas, corpus, views, config)
-            files = output.list_files(staging).union(rel for g in groups.values() for rel, _, _ in g["pages"])
-            files.discard(output.MARKER)
-            # the unchanged pages (and the search index, when this build makes none) are taken from the
-            # current site, so the staging folder holds the whole new site
-            foreign = output.carry_over(out, staging, existing, keep=files, made_before=made_before,
-                                        keep_index=not search)
-        if search:
-            with timer("index"):
-                from .search import index_site
+            staged = output.list_files(staging)
+            staged.discard(output.MARKER)
+            files = staged.union(rel for g in groups.values() for rel, _, _ in g["pages"])
+        gen = (manifest["gen"] + 1) if manifest else 1
+        if manifest is None:  # a full build: the staging folder holds the whole site
+            if search:
+                with timer("index"):
+                    from .search import index_site
 
-                index_site(staging)
-        elif any(r.startswith(output.INDEX_DIR + "/") for r in existing):
-            result.notes.append(f"the search index of the previous build was kept as it was; it does not "
-                                f"cover what changed since (build without --no-search to update it)")
+                    index_site(staging)
+            with timer("write"):
+                marker = _incomplete_marker(out)
+                marker.write_text("a build is switching this folder to a new site\n", "utf-8")
+                rescued = output.publish_full(out, staging, _known_files(out))  # one step: old site or new one
+                served = output.served_tree(out)
+                record = {"gen": gen, "trees": {served: gen} if served else {}, "delta": None}
+        else:  # an incremental one: the tree not served is brought up to date, then served
+            with timer("write"):
+                which, tree, rescued = output.work_tree(out, manifest["gen"], manifest["trees"], manifest["delta"],
+                                                        set(manifest["files"]) | set(manifest["delta"] or ()))
+                stale = set(manifest["files"]) - files
+                output.move_in(staging, tree, staged, stale)
+                delta = staged | stale
+            if search:
+                with timer("index"):
+                    from .search import index_site
+
+                    index_site(tree, output_subdir=".pagefind-new")
+                    output.replace_folder(out, tree, ".pagefind-new", output.INDEX_DIR)
+                    delta.add(output.INDEX_DIR + "/")
+            elif (tree / output.INDEX_DIR).is_dir():
+                result.notes.append("the search index of the previous build was kept as it was; it does not "
+                                    "cover what changed since (build without --no-search to update it)")
+            with timer("write"):
+                marker = _incomplete_marker(out)
+                marker.write_text("a build is switching this folder to a new site\n", "utf-8")
+                output.point_to(out, which)  # one atomic step: the whole old site or the whole new one
+                other = "b" if which == "a" else "a"
+                record = {"gen": gen, "trees": {which: gen, other: manifest["gen"]}, "delta": sorted(delta)}
+                output.finish(out, which)
+                shutil.rmtree(staging, ignore_errors=True)  # what is left of it: empty folders
         with timer("write"):
-            marker = _incomplete_marker(out)
-            marker.write_text("a build is switching this folder to a new site\n", "utf-8")
-            output.switch(out, staging)  # one atomic step: the whole old site or the whole new one
             from . import replace_file
 
-            # streamed into one buffer, then written atomically: never a record cut short
             replace_file(_manifest_path(out), pickle.dumps(
-                {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new},
-                protocol=5))
+                {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new,
+                 "api_groups": api_group_records, **record}, protocol=5))
             marker.unlink()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists():
+            output.delete_later(out, staging)
         raise
-    for rel in foreign:
-        result.notes.append(f"{rel} in the output folder was not made by the generator; it was kept")
+    for path in rescued:
+        result.notes.append(f"{path}: a file no build made was in the output folder; it was moved here, not deleted")
     result.files = len(files)
     result.pages = len(metas)
     result.rendered = rendered
@@ -388,14 +433,11 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
     return result
 
 
-def _files_of_any_manifest(out: Path, existing: set[str]) -> set[str]:
-    """The files an earlier build made in ``out`` when there is no usable manifest: the list of a manifest of
-    another version, else every file (the folder carries the marker; a switch that was interrupted leaves a
-    manifest of the tree before it, so its list is not trusted then)."""
-    if _incomplete_marker(out).exists():
-        return set(existing)
+def _known_files(out: Path) -> set[str] | None:
+    """The files the builds made in ``out``, from any manifest that can be read (of this version or an older
+    one): what a full build may delete without asking. None when there is no record (an old output folder)."""
     try:
         m = pickle.loads(_manifest_path(out).read_bytes())
-        return set(m["files"])
+        return set(m["files"]) | set(m.get("delta") or ())
     except Exception:
-        return set(existing)
+        return None

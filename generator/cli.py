@@ -109,7 +109,9 @@ def cmd_build(args) -> int:
 
     console = Console(stderr=True, highlight=False, width=100)
     root = _root(args)
-    out = Path(args.out).resolve() if args.out else root / "build"
+    from .output import output_path
+
+    out = output_path(args.out) if args.out else root / "build"
     t0 = time.perf_counter()
     with _progress_bar(console) as progress:
         result = build(root, out, search=not args.no_search, progress=progress)

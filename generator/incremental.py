@@ -1,154 +1,168 @@
-"""What an incremental build may keep: a fingerprint of each group of pages' inputs.
+"""What an incremental build may keep, from the dependencies recorded while each group of pages was made.
 
-Pages come in groups (``site.views.page_groups``): the pages of one document, gazette
-issue, task list, report, livelihood list or progress table, the department pages,
-and single pages of the site. A group's fingerprint covers everything its pages
-are made from:
+Pages come in groups (``site.views.page_groups``): the pages of one document, gazette issue, task list, report,
+livelihood list or progress table, the department pages, and single pages of the site. While a group is made its
+reads of the corpus are recorded (``cache/deps.py``); this module says what each recorded read's fingerprint is
+in the current corpus, and installs the recording containers on the corpus, the translator and the glossary.
 
-* the *global* inputs, which any page may read: the generator's code, the theme,
-  the site configuration, the glossary, the translation catalogs, the link
-  overrides (``global_fingerprint``);
-* the sources its items were parsed from (each source by its parse-cache key: its
-  text and the readers' code), every publication of a document included;
-* every link with an end in the group (kind, score, evidence, rule, origin), with
-  the sources of the item at the other end, since a page shows that item's title;
-* the editors' notes about its items, as their pages show them (title, date,
-  author and the rendered HTML, which holds the titles of the items a note cites):
-  so a new or edited note remakes the groups of the items it is about, not the
-  site. A note about something no group owns counts for every group.
+* an item of the corpus (a document, an issue, a task list …): the sources it was parsed from (each by its parse
+  key: its bytes and the readers' code) and their provenance; for task lists and progress tables also the lead
+  units the register gave their items (the glossary decides those);
+* a department: its names and level; the links or the notes of an item: every field of them (a note with its
+  rendered HTML);
+* a catalog entry: its Chinese, English, hash and fuzzy mark; a glossary look-up: its answer now.
 
-A group whose fingerprint is the one recorded by the previous build is not made
-again: its pages, their sitemap and feed entries and its translation lookups are
-taken from the build manifest (``build.py``). Pages listing the whole corpus (home,
-document and issue indexes, search, 404) have no fingerprint and are always made;
-their files are only rewritten when their bytes would change. Deleting the output
-folder, or a failed build, makes the next build a full one.
+The global inputs (the generator's code, the theme, the configuration and any content file no recorded read
+covers) are in every fingerprint. A group whose fingerprint is the one recorded by the previous build is not
+made again: its pages, their sitemap and feed entries and its translation lookups are taken from the manifest.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from .model import item_ids
+from .cache import code_fingerprint
+from .cache.deps import (ALL, Fingerprints, KeyedFamily, RecordingDict, RecordingList, _digest, call_family,
+                         record_calls, RECORDER)
 
-ALWAYS = None  # the fingerprint of a group that is made in every build
+ITEM_FAMILIES = ("documents", "gazettes", "tasklists", "reports", "livelihood", "progress", "units")
+GLOSSARY_CALLS = ("lookup", "issuer_en", "district_en", "district_zh", "district_en_by_zh", "district_names",
+                  "heading_en", "term_en")  # every way the pages read the glossary (its fields are not read)
 
-
-@lru_cache(maxsize=1)  # the code does not change while a process runs; linking and the pages both ask
-def code_fingerprint() -> str:
-    h = hashlib.sha256()
-    base = Path(__file__).resolve().parent
-    for p in sorted(base.rglob("*.py")):
-        h.update(p.relative_to(base).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+# content files whose every read is recorded (per item, entry or name); any other file under content/ is a
+# global input
+RECORDED_CONTENT = (("sources", ".txt"), ("notes", ".md"), ("translations", ".po"), ("glossary", ".yaml"))
 
 
 def global_fingerprint(root: Path, theme_key: str) -> str:
-    """Code, theme and every content file that is neither a source text nor a note (both are keyed by the
-    groups that show them: see group_fingerprints)."""
+    """The code, the theme and every content file that no recorded read covers (site.yaml, links.yaml …)."""
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
     content = root / "content"
     for p in sorted(content.rglob("*")):
-        if not p.is_file() or (p.parent.name == "sources" and p.suffix == ".txt") or \
-                (p.parent == content / "notes" and p.suffix == ".md"):
+        rel = p.relative_to(content)
+        if not p.is_file() or (len(rel.parts) > 1 and (rel.parts[0], p.suffix) in RECORDED_CONTENT):
             continue
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if rel.as_posix() in ("links.yaml", "sources/provenance.yaml"):
+            continue  # the links (after the overrides) and each source's provenance are recorded per item
+        h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def _files(origins) -> set[str]:
-    return {o.file for o in origins if o is not None}
 
 
 def list_sources(corpus) -> dict[str, set[str]]:
     """Task list, report, livelihood list and progress table id -> the source files it was parsed from
     (every publication of a task list, and of the document carrying a task list or livelihood list)."""
+    files = lambda origins: {o.file for o in origins if o is not None}
+    docs = corpus.documents
     out: dict[str, set[str]] = {}
-    for tl in corpus.tasklists.values():
-        doc = corpus.documents.get(tl.document)
-        out[tl.id] = _files(tl.origins) | (_files(doc.origins) if doc else set())
-    for rep in corpus.reports.values():
-        out[rep.id] = _files([rep.origin])
-    for ll in corpus.livelihood.values():
-        doc = corpus.documents.get(ll.document)
-        out[ll.id] = _files(doc.origins) if doc else set()
-    for t in corpus.progress.values():
-        out[t.id] = _files([t.origin])
+    for tl in dict.values(corpus.tasklists):
+        doc = dict.get(docs, tl.document)
+        out[tl.id] = files(tl.origins) | (files(doc.origins) if doc else set())
+    for rep in dict.values(corpus.reports):
+        out[rep.id] = files([rep.origin])
+    for ll in dict.values(corpus.livelihood):
+        doc = dict.get(docs, ll.document)
+        out[ll.id] = files(doc.origins) if doc else set()
+    for t in dict.values(corpus.progress):
+        out[t.id] = files([t.origin])
     return out
 
 
-def _item_groups(corpus) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """item id -> group id, and group id -> the source files its pages are made from."""
-    owner: dict[str, str] = {}
-    sources: dict[str, set[str]] = {}
-    for d in corpus.documents.values():
-        owner[d.id] = d.id
-        sources[d.id] = _files(d.origins)
-    for g in corpus.gazettes.values():
-        owner[g.id] = g.id
-        sources[g.id] = _files([g.origin])
-    for lists in (corpus.tasklists, corpus.reports, corpus.livelihood, corpus.progress):
-        for x in lists.values():  # a structured list's pages show all its items
-            for i in item_ids(x):
-                owner[i] = x.id
-    sources.update(list_sources(corpus))
-    for u in corpus.units.values():
-        owner[u.id] = "unit"
-    # the department pages list every task and progress row with their lead units
-    sources["unit"] = set().union(*(sources[i] for i in list(corpus.tasklists) + list(corpus.progress)))
-    return owner, sources
+def install_recording(corpus, translator, glossary) -> None:
+    """From here on, reads of the corpus, catalog entries and glossary names are recorded while a group is
+    being made. Call once the corpus is loaded and linked, before the page views are made."""
+    for family in ITEM_FAMILIES:
+        setattr(corpus, family, RecordingDict(family, getattr(corpus, family)))
+    corpus.notes = RecordingList("note", corpus.notes)  # a list of every note reads them all
+    get = translator.get
+
+    def recorded_get(key, zh, family="other", _get=get):
+        RECORDER.note("catalog", key)
+        return _get(key, zh, family)
+
+    translator.get = recorded_get
+    record_calls(glossary, "glossary", [n for n in GLOSSARY_CALLS if hasattr(glossary, n)])
 
 
-@dataclass
-class Fingerprints:
-    group: dict  # group id -> fingerprint of its inputs (see the module's docstring)
-    owner: dict  # item id -> the id of the group whose pages show it
+def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerprints:
+    """The fingerprint of every kind of recorded read, in the current corpus."""
+    provenance = {s.path: s.provenance for s in corpus.sources}
+    source_fp = {}
+
+    def src(files) -> list:
+        out = []
+        for f in sorted(files):
+            fp = source_fp.get(f)
+            if fp is None:
+                fp = source_fp[f] = corpus.source_keys.get(f, "?") + _digest(sorted(provenance.get(f, {}).items()))
+            out.append(fp)
+        return out
+
+    lists = list_sources(corpus)
+
+    def item(family, extra=None):
+        data = getattr(corpus, family)
+
+        def fp(key) -> str:
+            x = dict.get(data, key)
+            if x is None:
+                return "absent"
+            if family == "documents":
+                files = {o.file for o in x.origins}
+            elif family == "gazettes":
+                files = {x.origin.file}
+            else:
+                files = lists.get(key, set())
+            return _digest(src(files), extra(x) if extra else None)
+
+        return KeyedFamily(fp, lambda: list(dict.keys(data)))
+
+    def unit_fp(key) -> str:
+        u = dict.get(corpus.units, key)
+        return "absent" if u is None else _digest(u.zh, u.en, u.level, u.district, u.aliases, u.slug)
+
+    def links_fp(key) -> str:
+        return _digest([(l.src, l.dst, l.kind, l.score, l.evidence, l.rule, l.origin, d)
+                        for l, d in dict.get(views.links_by_item, key, [])])
+
+    def notes_fp(key) -> str:
+        return _digest([(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
+                        for n in dict.get(views.notes_by_item, key, [])])
+
+    def note_fp(key) -> str:
+        n = dict.get(views.notes_by_id, key)
+        return "absent" if n is None else _digest(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
+
+    def catalog_fp(key) -> str:
+        return _digest(translator.entries.get(key), key in translator.fuzzy)
+
+    families = {
+        "documents": item("documents"),
+        "gazettes": item("gazettes"),
+        "tasklists": item("tasklists", lambda tl: [(t.number, t.units) for t in tl.tasks.values()]),
+        "reports": item("reports"),
+        "livelihood": item("livelihood"),
+        "progress": item("progress", lambda t: [(r.number, r.units) for r in t.rows]),
+        "units": KeyedFamily(unit_fp, lambda: list(dict.keys(corpus.units))),
+        "links": KeyedFamily(links_fp, lambda: list(dict.keys(views.links_by_item))),
+        "notes": KeyedFamily(notes_fp, lambda: list(dict.keys(views.notes_by_item))),
+        "note": KeyedFamily(note_fp, lambda: list(dict.keys(views.notes_by_id))),
+        "catalog": KeyedFamily(catalog_fp, lambda: list(translator.entries)),
+        "glossary": call_family(glossary),
+    }
+    return Fingerprints(families, global_fp)
 
 
-def group_fingerprints(corpus, global_fp: str) -> Fingerprints:
-    owner, sources = _item_groups(corpus)
-    keys = corpus.source_keys
-
-    def source_fp(gid: str | None) -> str:
-        if gid is None:  # an end the corpus does not know (cannot happen after linking; kept safe)
-            return "?"
-        return ",".join(sorted(keys.get(f, f) for f in sources.get(gid, ())))
-
-    src_fp = {gid: source_fp(gid) for gid in sources}
-    hashers = {}
-    for gid in sources:
-        h = hashers[gid] = hashlib.sha256(global_fp.encode())
-        h.update(gid.encode() + b"\0" + src_fp[gid].encode() + b"\0")
-    # corpus.links is sorted (src, dst, kind), so each group sees its links in a fixed order
-    for l in corpus.links:
-        a, b = owner.get(l.src), owner.get(l.dst)
-        if a not in hashers and b not in hashers:
+def kept_groups(old: dict, fps: Fingerprints) -> dict:
+    """(share, group id) or group id -> fingerprint, for the recorded groups of the previous build whose
+    dependencies still have the fingerprints they had: their pages (or records) may be kept."""
+    out = {}
+    for gk, g in old.items():
+        if g is None or g.get("fp") is None or g.get("deps") is None:
             continue
-        rec = f"{l.src}\0{l.dst}\0{l.kind}\0{l.score!r}\0{l.evidence!r}\0{l.rule}\0{l.origin}\0".encode()
-        if a in hashers:
-            hashers[a].update(rec + src_fp.get(b, "?").encode() + b"\n")
-        if b in hashers and b != a:
-            hashers[b].update(rec + src_fp.get(a, "?").encode() + b"\n")
-    _add_notes(corpus, owner, hashers)
-    out = {gid: h.hexdigest()[:32] for gid, h in hashers.items()}
-    return Fingerprints(out, owner)
+        if fps.group(g["deps"]) == g["fp"]:
+            out[gk] = g["fp"]
+    return out
 
 
-def _add_notes(corpus, owner: dict, hashers: dict) -> None:
-    """Each note, as an item page shows it, into the groups of the items it is about (notes are rendered
-    before the fingerprints are taken: their HTML is known). A note whose item has no group goes into all."""
-    everywhere = []
-    for n in corpus.notes:
-        rec = "\0".join([n.id, n.lang, n.title, n.date, n.author, n.html, *n.refs]).encode() + b"\n"
-        groups = {owner.get(r) for r in n.refs}
-        if None in groups or not groups <= hashers.keys():
-            everywhere.append(rec)
-            continue
-        for gid in sorted(groups):
-            hashers[gid].update(b"note\0" + rec)
-    if everywhere:
-        for h in hashers.values():
-            h.update(b"notes\0" + b"".join(everywhere))
+__all__ = ["ALL", "global_fingerprint", "install_recording", "fingerprints", "kept_groups", "list_sources"]

@@ -9,26 +9,7 @@ Ids are stable and double as URL paths: ``task/2026/20`` is served at
 """
 from __future__ import annotations
 
-import pickle
-
 from dataclasses import dataclass, field
-
-
-class BlobRef:
-    """Bytes kept in a file (``path``, ``offset``, ``length``), read when asked for."""
-
-    __slots__ = ("path", "offset", "length")
-
-    def __init__(self, path: str, offset: int, length: int):
-        self.path, self.offset, self.length = path, offset, length
-
-    def read(self) -> bytes:
-        with open(self.path, "rb") as fh:
-            fh.seek(self.offset)
-            data = fh.read(self.length)
-        if len(data) != self.length:
-            raise OSError(f"{self.path}: cut short (a parse-cache entry changed while in use)")
-        return data
 
 
 @dataclass
@@ -111,47 +92,6 @@ class Document:
     @property
     def url_path(self) -> str:
         return f"doc/{self.slug}"
-
-    # A pickled document (the parse cache) keeps its blocks as one pickled blob, unpickled when they are
-    # first used: an incremental build reads every cached source but needs the running text of only the
-    # documents whose pages it makes. Its first title block, which the English title falls back on, is
-    # kept beside the blob.
-    # (The parse cache goes further: it stores the blobs in a file beside the entry, and a loaded
-    # document holds a BlobRef to its bytes there; see sources.load_corpus.)
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        if "blocks" in state:
-            blocks = state.pop("blocks")
-            state["_blocks_blob"] = pickle.dumps(blocks, protocol=5)
-            tb = next((b for b in blocks if b.kind == "title"), None)
-            state["_first_title"] = (tb.key, tb.text) if tb is not None else None
-        elif isinstance(state.get("_blocks_blob"), BlobRef):
-            state["_blocks_blob"] = state["_blocks_blob"].read()
-        return state
-
-    def __getattr__(self, name):  # only called for attributes not set: the blocks of a pickled document
-        if name == "blocks" and "_blocks_blob" in self.__dict__:
-            blocks = self.blocks_once()
-            self.__dict__.pop("_blocks_blob")
-            self.__dict__.pop("_first_title", None)
-            self.blocks = blocks
-            return blocks
-        raise AttributeError(name)
-
-    def blocks_once(self) -> list:
-        """The blocks, without keeping them unpickled when they were not (for a pass over every document,
-        such as the data API's, that should not hold the whole archive's text at once)."""
-        blob = self.__dict__.get("_blocks_blob")
-        if blob is None:
-            return self.blocks
-        return pickle.loads(blob.read() if isinstance(blob, BlobRef) else blob)
-
-    def first_title(self) -> tuple[str, str] | None:
-        """(key, text) of the first title block, without unpickling the blocks."""
-        if "_blocks_blob" in self.__dict__:
-            return self.__dict__["_first_title"]
-        tb = next((b for b in self.blocks if b.kind == "title"), None)
-        return (tb.key, tb.text) if tb is not None else None
 
 
 @dataclass

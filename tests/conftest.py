@@ -106,3 +106,16 @@ def page(browser):
 
 
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def leftovers(folder: Path, prefix: str, timeout: float = 20.0) -> list:
+    """The folders named ``prefix…`` in ``folder`` once the generator's background deletions are done (a
+    build renames the folders it no longer needs and deletes them in a process of its own)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [p for p in folder.iterdir() if p.name.startswith(prefix)]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)

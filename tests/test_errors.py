@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, make_project
+from conftest import ROOT, leftovers, make_project
 
 
 def run(*args, cwd=None):
@@ -64,7 +64,7 @@ def test_failed_build_leaves_previous_site_intact(tmp_path):
     assert r.returncode == 1 and "nothing was written" in r.stderr
     after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     assert before == after and (out / "zh" / "task" / "2026" / "20" / "index.html").read_text() == marker
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no temp folders left
+    assert not leftovers(tmp_path, ".out-")  # no temp folders left (deleted in the background)
 
 
 def test_bad_config_names_key(tmp_path):
@@ -134,7 +134,7 @@ def test_template_error_names_template_and_line_without_traceback(tmp_path):
     assert "nothing was written" in r.stderr
     after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     assert before == after  # the previous site is untouched
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no temp folders left
+    assert not leftovers(tmp_path, ".out-")  # no temp folders left (deleted in the background)
 
 
 def test_template_error_location_when_rendered_in_process(tmp_path):

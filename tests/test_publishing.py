@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, make_project
+from conftest import ROOT, leftovers, make_project
 
 DATA = ROOT / "tests" / "data" / "ingest"
 
@@ -133,7 +133,7 @@ def test_incremental_build_failure_and_interruption(tmp_path):
     except SourceError:
         pass
     assert tree(out) == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-tmp-")]
+    assert not leftovers(out.parent, ".build-tmp-")
     (proj / "content" / "sources" / "2026-gazette-099.txt").unlink()
     (out.parent / ".build.incomplete").write_text("", "utf-8")
     again = build(proj, out, search=False)
@@ -339,7 +339,8 @@ def test_parse_cache_keeps_what_is_used_and_drops_what_is_long_unused(tmp_path):
     import os
     import time
 
-    from generator.sources import CACHE_MAX_AGE_S, load_corpus
+    from generator.cache.store import CACHE_MAX_AGE_S
+    from generator.sources import load_corpus
 
     proj = make_project(tmp_path)
     load_corpus(proj)

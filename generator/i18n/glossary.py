@@ -54,6 +54,9 @@ class Glossary:
     def issuer_en(self, zh: str) -> str:
         return self.issuers.get(zh, zh)
 
+    def district_en_by_zh(self, zh: str) -> str:
+        return next((d["en"] for d in self.districts if d.get("zh") == zh and d.get("en")), "")
+
     def district_zh(self, slug: str) -> str:
         return next((d["zh"] for d in self.districts if d["slug"] == slug), slug)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from operator import attrgetter
 from pathlib import Path
 
-from .. import replace_file
+from ..cache.store import load_pickle, save_pickle
 from ..errors import Report
 from ..model import Corpus
 from .rules import RULES
@@ -19,7 +18,8 @@ def _rules_key(corpus: Corpus, root: Path) -> str | None:
     """What the rules read: task lists, reports, livelihood lists, progress tables and the departments
     (from the glossary), never a gazette's other documents. So their links are keyed by the generator's
     code, the glossary and the sources those items were parsed from; adding a gazette issue keeps the key."""
-    from ..incremental import code_fingerprint, list_sources
+    from ..cache import code_fingerprint
+    from ..incremental import list_sources
 
     if not corpus.source_keys:
         return None
@@ -40,16 +40,15 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
     key = _rules_key(corpus, root) if cache else None
     path = Path(root) / ".cache" / "links" / f"{key}.pickle" if key else None
     if path is not None and path.is_file():
-        try:
-            return pickle.loads(path.read_bytes())
-        except Exception:  # a damaged entry: link again
-            pass
+        cached = load_pickle(path)  # None when damaged: link again
+        if cached is not None:
+            return cached
     links = _best(l for found in _run_rules(corpus) for l in found)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("*.pickle"):  # one entry: the archive's current state
             old.unlink(missing_ok=True)
-        replace_file(path, pickle.dumps(links, protocol=5))
+        save_pickle(path, links)
     return links
 
 

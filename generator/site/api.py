@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..cache.deps import RECORDER
+from ..cache.store import blocks_once
 from ..i18n.romanize import romanize_number
 from .pages import Views
 from .urls import url_for
@@ -70,22 +72,68 @@ def _link_id(link) -> str:
 
 
 class Record:
-    """One record of an API file: made by ``make()`` unless the previous build wrote it with the same ``key``
-    (the fingerprint of the group of pages it belongs to, see generator/incremental.py, and its id)."""
+    """One record of an API file: made by ``make()`` unless the previous build wrote it with the same ``key``.
+    ``gid``: the group whose dependencies the record's reads are recorded under (None: the key is the record's
+    own content, as for a link)."""
 
-    __slots__ = ("key", "make")
+    __slots__ = ("key", "make", "gid")
 
-    def __init__(self, key, make):
-        self.key, self.make = key, make
+    def __init__(self, key, make, gid=None):
+        self.key, self.make, self.gid = key, make, gid
 
 
 class RecordFile:
-    """A file of records: ``make()`` returns its ``Record``s, and is not called when the previous build
-    wrote the file with the same ``key`` (a digest of the fingerprints of every group its records belong
-    to): the old file is copied whole. ``count`` is set when the file is written."""
+    """A file of records: ``make()`` returns its ``Record``s, and is not called when the previous build wrote
+    the file with the same ``key`` (every group of its records kept, the same groups): the old file is copied
+    whole. ``count`` is set when the file is written."""
 
-    def __init__(self, key, make):
-        self.key, self.make, self.count = key, make, None
+    def __init__(self, key, make, gids=None):
+        self.key, self.make, self.gids, self.count = key, make, gids, None
+
+
+class ApiGroups:
+    """Which API records an incremental build may keep, by the dependencies recorded while they were made.
+
+    Records belong to groups (a document, a task list, the departments …: the groups of the pages). A group
+    whose recorded dependencies still have their fingerprints is ``kept``: its records are copied from the
+    previous file. Records made in this build record their reads under their group (``made``)."""
+
+    def __init__(self, kept: dict | None = None, old: dict | None = None):
+        self.kept = kept or {}  # group id -> fingerprint, for the groups that may be kept
+        self.old = old or {}  # group id -> {"fp", "deps"} of the previous build
+        self.deps: dict = {}  # group id -> set of dependencies recorded in this build
+
+    def reusable(self, r) -> bool:
+        """May record ``r`` be copied from the previous file (its group kept, or keyed by its content)?"""
+        return r.gid is None or r.gid in self.kept
+
+    def file_key(self, name: str, gids):
+        if gids is None or not all(g in self.kept for g in gids):
+            return None
+        return _digest([name] + [f"{g}\0{self.kept[g]}" for g in gids])
+
+    def made(self, gid: str, deps) -> None:
+        self.deps.setdefault(gid, set()).update(deps)
+
+    def final_file_keys(self, written: dict, groups: dict) -> None:
+        """Key each file written as the next build will check it (``file_key``): by the final fingerprints of
+        its groups. ``written``: file name -> what ``dump_to`` recorded; ``groups``: ``groups(fps)``."""
+        for name, rec in written.items():
+            gids = rec.get("gids")
+            if gids is not None and all(groups.get(g, {}).get("fp") for g in gids):
+                rec["key"] = _digest([name] + [f"{g}\0{groups[g]['fp']}" for g in gids])
+
+    def groups(self, fps) -> dict:
+        """group id -> {"fp", "deps"} for the manifest: the kept groups as they were, the made ones new."""
+        from ..cache.deps import stored
+
+        out = {g: self.old[g] for g in self.kept if g in self.old and g not in self.deps}
+        for g, deps in self.deps.items():
+            if g in self.kept and g in self.old:
+                deps = deps | set(self.old[g]["deps"])
+            d = stored(deps)
+            out[g] = {"fp": fps.group(d) if fps is not None else None, "deps": d}
+        return out
 
 
 def _digest(parts) -> str:
@@ -95,30 +143,28 @@ def _digest(parts) -> str:
     return h.hexdigest()
 
 
-def iter_api_files(v: Views, base: str, fp=None):
+def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
     writes each and drops it, so a large archive never holds the whole API in memory. Records are
-    ``Record``s, made when written; ``fp`` (incremental.Fingerprints) keys them by the fingerprint of
-    their group, so an incremental build keeps the JSON of every record whose inputs did not change."""
+    ``Record``s, made when written; ``groups`` says which groups' records an incremental build keeps
+    (their JSON is copied from the previous file) and collects what the others read."""
     c = v.c
+    groups = groups or ApiGroups()
+    # each record reads its item from the corpus when it is made (not from an object captured here), so the
+    # read is recorded as a dependency of its group
 
-    def key(gid: str, rid: str):
-        g = fp.group.get(gid) if fp is not None else None
-        return f"{g}\0{rid}" if g else None
+    def key(gid: str, rid: str):  # a record is stored under its id; whether it may be reused is its group's
+        return rid
 
     files: dict[str, RecordFile] = {}
 
     def done(name: str, gids, records):
-        """``gids``: the groups the file's records belong to (None: no file key); ``records``: a function."""
-        file_key = None
-        if fp is not None and gids is not None:
-            fps = [fp.group.get(g) for g in gids]
-            file_key = _digest([name] + [f"{g}\0{f}" for g, f in zip(gids, fps)]) if all(fps) else None
-        files[name] = RecordFile(file_key, records)
+        """``gids``: the groups the file's records belong to (None: keyed by content); ``records``: a function."""
+        files[name] = RecordFile(groups.file_key(name, gids), records, gids)
         return name, files[name]
 
     def doc_record(d):
-        blocks = d.blocks_once()
+        blocks = blocks_once(d)
         return {
             "id": d.id, "number": d.number, "number_en": romanize_number(d.number), "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
@@ -131,7 +177,7 @@ def iter_api_files(v: Views, base: str, fp=None):
 
     docs = sorted(c.documents.values(), key=lambda d: d.id)
     yield done("documents.json", [d.id for d in docs],
-               lambda: [Record(key(d.id, d.id), lambda d=d: doc_record(d)) for d in docs])
+               lambda: [Record(key(d.id, d.id), lambda i=d.id: doc_record(c.documents[i]), d.id) for d in docs])
 
     def task_record(tl, n):
         t = tl.tasks[n]
@@ -146,7 +192,7 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("tasks.json", list(c.tasklists),
-               lambda: [Record(key(tl.id, tl.tasks[n].id), lambda tl=tl, n=n: task_record(tl, n))
+               lambda: [Record(key(tl.id, tl.tasks[n].id), lambda i=tl.id, n=n: task_record(c.tasklists[i], n), tl.id)
                         for tl in c.tasklists.values() for n in sorted(tl.tasks)])
 
     def project_record(ll, p):
@@ -161,8 +207,9 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("projects.json", list(c.livelihood),
-               lambda: [Record(key(ll.id, p.id), lambda ll=ll, p=p: project_record(ll, p))
-                        for ll in c.livelihood.values() for p in ll.projects])
+               lambda: [Record(key(ll.id, p.id), lambda i=ll.id, k=k: project_record(c.livelihood[i], c.livelihood[i].projects[k]),
+                               ll.id)
+                        for ll in c.livelihood.values() for k, p in enumerate(ll.projects)])
 
     def row_record(tb, r):
         return {
@@ -182,32 +229,28 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("progress.json", list(c.progress),
-               lambda: [Record(key(tb.id, r.id), lambda tb=tb, r=r: row_record(tb, r))
-                        for tb in c.progress.values() for r in tb.rows])
+               lambda: [Record(key(tb.id, r.id), lambda i=tb.id, k=k: row_record(c.progress[i], c.progress[i].rows[k]), tb.id)
+                        for tb in c.progress.values() for k, r in enumerate(tb.rows)])
 
     def unit_record(u):
         return {"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
                 "aliases": u.aliases, "urls": _urls(u.id, base)}
 
     yield done("units.json", ["unit"],
-               lambda: [Record(key("unit", u.id), lambda u=u: unit_record(u)) for u in c.units.values()])
+               lambda: [Record(key("unit", u.id), lambda i=u.id: unit_record(c.units[i]), "unit") for u in c.units.values()])
 
     def link_record(l):
         return {"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
                 "evidence": l.evidence, "rule": l.rule, "origin": l.origin,
                 "urls": {"source": _urls(l.src, base), "target": _urls(l.dst, base)}}
 
-    def link_key(l):  # a link is part of the fingerprint of the groups at both its ends
-        if fp is None:
-            return None
-        a, b = fp.group.get(fp.owner.get(l.src, "")), fp.group.get(fp.owner.get(l.dst, ""))
-        return f"{a}\0{b}\0{_link_id(l)}" if a and b else None
+    def link_key(l):  # a link's record is made from the link alone: its content keys it
+        return _digest([_link_id(l), repr((l.score, l.evidence, l.rule, l.origin))])
 
-    # every link is part of the fingerprint of the groups at its ends: those groups key the file
-    ends = sorted({fp.owner.get(e, "?") for l in c.links for e in (l.src, l.dst)}) if fp is not None else None
-    yield done("links.json", ends,
-               lambda: [Record(link_key(l), lambda l=l: link_record(l))
-                        for l in sorted(c.links, key=lambda l: (l.src, l.dst, l.kind))])
+    links = sorted(dict.values(c.links) if isinstance(c.links, dict) else c.links, key=lambda l: (l.src, l.dst, l.kind))
+    links_key = _digest(["links.json"] + [link_key(l) for l in links])
+    files["links.json"] = RecordFile(links_key, lambda: [Record(link_key(l), lambda l=l: link_record(l)) for l in links])
+    yield "links.json", files["links.json"]
 
     def report_record(rep):
         front = report_front(v, rep, "en")
@@ -237,7 +280,8 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("reports.json", list(c.reports),
-               lambda: [Record(key(rep.id, rep.id), lambda rep=rep: report_record(rep)) for rep in c.reports.values()])
+               lambda: [Record(key(rep.id, rep.id), lambda i=rep.id: report_record(c.reports[i]), rep.id)
+                        for rep in c.reports.values()])
 
     def gazette_record(g):
         return {"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
@@ -249,7 +293,7 @@ def iter_api_files(v: Views, base: str, fp=None):
                 "urls": _urls(g.id, base)}
 
     yield done("gazettes.json", list(c.gazettes),
-               lambda: [Record(key(g.id, g.id), lambda g=g: gazette_record(g)) for g in c.gazettes.values()])
+               lambda: [Record(key(g.id, g.id), lambda i=g.id: gazette_record(c.gazettes[i]), g.id) for g in c.gazettes.values()])
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {
@@ -265,7 +309,8 @@ def _record_json(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
-def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_dir=None) -> None:
+def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_dir=None,
+            groups: ApiGroups | None = None) -> None:
     """One file of the data API, streamed to disk (never the whole text in memory). ``data``: a
     ``RecordFile`` or any JSON value.
 
@@ -275,6 +320,8 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
     whose key is in the old file's record is copied from it (runs of them in one read) instead of made.
     An old file that is not the size the previous build wrote is not used."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(path):  # never written in place: it may be a hard link to a file of the served site
+        os.unlink(path)
     if not isinstance(data, RecordFile):
         with open(path, "wb") as fh:
             fh.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n")
@@ -302,16 +349,16 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
             return
         records = data.make()
         data.count = len(records)
-        offsets = _write_records(path, records, before["records"] if previous is not None else {}, previous)
+        offsets = _write_records(path, records, before["records"] if previous is not None else {}, previous, groups)
         if new is not None:
             new[path.name] = {"key": data.key, "size": path.stat().st_size, "count": len(records),
-                              "records": offsets}
+                              "records": offsets, "gids": data.gids}
     finally:
         if previous is not None:
             previous.close()
 
 
-def _write_records(path, records: list, old: dict, previous) -> dict:
+def _write_records(path, records: list, old: dict, previous, groups: ApiGroups | None = None) -> dict:
     """Write ``records`` as a JSON list; returns record key -> (offset, length) in the file written."""
     offsets: dict = {}
     with open(path, "wb") as fh:
@@ -344,14 +391,20 @@ def _write_records(path, records: list, old: dict, previous) -> dict:
             run.clear()
 
         for r in records:
-            where = old.get(r.key) if r.key is not None else None
+            where = old.get(r.key) if r.key is not None and (groups is None or groups.reusable(r)) else None
             if where is not None:
                 if run and where[0] != run[-1][1] + run[-1][2] + 2:  # not the next record of the old file
                     flush_run()
                 run.append((r.key, where[0], where[1]))
                 continue
             flush_run()
-            chunk = _record_json(r.make()).encode("utf-8")
+            if groups is not None and r.gid is not None:
+                with RECORDER.recording() as deps:
+                    rec = r.make()
+                groups.made(r.gid, deps)
+            else:
+                rec = r.make()
+            chunk = _record_json(rec).encode("utf-8")
             if not first:
                 fh.write(b",\n")
                 pos += 2

@@ -11,6 +11,8 @@ from ..i18n.catalog import Translator
 from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
 from ..sources.common import parse_date
+from ..cache.deps import RecordingDict, recorded_cache
+from ..cache.store import first_title
 from ..model import Block, Corpus
 from ..normalize import CJK_RE
 from .text import format_date
@@ -63,16 +65,16 @@ class Views:
         self.tr = translator
         self.g = glossary
         self.ui = ui  # lang -> strings
-        self.titles: dict[tuple[str, str], str] = {}
-        self.doc_by_slug: dict | None = None  # slug -> document, made when first asked (citation)
+        # indexes of the corpus the pages read: their reads are recorded as dependencies (cache/deps.py)
+        self.doc_by_slug = RecordingDict("doc_slug", {d.slug: d for d in dict.values(corpus.documents)})
         self._links_by_item: dict[str, list] | None = None  # made when first asked (see links_by_item)
-        self.notes_by_item: dict[str, list] = defaultdict(list)
+        by_item: dict[str, list] = defaultdict(list)
         for note in corpus.notes:
             for ref in note.refs:
-                self.notes_by_item[ref].append(note)
-        self._unit_index = {}
-        for u in corpus.units.values():
-            self._unit_index[u.id] = u
+                by_item[ref].append(note)
+        self.notes_by_item = RecordingDict("notes", by_item)
+        self.notes_by_id = RecordingDict("note", {n.id: n for n in corpus.notes})
+        self.title = recorded_cache(self._title)  # memoised with the reads each title made
 
     @property
     def links_by_item(self) -> dict[str, list]:
@@ -83,7 +85,7 @@ class Views:
             for link in self.c.links:
                 index[link.src].append((link, "out"))
                 index[link.dst].append((link, "in"))
-            self._links_by_item = index
+            self._links_by_item = RecordingDict("links", index)
         return self._links_by_item
 
     # ------------------------------------------------------------------ text
@@ -101,7 +103,7 @@ class Views:
         return format_date(iso, lang)
 
     def unit_name(self, uid: str, lang: str) -> str:
-        u = self._unit_index.get(uid)
+        u = self.c.units.get(uid)
         if not u:
             return uid
         return u.zh if lang == "zh" else u.en
@@ -110,16 +112,8 @@ class Views:
         return [{"name": self.unit_name(u, lang), "url": url_for(u, lang), "id": u} for u in uids]
 
     # ------------------------------------------------------------- titles
-    def title(self, item_id: str, lang: str) -> str:
-        """Human title of any item, in the page language."""
-        key = (item_id, lang)
-        if key in self.titles:
-            return self.titles[key]
-        t = self._title(item_id, lang)
-        self.titles[key] = t
-        return t
-
     def _title(self, item_id: str, lang: str) -> str:
+        """Human title of any item, in the page language (``title``: the same, memoised)."""
         c = self.c
         zh = lang == "zh"
         if item_id.startswith("doc:"):
@@ -130,7 +124,7 @@ class Views:
                 return d.title
             if d.title_en:
                 return d.title_en
-            tb = d.first_title()
+            tb = first_title(d)
             if tb is not None and tb[1] == d.title:
                 s = self.tr.get(f"{d.id}#{tb[0]}", tb[1], "documents")
                 if s.ok:
@@ -189,9 +183,9 @@ class Views:
                 return (f"北京市人民政府公报 {g.year}年第{g.number}期（总第{g.total_number}期）" if zh
                         else f"Gazette of the People's Government of Beijing Municipality, {g.year} Issue No. {g.number} (No. {g.total_number})")
         if kind == "note":
-            for n in c.notes:
-                if n.id == item_id:
-                    return n.title
+            n = self.notes_by_id.get(item_id)
+            if n is not None:
+                return n.title
         return item_id
 
     def _topic_en(self, topic) -> str:

@@ -55,8 +55,6 @@ def citation(v: Views, item_id: str, lang: str) -> str:
     if kind == "doc" and item_id in c.documents:
         return doc_cite(c.documents[item_id])
     if kind == "doc" and len(parts) >= 3:  # doc/<slug>/2, doc/<slug>/parallel[/2]
-        if v.doc_by_slug is None:
-            v.doc_by_slug = {d.slug: d for d in c.documents.values()}
         d = v.doc_by_slug.get(parts[1])
         if d:
             return doc_cite(d, view_of(parts[2:]))
@@ -127,26 +125,31 @@ def page_groups(v: Views, lang: str, site: dict):
         return gid, lambda: _cited(v, lang, make())
 
     yield group("home", lambda: home(v, lang, site))
-    docs = sorted(c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
+
+    # Each group reads what it shows from the corpus while it is made (never from objects captured here): the
+    # reads are its recorded dependencies (cache/deps.py). The loops below only name the groups.
+    def all_docs():
+        return sorted(c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
 
     def doc_index():
         yield Page("doc", lang, "list.html", ui["all_documents"], {
             "heading": ui["all_documents"],
             "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
                        "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
-                      for d in docs]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+                      for d in all_docs()]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
-    def doc_pages(d):
+    def doc_pages(did):
+        d = c.documents[did]
         yield from document(v, d, lang)
         yield from parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
                             [d.gazette] if d.gazette else ["doc"], d.id)
 
     yield group("doc", doc_index)
-    for d in docs:
-        yield group(d.id, lambda d=d: doc_pages(d))
-    issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
+    for did in [d.id for d in sorted(dict.values(c.documents), key=lambda d: (d.date, d.number), reverse=True)]:
+        yield group(did, lambda did=did: doc_pages(did))
 
     def gazette_index():
+        issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
         yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
             "heading": ui["gazette_issues"],
             "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)}
@@ -154,16 +157,12 @@ def page_groups(v: Views, lang: str, site: dict):
             kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
     yield group("gazette", gazette_index)
-    for g in issues:
-        yield group(g.id, lambda g=g: iter([gazette(v, g, lang)]))
-    for tl in c.tasklists.values():
-        yield group(tl.id, lambda tl=tl: tasklist(v, tl, lang))
-    for rep in c.reports.values():
-        yield group(rep.id, lambda rep=rep: report(v, rep, lang))
-    for ll in c.livelihood.values():
-        yield group(ll.id, lambda ll=ll: livelihood(v, ll, lang))
-    for t in c.progress.values():
-        yield group(t.id, lambda t=t: progress(v, t, lang))
+    for gid in [g.id for g in sorted(dict.values(c.gazettes), key=lambda g: (g.year, g.number), reverse=True)]:
+        yield group(gid, lambda gid=gid: iter([gazette(v, c.gazettes[gid], lang)]))
+    for family, make in ((c.tasklists, tasklist), (c.reports, report), (c.livelihood, livelihood),
+                         (c.progress, progress)):
+        for xid in list(dict.keys(family)):
+            yield group(xid, lambda xid=xid, family=family, make=make: make(v, family[xid], lang))
     yield group("unit", lambda: units(v, lang))
     yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
                                              breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
@@ -213,10 +212,11 @@ def glossary_en(v: Views, zh: str) -> str:
     e = v.g.lookup(zh)
     if e and not e.get("district") and e.get("en"):
         return e["en"]
-    for dist in v.g.districts:
-        if dist.get("zh") == zh and dist.get("en"):
-            return dist["en"]
-    return v.g.issuers.get(zh, "")
+    en = v.g.district_en_by_zh(zh)
+    if en:
+        return en
+    en = v.g.issuer_en(zh)
+    return en if en != zh else ""
 
 
 def _en_series(names: list[str]) -> str:

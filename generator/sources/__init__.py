@@ -3,12 +3,8 @@ says (never by the file name), and the corpus loader that runs them, merges
 repeated publications of the same document and proves nothing was lost."""
 from __future__ import annotations
 
-import functools
 import hashlib
-import io
 import os
-import pickle
-import time
 import json
 from collections import Counter
 from pathlib import Path
@@ -16,7 +12,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem, Report, SourceError
-from ..model import BlobRef, Corpus, Origin, Source
+from ..cache import READER_CODE, code_fingerprint
+from ..cache.store import StatIndex, load_entry, prune, store_entry
+from ..model import Corpus, Origin, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
 from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
@@ -318,135 +316,12 @@ def parse_source(src: Source, districts: dict) -> dict:
     return out
 
 
-@functools.lru_cache(maxsize=1)  # asked by the cache keys and the pinyin memo of every load
 def _code_version() -> str:
-    """Parse results depend on the readers' code: a change to it invalidates the cache."""
-    h = hashlib.sha256()
-    base = Path(__file__).resolve().parent.parent
-    for p in sorted(list((base / "sources").glob("*.py")) + [base / "normalize.py", base / "model.py",
-                                                           base / "i18n" / "romanize.py"]):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    """Parse results depend on the readers' code: a change to it invalidates the parse cache."""
+    return code_fingerprint(READER_CODE)[:16]
 
 
 _PARSE_JOBS = None
-
-
-class _StatIndex:
-    """Sources known from the last build by their file's size and modification time (nanoseconds): their
-    digest and kind are taken from here instead of reading and hashing the file again (216 MB for the
-    60,000-page archive). Their text is read only if they must be parsed. As git does for its index,
-    a file modified less than two seconds before the index was written is not trusted (a later change
-    within the same clock tick would keep its size and time)."""
-
-    SLACK_NS = 2_000_000_000
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.old: dict = {}
-        self.new: dict = {}
-        self.racy = False  # a known file was too new to trust: write the index again, with a later time
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            if data.get("version") == 1:
-                self.old, self.written = data["files"], data["written_ns"]
-        except (OSError, ValueError, KeyError):
-            self.old = {}
-
-    def source(self, path: Path, root: Path, provenance: dict | None) -> Source | None:
-        rel = _rel_path(path, root)
-        known = self.old.get(rel)
-        if known is None:
-            return None
-        st = path.stat()
-        size, mtime, digest, kind = known
-        if st.st_size != size or st.st_mtime_ns != mtime:
-            return None
-        if mtime >= self.written - self.SLACK_NS:
-            self.racy = True
-            return None
-        prov = dict(provenance or {})
-        prov.setdefault("sha256", digest)
-        return Source(path=rel, kind=kind, text="", provenance=prov, digest=digest)
-
-    def record(self, path: Path, src: Source) -> None:
-        st = path.stat()
-        self.new[src.path] = [st.st_size, st.st_mtime_ns, src.digest, src.kind]
-
-    def save(self) -> None:
-        if self.new == self.old and not self.racy:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path, json.dumps({"version": 1, "written_ns": time.time_ns(), "files": self.new}).encode())
-
-
-def _store_cached(path: Path, result: dict) -> None:
-    """A parse-cache entry: the result pickled, with the documents' block blobs (most of its bytes) in a
-    file beside it (``.blocks``), so that loading the entry does not read the running text."""
-    blobs = io.BytesIO()
-
-    class Pickler(pickle.Pickler):
-        def persistent_id(self, obj):
-            if type(obj) is bytes and len(obj) > 256:
-                off = blobs.tell()
-                blobs.write(obj)
-                return ("blob", off, len(obj))
-            return None
-
-    buf = io.BytesIO()
-    Pickler(buf, protocol=5).dump(result)
-    side = path.with_suffix(".blocks")
-    replace_file(side, blobs.getvalue())
-    replace_file(path, buf.getvalue())  # the entry last: it names the blobs
-
-
-CACHE_MAX_AGE_S = 30 * 86400  # a parse-cache entry no load has used for this long is deleted
-
-
-def _prune_cache(cache_dir: Path, used: list[str]) -> None:
-    """Mark this load's entries as used (their time set to now) and delete the entries, with their blocks,
-    that no load has used for CACHE_MAX_AGE_S: texts since changed or removed, or parsed by an older
-    generator. Entries another branch or checkout still uses within that time are kept."""
-    now = time.time()
-    keep = set(used)
-    for key in keep:
-        try:
-            os.utime(cache_dir / f"{key}.pickle", (now, now))
-        except OSError:
-            pass
-    try:
-        names = os.listdir(cache_dir)
-    except FileNotFoundError:
-        return
-    by_stem: dict[str, list[str]] = {}
-    for name in names:
-        stem, _, ext = name.partition(".")
-        if stem not in keep and ext in ("pickle", "blocks", "pickle.tmp", "blocks.tmp"):
-            by_stem.setdefault(stem, []).append(name)
-    for stem, files in by_stem.items():
-        # an entry is as old as its last use (its .pickle's time); its .blocks file goes with it
-        judge = f"{stem}.pickle" if f"{stem}.pickle" in files else files[0]
-        try:
-            if now - (cache_dir / judge).stat().st_mtime <= CACHE_MAX_AGE_S:
-                continue
-        except OSError:
-            continue
-        for name in files:
-            (cache_dir / name).unlink(missing_ok=True)
-
-
-def _load_cached(path: Path) -> dict:
-    side = str(path.with_suffix(".blocks"))
-
-    class Unpickler(pickle.Unpickler):
-        def persistent_load(self, pid):
-            tag, off, length = pid
-            if tag != "blob":
-                raise pickle.UnpicklingError(f"unknown reference {tag!r}")
-            return BlobRef(side, off, length)
-
-    with open(path, "rb") as fh:
-        return Unpickler(fh).load()
 
 
 def _parse_job(i: int) -> dict | Path:
@@ -457,7 +332,7 @@ def _parse_job(i: int) -> dict | Path:
     result = parse_source(src, districts)
     if store is None or result["errors"]:
         return result
-    _store_cached(store, result)
+    store_entry(store, result)
     return store
 
 
@@ -493,11 +368,11 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     provenance = load_provenance(root)
     files = only or sorted(p for p in (root / SOURCES_DIR).glob("*.txt"))
     cache_dir = root / ".cache" / "parse"
-    seen_files = _StatIndex(cache_dir / "files.json") if cache and not only else None
+    seen_files = StatIndex(cache_dir / "files.json") if cache and not only else None
     sources, paths = [], []
     for path in files:
         try:
-            src = seen_files.source(path, root, provenance.get(path.name)) if seen_files else None
+            src = seen_files.source(path, _rel_path(path, root), provenance.get(path.name)) if seen_files else None
             sources.append(src or read_source(path, root, provenance.get(path.name)))
             paths.append(path)
             if seen_files:
@@ -515,7 +390,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         f = cache_dir / f"{key}.pickle"
         if cache and f.exists():
             try:
-                results[i] = _load_cached(f)
+                results[i] = load_entry(f)
             except Exception:  # a damaged cache entry is parsed again
                 results[i] = None
     todo = [i for i, r in enumerate(results) if r is None]
@@ -541,7 +416,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         _PARSE_JOBS = None
     for i in todo:
         if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
-            results[i] = _load_cached(results[i])
+            results[i] = load_entry(results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
@@ -583,5 +458,5 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     rep.raise_if_errors()
     corpus.warnings = rep.warnings
     if cache and not only:
-        _prune_cache(cache_dir, keys)
+        prune(cache_dir, keys)
     return corpus

@@ -1,0 +1,230 @@
+"""Dependencies recorded while pages and data-API records are made (as Sphinx's ``env.note_dependency``).
+
+Nothing here lists by hand what a page depends on. While a group of pages (or the data-API records of a group)
+is made, every read of the corpus is recorded: the page views reach the corpus only through containers that
+record each key they look up (``RecordingDict``: documents, gazette issues, task lists, reports, livelihood
+lists, progress tables, departments, the links and the notes of each item), through the translator (each
+catalog entry asked for) and through the glossary (each name looked up). Reading a whole family (a list of
+every document) records the family. Memoised results replay the dependencies they were made with
+(``recorded_cache``), so a cache cannot hide a read.
+
+A dependency's fingerprint is computed from the current corpus (``Fingerprints``); a group's fingerprint is the
+digest of its dependencies' fingerprints, with the global inputs (the code, the theme, the configuration). An
+incremental build keeps a group whose dependencies' fingerprints are what they were when it was made: the same
+reads of the same data by the same code give the same pages. A group whose data changed is made again and its
+dependencies recorded afresh."""
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from functools import wraps
+
+ALL = "*"  # the key of a whole family (iteration, len)
+
+
+class Recorder:
+    """The dependencies of what is being made, per process (page workers are forked: each records its own)."""
+
+    def __init__(self):
+        self.stack: list[set] = []
+
+    def note(self, family: str, key) -> None:
+        if self.stack:
+            self.stack[-1].add((family, key))
+
+    def note_all(self, deps) -> None:
+        if self.stack:
+            self.stack[-1].update(deps)
+
+    @contextmanager
+    def recording(self):
+        """Record into a new set for the duration; what was recorded is added to the enclosing recording too."""
+        deps: set = set()
+        self.stack.append(deps)
+        try:
+            yield deps
+        finally:
+            self.stack.pop()
+            if self.stack:
+                self.stack[-1].update(deps)
+
+
+RECORDER = Recorder()
+
+
+class RecordingDict(dict):
+    """A dict of the corpus whose reads are recorded as dependencies of ``family``: a key looked up (found or
+    not: a page that shows "not in the archive" depends on the key's absence too), or the whole family when
+    it is iterated or counted."""
+
+    __slots__ = ("family",)
+
+    def __init__(self, family: str, data=()):
+        dict.__init__(self, data)
+        self.family = family
+
+    def __getitem__(self, key):
+        RECORDER.note(self.family, key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        RECORDER.note(self.family, key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        RECORDER.note(self.family, key)
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        RECORDER.note(self.family, ALL)
+        return dict.__iter__(self)
+
+    def __len__(self):
+        RECORDER.note(self.family, ALL)
+        return dict.__len__(self)
+
+    def keys(self):
+        RECORDER.note(self.family, ALL)
+        return dict.keys(self)
+
+    def values(self):
+        RECORDER.note(self.family, ALL)
+        return dict.values(self)
+
+    def items(self):
+        RECORDER.note(self.family, ALL)
+        return dict.items(self)
+
+
+class RecordingList(list):
+    """A list of the corpus (the notes) whose iteration is recorded as reading the whole ``family``."""
+
+    __slots__ = ("family",)
+
+    def __init__(self, family: str, data=()):
+        list.__init__(self, data)
+        self.family = family
+
+    def __iter__(self):
+        RECORDER.note(self.family, ALL)
+        return list.__iter__(self)
+
+    def __len__(self):
+        RECORDER.note(self.family, ALL)
+        return list.__len__(self)
+
+    def __getitem__(self, i):
+        RECORDER.note(self.family, ALL)
+        return list.__getitem__(self, i)
+
+
+def recorded_cache(fn):
+    """Memoise ``fn`` by its arguments together with the dependencies recorded while it ran; a cached answer
+    records them again for whoever asks."""
+    memo: dict = {}
+
+    @wraps(fn)
+    def call(*args):
+        hit = memo.get(args)
+        if hit is not None:
+            RECORDER.note_all(hit[1])
+            return hit[0]
+        with RECORDER.recording() as deps:
+            value = fn(*args)
+        memo[args] = (value, frozenset(deps))
+        return value
+
+    call.cache_clear = memo.clear
+    return call
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(repr(p).encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()[:24]
+
+
+class Fingerprints:
+    """The fingerprint of each dependency in the current corpus, made when first asked and kept for the build.
+
+    ``families`` maps a family name to a function key -> fingerprint (a string; "absent" for a key that is
+    not there); a family's ALL key is the digest of every key of it with its fingerprint."""
+
+    def __init__(self, families: dict, global_fp: str):
+        self.families = families
+        self.global_fp = global_fp
+        self.memo: dict = {}
+
+    def of(self, family: str, key) -> str:
+        k = (family, key)
+        fp = self.memo.get(k)
+        if fp is None:
+            fn = self.families.get(family)
+            if fn is None:
+                fp = "unknown-family"
+            elif key == ALL:
+                fp = _digest(*((x, fn(x)) for x in sorted(fn.keys(), key=repr)))
+            else:
+                fp = fn(key)
+            self.memo[k] = fp
+        return fp
+
+    def group(self, deps) -> str:
+        """The fingerprint of a group made with dependencies ``deps`` (a sorted tuple, as stored)."""
+        h = hashlib.sha256(self.global_fp.encode())
+        for family, key in deps:
+            h.update(f"{family}\0{key!r}\0{self.of(family, key)}\n".encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:32]
+
+
+def stored(deps) -> tuple:
+    """Dependencies as the manifest keeps them: sorted, each string interned (many groups share them)."""
+    import sys
+
+    def intern(x):
+        return sys.intern(x) if type(x) is str else x
+
+    return tuple(sorted(((intern(f), intern(k) if type(k) is str else k) for f, k in deps), key=repr))
+
+
+class KeyedFamily:
+    """A family's fingerprint function with the keys it knows (for its ALL fingerprint)."""
+
+    def __init__(self, fn, keys):
+        self.fn, self._keys = fn, keys
+
+    def __call__(self, key) -> str:
+        return self.fn(key)
+
+    def keys(self):
+        return self._keys()
+
+
+def record_calls(obj, family: str, names) -> None:
+    """Record each call of ``obj``'s methods ``names`` as a dependency (family, (name, *args)); the
+    fingerprint of such a dependency is what the call returns (``call_family``)."""
+    for name in names:
+        method = getattr(obj, name)
+
+        def wrapper(*args, _m=method, _n=name):
+            RECORDER.note(family, (_n, *args))
+            return _m(*args)
+
+        setattr(obj, name, wrapper)
+
+
+def call_family(obj):
+    """Fingerprints of recorded calls: call the method again on the current object."""
+
+    def fp(key) -> str:
+        name, *args = key
+        method = getattr(type(obj), name, None)
+        if method is None:
+            return "absent"
+        try:
+            return _digest(method(obj, *args))
+        except Exception as e:  # the call fails now: that is a change too
+            return f"error:{type(e).__name__}"
+
+    return KeyedFamily(fp, lambda: [])
