@@ -266,9 +266,10 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
             open_para.end_line = i + 1
             open_para.lines.append(i + 1)
         else:
-            # the paragraph after a signature date or an attachment label (附件2) is a title
-            after_date = bool(paras) and paras[-1].kind == "para" and (DATE_LINE.match(paras[-1].text)
-                                                                       or ANNEX_LABEL.match(paras[-1].text))
+            # the first paragraph, and the one after a signature date or an attachment label (附件2), is a
+            # title: it does not run on into the text under it
+            after_date = not paras or (paras[-1].kind == "para" and bool(DATE_LINE.match(paras[-1].text)
+                                                                          or ANNEX_LABEL.match(paras[-1].text)))
             open_para = Para(s, i + 1, i + 1, [i + 1], title_like=after_date)
             paras.append(open_para)
         if s.count("**") % 2 == 1:
