@@ -353,3 +353,102 @@ def item_ids(x) -> list[str]:
         ids.extend(r.id for r in x.rows)
     return ids
 
+
+
+# --------------------------------------------------------------------------
+# Provisions, histories, amendments and citations (generator/kinds/): the
+# structure inside a document's text, shared by every kind.
+
+
+@dataclass
+class Provision:
+    """A numbered unit of a document's text, with a stable anchor.
+
+    ``kind``: book (编) | chapter (章) | section (节) | article (条) | paragraph (款) | item (项) |
+    subitem (目) | heading (numbered headings of circulars: 一、 （一） 1. （1）, ``level`` 1-4) |
+    attachment (附件) | amendment (an item of an amendment or repeal decision naming one rule) | change
+    (one numbered change of an amendment item) | appointment (任命/免去 one person).
+    ``number`` is the printed number in Arabic figures ("3", "10-1" for 第十条之一); ``label`` the label as
+    printed (第三条, （二）, 1., 一、; empty for 款, which have none); ``anchor`` the fragment id, unique in the
+    document and independent of text elsewhere (see kinds/structure.py); ``block_keys`` the keys of every
+    block the provision covers, its children's included, in order; ``text`` the provision's own first
+    passage without its label (for chapters and sections: the title)."""
+
+    kind: str
+    number: str
+    label: str
+    title: str
+    anchor: str
+    line: int
+    block_keys: list[str] = field(default_factory=list)
+    children: list["Provision"] = field(default_factory=list)
+    text: str = ""
+    level: int = 0  # heading level (1: 一、, 2: （一）, 3: 1., 4: （1）)
+
+    def walk(self):
+        """This provision and every descendant, in document order."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass
+class HistoryEntry:
+    """One step of a rule's adoption and revision history, as printed under its title:
+    ``2010年3月1日北京市人民政府令第220号公布`` -> date 2010-03-01, body 北京市人民政府, action 公布,
+    instrument 北京市人民政府令第220号, target decree/220."""
+
+    date: str  # ISO date, "" when the text gives none
+    body: str  # who acted: 北京市人民政府, 北京市第十五届人民代表大会常务委员会第十次会议 …
+    action: str  # as printed: 公布 | 发布 | 通过 | 批准 | 修改 | 修正 | 修订 | 废止
+    instrument: str  # the decree or decision, as printed: 北京市人民政府令第277号《…的决定》
+    text: str  # the whole entry, verbatim
+    ordinal: int = 0  # 第二次修改 -> 2
+    target: str = ""  # citation key of the instrument: decree/277, title:…
+
+
+@dataclass
+class Change:
+    """One change an amendment decision makes to a rule: ``删去第八条第（三）项。`` -> action delete, target
+    {"article": 8, "item": 3}. ``text`` is the new wording (rewrite, insert, rename), ``old`` the words
+    replaced or deleted when the change names them."""
+
+    action: str  # delete | rewrite | insert | rename | renumber | repeal | unknown
+    target: dict
+    text: str
+    line: int
+    number: int = 0  # printed number of the change within its item
+    old: str = ""
+    anchor: str = ""  # anchor of the target provision in the amended rule (article-8-item-3)
+    targets: list = field(default_factory=list)  # every provision named, when more than one
+    source: str = ""  # the change as printed
+
+
+@dataclass
+class Amendment:
+    """An item of an amendment or repeal decision: the rule it changes (with that rule's history) and
+    its changes."""
+
+    rule_title: str
+    history: list[HistoryEntry]
+    changes: list[Change]
+    line: int
+    number: int = 0
+    anchor: str = ""
+    repeal: bool = False
+
+
+@dataclass
+class Citation:
+    """A reference to a document found in running text. ``text`` is the exact substring (``start``/``end``
+    offsets into the text searched); ``target`` a normalised key: ``doc:国办发〔2016〕19号``, ``decree/330``,
+    ``announcement:北京市人民政府公告2026年第1号`` or ``title:<title, Simplified>``; ``provision`` the anchor of
+    the provision cited inside it (``article-12-paragraph-2``), if any."""
+
+    kind: str  # doc | decree | announcement | title
+    text: str
+    start: int
+    end: int
+    target: str
+    line: int
+    provision: str = ""

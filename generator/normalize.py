@@ -140,7 +140,7 @@ STRUCTURAL = [
     re.compile(r"^\d+[\.．、](?!\d)"),
     re.compile(r"^[（(]\d+[）)]"),
     re.compile(r"^主责单位\s*[:：]"),
-    re.compile(r"^第[一二三四五六七八九十百]+[章条节]"),
+    re.compile(r"^第[一二三四五六七八九十百千零〇两]+[编章条节編條節]"),  # Traditional 條 節 編 too
     re.compile(f"^[{SUPERSCRIPTS}]"),
     re.compile(r"^——"),
     re.compile(r"^方向\s*\d"),
@@ -148,10 +148,18 @@ STRUCTURAL = [
     re.compile(r"^注\s*[:：]"),
     re.compile(r"^\[.+?\]"),
     re.compile(r"^[（(]?[\u4e00-\u9fff]{1,8}\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*[号號][）)]?$"),
+    # the number line of a decree or an announcement (第331号, 2026年第1号, （2026年第1号）)
+    re.compile(r"^[（(]?\s*(?:\d{4}\s*年\s*)?第\s*\d+\s*[号號]\s*[）)]?$"),
+    # the label above an attachment (附件, 附件2)
+    re.compile(r"^附件\s*\d*\s*[：:]?$"),
 ]
 HEADING_START = [STRUCTURAL[0], STRUCTURAL[1], STRUCTURAL[5]]
 DATE_LINE = STRUCTURAL[9]
+ANNEX_LABEL = STRUCTURAL[14]
 LABEL_LINE = re.compile(r"^[\u4e00-\u9fff ]{2,10}[:：]")
+# a short line that only names an issuing body (a signature line: 北京市人民政府) does not continue a
+# paragraph that did not stop at a comma: the end of a wrapped paragraph carries its punctuation
+SIGNATURE_LINE = re.compile(r"^(?:北京市|中共北京市|国家)[\u4e00-\u9fff]{0,13}(人民政府|办公厅|办公室|委员会|局|委|厅)$")
 
 
 def display_width(text: str) -> float:
@@ -198,7 +206,7 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool) -> bool:
         return False
     if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or (LABEL_LINE.match(nxt) and display_width(nxt) <= 30):
         return False
-    if prev.title_like:
+    if prev.title_like or (SIGNATURE_LINE.match(nxt) and prev_last_line.rstrip()[-1:] not in "，,、；;：:"):
         return False
     if bool(CJK_RE.search(prev_last_line)) != bool(CJK_RE.search(nxt)):  # English line next to Chinese
         return False
@@ -258,7 +266,10 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
             open_para.end_line = i + 1
             open_para.lines.append(i + 1)
         else:
-            after_date = bool(paras) and paras[-1].kind == "para" and DATE_LINE.match(paras[-1].text)
+            # the first paragraph, and the one after a signature date or an attachment label (附件2), is a
+            # title: it does not run on into the text under it
+            after_date = not paras or (paras[-1].kind == "para" and bool(DATE_LINE.match(paras[-1].text)
+                                                                          or ANNEX_LABEL.match(paras[-1].text)))
             open_para = Para(s, i + 1, i + 1, [i + 1], title_like=after_date)
             paras.append(open_para)
         if s.count("**") % 2 == 1:

@@ -1,0 +1,91 @@
+"""Appointments and removals (任免): a notice 北京市人民政府关于…任免的通知 (with a 发文字号, read by the
+circular reader) or a 任免名单, whose body names each decision: ``任命张三为北京市A局局长；``,
+``免去李四的北京市B委员会副主任职务。``, several in one paragraph or one a line, or under headings
+``任命：`` / ``免去：`` (then ``张三为…`` / ``李四的…职务``). Several persons may share one decision
+(任命张三、王五为…副局长).
+
+``parse_appointments(blocks)`` turns the body blocks into one ``appointment`` provision per decision
+(anchors ``appoint-1``, ``appoint-2``, …, ``remove-1`` …: counted within each list, in the order printed)
+and an ``AppointmentEntry`` each with the persons and the position.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import Report
+from ..model import Block, Provision
+from .structure import NOT_BODY
+
+NAME = r"[\u4e00-\u9fff·•]{2,6}?"
+NAMES = rf"{NAME}(?:、{NAME})*"
+APPOINT = re.compile(rf"^(?:任命)?(?P<persons>{NAMES}?)(?:同志)?(?:为|任)(?P<position>.+?)(?:职务)?$")
+REMOVE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?的(?P<position>.+?)职务$")
+REMOVE_BARE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?(?P<position>(?:北京市|市|区|中国).+?)职务$")
+SECTION = re.compile(r"^(任命|免去)\s*[：:]$")
+NOTE = re.compile(r"[（(]([^（）()]*)[）)]$")
+
+
+@dataclass
+class AppointmentEntry:
+    action: str  # appoint | remove
+    persons: list[str]
+    position: str
+    text: str  # the decision as printed
+    line: int
+    anchor: str
+    note: str = ""  # a parenthesis after the position: （试用期一年）
+    key: str = ""  # the block it is printed in
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in (x.strip() for x in re.split(r"[；;。]", text)) if c]
+
+
+def parse_appointments(blocks: list[Block], path: str = "", report: Report | None = None
+                       ) -> tuple[list[Provision], list[AppointmentEntry]]:
+    """(provisions, entries) of the decisions in a 任免 text's body blocks."""
+    provisions: list[Provision] = []
+    entries: list[AppointmentEntry] = []
+    counts = {"appoint": 0, "remove": 0}
+    section = ""
+    for b in blocks:
+        if b.kind in NOT_BODY:
+            continue
+        t = re.sub(r"\s+", "", b.text)
+        if m := SECTION.match(t):
+            section = "appoint" if m.group(1) == "任命" else "remove"
+            continue
+        if re.search(r"决定[：:]$|如下[：:]$", t):
+            continue
+        for clause in _clauses(t):
+            if clause.startswith("任命"):
+                action = "appoint"
+            elif clause.startswith("免去"):
+                action = "remove"
+            elif section:
+                action = section
+            else:
+                continue
+            m = REMOVE.match(clause) or REMOVE_BARE.match(clause) if action == "remove" else APPOINT.match(clause)
+            if not m:
+                if report is not None:
+                    report.warn(path, b.line, f"cannot read this appointment or removal: {clause[:40]!r}",
+                                "任命<name>为<position> or 免去<name>的<position>职务")
+                continue
+            position = m.group("position")
+            note = ""
+            if nm := NOTE.search(position):
+                note, position = nm.group(1), position[:nm.start()]
+            counts[action] += 1
+            anchor = f"{action}-{counts[action]}"
+            entry = AppointmentEntry(action, m.group("persons").split("、"), position, clause, b.line, anchor, note,
+                                     b.key)
+            entries.append(entry)
+            provisions.append(Provision("appointment", str(counts[action]), "", position, anchor, b.line,
+                                        block_keys=[b.key], text=clause))
+    if not entries and report is not None:
+        line = next((b.line for b in blocks if b.kind not in NOT_BODY), blocks[0].line if blocks else 1)
+        report.error(path, line, "an appointment notice that names no appointment or removal",
+                     "任命<name>为<position>； or 免去<name>的<position>职务。")
+    return provisions, entries

@@ -1,0 +1,413 @@
+"""Reader for amendment and repeal decisions (关于修改《…》等N项规章部分条款的决定, 关于废止…的决定, and the
+two together, 关于修改和废止部分规章的决定).
+
+An amendment decision: title; sometimes its adoption line in parentheses; a preamble (市人民政府决定对…
+作如下修改：); items ``一、《北京市A办法》（2010年3月1日北京市人民政府令第220号公布，根据…第277号令修改）``,
+each naming the rule it changes with that rule's history, followed by numbered changes::
+
+    1.删去第五条。                                  delete   {"article": 5}
+    2.删去第八条第（三）项。                        delete   {"article": 8, "item": 3}
+    3.第十二条修改为：“第十二条 …（一）…（二）…”    rewrite  {"article": 12}, text: the new wording
+    4.将第九条第二款中的“A”修改为“B”。             rewrite  {"article": 9, "paragraph": 2}, old A, text B
+    5.增加一条，作为第十条之一：“…”                insert   {"article": 10, "article_sub": 1}
+    6.第三条增加一款，作为第二款：“…”              insert   {"article": 3, "paragraph": 2}
+    7.将第二章的章名修改为“…”                      rename   {"chapter": 2}
+    8.将第十一条调整为第十二条。                    renumber {"article": 11}, text 第十二条
+
+The quoted new wording may run over several paragraphs (and hold its own （一） and 1.): a change lasts
+until its quotation marks close. An item may also be one change on its own line
+(二、将《北京市B规定》第三条中的“A”修改为“B”。). The closing lines (本决定自…起施行; …根据本决定作相应修改，
+重新公布) are kept as blocks. A repeal decision lists the repealed rules (一、北京市C办法（…发布）, with or
+without 《》) with their history; in a decision that does both, group headings (一、修改的规章 /
+二、废止的规章) hold items （一） （二）.
+
+Every item and change is a provision: ``item-1``, ``item-1-change-3`` (``part-2-item-1`` inside a group).
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import Report
+from ..model import Amendment, Block, Change, Provision
+from ..normalize import Para
+from .attachments import attachment_part, split_attachments
+from .rules import parse_history
+from .structure import ends_sentence, ordinal, parse_ref, ref_anchor
+from .text import CN_NUM, Keys, cn_number, simplified, to_block
+
+ITEM = re.compile(rf"^({CN_NUM})\s*、\s*(.*)$", re.S)
+SUB_ITEM = re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]\s*(.*)$", re.S)
+CHANGE = re.compile(r"^(\d+)\s*[.．、]\s*(.*)$", re.S)
+CHANGE_VERB = re.compile(r"删去|删除|修改为|改为|增加|调整为|移作|废止")
+CLOSING = re.compile(r"本决定|此外|重新公布|相应调整|相应修改|自.{0,12}起施行")
+RULE_WORD = r"(?:本办法|本规定|本细则|本条例|本规则|本实施办法|该办法|该规定|该细则|该条例)"
+
+Q_OPEN = "“"
+Q_CLOSE = "”"
+
+
+def _quote_open(text: str, state: tuple[int, bool] = (0, False)) -> tuple[int, bool]:
+    depth, ascii_open = state
+    depth += text.count(Q_OPEN) - text.count(Q_CLOSE)
+    if text.count('"') % 2:
+        ascii_open = not ascii_open
+    return depth, ascii_open
+
+
+def _is_open(state) -> bool:
+    return state[0] > 0 or state[1]
+
+
+def _outer_title(text: str):
+    """(start, end, inner) of the first 《…》 (nesting allowed) in ``text``, or None."""
+    s = text.find("《")
+    if s < 0:
+        return None
+    depth = 0
+    for j in range(s, len(text)):
+        if text[j] == "《":
+            depth += 1
+        elif text[j] == "》":
+            depth -= 1
+            if depth == 0:
+                return s, j + 1, text[s + 1:j]
+    return None
+
+
+def _balanced_paren(text: str, start: int):
+    """End of the parenthesised group starting at ``text[start]`` (（ or (), or None when not closed."""
+    depth = 0
+    for j in range(start, len(text)):
+        if text[j] in "（(":
+            depth += 1
+        elif text[j] in "）)":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
+
+
+_UNITS = {"编": "book", "章": "chapter", "节": "section", "条": "article", "款": "paragraph", "项": "item", "目": "subitem"}
+_LEVELS = ["book", "chapter", "section", "article", "article_sub", "paragraph", "item", "subitem"]
+
+
+def _refs(text: str) -> list[dict]:
+    """Targets of a reference phrase that may name several provisions: 第五条、第八条; 第五条第二款、第三款
+    (the second inherits its article); 本办法第九条. [] when nothing can be read."""
+    t = re.sub(rf"^{RULE_WORD}", "", re.sub(r"\s+", "", text)).rstrip("的")
+    if not t:
+        return []
+    out: list[dict] = []
+    for piece in re.split(r"[、，,]|和|及|以及", t):
+        if not piece:
+            continue
+        target = parse_ref(piece)
+        if target is None:
+            return []
+        if out:  # inherit the levels above the first one given
+            first = next(k for k in _LEVELS if k in target)
+            base = {k: v for k, v in out[-1].items() if _LEVELS.index(k) < _LEVELS.index(first)}
+            if first == "paragraph" and "article_sub" in out[-1]:
+                base["article_sub"] = out[-1]["article_sub"]
+            target = {**base, **target}
+        out.append(target)
+    return out
+
+
+def _quoted(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"“(.*?)”|\"(.*?)\"", text, re.S)]
+
+
+def _new_text(text: str, colon_at: int) -> str:
+    """The quoted new wording after ``colon_at`` (may run over paragraphs): outer quotes off."""
+    rest = text[colon_at:].strip()
+    rest = re.sub(r"^[：:]\s*", "", rest)
+    if rest[:1] in (Q_OPEN, '"'):
+        rest = rest[1:]
+        end = max(rest.rfind(Q_CLOSE), rest.rfind('"'))
+        if end >= 0:
+            rest = rest[:end]
+    return rest.strip()
+
+
+def classify_change(text: str) -> tuple[str, list[dict], str, str] | None:
+    """(action, targets, new text, old words) of a change's wording (without its number), or None."""
+    t = text.strip()
+    # rename: 将第二章的章名修改为“…”; 将本办法的名称修改为“…”
+    m = re.match(r"^将(?P<ref>.*?)的?(?P<what>章名|节名|编名|标题|名称|题目)(?:修改为|改为)[：:]?\s*[“\"《](?P<new>.+?)[”\"》]", t)
+    if m:
+        return "rename", _refs(m.group("ref")) if m.group("ref").startswith(("第", "本")) else [], m.group("new"), ""
+    # delete words: 删去第五条中的“和”; 将第五条中的“和”删去
+    m = re.match(r"^删去(?P<ref>[^“\"]*?)中的[“\"](?P<old>.+?)[”\"]", t) or \
+        re.match(r"^将(?P<ref>[^“\"]*?)中的[“\"](?P<old>.+?)[”\"](?:删去|删除)", t)
+    if m:
+        return "delete", _refs(m.group("ref")), "", m.group("old")
+    # delete provisions: 删去第五条。 删去第八条第（三）项、第（四）项。
+    m = re.match(r"^(?:删去|删除)(?P<ref>[^“\"。；;]+?)[。；;]?$", t)
+    if m and (refs := _refs(m.group("ref"))):
+        return "delete", refs, "", ""
+    # rewrite words: 将第九条第二款中的“A”修改为“B”; 将本办法中的“A”修改为“B”
+    m = re.match(r"^将(?P<ref>[^“\"]*?)中的[“\"](?P<old>.+?)[”\"](?:修改为|改为|替换为)[“\"](?P<new>.+?)[”\"]", t, re.S)
+    if m:
+        ref = m.group("ref")
+        refs = _refs(ref) if ref.strip() and not re.fullmatch(RULE_WORD, ref) else []
+        return "rewrite", refs, m.group("new"), m.group("old")
+    # rewrite a provision: 第十二条修改为：“…”
+    m = re.match(r"^将?(?P<ref>第[^“\"：:]+?)(?:修改为|改为)[：:]\s*[“\"]", t)
+    if m and (refs := _refs(m.group("ref"))):
+        return "rewrite", refs, _new_text(t, m.end() - 1), ""
+    # insert: 增加一条，作为第十条之一：“…”; 第三条增加一款，作为第二款：“…”; 在第五条后增加一条：“…”
+    m = re.match(r"^(?:在(?P<after>第[^，,增]+?)(?:后|之后|前|之前|中)[，,]?)?(?P<host>第[^，,增“]+?)?增加(?:一|\d+)"
+                 r"(?P<unit>编|章|节|条|款|项|目)[，,]?(?:作为(?P<ref>第[^：:“]+?))?[：:]\s*[“\"]", t)
+    if m:
+        host = _refs(m.group("host")) if m.group("host") else []
+        if m.group("ref"):
+            refs = _refs(m.group("ref"))
+            if refs and host:
+                refs = [{**host[0], **refs[0]}]
+        elif m.group("after"):
+            refs = [{**r, "position": "after" if "后" in t[:m.end()] else "before"} for r in _refs(m.group("after"))]
+        else:
+            refs = host
+        return "insert", refs, _new_text(t, m.end() - 1), ""
+    # renumber: 将第十一条调整为第十二条; 条文顺序作相应调整
+    m = re.match(r"^将(?P<ref>第[^“\"]+?)(?:调整为|改为|移作|作为)(?P<new>第[^。；;“\"]+?)[。；;]?$", t)
+    if m and (refs := _refs(m.group("ref"))):
+        return "renumber", refs, m.group("new"), ""
+    if re.search(r"(条文|章节|条款)?(顺序|序号).{0,8}(调整|相应)", t):
+        return "renumber", [], "", ""
+    return None
+
+
+def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *,
+                   key_start: int = 0) -> tuple[list[Block], list[Provision], list[Amendment]]:
+    """(blocks, provisions, amendments) of an amendment or repeal decision (see the module docstring)."""
+    keys = Keys(key_start)
+    att = split_attachments(paras, path, report, convert)
+    paras = att.main
+    texts = [simplified(p, convert) for p in paras]
+    n = len(paras)
+    blocks: list[Block] = []
+    provisions: list[Provision] = []
+    amendments: list[Amendment] = []
+    if not n:
+        report.error(path, 1, "empty decision", "a title …的决定, then its items")
+        return blocks, provisions, amendments
+    # title: up to the paragraph that ends with 决定
+    t_end = next((k + 1 for k in range(min(n, 3)) if "".join(texts[:k + 1]).endswith("决定")), None)
+    if t_end is None:
+        report.error(path, paras[0].line, f"the title of a decision does not end with 决定: {texts[0][:40]!r}",
+                     "…关于修改《…》等N项规章部分条款的决定")
+        t_end = 1
+    title = "".join(texts[:t_end])
+    for k in range(t_end):
+        blocks.append(to_block(paras[k], keys(), "title", convert, level=1))
+    repeal_only = "废止" in title and "修改" not in title
+    mixed = "废止" in title and "修改" in title
+    i = t_end
+    if i < n and texts[i][:1] in "（(" and texts[i][-1:] in "）)" and re.search(r"通过|公布|发布", texts[i]):
+        blocks.append(to_block(paras[i], keys(), "history", convert))
+        i += 1
+
+    group: Provision | None = None
+    group_repeal = repeal_only
+    item: Provision | None = None
+    amendment: Amendment | None = None
+    change: Provision | None = None
+    change_rec: Change | None = None
+    change_texts: list[str] = []
+    quote = (0, False)
+    quote_line = 0
+
+    def finish_change():
+        nonlocal change, change_rec, change_texts
+        if change is None:
+            return
+        whole = "\n".join(change_texts)
+        res = classify_change(whole)
+        if res is None:
+            report.warn(path, change.line, f"cannot read this change: {whole[:40]!r}",
+                        "删去第N条。 / 第N条修改为：“…” / 将第N条中的“…”修改为“…” / 增加一条，作为第N条：“…”")
+            change_rec.action = "unknown"
+        else:
+            action, refs, new, old = res
+            change_rec.action = action
+            change_rec.target = refs[0] if refs else {}
+            change_rec.targets = refs
+            change_rec.text = new
+            change_rec.old = old
+            change_rec.anchor = ref_anchor({k: v for k, v in change_rec.target.items() if k != "position"})
+            if action in ("delete", "rewrite", "insert") and not refs and not old:
+                report.warn(path, change.line, f"the change does not say which provision it is about: {whole[:40]!r}",
+                            "a provision such as 第五条第二款")
+        change_rec.source = whole
+        change.text = whole
+        change, change_rec, change_texts = None, None, []
+
+    def new_item(k: int, number: int, label: str, rest: str, repeal: bool):
+        """Open an item naming a rule: its title, its history, perhaps its one change."""
+        nonlocal item, amendment
+        finish_change()
+        text = rest
+        j = k
+        # a header the joiner left cut (after a short 一、 line): the next paragraphs that are not numbered
+        while not ends_sentence(text) and j + 1 < n and not (ITEM.match(texts[j + 1]) or SUB_ITEM.match(texts[j + 1])
+                                                             or CHANGE.match(texts[j + 1]) or CLOSING.search(texts[j + 1])):
+            j += 1
+            text += texts[j]
+        tt = _outer_title(text)
+        if tt:
+            rule_title = re.sub(r"\s+", "", tt[2])
+            after = tt[1]
+            lead = text[:tt[0]]
+        else:  # 北京市C办法（2005年…发布）: a repeal list may omit 《》
+            cut = re.search(r"[（(]", text)
+            rule_title = text[:cut.start()] if cut else text.rstrip("。；;")
+            after = cut.start() if cut else len(text)
+            lead = ""
+        history = []
+        tail = text[after:]
+        if tail.lstrip()[:1] in "（(":
+            off = after + (len(tail) - len(tail.lstrip()))
+            end = _balanced_paren(text, off)
+            while end is None and j + 1 < n:  # the history ran onto the next paragraph
+                j += 1
+                text += texts[j]
+                end = _balanced_paren(text, off)
+            if end is None:
+                report.error(path, paras[k].line, "the history of the rule named here is not closed",
+                             "（…发布，根据…修改） with its closing parenthesis")
+                end = len(text)
+            history = parse_history(text[off:end])
+            tail = text[end:]
+        parent_anchor = f"{group.anchor}-" if group is not None else ""
+        anchor = f"{parent_anchor}item-{number}"
+        siblings = group.children if group is not None else provisions
+        if any(p.anchor == anchor for p in siblings):
+            report.warn(path, paras[k].line, f"item {label} appears twice", "items numbered once")
+            anchor += f"-{ordinal(sum(1 for p in siblings if p.anchor.startswith(anchor)) + 1)}"
+        expected = sum(1 for p in siblings if p.kind == "amendment") + 1
+        if number != expected:
+            report.warn(path, paras[k].line, f"the items' numbering skips or repeats at {label}", f"item {expected}")
+        item = Provision("amendment", str(number), label, rule_title, anchor, paras[k].line,
+                         block_keys=[], text=rule_title)
+        amendment = Amendment(rule_title, history, [], paras[k].line, number=number, anchor=anchor,
+                              repeal=repeal)
+        siblings.append(item)
+        amendments.append(amendment)
+        for x in range(k, j + 1):
+            b = to_block(paras[x], keys(), "para", convert)
+            blocks.append(b)
+            item.block_keys.append(b.key)
+            if group is not None:
+                group.block_keys.append(b.key)
+        if repeal:
+            amendment.changes.append(Change("repeal", {}, "", paras[k].line, source=text))
+        inline = (lead + tail).strip(" ，,：:")
+        if not repeal and CHANGE_VERB.search(inline) and "作如下修改" not in inline:
+            start_change(k, 1, "", inline, keyed=False)
+        return j
+
+    def start_change(k: int, number: int, label: str, text: str, keyed: bool = True):
+        nonlocal change, change_rec, change_texts, quote, quote_line
+        finish_change()
+        expected = len(amendment.changes) + 1
+        if number != expected:
+            report.warn(path, paras[k].line, f"the changes of item {item.label} skip or repeat at {label}",
+                        f"change {expected}")
+        anchor = f"{item.anchor}-change-{number}"
+        if any(c.anchor == anchor for c in item.children):
+            anchor += f"-{ordinal(sum(1 for c in item.children if c.anchor.startswith(anchor)) + 1)}"
+        change = Provision("change", str(number), label, "", anchor, paras[k].line)
+        change_rec = Change("", {}, "", paras[k].line, number=number)
+        change_texts = [text]
+        item.children.append(change)
+        amendment.changes.append(change_rec)
+        if keyed:
+            b = to_block(paras[k], keys(), "para", convert)
+            blocks.append(b)
+            for p in (group, item, change):
+                if p is not None:
+                    p.block_keys.append(b.key)
+        else:  # the item's own paragraph holds the change
+            change.block_keys.append(item.block_keys[0])
+        quote = _quote_open(text)
+        quote_line = paras[k].line
+        if not _is_open(quote):
+            finish_change()
+
+    k = i
+    while k < n:
+        t = texts[k]
+        if change is not None and _is_open(quote):  # inside the quoted new wording
+            change_texts.append(t)
+            b = to_block(paras[k], keys(), "para", convert)
+            blocks.append(b)
+            for p in (group, item, change):
+                if p is not None:
+                    p.block_keys.append(b.key)
+            quote = _quote_open(t, quote)
+            if not _is_open(quote):
+                finish_change()
+            k += 1
+            continue
+        m_item = ITEM.match(t)
+        m_sub = SUB_ITEM.match(t)
+        m_change = CHANGE.match(t)
+        if m_item and mixed and not CLOSING.search(m_item.group(2)[:6]):
+            finish_change()
+            item = amendment = None
+            number = cn_number(m_item.group(1))
+            label = t[:m_item.start(2)].strip()
+            group = Provision("heading", str(number), label, m_item.group(2).strip(), f"part-{number}",
+                              paras[k].line, text=m_item.group(2).strip(), level=1)
+            group_repeal = "废止" in m_item.group(2)
+            provisions.append(group)
+            b = to_block(paras[k], keys(), "heading", convert, level=2)
+            blocks.append(b)
+            group.block_keys.append(b.key)
+            k += 1
+            continue
+        if m_item and (("《" in m_item.group(2) or repeal_only) and not CLOSING.search(m_item.group(2)[:6])) and not mixed:
+            k = new_item(k, cn_number(m_item.group(1)), t[:m_item.start(2)].strip(), m_item.group(2), repeal_only) + 1
+            continue
+        if m_sub and group is not None:
+            k = new_item(k, cn_number(m_sub.group(1)), t[:m_sub.start(2)].strip(), m_sub.group(2), group_repeal) + 1
+            continue
+        if m_change and item is not None and not amendment.repeal:
+            start_change(k, int(m_change.group(1)), t[:m_change.start(2)].strip(), m_change.group(2))
+            k += 1
+            continue
+        m = m_change or m_sub
+        if m and (repeal_only or (group is not None and group_repeal)) \
+                and ("《" in m.group(2) or re.search(r"[（(][^）)]*(发布|公布|通过)", m.group(2))):
+            num = int(m.group(1)) if m_change else cn_number(m.group(1))
+            k = new_item(k, num, t[:m.start(2)].strip(), m.group(2), True) + 1
+            continue
+        if m_sub and item is not None and not amendment.repeal and not mixed:  # changes numbered （一）
+            start_change(k, cn_number(m_sub.group(1)), t[:m_sub.start(2)].strip(), m_sub.group(2))
+            k += 1
+            continue
+        # an unnumbered paragraph: the one change of an item, or the decision's closing words
+        finish_change()
+        if item is not None and not amendment.changes and CHANGE_VERB.search(t) and not CLOSING.search(t):
+            start_change(k, 1, "", t)
+            k += 1
+            continue
+        if CLOSING.search(t):
+            item = amendment = group = None
+        blocks.append(to_block(paras[k], keys(), "para", convert))
+        k += 1
+    if change is not None and _is_open(quote):
+        report.error(path, quote_line, "a quotation opened in this change is never closed",
+                     "the new wording between “ and ”")
+    finish_change()
+    if not amendments:
+        report.error(path, paras[i].line if i < n else paras[-1].line,
+                     "a decision that names no rule it amends or repeals",
+                     "items such as 一、《北京市A办法》（…） followed by changes 1.删去第五条。")
+    for part in att.parts:
+        b, prov = attachment_part(part, keys, path, report, convert)
+        blocks.extend(b)
+        provisions.append(prov)
+    return blocks, provisions, amendments

@@ -1,0 +1,198 @@
+"""Reader for a rules text (规章 and regulations: 办法, 规定, 细则, 实施办法, 条例, 规则).
+
+Layout: the title (one or more lines); optionally, right under it, the adoption and revision history in
+parentheses, on one line or several::
+
+    （2010年3月1日北京市人民政府令第220号公布 根据2018年2月12日北京市人民政府令第277号《北京市人民政府
+    关于修改〈北京市A办法〉等12项规章的决定》第一次修改 根据2021年…第二次修改）
+
+optionally a table of contents (目录, listing the chapters again: kept as ``toc`` blocks, never read as
+the chapters themselves); then 第N编 / 第N章 / 第N节 / 第N条 as in ``structure``; attachments (附件) as
+their own parts.
+
+Id scheme: ``rule/<year>/<slug>``: the year of first promulgation from the history (else the text's
+date), the slug the pinyin of the title without the leading 北京市 (北京市生活垃圾管理办法 ->
+``rule/2020/sheng-huo-la-ji-guan-li-ban-fa``).
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import Report
+from ..i18n.romanize import slugify_zh
+from ..model import Block, HistoryEntry, Provision
+from ..normalize import Para
+from .attachments import attachment_part, split_attachments
+from .citations import find_citations
+from .structure import classify, parse_provisions
+from .text import DATE_RE, Keys, cn_number, is_date_line, is_org_line, parse_date, simplified, to_block
+
+RULE_TITLE = re.compile(r"(办法|规定|细则|条例|规则|规程|决定)$")
+
+_VERBS = "修改|修正|修订|公布|发布|通过|批准|废止|施行"
+_ENTRY = re.compile(
+    rf"\s*(?P<lead>根据)?\s*(?P<date>\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)?(?P<mid>[^，,；;]*?)"
+    rf"(?P<ord>第[一二三四五六七八九十]+次)?(?P<action>{_VERBS})(?=$|[，,；;\s）)]|根据|\d{{4}}\s*年)")
+
+
+def _mask_titles(text: str) -> str:
+    """``text`` with every 《…》 (nesting included) replaced by as many placeholders, so that the words
+    inside a title (关于修改…的决定) are not read as the history's own verbs."""
+    out = list(text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "《":
+            depth += 1
+        if depth:
+            out[i] = "□"
+        if ch == "》" and depth:
+            depth -= 1
+    return "".join(out)
+
+
+def parse_history(text: str) -> list[HistoryEntry]:
+    """The entries of an adoption/revision history (with or without its enclosing parentheses):
+    ``2010年3月1日北京市人民政府令第220号公布``, ``根据…北京市人民政府令第277号《…的决定》第一次修改``,
+    ``…第十三次会议通过``, ``第220号令发布``. Returns [] when the text has no such entry."""
+    t = text.strip()
+    if t[:1] in "（(" and t[-1:] in "）)":
+        t = t[1:-1]
+    masked = _mask_titles(t)
+    entries: list[HistoryEntry] = []
+    for m in _ENTRY.finditer(masked):
+        raw = t[m.start():m.end()].strip(" ，,；;")
+        mid = t[m.start("mid"):m.end("mid")].strip()
+        if not (m.group("date") or mid):
+            continue
+        if not re.search(r"\d|令|会议|决定|政府|委员会", raw):  # a verb in ordinary words, not an entry
+            continue
+        cites = find_citations(mid)
+        body, instrument, target = mid, "", ""
+        if cites:
+            first = cites[0]
+            instrument = mid[first.start:]
+            body = mid[:first.start].strip()
+            target = first.target
+            if first.kind == "decree":
+                m2 = re.match(r"^(.*?)(?:令|第)", first.text)
+                issuer = m2.group(1) if m2 else ""
+                if issuer and not body:
+                    body = issuer
+        ord_text = m.group("ord") or ""
+        ordinal = cn_number(ord_text[1:-1]) if ord_text else 0
+        entries.append(HistoryEntry(parse_date(m.group("date") or ""), body, m.group("action"), instrument, raw,
+                                    ordinal=ordinal, target=target))
+    return entries
+
+
+def rule_id(title: str, history: list[HistoryEntry], date: str = "") -> str:
+    """``rule/<year>/<slug>`` (see the module docstring); ``date`` is the fallback for the year."""
+    first = next((h.date for h in history if h.date), "") or date
+    year = first[:4] if first else "0000"
+    name = re.sub(r"^北京市", "", re.sub(r"\s+", "", title))
+    return f"rule/{year}/{slugify_zh(name)}"
+
+
+def _title_end(texts: list[str], paras: list[Para]) -> int:
+    """Index of the first paragraph after the title."""
+    for k, t in enumerate(texts[:6]):
+        if k and (t[:1] in "（(" and (DATE_RE.search(t) or "令" in t)):
+            return k
+        if re.sub(r"\s+", "", t) == "目录" or classify(t) is not None:
+            return k
+    return 1 if texts else 0
+
+
+def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
+                key_start: int = 0) -> tuple[list[Block], list[Provision], list[HistoryEntry], str]:
+    """(blocks, provisions, history, title) of a rules text (see the module docstring). Attachments come
+    after the rule's own provisions as ``attachment`` provisions."""
+    keys = Keys(key_start)
+    att = split_attachments(paras, path, report, convert)
+    paras = att.main
+    texts = [simplified(p, convert) for p in paras]
+    blocks: list[Block] = []
+    if not paras:
+        report.error(path, 1, "empty rules text", "a title such as 北京市A办法, then 第一条 …")
+        return blocks, [], [], ""
+    t_end = _title_end(texts, paras)
+    title = "".join(texts[:t_end])
+    if not RULE_TITLE.search(title):
+        report.error(path, paras[0].line, f"the title of a rules text does not name a rule: {title[:40]!r}",
+                     "a title ending with 办法, 规定, 细则, 条例 or 规则")
+    for k in range(t_end):
+        blocks.append(to_block(paras[k], keys(), "title", convert, level=1))
+    i = t_end
+    # history: parentheses right under the title, on one or more lines
+    history: list[HistoryEntry] = []
+    if i < len(paras) and texts[i][:1] in "（(":
+        j, depth = i, 0
+        while j < len(paras):
+            depth += texts[j].count("（") + texts[j].count("(") - texts[j].count("）") - texts[j].count(")")
+            j += 1
+            if depth <= 0:
+                break
+        if depth > 0:
+            report.error(path, paras[i].line, "the history under the title is not closed",
+                         "（… 公布 根据 … 修改） with its closing parenthesis")
+        whole = "".join(texts[i:j])
+        history = parse_history(whole)
+        if not history:
+            report.error(path, paras[i].line, f"cannot read the history under the title: {whole[:40]!r}",
+                         "（2010年3月1日北京市人民政府令第220号公布 根据…第一次修改）")
+        for k in range(i, j):
+            blocks.append(to_block(paras[k], keys(), "history", convert))
+        i = j
+    # table of contents: 目录, then the chapters as listed, up to the first chapter printed again
+    if i < len(paras) and re.sub(r"\s+", "", texts[i]) == "目录":
+        blocks.append(to_block(paras[i], keys(), "toc", convert))
+        first = None
+        j = i + 1
+        while j < len(paras):
+            c = classify(texts[j])
+            label = texts[j][:c[1].start(c[1].lastindex)].strip() if c else None
+            if c and c[0] in ("book", "chapter", "section"):
+                if first is None:
+                    first = re.sub(r"\s+", "", label)
+                elif re.sub(r"\s+", "", label) == first:
+                    break
+            elif c is None and first is not None and len(texts[j]) <= 20 and not re.search(r"[。；]", texts[j]):
+                pass  # a chapter title the PDF put on its own line
+            else:
+                break
+            j += 1
+        if first is None or j >= len(paras) or classify(texts[j]) is None:
+            report.error(path, paras[i].line, "a table of contents (目录) that is not followed by the chapters it lists",
+                         "目录, the chapter titles, then 第一章 … again with its articles")
+        for k in range(i + 1, j):
+            blocks.append(to_block(paras[k], keys(), "toc", convert))
+        i = j
+    # body, and a closing signature and date when the rule carries them
+    end = len(paras)
+    tail: list[tuple[int, str]] = []
+    if end > i and is_date_line(texts[end - 1]):
+        s = end - 1
+        while s - 1 > i and is_org_line(texts[s - 1]):
+            s -= 1
+        tail = [(k, "signature" if k < end - 1 else "date") for k in range(s, end)]
+        end = s
+    body: list[Block] = []
+    kinds = [(classify(texts[k]) or ("",))[0] for k in range(i, end)]
+    levels = {"book": 1, "chapter": 2, "section": 3} if "book" in kinds else {"chapter": 1, "section": 2}
+    for k, kind in zip(range(i, end), kinds):
+        if kind in ("book", "chapter", "section"):
+            body.append(to_block(paras[k], keys(), "heading", convert, level=levels[kind]))
+        else:
+            body.append(to_block(paras[k], keys(), "para", convert))
+    if not any(classify(b.text) and classify(b.text)[0] == "article" for b in body):
+        report.error(path, paras[i].line if i < len(paras) else paras[-1].line,
+                     f"a rules text without articles: {title[:30]!r}", "第一条 … at the start of a paragraph")
+    blocks.extend(body)
+    provisions = parse_provisions(body, path, report)
+    for k, kind in tail:
+        blocks.append(to_block(paras[k], keys(), kind, convert))
+    for part in att.parts:
+        b, prov = attachment_part(part, keys, path, report, convert)
+        blocks.extend(b)
+        provisions.append(prov)
+    return blocks, provisions, history, title

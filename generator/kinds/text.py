@@ -1,0 +1,110 @@
+"""Small pieces the kind parsers share: Chinese numerals, dates, signature lines, and turning
+assembled paragraphs (``normalize.Para``) into blocks that keep the original script.
+
+Pure functions: no I/O, nothing from the site or the loader."""
+from __future__ import annotations
+
+import re
+
+from ..model import Block
+from ..normalize import DATE_LINE, Para, normalize_text
+
+# a Chinese numeral of any size as printed in labels (第一百二十三条), or Arabic figures (第12号)
+CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
+NUM = rf"(?:{CN_NUM}|\d+)"
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(text: str) -> int:
+    """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百零八 -> 108, 一千零一 -> 1001, 12 -> 12 (full-width figures too)."""
+    t = text.strip().translate(_FULLWIDTH_DIGITS)
+    if t.isdigit():
+        return int(t)
+    if not t:
+        raise ValueError(text)
+    total, current = 0, 0
+    for ch in t:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+        else:
+            raise ValueError(text)
+    return total + current
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def parse_date(text: str) -> str:
+    """ISO form of the first date written 2026年3月1日 in ``text``, or ""."""
+    m = DATE_RE.search(text)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE_LINE.match(text.strip()))
+
+
+ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|委|厅|办|中心|公司|海关|总队|协会|联合会|"
+                        r"处|所|院|部|署|会|社|台|站)$")
+
+
+def is_org_line(text: str) -> bool:
+    """A short line naming an organisation (a signature or issuer line)."""
+    return 2 <= len(text) <= 24 and not re.search(r"[，。；：,;:、《》“”]", text) and bool(ORG_SUFFIX.search(text))
+
+
+def to_block(p: Para, key: str, kind: str = "para", convert=None, **kw) -> Block:
+    """A block of ``p``: normalised text in Simplified script; ``original`` keeps the text as written
+    when ``convert`` (Traditional -> Simplified) is given."""
+    written = normalize_text(p.text)
+    if p.kind == "table":
+        cells = [normalize_text(c) for c in p.text.split("\t")]
+        written = "\t".join(cells)
+        text = convert(written) if convert else written
+        return Block("table", text, p.line, key=key, rows=[text.split("\t")], original=written if convert else "")
+    if p.kind == "footnote":
+        kind = "footnote"
+    text = convert(written) if convert else written
+    return Block(kind, text, p.line, key=key, original=written if convert else "", **kw)
+
+
+def simplified(p: Para, convert=None) -> str:
+    """The normalised, Simplified text of a paragraph (what the parsers match against)."""
+    t = normalize_text(p.text)
+    return convert(t) if convert else t
+
+
+class Keys:
+    """Block keys ``p0``, ``p1``, … in document order (translation keys, as the other readers make)."""
+
+    def __init__(self, start: int = 0):
+        self.n = start
+
+    def __call__(self) -> str:
+        k = f"p{self.n}"
+        self.n += 1
+        return k
+
+
+def cn_numeral(n: int) -> str:
+    """2 -> 二, 10 -> 十, 12 -> 十二, 23 -> 二十三, 105 -> 一百零五 (labels such as 第二款)."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    if n < 20:
+        return "十" + (d[n % 10] if n % 10 else "")
+    if n < 100:
+        return d[n // 10] + "十" + (d[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + d[rest] if rest < 10 else ("一" + cn_numeral(rest) if rest < 20 else cn_numeral(rest)))
+        return d[n // 100] + "百" + tail
+    return str(n)

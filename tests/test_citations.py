@@ -1,0 +1,113 @@
+"""Citation detection (generator/kinds/citations.py) measured on a labelled set of sentences
+(tests/data/citations.yaml): exact span and target must both match. Writes
+test-artifacts/citation-quality.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.kinds.citations import find_citations, toc_target
+
+DATA = Path(__file__).parent / "data" / "citations.yaml"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _labels(entry) -> set[tuple]:
+    """(start, end, target, provision) of each labelled citation, located in order in the sentence."""
+    out, pos = set(), 0
+    for lab in entry["c"]:
+        text, target = lab[0], lab[1]
+        provision = lab[2] if len(lab) > 2 else ""
+        start = entry["t"].index(text, pos)
+        out.add((start, start + len(text), target, provision))
+        pos = start + 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return yaml.safe_load(DATA.read_text("utf-8"))
+
+
+def test_labelled_set_is_big_and_varied(labelled):
+    assert len(labelled) >= 150
+    targets = [lab[1] for e in labelled for lab in e["c"]]
+    kinds = {t.split(":")[0].split("/")[0] for t in targets}
+    assert kinds == {"doc", "decree", "announcement", "title"}
+    assert sum(1 for e in labelled if not e["c"]) >= 25  # hard negatives
+    assert sum(1 for e in labelled if "src" in e) >= 30  # real sentences of the seeds
+    assert sum(1 for lab in (lab for e in labelled for lab in e["c"]) if len(lab) > 2) >= 15  # with a provision
+
+
+def test_precision_and_recall(labelled):
+    tp = fp = fn = 0
+    misses, extras = [], []
+    per_kind: dict[str, dict[str, int]] = {}
+    for e in labelled:
+        want = _labels(e)
+        got = {(c.start, c.end, c.target, c.provision) for c in find_citations(e["t"])}
+        for c in find_citations(e["t"]):  # spans are offsets into the text, the text verbatim
+            assert e["t"][c.start:c.end] == c.text
+        for x in got & want:
+            per_kind.setdefault(_kind(x[2]), {"tp": 0, "fp": 0, "fn": 0})["tp"] += 1
+        for x in got - want:
+            per_kind.setdefault(_kind(x[2]), {"tp": 0, "fp": 0, "fn": 0})["fp"] += 1
+            extras.append({"sentence": e["t"], "found": e["t"][x[0]:x[1]], "target": x[2], "provision": x[3]})
+        for x in want - got:
+            per_kind.setdefault(_kind(x[2]), {"tp": 0, "fp": 0, "fn": 0})["fn"] += 1
+            misses.append({"sentence": e["t"], "missed": e["t"][x[0]:x[1]], "target": x[2], "provision": x[3]})
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    ARTIFACTS.mkdir(exist_ok=True)
+    report = {"sentences": len(labelled), "citations": tp + fn, "true_positives": tp, "false_positives": fp,
+              "false_negatives": fn, "precision": round(precision, 4), "recall": round(recall, 4),
+              "per_kind": per_kind, "false_positive_examples": extras, "missed_examples": misses}
+    (ARTIFACTS / "citation-quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    assert precision >= 0.95, extras
+    assert recall >= 0.95, misses
+
+
+def _kind(target: str) -> str:
+    return target.split(":")[0].split("/")[0]
+
+
+def test_title_with_its_number_is_one_citation():
+    text = "根据《关于开展有奖发票试点工作的通知》（财建〔2025〕484号）精神"
+    cites = find_citations(text, line=12)
+    assert [(c.kind, c.text, c.target, c.line) for c in cites] == [
+        ("doc", "《关于开展有奖发票试点工作的通知》（财建〔2025〕484号）", "doc:财建〔2025〕484号", 12)]
+
+
+def test_titles_nest_and_carry_the_provision():
+    text = "依照《北京市实施〈中华人民共和国道路交通安全法〉办法》第九十条第二款第（三）项处理"
+    (c,) = find_citations(text)
+    assert c.target == "title:北京市实施〈中华人民共和国道路交通安全法〉办法"
+    assert c.provision == "article-90-paragraph-2-item-3"
+    assert c.text.endswith("第（三）项")
+
+
+def test_every_decree_form_has_one_target():
+    forms = ["北京市人民政府令第330号", "北京市人民政府第330号令", "政府令〔2026〕330号", "第330号令", "市政府令第330号",
+             "北京市人民政府令 第330號"]
+    for f in forms:
+        cites = find_citations(f"依照{f}执行")
+        assert [(c.text, c.target) for c in cites] == [(f, "decree/330")], f
+
+
+def test_no_citation_in_bare_numbers():
+    for text in ["第3号", "2026年第1号", "（2026年第1号）", "〔2026〕1号", "第331号", "3号线", "市政府第85次常务会议"]:
+        assert find_citations(text) == [], text
+
+
+def test_toc_numbers_of_decrees_and_announcements():
+    assert toc_target("(北京市人民政府令第334号)") == "decree/334"
+    assert toc_target("(2026年第2号)", "北京市人民政府关于2026年春季植树造林期间森林防火的公告") == \
+        "announcement:北京市人民政府公告2026年第2号"
+    assert toc_target("(京政发〔2026〕6号)") == "doc:京政发〔2026〕6号"
+    assert toc_target("(2026年第2号)", "") is None

@@ -1,0 +1,685 @@
+"""The parsing core of the document kinds (generator/kinds/): provisions and their anchors, decrees,
+rules, amendment and repeal decisions, announcements, appointments, replies and attachments, on our own
+test texts in the gazette's shapes (tests/data/kinds/) and on the real seed documents. Pure parsing:
+no site build."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.errors import Report
+from generator.kinds.announcement import is_announcement, parse_announcement
+from generator.kinds.appointment import parse_appointments
+from generator.kinds.attachments import attachment_part, document_provisions, split_attachments
+from generator.kinds.citations import toc_target
+from generator.kinds.decision import classify_change, parse_decision
+from generator.kinds.decree import citation_en, is_decree, parse_decree, parse_decree_document
+from generator.kinds.reply import parse_reply
+from generator.kinds.rules import parse_history, parse_rules, rule_id
+from generator.kinds.structure import (find, label_en, label_zh, parse_provisions, parse_ref, ref_anchor, ref_en,
+                                       walk)
+from generator.kinds.text import Keys, cn_number, cn_numeral
+from generator.model import Block
+from generator.normalize import cjk_chars, compact, is_traditional, to_simplified, unwrap
+from generator.sources.circular import attachment_blocks, parse_circular
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ROOT / "tests" / "data" / "kinds"
+HEADER = "北京市人民政府公报"
+
+
+@pytest.fixture(scope="module")
+def words():
+    return {lang: yaml.safe_load((ROOT / "themes" / "default" / "i18n" / f"{lang}.yaml").read_text("utf-8"))
+            for lang in ("en", "zh")}
+
+
+def read(name: str):
+    """(paragraphs, convert, text) of a test text, as a reader gets them."""
+    text = (KINDS / name).read_text("utf-8")
+    lines = text.split("\n")
+    paras, _ = unwrap(lines, 0, len(lines), drop={HEADER: "running header"})
+    return paras, (to_simplified if is_traditional(text) else None), text
+
+
+def no_loss(text: str, blocks: list[Block], also: str = "", skip: set[int] | None = None) -> None:
+    """Every Chinese character of every input line (the running headers, lines ``skip``, aside) is in
+    exactly one block."""
+    lines = text.split("\n")
+    skip = skip if skip is not None else {i + 1 for i, l in enumerate(lines) if l.strip() == HEADER}
+    source = Counter(cjk_chars("\n".join(l for i, l in enumerate(lines) if i + 1 not in skip)))
+    parsed = Counter(cjk_chars("\n".join((b.original or b.text) for b in blocks) + also))
+    assert parsed == source, (source - parsed, parsed - source)
+
+
+def kinds_count(provisions, kind):
+    return sum(1 for p in walk(provisions) if p.kind == kind)
+
+
+def unique_anchors(provisions):
+    anchors = [p.anchor for p in walk(provisions)]
+    assert len(anchors) == len(set(anchors))
+    return set(anchors)
+
+
+# --------------------------------------------------------------------------
+# structure: numbers, references, English labels
+
+
+def test_chinese_numerals_both_ways():
+    assert [cn_number(x) for x in ("一", "十", "十一", "二十三", "一百零八", "一百二十三", "两千零一", "12")] == \
+        [1, 10, 11, 23, 108, 123, 2001, 12]
+    assert all(cn_number(cn_numeral(n)) == n for n in range(1, 1000))
+
+
+def test_references_parse_to_targets_and_anchors():
+    assert parse_ref("第五条第二款第（三）项") == {"article": 5, "paragraph": 2, "item": 3}
+    assert parse_ref("第十条之一") == {"article": 10, "article_sub": 1}
+    assert parse_ref("第二章第一节") == {"chapter": 2, "section": 1}
+    assert parse_ref("第九条第(三)项第2目") == {"article": 9, "item": 3, "subitem": 2}
+    assert parse_ref("本办法") is None
+    assert ref_anchor({"article": 5, "paragraph": 2, "item": 3}) == "article-5-paragraph-2-item-3"
+    assert ref_anchor({"article": 5, "paragraph": 1, "item": 3}) == "article-5-item-3"  # 第一款 items need no 款
+    assert ref_anchor({"article": 10, "article_sub": 1, "paragraph": 2}) == "article-10-1-paragraph-2"
+    assert ref_anchor({"chapter": 2, "section": 1}) == "chapter-2-section-1"
+
+
+def test_english_references_follow_one_convention(words):
+    w = words["en"]["provisions"]
+    assert ref_en("第五条第二款第（三）项", w) == "Article 5(2), item (3)"
+    assert ref_en("第五条第（三）项", w) == "Article 5, item (3)"
+    assert ref_en("第十条之一", w) == "Article 10a"
+    assert ref_en("第十条之二第一款", w) == "Article 10b(1)"
+    assert ref_en("第二章第一节", w) == "Chapter 2, Section 1"
+    assert ref_en("第九条第（三）项第2目", w) == "Article 9, item (3), sub-item 2"
+    assert ref_en("第三编", w) == "Part 3"
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    return [Block("para", t, i + 1, key=f"p{i}") for i, t in enumerate(lines)]
+
+
+def test_books_chapters_sections_articles_and_labels(words):
+    text = ["第一编 总则", "第一章 基本规定", "第一条 为了规范管理，制定本法。", "第二条 本法适用于本市。",
+            "第二章", "一般规定", "第一节 登记", "第三条 申请登记的，应当提交下列材料：", "（一）申请书；",
+            "（二）身份证明：", "1.居民身份证；", "2.户口簿。", "申请人应当对材料的真实性负责。",
+            "第二编 分则", "第一章 专门规定", "第一百二十三条 本法自公布之日起施行。"]
+    r = Report()
+    provs = parse_provisions(_blocks(text), "t.txt", r)
+    anchors = unique_anchors(provs)
+    assert {"book-1", "book-1-chapter-1", "book-1-chapter-2", "book-1-chapter-2-section-1", "article-1", "article-3",
+            "article-3-paragraph-1", "article-3-item-2", "article-3-item-2-subitem-2", "article-3-paragraph-2",
+            "book-2", "book-2-chapter-1", "article-123"} <= anchors
+    # a bare 第二章 takes its title from the next line
+    ch = find(provs, "book-1-chapter-2")
+    assert ch.title == "一般规定" and ch.block_keys[:2] == ["p4", "p5"]
+    art3 = find(provs, "article-3")
+    assert [c.anchor for c in art3.children] == ["article-3-paragraph-1", "article-3-paragraph-2"]
+    en = {p.anchor: label_en(p, words["en"]["provisions"]) for p in walk(provs)}
+    assert en["book-1"] == "Part 1" and en["book-1-chapter-2"] == "Chapter 2"
+    assert en["book-1-chapter-2-section-1"] == "Section 1" and en["article-123"] == "Article 123"
+    assert en["article-3-item-2"] == "Item (2)" and en["article-3-item-2-subitem-2"] == "Sub-item 2"
+    assert en["article-3-paragraph-2"] == "Paragraph 2"
+    assert label_zh(find(provs, "article-3-paragraph-2"), words["zh"]["provisions"]) == "第二款"
+    # the article jumps from 3 to 123: said, with the line
+    assert [str(w) for w in r.warnings] == ["t.txt:16: the article numbering skips: 第一百二十三条 (expected article 4)"]
+
+
+def test_repeated_and_skipped_numbers_warn_and_stay_unique():
+    text = ["第一条 一。", "第二条 二。", "第二条 重复的二。", "第四条 四。", "第四条之一 四之一。", "第四条之三 跳过。"]
+    r = Report()
+    provs = parse_provisions(_blocks(text), "t.txt", r)
+    assert [p.anchor for p in provs] == ["article-1", "article-2", "article-2-2nd", "article-4", "article-4-1",
+                                         "article-4-3"]
+    msgs = [str(w) for w in r.warnings]
+    assert any("t.txt:3:" in m and "repeats" in m for m in msgs)
+    assert any("t.txt:3:" in m and "article-2-2nd" in m for m in msgs)
+    assert any("t.txt:4:" in m and "skips" in m for m in msgs)
+    assert any("t.txt:6:" in m and "skips" in m for m in msgs)
+
+
+def test_circular_headings_nest_and_continue_their_numbering(words):
+    text = ["一、总体要求", "坚持问题导向。", "二、主要任务", "（一）完善设施", "1.改造管线；", "2.增设充电设施。",
+            "（二）提升品质", "（1）补充绿化；", "三、保障措施", "（三）加强领导。", "（四）强化督查。"]
+    r = Report()
+    provs = parse_provisions(_blocks(text), "t.txt", r)
+    assert [p.anchor for p in walk(provs)] == ["part-1", "part-2", "part-2-1", "part-2-1-1", "part-2-1-2", "part-2-2",
+                                              "part-2-2-1", "part-3", "part-3-3", "part-3-4"]
+    assert r.warnings == []  # （三） under 三、 continues （二） under 二、: not a skip
+    w = words["en"]["provisions"]
+    assert [label_en(p, w) for p in walk(provs)][:4] == ["I.", "II.", "(1)", "1."]
+    assert find(provs, "part-1").block_keys == ["p0", "p1"]  # its paragraph belongs to it
+    assert find(provs, "part-2").title == "主要任务"
+
+
+def test_anchors_do_not_move_when_text_elsewhere_changes():
+    paras, convert, _ = read("decree-rules.txt")
+    d1 = parse_decree_document(paras, "a", Report(), convert)
+    text = (KINDS / "decree-rules.txt").read_text("utf-8")
+    # a longer article 1, a new paragraph in article 3, a new item in article 5, a changed chapter title
+    text = text.replace("制定本办法。", "制定本办法。本办法的实施情况每年评估一次。", 1)
+    text = text.replace("发展改革、规划自然资源", "区人民政府应当保障经费。\n\n发展改革、规划自然资源", 1)
+    text = text.replace("（三）老城区", "（三）新增的第三项；\n\n（四）老城区", 1)
+    text = text.replace("第三章　运营与服务\n\n第八条", "第三章　运营服务与质量\n\n第八条", 1)
+    lines = text.split("\n")
+    d2 = parse_decree_document(unwrap(lines, 0, len(lines))[0], "b", Report(), convert)
+    a1 = {p.anchor: p.text for p in walk(d1.provisions)}
+    a2 = {p.anchor: p.text for p in walk(d2.provisions)}
+    assert set(a1) <= set(a2)
+    assert set(a2) - set(a1) == {"article-3-paragraph-3", "article-5-item-4"}
+    moved = {a for a in a1 if a1[a] != a2[a]}
+    assert moved == {"article-1", "article-1-paragraph-1", "article-3-paragraph-2", "article-5-item-3", "chapter-3"} \
+        - {"article-1-paragraph-1"}
+
+
+# --------------------------------------------------------------------------
+# decrees, decisions, rules
+
+
+def test_decree_with_amendment_decision(words):
+    paras, convert, text = read("decree-amendment.txt")
+    assert is_decree(paras) and convert is None
+    r = Report()
+    d = parse_decree_document(paras, "decree-amendment.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    dec = d.decree
+    assert (dec.id, dec.number, dec.citation) == ("decree/331", 331, "北京市人民政府令第331号")
+    assert (dec.signer, dec.signer_title, dec.date) == ("殷勇", "市长", "2026-03-10")
+    assert (dec.meeting, dec.adopted, dec.effective) == ("市人民政府第85次常务会议", "2026-03-03", "2026-05-01")
+    assert dec.text_kind == "decision"
+    assert d.title == "北京市人民政府关于修改《北京市公共自行车租赁管理办法》等3项规章部分条款的决定"
+    assert [a.rule_title for a in d.amendments] == ["北京市公共自行车租赁管理办法", "北京市户外广告设施设置管理规定",
+                                                    "北京市城市道路挖掘管理办法"]
+    a1, a2, a3 = d.amendments
+    assert [(h.date, h.action, h.target) for h in a1.history] == [("2012-06-08", "公布", "decree/246"),
+                                                                  ("2019-04-22", "修改", "decree/284")]
+    assert "《北京市人民政府关于修改〈北京市公共自行车租赁管理办法〉的决定》" in a1.history[1].instrument
+    assert [(c.action, c.target, c.anchor) for c in a1.changes] == [
+        ("delete", {"article": 5}, "article-5"),
+        ("delete", {"article": 8, "item": 3}, "article-8-item-3"),
+        ("rewrite", {"article": 12}, "article-12"),
+        ("rewrite", {"article": 9, "paragraph": 2}, "article-9-paragraph-2"),
+        ("insert", {"article": 10, "article_sub": 1}, "article-10-1")]
+    rewrite = a1.changes[2].text
+    assert rewrite.startswith("第十二条") and rewrite.count("\n") == 5  # six paragraphs of new wording
+    assert "（三）及时调度车辆" in rewrite and rewrite.endswith("处1000元以上1万元以下罚款。")
+    assert (a1.changes[3].old, a1.changes[3].text) == ("市市政市容管理委员会", "市城市管理委员会")
+    assert [(c.action, c.anchor, c.old, c.text) for c in a2.changes] == [
+        ("insert", "article-3-paragraph-2", "", "户外广告设施设置规划由市城市管理部门会同市规划自然资源部门编制，报市人民政府批准后公布。"),
+        ("delete", "article-14", "和市工商行政管理部门", ""),
+        ("rename", "chapter-2", "", "设置规划与审批"),
+        ("rewrite", "article-20-item-2", "五千元", "一万元")]
+    assert [(h.action, h.target) for h in a2.history] == [("发布", "decree/263"), ("修改", "decree/298")]
+    # item 三 is one change on the item's own (wrapped) paragraph
+    assert [(c.action, c.anchor, c.old, c.text) for c in a3.changes] == [("rewrite", "article-7", "十五日", "十个工作日")]
+    anchors = unique_anchors(d.provisions)
+    assert {"item-1", "item-1-change-3", "item-2-change-4", "item-3", "item-3-change-1"} <= anchors
+    assert kinds_count(d.provisions, "change") == 10
+    change3 = find(d.provisions, "item-1-change-3")
+    assert len(change3.block_keys) == 6  # the change and the five paragraphs of its quotation
+    w = words["en"]["provisions"]
+    assert (label_en(find(d.provisions, "item-2"), w), label_en(change3, w)) == ("II.", "3.")
+    no_loss(text, d.blocks)
+
+
+def test_decree_with_rules_chapters_sections_items_subitems(words):
+    paras, convert, text = read("decree-rules.txt")
+    r = Report()
+    d = parse_decree_document(paras, "decree-rules.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert (d.decree.id, d.decree.effective_text, d.decree.effective) == ("decree/332", "公布之日", "2026-03-02")
+    assert d.title == "北京市社区养老服务设施管理办法" and d.history == []
+    p = d.provisions
+    assert (kinds_count(p, "chapter"), kinds_count(p, "section"), kinds_count(p, "article")) == (5, 2, 13)
+    assert kinds_count(p, "paragraph") == 8  # the paragraphs of articles 2, 3, 6 and 11 (two each)
+    assert kinds_count(p, "item") == 15 and kinds_count(p, "subitem") == 5
+    assert [c.anchor for c in find(p, "chapter-2").children] == ["chapter-2-section-1", "chapter-2-section-2"]
+    assert [c.anchor for c in find(p, "chapter-2-section-1").children] == ["article-4", "article-5"]
+    assert [c.anchor for c in find(p, "article-5-item-2").children] == ["article-5-item-2-subitem-1",
+                                                                     "article-5-item-2-subitem-2"]
+    assert find(p, "article-2-paragraph-2-item-3").text == "农村幸福晚年驿站。"
+    assert find(p, "article-11-paragraph-2-item-2").text == "擅自改变设施用途的；"
+    assert find(p, "article-9-item-3-subitem-2").text == "按规定留存助餐食品样品；"
+    # a wrapped article (the joiner leaves a short labelled line alone) is one paragraph
+    assert len(find(p, "article-1").block_keys) == 2 and not find(p, "article-1").children
+    # the table of contents is kept, and not read as chapters
+    assert [b.text for b in d.blocks if b.kind == "toc"][:2] == ["目录", "第一章总则"]
+    assert sum(1 for b in d.blocks if b.kind == "toc") == 8
+    assert label_en(find(p, "chapter-2-section-2"), words["en"]["provisions"]) == "Section 2"
+    assert citation_en(332, words["en"]["citation_forms"]) == \
+        "Decree No. 332 of the Beijing Municipal People's Government"
+    no_loss(text, d.blocks)
+
+
+def test_rules_without_chapters_history_and_half_width_punctuation():
+    paras, convert, text = read("rules-no-chapters.txt")
+    r = Report()
+    blocks, provs, history, title = parse_rules(paras, "rules-no-chapters.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert title == "北京市街巷环境卫生责任区管理规定"
+    assert rule_id(title, history) == "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    assert [(h.date, h.action, h.ordinal, h.target) for h in history] == [
+        ("2008-05-06", "公布", 0, "decree/205"), ("2018-02-12", "修改", 1, "decree/277"),
+        ("2026-03-10", "修改", 2, "decree/331")]
+    assert history[0].body == "北京市人民政府" and history[0].instrument == "北京市人民政府令第205号"
+    assert [p.anchor for p in provs] == [f"article-{n}" for n in range(1, 9)] + ["article-8-1"] + \
+        [f"article-{n}" for n in range(9, 13)]
+    assert kinds_count(provs, "chapter") == 0 and kinds_count(provs, "item") == 6
+    assert [c.anchor for c in find(provs, "article-4").children] == ["article-4-paragraph-1", "article-4-paragraph-2"]
+    # an item wrapped after its half-width (二) stays one item
+    assert find(provs, "article-5-item-2").text.endswith("由街道办事处或者乡镇人民政府指定的单位负责；")
+    assert find(provs, "article-8-1").label == "第八条之一"
+    assert [b.kind for b in blocks[:3]] == ["title", "history", "para"]
+    no_loss(text, blocks)
+
+
+def test_rules_in_traditional_script(words):
+    paras, convert, text = read("rules-traditional.txt")
+    assert convert is not None
+    r = Report()
+    blocks, provs, history, title = parse_rules(paras, "rules-traditional.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert title == "北京市公共图书馆读者服务规定"
+    assert blocks[0].original == "北京市公共圖書館讀者服務規定"
+    assert rule_id(title, history) == "rule/2019/gong-gong-tu-shu-guan-du-zhe-fu-wu-gui-ding"
+    assert [(h.date, h.action, h.target) for h in history] == [("2019-08-26", "公布", "decree/288")]
+    assert (kinds_count(provs, "chapter"), kinds_count(provs, "article"), kinds_count(provs, "item")) == (3, 8, 6)
+    assert find(provs, "chapter-3").title == "读者权利与义务"
+    assert find(provs, "article-7-paragraph-2").text == "读者损坏或者遗失所借文献的，应当按照借阅规则予以赔偿。"
+    assert [c.anchor for c in find(provs, "article-7-paragraph-1").children] == [
+        "article-7-item-1", "article-7-item-2", "article-7-item-3"]
+    art = find(provs, "article-3")
+    orig = next(b.original for b in blocks if b.key == art.block_keys[0])
+    assert orig.startswith("第三條")
+    no_loss(text, blocks)
+
+
+def test_decree_in_traditional_script_with_a_repeal_decision():
+    paras, convert, text = read("decree-traditional.txt")
+    assert convert is not None and is_decree(paras, convert)
+    r = Report()
+    d = parse_decree_document(paras, "decree-traditional.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert (d.decree.id, d.decree.signer, d.decree.effective) == ("decree/333", "殷勇", "2026-03-20")
+    assert d.decree.blocks[1].original == "第333號"
+    assert [(a.rule_title, a.repeal, [c.action for c in a.changes]) for a in d.amendments] == [
+        ("北京市建筑工地扬尘污染防治办法", True, ["repeal"]), ("北京市散装水泥管理规定", True, ["repeal"])]
+    assert [(h.date, h.action, h.target) for h in d.amendments[0].history] == [
+        ("2004-09-13", "发布", "decree/153"), ("2018-02-12", "修改", "decree/277")]
+    assert [p.anchor for p in d.provisions] == ["item-1", "item-2"]
+    no_loss(text, d.blocks)
+
+
+def test_change_wordings():
+    assert classify_change("删去第八条第（三）项、第（四）项。") == (
+        "delete", [{"article": 8, "item": 3}, {"article": 8, "item": 4}], "", "")
+    assert classify_change("将第十一条调整为第十二条。") == ("renumber", [{"article": 11}], "第十二条", "")
+    assert classify_change("在第五条后增加一条：“新的一条。”")[:2] == ("insert", [{"article": 5, "position": "after"}])
+    assert classify_change("将本办法中的“市政府”修改为“市人民政府”。") == ("rewrite", [], "市人民政府", "市政府")
+    assert classify_change("第五条增加一项，作为第（四）项：“（四）其他情形。”")[:3] == (
+        "insert", [{"article": 5, "item": 4}], "（四）其他情形。")
+    assert classify_change("对条文顺序作相应调整。")[0] == "renumber"
+    assert classify_change("本决定自公布之日起施行。") is None
+
+
+def test_unreadable_change_and_unclosed_quotation_are_reported():
+    lines = ["北京市人民政府关于修改《北京市A办法》的决定", "一、《北京市A办法》（2010年3月1日北京市人民政府令第220号公布）",
+             "1.第五条作适当调整。", "2.第六条修改为：“第六条 新的规定。", "（一）第一项；"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    blocks, provs, amendments = parse_decision(paras, "d.txt", r)
+    assert any(str(w).startswith("d.txt:3: cannot read this change") for w in r.warnings)
+    assert [str(e) for e in r.errors] == ["d.txt:4: a quotation opened in this change is never closed "
+                                          "(expected the new wording between “ and ”)"]
+    assert len(blocks) == len(paras)  # nothing dropped
+
+
+def test_decree_without_number_is_an_error():
+    lines = ["北京市人民政府令", "", "《北京市A办法》已经市人民政府常务会议审议通过，现予公布，自公布之日起施行。", "",
+             "市长 殷勇", "", "2026年3月1日"]
+    r = Report()
+    parse_decree(unwrap(lines, 0, len(lines))[0], "x.txt", r)
+    assert [str(e) for e in r.errors] == [
+        "x.txt:3: a government decree (北京市人民政府令) without its number (expected a line 第N号 right under "
+        "北京市人民政府令)"]
+
+
+def test_history_forms():
+    h = parse_history("（2004年6月30日北京市第十二届人民代表大会常务委员会第十三次会议通过 根据2019年11月27日"
+                      "北京市第十五届人民代表大会常务委员会第十六次会议《关于修改〈北京市A条例〉的决定》修正）")
+    assert [(x.date, x.body, x.action, x.target) for x in h] == [
+        ("2004-06-30", "北京市第十二届人民代表大会常务委员会第十三次会议", "通过", ""),
+        ("2019-11-27", "北京市第十五届人民代表大会常务委员会第十六次会议", "修正", "title:关于修改〈北京市A条例〉的决定")]
+    h = parse_history("（2010年3月1日市人民政府第220号令发布，根据2018年2月12日第277号令修改）")
+    assert [(x.date, x.action, x.target, x.body) for x in h] == [
+        ("2010-03-01", "发布", "decree/220", "市人民政府"), ("2018-02-12", "修改", "decree/277", "")]
+
+
+# --------------------------------------------------------------------------
+# announcements, appointments, replies, attachments
+
+
+def test_announcement():
+    paras, convert, text = read("announcement.txt")
+    assert is_announcement(paras)
+    r = Report()
+    a = parse_announcement(paras, "announcement.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert (a.id, a.key) == ("announcement/ren-min-zheng-fu/2026/1", "announcement:北京市人民政府公告2026年第1号")
+    assert (a.citation, a.kind, a.year, a.number, a.date) == ("北京市人民政府公告2026年第1号", "announcement", 2026, 1,
+                                                              "2026-03-16")
+    assert [p.anchor for p in walk(a.provisions)] == ["part-1", "part-2", "part-3", "part-3-1", "part-3-2", "part-4"]
+    assert [b.kind for b in a.blocks[-3:]] == ["note", "signature", "date"]
+    no_loss(text, a.blocks)
+
+
+def test_notice_tonggao_with_joint_issuers_and_a_bare_number(words):
+    paras, convert, text = read("notice-tonggao.txt")
+    r = Report()
+    a = parse_announcement(paras, "notice-tonggao.txt", r, convert)
+    assert r.errors == [] and r.warnings == []
+    assert a.issuers == ["北京市公安局公安交通管理局", "北京市交通委员会"]
+    assert (a.kind, a.word, a.year, a.number) == ("notice", "通告", 2026, 3)  # the year from the date
+    assert a.id == "announcement/gong-an-ju-gong-an-jiao-tong-guan-li-ju/2026/3"
+    assert a.key == "announcement:北京市公安局公安交通管理局通告2026年第3号"
+    assert [p.anchor for p in walk(a.provisions)] == ["part-1", "part-2", "part-2-1", "part-2-2", "part-3"]
+    assert a.signatories == a.issuers
+    from generator.kinds.announcement import citation_en as ann_en
+    assert ann_en(a, "Traffic Management Bureau", words["en"]["citation_forms"]) == \
+        "Traffic Management Bureau Notice No. 3 of 2026"
+    no_loss(text, a.blocks)
+
+
+def test_announcement_number_in_traditional_script():
+    lines = ["北京市人民政府", "公告", "（2026年第4號）", "現將有關事項公告如下：", "一、本公告自發佈之日起施行。", "特此公告。",
+             "北京市人民政府", "2026年4月1日"]
+    text = "\n".join(lines)
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    a = parse_announcement(paras, "t.txt", r, to_simplified)
+    assert (a.number, a.year, a.key) == (4, 2026, "announcement:北京市人民政府公告2026年第4号")
+    assert a.blocks[2].original == "（2026年第4號）"
+    no_loss(text, a.blocks)
+
+
+def _circular(name: str):
+    paras, convert, text = read(name)
+    r = Report()
+    att = split_attachments(paras, name, r, convert)
+    doc, rest = parse_circular(att.main, name, r, convert=convert)
+    assert rest == []
+    return doc, att, r, text
+
+
+def test_appointments():
+    doc, att, r, text = _circular("appointment.txt")
+    provs, entries = parse_appointments(doc.blocks, "appointment.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert [label_en(p, yaml.safe_load((ROOT / "themes/default/i18n/en.yaml").read_text("utf-8"))["provisions"])
+            for p in provs][:2] == ["1.", "2."]
+    assert doc.id == "doc:京政任〔2026〕3号"
+    assert [(e.action, e.persons, e.position, e.note, e.anchor) for e in entries] == [
+        ("appoint", ["王建国"], "北京市体育局局长", "", "appoint-1"),
+        ("appoint", ["李晓梅", "陈志远"], "北京市体育局副局长", "试用期一年", "appoint-2"),
+        ("appoint", ["欧阳明"], "北京市文化和旅游局副局长", "", "appoint-3"),
+        ("remove", ["赵永平"], "北京市体育局局长", "", "remove-1"),
+        ("remove", ["孙立新"], "北京市文化和旅游局副局长", "", "remove-2")]
+    assert [p.anchor for p in provs] == [e.anchor for e in entries]
+    assert provs[0].block_keys == provs[1].block_keys  # two decisions in one paragraph
+    no_loss(text, doc.blocks)
+
+
+def test_appointment_list_with_section_headings():
+    blocks = _blocks(["任命：", "张三为北京市A局局长；", "李四、王五为北京市B委员会副主任。", "免去：", "赵六的北京市C局副局长职务。"])
+    provs, entries = parse_appointments(blocks)
+    assert [(e.action, e.persons, e.position) for e in entries] == [
+        ("appoint", ["张三"], "北京市A局局长"), ("appoint", ["李四", "王五"], "北京市B委员会副主任"),
+        ("remove", ["赵六"], "北京市C局副局长")]
+
+
+def test_reply_names_the_request_it_answers():
+    doc, att, r, text = _circular("reply.txt")
+    rp = parse_reply(doc.blocks, "reply.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert doc.title.endswith("的批复") and doc.addressees == ["市园林绿化局"]
+    assert (rp.request_title, rp.request_number, rp.request_target) == (
+        "关于设立北京怀沙河水生野生动物自然保护区的请示", "京绿字〔2026〕8号", "doc:京绿字〔2026〕8号")
+    assert rp.citation.text == "《关于设立北京怀沙河水生野生动物自然保护区的请示》（京绿字[2026]8号）"
+    assert [p.anchor for p in walk(rp.provisions)] == ["part-1", "part-2", "part-2-1", "part-2-2", "part-3"]
+    no_loss(text, doc.blocks)
+
+
+def test_reply_without_request_is_an_error():
+    r = Report()
+    parse_reply(_blocks(["经研究，同意你局意见。"]), "r.txt", r)
+    assert [str(e) for e in r.errors] == ["r.txt:1: a reply (批复) that does not name the request it answers "
+                                          "(expected 你委《关于…的请示》（…〔2026〕N号）收悉 in its first paragraph)"]
+
+
+def test_circular_with_two_attachments(words):
+    doc, att, r, text = _circular("circular-with-attachments.txt")
+    assert r.errors == [] and r.warnings == []
+    assert att.listing == [(1, "北京市2026年老旧小区综合整治工作方案", 11), (2, "北京市老旧小区综合整治项目验收办法", 12)]
+    assert [(p.number, p.title) for p in att.parts] == [(1, "北京市2026年老旧小区综合整治工作方案"),
+                                                       (2, "北京市老旧小区综合整治项目验收办法")]
+    keys = Keys(len(doc.blocks))
+    blocks, provs = list(doc.blocks), parse_provisions(doc.blocks, "c.txt", r)
+    assert provs == []  # the listing 附件：1.… 2.… is not a numbered heading
+    for part in att.parts:
+        b, p = attachment_part(part, keys, "c.txt", r)
+        blocks += b
+        provs.append(p)
+    assert r.warnings == []
+    anchors = unique_anchors(provs)
+    assert {"annex-1", "annex-1-part-2-1-2", "annex-1-part-3", "annex-2", "annex-2-article-2-item-2"} <= anchors
+    assert label_en(find(provs, "annex-2"), words["en"]["provisions"]) == "Annex 2"
+    assert find(provs, "annex-1").label == "附件1"
+    assert len({b.key for b in blocks}) == len(blocks)
+    no_loss(text, blocks)
+
+
+def test_attachment_listed_but_not_printed_is_a_warning():
+    lines = ["附件：1.甲方案", "2.乙名单", "北京市人民政府", "2026年3月1日", "附件1", "甲方案", "一、目标"]
+    r = Report()
+    att = split_attachments(unwrap(lines, 0, len(lines))[0], "a.txt", r)
+    assert [p.number for p in att.parts] == [1]
+    assert [str(w) for w in r.warnings] == ["a.txt:1: 2 attachments listed, 1 printed (expected each listed "
+                                            "attachment printed after the signature, starting 附件N)"]
+
+
+# --------------------------------------------------------------------------
+# the seeds: every document of the old kinds gets provisions
+
+
+def test_seed_documents_get_stable_unique_anchors(corpus):
+    expected = {  # top-level provisions of each seed document
+        "doc:京政发〔2026〕1号": ["part-1", "part-2", "part-3", "annex-1"],
+        "doc:京政办发〔2026〕4号": ["annex-1"],
+        "doc:京商函字〔2026〕125号": ["annex-1"],
+        "doc:京商电商字〔2026〕6号": ["part-1", "part-2", "part-3", "part-4", "part-5"],
+    }
+    for did, tops in expected.items():
+        r = Report()
+        provs = document_provisions(corpus.documents[did].blocks, did, r)
+        assert [p.anchor for p in provs] == tops, did
+        assert r.warnings == [], did
+        unique_anchors(provs)
+    # the task list: 308 numbered tasks under 10 sections of the issued list
+    tl = document_provisions(corpus.documents["doc:京政发〔2026〕1号"].blocks)[-1]
+    assert sum(1 for p in tl.walk() if p.kind == "heading" and p.level == 3) == 308
+    assert find([tl], "annex-1-part-1-4-20").text.startswith("促进通勤圈一体发展")
+    # the rules attached to 京商函字〔2026〕125号: 6 chapters, 23 articles, article 11's list in its 2nd paragraph
+    rules = document_provisions(corpus.documents["doc:京商函字〔2026〕125号"].blocks)[-1]
+    assert sum(1 for p in rules.walk() if p.kind == "chapter") == 6
+    assert sum(1 for p in rules.walk() if p.kind == "article") == 23
+    assert find([rules], "annex-1-article-11-paragraph-2-subitem-4") is not None
+    # group headings (——支持条件：) scope the lists that restart under them
+    provs = document_provisions(corpus.documents["doc:京商消一字〔2026〕5号"].blocks)
+    assert find(provs, "part-1-2-group-2-4-5").label in ("(5)", "（5）")
+    assert find(provs, "part-1-1").label == "方向1."
+
+
+# --------------------------------------------------------------------------
+# a whole gazette issue in the seed's layout
+
+
+TOC_END = re.compile(r"[（(]([^()（）]+)[）)]\s*[（(](\d+)[）)]\s*$")
+
+
+def _gazette():
+    """Split tests/data/kinds/gazette-2026-14.txt the way the gazette reader is to: its table of contents
+    names each document by what it prints in parentheses (a document number, 北京市人民政府令第N号, or an
+    announcement's 2026年第N号)."""
+    text = (KINDS / "gazette-2026-14.txt").read_text("utf-8")
+    lines = text.split("\n")
+    toc = next(i for i, l in enumerate(lines) if l.strip() == "目 录")
+    en = next(i for i, l in enumerate(lines) if l.startswith("GAZETTE OF") and i > toc)
+    note = next(i for i, l in enumerate(lines) if l.startswith("(The Table of Contents"))
+    entries, buf, category = [], [], ""
+    for i in range(toc + 1, en):
+        s = lines[i].strip()
+        if not s:
+            continue
+        if s.startswith("【"):
+            category = s.strip("【】")
+            continue
+        m = TOC_END.search(s)
+        buf.append(s[:m.start()] if m else s)
+        if m:
+            title = compact("".join(buf))
+            entries.append({"category": category, "title": title, "number": m.group(1), "page": int(m.group(2)),
+                            "target": toc_target(m.group(1), title)})
+            buf = []
+    body = note + 2
+    paras, artefacts = unwrap(lines, body, len(lines), drop={HEADER: "running header"})
+    texts = [compact(p.text) for p in paras]
+    back = texts.index("政府公报查询方式")
+    starts = []
+    for e in entries:
+        t = e["target"]
+        if t.startswith("decree/"):
+            k = next(k for k, x in enumerate(texts) if x == "北京市人民政府令" and texts[k + 1] == f"第{t[7:]}号")
+        else:
+            num = "2026年第2号" if t.startswith("announcement:") else t[4:]
+            n = next(k for k, x in enumerate(texts) if x == num)
+            k = n - 1
+            while compact("".join(texts[k:n])) != e["title"]:
+                k -= 1
+        starts.append(k)
+    docs = [paras[s:e] for s, e in zip(starts, starts[1:] + [back])]
+    en_entries = [l.strip() for l in lines[en:note] if re.search(r"\)\s*\(\d+\)\s*$", l)]
+    return text, lines, body, entries, en_entries, docs, paras[back:], artefacts
+
+
+def test_gazette_issue_with_decrees_announcement_and_circulars():
+    text, lines, body, entries, en_entries, docs, back, artefacts = _gazette()
+    assert [(e["category"], e["target"], e["page"]) for e in entries] == [
+        ("市政府规章", "decree/334", 3), ("市政府规章", "decree/335", 6),
+        ("市政府文件", "announcement:北京市人民政府公告2026年第2号", 11), ("市政府文件", "doc:京政发〔2026〕6号", 13),
+        ("市政府办公厅文件", "doc:京政办发〔2026〕11号", 16)]
+    assert en_entries == ["(Decree No. 334) (3)", "(Decree No. 335) (6)", "(No. 2 of 2026) (11)",
+                          "(Jingzhengfa[2026]No. 6) (13)", "(Jingzhengbanfa〔2026〕No. 11) (16)"]
+    assert [a.line for a in artefacts] == [121, 146, 167]  # three running headers, one inside a paragraph
+    path = "gazette-2026-14.txt"
+    r = Report()
+    all_blocks: list[Block] = []
+    # 1. decree 334 and its amendment decision
+    d = parse_decree_document(docs[0], path, r)
+    assert compact(d.title) == entries[0]["title"]
+    assert (d.decree.id, d.decree.effective) == ("decree/334", "2026-06-01")
+    a1, a2 = d.amendments
+    assert [(c.action, c.anchor) for c in a1.changes] == [("delete", "article-6-paragraph-2"), ("rewrite", "article-9"),
+                                                         ("rewrite", "article-15")]
+    assert a1.changes[1].text.count("\n") == 2 and (a1.changes[2].old, a1.changes[2].text) == ("二百元以下",
+                                                                                             "五十元以上二百元以下")
+    assert [(h.action, h.target) for h in a2.history] == [("发布", "decree/239"), ("修改", "decree/298")]
+    assert [(c.action, c.anchor, c.text) for c in a2.changes] == [
+        ("delete", "article-11-item-4", ""),
+        ("insert", "article-20-1", "第二十条之一公园管理机构可以根据游客承载量实行预约游览。")]
+    all_blocks += d.blocks
+    # 2. decree 335 and the rules it promulgates
+    d = parse_decree_document(docs[1], path, r)
+    assert (d.decree.id, d.title, d.decree.effective) == ("decree/335", "北京市电动自行车停放充电安全管理办法", "2026-07-01")
+    assert [p.anchor for p in d.provisions] == [f"article-{n}" for n in range(1, 8)]
+    assert find(d.provisions, "article-1").text.endswith("根据有关法律、法规，结合本市实际，制定本办法。")
+    assert [c.anchor for c in find(d.provisions, "article-4").children] == ["article-4-item-1", "article-4-item-2",
+                                                                          "article-4-item-3"]
+    assert find(d.provisions, "article-6").text.endswith("处警告或者五百元以下罚款。")  # across a running header
+    all_blocks += d.blocks
+    # 3. the announcement
+    a = parse_announcement(docs[2], path, r)
+    assert (a.key, a.id) == (entries[2]["target"], "announcement/ren-min-zheng-fu/2026/2")
+    assert [p.anchor for p in walk(a.provisions)] == ["part-1", "part-2", "part-2-1", "part-2-2", "part-3"]
+    all_blocks += a.blocks
+    # 4. a circular with one unnumbered attachment
+    att = split_attachments(docs[3], path, r)
+    doc, rest = parse_circular(att.main, path, r)
+    assert doc.id == entries[3]["target"] and rest == []
+    assert [(p.number, p.title) for p in att.parts] == [(0, "第六批北京市非物质文化遗产代表性项目名录")]
+    blocks, annex = attachment_part(att.parts[0], Keys(len(doc.blocks)), path, r)
+    assert annex.anchor == "annex-1" and [c.anchor for c in annex.children] == ["annex-1-part-1", "annex-1-part-2",
+                                                                              "annex-1-part-3"]
+    all_blocks += doc.blocks + blocks
+    # 5. a circular issuing a plan (no 附件 label: the existing reader's attachment)
+    doc, rest = parse_circular(docs[4], path, r)
+    attachment_blocks(doc, rest, path=path, report=r)
+    provs = document_provisions(doc.blocks, path, r)
+    assert [p.anchor for p in walk(provs)] == ["annex-1", "annex-1-part-1", "annex-1-part-1-1", "annex-1-part-1-1-1",
+                                              "annex-1-part-1-1-2", "annex-1-part-1-2", "annex-1-part-2"]
+    all_blocks += doc.blocks
+    assert r.errors == [] and r.warnings == []
+    # no character lost: cover and contents, the documents' blocks, the back matter
+    front = "\n".join(lines[:body])
+    no_loss(text, all_blocks, also=front + "".join(p.text for p in back), skip={a.line for a in artefacts})
+
+
+def test_joiner_keeps_the_new_kinds_lines_apart():
+    """Lines the PDF joiner must not append to a full-width line before them: an announcement's or a
+    decree's number, a Traditional article, an attachment label (and the title under it), a signature."""
+    full = "关于二〇二六年清明节期间部分道路采取临时交通管理措施的通告"  # a full-width line, no stop
+    cases = [[full, "第3号"], [full, "（2026年第1號）"], ["第一條　為了保障讀者利用公共圖書館的權利，提高服務質量的", "第二條　本規定適用於本市。"],
+             ["附件：第六批北京市非物质文化遗产代表性项目名录", "北京市人民政府"],
+             [full, "附件2"]]
+    for lines in cases:
+        paras, _ = unwrap(lines, 0, len(lines))
+        assert len(paras) == 2, lines
+    paras, _ = unwrap(["附件1", "北京市2026年老旧小区综合整治工作方案的实施范围和具体要求说明", "为持续改善居民居住条件，制定本方案。"], 0, 3)
+    assert [p.text[:4] for p in paras] == ["附件1", "北京市2", "为持续改"]
+    # a list of units that wraps before a name is still one paragraph
+    paras, _ = unwrap(["1.完善首都规划体系。", "主责单位：市发展改革委，市财政局，市规划自然资源委，市住房城乡建设委，",
+                       "北京市税务局"], 0, 3)
+    assert len(paras) == 2
+    # the first line of a text is its title: it does not run on into the line under it
+    paras, _ = unwrap(["北京市人民政府关于修改和废止部分规章的决定", "", "为了维护法制统一，市人民政府决定作如下处理："], 0, 3)
+    assert len(paras) == 2
+
+
+def test_decision_that_amends_and_repeals():
+    lines = ["北京市人民政府关于修改和废止部分规章的决定", "",
+             "为了维护法制统一，市人民政府决定对下列规章作如下处理：", "",
+             "一、对下列规章的部分条款作出修改", "",
+             "（一）《北京市A办法》（2010年3月1日北京市人民政府令第220号公布）", "", "1.删去第五条。", "",
+             "2.将第七条中的“三十日”修改为“十五日”。", "",
+             "（二）将《北京市B规定》（2012年5月4日北京市人民政府令第240号发布）第三条第二款修改为：“第三条第二款内容。”", "",
+             "二、废止下列规章", "",
+             "（一）北京市C办法（2001年4月2日北京市人民政府令第75号发布）", "",
+             "（二）《北京市D规定》（2003年6月9日北京市人民政府令第130号发布）", "",
+             "本决定自公布之日起施行。"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    blocks, provs, amendments = parse_decision(paras, "m.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert [(a.rule_title, a.repeal, [(c.action, c.anchor) for c in a.changes]) for a in amendments] == [
+        ("北京市A办法", False, [("delete", "article-5"), ("rewrite", "article-7")]),
+        ("北京市B规定", False, [("rewrite", "article-3-paragraph-2")]),
+        ("北京市C办法", True, [("repeal", "")]),
+        ("北京市D规定", True, [("repeal", "")])]
+    assert [p.anchor for p in walk(provs)] == ["part-1", "part-1-item-1", "part-1-item-1-change-1",
+                                              "part-1-item-1-change-2", "part-1-item-2", "part-1-item-2-change-1",
+                                              "part-2", "part-2-item-1", "part-2-item-2"]
+    assert [(h.date, h.target) for h in amendments[2].history] == [("2001-04-02", "decree/75")]
+    assert len(blocks) == len(paras)
