@@ -214,7 +214,7 @@ def iter_api_files(v: Views, base: str, fp=None):
 
         def topic(sec, t):
             block = next((b for b in sec.paragraphs if b.anchor == t.id), None)
-            return {"id": t.id, "lead_zh": t.lead, "lead_en": _en(v, f"{t.id}#lead", t.lead, "report"),
+            return {"id": t.id, "lead_zh": t.lead, "lead_en": v.g.heading_for_zh(t.lead) or None,
                     "text_zh": t.text, "text_en": _block_en(v, block, rep.id) if block is not None else None,
                     "urls": _urls(t.id, base)}
 
