@@ -44,6 +44,7 @@ class Glossary:
     districts: list[dict] = field(default_factory=list)
     headings: dict = field(default_factory=dict)
     issuers: dict = field(default_factory=dict)  # zh -> en
+    termbase: object = None  # termbase.Termbase: recurring terms with their sources (content/glossary/termbase.yaml)
     files: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict)
     _lookups: dict = field(default_factory=dict)  # (name, district) -> entry: names recur in every list
@@ -165,4 +166,7 @@ def load_glossary(root: Path) -> Glossary:
         data = _load_yaml(headings_file, root)
         g.headings = {k: v for k, v in data.items() if isinstance(v, dict)}
     rep.raise_if_errors()
+    from .termbase import load_termbase
+
+    g.termbase = load_termbase(root)
     return g

@@ -15,6 +15,7 @@ from ..i18n.romanize import romanize_number
 from .pages import Views
 from .urls import url_for
 from .views import report_front
+from ..i18n.status import summarize
 
 API_ROOT = "api/v1"
 
@@ -63,6 +64,25 @@ def _project_en(v: Views, p):
     """A project's text is its sub-items one after the other; in English, their translations the same way."""
     items = [_en(v, it.id, it.text, "livelihood") for it in p.items]
     return " ".join(items) if items and all(x is not None for x in items) else None
+
+
+NO_PASSAGES = {"state": "names-only", "passages": 0, "translated": 0, "machine": 0, "human": 0, "unknown": 0,
+               "reviewed": 0, "translated_on": None, "source_version": None}
+
+
+def _with_status(v: Views, make):
+    """``make`` with a ``translation_status`` added to the record it returns: the status (see
+    generator/i18n/status.py) of every passage the record's English fields were looked up from, or, for a
+    record whose English is only names (from the glossary or printed in the source), state "names-only"."""
+    def run():
+        outer, v.tally = v.tally, []
+        try:
+            record = make()
+        finally:
+            segs, v.tally = v.tally, outer
+        record["translation_status"] = summarize(segs) or dict(NO_PASSAGES)
+        return record
+    return run
 
 
 def _link_id(link) -> str:
@@ -131,7 +151,7 @@ def iter_api_files(v: Views, base: str, fp=None):
 
     docs = sorted(c.documents.values(), key=lambda d: d.id)
     yield done("documents.json", [d.id for d in docs],
-               lambda: [Record(key(d.id, d.id), lambda d=d: doc_record(d)) for d in docs])
+               lambda: [Record(key(d.id, d.id), _with_status(v, lambda d=d: doc_record(d))) for d in docs])
 
     def task_record(tl, n):
         t = tl.tasks[n]
@@ -146,7 +166,7 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("tasks.json", list(c.tasklists),
-               lambda: [Record(key(tl.id, tl.tasks[n].id), lambda tl=tl, n=n: task_record(tl, n))
+               lambda: [Record(key(tl.id, tl.tasks[n].id), _with_status(v, lambda tl=tl, n=n: task_record(tl, n)))
                         for tl in c.tasklists.values() for n in sorted(tl.tasks)])
 
     def project_record(ll, p):
@@ -161,7 +181,7 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("projects.json", list(c.livelihood),
-               lambda: [Record(key(ll.id, p.id), lambda ll=ll, p=p: project_record(ll, p))
+               lambda: [Record(key(ll.id, p.id), _with_status(v, lambda ll=ll, p=p: project_record(ll, p)))
                         for ll in c.livelihood.values() for p in ll.projects])
 
     def row_record(tb, r):
@@ -182,7 +202,7 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("progress.json", list(c.progress),
-               lambda: [Record(key(tb.id, r.id), lambda tb=tb, r=r: row_record(tb, r))
+               lambda: [Record(key(tb.id, r.id), _with_status(v, lambda tb=tb, r=r: row_record(tb, r)))
                         for tb in c.progress.values() for r in tb.rows])
 
     def unit_record(u):
@@ -190,7 +210,7 @@ def iter_api_files(v: Views, base: str, fp=None):
                 "aliases": u.aliases, "urls": _urls(u.id, base)}
 
     yield done("units.json", ["unit"],
-               lambda: [Record(key("unit", u.id), lambda u=u: unit_record(u)) for u in c.units.values()])
+               lambda: [Record(key("unit", u.id), _with_status(v, lambda u=u: unit_record(u))) for u in c.units.values()])
 
     def link_record(l):
         return {"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
@@ -237,7 +257,7 @@ def iter_api_files(v: Views, base: str, fp=None):
         }
 
     yield done("reports.json", list(c.reports),
-               lambda: [Record(key(rep.id, rep.id), lambda rep=rep: report_record(rep)) for rep in c.reports.values()])
+               lambda: [Record(key(rep.id, rep.id), _with_status(v, lambda rep=rep: report_record(rep))) for rep in c.reports.values()])
 
     def gazette_record(g):
         return {"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
@@ -249,7 +269,7 @@ def iter_api_files(v: Views, base: str, fp=None):
                 "urls": _urls(g.id, base)}
 
     yield done("gazettes.json", list(c.gazettes),
-               lambda: [Record(key(g.id, g.id), lambda g=g: gazette_record(g)) for g in c.gazettes.values()])
+               lambda: [Record(key(g.id, g.id), _with_status(v, lambda g=g: gazette_record(g))) for g in c.gazettes.values()])
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {
