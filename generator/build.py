@@ -307,14 +307,14 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
     from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
 
     config, glossary, corpus, translator, timer = load_all(root)
-    install_recording(corpus, translator, glossary)  # from here on, what each page reads is recorded
+    recorded_glossary = install_recording(corpus, translator, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     with timer("render"):
         from .notes import render_notes
 
-        views = Views(corpus, translator, glossary, ui)
+        views = Views(corpus, translator, recorded_glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, root / ".cache" / "templates")
     manifest = load_manifest(out)  # None: every page is made again, into a new folder

@@ -175,7 +175,8 @@ def cmd_new_note(args) -> int:
 def cmd_i18n(args) -> int:
     from .i18n.update import update_catalogs
 
-    return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None)
+    return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None,
+                           imported_by=args.translated_by)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     n.set_defaults(func=cmd_new_note)
     t = sub.add_parser("i18n", help="update the PO catalogs from the current sources (new segments, stale marks)")
     t.add_argument("--import", dest="import_dir", help="merge batch translations (YAML) from this folder")
+    t.add_argument("--translated-by", default="machine (AI language model)",
+                   help="who or what made the imported translations, recorded in each entry: "
+                        "'machine (<system>)' or 'human (<name>)' (default: machine (AI language model))")
     t.set_defaults(func=cmd_i18n)
     args = parser.parse_args(argv)
     try:

@@ -22,12 +22,11 @@ import hashlib
 from pathlib import Path
 
 from .cache import code_fingerprint
-from .cache.deps import (ALL, Fingerprints, KeyedFamily, RecordingDict, RecordingList, _digest, call_family,
-                         record_calls, RECORDER)
+from .cache.deps import (ALL, Fingerprints, IterRecordingDict, KeyedFamily, RecordingDict, RecordingList,
+                         RecordingProxy, _digest, call_family, RECORDER)
+from .i18n.catalog import key_scope, source_hash
 
 ITEM_FAMILIES = ("documents", "gazettes", "tasklists", "reports", "livelihood", "progress", "units")
-GLOSSARY_CALLS = ("lookup", "issuer_en", "district_en", "district_zh", "district_en_by_zh", "district_names",
-                  "heading_en", "term_en")  # every way the pages read the glossary (its fields are not read)
 
 # content files whose every read is recorded (per item, entry or name); any other file under content/ is a
 # global input
@@ -68,20 +67,25 @@ def list_sources(corpus) -> dict[str, set[str]]:
     return out
 
 
-def install_recording(corpus, translator, glossary) -> None:
+def install_recording(corpus, translator, glossary):
     """From here on, reads of the corpus, catalog entries and glossary names are recorded while a group is
-    being made. Call once the corpus is loaded and linked, before the page views are made."""
+    being made. Call once the corpus is loaded and linked, before the page views are made; the page views get
+    the glossary this returns (a recording stand-in)."""
     for family in ITEM_FAMILIES:
         setattr(corpus, family, RecordingDict(family, getattr(corpus, family)))
     corpus.notes = RecordingList("note", corpus.notes)  # a list of every note reads them all
+    translator.by_text()  # its index over every entry, made now: not inside the first group that looks up
+    translator.entries = IterRecordingDict("catalog", translator.entries)
     get = translator.get
 
     def recorded_get(key, zh, family="other", _get=get):
-        RECORDER.note("catalog", key)
+        # what a look-up returns depends on the entry at the key and on the entries of its scope that hold
+        # the same Chinese (lookups are text-aware, see i18n/catalog.py)
+        RECORDER.note("catalog", (key, source_hash(zh)))
         return _get(key, zh, family)
 
     translator.get = recorded_get
-    record_calls(glossary, "glossary", [n for n in GLOSSARY_CALLS if hasattr(glossary, n)])
+    return RecordingProxy(glossary, "glossary")
 
 
 def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerprints:
@@ -133,8 +137,17 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         n = dict.get(views.notes_by_id, key)
         return "absent" if n is None else _digest(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
 
+    entries = dict(dict.items(translator.entries))
+    by_hash: dict = {}
+    for k, e in entries.items():
+        by_hash.setdefault((key_scope(k), source_hash(e.zh)), []).append(k)
+
+    def entry(e):  # what a page can show of an entry (not where it is in its file)
+        return None if e is None else (e.zh, e.en, e.sha, e.prov, e.fuzzy)
+
     def catalog_fp(key) -> str:
-        return _digest(translator.entries.get(key), key in translator.fuzzy)
+        k, h = key
+        return _digest(entry(entries.get(k)), [(o, entry(entries[o])) for o in by_hash.get((key_scope(k), h), ())])
 
     families = {
         "documents": item("documents"),
@@ -147,7 +160,7 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         "links": KeyedFamily(links_fp, lambda: list(dict.keys(views.links_by_item))),
         "notes": KeyedFamily(notes_fp, lambda: list(dict.keys(views.notes_by_item))),
         "note": KeyedFamily(note_fp, lambda: list(dict.keys(views.notes_by_id))),
-        "catalog": KeyedFamily(catalog_fp, lambda: list(translator.entries)),
+        "catalog": KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items()))),
         "glossary": call_family(glossary),
     }
     return Fingerprints(families, global_fp)

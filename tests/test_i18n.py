@@ -43,7 +43,7 @@ def test_glossary_complete(corpus):
     missing = [n for n in numbers if not (gl["report"].get(n) or {}).get("en")]
     assert not missing, f"report headings without English: {missing}"
     assert all(u.en for u in corpus.units.values())
-    assert len(gl["terms"]) >= 30
+    assert "terms" not in gl  # recurring terms are in the termbase (tests/test_termbase.py)
     units = yaml.safe_load((ROOT / "content/glossary/units.yaml").read_text("utf-8"))
     assert {d["slug"] for d in units["districts"]} >= {"daxing", "dongcheng", "xicheng", "tongzhou"}
 
@@ -84,7 +84,7 @@ def test_build_prints_translation_coverage(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     m = re.search(r"translation coverage: (\d+)/(\d+) segments", r.stdout)
-    assert m and int(m.group(2)) > 900
+    assert m and int(m.group(2)) > 850 and m.group(1) == m.group(2)  # 100 % on the seeds
     tasks = re.search(r"tasks\s+(\d+)/(\d+)", r.stdout)
     assert tasks and tasks.group(2) == "308"
 
@@ -172,7 +172,7 @@ def test_english_catalogs_read_as_english():
                 entries += 1
                 if re.search(r"[\u4e00-\u9fff]", m.string) or us_date.search(m.string):
                     bad.append((Path(f).name, m.context, m.string[:80]))
-    assert entries >= 900
+    assert entries >= 898  # the 37 lead phrases read from the headings glossary, not the catalogs
     assert not bad, bad
 
 
@@ -254,3 +254,206 @@ def test_progress_table_side_by_side(site, corpus):
             assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", en.split(">", 1)[1]))
             assert f'href="/en/progress/2025/daxing/{row.number}/"' in en
     assert "Make efforts to improve the elderly care service system" in read(site, "/zh/progress/2025/daxing/parallel/")
+
+
+# ---------------------------------------------------------------- issue 19: keys, provenance, status
+
+DOC5 = "doc:京商消一字〔2026〕5号"
+HEAD5 = "一、支持方向、方式、条件和标准\n\n"
+NEW5 = "本通知所称资金项目，是指使用市级商务发展资金支持的国际化消费环境建设项目。\n\n"
+
+
+def _entries(proj):
+    from generator.i18n.catalog import load_catalogs
+
+    return load_catalogs(proj).entries
+
+
+def _run_i18n(proj):
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("edit", ["insert", "delete", "move"])
+def test_keys_survive_inserting_deleting_and_moving_a_paragraph(tmp_path, edit):
+    """Keys are positions, lookups are by text: one inserted paragraph gives exactly one new untranslated
+    entry and no fuzzy one; a deleted or moved paragraph leaves every other translation in place; the
+    English page of the changed document shows every other paragraph translated."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    src = proj / "content/sources/2026-gazette-12.txt"
+    text = src.read_text("utf-8")
+    start = text.index("京商消一字〔2026〕5号\n")
+    head, body = text[:start], text[start:]
+    assert body.count(HEAD5) == 1
+    if edit == "insert":
+        body = body.replace(HEAD5, HEAD5 + NEW5, 1)
+    elif edit == "delete":
+        body = body.replace("2. 商圈（场所）内商户数量不低于 50 家。\n\n", "", 1)
+    else:  # the preamble moves below the first heading
+        pre = body[body.index("为贯彻落实《财政部"):body.index(HEAD5)]
+        body = body.replace(pre + HEAD5, HEAD5 + pre, 1)
+    src.write_text(head + body, "utf-8")
+    before = {e.en for k, e in _entries(proj).items() if k.startswith(DOC5)}
+    out = _run_i18n(proj)
+    after = {k: e for k, e in _entries(proj).items() if k.startswith(DOC5)}
+    untranslated = [k for k, e in after.items() if not e.en]
+    fuzzy = [k for k, e in after.items() if e.fuzzy]
+    assert not fuzzy, (out, fuzzy)
+    assert len(untranslated) == (1 if edit == "insert" else 0), out
+    if edit == "insert":
+        assert after[untranslated[0]].zh == NEW5.strip()
+    assert {e.en for e in after.values() if e.en} == before - ({"2. The number of merchants in the business district "
+                                                                 "(venue) shall be no less than 50."} if edit == "delete" else set()) \
+        or edit == "delete"
+    po = (proj / "content/translations/en/documents.po").read_text("utf-8")
+    assert "#, fuzzy" not in po
+    result = build(proj, tmp_path / "out", search=False)
+    assert result.coverage["documents"]["stale"] == 0
+    assert result.coverage["documents"]["missing"] == (1 if edit == "insert" else 0)
+    html = read(tmp_path / "out", "/en/doc/jingshangxiaoyizi-2026-5/")
+    assert html.count("tr-missing") == (1 if edit == "insert" else 0) and "tr-stale" not in html
+
+
+def test_i18n_on_a_clean_checkout_changes_nothing(tmp_path):
+    """The catalogs are written with a fixed header (no Babel version, no dates that move): running
+    `generator i18n` on an unchanged project rewrites every catalog byte for byte."""
+    proj = make_project(tmp_path)
+    files = sorted((proj / "content/translations/en").glob("*.po"))
+    before = {p.name: p.read_bytes() for p in files}
+    _run_i18n(proj)
+    after = {p.name: p.read_bytes() for p in sorted((proj / "content/translations/en").glob("*.po"))}
+    assert after == before
+    assert all(b"Generated-By" not in b and b"FULL NAME" not in b for b in after.values())
+
+
+def test_every_entry_records_who_translated_it_and_no_review_is_claimed():
+    from generator.i18n.catalog import load_catalogs
+
+    entries = [e for e in load_catalogs(ROOT).entries.values() if e.en]
+    assert len(entries) == 898
+    assert all(e.prov.by == "machine (AI language model)" for e in entries)
+    assert all(re.fullmatch(r"2026-\d\d-\d\d", e.prov.on) for e in entries)
+    assert not [e for e in entries if e.prov.reviewed != "no"]  # nobody has reviewed them: nothing says so
+    text = (ROOT / "content/translations/en/tasks.po").read_text("utf-8")
+    assert text.count("# translated-by: machine (AI language model)") == 308
+    assert text.count("# reviewed: no") == 308
+
+
+def test_import_and_editing_keep_provenance(tmp_path):
+    """An entry edited with a gettext tool (Babel here) keeps its translator comments through `i18n`; a
+    batch import records who made it."""
+    from babel.messages.pofile import read_po, write_po
+
+    proj = make_project(tmp_path)
+    po = proj / "content/translations/en/tasks.po"
+    with po.open("rb") as fh:
+        cat = read_po(fh)
+    m = next(m for m in cat if m.context == "task/2026/30")
+    m.user_comments = ["translated-by: human (A. Translator)", "translated-on: 2026-12-01",
+                       "reviewed: yes (B. Reviewer, 2026-12-02)"]
+    with po.open("wb") as fh:
+        write_po(fh, cat, width=0)
+    imp = tmp_path / "imp"
+    imp.mkdir()
+    (imp / "tasks-fix.yaml").write_text("31: Revised English of task 31.\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
+                        "--translated-by", "human (C. Editor)"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    e = _entries(proj)
+    assert e["task/2026/30"].prov.by == "human (A. Translator)" and e["task/2026/30"].prov.is_reviewed
+    assert e["task/2026/31"].en == "Revised English of task 31." and e["task/2026/31"].prov.by == "human (C. Editor)"
+    assert e["task/2026/31"].prov.reviewed == "no"
+
+
+def test_english_pages_show_their_translation_status(site):
+    html = read(site, "/en/task/2026/20/")
+    line = re.search(r'<p class="tr-status[^>]*>(.*?)</p>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", line)
+    assert "Machine translation (AI language model)" in text and "not reviewed by a human translator" in text
+    assert "1 of 1 passages translated" in text and re.search(r"translated \d{1,2} \w+ 2026", text)
+    assert re.search(r"Chinese text version [0-9a-f]{12}", text)
+    assert 'href="/en/about/translations/"' in line
+    doc = re.sub(r"<[^>]+>", "", re.search(r'<p class="tr-status[^>]*>(.*?)</p>', read(site, "/en/doc/jingshangxiaoyizi-2026-5/"), re.S).group(1))
+    assert "84 of 84 passages translated" in doc
+    assert "tr-status" not in read(site, "/zh/task/2026/20/")
+    about = read(site, "/en/about/translations/")
+    assert "898 translated passages: 898 machine translations made by an AI language model and 0 human translations; 0 of them" in about
+    for url in ("/en/task/2026/20/", "/zh/task/2026/20/"):
+        assert f'href="/{url[1:3]}/about/translations/"' in read(site, url) and f'href="/{url[1:3]}/glossary/"' in read(site, url)
+
+
+def test_api_records_carry_their_translation_status(site):
+    import json
+
+    tasks = json.loads((site / "api/v1/tasks.json").read_text("utf-8"))
+    st = tasks[0]["translation_status"]
+    assert st["state"] == "translated" and st["machine"] == st["passages"] == 1 and st["reviewed"] == 0
+    assert st["translated_on"] and re.fullmatch(r"[0-9a-f]{12}", st["source_version"])
+    for name in ("documents", "projects", "progress", "reports", "units", "gazettes"):
+        records = json.loads((site / f"api/v1/{name}.json").read_text("utf-8"))
+        assert all("translation_status" in r for r in records), name
+    docs = json.loads((site / "api/v1/documents.json").read_text("utf-8"))
+    assert all(d["translation_status"]["state"] == "translated" and d["translation_status"]["passages"] > 10 for d in docs)
+
+
+def test_glossary_page_lists_the_termbase(site):
+    from generator.i18n.termbase import load_termbase
+
+    tb = load_termbase(ROOT)
+    for lang in ("en", "zh"):
+        html = read(site, f"/{lang}/glossary/")
+        rows = re.findall(r'<tr><td lang="zh-CN">(.*?)</td><td lang="en">(.*?)(?:<br>|</td>)', html)
+        assert len(rows) == len(tb.terms)
+        assert ("接诉即办", "prompt handling of public complaints") in rows
+
+
+def test_fallbacks_are_marked_chinese_with_a_notice_in_a_browser(tmp_path, browser):
+    """A copy of the project with one catalog entry removed: every place its passage appears in English
+    pages (the task page, the section list, the unit page) shows the Chinese marked lang="zh-CN" with a
+    notice; the status line counts it; the glossary page lists the termbase."""
+    import functools
+    import http.server
+    import threading
+
+    from babel.messages.pofile import read_po, write_po
+
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    po = proj / "content/translations/en/tasks.po"
+    with po.open("rb") as fh:
+        cat = read_po(fh)
+    cat.delete(next(m for m in cat if m.context == "task/2026/21").id, context="task/2026/21")
+    with po.open("wb") as fh:
+        write_po(fh, cat, width=0)
+    out = tmp_path / "out"
+    build(proj, out, search=False)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    pg = browser.new_page()
+    try:
+        for url in ("/en/task/2026/21/", "/en/tasklist/2026/1/", "/en/tasklist/2026/1.4/"):
+            pg.goto(base + url)
+            zh = pg.locator('main [lang="zh-CN"]', has_text="功能圈").first
+            assert zh.count() == 1, url
+            assert pg.locator("main .tr-notice").first.is_visible(), url
+        pg.goto(base + "/en/task/2026/21/")
+        status = pg.locator(".tr-status").inner_text()
+        assert "0 of 1 passages translated; 1 shown in Chinese" in status
+        assert pg.locator(".tr-status").is_visible()
+        pg.goto(base + "/en/glossary/")
+        assert pg.locator("table.glossary tr").count() > 60
+        assert pg.locator('table.glossary td[lang="en"]', has_text="prompt handling of public complaints").first.is_visible()
+    finally:
+        pg.close()
+        httpd.shutdown()

@@ -96,6 +96,37 @@ class RecordingDict(dict):
         return dict.items(self)
 
 
+class IterRecordingDict(dict):
+    """A dict whose lookups are recorded elsewhere (more precisely) but whose iteration reads the whole
+    ``family`` (the catalog entries: a page of figures over every entry)."""
+
+    __slots__ = ("family",)
+
+    def __init__(self, family: str, data=()):
+        dict.__init__(self, data)
+        self.family = family
+
+    def __iter__(self):
+        RECORDER.note(self.family, ALL)
+        return dict.__iter__(self)
+
+    def __len__(self):
+        RECORDER.note(self.family, ALL)
+        return dict.__len__(self)
+
+    def keys(self):
+        RECORDER.note(self.family, ALL)
+        return dict.keys(self)
+
+    def values(self):
+        RECORDER.note(self.family, ALL)
+        return dict.values(self)
+
+    def items(self):
+        RECORDER.note(self.family, ALL)
+        return dict.items(self)
+
+
 class RecordingList(list):
     """A list of the corpus (the notes) whose iteration is recorded as reading the whole ``family``."""
 
@@ -164,7 +195,8 @@ class Fingerprints:
             if fn is None:
                 fp = "unknown-family"
             elif key == ALL:
-                fp = _digest(*((x, fn(x)) for x in sorted(fn.keys(), key=repr)))
+                fp = (fn.all_fp() if getattr(fn, "all_fp", None) else
+                      _digest(*((x, fn(x)) for x in sorted(fn.keys(), key=repr))))
             else:
                 fp = fn(key)
             self.memo[k] = fp
@@ -189,16 +221,41 @@ def stored(deps) -> tuple:
 
 
 class KeyedFamily:
-    """A family's fingerprint function with the keys it knows (for its ALL fingerprint)."""
+    """A family's fingerprint function with the keys it knows (for its ALL fingerprint), or a function that
+    fingerprints the whole family at once (``all_fp``)."""
 
-    def __init__(self, fn, keys):
-        self.fn, self._keys = fn, keys
+    def __init__(self, fn, keys, all_fp=None):
+        self.fn, self._keys, self.all_fp = fn, keys, all_fp
 
     def __call__(self, key) -> str:
         return self.fn(key)
 
     def keys(self):
         return self._keys()
+
+
+class RecordingProxy:
+    """Stands for ``obj`` (the glossary) in the page views: every attribute read is recorded as a dependency
+    (family, (name,)), every method call as (family, (name, *args)); ``call_family`` fingerprints them by
+    reading or calling again on the current object."""
+
+    __slots__ = ("_obj", "_family")
+
+    def __init__(self, obj, family: str):
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_family", family)
+
+    def __getattr__(self, name):
+        value = getattr(self._obj, name)
+        family = self._family
+        if callable(value):
+            def call(*args):
+                RECORDER.note(family, (name, *args))
+                return value(*args)
+
+            return call
+        RECORDER.note(family, (name,))
+        return value
 
 
 def record_calls(obj, family: str, names) -> None:
@@ -219,12 +276,10 @@ def call_family(obj):
 
     def fp(key) -> str:
         name, *args = key
-        method = getattr(type(obj), name, None)
-        if method is None:
-            return "absent"
         try:
-            return _digest(method(obj, *args))
-        except Exception as e:  # the call fails now: that is a change too
+            value = getattr(obj, name)
+            return _digest(value(*args) if callable(value) else value)
+        except Exception as e:  # the read or call fails now: that is a change too
             return f"error:{type(e).__name__}"
 
     return KeyedFamily(fp, lambda: [])

@@ -3,15 +3,34 @@ read and written with Babel so translators can use Poedit, Weblate or any
 gettext tool.
 
 One entry per segment (paragraph, task, sub-item, heading, table row):
-``msgctxt`` is the segment's stable key (``task/2026/20``,
-``doc:京政发〔2026〕1号#p12``), ``msgid`` the Chinese source text and an
-extracted comment ``source-sha1:`` its hash. When the Chinese source changes,
-the entry no longer matches: the segment is reported *stale* and the page shows
-the Chinese with a notice instead of an outdated English text.
+``msgctxt`` is the segment's key (``task/2026/20``, ``doc:京政发〔2026〕1号#p12``),
+``msgid`` the Chinese source text and an extracted comment ``source-sha1:`` its
+hash. When the Chinese source changes, the entry no longer matches: the segment
+is reported *stale* and the page shows the Chinese with a notice instead of an
+outdated English text.
+
+Keys are positions (the 12th paragraph), so an inserted or deleted paragraph
+moves the Chinese under other keys. Lookups are therefore text-aware: an entry
+whose key now holds different Chinese is not used; the entry of the same scope
+(document, task list, report …) whose Chinese *is* the current text is used
+instead. Only Chinese no entry holds is missing or stale.
+
+Provenance: each entry carries translator comments (``#`` lines, which gettext
+tools keep and let translators edit; ``msgmerge`` keeps them too, unlike the
+extracted ``#.`` comments it regenerates)::
+
+    # translated-by: machine (AI language model)
+    # translated-on: 2026-11-23
+    # reviewed: no
+
+``translated-by`` is ``machine (…)`` or ``human (name)``; ``reviewed`` is ``no``
+or ``yes (name, date)``. An entry without these lines reads as an unknown
+translator, not reviewed: nothing claims a review that is not recorded.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +39,98 @@ from ..errors import Problem, SourceError
 
 CATALOG_DIR = "content/translations/en"
 
+# The header every catalog is written with: fixed text, so that rewriting a catalog with the same entries
+# changes no byte whatever the installed Babel (whose version would otherwise go into Generated-By).
+HEADER = """\
+# English translations of the Beijing government documents (the Chinese text is authoritative).
+# Written by `python -m generator i18n`; edit the msgstr lines with any gettext tool.
+# Each entry's translator comments say who or what translated it, when, and whether anyone reviewed it.
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: beijing-gov-docs 1\\n"
+"Report-Msgid-Bugs-To: see /en/about/translations/\\n"
+"POT-Creation-Date: 2026-01-01 00:00+0000\\n"
+"PO-Revision-Date: 2026-01-01 00:00+0000\\n"
+"Last-Translator: per entry (see the translated-by comments)\\n"
+"Language: en\\n"
+"Language-Team: none\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"""
+
+PROVENANCE_KEYS = ("translated-by", "translated-on", "reviewed")
+
 
 def source_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def key_scope(key: str) -> str:
+    """The part of a key that names the text a segment belongs to: ``doc:京政发〔2026〕1号`` for
+    ``doc:京政发〔2026〕1号#p12``, ``task/2026`` for ``task/2026/20``, ``progress/2025/daxing`` for
+    ``progress/2025/daxing/4#task``. Text-aware lookups stay inside one scope."""
+    base = key.split("#", 1)[0]
+    if base.startswith("doc:") or base.startswith("gazette/"):
+        return base
+    bits = base.split("/")
+    return "/".join(bits[:3]) if bits[0] == "progress" else "/".join(bits[:2])
+
+
+@dataclass
+class Provenance:
+    by: str = ""  # "machine (…)" | "human (…)" | "" (not recorded)
+    on: str = ""  # ISO date the English was written
+    reviewed: str = "no"  # "no" | "yes (name, date)"
+
+    @property
+    def machine(self) -> bool:
+        return self.by.startswith("machine")
+
+    @property
+    def human(self) -> bool:
+        return self.by.startswith("human")
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed.startswith("yes")
+
+    def comments(self) -> list[str]:
+        out = []
+        if self.by:
+            out.append(f"translated-by: {self.by}")
+        if self.on:
+            out.append(f"translated-on: {self.on}")
+        out.append(f"reviewed: {self.reviewed or 'no'}")
+        return out
+
+    @classmethod
+    def from_comments(cls, comments) -> "Provenance":
+        p = cls()
+        for c in comments or ():
+            k, _, v = c.partition(":")
+            k, v = k.strip(), v.strip()
+            if k == "translated-by":
+                p.by = v
+            elif k == "translated-on":
+                p.on = v
+            elif k == "reviewed":
+                p.reviewed = v or "no"
+        return p
+
+
+@dataclass
+class Entry:
+    zh: str
+    en: str
+    sha: str
+    file: str
+    line: int = 0
+    prov: Provenance = field(default_factory=Provenance)
+    fuzzy: bool = False
+    comments: list = field(default_factory=list)  # other translator comments, kept as they are
 
 
 @dataclass
@@ -31,6 +139,7 @@ class Segment:
     zh: str
     en: str | None
     status: str  # ok | stale | missing
+    prov: Provenance | None = None
 
     @property
     def ok(self) -> bool:
@@ -39,28 +148,53 @@ class Segment:
 
 @dataclass
 class Translator:
-    entries: dict = field(default_factory=dict)  # key -> (msgid, msgstr, sha, file)
+    entries: dict = field(default_factory=dict)  # key -> Entry
     seen: dict = field(default_factory=dict)  # key -> status, for coverage
     families: dict = field(default_factory=dict)  # key -> family
     requested: dict = field(default_factory=dict)  # key -> Chinese source asked for, in order (if recording)
     record_requests: bool = False  # `generator i18n` records them; a build does not keep the corpus twice
-    fuzzy: set = field(default_factory=set)  # keys a translator's tool (or `i18n`) marked for review
+    _by_text: dict | None = None  # (scope, Chinese) -> key of a usable entry holding that Chinese
+
+    @property
+    def fuzzy(self) -> set:
+        """Keys a translator's tool (or `i18n`) marked for review."""
+        return {k for k, e in self.entries.items() if e.fuzzy}
+
+    def by_text(self) -> dict:
+        if self._by_text is None:
+            idx = {}
+            for k, e in self.entries.items():
+                if e.en and not e.fuzzy and (not e.sha or e.sha == source_hash(e.zh)):
+                    idx.setdefault((key_scope(k), e.zh), k)
+            self._by_text = idx
+        return self._by_text
+
+    def find(self, key: str, zh: str) -> tuple[str, Entry | None, str]:
+        """The entry that translates ``zh`` at ``key``: (status, entry, key of the entry used)."""
+        e = self.entries.get(key)
+        if e is not None and e.zh == zh and (not e.sha or e.sha == source_hash(zh)):
+            if e.fuzzy:
+                return "stale", None, key  # needs review: not shown, as for a changed source
+            if e.en:
+                return "ok", e, key
+        other = self.by_text().get((key_scope(key), zh))
+        if other is not None:  # the same Chinese under another key (a paragraph moved): its English
+            return "ok", self.entries[other], other
+        if e is not None and e.en and e.zh != zh:
+            return "stale", None, key
+        if e is not None and e.fuzzy:
+            return "stale", None, key
+        return "missing", None, key
 
     def get(self, key: str, zh: str, family: str = "other") -> Segment:
-        e = self.entries.get(key)
-        if key in self.fuzzy:  # needs review: the English is not shown, as for a changed source
-            status, en = "stale", None
-        elif e is None or not e[1]:
-            status, en = "missing", None
-        elif e[0] != zh or (e[2] and e[2] != source_hash(zh)):
-            status, en = "stale", None
-        else:
-            status, en = "ok", e[1]
+        status, e, _ = self.find(key, zh)
         self.seen[key] = status
         self.families[key] = family
         if self.record_requests:
             self.requested.setdefault(key, zh)
-        return Segment(key, zh, en, status)
+        if status == "ok":
+            return Segment(key, zh, e.en, "ok", e.prov)
+        return Segment(key, zh, None, status)
 
     def unused(self) -> list[str]:
         return sorted(set(self.entries) - set(self.seen))
@@ -80,54 +214,73 @@ def coverage_table(counts) -> dict:
             for f, c in sorted(by.items())}
 
 
-def load_catalogs(root: Path) -> Translator:
+def _msgctxt_lines(path: Path) -> dict[str, int]:
+    out = {}
+    for n, line in enumerate(path.read_text("utf-8").split("\n"), 1):
+        if line.startswith("msgctxt "):
+            m = re.match(r'^msgctxt "(.*)"$', line)
+            if m:
+                out.setdefault(m.group(1).replace('\\"', '"').replace("\\\\", "\\"), n)
+    return out
+
+
+def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of one PO file, in file order."""
     from babel.messages.pofile import PoFileError, read_po
 
+    rel = path.relative_to(root).as_posix()
+    try:
+        with path.open("rb") as fh:
+            cat = read_po(fh, abort_invalid=True)
+    except (PoFileError, Exception) as e:  # babel raises several kinds
+        raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
+    lines = _msgctxt_lines(path)
+    out = []
+    for m in cat:
+        if not m.id or not m.context:
+            continue
+        sha = next((c.split(":", 1)[1].strip() for c in m.auto_comments if c.startswith("source-sha1:")), "")
+        msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
+        prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
+        others = [c for c in m.user_comments if c not in prov_lines]
+        out.append((m.context, Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0),
+                                     Provenance.from_comments(prov_lines), bool(m.fuzzy and msgstr), others)))
+    return out
+
+
+def load_catalogs(root: Path) -> Translator:
     t = Translator()
-    d = Path(root) / CATALOG_DIR
+    root = Path(root)
+    d = root / CATALOG_DIR
     if not d.is_dir():
         return t
     for po in sorted(d.glob("*.po")):
-        rel = po.relative_to(root).as_posix()
-        try:
-            with po.open("rb") as fh:
-                cat = read_po(fh, abort_invalid=True)
-        except (PoFileError, Exception) as e:  # babel raises several kinds
-            raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
-        for m in cat:
-            if not m.id or not m.context:
-                continue
-            sha = next((c.split(":", 1)[1].strip() for c in m.auto_comments if c.startswith("source-sha1:")), "")
-            msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
-            if m.fuzzy and msgstr:
-                t.fuzzy.add(m.context)
-            t.entries[m.context] = (m.id, msgstr, sha, rel)
+        for key, e in read_catalog(po, root):
+            t.entries[key] = e
     return t
 
 
-def write_catalog(path: Path, segments: list[tuple], *, project="beijing-gov-docs") -> None:
-    """Write a catalog from (key, zh, en, comment[, fuzzy, previous_zh]) tuples, in the given order."""
+def write_catalog(path: Path, entries: list[tuple[str, Entry]], previous: dict | None = None) -> None:
+    """Write a catalog from (key, Entry) pairs in the given order, with the fixed HEADER; ``previous``
+    maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``). The file is
+    replaced whole (a temporary file renamed over it): never half-written."""
+    import io
+    import os
+
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    import datetime
-
-    # a fixed date: rewriting a catalog with the same entries must not change the file
-    stamp = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-    cat = Catalog(locale="en", project=project, version="1", charset="utf-8",
-                  creation_date=stamp, revision_date=stamp, fuzzy=False)
-    for seg in segments:
-        key, zh, en, comment = seg[:4]
-        fuzzy = len(seg) > 4 and seg[4]
-        previous = seg[5] if len(seg) > 5 else None
-        comments = [f"source-sha1: {source_hash(zh)}"] + ([comment] if comment else [])
-        cat.add(zh, en or "", context=key, auto_comments=comments, flags=("fuzzy",) if fuzzy else (),
-                previous_id=previous or ())
-    import io
-
+    previous = previous or {}
+    cat = Catalog(locale="en", charset="utf-8", fuzzy=False)
+    for key, e in entries:
+        comments = [f"source-sha1: {source_hash(e.zh)}"]
+        user = list(e.comments) + (e.prov.comments() if e.en else [])
+        cat.add(e.zh, e.en or "", context=key, auto_comments=comments, user_comments=user,
+                flags=("fuzzy",) if e.fuzzy and e.en else (), previous_id=previous.get(key) or ())
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True)
+    body = buf.getvalue().decode("utf-8").lstrip("\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
     from ..fileio import atomic_write
 
-    buf = io.BytesIO()
-    write_po(buf, cat, width=0, omit_header=False, sort_output=False, no_location=True, include_previous=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, buf.getvalue())  # never a catalog cut off mid-entry (a full disk, an interruption)
+    atomic_write(path, HEADER + "\n" + body)  # never a catalog cut off mid-entry (a full disk, an interruption)

@@ -30,6 +30,10 @@ def _load_yaml(path: Path, root: Path):
                                   "valid YAML"))
 
 
+def _heading_key(zh: str) -> str:
+    return re.sub(r"[，,。.；;：:]", "", compact(zh))
+
+
 def strip_alias(name: str) -> str:
     return re.sub(r"[（(][^()（）]*[)）]$", "", name).strip()
 
@@ -39,8 +43,8 @@ class Glossary:
     units: list[dict] = field(default_factory=list)
     districts: list[dict] = field(default_factory=list)
     headings: dict = field(default_factory=dict)
-    terms: list[dict] = field(default_factory=list)
     issuers: dict = field(default_factory=dict)  # zh -> en
+    termbase: object = None  # termbase.Termbase: recurring terms with their sources (content/glossary/termbase.yaml)
     files: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict)
     _lookups: dict = field(default_factory=dict)  # (name, district) -> entry: names recur in every list
@@ -61,14 +65,24 @@ class Glossary:
         return next((d["zh"] for d in self.districts if d["slug"] == slug), slug)
 
     def heading_en(self, family: str, number: str) -> str:
+        """A heading's English. Identical Chinese reads identically wherever it stands: the English is
+        the one the headings file gives that Chinese first (a work-report section and the task-list
+        section with the same words share one rendering)."""
         entry = self.headings.get(family, {}).get(str(number))
-        return entry.get("en", "") if isinstance(entry, dict) else ""
+        if not isinstance(entry, dict):
+            return ""
+        return self.heading_for_zh(str(entry.get("zh", ""))) or entry.get("en", "")
 
-    def term_en(self, zh: str) -> str:
-        for t in self.terms:
-            if t.get("zh") == zh:
-                return t.get("en", "")
-        return ""
+    def heading_for_zh(self, zh: str) -> str:
+        """The English of a heading or lead phrase from its Chinese (compared in matching form), or ''."""
+        if "_headings" not in self._lookups:
+            idx = {}
+            for fam in self.headings.values():
+                for e in (fam or {}).values() if isinstance(fam, dict) else ():
+                    if isinstance(e, dict) and e.get("zh") and e.get("en"):
+                        idx.setdefault(_heading_key(str(e["zh"])), e["en"])
+            self._lookups["_headings"] = idx
+        return self._lookups["_headings"].get(_heading_key(zh), "")
 
     def index(self):
         if not self._index:
@@ -153,7 +167,9 @@ def load_glossary(root: Path) -> Glossary:
     headings_file = d / "headings.yaml"
     if headings_file.exists():
         data = _load_yaml(headings_file, root)
-        g.headings = {k: v for k, v in data.items() if k != "terms"}
-        g.terms = list(data.get("terms", []) or [])
+        g.headings = {k: v for k, v in data.items() if isinstance(v, dict)}
     rep.raise_if_errors()
+    from .termbase import load_termbase
+
+    g.termbase = load_termbase(root)
     return g

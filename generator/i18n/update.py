@@ -50,6 +50,15 @@ def _prefix(text: str, n: int = 12) -> str:
     return t[:n]
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of an English paragraph, without its full stop. A full stop inside quotation
+    marks (the "two new wings." style) ends the sentence with the quotation, and is dropped from it."""
+    m = re.match(r'^(.+?)([.!?])(["\u201d\u2019\']?)(?=\s|$)', text.strip())
+    if not m:
+        return text.strip()
+    return (m.group(1) + m.group(3)).strip()
+
+
 def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
     """Map batch translations (YAML) onto segment keys. Returns key -> English."""
     out: dict[str, str] = {}
@@ -98,9 +107,9 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                     unmatched.append((f.name, "report", zh))
                 t = leads.get(_prefix(zh)) or next((t for k, t in leads.items() if k.startswith(_prefix(zh)[:8])), None)
                 if t is not None:
-                    first = re.match(r"^(.+?[.!?])(\s|$)", en)
+                    first = first_sentence(en)
                     if first:
-                        out[f"{t.id}#lead"] = first.group(1).rstrip(".").strip()
+                        out[f"{t.id}#lead"] = first
                 targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
                 if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
                     pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
@@ -136,37 +145,92 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
     return out
 
 
-def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
+MACHINE = "machine (AI language model)"
+
+
+def _similar(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def plan_entries(existing: Translator, segments: dict, imported: dict | None = None,
+                 imported_by: str = MACHINE, today: str = "") -> tuple[dict, dict, dict]:
+    """Decide each requested segment's entry from the existing catalogs. Returns (key -> Entry,
+    key -> previous Chinese for fuzzy entries, family -> Counter of outcomes).
+
+    Text first, position second: a key whose Chinese is held by an entry of the same scope (the
+    paragraph moved: inserted, deleted or reordered neighbours) takes that entry, English, provenance
+    and all; a key whose old entry's Chinese is gone from the scope (edited in place) keeps its English
+    marked fuzzy with the previous Chinese; a new text that closely resembles an entry whose Chinese is
+    gone (edited *and* moved) is paired with it the same way; anything else is new and untranslated."""
+    import datetime
+
+    from .catalog import Entry, Provenance, key_scope, source_hash
+
+    imported = imported or {}
+    today = today or datetime.date.today().isoformat()
+    by_text = existing.by_text()
+    current = {(key_scope(k), zh) for k, (zh, _) in segments.items()}
+    # entries with English whose Chinese no requested segment holds any more: edited (or deleted) texts
+    orphans = defaultdict(list)
+    for k, e in existing.entries.items():
+        if e.en and (key_scope(k), e.zh) not in current:
+            orphans[key_scope(k)].append(k)
+    claimed = set()
+    plan, previous, counts = {}, {}, defaultdict(lambda: defaultdict(int))
+    for key, (zh, fam) in segments.items():
+        scope = key_scope(key)
+        old = existing.entries.get(key)
+        entry, outcome = None, "new"
+        if old is not None and old.zh == zh:
+            entry, outcome = old, ("fuzzy" if old.fuzzy else "kept" if old.en else "new")
+        elif (scope, zh) in by_text:
+            src = existing.entries[by_text[(scope, zh)]]
+            entry, outcome = Entry(zh, src.en, src.sha, src.file, 0, src.prov, False, list(src.comments)), "moved"
+        else:
+            cand = None
+            if old is not None and old.en and key in orphans.get(scope, ()) and key not in claimed:
+                cand = key
+            else:
+                best = max(((_similar(zh, existing.entries[k].zh), k) for k in orphans.get(scope, ())
+                            if k not in claimed), default=(0, None))
+                if best[0] >= 0.6:
+                    cand = best[1]
+            if cand is not None:
+                claimed.add(cand)
+                src = existing.entries[cand]
+                entry = Entry(zh, src.en, source_hash(zh), src.file, 0, src.prov, True, list(src.comments))
+                previous[key] = src.zh
+                outcome = "fuzzy"
+        if entry is None:
+            entry = Entry(zh, "", source_hash(zh), "", 0, Provenance(), False, [])
+        if key in imported and imported[key] != entry.en:
+            entry = Entry(zh, imported[key], source_hash(zh), entry.file, 0,
+                          Provenance(by=imported_by, on=today, reviewed="no"), False, list(entry.comments))
+            previous.pop(key, None)
+            outcome = "imported"
+        plan[key] = entry
+        counts[fam][outcome] += 1
+    return plan, previous, counts
+
+
+def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str = MACHINE) -> int:
     root = Path(root)
     existing = load_catalogs(root)
     recorder = Translator(entries=dict(existing.entries), record_requests=True)
     segments, corpus = _requested(root, recorder)
     imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
+    plan, previous, counts = plan_entries(existing, segments, imported, imported_by)
     by_file = defaultdict(list)
-    counts = defaultdict(lambda: [0, 0, 0])
-    memory = {msgid: msgstr for k, (msgid, msgstr, _, _) in existing.entries.items()
-              if msgstr and k not in existing.fuzzy}
     for key, (zh, fam) in segments.items():
-        old = existing.entries.get(key)
-        en, fuzzy, previous = "", False, None
-        if key in imported:
-            en = imported[key]
-        elif old is None and zh in memory:  # same Chinese under a new key (a paragraph moved): reuse
-            en = memory[zh]
-        elif old is not None:
-            en = old[1]  # a fuzzy entry keeps its English (and its mark) for the translator to review
-            if old[0] != zh and en:
-                fuzzy, previous = True, old[0]
-            elif key in existing.fuzzy and en:
-                fuzzy = True
-        by_file[FAMILY_FILES.get(fam, "other.po")].append((key, zh, en, "", fuzzy, previous))
-        c = counts[fam]
-        c[0] += 1
-        c[1] += bool(en) and not fuzzy
-        c[2] += fuzzy
+        by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
     d = root / CATALOG_DIR
-    for name, segs in sorted(by_file.items()):
-        write_catalog(d / name, segs)
-    for fam, (total, done, fuzzy) in sorted(counts.items()):
-        print(f"{fam:<12} {done}/{total} translated, {fuzzy} stale")
+    for name, entries in sorted(by_file.items()):
+        write_catalog(d / name, entries, previous)
+    for fam, c in sorted(counts.items()):
+        total = sum(c.values())
+        done = total - c["new"] - c["fuzzy"]
+        print(f"{fam:<12} {done}/{total} translated, {c['fuzzy']} stale (fuzzy), {c['new']} new untranslated"
+              + (f", {c['moved']} found under another key" if c["moved"] else ""))
     return 0

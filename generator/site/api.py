@@ -17,6 +17,7 @@ from ..i18n.romanize import romanize_number
 from .pages import Views
 from .urls import url_for
 from .views import report_front
+from ..i18n.status import summarize
 
 API_ROOT = "api/v1"
 
@@ -65,6 +66,25 @@ def _project_en(v: Views, p):
     """A project's text is its sub-items one after the other; in English, their translations the same way."""
     items = [_en(v, it.id, it.text, "livelihood") for it in p.items]
     return " ".join(items) if items and all(x is not None for x in items) else None
+
+
+NO_PASSAGES = {"state": "names-only", "passages": 0, "translated": 0, "machine": 0, "human": 0, "unknown": 0,
+               "reviewed": 0, "translated_on": None, "source_version": None}
+
+
+def _with_status(v: Views, make):
+    """``make`` with a ``translation_status`` added to the record it returns: the status (see
+    generator/i18n/status.py) of every passage the record's English fields were looked up from, or, for a
+    record whose English is only names (from the glossary or printed in the source), state "names-only"."""
+    def run():
+        outer, v.tally = v.tally, []
+        try:
+            record = make()
+        finally:
+            segs, v.tally = v.tally, outer
+        record["translation_status"] = summarize(segs) or dict(NO_PASSAGES)
+        return record
+    return run
 
 
 def _link_id(link) -> str:
@@ -177,7 +197,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
 
     docs = sorted(c.documents.values(), key=lambda d: d.id)
     yield done("documents.json", [d.id for d in docs],
-               lambda: [Record(key(d.id, d.id), lambda i=d.id: doc_record(c.documents[i]), d.id) for d in docs])
+               lambda: [Record(key(d.id, d.id), _with_status(v, lambda i=d.id: doc_record(c.documents[i])), d.id) for d in docs])
 
     def task_record(tl, n):
         t = tl.tasks[n]
@@ -192,7 +212,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
         }
 
     yield done("tasks.json", list(c.tasklists),
-               lambda: [Record(key(tl.id, tl.tasks[n].id), lambda i=tl.id, n=n: task_record(c.tasklists[i], n), tl.id)
+               lambda: [Record(key(tl.id, tl.tasks[n].id), _with_status(v, lambda i=tl.id, n=n: task_record(c.tasklists[i], n)), tl.id)
                         for tl in c.tasklists.values() for n in sorted(tl.tasks)])
 
     def project_record(ll, p):
@@ -207,8 +227,8 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
         }
 
     yield done("projects.json", list(c.livelihood),
-               lambda: [Record(key(ll.id, p.id), lambda i=ll.id, k=k: project_record(c.livelihood[i], c.livelihood[i].projects[k]),
-                               ll.id)
+               lambda: [Record(key(ll.id, p.id), _with_status(v, lambda i=ll.id, k=k: project_record(
+                                   c.livelihood[i], c.livelihood[i].projects[k])), ll.id)
                         for ll in c.livelihood.values() for k, p in enumerate(ll.projects)])
 
     def row_record(tb, r):
@@ -229,7 +249,8 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
         }
 
     yield done("progress.json", list(c.progress),
-               lambda: [Record(key(tb.id, r.id), lambda i=tb.id, k=k: row_record(c.progress[i], c.progress[i].rows[k]), tb.id)
+               lambda: [Record(key(tb.id, r.id), _with_status(v, lambda i=tb.id, k=k: row_record(c.progress[i], c.progress[i].rows[k])),
+                               tb.id)
                         for tb in c.progress.values() for k, r in enumerate(tb.rows)])
 
     def unit_record(u):
@@ -237,7 +258,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
                 "aliases": u.aliases, "urls": _urls(u.id, base)}
 
     yield done("units.json", ["unit"],
-               lambda: [Record(key("unit", u.id), lambda i=u.id: unit_record(c.units[i]), "unit") for u in c.units.values()])
+               lambda: [Record(key("unit", u.id), _with_status(v, lambda i=u.id: unit_record(c.units[i])), "unit") for u in c.units.values()])
 
     def link_record(l):
         return {"id": _link_id(l), "source": l.src, "target": l.dst, "kind": l.kind, "score": round(l.score, 3),
@@ -257,7 +278,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
 
         def topic(sec, t):
             block = next((b for b in sec.paragraphs if b.anchor == t.id), None)
-            return {"id": t.id, "lead_zh": t.lead, "lead_en": _en(v, f"{t.id}#lead", t.lead, "report"),
+            return {"id": t.id, "lead_zh": t.lead, "lead_en": v.g.heading_for_zh(t.lead) or None,
                     "text_zh": t.text, "text_en": _block_en(v, block, rep.id) if block is not None else None,
                     "urls": _urls(t.id, base)}
 
@@ -280,7 +301,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
         }
 
     yield done("reports.json", list(c.reports),
-               lambda: [Record(key(rep.id, rep.id), lambda i=rep.id: report_record(c.reports[i]), rep.id)
+               lambda: [Record(key(rep.id, rep.id), _with_status(v, lambda i=rep.id: report_record(c.reports[i])), rep.id)
                         for rep in c.reports.values()])
 
     def gazette_record(g):
@@ -293,7 +314,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
                 "urls": _urls(g.id, base)}
 
     yield done("gazettes.json", list(c.gazettes),
-               lambda: [Record(key(g.id, g.id), lambda i=g.id: gazette_record(c.gazettes[i]), g.id) for g in c.gazettes.values()])
+               lambda: [Record(key(g.id, g.id), _with_status(v, lambda i=g.id: gazette_record(c.gazettes[i])), g.id) for g in c.gazettes.values()])
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {

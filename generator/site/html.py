@@ -36,9 +36,28 @@ def _text(seg, ui: dict, lang: str) -> str:
         if seg["lang"] == lang:
             return text
         return f'<span lang="{_LANG_ATTR.get(seg["lang"], "en")}">{text}</span>'
-    notice = ui["untranslated"] if seg["status"] == "missing" else ui["stale"]
-    return (f'<span lang="zh-CN">{text}</span> <small class="tr-notice tr-{escape(seg["status"])}" '
+    return f'<span lang="zh-CN">{text}</span>{_notice(seg, ui)}'
+
+
+def _notice(seg, ui: dict) -> str:
+    """The notice beside a passage shown in Chinese for want of a translation ('' for a translated one)."""
+    if seg.get("status", "ok") == "ok":
+        return ""
+    if seg.get("short"):
+        notice = ui["untranslated_short"]
+    else:
+        notice = ui["untranslated"] if seg["status"] == "missing" else ui["stale"]
+    return (f' <small class="tr-notice tr-{escape(seg["status"])}" '
             f'data-pagefind-ignore>{escape(notice)}</small>')
+
+
+def link_html(seg, url: str, ui: dict, lang: str) -> Markup:
+    """A passage as a link (a task in a list): the text is the link, the notice of a Chinese fallback
+    stands after it."""
+    text = escape(seg["text"])
+    if seg["lang"] != lang:
+        text = f'<span lang="{_LANG_ATTR.get(seg["lang"], "en")}">{text}</span>'
+    return Markup(f'<a href="{escape(url)}">{text}</a>{_notice(seg, ui)}')
 
 
 def text_html(seg, ui: dict, lang: str) -> Markup:
@@ -90,11 +109,18 @@ def _block(b, ui: dict, lang: str) -> str:
         rows = b["rows"]
         out = [f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(ui["table"])}">'
                '<table class="blk blk-table">']
+        fallback = None
         for i, r in enumerate(rows):
             tag = "th" if i == 0 and len(rows) > 1 else "td"
             open_ = '<th scope="col">' if tag == "th" else "<td>"
-            out.append("<tr>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
+            row_lang = r.get("lang", lang)
+            attr = f' lang="{_LANG_ATTR.get(row_lang, "en")}"' if row_lang != lang else ""
+            if r.get("status", "ok") != "ok":
+                fallback = fallback or r
+            out.append(f"<tr{attr}>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
         out.append("</table></div>")
+        if fallback is not None:
+            out.append(f'<p class="blk-table-note">{_notice(fallback, ui).strip()}</p>')
         return "".join(out)
     if kind == "task":
         return f'<p class="blk blk-task"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a></p>'

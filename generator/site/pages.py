@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..i18n.catalog import Translator
+from ..i18n.catalog import Translator, source_hash
 from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
 from ..sources.common import parse_date
@@ -75,6 +75,7 @@ class Views:
         self.notes_by_item = RecordingDict("notes", by_item)
         self.notes_by_id = RecordingDict("note", {n.id: n for n in corpus.notes})
         self.title = recorded_cache(self._title)  # memoised with the reads each title made
+        self.tally: list | None = None  # when a list: every passage looked up is appended (the data API)
 
     @property
     def links_by_item(self) -> dict[str, list]:
@@ -90,14 +91,24 @@ class Views:
 
     # ------------------------------------------------------------------ text
     def seg(self, key: str, zh: str, lang: str, family: str) -> dict:
+        """One passage in ``lang``: {"text", "zh", "status" (ok | stale | missing), "lang" (of the text
+        shown: "zh" wherever the Chinese stands in for a missing translation)}; a translated passage also
+        has "tr": its provenance (translated-by, translated-on, reviewed, hash of the Chinese), which the
+        page's translation status sums up (see translation_status)."""
         if lang == "zh":
             return {"text": zh, "zh": zh, "status": "ok", "lang": "zh"}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
         s = self.tr.get(key, zh, family)
         if s.ok:
-            return {"text": s.en, "zh": zh, "status": "ok", "lang": "en"}
-        return {"text": zh, "zh": zh, "status": s.status, "lang": "zh"}
+            p = s.prov
+            out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en",
+                   "tr": (p.by if p else "", p.on if p else "", p.reviewed if p else "no", source_hash(zh))}
+        else:
+            out = {"text": zh, "zh": zh, "status": s.status, "lang": "zh", "tr": ("", "", "no", source_hash(zh))}
+        if self.tally is not None:
+            self.tally.append(out)
+        return out
 
     def date(self, iso: str, lang: str) -> str:
         return format_date(iso, lang)
@@ -189,8 +200,9 @@ class Views:
         return item_id
 
     def _topic_en(self, topic) -> str:
-        s = self.tr.get(f"{topic.id}#lead", topic.lead, "report")
-        return s.en if s.ok else ""
+        """A topic paragraph's lead phrase in English: the heading of the same words (the task list's
+        subsection headings are the report's lead phrases), from the one headings glossary."""
+        return self.g.heading_for_zh(topic.lead)
 
     @staticmethod
     def _tasklist_heading(tl, num: str) -> str:
@@ -284,7 +296,8 @@ class Views:
             for k, row in enumerate(b.rows or []):
                 zh_row = "\t".join(row)
                 s = self.seg(f"{doc_key}#{b.key}.r{k}", zh_row, lang, "documents")
-                rows.append({"cells": s["text"].split("\t"), "status": s["status"], "zh": row})
+                rows.append({"cells": s["text"].split("\t"), "status": s["status"], "zh": row,
+                             "lang": s["lang"], "tr": s.get("tr")})
             v.update({"text": b.text, "zh": b.text, "status": "ok" if all(r["status"] == "ok" for r in rows) else "missing",
                       "lang": lang, "rows": rows})
         else:
@@ -302,8 +315,11 @@ class Views:
         items = [self.tr.get(it.id, it.text, "livelihood") for it in p.items]
         if name.ok and all(i.ok for i in items):
             text = f"{p.number}. {name.en}. " + " ".join(i.en for i in items)
-            return {"text": text, "zh": b.text, "status": "ok", "lang": "en"}
-        return {"text": b.text, "zh": b.text, "status": "missing", "lang": "zh"}
+            return {"text": text, "zh": b.text, "status": "ok", "lang": "en", "parts": [
+                {"status": "ok", "zh": x.zh, "tr": (x.prov.by if x.prov else "", x.prov.on if x.prov else "",
+                                                  x.prov.reviewed if x.prov else "no", source_hash(x.zh))}
+                for x in [name, *items]]}
+        return {"text": b.text, "zh": b.text, "status": "missing", "lang": "zh", "tr": ("", "", "no", source_hash(b.text))}
 
     def _task_by_id(self, tid: str):
         parts = tid.split("/")

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 
 from markupsafe import Markup
 
-from .html import block_html, blocks_html, parallel_html, text_html
+from .html import block_html, blocks_html, link_html, parallel_html, text_html
 from .urls import file_for
 
 
@@ -50,7 +50,8 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(block_html=block_html, blocks_html=blocks_html, parallel_html=parallel_html, text_html=text_html)
+    env.globals.update(block_html=block_html, blocks_html=blocks_html, link_html=link_html, parallel_html=parallel_html,
+                       text_html=text_html)
     made: dict = {}
 
     def partial(name: str, key, **ctx) -> Markup:

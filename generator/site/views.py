@@ -14,6 +14,7 @@ from .html import text_html
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
 from .urls import url_for
+from ..i18n.status import passages, summarize
 
 
 INDEX_TITLES = {"gazette": "gazette_issues", "unit": "departments", "doc": "all_documents"}
@@ -108,7 +109,59 @@ def _cited(v: Views, lang: str, pages):
     for page in pages:
         if not page.citation:  # every page that has a source: parts and side-by-side views too
             page.citation = citation(v, page.id, lang)
+        if lang != "zh" and "translation" not in page.ctx:
+            page.ctx["translation"] = translation_view(v, lang, page.ctx)
         yield page
+
+
+def translation_view(v: Views, lang: str, ctx) -> dict | None:
+    """The page's translation status (generator/i18n/status.py) over every passage its view model shows,
+    with the date formatted and the link to the About page: the quiet line under the page title."""
+    st = summarize(passages(ctx))
+    if st is None:
+        return None
+    ok = st["translated"]
+    by = ("mixed" if st["machine"] and st["human"] else "machine" if st["machine"] else "human" if st["human"]
+          else "unknown") if ok else "none"
+    details = sorted({s["tr"][0].partition("(")[2].rstrip(")") for s in passages(ctx)
+                      if s.get("status") == "ok" and s["tr"][0].startswith("machine (")})
+    return {**st, "date": v.date(st["translated_on"], lang) if st["translated_on"] else "",
+            "fallback": st["passages"] - ok, "about_url": url_for("about/translations", lang),
+            "by": by, "by_detail": "; ".join(details) if by == "machine" else "",
+            "review": "all" if ok and st["reviewed"] == ok else "some" if st["reviewed"] else "none"}
+
+
+def about_translations(v: Views, lang: str):
+    """The About-the-translations page: what the English is, how to cite, how to report an error, and the
+    catalogs' own figures (how many passages, by whom, reviewed or not)."""
+    ui = v.ui[lang]
+    entries = [e for e in v.tr.entries.values() if e.en]
+    dates = sorted(e.prov.on for e in entries if e.prov.on)
+    stats = {"passages": len(entries), "machine": sum(e.prov.machine for e in entries),
+             "human": sum(e.prov.human for e in entries), "reviewed": sum(e.prov.is_reviewed for e in entries),
+             "first": v.date(dates[0], lang) if dates else "", "last": v.date(dates[-1], lang) if dates else ""}
+    yield Page("about/translations", lang, "about_translations.html", ui["about_translations"],
+               {"stats": stats, "glossary_url": url_for("glossary", lang)}, kind="index",
+               breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
+def glossary_page(v: Views, lang: str):
+    """The public glossary, generated from the termbase: each term's Chinese, English, category and the
+    source of the rendering; then the issuing bodies and districts the termbase takes from units.yaml."""
+    ui = v.ui[lang]
+    tb = v.g.termbase
+    cats = ui.get("term_categories", {})
+    groups: dict[str, list] = {}
+    for t in tb.terms if tb else []:
+        groups.setdefault(t.category or "other", []).append(
+            {"zh": t.zh, "en": t.en, "note": t.note, "source": tb.sources.get(t.source, ui["glossary_units_file"]),
+             "source_key": t.source})
+    order = [c for c in cats if c in groups] + sorted(c for c in groups if c not in cats)
+    yield Page("glossary", lang, "glossary.html", ui["glossary"], {
+        "groups": [{"id": f"terms-{c}", "label": cats.get(c, c), "terms": groups[c]} for c in order],
+        "count": sum(len(g) for g in groups.values()), "units_url": url_for("unit", lang),
+        "about_url": url_for("about/translations", lang),
+    }, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
 def page_groups(v: Views, lang: str, site: dict):
@@ -164,6 +217,8 @@ def page_groups(v: Views, lang: str, site: dict):
         for xid in list(dict.keys(family)):
             yield group(xid, lambda xid=xid, family=family, make=make: make(v, family[xid], lang))
     yield group("unit", lambda: units(v, lang))
+    yield group("about/translations", lambda: about_translations(v, lang))
+    yield group("glossary", lambda: glossary_page(v, lang))
     yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
                                              breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
     yield group("__404__", lambda: iter([Page("__404__", lang, "404.html", ui["not_found"], {}, breadcrumbs=[],
@@ -206,6 +261,11 @@ def _fixed(text: str, text_lang: str) -> dict:
     return {"text": text, "zh": text, "status": "ok", "lang": text_lang}
 
 
+def _untranslated(zh: str) -> dict:
+    """A short value (a name, a metadata field) with no English: the Chinese, with the short notice."""
+    return {"text": zh, "zh": zh, "status": "missing", "lang": "zh", "short": True}
+
+
 def glossary_en(v: Views, zh: str) -> str:
     """The English name of a unit, district or issuing body from content/glossary/, or ''. District-level units
     are left out: their glossary names belong to one district (区商务局 is Daxing's), not to any other."""
@@ -240,7 +300,7 @@ def addressees(v: Views, d, lang: str) -> list[dict]:
         s = v.seg(f"{d.id}#{block.key}", block.text, "en", "documents")
         if s["status"] == "ok" and s["lang"] == "en":
             return [_fixed(s["text"].rstrip(":： "), "en")]
-    return [o or _fixed(a, "zh") for o, a in zip(out, d.addressees)]
+    return [o or _untranslated(a) for o, a in zip(out, d.addressees)]
 
 
 META_HIDDEN = {"letterhead", "number_en_printed"}
@@ -284,7 +344,7 @@ def metadata(v: Views, d, lang: str) -> list[dict]:
                 m = FOOTER_FIELD.match(s["text"]) if s["status"] == "ok" and s["lang"] == "en" else None
                 if m and m.group(2) and not CJK_RE.search(m.group(2)):
                     en = m.group(2)
-            seg = _fixed(en, "en") if en else _fixed(value, "zh")
+            seg = _fixed(en, "en") if en else _untranslated(value)
         else:  # a Chinese page, or a value without Chinese (a date, ---)
             seg = _fixed(shown, lang)
         out.append({"key": key, "label": labels.get(key, key), "value": seg, "datetime": iso})
@@ -404,8 +464,9 @@ def _gist(text: str, limit: int) -> str:
 
 def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
-    text = _gist(s["text"], 60 if s["lang"] == "zh" else 160) if gist else s["text"]
-    return {"number": t.number, "url": url_for(t.id, lang), "text": text, "status": s["status"],
+    if gist:
+        s = {**s, "text": _gist(s["text"], 60 if s["lang"] == "zh" else 160)}
+    return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
 
@@ -509,8 +570,8 @@ def report(v: Views, rep, lang: str):
         ind = v.seg(f"{rep.id}#target{k}.indicator", t.indicator, lang, "report")
         val = v.seg(f"{rep.id}#target{k}.value", t.value, lang, "report")
         split = ind["status"] == val["status"] == "ok"
-        targets.append({"text": whole["text"], "indicator": ind["text"] if split else "",
-                        "value": val["text"] if split else ""})
+        targets.append({"text": whole, "indicator": ind["text"] if split else "",
+                        "value": val["text"] if split else "", "parts": [ind, val] if split else [whole]})
     yield Page(rep.id, lang, "report.html", v.title(rep.id, lang), {
         "report": {"title": rep.title, "subtitle": front["subtitle"], "speaker": front["speaker"],
                    "date": v.date(rep.date, lang)},

@@ -13,7 +13,9 @@ from .common import cn_number, parse_date
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 SECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
-LEAD = re.compile(r"^(要)?([^，,；;：:。]{4,20})。")
+# a lead phrase: 4-20 characters up to the first full stop that is not inside quotation marks
+# (推动“新两翼”联动发展。 and a quoted “……。” inside a lead does not end it)
+LEAD = re.compile(r"^(要)?((?:“[^”。]*(?:。[^”]*)?”|[^，,；;：:。“])+?)。")
 TARGETS = re.compile(r"主要预期目标是[：:](.+)$")
 
 
@@ -24,7 +26,7 @@ def detect(text: str) -> bool:
 
 def lead_phrase(text: str) -> tuple[str, bool] | None:
     m = LEAD.match(text)
-    if not m:
+    if not m or not 4 <= len(m.group(2)) <= 20:
         return None
     return m.group(2), bool(m.group(1))
 

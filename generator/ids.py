@@ -1,0 +1,93 @@
+"""Item ids, parsed and formatted in one place: no other code takes an id string apart.
+
+Every item has one id, which is also its path under a language: ``task/2026/20`` is served at
+``/zh/task/2026/20/`` and ``/en/task/2026/20/``. The first part is the id's *scheme*, which names the document
+kind (or site family) that owns it (``kinds/``): ``task``, ``tasklist``, ``report``, ``livelihood``,
+``progress``, ``gazette``, ``decree``, ``rule``, ``announcement``, ``unit``, ``note``. Documents filed under a
+document number (发文字号) have the id ``doc:<number>`` (``doc:京政发〔2026〕1号``) and the romanised number as their
+path (``doc/jingzhengfa-2026-1``). A provision of a document (an article, a paragraph, a numbered heading) is the
+document's id, ``#`` and the provision's anchor (``rule/2026/…#article-3``); an article that has a page of its
+own adds ``/article/N`` to the document's path.
+
+Pages that are not items (a document's continuation page, its side-by-side view, the index pages) have page ids
+of the same shape: ``doc/<slug>/2``, ``doc/<slug>/parallel``, ``doc``, ``search``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOC_PREFIX = "doc:"
+
+
+@dataclass(frozen=True)
+class ItemId:
+    scheme: str  # task, tasklist, doc, decree, …
+    parts: tuple  # the parts after the scheme (for doc: ids, the document number)
+    anchor: str = ""  # a provision inside the item
+
+    @property
+    def year(self) -> str:
+        return self.parts[0] if self.parts else ""
+
+    @property
+    def last(self) -> str:
+        return self.parts[-1] if self.parts else ""
+
+    def __str__(self) -> str:
+        return format_id(self.scheme, *self.parts, anchor=self.anchor)
+
+
+def parse(item_id: str) -> ItemId:
+    """``task/2026/20`` -> ItemId("task", ("2026", "20")); ``doc:京政发〔2026〕1号#part-1`` ->
+    ItemId("doc", ("京政发〔2026〕1号",), "part-1")."""
+    base, _, anchor = item_id.partition("#")
+    if base.startswith(DOC_PREFIX):
+        return ItemId("doc", (base[len(DOC_PREFIX):],), anchor)
+    scheme, *parts = base.strip("/").split("/")
+    return ItemId(scheme, tuple(parts), anchor)
+
+
+def format_id(scheme: str, *parts, anchor: str = "") -> str:
+    base = f"{DOC_PREFIX}{parts[0]}" if scheme == "doc" else "/".join([scheme, *(str(p) for p in parts)])
+    return f"{base}#{anchor}" if anchor else base
+
+
+def scheme(item_id: str) -> str:
+    return DOC_PREFIX[:-1] if item_id.startswith(DOC_PREFIX) else item_id.split("/", 1)[0]
+
+
+def without_anchor(item_id: str) -> str:
+    return item_id.partition("#")[0]
+
+
+def anchor(item_id: str) -> str:
+    return item_id.partition("#")[2]
+
+
+def with_anchor(item_id: str, anchor: str) -> str:
+    return f"{without_anchor(item_id)}#{anchor}" if anchor else without_anchor(item_id)
+
+
+def prefix(item_id: str, n: int) -> str:
+    """The id made of the scheme and the first ``n`` parts: ``prefix("task/2026/20", 1)`` = ``task/2026``."""
+    i = parse(item_id)
+    return format_id(i.scheme, *i.parts[:n])
+
+
+def number_of(item_id: str) -> str:
+    """The last part of an id (a task's number, a section's number such as ``1.4``)."""
+    return parse(item_id).last
+
+
+def doc_number(item_id: str) -> str:
+    """The document number of a ``doc:`` id."""
+    return item_id[len(DOC_PREFIX):].partition("#")[0] if item_id.startswith(DOC_PREFIX) else ""
+
+
+def doc_id(number: str) -> str:
+    return f"{DOC_PREFIX}{number}"
+
+
+def html_anchor(item_id: str) -> str:
+    """An id usable as an HTML id attribute on a page that shows the item (``task/2026/20`` -> ``task-2026-20``)."""
+    return without_anchor(item_id).replace(DOC_PREFIX, "doc-").replace("/", "-").replace(".", "-")
