@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from . import kinds
 from .cache import code_fingerprint
 from .cache.deps import (ALL, Fingerprints, IterRecordingDict, KeyedFamily, RecordingDict, RecordingList,
                          RecordingProxy, _digest, call_family, RECORDER)
 from .i18n.catalog import key_scope, source_hash
-
-ITEM_FAMILIES = ("documents", "gazettes", "tasklists", "reports", "livelihood", "progress", "units")
 
 # content files whose every read is recorded (per item, entry or name); any other file under content/ is a
 # global input
@@ -48,30 +47,11 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     return h.hexdigest()
 
 
-def list_sources(corpus) -> dict[str, set[str]]:
-    """Task list, report, livelihood list and progress table id -> the source files it was parsed from
-    (every publication of a task list, and of the document carrying a task list or livelihood list)."""
-    files = lambda origins: {o.file for o in origins if o is not None}
-    docs = corpus.documents
-    out: dict[str, set[str]] = {}
-    for tl in dict.values(corpus.tasklists):
-        doc = dict.get(docs, tl.document)
-        out[tl.id] = files(tl.origins) | (files(doc.origins) if doc else set())
-    for rep in dict.values(corpus.reports):
-        out[rep.id] = files([rep.origin])
-    for ll in dict.values(corpus.livelihood):
-        doc = dict.get(docs, ll.document)
-        out[ll.id] = files(doc.origins) if doc else set()
-    for t in dict.values(corpus.progress):
-        out[t.id] = files([t.origin])
-    return out
-
-
 def install_recording(corpus, translator, glossary):
     """From here on, reads of the corpus, catalog entries and glossary names are recorded while a group is
     being made. Call once the corpus is loaded and linked, before the page views are made; the page views get
     the glossary this returns (a recording stand-in)."""
-    for family in ITEM_FAMILIES:
+    for family in kinds.families():
         setattr(corpus, family, RecordingDict(family, getattr(corpus, family)))
     corpus.notes = RecordingList("note", corpus.notes)  # a list of every note reads them all
     translator.by_text()  # its index over every entry, made now: not inside the first group that looks up
@@ -102,28 +82,18 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
             out.append(fp)
         return out
 
-    lists = list_sources(corpus)
-
-    def item(family, extra=None):
+    def item(family):
+        """An item: the sources it was read from, and what the build added to it (``Kind.derived``)."""
         data = getattr(corpus, family)
+        kind = kinds.of_family(family)
 
         def fp(key) -> str:
             x = dict.get(data, key)
             if x is None:
                 return "absent"
-            if family == "documents":
-                files = {o.file for o in x.origins}
-            elif family == "gazettes":
-                files = {x.origin.file}
-            else:
-                files = lists.get(key, set())
-            return _digest(src(files), extra(x) if extra else None)
+            return _digest(src(kind.source_files(corpus, x)), kind.derived(x))
 
         return KeyedFamily(fp, lambda: list(dict.keys(data)))
-
-    def unit_fp(key) -> str:
-        u = dict.get(corpus.units, key)
-        return "absent" if u is None else _digest(u.zh, u.en, u.level, u.district, u.aliases, u.slug)
 
     def links_fp(key) -> str:
         return _digest([(l.src, l.dst, l.kind, l.score, l.evidence, l.rule, l.origin, d)
@@ -150,13 +120,7 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         return _digest(entry(entries.get(k)), [(o, entry(entries[o])) for o in by_hash.get((key_scope(k), h), ())])
 
     families = {
-        "documents": item("documents"),
-        "gazettes": item("gazettes"),
-        "tasklists": item("tasklists", lambda tl: [(t.number, t.units) for t in tl.tasks.values()]),
-        "reports": item("reports"),
-        "livelihood": item("livelihood"),
-        "progress": item("progress", lambda t: [(r.number, r.units) for r in t.rows]),
-        "units": KeyedFamily(unit_fp, lambda: list(dict.keys(corpus.units))),
+        **{family: item(family) for family in kinds.families()},
         "links": KeyedFamily(links_fp, lambda: list(dict.keys(views.links_by_item))),
         "notes": KeyedFamily(notes_fp, lambda: list(dict.keys(views.notes_by_item))),
         "note": KeyedFamily(note_fp, lambda: list(dict.keys(views.notes_by_id))),
@@ -178,4 +142,4 @@ def kept_groups(old: dict, fps: Fingerprints) -> dict:
     return out
 
 
-__all__ = ["ALL", "global_fingerprint", "install_recording", "fingerprints", "kept_groups", "list_sources"]
+__all__ = ["ALL", "global_fingerprint", "install_recording", "fingerprints", "kept_groups"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from . import kinds
 from .errors import Problem, SourceError
 from .normalize import compact, normalize_text
 from .sources import REPLACED_DIR, SOURCES_DIR, detect_kind, load_corpus, load_provenance, parse_source, read_source
@@ -58,15 +59,9 @@ def _task_changes(before, src, districts) -> list[tuple[str, list[str]]]:
     before: new tasks, and tasks whose text or lead units differ. Reported even when the
     file is another (partial) copy whose differences the site only warns about."""
     res = parse_source(src, districts)
-    payload = res["payload"]
-    if res["errors"] or payload is None:
+    if res["errors"] or res["payload"] is None:
         return []
-    if src.kind == "gazette":
-        tls = list(payload[2])
-    elif src.kind in ("tasklist", "circular"):
-        tls = [tl for _, tl in payload if tl is not None]
-    else:
-        return []
+    tls = [tl for _, tl in res["payload"].documents if tl is not None]
     out = []
     seen: dict[str, dict] = {}
     for tl in tls:  # a file may carry a list more than once: the first copy of each task counts
@@ -94,22 +89,6 @@ def _task_changes(before, src, districts) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _target_name(corpus, src, kind: str) -> str:
-    if kind == "gazette":
-        g = next(g for g in corpus.gazettes.values() if g.origin.file == src.path)
-        return f"{g.year}-gazette-{g.number:03d}.txt"
-    if kind == "report":
-        r = next(r for r in corpus.reports.values() if r.origin.file == src.path)
-        return f"{r.year}-work-report.txt"
-    if kind == "progress":
-        t = next(t for t in corpus.progress.values() if t.origin.file == src.path)
-        return f"{t.year}-{t.district}-progress.txt"
-    docs = [d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins)]
-    d = docs[0]
-    prefix = {"livelihood": "livelihood", "tasklist": "tasklist"}.get(kind, "circular")
-    return f"{d.year}-{prefix}-{d.slug}.txt"
-
-
 def _differences(old, new) -> str:
     """What differs between two texts of one document, paragraph by paragraph (blocks compared without spaces
     and punctuation width): how many paragraphs, and the first difference with its lines in both files."""
@@ -135,23 +114,14 @@ def _differences(old, new) -> str:
 
 
 def _incoming_documents(src) -> list:
-    """The documents the incoming file carries, parsed on their own."""
+    """The documents the incoming file carries, parsed on their own (each once: a file may repeat one)."""
     res = parse_source(src, {})
-    payload = res["payload"]
-    if res["errors"] or payload is None:
+    if res["errors"] or res["payload"] is None:
         return []
-    if src.kind == "gazette":
-        return list(payload[1])
-    if src.kind == "livelihood":
-        return [payload[0]]
-    if src.kind in ("tasklist", "circular"):
-        seen, out = set(), []
-        for d, _ in payload:
-            if d.id not in seen:
-                seen.add(d.id)
-                out.append(d)
-        return out
-    return []
+    first: dict = {}
+    for d, _ in res["payload"].documents:
+        first.setdefault(d.id, d)
+    return list(first.values())
 
 
 def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date | None = None, *,
@@ -237,11 +207,10 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
                         for p in e.problems]
             raise SourceError(problems) from None
         src = next(s for s in after.sources if s.path.endswith("zz-incoming.txt"))
-        name = _target_name(after, src, src.kind)
+        name = kinds.by_name(src.kind).file_name(after, src)
         from .i18n.glossary import load_glossary
 
-        tasks = _task_changes(before, read_source(staged, trial), load_glossary(trial).district_names()) \
-            if incoming.kind in ("gazette", "tasklist", "circular") else []
+        tasks = _task_changes(before, read_source(staged, trial), load_glossary(trial).district_names())
     target = sources_dir / name
     if target.exists() and f"{SOURCES_DIR}/{name}" not in to_replace:
         raise SourceError(Problem(str(file), None, f"{target.relative_to(root).as_posix()} already exists with other content",

@@ -330,36 +330,6 @@ class Corpus:
     source_keys: dict = field(default_factory=dict)  # source path -> its parse key (text and readers' code)
 
 
-def item_ids(x) -> list[str]:
-    """The id of a task list, report, livelihood list or progress table and of every item in it
-    (sections, subsections, tasks; parts, sections, topics; projects, sub-items; rows)."""
-    ids = [x.id]
-    if isinstance(x, TaskList):
-        for sec in x.sections:
-            ids.append(sec.id)
-            ids.extend(sub.id for sub in sec.subsections)
-        ids.extend(t.id for t in x.tasks.values())
-    elif isinstance(x, Report):
-        for part in x.parts:
-            ids.append(part.id)
-            for sec in part.sections:
-                ids.append(sec.id)
-                ids.extend(t.id for t in sec.topics)
-    elif isinstance(x, LivelihoodList):
-        for p in x.projects:
-            ids.append(p.id)
-            ids.extend(it.id for it in p.items)
-    elif isinstance(x, ProgressTable):
-        ids.extend(r.id for r in x.rows)
-    return ids
-
-
-
-# --------------------------------------------------------------------------
-# Provisions, histories, amendments and citations (generator/kinds/): the
-# structure inside a document's text, shared by every kind.
-
-
 @dataclass
 class Provision:
     """A numbered unit of a document's text, with a stable anchor.

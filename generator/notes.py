@@ -249,7 +249,7 @@ def canonical_ref(ref: str) -> str:
     """A document is cited the way it is printed, with any brackets (doc:京政办发[2026]20号); its id
     uses 〔〕 like every document id."""
     if ref.startswith("doc:"):
-        from .sources.circular import canonical_number
+        from .kinds.circular import canonical_number
 
         return "doc:" + canonical_number(ref[4:])
     return ref

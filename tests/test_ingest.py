@@ -176,7 +176,7 @@ def test_traditional_script_circular_with_footer(tmp_path):
     src = read_source(f, tmp_path)
     res = parse_source(src, {})
     assert res["errors"] == []
-    (doc, _), = res["payload"]
+    (doc, _), = res["payload"].documents
     assert doc.id == "doc:京教基一〔2027〕3号" and doc.original_script == "traditional"
     assert doc.meta["printed_by"] == "北京市教育委员会办公室" and doc.meta["cc"] == ["市政府办公厅", "教育部基础教育司"]
     assert [b.kind for b in doc.blocks[-2:]] == ["footer", "footer"] and doc.blocks[-1].original.endswith("印發")

@@ -25,7 +25,7 @@ from generator.kinds.structure import (find, label_en, label_zh, parse_provision
 from generator.kinds.text import Keys, cn_number, cn_numeral
 from generator.model import Block
 from generator.normalize import cjk_chars, compact, is_traditional, to_simplified, unwrap
-from generator.sources.circular import attachment_blocks, parse_circular
+from generator.kinds.circular import attachment_blocks, parse_circular
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ROOT / "tests" / "data" / "kinds"

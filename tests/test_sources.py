@@ -216,7 +216,7 @@ def test_progress_table_cell_lost_is_reported_where_it_was(root):
     out of step (the cell that moved into its place), not the end of the file."""
     from generator.errors import Report, SourceError
     from generator.model import Source
-    from generator.sources import progress
+    from generator.kinds import progress
 
     text = (root / "content/sources/2025-daxing-progress.txt").read_text("utf-8")
     lines = text.split("\n")
@@ -242,12 +242,12 @@ def test_every_chinese_character_of_a_source_reaches_a_block(root):
     """The no-loss check on the real gazette: the parse carries every Chinese character of the body
     (running headers excepted); a block that drops one sentence is reported at the line it came from."""
     from generator.errors import Report
-    from generator.sources import check_coverage, gazette, read_source
+    from generator import kinds
+    from generator.sources import check_coverage, read_source
 
     src = read_source(root / "content/sources/2026-gazette-12.txt", root)
     rep = Report()
-    issue, docs, _ = gazette.parse(src, rep)
-    blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
+    blocks = kinds.by_name("gazette").read(src, rep, kinds.context()).blocks
     assert src.artefacts  # running headers were removed, and are allowed for
     check_coverage(src, blocks, rep)
     assert rep.errors == []

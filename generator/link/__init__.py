@@ -9,6 +9,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from ..cache.store import load_pickle, save_pickle
+from .. import kinds
 from ..errors import Report
 from ..model import Corpus
 from .rules import RULES
@@ -19,11 +20,10 @@ def _rules_key(corpus: Corpus, root: Path) -> str | None:
     (from the glossary), never a gazette's other documents. So their links are keyed by the generator's
     code, the glossary and the sources those items were parsed from; adding a gazette issue keeps the key."""
     from ..cache import code_fingerprint
-    from ..incremental import list_sources
 
     if not corpus.source_keys:
         return None
-    files = set().union(*list_sources(corpus).values())
+    files = set().union(*kinds.structured_sources(corpus).values())
     h = hashlib.sha256(code_fingerprint().encode())
     for f in sorted(files):
         h.update(f"{f}\0{corpus.source_keys.get(f, '?')}\n".encode())

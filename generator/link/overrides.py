@@ -7,7 +7,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import Report
-from ..model import Corpus, Link, item_ids
+from .. import kinds
+from ..model import Corpus, Link
 from .. import SAFE_LOADER
 
 OVERRIDES = "content/links.yaml"
@@ -15,11 +16,7 @@ KINDS = {"details", "implements", "related", "led-by"}
 
 
 def known_ids(corpus: Corpus) -> set[str]:
-    ids = set(corpus.documents) | set(corpus.units) | set(corpus.gazettes)
-    for lists in (corpus.tasklists, corpus.reports, corpus.livelihood, corpus.progress):
-        for x in lists.values():
-            ids.update(item_ids(x))
-    return ids
+    return kinds.all_item_ids(corpus)
 
 
 def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) -> list[Link]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..i18n.catalog import Translator, source_hash
 from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
-from ..sources.common import parse_date
+from ..kinds.common import parse_date
 from ..cache.deps import RecordingDict, recorded_cache
 from ..cache.store import first_title
 from ..model import Block, Corpus

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ..i18n.romanize import parse_number, romanize_number
 from ..normalize import CJK_RE
-from ..sources.livelihood import FOOTER_KEYS
+from ..kinds.livelihood import FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, Views, cn_ordinal

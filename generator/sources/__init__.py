@@ -16,45 +16,16 @@ from ..cache import READER_CODE, code_fingerprint
 from ..cache.store import StatIndex, load_entry, prune, store_entry
 from ..model import Corpus, Origin, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
-from . import gazette, livelihood, progress, report
-from .circular import attachment_blocks, parse_circular
-from .common import is_number_line
-from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
+from .. import kinds
+from ..kinds.tasklist import check_lead_units
 from .. import SAFE_LOADER, replace_file
 
 SOURCES_DIR = "content/sources"
 REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
-KIND_LABELS = {
-    "gazette": "gazette issue", "report": "work report", "livelihood": "livelihood-project list",
-    "progress": "progress table", "tasklist": "task list circular", "circular": "circular / notice",
-}
-
-
-def _detect_circular(text: str) -> bool:
-    lines = [l.strip() for l in text.split("\n")[:40] if l.strip()]
-    return any(is_number_line(normalize_text(l)) for l in lines)
-
-
-def _detect_tasklist(text: str) -> bool:
-    return _detect_circular(text) and "重点任务清单" in text[:5000] and text.count("主责单位") >= 3
-
-
-# order matters: the most specific test first
-DETECTORS = [
-    ("gazette", gazette.detect),
-    ("report", report.detect),
-    ("progress", progress.detect),
-    ("livelihood", livelihood.detect),
-    ("tasklist", _detect_tasklist),
-    ("circular", _detect_circular),
-]
-
-
 def detect_kind(text: str) -> str | None:
-    for kind, test in DETECTORS:
-        if test(text):
-            return kind
-    return None
+    """The name of the kind of a source text (kinds/: the registry decides)."""
+    kind = kinds.detect(text)
+    return kind.name if kind else None
 
 
 def _rel_path(path: Path, root: Path) -> str:
@@ -76,58 +47,12 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
     kind = detect_kind(text)
     if kind is None:
         first = next((i + 1 for i, l in enumerate(text.split("\n")) if l.strip()), 1)
-        raise SourceError(Problem(
-            rel, first, "unknown document kind",
-            "one of: gazette issue (公报 cover with 第N期 and 目录), work report (政府工作报告 … 各位代表), "
-            "livelihood-project list (民生实事项目 with 'N.XX方面。'), progress table (…进展情况汇总表, tab cells), "
-            "task list or circular (a document number line such as 京政发〔2026〕1号)"))
+        raise SourceError(Problem(rel, first, "unknown document kind", kinds.expected_text()))
     prov = dict(provenance or {})
     digest = hashlib.sha256(raw).hexdigest()
     prov.setdefault("sha256", digest)
     # the script is detected when the text is parsed (a cached parse never needs it)
     return Source(path=rel, kind=kind, text=text, provenance=prov, digest=digest)
-
-
-def _split_copies(paras):
-    """A file may carry the same circular more than once: split at each title+number pair."""
-    from ..normalize import is_structural
-
-    idx = [k for k, p in enumerate(paras) if p.kind == "para" and is_number_line(normalize_text(p.text))]
-    # a copy starts at its title, or at its number when the copy has no title line
-    starts = [k - 1 if k > 0 and not is_structural(normalize_text(paras[k - 1].text)) else k for k in idx] or [0]
-    starts[0] = 0
-    return [paras[a:b] for a, b in zip(starts, starts[1:] + [len(paras)])]
-
-
-def _read_circular_file(src: Source, rep: Report, corpus: Corpus):
-    lines = src.text.split("\n")
-    paras, artefacts = unwrap(lines, 0, len(lines))
-    src.artefacts.extend(artefacts)
-    convert = None
-    if src.traditional:
-        from ..normalize import to_simplified
-        convert = to_simplified
-    copies = _split_copies(paras) if src.kind == "tasklist" else [paras]
-    results = []
-    for copy in copies:
-        doc, attachment = parse_circular(copy, src.path, rep, convert=convert,
-                                         title_hint=results[0][0].title if results else None)
-        doc.original_script = "traditional" if src.traditional else "simplified"
-        tl = None
-        if attachment and looks_like_tasklist(attachment):
-            tl, blocks = parse_tasklist(attachment, src.path, doc.id, rep)
-            for b in blocks:
-                b.key = f"p{len(doc.blocks)}"
-                doc.blocks.append(b)
-            doc.attachment_title, doc.contains = tl.title, tl.id
-            doc.origins[0].end_line = attachment[-1].end_line
-        elif src.kind == "tasklist":
-            rep.error(src.path, copy[0].line, "task list circular without a task list",
-                      "a title 'YYYY年…任务清单' followed by sections and tasks")
-        else:
-            attachment_blocks(doc, attachment, convert=convert)
-        results.append((doc, tl))
-    return results
 
 
 def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: dict | None = None):
@@ -268,17 +193,6 @@ def check_coverage(src: Source, blocks, rep: Report) -> None:
                   f"document (e.g. {sample})", "every character of the body to reach a page")
 
 
-def progress_blocks(t):
-    from ..model import Block
-    yield Block("title", t.title, 1)
-    for h in t.headers:
-        yield Block("th", h, 1)
-    for row in t.rows:
-        for v in (str(row.number), row.source, row.task, "".join(row.units_raw), row.deadline_text,
-                  row.status, row.progress):
-            yield Block("td", v, row.line)
-
-
 def parse_source(src: Source, districts: dict) -> dict:
     """Parse one source on its own: a pure function of its text (and the district
     names), so results can be cached by content hash and computed in parallel."""
@@ -288,26 +202,14 @@ def parse_source(src: Source, districts: dict) -> dict:
         src.traditional = is_traditional(src.text)
     normalize_text.cache_clear()  # a memo of this source's lines only (see normalize_text)
     try:
-        if src.kind == "gazette":
-            issue, docs, tls = gazette.parse(src, rep)
-            blocks = list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back)
-            out["payload"] = (issue, docs, tls)
-        elif src.kind == "report":
-            r = report.parse(src, rep)
-            blocks = r.blocks
-            out["payload"] = r
-        elif src.kind == "livelihood":
-            d, ll = livelihood.parse(src, rep)
-            blocks = d.blocks
-            out["payload"] = (d, ll)
-        elif src.kind == "progress":
-            t = progress.parse(src, rep, districts)
-            blocks = list(progress_blocks(t))
-            out["payload"] = t
-        else:
-            results = _read_circular_file(src, rep, None)
-            blocks = [b for d, _ in results for b in d.blocks]
-            out["payload"] = results
+        convert = None
+        if src.traditional:
+            from ..normalize import to_simplified
+
+            convert = to_simplified
+        reading = kinds.by_name(src.kind).read(src, rep, kinds.context(districts, convert))
+        out["payload"] = reading
+        blocks = reading.blocks
         if not rep.errors:
             check_coverage(src, blocks, rep)
     except SourceError as e:
@@ -426,24 +328,13 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         if res["errors"]:
             rep.errors.extend(res["errors"])
             continue
-        payload = res["payload"]
-        if src.kind == "gazette":
-            issue, docs, tls = payload
-            corpus.gazettes[issue.id] = issue
-            tl_by_doc = {t.document: t for t in tls}
-            for d in docs:
-                _merge_document(corpus, d, tl_by_doc.get(d.id), src, rep, copies)
-        elif src.kind == "report":
-            corpus.reports[payload.id] = payload
-        elif src.kind == "livelihood":
-            d, ll = payload
-            corpus.livelihood[ll.id] = ll
-            _merge_document(corpus, d, None, src, rep, copies)
-        elif src.kind == "progress":
-            corpus.progress[payload.id] = payload
-        else:
-            for d, tl in payload:
-                _merge_document(corpus, d, tl, src, rep, copies)
+        reading = res["payload"]
+        for family, items in reading.items.items():
+            target = getattr(corpus, family)
+            for item in items:
+                target[item.id] = item
+        for d, tl in reading.documents:
+            _merge_document(corpus, d, tl, src, rep, copies)
     for tl in corpus.tasklists.values():  # now that every publication is read and the canonical one known
         check_lead_units(tl, rep)
         for copy in copies.get(tl.id, []):

@@ -8,6 +8,7 @@ import re
 from ..errors import Report
 from ..model import Block, Origin, Section, Subsection, Task, TaskList
 from ..normalize import Para, normalize_text
+from .circular import CircularKind
 from .common import cn_number
 
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
@@ -118,3 +119,69 @@ def check_lead_units(tl: TaskList, report: Report, copy: TaskList | None = None)
             used = f"; the lead units of {canon.origins[0].file}:{canon.origins[0].line} are used" if canon else ""
             report.warn(o.file, o.line, f"task {n} has no 主责单位 line in this partial copy "
                         f"({len(copy.tasks)} of {len(tl.tasks)} tasks){used}")
+
+
+def attach_tasklist(doc, attachment, path: str, rep):
+    """Read a circular's attachment as its task list when it is one: the list's blocks go into the document,
+    which records that it contains the list. Returns the TaskList, or None."""
+    if not looks_like_tasklist(attachment):
+        return None
+    tl, blocks = parse_tasklist(attachment, path, doc.id, rep)
+    for b in blocks:
+        b.key = b.key or f"p{len(doc.blocks)}"
+        doc.blocks.append(b)
+    doc.attachment_title, doc.contains = tl.title, tl.id
+    doc.origins[0].end_line = attachment[-1].end_line
+    return tl
+
+
+class TaskListKind(CircularKind):
+    """A circular that issues a priority task list (…重点任务清单): the circular, and the list with its sections,
+    subsections and tasks (ids ``tasklist/Y``, ``tasklist/Y/1.4``, ``task/Y/N``). A web copy may carry the
+    circular more than once, and only part of the list."""
+
+    name, schemes, family = "tasklist", ("task", "tasklist"), "tasklists"
+    label = "task list circular"
+    expected = "task list (a circular whose attachment is 'YYYY年…任务清单' with 主责单位 lines)"
+    copies = True
+
+    def detect(self, text: str) -> bool:
+        return super().detect(text) and "重点任务清单" in text[:5000] and text.count("主责单位") >= 3
+
+    def detect_document(self, paras, texts) -> bool:
+        return False  # inside a gazette issue the circular's attachment is recognised (read_attachment)
+
+    def detect_attachment(self, paras) -> bool:
+        return looks_like_tasklist(paras)
+
+    def read_attachment(self, doc, attachment, path: str, rep):
+        return attach_tasklist(doc, attachment, path, rep)
+
+    def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, in_file: bool = False):
+        doc, tl = super().read_document(paras, path, rep, ctx, title_hint=title_hint, in_file=in_file)
+        if tl is None:
+            rep.error(path, paras[0].line, "task list circular without a task list",
+                      "a title 'YYYY年…任务清单' followed by sections and tasks")
+        return doc, tl
+
+    def item_ids(self, tl) -> list[str]:
+        ids = [tl.id]
+        for sec in tl.sections:
+            ids.append(sec.id)
+            ids.extend(sub.id for sub in sec.subsections)
+        ids.extend(t.id for t in tl.tasks.values())
+        return ids
+
+    def source_files(self, corpus, tl) -> set[str]:
+        doc = dict.get(corpus.documents, tl.document)
+        return {o.file for o in tl.origins} | ({o.file for o in doc.origins} if doc else set())
+
+    def derived(self, tl):
+        return [(t.number, t.units) for t in tl.tasks.values()]
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-tasklist-{d.slug}.txt"
+
+
+KIND = TaskListKind()

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 
 from ..errors import Report
-from ..i18n.romanize import number_slug, parse_number
+from ..i18n.romanize import number_slug, parse_number, romanize_number
 from ..model import Block, Document, Origin
-from ..normalize import CJK_RE, Para, normalize_text, compact
+from ..normalize import CJK_RE, Para, compact, normalize_text, unwrap
+from .attachments import document_provisions
+from .base import DocumentKind, Reading
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
                      parse_date)
 
@@ -315,3 +317,69 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
 
 def title_matches(toc_title: str, candidate: str) -> bool:
     return compact(toc_title) == compact(candidate)
+
+
+def split_copies(paras):
+    """A file may carry the same circular more than once: split at each title+number pair."""
+    from ..normalize import is_structural
+
+    idx = [k for k, p in enumerate(paras) if p.kind == "para" and is_number_line(normalize_text(p.text))]
+    # a copy starts at its title, or at its number when the copy has no title line
+    starts = [k - 1 if k > 0 and not is_structural(normalize_text(paras[k - 1].text)) else k for k in idx] or [0]
+    starts[0] = 0
+    return [paras[a:b] for a, b in zip(starts, starts[1:] + [len(paras)])]
+
+
+class CircularKind(DocumentKind):
+    """A document filed under its document number (发文字号): 通知, 意见, 公告 with a number, …, with an optional
+    attachment (a task list is read by its own kind, through ``ctx.read_attachment``)."""
+
+    name, schemes = "circular", ("doc",)
+    label = "circular / notice"
+    expected = "circular (a document number line such as 京政发〔2026〕1号)"
+    copies = False  # a file of this kind may carry the document more than once (a web copy repeated)
+
+    def detect(self, text: str) -> bool:
+        lines = [l.strip() for l in text.split("\n")[:40] if l.strip()]
+        return any(is_number_line(normalize_text(l)) for l in lines)
+
+    def detect_document(self, paras, texts) -> bool:
+        return any(p.kind == "para" and is_number_line(t) for p, t in zip(paras[:25], texts[:25]))
+
+    def read(self, src, rep, ctx) -> Reading:
+        """A file of one document (or of copies of one document)."""
+        lines = src.text.split("\n")
+        paras, artefacts = unwrap(lines, 0, len(lines))
+        src.artefacts.extend(artefacts)
+        results = []
+        for copy in (split_copies(paras) if self.copies else [paras]):
+            doc, tl = self.read_document(copy, src.path, rep, ctx,
+                                         title_hint=results[0][0].title if results else None, in_file=True)
+            doc.original_script = "traditional" if src.traditional else "simplified"
+            results.append((doc, tl))
+        return Reading(documents=results, blocks=[b for d, _ in results for b in d.blocks])
+
+    def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, in_file: bool = False):
+        doc, attachment = parse_circular(paras, path, rep, convert=ctx.convert, title_hint=title_hint)
+        tl = ctx.read_attachment(doc, attachment, path, rep) if attachment and ctx.read_attachment else None
+        if tl is None and attachment:
+            if in_file:  # the file's own: a problem raises at once, as a circular file always did
+                attachment_blocks(doc, attachment, convert=ctx.convert)
+            else:
+                attachment_blocks(doc, attachment, convert=ctx.convert, path=path, report=rep)
+        self.structure(doc, path, rep)
+        return doc, tl
+
+    def structure(self, doc: Document, path: str, rep) -> None:
+        """The document's provisions: numbered headings, and each attachment as a part of its own."""
+        doc.provisions = document_provisions(doc.blocks, path, rep)
+
+    def number_en(self, doc) -> str:
+        return romanize_number(doc.number) if doc.number else ""
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-{self.name if self.name != 'circular' else 'circular'}-{d.slug}.txt"
+
+
+KIND = CircularKind()

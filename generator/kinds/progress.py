@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 from ..errors import Report
-from ..model import Origin, ProgressRow, ProgressTable, Quantity, Source
+from ..model import Block, Origin, ProgressRow, ProgressTable, Quantity, Source
 from ..normalize import TERMINAL, normalize_text
 from .common import ORG_SUFFIX, is_org_line, parse_date
+from .base import Kind, Reading
 
 TITLE = re.compile(r"^(\d{4})年(.*)进展情况汇总表$")
 FIELDS = 7
@@ -258,3 +259,43 @@ def parse(source: Source, report: Report, districts: dict[str, str]) -> Progress
         pr.pairs = pair_quantities(pr.targets, pr.reported, frozenset(k for k, (_, n) in enumerate(figures) if n))
         table.rows.append(pr)
     return table
+
+
+def table_blocks(t):
+    """The cells of a progress table as blocks, row by row (what the no-loss check counts)."""
+    yield Block("title", t.title, 1)
+    for h in t.headers:
+        yield Block("th", h, 1)
+    for row in t.rows:
+        for v in (str(row.number), row.source, row.task, "".join(row.units_raw), row.deadline_text,
+                  row.status, row.progress):
+            yield Block("td", v, row.line)
+
+
+class ProgressKind(Kind):
+    name, schemes, family = "progress", ("progress",), "progress"
+    label = "progress table"
+    expected = "progress table (…进展情况汇总表, tab cells)"
+
+    def detect(self, text: str) -> bool:
+        return detect(text)
+
+    def read(self, src, rep, ctx) -> Reading:
+        t = parse(src, rep, ctx.districts)
+        return Reading(items={"progress": [t]}, blocks=list(table_blocks(t)))
+
+    def item_ids(self, t) -> list[str]:
+        return [t.id] + [r.id for r in t.rows]
+
+    def source_files(self, corpus, t) -> set[str]:
+        return {t.origin.file}
+
+    def derived(self, t):
+        return [(r.number, r.units) for r in t.rows]
+
+    def file_name(self, corpus, src) -> str:
+        t = next(t for t in corpus.progress.values() if t.origin.file == src.path)
+        return f"{t.year}-{t.district}-progress.txt"
+
+
+KIND = ProgressKind()

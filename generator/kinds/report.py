@@ -10,6 +10,7 @@ from ..errors import Report as Problems
 from ..model import Block, Origin, Report, ReportPart, ReportSection, Source, Target, Topic
 from ..normalize import normalize_text, unwrap
 from .common import cn_number, parse_date
+from .base import Kind, Reading
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 SECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
@@ -146,3 +147,35 @@ def parse(source: Source, report: Problems) -> Report:
     if len(rep.parts) < 1:
         report.error(path, start + 1, "work report without parts", "parts 一、二、三、")
     return rep
+
+
+class ReportKind(Kind):
+    name, schemes, family = "report", ("report",), "reports"
+    label = "work report"
+    expected = "work report (政府工作报告 … 各位代表)"
+
+    def detect(self, text: str) -> bool:
+        return detect(text)
+
+    def read(self, src, rep, ctx) -> Reading:
+        r = parse(src, rep)
+        return Reading(items={"reports": [r]}, blocks=r.blocks)
+
+    def item_ids(self, r) -> list[str]:
+        ids = [r.id]
+        for part in r.parts:
+            ids.append(part.id)
+            for sec in part.sections:
+                ids.append(sec.id)
+                ids.extend(t.id for t in sec.topics)
+        return ids
+
+    def source_files(self, corpus, r) -> set[str]:
+        return {r.origin.file}
+
+    def file_name(self, corpus, src) -> str:
+        r = next(r for r in corpus.reports.values() if r.origin.file == src.path)
+        return f"{r.year}-work-report.txt"
+
+
+KIND = ReportKind()

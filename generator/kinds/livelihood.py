@@ -11,6 +11,7 @@ from ..errors import Report
 from ..model import Block, Document, LivelihoodList, Project, Source, SubItem
 from ..normalize import Para, normalize_text, to_simplified, unwrap
 from .circular import parse_circular
+from .base import Kind, Reading
 
 CATEGORY = re.compile(r"^(\d+)[\.．]\s*([^。]{2,12})方面。(.+)$")
 FOOTER = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
@@ -94,3 +95,30 @@ def parse(source: Source, report: Report) -> tuple[Document, LivelihoodList]:
     if not ll.projects:
         report.error(path, paras[title_idx].line, "project list is empty", "numbered categories")
     return doc, ll
+
+
+class LivelihoodKind(Kind):
+    name, schemes, family = "livelihood", ("livelihood",), "livelihood"
+    label = "livelihood-project list"
+    expected = "livelihood-project list (民生实事项目 with 'N.XX方面。')"
+
+    def detect(self, text: str) -> bool:
+        return detect(text)
+
+    def read(self, src, rep, ctx) -> Reading:
+        d, ll = parse(src, rep)
+        return Reading(documents=[(d, None)], items={"livelihood": [ll]}, blocks=d.blocks)
+
+    def item_ids(self, ll) -> list[str]:
+        return [ll.id] + [i for p in ll.projects for i in [p.id] + [it.id for it in p.items]]
+
+    def source_files(self, corpus, ll) -> set[str]:
+        doc = dict.get(corpus.documents, ll.document)
+        return {o.file for o in doc.origins} if doc else set()
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-livelihood-{d.slug}.txt"
+
+
+KIND = LivelihoodKind()

@@ -15,9 +15,9 @@ from ..errors import Report
 from ..i18n.romanize import parse_number
 from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, TocEntry
 from ..normalize import compact, normalize_text, unwrap
-from .circular import attachment_blocks, canonical_number, parse_circular, title_like
+from .base import Kind, Reading
+from .circular import canonical_number, title_like
 from .common import is_date_line, is_number_line, is_org_line, parse_date
-from .tasklist import looks_like_tasklist, parse_tasklist
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
@@ -97,7 +97,7 @@ def _refuse_unlisted(paras, texts, numbers, toc, starts, num_idx, path: str, rep
                              f"an entry '… ({num}) (page)' for it in 目录 and CONTENTS, or no such document in the issue")
 
 
-def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document], list[TaskList]]:
+def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Document], list[TaskList]]:
     path = source.path
     lines = source.text.split("\n")
     head = "\n".join(lines[:40])
@@ -196,25 +196,44 @@ def parse(source: Source, report: Report) -> tuple[GazetteIssue, list[Document],
     docs: list[Document] = []
     tasklists: list[TaskList] = []
     for e, s, t in zip(toc, starts, ends):
-        doc, attachment = parse_circular(paras[s:t], path, report)
+        doc, tl = ctx.read_document(paras[s:t], path, report, ctx)
         doc.title_en = e.title_en
         doc.category, doc.category_en = e.category_zh, e.category_en
         doc.page, doc.gazette = e.page, gid
         doc.meta["number_en_printed"] = e.number_en
-        if attachment and looks_like_tasklist(attachment):
-            tl, blocks = parse_tasklist(attachment, path, doc.id, report)
-            for b in blocks:
-                b.key = b.key or f"p{len(doc.blocks)}"
-                doc.blocks.append(b)
-            doc.attachment_title = tl.title
-            doc.contains = tl.id
-            doc.origins[0].end_line = attachment[-1].end_line
+        if tl is not None:
             tasklists.append(tl)
-        else:
-            attachment_blocks(doc, attachment, path=path, report=report)
         docs.append(doc)
     back = [Block("back", texts[k], paras[k].line, key=f"b{k}") for k in range(last_date + 1, len(paras))]
     issue = GazetteIssue(id=gid, year=year, number=number, total_number=total, date=date, sponsor=sponsor,
                          toc=toc, documents=[d.id for d in docs], front=front, back=back,
                          origin=Origin(path, 1, len(lines)))
     return issue, docs, tasklists
+
+
+class GazetteKind(Kind):
+    """An issue of the municipal gazette: cover, bilingual table of contents, the documents it carries (each
+    read by its own kind), back matter."""
+
+    name, schemes, family = "gazette", ("gazette",), "gazettes"
+    label = "gazette issue"
+    expected = "gazette issue (公报 cover with 第N期 and 目录)"
+
+    def detect(self, text: str) -> bool:
+        return detect(text)
+
+    def read(self, src, rep, ctx) -> Reading:
+        issue, docs, tls = parse(src, rep, ctx)
+        by_doc = {t.document: t for t in tls}
+        return Reading(documents=[(d, by_doc.get(d.id)) for d in docs], items={"gazettes": [issue]},
+                       blocks=list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back))
+
+    def source_files(self, corpus, g) -> set[str]:
+        return {g.origin.file}
+
+    def file_name(self, corpus, src) -> str:
+        g = next(g for g in corpus.gazettes.values() if g.origin.file == src.path)
+        return f"{g.year}-gazette-{g.number:03d}.txt"
+
+
+KIND = GazetteKind()
