@@ -80,7 +80,7 @@ def page_key(theme_key: str, page) -> str:
     pickler = pickle.Pickler(buf, protocol=5)
     pickler.fast = True
     pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
-                  page.breadcrumbs, page.searchable, page.date, page.citation, page.ctx))
+                  page.breadcrumbs, page.searchable, page.date, page.citation, page.genre, page.ctx))
     return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 

@@ -103,6 +103,10 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         return _digest([(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
                         for n in dict.get(views.notes_by_item, key, [])])
 
+    def citations_fp(key) -> str:
+        return _digest([(r.key, r.line, r.text, r.target, r.provision, r.resolved)
+                        for r in dict.get(views.citations_by_doc, key, [])])
+
     def note_fp(key) -> str:
         n = dict.get(views.notes_by_id, key)
         return "absent" if n is None else _digest(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
@@ -124,6 +128,7 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         "links": KeyedFamily(links_fp, lambda: list(dict.keys(views.links_by_item))),
         "notes": KeyedFamily(notes_fp, lambda: list(dict.keys(views.notes_by_item))),
         "note": KeyedFamily(note_fp, lambda: list(dict.keys(views.notes_by_id))),
+        "citations": KeyedFamily(citations_fp, lambda: list(dict.keys(views.citations_by_doc))),
         "catalog": KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items()))),
         "glossary": call_family(glossary),
     }

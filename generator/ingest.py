@@ -1,12 +1,9 @@
-"""``python -m generator ingest FILE``: take a new gazette issue or circular as
-published (plain text), validate it together with everything already in
-content/, file it under content/sources/ with a normalised name, record its
-provenance, and report what it brought (a new issue, new documents, new or
-changed tasks, including those of another copy of a task list already filed).
-A file that cannot be understood is refused with the reason, naming the layout
-when it is a known one this site does not read (a 公告 numbered 第N号, a
-regulation's articles); nothing in content/ is touched unless the whole corpus,
-new file included, parses cleanly."""
+"""``python -m generator ingest FILE``: take a new source as published (plain text) — a gazette issue, a
+circular, a decree, rules, an announcement … (any kind of ``kinds/``) — validate it together with everything
+already in content/, file it under content/sources/ with a normalised name (its kind decides it), record its
+provenance, and report what it brought (a new issue, new documents, new or changed tasks, including those of
+another copy of a task list already filed). A text of no known kind is refused with what the kinds expect;
+nothing in content/ is touched unless the whole corpus, new file included, parses cleanly."""
 from __future__ import annotations
 
 import datetime
@@ -24,35 +21,6 @@ from .errors import Problem, SourceError
 from .normalize import compact, normalize_text
 from .sources import REPLACED_DIR, SOURCES_DIR, detect_kind, load_corpus, load_provenance, parse_source, read_source
 from . import SAFE_LOADER
-
-SUPPORTED = "a gazette issue or a circular with a number line such as 京政发〔2026〕1号"
-SERIAL_LINE = re.compile(r"^[〔\[［(（]?\s*(\d{4})?\s*[〕\]］)）]?\s*年?\s*第\s*[0-9一二三四五六七八九十百〇零]+\s*号$")
-SERIAL_TITLE = re.compile(r"(公告|通告|令)$")
-REGULATION_TITLE = re.compile(r"(条例|办法|规定|细则|规则|实施办法)$")
-ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条(?![例款件])")
-
-
-def refused_layout(text: str) -> tuple[int, str, str] | None:
-    """A known layout that this site does not read, as (line, what is wrong, expected):
-    an announcement or order numbered only by a serial (公告 2026年第1号, 政府令 第318号),
-    or a regulation text (条例/办法 with articles 第一条 …)."""
-    lines = [(i + 1, normalize_text(l)) for i, l in enumerate(text.split("\n")) if l.strip()]
-    head = lines[:6]
-    title = next(((n, t) for n, t in head if SERIAL_TITLE.search(t) and len(t) <= 40), None)
-    serial = next(((n, t) for n, t in head if SERIAL_LINE.match(t)), None)
-    if title and serial and serial[0] > title[0]:
-        kind = "an order (令)" if title[1].endswith("令") else f"an announcement ({title[1][-2:]})"
-        return (serial[0], f"{kind} {title[1]!r} numbered {serial[1]!r} has no document number (发文字号), "
-                "and this site files every document under its number",
-                f"{SUPPORTED}; an announcement is taken with the gazette issue that carries it")
-    article = next(((n, t) for n, t in lines[:40] if ARTICLE.match(t)), None)
-    if article and lines and REGULATION_TITLE.search(lines[0][1]) and len(lines[0][1]) <= 40:
-        first = ARTICLE.match(article[1]).group(0)
-        return (lines[0][0], f"a regulation text ({lines[0][1]!r}, articles {first} … from line {article[0]}) "
-                "is not a document kind this site reads",
-                f"{SUPPORTED}: the circular or gazette issue that promulgates the regulation")
-    return None
-
 
 def _task_changes(before, src, districts) -> list[tuple[str, list[str]]]:
     """What the incoming file says about tasks, against the canonical task list filed
@@ -157,9 +125,6 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         try:
             src = read_source(staged, trial)
         except SourceError as e:
-            refused = refused_layout(raw.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n"))
-            if refused and any(p.message == "unknown document kind" for p in e.problems):
-                raise SourceError(Problem(str(file), *refused)) from None
             raise SourceError([Problem(str(file), p.line, p.message, p.expected) for p in e.problems]) from None
         incoming = src
         # documents already in the archive: the same text is another publication; a different text is refused

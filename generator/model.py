@@ -68,13 +68,17 @@ class TocEntry:
 
 @dataclass
 class Document:
+    """One document, whatever its kind (the kind's module in kinds/ read it and set its id scheme):
+    a numbered document ``doc:京政发〔2026〕1号``, a decree ``decree/334``, a rules text ``rule/2026/<slug>``,
+    an announcement ``announcement/<issuer>/2026/2``."""
+
     id: str  # doc:京政发〔2026〕1号
-    number: str  # 京政发〔2026〕1号
-    slug: str  # jingzhengfa-2026-1
+    number: str  # how it is cited by number: 京政发〔2026〕1号, 北京市人民政府令第334号, …公告2026年第2号 ("" for rules)
+    slug: str  # the last part of its path: jingzhengfa-2026-1 (a doc: id's romanised number)
     year: int
     title: str
     title_en: str = ""
-    kind: str = "circular"  # circular | announcement | notice
+    kind: str = "circular"  # the genre: circular | notice | announcement | decree | rules | decision | reply | appointment
     issuers: list[str] = field(default_factory=list)
     addressees: list[str] = field(default_factory=list)
     date: str = ""  # ISO signature date
@@ -88,10 +92,12 @@ class Document:
     meta: dict = field(default_factory=dict)  # footer metadata (livelihood notices)
     original_script: str = "simplified"  # or traditional
     contains: str = ""  # id of a structured list inside: tasklist/2026, livelihood/2026
-
-    @property
-    def url_path(self) -> str:
-        return f"doc/{self.slug}"
+    number_en: str = ""  # the number as English pages print it (Jingzhengfa[2026] No. 1, Decree No. 334)
+    provisions: list = field(default_factory=list)  # its provisions, as a tree (Provision, kinds/structure.py)
+    history: list = field(default_factory=list)  # adoption and revision history (HistoryEntry) of a rules text
+    amendments: list = field(default_factory=list)  # what an amendment or repeal decision changes (Amendment)
+    effective: str = ""  # ISO date a promulgated text takes effect
+    citations: list = field(default_factory=list)  # documents its text cites (Citation), found when it is read
 
 
 @dataclass
@@ -328,6 +334,7 @@ class Corpus:
     notes: list[Note] = field(default_factory=list)
     warnings: list = field(default_factory=list)
     source_keys: dict = field(default_factory=dict)  # source path -> its parse key (text and readers' code)
+    citations: list = field(default_factory=list)  # every citation of a document, resolved or not (link/citations.py)
 
 
 @dataclass
@@ -422,3 +429,4 @@ class Citation:
     target: str
     line: int
     provision: str = ""
+    key: str = ""  # the block it was found in (the document's blocks)

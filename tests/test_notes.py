@@ -25,11 +25,12 @@ def test_notes_parsed(corpus):
 
 def test_note_page_and_inline_references(site):
     zh = read(site, "/zh/note/2026-03-30-task-2026-20-zh/")
-    assert '<a href="/zh/task/2026/20/">任务20</a>' in zh
-    assert '<a href="/zh/livelihood/2026/7.1/">民生实事7.1</a>' in zh
+    # an item cited inline is named by what it is: its number and the opening of its text
+    assert '<a href="/zh/task/2026/20/">任务20　促进通勤圈一体发展</a>' in zh
+    assert '<a href="/zh/livelihood/2026/7.1/">7.1　轨道交通22号线（红庙—平谷）基本具备开通条件</a>' in zh
     assert "<table>" in zh and 'class="footnote' in zh  # tables and footnotes from mdit-py-plugins
     en = read(site, "/en/note/2026-03-30-task-2026-20-en/")
-    assert '<a href="/en/task/2026/20/">Task 20</a>' in en
+    assert '<a href="/en/task/2026/20/">Task 20: Promote integrated development of the commuting circle</a>' in en
 
 
 def test_notes_panel_on_referenced_pages_newest_first(site):

@@ -342,7 +342,7 @@ def test_task_page_content(site):
     assert "促进通勤圈一体发展，轨道交通22号线红庙至平谷段基本具备开通条件" in zh
     assert "市京津冀协同办" in zh and "打造现代化首都都市圈" in zh
     en = read(site, "/en/task/2026/20/")
-    assert "<h1>Task 20</h1>" in en
+    assert "<h1>Task 20: Promote integrated development of the commuting circle</h1>" in en
     assert "Lead units" in en and "Unofficial translation — the Chinese text is authoritative" in en
 
 
@@ -409,20 +409,36 @@ def _parts_navs(site, lang: str) -> dict[str, str]:
 
 def test_english_part_navigation_shows_english_headings(site):
     navs = _parts_navs(site, "en")
-    # the 11 pages of the task-list circular, their 11 side-by-side pages, 3 + 3 + 2 other side-by-side pages
-    assert len(navs) == 30
+    # the side-by-side views of long texts are split at their headings: the task-list circular's 11, 3 + 3 + 2
+    # other documents' (each document itself is read whole, with a table of contents)
+    assert len(navs) == 19
     for path, nav in navs.items():
         for label in re.findall(r"<li>(.*?)</li>", nav):
             assert not CJK.search(_without_zh_spans(label)), (path, label)
             assert 'lang="zh-CN"' not in label, (path, label)  # every heading of the seed is translated
-    nav = navs["en/doc/jingzhengfa-2026-1/index.html"]
-    assert '<a href="/en/doc/jingzhengfa-2026-1/2/">2 2. Strengthen the leading role of…</a>' in nav
-    assert ">11 11. Make the government itself stronger…</a>" in nav
     assert ">2 I. General Requirements</a>" in navs["en/doc/jingshangliutongzi-2026-2/parallel/index.html"]
     assert ">2 3. Priorities for 2026</a>" in navs["en/report/2026/parallel/index.html"]
-    # Chinese pages keep the Chinese headings
-    zh = _parts_navs(site, "zh")["zh/doc/jingzhengfa-2026-1/index.html"]
-    assert '<a href="/zh/doc/jingzhengfa-2026-1/2/">2 二、增强内需主导能力，巩固拓</a>' in zh
+
+
+def _contents(html: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav class="contents".*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="#([^"]+)">(.*?)</a>', nav)
+
+
+def test_a_document_is_read_whole_with_a_table_of_contents(site):
+    """The task-list circular is one page with its 308 tasks; its contents link to its parts' anchors, named
+    in the page's language."""
+    en = read(site, "/en/doc/jingzhengfa-2026-1/")
+    assert en.count('class="blk blk-task"') == 308
+    contents = _contents(en)
+    assert contents[0] == ("part-1", "I. Adhere to the highest standards befitting the capital and take the "
+                                     "initiative to…")
+    assert ("annex-1-part-2", "Strengthen the leading role of domestic demand and consolidate and expand the "
+                              "momentum of…") in contents
+    for anchor, label in contents:
+        assert f'id="{anchor}"' in en and not CJK.search(_without_zh_spans(label)), label
+    zh = _contents(read(site, "/zh/doc/jingzhengfa-2026-1/"))
+    assert ("annex-1-part-2", "二、增强内需主导能力，巩固拓展经济稳中向好势头") in zh
 
 
 def _untranslated_views(loaded):
@@ -444,10 +460,13 @@ def test_part_navigation_falls_back_to_marked_chinese(loaded):
     pages = list(views.parallel(v, f"doc/{d.slug}/parallel", d.id, "t", d.blocks, "en", ["doc"], d.id))
     labels = [str(p["label"]) for p in pages[0].ctx["parts"]]
     assert labels[1:] == ['<span lang="zh-CN">一、总体要求</span>', '<span lang="zh-CN">四、职责分工</span>']
-    # task-list headings have glossary names, so they stay English without the catalog
-    d = v.c.documents["doc:京政发〔2026〕1号"]
-    first = next(views.document(v, d, "en"))
-    assert str(first.ctx["parts"][1]["label"]) == "2. Strengthen the leading role of…"
+    # in a document's contents, a heading without English is its Chinese, marked as such
+    from generator import kinds
+    from generator.site.html import text_html
+
+    first = next(views.document(v, d, "en", kinds.kind_of(d)))
+    label = str(text_html(first.ctx["contents"][0]["children"][0]["text"], v.ui["en"], "en"))
+    assert label.startswith('<span lang="zh-CN">'), label
 
 
 def _meta_panel(html: str) -> list[tuple[str, str]]:

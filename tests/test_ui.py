@@ -12,10 +12,10 @@ import pytest
 
 from conftest import ARTIFACTS, read
 
-# every page type (one per template, and the split parts of a long text), without the language prefix
+# every page type (one per template, and the longest document, read whole), without the language prefix
 PAGE_TYPES = {
     "home": "/", "list": "/doc/", "gazette": "/gazette/2026/12/", "document": "/doc/jingshangxiaoyizi-2026-5/",
-    "document-part": "/doc/jingzhengfa-2026-1/2/", "parallel": "/doc/jingzhengbanfa-2026-4/parallel/",
+    "document-whole": "/doc/jingzhengfa-2026-1/", "parallel": "/doc/jingzhengbanfa-2026-4/parallel/",
     "tasklist": "/tasklist/2026/", "tasklist-section": "/tasklist/2026/1/", "task": "/task/2026/20/",
     "report": "/report/2026/", "report-part": "/report/2026/3/", "report-section": "/report/2026/3.1/",
     "topic": "/report/2026/3.11.2/", "livelihood": "/livelihood/2026/", "project": "/livelihood/2026/7/",
@@ -135,7 +135,9 @@ def test_no_scripts_outside_search(site):
         assert "<script" not in html, p
 
 
-LONG_DOCUMENTS: set = set()  # the 308-task circular is split at its sections, so no page is exempt
+# every document is read whole on one page (issue 18): the circular issuing the 308-task list is the one long
+# page, and may weigh more (its tasks are the text; their lead units are compact)
+LONG_DOCUMENTS: set = {"/zh/doc/jingzhengfa-2026-1/", "/en/doc/jingzhengfa-2026-1/"}
 
 
 def test_page_weight(site):
@@ -148,7 +150,7 @@ def test_page_weight(site):
         if weight > 60_000:
             heavy[url] = weight
     assert set(heavy) <= LONG_DOCUMENTS, heavy
-    assert all(w < 70_000 for w in heavy.values()), heavy
+    assert all(w < 90_000 for w in heavy.values()), heavy
     assert css_gz < 6_000
 
 

@@ -15,7 +15,8 @@ from importlib import import_module
 from ..normalize import normalize_text
 from .base import DocumentKind, Kind, ReadContext, Reading
 
-MODULES = ("gazette", "report", "progress", "livelihood", "tasklist", "circular", "units")
+MODULES = ("gazette", "report", "progress", "livelihood", "tasklist", "decree", "announcement", "rules", "reply",
+           "appointment", "decision", "circular", "units")
 
 KINDS: list[Kind] = [import_module(f"{__name__}.{m}").KIND for m in MODULES]
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
@@ -55,6 +56,18 @@ def read_attachment(doc, attachment, path: str, rep):
 def context(districts=None, convert=None) -> ReadContext:
     """What a reader is given: the registry's own dispatch for the documents and attachments it contains."""
     return ReadContext(districts or {}, convert, read_document, read_attachment)
+
+
+def kind_of(doc) -> DocumentKind:
+    """The kind that publishes a document: the owner of its id scheme, or, for a numbered document, the
+    structure its genre was read with (a reply, an appointment, a decision)."""
+    from ..ids import scheme
+
+    owner = BY_SCHEME.get(scheme(doc.id))
+    genre = BY_NAME.get(doc.kind)
+    if genre is not None and genre is not owner and isinstance(genre, type(owner)):
+        return genre
+    return owner
 
 
 def for_id(item_id: str) -> Kind | None:
@@ -107,4 +120,5 @@ def expected_text() -> str:
 
 
 __all__ = ["Kind", "DocumentKind", "Reading", "ReadContext", "KINDS", "DOCUMENT_KINDS", "detect", "document_kind",
-           "read_document", "for_id", "by_name", "families", "expected_text"]
+           "read_document", "read_attachment", "context", "kind_of", "for_id", "by_name", "of_family", "families",
+           "all_item_ids", "structured_sources", "expected_text"]

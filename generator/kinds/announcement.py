@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from ..errors import Report
 from ..i18n.romanize import slugify_zh
-from ..model import Block, Provision
-from ..normalize import Para
+from ..ids import parse as parse_id
+from ..model import Block, Document, Origin, Provision
+from ..normalize import Para, to_simplified
+from .base import DocumentKind, Reading, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import announcement_key, issuer_key
 from .structure import parse_provisions
@@ -140,3 +142,52 @@ def parse_announcement(paras: list[Para], path: str, report: Report, convert=Non
         key=key, citation=key.split(":", 1)[1] if key else "", kind="announcement" if word == "公告" else "notice",
         word=word, issuers=[issuer_key(i) if i.startswith("市") else i for i in issuers], title=title, year=year,
         number=number, date=date, blocks=blocks, provisions=provisions, signatories=signatories)
+
+
+class AnnouncementKind(DocumentKind):
+    """An announcement (公告) or notice (通告) numbered 2026年第N号, with no document number: id
+    ``announcement/<issuer>/<year>/<n>``, cited …公告2026年第N号."""
+
+    name, schemes = "announcement", ("announcement",)
+    label = "announcement or notice (公告, 通告)"
+    expected = "announcement (…公告 / …通告 numbered 2026年第N号)"
+
+    def detect(self, text: str) -> bool:
+        from ..normalize import unwrap
+
+        lines = text.split("\n")
+        paras, _ = unwrap(lines[:30], 0, min(len(lines), 30))
+        return is_announcement(paras, to_simplified)
+
+    def detect_document(self, paras, texts) -> bool:
+        return is_announcement(paras, to_simplified)
+
+    def read(self, src, rep, ctx) -> Reading:
+        return read_single(self, src, rep, ctx)
+
+    def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, **_):
+        a = parse_announcement(paras, path, rep, ctx.convert)
+        doc = Document(id=a.id or "announcement/unknown", number=a.citation, slug=str(a.number), year=a.year,
+                       title=a.title, kind=a.kind, issuers=a.issuers, date=a.date, blocks=a.blocks,
+                       origins=[Origin(path, paras[0].line, paras[-1].end_line)] if paras else [],
+                       provisions=a.provisions)
+        if a.signatories:
+            doc.meta["signatories"] = a.signatories
+        return doc, None
+
+    def number_en(self, d, v=None) -> str:
+        if v is None or not d.number:
+            return ""
+        word = "notice" if d.kind == "notice" else "announcement"
+        issuer = "; ".join(v.g.issuer_en(i) for i in d.issuers) or ""
+        return v.ui["en"]["citation_forms"][word].format(issuer=issuer, n=d.slug, year=d.year)
+
+    def citation_keys(self, doc) -> list[str]:
+        return [doc.id, f"announcement:{doc.number}"] if doc.number else [doc.id]
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-announcement-{parse_id(d.id).parts[0]}-{d.slug}.txt"
+
+
+KIND = AnnouncementKind()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Report
+from .circular import CircularKind
 from ..model import Block, Provision
 from .structure import NOT_BODY
 
@@ -89,3 +90,27 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
         report.error(path, line, "an appointment notice that names no appointment or removal",
                      "任命<name>为<position>； or 免去<name>的<position>职务。")
     return provisions, entries
+
+
+class AppointmentKind(CircularKind):
+    """Appointments and removals (任免): a numbered document whose body names who is appointed to or removed
+    from which position; each decision is a provision (``appoint-1``, ``remove-2``)."""
+
+    name, schemes = "appointment", ()
+    label = "appointments and removals (任免)"
+    expected = ""
+
+    def detect(self, text: str) -> bool:
+        return super().detect(text) and bool(re.search(r"任免|任命", re.sub(r"\s+", "", text[:300])))
+
+    def detect_document(self, paras, texts) -> bool:
+        return super().detect_document(paras, texts) and any(re.search(r"任免|任命", t) for t in texts[:3])
+
+    def structure(self, doc, path: str, rep) -> None:
+        doc.kind = "appointment"
+        doc.provisions, entries = parse_appointments(doc.blocks, path, rep)
+        doc.meta["appointments"] = [{"action": e.action, "persons": e.persons, "position": e.position,
+                                     "note": e.note, "anchor": e.anchor} for e in entries]
+
+
+KIND = AppointmentKind()

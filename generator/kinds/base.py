@@ -40,6 +40,7 @@ class Kind:
     schemes: tuple = ()  # id schemes it owns (ids.py): ("task", "tasklist")
     family = ""  # the corpus attribute holding its items: documents, gazettes, tasklists …
     label = ""  # what the kind is called in errors and the ingest report (English)
+    catalog = "documents"  # the translation catalog family of its running text (content/translations/en/)
     expected = ""  # how a text of this kind starts, for the "unknown document kind" error
 
     # ------------------------------------------------------------------ reading
@@ -81,7 +82,121 @@ class Kind:
         return ()
 
 
-class DocumentKind(Kind):
+# ---------------------------------------------------------------------------------------------- publishing
+# The methods below receive the site's view context ``v`` (site.pages.Views): the corpus (v.c), the
+# translator, the glossary, the theme's strings (v.ui), and the builders of the shared page types
+# (v.build: a document's page, its side-by-side view, an article's page). They never import site code.
+
+def _doc_and_rest(v, item_id: str):
+    """The document an id or page id belongs to, and what follows its path (["parallel", "2"],
+    ["article", "3"]), and the provision anchor: (document, rest, anchor) or (None, [], "")."""
+    from ..ids import anchor, parse, without_anchor
+
+    base, frag = without_anchor(item_id), anchor(item_id)
+    d = v.c.documents.get(base)
+    if d is not None:
+        return d, [], frag
+    i = parse(base)
+    if i.scheme == "doc":  # doc/<slug>/…: a page of a numbered document
+        d = v.doc_by_slug.get(i.parts[0]) if i.parts else None
+        return (d, list(i.parts[1:]), frag) if d is not None else (None, [], "")
+    for n in range(len(i.parts) - 1, 0, -1):  # decree/334/article/3: the longest prefix that is a document
+        d = v.c.documents.get(str(type(i)(i.scheme, i.parts[:n])))
+        if d is not None:
+            return d, list(i.parts[n:]), frag
+    return None, [], ""
+
+
+def provision_label(v, doc, p, lang: str) -> str:
+    """A provision's label in ``lang``: as printed in Chinese (第三条, （二）; a paragraph 第二款 by rule), by
+    rule in English (Article 3, Item (2))."""
+    from .structure import label_en
+    from .text import cn_numeral
+
+    if lang == "zh":
+        if p.label:
+            return p.label
+        fmt = v.ui["zh"]["provisions"].get(p.kind, "")
+        return fmt.format(cn=cn_numeral(int(p.number)) if p.number.isdigit() else p.number) if fmt else p.title
+    return label_en(p, v.ui["en"]["provisions"]) or p.title
+
+
+class DocumentKindPages:
+    """Titles, citation lines and page groups of documents (mixed into DocumentKind)."""
+
+    def documents_of(self, v) -> list[str]:
+        """Ids of the documents this kind publishes, newest first (the order of the site's lists)."""
+        from . import kind_of
+
+        docs = [d for d in dict.values(v.c.documents) if kind_of(d) is self]
+        return [d.id for d in sorted(docs, key=lambda d: (d.date, d.number), reverse=True)]
+
+    def doc_title(self, v, d, lang: str) -> str:
+        from ..cache.store import first_title
+
+        if lang == "zh":
+            return d.title
+        if d.title_en:
+            return d.title_en
+        tb = first_title(d)
+        if tb is not None and tb[1] == d.title:
+            s = v.tr.get(f"{d.id}#{tb[0]}", tb[1], "documents")
+            if s.ok:
+                return s.en
+        return self.number_en(d, v) or d.title
+
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        from .structure import find
+
+        d, rest, frag = _doc_and_rest(v, item_id)
+        if d is None:
+            return None
+        head = self.doc_title(v, d, lang)
+        if rest[:1] == ["article"] and len(rest) > 1:
+            frag = f"article-{rest[1]}"
+        if frag:
+            p = find(d.provisions, frag)
+            if p is not None:
+                return provision_label(v, d, p, lang)
+        return head
+
+    def number_en(self, d, v=None) -> str:
+        return ""
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        """Document number (or citation form), date and issuer, then where in it (an article, a part)."""
+        from .structure import find
+
+        d, rest, frag = _doc_and_rest(v, item_id)
+        if d is None:
+            return None
+        zh = lang == "zh"
+        ui = v.ui[lang]
+        sep = ui.get("list_sep", "，" if zh else ", ")
+        num = d.number if zh else (self.number_en(d, v) or d.number)
+        issuer = "、".join(d.issuers) if zh else "; ".join(v.g.issuer_en(i) for i in d.issuers)
+        out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
+        where = []
+        if rest[:1] == ["parallel"]:
+            where.append(ui["side_by_side"])
+        if rest[:1] == ["article"] and len(rest) > 1:
+            frag = f"article-{rest[1]}"
+        if frag:
+            p = find(d.provisions, frag)
+            if p is not None:
+                where.append(provision_label(v, d, p, lang))
+        return out + (f" · {sep.join(where)}" if where else "")
+
+    def page_context(self, v, d, lang: str) -> dict:
+        """What this kind's document pages show besides the text (a decree's promulgation, a rule's history)."""
+        return {}
+
+    def page_groups(self, v, lang: str):
+        for did in self.documents_of(v):
+            yield did, (lambda did=did: v.build.document_pages(v.c.documents[did], lang, self))
+
+
+class DocumentKind(DocumentKindPages, Kind):
     """A kind of document (corpus.documents): read on its own from a file, or as one document of a gazette
     issue. ``detect_document`` looks at the document's first paragraphs; ``read_document`` reads it."""
 
@@ -94,6 +209,23 @@ class DocumentKind(Kind):
         """(Document, TaskList | None) of one document's paragraphs."""
         raise NotImplementedError
 
-    def number_en(self, doc) -> str:
-        """The document's number as English pages print it."""
-        return ""
+    def citation_keys(self, doc) -> list[str]:
+        """The keys a citation of this document resolves to (kinds/citations.py): its id, and the other forms
+        it is cited by."""
+        return [doc.id]
+
+
+def read_single(kind: DocumentKind, src, rep, ctx) -> Reading:
+    """A file holding one document of ``kind``: its paragraphs (PDF lines joined back) read by the kind."""
+    from ..normalize import unwrap
+
+    lines = src.text.split("\n")
+    paras, artefacts = unwrap(lines, 0, len(lines))
+    src.artefacts.extend(artefacts)
+    if not paras:
+        return Reading()
+    doc, tl = kind.read_document(paras, src.path, rep, ctx)
+    doc.original_script = "traditional" if src.traditional else "simplified"
+    return Reading(documents=[(doc, tl)], blocks=list(doc.blocks))
+
+

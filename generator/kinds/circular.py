@@ -374,8 +374,8 @@ class CircularKind(DocumentKind):
         """The document's provisions: numbered headings, and each attachment as a part of its own."""
         doc.provisions = document_provisions(doc.blocks, path, rep)
 
-    def number_en(self, doc) -> str:
-        return romanize_number(doc.number) if doc.number else ""
+    def number_en(self, d, v=None) -> str:
+        return romanize_number(d.number) if d.number and parse_number(d.number) else ""
 
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))

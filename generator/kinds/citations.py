@@ -332,3 +332,20 @@ def toc_target(number: str, title: str = "") -> str | None:
     if m and m.end() == len(s) and m.start() >= 2:
         return doc_key(s[:m.start()], m.group(1), m.group(2))
     return None
+
+
+# blocks whose text names the document itself (its title, its number): not citations
+_OWN = {"title", "number", "issuer", "issuer-en", "signature", "date", "footer", "meta", "cover", "back"}
+
+
+def cited_by_blocks(doc) -> list[Citation]:
+    """Every citation in a document's running text (each with the key of its block), the document's own title,
+    number and signature lines left out."""
+    out = []
+    for b in doc.blocks:
+        if b.kind in _OWN and not (b.kind == "title" and b.level > 1):
+            continue
+        for c in find_citations(b.text, b.line):
+            c.key = b.key
+            out.append(c)
+    return out

@@ -31,6 +31,7 @@ from ..errors import Report
 from ..model import Amendment, Block, Change, Provision
 from ..normalize import Para
 from .attachments import attachment_part, split_attachments
+from .circular import CircularKind
 from .rules import parse_history
 from .structure import ends_sentence, ordinal, parse_ref, ref_anchor
 from .text import CN_NUM, Keys, cn_number, simplified, to_block
@@ -411,3 +412,39 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         blocks.extend(b)
         provisions.append(prov)
     return blocks, provisions, amendments
+
+
+def _remap(provisions, keys: dict) -> None:
+    for p in provisions:
+        p.block_keys = [keys.get(k, k) for k in p.block_keys]
+        _remap(p.children, keys)
+
+
+class DecisionKind(CircularKind):
+    """An amendment or repeal decision (关于修改/废止…的决定) with a document number of its own: each item names
+    the rule it changes (with that rule's history) and each change the provision it deletes or rewrites.
+    (A decision that a decree promulgates is read with the decree: ``decree.py``.)"""
+
+    name, schemes = "decision", ()
+    label = "amendment or repeal decision"
+    expected = ""
+
+    def detect(self, text: str) -> bool:
+        return super().detect(text) and bool(re.search(r"关于.{0,80}(修改|废止).{0,80}的决定", re.sub(r"\s+", "", text[:300])))
+
+    def detect_document(self, paras, texts) -> bool:
+        return super().detect_document(paras, texts) and bool(
+            re.search(r"关于.*(修改|废止).*的决定$", "".join(texts[:3])))
+
+    def structure(self, doc, path: str, rep) -> None:
+        doc.kind = "decision"
+        text_blocks = [b for b in doc.blocks if b.kind not in ("number", "addressee", "signature", "date", "footer",
+                                                               "note", "issuer", "issuer-en")]
+        paras = [Para(b.text, b.line, b.line) for b in text_blocks]
+        blocks, provisions, amendments = parse_decision(paras, path, rep)
+        by_line = {b.line: b.key for b in text_blocks}
+        _remap(provisions, {b.key: by_line.get(b.line, b.key) for b in blocks})
+        doc.provisions, doc.amendments = provisions, amendments
+
+
+KIND = DecisionKind()

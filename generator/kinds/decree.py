@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Report
-from ..model import Amendment, Block, HistoryEntry, Provision
-from ..normalize import Para
+from ..model import Amendment, Block, Document, HistoryEntry, Origin, Provision
+from ..normalize import Para, to_simplified
+from .base import DocumentKind, Reading, read_single
 from .text import DATE_RE, Keys, is_date_line, parse_date, simplified, to_block
 
 HEAD = re.compile(r"^(?P<issuer>\S{2,20}?(?:人民政府|政府))\s*令$")
@@ -193,3 +194,58 @@ def parse_decree_document(paras: list[Para], path: str, report: Report, convert=
                      "a rules text (…办法, …规定, …条例) or a decision (…关于修改/废止…的决定)")
     b, provs, history, title = parse_rules(d.rest, path, report, convert, key_start=len(blocks))
     return DecreeDocument(d, blocks + b, provs, title, history=history)
+
+
+class DecreeKind(DocumentKind):
+    """A government decree (政府令) with the text it promulgates (a rules text, or a decision amending or
+    repealing rules), as one document: id ``decree/<N>``, cited 北京市人民政府令第N号."""
+
+    name, schemes = "decree", ("decree",)
+    label = "government decree"
+    expected = "government decree (北京市人民政府令 / 第N号)"
+
+    def detect(self, text: str) -> bool:
+        from ..normalize import unwrap
+
+        lines = text.split("\n")
+        paras, _ = unwrap(lines[:60], 0, min(len(lines), 60))
+        return is_decree(paras[:3], to_simplified) or is_decree(paras[:3])
+
+    def detect_document(self, paras, texts) -> bool:
+        return is_decree(paras[:3], to_simplified)
+
+    def read(self, src, rep, ctx) -> Reading:
+        return read_single(self, src, rep, ctx)
+
+    def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, **_):
+        dd = parse_decree_document(paras, path, rep, ctx.convert)
+        d = dd.decree
+        title = dd.title or (d.titles[0] if d.titles else d.citation)
+        doc = Document(id=d.id or "decree/0", number=d.citation, slug=str(d.number), year=int(d.date[:4]) if d.date else 0,
+                       title=title, kind="decree", issuers=[d.issuer] if d.issuer else [], date=d.date,
+                       blocks=dd.blocks, origins=[Origin(path, paras[0].line, paras[-1].end_line)],
+                       provisions=dd.provisions, history=dd.history, amendments=dd.amendments, effective=d.effective)
+        doc.meta.update({k: v for k, v in (("signer", f"{d.signer_title} {d.signer}".strip()), ("meeting", d.meeting),
+                                           ("adopted", d.adopted), ("promulgates", d.text_kind)) if v})
+        return doc, None
+
+    def number_en(self, d, v=None) -> str:
+        n = int(d.slug) if d.slug.isdigit() else 0
+        return citation_en(n, v.ui["en"]["citation_forms"]) if v is not None and n else ""
+
+    def page_context(self, v, d, lang: str) -> dict:
+        """The decree's promulgation: when it was adopted and takes effect, who signed it, what it promulgates."""
+        ui = v.ui[lang]
+        facts = []
+        if d.meta.get("adopted"):
+            facts.append({"label": ui["decree_adopted"], "value": v.date(d.meta["adopted"], lang)})
+        if d.effective:
+            facts.append({"label": ui["decree_effective"], "value": v.date(d.effective, lang)})
+        return {"facts": facts}
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-decree-{d.slug}.txt"
+
+
+KIND = DecreeKind()

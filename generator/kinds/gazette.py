@@ -17,13 +17,16 @@ from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, Toc
 from ..normalize import compact, normalize_text, unwrap
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
+from .citations import toc_target
 from .common import is_date_line, is_number_line, is_org_line, parse_date
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
 DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
-TOC_ZH_END = re.compile(r"[（(]\s*([\u4e00-\u9fff]+\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号)\s*[）)]\s*[（(]\s*(\d+)\s*[）)]\s*$")
-TOC_EN_END = re.compile(r"\(\s*([A-Za-z]+\s*[〔\[]\s*\d{4}\s*[〕\]]\s*No\.\s*\d+)\s*\)\s*\(\s*(\d+)\s*\)\s*$")
+# an entry ends with what identifies the document in parentheses (a document number, 北京市人民政府令第N号, an
+# announcement's 2026年第N号; in English Jingzhengfa[2026]No. 1, Decree No. N, No. N of 2026), then its page
+TOC_ZH_END = re.compile(r"[（(]\s*([^()（）]*?(?:号|號))\s*[）)]\s*[（(]\s*(\d+)\s*[）)]\s*$")
+TOC_EN_END = re.compile(r"\(\s*([^()]*?No\.\s*\d+[^()]*?)\s*\)\s*\(\s*(\d+)\s*\)\s*$")
 CATEGORY_RE = re.compile(r"^【(.+)】$")
 
 
@@ -134,12 +137,14 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
                      "the same number of entries in both languages")
         report.raise_if_errors()
     toc = [TocEntry(category_zh=a[0], category_en=b[0], title_zh=a[1], title_en=b[1],
-                    number_zh=canonical_number(a[2]), number_en=b[2], page=a[3], line=a[4])
+                    number_zh=canonical_number(a[2]) if parse_number(re.sub(r"\s+", "", a[2])) else re.sub(r"\s+", "", a[2]),
+                    number_en=b[2], page=a[3], line=a[4])
            for a, b in zip(zh, en)]
-    for e in toc:
-        if not parse_number(e.number_zh):
+    targets = [toc_target(e.number_zh, e.title_zh) for e in toc]
+    for e, t in zip(toc, targets):
+        if t is None:
             report.error(path, e.line, f"unreadable document number {e.number_zh!r} in the table of contents",
-                         "a number like 京政发〔2026〕1号")
+                         "a number like 京政发〔2026〕1号, 北京市人民政府令第334号 or 2026年第2号")
 
     # front matter: every non-empty line up to the end of the TOC note
     front = [Block("cover", normalize_text(lines[i]) if not lines[i].isascii() else lines[i].strip(), i + 1,
@@ -157,8 +162,24 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
     numbers = [canonical_number(t) if p.kind == "para" and is_number_line(t) else None for p, t in zip(paras, texts)]
     starts, num_idx = [], []
     search_from = 0
-    for e in toc:
-        k = next((k for k in range(search_from, len(paras)) if numbers[k] == e.number_zh), None)
+    flat = [re.sub(r"[\s()（）]", "", t) for t in texts]
+    for e, target in zip(toc, targets):
+        if target.startswith("decree/"):  # the head 北京市人民政府令 / 第N号 starts the document
+            head = f"第{target[len('decree/'):]}号"
+            k = next((k for k in range(search_from, len(paras)) if flat[k] in (f"北京市人民政府令{head}", head)
+                      and (flat[k] != head or (k > 0 and flat[k - 1] == "北京市人民政府令"))), None)
+            if k is None:
+                report.error(path, e.line, f"decree {e.number_zh} listed in the table of contents is not in the issue",
+                             f"a head 北京市人民政府令 {head} in the body")
+                continue
+            start = k if flat[k] != head else k - 1
+            starts.append(start)
+            num_idx.append(k)
+            search_from = k + 1
+            continue
+        printed = e.number_zh if target.startswith("doc:") else re.sub(r"[\s()（）]", "", e.number_zh)
+        k = next((k for k in range(search_from, len(paras))
+                  if (numbers[k] == printed if target.startswith("doc:") else flat[k] == printed)), None)
         if k is None:
             report.error(path, e.line, f"document {e.number_zh} listed in the table of contents is not in the issue",
                          f"a line {e.number_zh} in the body")
@@ -234,6 +255,22 @@ class GazetteKind(Kind):
     def file_name(self, corpus, src) -> str:
         g = next(g for g in corpus.gazettes.values() if g.origin.file == src.path)
         return f"{g.year}-gazette-{g.number:03d}.txt"
+
+    # -------------------------------------------------------------- publishing
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        g = v.c.gazettes.get(item_id)
+        if g is None:
+            return None
+        return v.ui[lang]["title_gazette"].format(year=g.year, n=g.number, total=g.total_number)
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        g = v.c.gazettes.get(item_id)
+        return v.ui[lang]["list_sep"].join([v.title(g.id, lang), v.date(g.date, lang)]) if g else None
+
+    def page_groups(self, v, lang: str):
+        yield "gazette", (lambda: v.build.gazette_index(lang))
+        for gid in [g.id for g in sorted(dict.values(v.c.gazettes), key=lambda g: (g.year, g.number), reverse=True)]:
+            yield gid, (lambda gid=gid: iter([v.build.gazette(v.c.gazettes[gid], lang)]))
 
 
 KIND = GazetteKind()

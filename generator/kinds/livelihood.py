@@ -11,6 +11,7 @@ from ..errors import Report
 from ..model import Block, Document, LivelihoodList, Project, Source, SubItem
 from ..normalize import Para, normalize_text, to_simplified, unwrap
 from .circular import parse_circular
+from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
 
 CATEGORY = re.compile(r"^(\d+)[\.．]\s*([^。]{2,12})方面。(.+)$")
@@ -119,6 +120,47 @@ class LivelihoodKind(Kind):
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
         return f"{d.year}-livelihood-{d.slug}.txt"
+
+    # -------------------------------------------------------------- publishing
+    def _find(self, v, item_id: str):
+        """(list, project, sub-item) of an id; project and sub-item None where the id names less."""
+        i = parse_id(item_id)
+        ll = v.c.livelihood.get(format_id("livelihood", i.year))
+        if ll is None or len(i.parts) == 1:
+            return ll, None, None
+        num = i.last
+        k = int(num.split(".")[0]) - 1
+        p = ll.projects[k] if 0 <= k < len(ll.projects) else None
+        if p is None or "." not in num:
+            return ll, p, None
+        return ll, p, next((it for it in p.items if it.id == item_id), None)
+
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        ll, p, it = self._find(v, item_id)
+        if ll is None:
+            return None
+        ui = v.ui[lang]
+        if p is None:
+            return ui["title_livelihood"].format(title=ll.title, year=ll.year)
+        if it is not None:  # a sub-item: its number and its text's first clause
+            s = v.seg(it.id, it.text, lang, "livelihood")
+            return ui["title_subitem"].format(number=it.number, text=v.opening(s["text"], s["lang"]))
+        if lang == "zh":
+            return ui["title_project"].format(n=p.number, name=p.name)
+        s = v.tr.get(f"{p.id}#name", p.name, "livelihood")
+        return ui["title_project"].format(n=p.number, name=s.en if s.ok else p.name)
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        ll, p, it = self._find(v, item_id)
+        d = v.c.documents.get(ll.document) if ll is not None else None
+        if d is None:
+            return None
+        where = v.ui[lang]["where_item"].format(n=parse_id(item_id).last) if p is not None else ""
+        return v.citation(d.id, lang) + (f" · {where}" if where else "")
+
+    def page_groups(self, v, lang: str):
+        for lid in list(dict.keys(v.c.livelihood)):
+            yield lid, (lambda lid=lid: v.build.livelihood(v.c.livelihood[lid], lang))
 
 
 KIND = LivelihoodKind()

@@ -10,6 +10,7 @@ from ..errors import Report
 from ..model import Block, Origin, ProgressRow, ProgressTable, Quantity, Source
 from ..normalize import TERMINAL, normalize_text
 from .common import ORG_SUFFIX, is_org_line, parse_date
+from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
 
 TITLE = re.compile(r"^(\d{4})年(.*)进展情况汇总表$")
@@ -292,6 +293,41 @@ class ProgressKind(Kind):
 
     def derived(self, t):
         return [(r.number, r.units) for r in t.rows]
+
+    # -------------------------------------------------------------- publishing
+    def _find(self, v, item_id: str):
+        i = parse_id(item_id)
+        t = v.c.progress.get(format_id("progress", *i.parts[:2]))
+        rest = list(i.parts[2:])
+        row = None
+        if t is not None and rest[:1] and rest[0].isdigit():
+            row = next((r for r in t.rows if r.number == int(rest[0])), None)
+        return t, row, rest
+
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        t, row, rest = self._find(v, item_id)
+        if t is None:
+            return None
+        ui = v.ui[lang]
+        district = t.district_zh if lang == "zh" else v.g.district_en(t.district)
+        if row is None:
+            return ui["title_progress"].format(district=district, year=t.year)
+        s = v.seg(f"{row.id}#task", row.task, lang, "progress")
+        return ui["title_row"].format(district=district, year=t.year, n=row.number, text=v.opening(s["text"], s["lang"]))
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        t, row, rest = self._find(v, item_id)
+        if t is None:
+            return None
+        ui = v.ui[lang]
+        head = v.title(t.id, lang)
+        if rest[:1] == ["parallel"]:
+            return f"{head} · {ui['side_by_side']}"
+        return head + (f" · {ui['where_row'].format(n=row.number)}" if row is not None else "")
+
+    def page_groups(self, v, lang: str):
+        for tid in list(dict.keys(v.c.progress)):
+            yield tid, (lambda tid=tid: v.build.progress(v.c.progress[tid], lang))
 
     def file_name(self, corpus, src) -> str:
         t = next(t for t in corpus.progress.values() if t.origin.file == src.path)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Report
+from .circular import CircularKind
 from ..model import Block, Citation, Provision
 from .citations import find_citations
 from .structure import NOT_BODY, parse_provisions
@@ -56,3 +57,30 @@ def parse_reply(blocks: list[Block], path: str = "", report: Report | None = Non
                         "《关于…的请示》 before 收悉")
     target = cite.target if cite is not None else (f"title:{title}" if title else "")
     return ReplyParse(title, number, target, first.line, cite, provisions)
+
+
+class ReplyKind(CircularKind):
+    """A reply (批复): a numbered document whose first paragraph names the request it answers; its numbered
+    points are provisions, and the request it answers is a citation (``reply_to`` in its metadata)."""
+
+    name, schemes = "reply", ()
+    label = "reply (批复)"
+    expected = ""
+
+    def detect(self, text: str) -> bool:
+        head = re.sub(r"\s+", "", text[:600])
+        return super().detect(text) and bool(re.search(r"的批复", head)) and "收悉" in text[:3000]
+
+    def detect_document(self, paras, texts) -> bool:
+        return super().detect_document(paras, texts) and any(t.endswith("的批复") for t in texts[:4])
+
+    def structure(self, doc, path: str, rep) -> None:
+        doc.kind = "reply"
+        r = parse_reply(doc.blocks, path, rep)
+        doc.provisions = r.provisions
+        if r.request_target:
+            doc.meta["reply_to"] = r.request_target
+            doc.meta["reply_to_title"] = r.request_title
+
+
+KIND = ReplyKind()

@@ -10,6 +10,7 @@ from ..errors import Report as Problems
 from ..model import Block, Origin, Report, ReportPart, ReportSection, Source, Target, Topic
 from ..normalize import normalize_text, unwrap
 from .common import cn_number, parse_date
+from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
@@ -151,6 +152,7 @@ def parse(source: Source, report: Problems) -> Report:
 
 class ReportKind(Kind):
     name, schemes, family = "report", ("report",), "reports"
+    catalog = "report"
     label = "work report"
     expected = "work report (政府工作报告 … 各位代表)"
 
@@ -176,6 +178,54 @@ class ReportKind(Kind):
     def file_name(self, corpus, src) -> str:
         r = next(r for r in corpus.reports.values() if r.origin.file == src.path)
         return f"{r.year}-work-report.txt"
+
+    # -------------------------------------------------------------- publishing
+    @staticmethod
+    def part(rep, num: str):
+        """The part, section or topic paragraph numbered ``3``, ``3.1`` or ``3.1.2``, or None."""
+        bits = [int(x) for x in num.split(".")]
+        try:
+            part = rep.parts[bits[0] - 1]
+            if len(bits) == 1:
+                return part
+            sec = part.sections[bits[1] - 1]
+            return sec if len(bits) == 2 else sec.topics[bits[2] - 1]
+        except IndexError:
+            return None
+
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        i = parse_id(item_id)
+        rep = v.c.reports.get(format_id("report", i.year))
+        if rep is None:
+            return None
+        if len(i.parts) == 1:
+            return v.ui[lang]["title_report"].format(year=rep.year)
+        num = i.last
+        obj = self.part(rep, num)
+        if obj is None:
+            return None
+        if num.count(".") == 2:  # a topic paragraph: its lead phrase, as the headings glossary renders it
+            return obj.lead if lang == "zh" else (v.g.heading_for_zh(obj.lead) or obj.lead)
+        if lang == "zh":
+            return obj.title
+        return v.g.heading_en("report", num) or obj.title
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        i = parse_id(item_id)
+        rep = v.c.reports.get(format_id("report", i.year))
+        if rep is None:
+            return None
+        ui = v.ui[lang]
+        sep = ui["list_sep"]
+        head = ui["title_report"].format(year=rep.year)
+        base = sep.join([head, v.date(rep.date, lang), rep.speaker] if lang == "zh" else [head, v.date(rep.date, lang)])
+        rest = list(i.parts[1:])
+        where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
+        return base + (f" · {where}" if where else "")
+
+    def page_groups(self, v, lang: str):
+        for rid in list(dict.keys(v.c.reports)):
+            yield rid, (lambda rid=rid: v.build.report(v.c.reports[rid], lang))
 
 
 KIND = ReportKind()

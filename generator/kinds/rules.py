@@ -20,8 +20,10 @@ import re
 
 from ..errors import Report
 from ..i18n.romanize import slugify_zh
-from ..model import Block, HistoryEntry, Provision
-from ..normalize import Para
+from ..ids import parse as parse_id
+from ..model import Block, Document, HistoryEntry, Origin, Provision
+from ..normalize import Para, to_simplified
+from .base import DocumentKind, Reading, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import find_citations
 from .structure import classify, parse_provisions
@@ -196,3 +198,64 @@ def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
         blocks.extend(b)
         provisions.append(prov)
     return blocks, provisions, history, title
+
+
+ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百零〇]+条(?![例款件])")
+
+
+def is_rules_text(paras, convert=None) -> bool:
+    """A rules text: a title naming a rule (…办法, …规定, …条例 …) and articles (第一条 …) at the start of a
+    paragraph near the top."""
+    texts = [simplified(p, convert) for p in paras[:40]]
+    if not texts or not RULE_TITLE.search("".join(texts[:_title_end(texts, paras[:40])])) or len(texts[0]) > 60:
+        return False
+    return any(ARTICLE_LINE.match(t) for t in texts)
+
+
+class RulesKind(DocumentKind):
+    """Rules and regulations (办法, 规定, 细则, 条例) published on their own: the title, the adoption and revision
+    history as data, 编/章/节/条/款/项/目 as provisions; id ``rule/<year>/<slug>``, articles at
+    ``…/article/N``. (A rules text that a decree promulgates is read with the decree: ``decree.py``.)"""
+
+    name, schemes = "rules", ("rule",)
+    label = "rules or regulations (办法, 规定, 条例)"
+    expected = "rules (a title ending 办法/规定/条例, then 第一条 …)"
+
+    def detect(self, text: str) -> bool:
+        from ..normalize import unwrap
+
+        lines = text.split("\n")
+        paras, _ = unwrap(lines[:80], 0, min(len(lines), 80))
+        return is_rules_text(paras, to_simplified)
+
+    def detect_document(self, paras, texts) -> bool:
+        return is_rules_text(paras, to_simplified)
+
+    def read(self, src, rep, ctx) -> Reading:
+        return read_single(self, src, rep, ctx)
+
+    def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, **_):
+        blocks, provisions, history, title = parse_rules(paras, path, rep, ctx.convert)
+        date = next((b.text for b in reversed(blocks) if b.kind == "date"), "")
+        iso = parse_date(date) if date else ""
+        rid = rule_id(title, history, iso)
+        first = next((h.date for h in history if h.date), "") or iso
+        doc = Document(id=rid, number="", slug=parse_id(rid).last, year=int(first[:4]) if first else 0, title=title,
+                       kind="rules", date=first, blocks=blocks, provisions=provisions, history=history,
+                       origins=[Origin(path, paras[0].line, paras[-1].end_line)] if paras else [])
+        issuer = next((h.body for h in history if h.body), "")
+        if issuer:
+            doc.issuers = [issuer]
+        return doc, None
+
+    def page_context(self, v, d, lang: str) -> dict:
+        """The rule's adoption and revision history, as data: date, body, what was done, by which instrument."""
+        return {"history": [{"date": v.date(h.date, lang) if h.date else "", "date_iso": h.date, "body": h.body,
+                             "action": h.action, "instrument": h.instrument, "text": h.text} for h in d.history]}
+
+    def file_name(self, corpus, src) -> str:
+        d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
+        return f"{d.year}-rules-{d.slug}.txt"
+
+
+KIND = RulesKind()

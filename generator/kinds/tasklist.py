@@ -8,6 +8,7 @@ import re
 from ..errors import Report
 from ..model import Block, Origin, Section, Subsection, Task, TaskList
 from ..normalize import Para, normalize_text
+from ..ids import format_id, parse as parse_id
 from .circular import CircularKind
 from .common import cn_number
 
@@ -178,6 +179,54 @@ class TaskListKind(CircularKind):
 
     def derived(self, tl):
         return [(t.number, t.units) for t in tl.tasks.values()]
+
+    # -------------------------------------------------------------- publishing
+    def _list(self, v, item_id: str):
+        i = parse_id(item_id)
+        return v.c.tasklists.get(format_id("tasklist", i.year)), i
+
+    def heading(self, tl, num: str) -> str:
+        """The Chinese heading of section ``1`` or subsection ``1.4``."""
+        if "." in num:
+            a, b = (int(x) for x in num.split("."))
+            return tl.sections[a - 1].subsections[b - 1].title
+        return tl.sections[int(num) - 1].title
+
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        tl, i = self._list(v, item_id)
+        if tl is None:
+            return None
+        ui = v.ui[lang]
+        if i.scheme == "task":
+            t = tl.tasks.get(int(i.last)) if i.last.isdigit() else None
+            if t is None:
+                return None
+            s = v.seg(t.id, t.text, lang, "tasks")
+            return ui["title_task"].format(n=t.number, text=v.opening(s["text"], s["lang"]))
+        if len(i.parts) == 1:
+            return ui["title_tasklist"].format(title=tl.title, year=tl.year)
+        num = i.last
+        if lang == "zh":
+            return self.heading(tl, num)
+        en = v.g.heading_en("tasklist", num)
+        return en or self.heading(tl, num)
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        tl, i = self._list(v, item_id)
+        if tl is None:
+            return None
+        d = v.c.documents.get(tl.document)
+        if d is None:
+            return None
+        base = v.citation(d.id, lang)
+        ui = v.ui[lang]
+        where = (ui["where_task"] if i.scheme == "task" else ui["where_section"]).format(n=i.last) \
+            if len(i.parts) > 1 else ""
+        return base + (f" · {where}" if where else "")
+
+    def page_groups(self, v, lang: str):
+        for tid in list(dict.keys(v.c.tasklists)):
+            yield tid, (lambda tid=tid: v.build.tasklist(v.c.tasklists[tid], lang))
 
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))

@@ -15,5 +15,18 @@ class UnitsKind(Kind):
     def derived(self, u):
         return (u.zh, u.en, u.level, u.district, u.aliases, u.slug)
 
+    def title(self, v, item_id: str, lang: str) -> str | None:
+        u = v.c.units.get(item_id)
+        return None if u is None else (u.zh if lang == "zh" else u.en)
+
+    def citation(self, v, item_id: str, lang: str) -> str | None:
+        u = v.c.units.get(item_id)
+        if u is None:
+            return None
+        return f"{u.zh}（{u.en}）" if lang == "zh" else f"{u.en} ({u.zh})"
+
+    def page_groups(self, v, lang: str):
+        yield "unit", (lambda: v.build.units(lang))
+
 
 KIND = UnitsKind()

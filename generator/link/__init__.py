@@ -12,6 +12,8 @@ from ..cache.store import load_pickle, save_pickle
 from .. import kinds
 from ..errors import Report
 from ..model import Corpus
+from .citations import citation_links
+from .overrides import apply_overrides
 from .rules import RULES
 
 
@@ -83,11 +85,13 @@ def _run_rules(corpus: Corpus) -> list[list]:
 
 
 def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:
+    """The rules' links (cached by what they read), the citations between documents (resolved each build:
+    index look-ups), then the editors' overrides."""
     links = rule_links(corpus, root)
-    from .overrides import apply_overrides
-
+    cited, corpus.citations = citation_links(corpus)
+    links = _best(links + cited) if cited else links
     out = apply_overrides(links, corpus, Path(root), rep)
-    corpus.links = links if out is links else _best(out)  # the rules' links are already deduplicated
+    corpus.links = links if out is links else _best(out)
 
 
 def _best(links) -> list:

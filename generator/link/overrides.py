@@ -12,7 +12,7 @@ from ..model import Corpus, Link
 from .. import SAFE_LOADER
 
 OVERRIDES = "content/links.yaml"
-KINDS = {"details", "implements", "related", "led-by"}
+KINDS = {"details", "implements", "related", "led-by", "cites", "amends"}
 
 
 def known_ids(corpus: Corpus) -> set[str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..cache.deps import RECORDER
 from ..cache.store import blocks_once
-from ..i18n.romanize import romanize_number
+from .. import ids, kinds
+from ..i18n.romanize import parse_number, romanize_number
 from .pages import Views
 from .urls import url_for
 from .views import report_front
@@ -85,6 +86,36 @@ def _with_status(v: Views, make):
         record["translation_status"] = summarize(segs) or dict(NO_PASSAGES)
         return record
     return run
+
+
+def _heading_en(v: Views, d, p, by_key) -> str | None:
+    """The English of a provision's title (a chapter's, an annex's): its heading block as the English page shows
+    it, less the label; None where it is not translated or the provision has no title."""
+    if not p.title or not p.block_keys or p.block_keys[0] not in by_key:
+        return None
+    en = _block_en(v, by_key[p.block_keys[0]], d.id)
+    return en or None
+
+
+def _structure(v: Views, d, blocks, base: str) -> list[dict]:
+    """A document's provisions as a tree: each node with its id (the document's id and its anchor), its
+    label and title in both languages, its own text (without its children's) and its children."""
+    from ..kinds.base import provision_label
+
+    by_key = {b.key: b for b in blocks}
+
+    def node(p):
+        inner = {k for c in p.children for k in c.block_keys}
+        own = [by_key[k] for k in p.block_keys if k not in inner and k in by_key]
+        return {"id": ids.with_anchor(d.id, p.anchor), "anchor": p.anchor, "kind": p.kind,
+                "label_zh": provision_label(v, d, p, "zh"), "label_en": provision_label(v, d, p, "en"),
+                "title_zh": p.title or None, "title_en": _heading_en(v, d, p, by_key),
+                "text_zh": "\n".join(b.text for b in own) or None,
+                "text_en": _blocks_en(v, own, d.id) if own else None,
+                "urls": {lang: base + url_for(d.id, lang) + f"#{p.anchor}" for lang in ("zh", "en")},
+                "children": [node(c) for c in p.children]}
+
+    return [node(p) for p in d.provisions]
 
 
 def _link_id(link) -> str:
@@ -186,13 +217,19 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
     def doc_record(d):
         blocks = blocks_once(d)
         return {
-            "id": d.id, "number": d.number, "number_en": romanize_number(d.number), "slug": d.slug,
+            "id": d.id, "number": d.number, "number_en": kinds.kind_of(d).number_en(d, v) or None, "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
             "metadata": d.meta, "original_script": d.original_script,
             "text_zh": "\n".join(b.text for b in blocks), "text_en": _blocks_en(v, blocks, d.id),
             "sources": _origins(d.origins), "urls": _urls(d.id, base),
+            "structure": _structure(v, d, blocks, base),
+            "history": [{"date": h.date or None, "body": h.body, "action": h.action, "instrument": h.instrument,
+                         "text": h.text} for h in d.history],
+            "amendments": [{"rule": a.rule_title, "changes": [{"action": ch.action, "target": ch.target,
+                                                                "text": ch.text or None} for ch in a.changes]}
+                           for a in d.amendments],
         }
 
     docs = sorted(c.documents.values(), key=lambda d: d.id)
@@ -308,15 +345,23 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
         return {"id": g.id, "year": g.year, "number": g.number, "total_number": g.total_number, "date": g.date,
                 "documents": g.documents, "toc": [{"category_zh": e.category_zh, "category_en": e.category_en,
                                                    "title_zh": e.title_zh, "title_en": e.title_en,
-                                                   "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh),
+                                                   "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh) if parse_number(e.number_zh) else None,
                                                    "number_en_printed": e.number_en, "page": e.page}
                                                   for e in g.toc],
                 "urls": _urls(g.id, base)}
 
     yield done("gazettes.json", list(c.gazettes),
                lambda: [Record(key(g.id, g.id), _with_status(v, lambda i=g.id: gazette_record(c.gazettes[i])), g.id) for g in c.gazettes.values()])
+    def citation_record(r):
+        return {"id": f"{r.source}#{r.key}:{r.text}", "source": r.source, "block": r.key, "line": r.line,
+                "text": r.text, "target": r.target, "provision": r.provision or None, "resolved": r.resolved,
+                "urls": _urls(r.resolved, base) if r.resolved else None}
+
+    cites = sorted(c.citations, key=lambda r: (r.source, r.line, r.text))
+    files["citations.json"] = RecordFile(None, lambda: [Record(None, lambda r=r: citation_record(r)) for r in cites])
+    yield "citations.json", files["citations.json"]
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
-             "reports.json", "gazettes.json"]
+             "reports.json", "gazettes.json", "citations.json"]
     yield "index.json", {
         "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}"} for name in names},
         "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",

@@ -30,8 +30,21 @@ def escape(value) -> str:
 _LANG_ATTR = {"zh": "zh-CN", "en": "en"}
 
 
+def _cited(seg) -> str:
+    """The text with its citations of documents in the archive as links (``cites``: start, end, URL)."""
+    text, out, at = seg["text"], [], 0
+    for a, b, url in sorted(seg["cites"]):
+        if a < at or b > len(text):
+            continue
+        out.append(escape(text[at:a]))
+        out.append(f'<a class="cite" href="{escape(url)}">{escape(text[a:b])}</a>')
+        at = b
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
 def _text(seg, ui: dict, lang: str) -> str:
-    text = escape(seg["text"])
+    text = _cited(seg) if seg.get("cites") else escape(seg["text"])
     if seg["status"] == "ok":
         if seg["lang"] == lang:
             return text
@@ -73,9 +86,27 @@ def _original(b, ui: dict) -> str:
     return ""
 
 
+LEAD_MAX = 40  # a paragraph's opening sentence up to this long is its link to the item it is
+
+
 def _linked(b, ui: dict, lang: str) -> str:
-    inner = _text(b, ui, lang)
-    return f'<a href="{escape(b["url"])}">{inner}</a>' if b.get("url") else inner
+    """A block that is an item of its own (a work-report topic, a section heading) links to the item's page.
+    Headings and titles link whole; running text is not a link: its opening sentence is, when it is short (a
+    topic's lead phrase), else a small link after it."""
+    if not b.get("url"):
+        return _text(b, ui, lang)
+    url = escape(b["url"])
+    if b["kind"] in ("heading", "title"):
+        return f'<a href="{url}">{_text(b, ui, lang)}</a>'
+    text = b["text"]
+    stop = "。" if b.get("lang", lang) == "zh" else ". "
+    cut = text.find(stop)
+    if b.get("status", "ok") == "ok" and not b.get("cites") and 0 < cut < LEAD_MAX:
+        end = cut + len(stop.strip())
+        lead, rest = text[:end], text[end:]
+        attr = f' lang="{_LANG_ATTR.get(b["lang"], "en")}"' if b.get("lang", lang) != lang else ""
+        return f'<a href="{url}"{attr}>{escape(lead)}</a>{_text({**b, "text": rest}, ui, lang)}'
+    return f'{_text(b, ui, lang)} <a class="item-link" href="{url}" aria-label="{escape(ui["open_item"])}">→</a>'
 
 
 def block_html(b, ui: dict, lang: str) -> Markup:
@@ -96,7 +127,29 @@ def parallel_html(rows, ui: dict, lang: str) -> Markup:
         for r in rows))
 
 
+def _marks(b, ui: dict) -> str:
+    """The anchors of the provisions that start at a block (empty elements carrying their ids: a block may
+    start an article and its first paragraph), and a "link to this" link for the first of them (to the
+    article's own page when it has one)."""
+    marks = b.get("marks")
+    if not marks:
+        return ""
+    ids = "".join(f'<span class="anchor" id="{escape(m["anchor"])}"></span>' for m in marks)
+    first = marks[0]
+    href = first["page"] or f'#{first["anchor"]}'
+    label = f'{ui["link_to"]} {first["label"]}'.strip()
+    amends = next((m["amends"] for m in marks if m.get("amends")), None)
+    changed = (f'<a class="amends" href="{escape(amends["url"])}" data-pagefind-ignore>{escape(ui["amends_target"])}'
+               f' {escape(amends["label"])}</a>') if amends else ""
+    return (f'{ids}<a class="permalink" href="{escape(href)}" aria-label="{escape(label)}" '
+            f'title="{escape(label)}" data-pagefind-ignore>{escape(ui["permalink_mark"])}</a>{changed}')
+
+
 def _block(b, ui: dict, lang: str) -> str:
+    return _marks(b, ui) + _block_body(b, ui, lang) if b.get("marks") else _block_body(b, ui, lang)
+
+
+def _block_body(b, ui: dict, lang: str) -> str:
     kind = b["kind"]
     ident = f' id="{escape(b["anchor"])}"' if b.get("anchor") else ""
     if kind == "heading":

@@ -11,11 +11,12 @@ from ..i18n.catalog import Translator, source_hash
 from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
 from ..kinds.common import parse_date
+from .. import ids, kinds
 from ..cache.deps import RecordingDict, recorded_cache
 from ..cache.store import first_title
 from ..model import Block, Corpus
 from ..normalize import CJK_RE
-from .text import format_date
+from .text import format_date, opening
 from .urls import LANGS, other_lang, url_for
 
 CN_NUM = "零一二三四五六七八九十"
@@ -43,6 +44,7 @@ class Page:
     searchable: bool = True
     date: str = ""
     citation: str = ""  # document number, date, issuer (+ where in it), in the page language
+    genre: str = ""  # a document page: the kind of document (decree, rules …), the search filter's value
 
     @property
     def url(self) -> str:
@@ -74,7 +76,13 @@ class Views:
                 by_item[ref].append(note)
         self.notes_by_item = RecordingDict("notes", by_item)
         self.notes_by_id = RecordingDict("note", {n.id: n for n in corpus.notes})
+        by_doc: dict[str, list] = defaultdict(list)
+        for r in corpus.citations:
+            by_doc[r.source].append(r)
+        self.citations_by_doc = RecordingDict("citations", by_doc)
         self.title = recorded_cache(self._title)  # memoised with the reads each title made
+        self.citation = recorded_cache(self._citation)
+        self.build = None  # the builders of the site's page types (site/views.py sets them)
         self.tally: list | None = None  # when a list: every passage looked up is appended (the data API)
 
     @property
@@ -124,106 +132,26 @@ class Views:
 
     # ------------------------------------------------------------- titles
     def _title(self, item_id: str, lang: str) -> str:
-        """Human title of any item, in the page language (``title``: the same, memoised)."""
-        c = self.c
-        zh = lang == "zh"
-        if item_id.startswith("doc:"):
-            d = c.documents.get(item_id)
-            if not d:
-                return item_id
-            if zh:
-                return d.title
-            if d.title_en:
-                return d.title_en
-            tb = first_title(d)
-            if tb is not None and tb[1] == d.title:
-                s = self.tr.get(f"{d.id}#{tb[0]}", tb[1], "documents")
-                if s.ok:
-                    return s.en
-            return f"{romanize_number(d.number)}"
-        parts = item_id.split("/")
-        kind = parts[0]
-        if kind == "task":
-            return f"任务{parts[2]}" if zh else f"Task {parts[2]}"
-        if kind == "tasklist":
-            tl = c.tasklists.get("/".join(parts[:2]))
-            if len(parts) == 2:
-                return tl.title if zh else f"Priority Task List for {parts[1]}"
-            num = parts[2]
-            head = self._tasklist_heading(tl, num)
-            if zh:
-                return head
-            en = self.g.heading_en("tasklist", num)
-            return en or (f"Section {num}" if "." not in num else f"Subsection {num}")
-        if kind == "report":
-            rep = c.reports.get("/".join(parts[:2]))
-            if len(parts) == 2:
-                return (f"{rep.year}年政府工作报告" if zh else f"{rep.year} Government Work Report")
-            num = parts[2]
-            obj = self._report_obj(rep, num)
-            if obj is None:
-                return item_id
-            if num.count(".") == 2:
-                return obj.lead if zh else (self._topic_en(obj) or f"Topic {num}")
-            if zh:
-                return obj.title
-            return self.g.heading_en("report", num) or (f"Part {num}" if "." not in num else f"Section {num}")
-        if kind == "livelihood":
-            ll = c.livelihood.get("/".join(parts[:2]))
-            if len(parts) == 2:
-                return ll.title if zh else f"Beijing's Important Livelihood Projects for {ll.year}"
-            num = parts[2]
-            if "." in num:
-                return (f"民生实事{num}" if zh else f"Livelihood project {num}")
-            p = ll.projects[int(num) - 1]
-            if zh:
-                return f"{p.number}. {p.name}方面"
-            s = self.tr.get(f"{p.id}#name", p.name, "livelihood")
-            return f"{p.number}. {s.en}" if s.ok else f"Livelihood project {p.number}"
-        if kind == "progress":
-            t = c.progress.get("/".join(parts[:3]))
-            dist = t.district_zh if zh else self.g.district_en(t.district)
-            if len(parts) == 3:
-                return f"{dist}{t.year}年民生实事进展" if zh else f"{dist}: {t.year} livelihood projects progress"
-            return f"{dist}{t.year}年民生实事第{parts[3]}项" if zh else f"{dist} {t.year}, item {parts[3]}"
-        if kind == "unit":
-            return self.unit_name(item_id, lang)
-        if kind == "gazette":
-            g = c.gazettes.get(item_id)
-            if g:
-                return (f"北京市人民政府公报 {g.year}年第{g.number}期（总第{g.total_number}期）" if zh
-                        else f"Gazette of the People's Government of Beijing Municipality, {g.year} Issue No. {g.number} (No. {g.total_number})")
-        if kind == "note":
-            n = self.notes_by_id.get(item_id)
-            if n is not None:
-                return n.title
-        return item_id
+        """Human title of any item, in the page language (``title``: the same, memoised): the kind that owns
+        the id says it (kinds/); a note is titled by its author."""
+        kind = kinds.for_id(item_id)
+        t = kind.title(self, item_id, lang) if kind is not None else None
+        if t is not None:
+            return t
+        n = self.notes_by_id.get(item_id)
+        return n.title if n is not None else item_id
 
-    def _topic_en(self, topic) -> str:
-        """A topic paragraph's lead phrase in English: the heading of the same words (the task list's
-        subsection headings are the report's lead phrases), from the one headings glossary."""
-        return self.g.heading_for_zh(topic.lead)
+    def _citation(self, item_id: str, lang: str) -> str:
+        """The citation line of any page: the kind that owns its id says it (``citation``: memoised)."""
+        kind = kinds.for_id(item_id)
+        c = kind.citation(self, item_id, lang) if kind is not None else None
+        if c is not None:
+            return c
+        n = self.notes_by_id.get(item_id)
+        return self.ui[lang]["list_sep"].join([n.author, self.date(n.date, lang)]) if n is not None else ""
 
-    @staticmethod
-    def _tasklist_heading(tl, num: str) -> str:
-        if "." in num:
-            a, b = (int(x) for x in num.split("."))
-            return tl.sections[a - 1].subsections[b - 1].title
-        return tl.sections[int(num) - 1].title
-
-    @staticmethod
-    def _report_obj(rep, num: str):
-        bits = [int(x) for x in num.split(".")]
-        try:
-            part = rep.parts[bits[0] - 1]
-            if len(bits) == 1:
-                return part
-            sec = part.sections[bits[1] - 1]
-            if len(bits) == 2:
-                return sec
-            return sec.topics[bits[2] - 1]
-        except IndexError:
-            return None
+    def opening(self, text: str, lang: str) -> str:
+        return opening(text, lang)
 
     # ------------------------------------------------------------- shared parts
     def links(self, item_id: str, lang: str) -> list[dict]:
@@ -277,7 +205,7 @@ class Views:
                 v.update(self.seg("", b.text, "zh", "units"))
             v["units"] = self.unit_refs(task.units, lang) if task else []
         elif b.kind == "heading" and b.anchor.startswith(("tasklist/", "report/")) and b.anchor.count("/") >= 2:
-            fam, num = ("tasklist" if b.anchor.startswith("tasklist/") else "report"), b.anchor.split("/")[2]
+            fam, num = ids.scheme(b.anchor), ids.number_of(b.anchor)
             en = self.g.heading_en(fam, num)
             if lang == "en" and en:
                 prefix = re.match(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])", b.text)
@@ -301,16 +229,16 @@ class Views:
             v.update({"text": b.text, "zh": b.text, "status": "ok" if all(r["status"] == "ok" for r in rows) else "missing",
                       "lang": lang, "rows": rows})
         else:
-            v.update(self.seg(f"{doc_key}#{b.key}", b.text, lang, "documents" if doc_key.startswith(("doc:", "gazette"))
-                              else "report"))
+            owner = kinds.for_id(doc_key)
+            v.update(self.seg(f"{doc_key}#{b.key}", b.text, lang, owner.catalog if owner else "documents"))
         return v
 
     def _project_text(self, b, lang: str) -> dict:
         """A livelihood category in running text: its name and sub-items, each translated on its own."""
         if lang == "zh":
             return self.seg("", b.text, "zh", "livelihood")
-        ll = self.c.livelihood.get("/".join(b.anchor.split("/")[:2]))
-        p = ll.projects[int(b.anchor.split("/")[2]) - 1]
+        ll = self.c.livelihood.get(ids.prefix(b.anchor, 1))
+        p = ll.projects[int(ids.number_of(b.anchor)) - 1]
         name = self.tr.get(f"{p.id}#name", p.name, "livelihood")
         items = [self.tr.get(it.id, it.text, "livelihood") for it in p.items]
         if name.ok and all(i.ok for i in items):
@@ -322,9 +250,8 @@ class Views:
         return {"text": b.text, "zh": b.text, "status": "missing", "lang": "zh", "tr": ("", "", "no", source_hash(b.text))}
 
     def _task_by_id(self, tid: str):
-        parts = tid.split("/")
-        tl = self.c.tasklists.get(f"tasklist/{parts[1]}")
-        return tl.tasks.get(int(parts[2])) if tl else None
+        tl = self.c.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
+        return tl.tasks.get(int(ids.number_of(tid))) if tl else None
 
 
 def build_pages(v: "Views", site: dict):

@@ -36,3 +36,25 @@ def format_number(value: float, lang: str) -> str:
 def ui_strings(theme_dir: str, lang: str) -> dict:
     p = Path(theme_dir) / "i18n" / f"{lang}.yaml"
     return yaml.load(p.read_text("utf-8"), Loader=SAFE_LOADER) or {}
+
+
+CLAUSE_END = "，。；：！？,;:!?"
+OPENING = {"zh": 28, "en": 90}  # at most this many characters of a text name it in titles and lists
+
+
+def opening(text: str, lang: str, limit: int | None = None) -> str:
+    """The opening of a text that names it in a title or a list: its first clause (up to the first comma,
+    full stop, semicolon or colon) when that is short enough, else the text cut at the last clause end or, in
+    English, the last word before ``limit``, with an ellipsis. Never cut inside a word."""
+    limit = limit or OPENING[lang]
+    text = text.strip().lstrip("0123456789.．、 ")
+    cut = next((i for i, ch in enumerate(text) if ch in CLAUSE_END), len(text))
+    if cut <= limit:
+        return text[:cut].rstrip()
+    head = text[:limit]
+    k = max(head.rfind(ch) for ch in CLAUSE_END)
+    if k >= limit // 2:
+        return head[:k].rstrip() + "…"
+    if lang != "zh":
+        head = head.rsplit(" ", 1)[0] if " " in head else head
+    return head.rstrip(" ,;:") + "…"

@@ -13,7 +13,8 @@ from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
-from .urls import url_for
+from .urls import path_of, url_for
+from .. import kinds
 from ..i18n.status import passages, summarize
 
 
@@ -32,74 +33,6 @@ def _common(v: Views, item_id: str, lang: str) -> dict:
     return {"links": v.links(item_id, lang), "notes": v.notes(item_id, lang)}
 
 
-def citation(v: Views, item_id: str, lang: str) -> str:
-    """Citation line for any item: its document's number, date and issuer, then where in it."""
-    from ..i18n.romanize import romanize_number
-
-    c = v.c
-    zh = lang == "zh"
-    sep = "，" if zh else ", "
-
-    def doc_cite(d, where=""):
-        num = d.number if zh else romanize_number(d.number)
-        issuer = "、".join(d.issuers) if zh else "; ".join(v.g.issuer_en(i) for i in d.issuers)
-        out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
-        return out + (f" · {where}" if where else "")
-
-    def view_of(rest):  # a continuation page (["2"]) or the side-by-side view (["parallel", "2"]) of a text
-        bits = (["中英对照" if zh else "side by side"] if rest[:1] == ["parallel"] else []) + \
-               [f"第{n}部分" if zh else f"part {n}" for n in rest if n.isdigit()]
-        return ("，" if zh else ", ").join(bits)
-
-    parts = item_id.split("/")
-    kind = parts[0].split(":")[0]
-    if kind == "doc" and item_id in c.documents:
-        return doc_cite(c.documents[item_id])
-    if kind == "doc" and len(parts) >= 3:  # doc/<slug>/2, doc/<slug>/parallel[/2]
-        d = v.doc_by_slug.get(parts[1])
-        if d:
-            return doc_cite(d, view_of(parts[2:]))
-    if kind in ("task", "tasklist") and len(parts) >= 2:
-        tl = c.tasklists.get(f"tasklist/{parts[1]}")
-        d = c.documents.get(tl.document) if tl else None
-        if d:
-            where = "" if len(parts) == 2 else (f"任务{parts[2]}" if kind == "task" and zh else
-                                               f"task {parts[2]}" if kind == "task" else
-                                               (f"第{parts[2]}部分" if zh else f"section {parts[2]}"))
-            return doc_cite(d, where)
-    if kind == "livelihood" and len(parts) >= 2:
-        ll = c.livelihood.get(f"livelihood/{parts[1]}")
-        d = c.documents.get(ll.document) if ll else None
-        if d:
-            return doc_cite(d, "" if len(parts) == 2 else (f"第{parts[2]}项" if zh else f"item {parts[2]}"))
-    if kind == "report" and len(parts) >= 2:
-        r = c.reports.get(f"report/{parts[1]}")
-        if r:
-            head = f"{r.year}年政府工作报告" if zh else f"Report on the Work of the Government {r.year}"
-            who = r.speaker if zh else v.date(r.date, lang)
-            base = sep.join([head, v.date(r.date, lang), r.speaker] if zh else [head, who])
-            where = view_of(parts[2:]) if parts[2:3] == ["parallel"] else (parts[2] if len(parts) > 2 else "")
-            return base + (f" · {where}" if where else "")
-    if kind == "progress" and len(parts) >= 3:
-        t = c.progress.get("/".join(parts[:3]))
-        if t:
-            head = f"{t.district_zh}{t.title}" if zh else f"{v.g.district_en(t.district)}, {t.year} livelihood projects progress table"
-            if parts[3:4] == ["parallel"]:
-                return f"{head} · {view_of(parts[3:])}"
-            return head + (f" · {'第' + parts[3] + '项' if zh else 'row ' + parts[3]}" if len(parts) > 3 else "")
-    if kind == "gazette" and item_id in c.gazettes:
-        g = c.gazettes[item_id]
-        return sep.join([v.title(g.id, lang), v.date(g.date, lang)])
-    if kind == "unit" and item_id in c.units:
-        u = c.units[item_id]
-        return f"{u.zh}（{u.en}）" if zh else f"{u.en} ({u.zh})"
-    if kind == "note":
-        n = next((n for n in c.notes if n.id == item_id), None)
-        if n:
-            return sep.join([n.author, v.date(n.date, lang)])
-    return ""
-
-
 def all_pages(v: Views, lang: str, site: dict):
     for _, make in page_groups(v, lang, site):
         yield from make()
@@ -108,7 +41,7 @@ def all_pages(v: Views, lang: str, site: dict):
 def _cited(v: Views, lang: str, pages):
     for page in pages:
         if not page.citation:  # every page that has a source: parts and side-by-side views too
-            page.citation = citation(v, page.id, lang)
+            page.citation = v.citation(page.id, lang)
         if lang != "zh" and "translation" not in page.ctx:
             page.ctx["translation"] = translation_view(v, lang, page.ctx)
         yield page
@@ -167,62 +100,91 @@ def glossary_page(v: Views, lang: str):
 def page_groups(v: Views, lang: str, site: dict):
     """The site's pages in one language, in groups: (group id, a function making the group's pages).
 
-    A group is the pages of one item of the corpus (a document with its side-by-side view, a gazette issue,
-    a task list with its sections and tasks, a report, a livelihood list, a progress table), the department
-    pages, or one page of the site. An incremental build (generator/incremental.py) keys each group by
-    its inputs and does not make the pages of a group whose inputs did not change."""
-    c = v.c
+    A group is the pages of one item of the corpus (a document with its side-by-side view and its articles, a
+    gazette issue, a task list with its sections and tasks, a report, a livelihood list, a progress table),
+    the department pages, or one page of the site. Each kind (kinds/) names the groups of its items; the site
+    adds its own pages. An incremental build (generator/incremental.py) keeps a group whose recorded reads did
+    not change. Each group reads what it shows from the corpus while it is made (never from objects captured
+    here): those reads are its dependencies."""
     ui = v.ui[lang]
+    if v.build is None:
+        v.build = Build(v)
 
     def group(gid, make):
         return gid, lambda: _cited(v, lang, make())
 
     yield group("home", lambda: home(v, lang, site))
-
-    # Each group reads what it shows from the corpus while it is made (never from objects captured here): the
-    # reads are its recorded dependencies (cache/deps.py). The loops below only name the groups.
-    def all_docs():
-        return sorted(c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
-
-    def doc_index():
-        yield Page("doc", lang, "list.html", ui["all_documents"], {
-            "heading": ui["all_documents"],
-            "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
-                       "meta": f"{d.number if lang == 'zh' else romanize_number(d.number)} · {v.date(d.date, lang)}"}
-                      for d in all_docs()]}, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
-
-    def doc_pages(did):
-        d = c.documents[did]
-        yield from document(v, d, lang)
-        yield from parallel(v, f"doc/{d.slug}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
-                            [d.gazette] if d.gazette else ["doc"], d.id)
-
-    yield group("doc", doc_index)
-    for did in [d.id for d in sorted(dict.values(c.documents), key=lambda d: (d.date, d.number), reverse=True)]:
-        yield group(did, lambda did=did: doc_pages(did))
-
-    def gazette_index():
-        issues = sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
-        yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
-            "heading": ui["gazette_issues"],
-            "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)}
-                      for g in issues]},
-            kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
-
-    yield group("gazette", gazette_index)
-    for gid in [g.id for g in sorted(dict.values(c.gazettes), key=lambda g: (g.year, g.number), reverse=True)]:
-        yield group(gid, lambda gid=gid: iter([gazette(v, c.gazettes[gid], lang)]))
-    for family, make in ((c.tasklists, tasklist), (c.reports, report), (c.livelihood, livelihood),
-                         (c.progress, progress)):
-        for xid in list(dict.keys(family)):
-            yield group(xid, lambda xid=xid, family=family, make=make: make(v, family[xid], lang))
-    yield group("unit", lambda: units(v, lang))
+    yield group("doc", lambda: doc_index(v, lang))
+    for kind in kinds.KINDS:
+        for gid, make in kind.page_groups(v, lang):
+            yield group(gid, make)
     yield group("about/translations", lambda: about_translations(v, lang))
     yield group("glossary", lambda: glossary_page(v, lang))
     yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
                                              breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
     yield group("__404__", lambda: iter([Page("__404__", lang, "404.html", ui["not_found"], {}, breadcrumbs=[],
                                               searchable=False)]))
+
+
+def doc_index(v: Views, lang: str):
+    ui = v.ui[lang]
+    docs = sorted(v.c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
+
+    def number(d):
+        return d.number if lang == "zh" else (kinds.kind_of(d).number_en(d, v) or d.number)
+
+    yield Page("doc", lang, "list.html", ui["all_documents"], {
+        "heading": ui["all_documents"],
+        "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
+                   "meta": " · ".join(x for x in (number(d), v.date(d.date, lang)) if x)} for d in docs]},
+        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
+class Build:
+    """The builders of the site's page types, which the kinds call by name (``v.build.tasklist(…)``) from their
+    page groups: kinds/ never imports the site."""
+
+    def __init__(self, v: Views):
+        self.v = v
+
+    def document_pages(self, d, lang: str, kind):
+        v = self.v
+        yield from document(v, d, lang, kind)
+        base = path_of(d.id)
+        yield from parallel(v, f"{base}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
+                            [d.gazette] if d.gazette else ["doc"], d.id)
+        yield from article_pages(v, d, lang)
+
+    def gazette_index(self, lang: str):
+        return gazette_index(self.v, lang)
+
+    def gazette(self, g, lang: str):
+        return gazette(self.v, g, lang)
+
+    def tasklist(self, tl, lang: str):
+        return tasklist(self.v, tl, lang)
+
+    def report(self, rep, lang: str):
+        return report(self.v, rep, lang)
+
+    def livelihood(self, ll, lang: str):
+        return livelihood(self.v, ll, lang)
+
+    def progress(self, t, lang: str):
+        return progress(self.v, t, lang)
+
+    def units(self, lang: str):
+        return units(self.v, lang)
+
+
+def gazette_index(v: Views, lang: str):
+    ui = v.ui[lang]
+    issues = sorted(v.c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
+    yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
+        "heading": ui["gazette_issues"],
+        "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)}
+                  for g in issues]},
+        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
 def home(v: Views, lang: str, site: dict):
@@ -251,9 +213,6 @@ def home(v: Views, lang: str, site: dict):
         "tagline": site["tagline"][lang], "collections": collections,
         "notes": [{"title": n.title, "url": url_for(n.id, lang), "date": v.date(n.date, lang)} for n in notes],
     }, kind="index", breadcrumbs=[], searchable=False)
-
-
-DOCUMENT_MAX_BLOCKS = 300  # longer documents (the 308-task circular) are split at their top-level headings
 
 
 def _fixed(text: str, text_lang: str) -> dict:
@@ -375,10 +334,107 @@ def _nav_labels(v: Views, parts: list[list], key: str, lang: str) -> list[Markup
     return out
 
 
-def document(v: Views, d, lang: str):
-    ui = v.ui[lang]
+def provision_marks(v: Views, d, lang: str) -> dict:
+    """Block key -> the provisions that start at that block: their anchors (HTML ids on the page) and labels
+    (for the "link to this" affordance), and the URL of an article's own page."""
+    from ..kinds.base import provision_label
+    from ..kinds.structure import walk
+
+    base = path_of(d.id)
+    amended = amended_targets(v, d, lang)
+    marks: dict[str, list] = {}
+    for p in walk(d.provisions):
+        if not p.block_keys:
+            continue
+        page = url_for(f"{base}/article/{p.number}", lang) if p.kind == "article" else ""
+        marks.setdefault(p.block_keys[0], []).append(
+            {"anchor": p.anchor, "label": provision_label(v, d, p, lang), "page": page,
+             "amends": amended.get(p.anchor)})
+    return marks
+
+
+def amended_targets(v: Views, d, lang: str) -> dict[str, dict]:
+    """For an amendment or repeal decision: the anchor of each item and change -> the rule (and the provision
+    of it) it changes, when that rule is in the archive: {"url", "label"}."""
+    from ..kinds.structure import find, ref_en, ref_zh
+
+    out: dict[str, dict] = {}
+    if not d.amendments:
+        return out
+    rules = {l.dst for l, direction in v.links_by_item.get(d.id, []) if l.kind == "amends" and direction == "out"}
+    by_title = {}
+    for rid in rules:
+        rule = v.c.documents.get(rid)
+        if rule is not None:
+            by_title[rule.title.replace(" ", "")] = rule
+    for a in d.amendments:
+        rule = by_title.get(a.rule_title.replace(" ", ""))
+        if rule is None:
+            continue
+        if a.anchor:
+            out[a.anchor] = {"url": url_for(rule.id, lang), "label": v.title(rule.id, lang)}
+        for ch in a.changes:
+            target = find(rule.provisions, ch.anchor) if ch.anchor else None
+            if target is not None:
+                anchor = f"{a.anchor}-change-{ch.number}" if a.anchor else ""
+                where = ref_zh(ch.target) if lang == "zh" else ref_en(ch.target, v.ui["en"]["provisions"])
+                out[anchor] = {"url": url_for(rule.id, lang) + f"#{target.anchor}",
+                               "label": f"{v.title(rule.id, lang)} {where}"}
+    return out
+
+
+def cited_spans(v: Views, d, lang: str) -> dict[str, list]:
+    """Block key -> [(start, end, url)] of the citations in the block's Chinese text that name a document of
+    the archive (its provision's anchor when the citation names one): the Chinese text links them where it
+    is shown."""
+    resolved = {(r.key, r.text, r.line): r for r in v.citations_by_doc.get(d.id, []) if r.resolved}
+    out: dict[str, list] = {}
+    for c in d.citations:
+        r = resolved.get((c.key, c.text, c.line))
+        if r is not None:
+            url = url_for(r.resolved, lang) + (f"#{r.provision}" if r.provision else "")
+            out.setdefault(c.key, []).append((c.start, c.end, url))
+    return out
+
+
+def contents(v: Views, d, lang: str) -> list[dict]:
+    """The document's table of contents: its top-level provisions (chapters, parts, articles, annexes) as
+    links to their anchors, each named by the opening of its heading as the page shows it (in the page's
+    language where translated), with the next level below for chapters and annexes."""
+    by_key = {b.key: b for b in d.blocks}
+
+    def entry(p, depth):
+        b = by_key.get(p.block_keys[0]) if p.block_keys else None
+        seg = v.block(b, d.id, lang) if b is not None else None
+        if seg is not None and seg.get("status") == "ok" and seg.get("text"):
+            shown = seg["text"]
+            if b.kind not in ("heading", "title") or len(shown) > NAV_LABEL_EN + 20:
+                shown = v.opening(shown, seg["lang"])
+            text = _fixed(shown, seg["lang"])
+        elif b is not None and b.text:  # no translation: the Chinese, marked as such by text_html
+            text = _fixed(b.text if b.kind in ("heading", "title") else v.opening(b.text, "zh"), "zh")
+        else:
+            from ..kinds.base import provision_label
+
+            label = provision_label(v, d, p, lang)
+            text = _fixed(f"{label} {p.title}".strip() if lang == "zh" else label, lang)
+        item = {"anchor": p.anchor, "text": text, "children": []}
+        if depth < 1 and p.kind in ("book", "chapter", "attachment"):
+            item["children"] = [entry(c, depth + 1) for c in p.children
+                                if c.kind in ("chapter", "section", "attachment") or (c.kind == "heading" and c.level == 1)]
+        return item
+
+    tops = [p for p in d.provisions if p.kind in ("book", "chapter", "section", "article", "heading", "attachment",
+                                                  "amendment")]
+    entries = [entry(p, 0) for p in tops]
+    return entries if len(entries) + sum(len(e["children"]) for e in entries) > 1 else []
+
+
+def document(v: Views, d, lang: str, kind):
+    """A document's page: the whole text, every provision anchored (and linkable), with its metadata and
+    what its kind adds (a decree's promulgation, a rule's history)."""
     meta = {
-        "number": d.number, "number_en": romanize_number(d.number) if d.number else "",
+        "number": d.number, "number_en": kind.number_en(d, v),
         "date": v.date(d.date, lang), "date_iso": d.date,
         "issuers": d.issuers if lang == "zh" else [v.g.issuer_en(i) for i in d.issuers],
         "addressees": addressees(v, d, lang),
@@ -387,22 +443,52 @@ def document(v: Views, d, lang: str):
         "contains": {"title": v.title(d.contains, lang), "url": url_for(d.contains, lang)} if d.contains else None,
         "footer": metadata(v, d, lang),
         "script": d.original_script,
+        "kind": v.ui[lang].get("doc_kinds", {}).get(d.kind, ""),
     }
+    marks = provision_marks(v, d, lang)
+    cites = cited_spans(v, d, lang)
+    blocks = []
+    for b in d.blocks:
+        bv = v.block(b, d.id, lang)
+        if b.key in marks:
+            bv["marks"] = marks[b.key]
+        if b.key in cites and bv.get("lang") == "zh":
+            bv["cites"] = cites[b.key]
+        blocks.append(bv)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
-    parts = _parallel_parts(d.blocks, DOCUMENT_MAX_BLOCKS)
-    ids = [d.id if k == 0 else f"doc/{d.slug}/{k + 1}" for k in range(len(parts))]
-    labels = _nav_labels(v, parts, d.id, lang) if len(parts) > 1 else []
-    title = v.title(d.id, lang)
-    for k, part in enumerate(parts):
-        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": labels[j]}
-               for j, i in enumerate(ids)] if len(parts) > 1 else []
-        yield Page(ids[k], lang, "document.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
-            "doc": meta, "blocks": [v.block(b, d.id, lang) for b in part], "origins": v.origins(d.origins),
-            "parts": nav, "first": k == 0,
-            "parallel_url": url_for(f"doc/{d.slug}/parallel", lang),
-            **(_common(v, d.id, lang) if k == 0 else {"links": [], "notes": []}),
-        }, kind="document", year=str(d.year), breadcrumbs=crumbs if k == 0 else crumbs + [(title, url_for(d.id, lang))],
-            date=d.date)
+    yield Page(d.id, lang, "document.html", v.title(d.id, lang), {
+        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), "contents": contents(v, d, lang),
+        "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
+        **_common(v, d.id, lang),
+    }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date)
+
+
+def article_pages(v: Views, d, lang: str):
+    """A page of its own for every article of a rules text (legislation.gov.uk's provision pages): its text
+    with its paragraphs and items, the rule it belongs to, the previous and next article."""
+    from ..kinds.base import provision_label
+    from ..kinds.structure import walk
+
+    articles = [p for p in walk(d.provisions) if p.kind == "article"]
+    if not articles:
+        return
+    base = path_of(d.id)
+    by_key = {b.key: b for b in d.blocks}
+    doc_title = v.title(d.id, lang)
+    crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]) + [d.id])
+    for k, p in enumerate(articles):
+        pid = f"{base}/article/{p.number}"
+
+        def ref(q):
+            return {"url": url_for(f"{base}/article/{q.number}", lang), "label": provision_label(v, d, q, lang)}
+
+        yield Page(pid, lang, "provision.html", f"{provision_label(v, d, p, lang)} · {doc_title}", {
+            "label": provision_label(v, d, p, lang),
+            "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
+            "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
+            "prev": ref(articles[k - 1]) if k > 0 else None,
+            "next": ref(articles[k + 1]) if k + 1 < len(articles) else None,
+        }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date)
 
 
 PARALLEL_MAX_ROWS = 60
@@ -443,7 +529,7 @@ def gazette(v: Views, g, lang: str) -> Page:
     toc = []
     for e, did in zip(g.toc, g.documents):
         toc.append({"category_zh": e.category_zh, "category_en": e.category_en, "title_zh": e.title_zh,
-                    "title_en": e.title_en, "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh),
+                    "title_en": e.title_en, "number_zh": e.number_zh, "number_en": romanize_number(e.number_zh) if parse_number(e.number_zh) else e.number_en,
                     "number_printed": e.number_en, "page": e.page, "url": url_for(did, lang)})
     return Page(g.id, lang, "gazette.html", v.title(g.id, lang), {
         "issue": {"year": g.year, "number": g.number, "total": g.total_number, "date": v.date(g.date, lang),

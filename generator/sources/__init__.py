@@ -17,6 +17,7 @@ from ..cache.store import StatIndex, load_entry, prune, store_entry
 from ..model import Corpus, Origin, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
 from .. import kinds
+from ..kinds.citations import cited_by_blocks
 from ..kinds.tasklist import check_lead_units
 from .. import SAFE_LOADER, replace_file
 
@@ -210,6 +211,8 @@ def parse_source(src: Source, districts: dict) -> dict:
         reading = kinds.by_name(src.kind).read(src, rep, kinds.context(districts, convert))
         out["payload"] = reading
         blocks = reading.blocks
+        for doc, _ in reading.documents:  # what each document cites: a function of its text, cached with it
+            doc.citations = cited_by_blocks(doc)
         if not rep.errors:
             check_coverage(src, blocks, rep)
     except SourceError as e:

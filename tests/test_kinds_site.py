@@ -1,0 +1,162 @@
+"""Issue 16 on the built site: the gazette's other kinds of documents go in with `ingest`, are read with nothing
+lost, and are published with their structure: every provision anchored and linkable, articles at their own
+URLs, citations of documents in the archive as links (and listed on the cited document), an amendment decision
+linked to the rule and the provision it changes, English labels by rule, and the API carrying the structure."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_project
+
+KINDS = ROOT / "tests" / "data" / "kinds"
+# texts in the shapes of the gazette beyond the seeds (see tests/test_kinds_parsing.py for their structure)
+FILES = ["gazette-2026-14.txt", "rules-no-chapters.txt", "decision-street.txt", "rules-traditional.txt",
+         "decree-rules.txt", "decree-traditional.txt", "announcement.txt", "notice-tonggao.txt", "appointment.txt",
+         "reply.txt", "circular-with-attachments.txt"]
+
+
+def ingest(proj: Path, path: Path):
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest", str(path)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("kinds")
+    proj = make_project(tmp)
+    reports = {}
+    for name in FILES:
+        r = ingest(proj, KINDS / name)
+        assert r.returncode == 0, (name, r.stdout, r.stderr)
+        reports[name] = r.stdout
+    from generator.build import build
+
+    out = tmp / "site"
+    result = build(proj, out, search=False)
+    return proj, out, result, reports
+
+
+def page(out: Path, url: str) -> str:
+    return (out / url.strip("/") / "index.html").read_text("utf-8")
+
+
+def test_ingest_files_each_kind_under_its_own_name(built):
+    _, _, _, reports = built
+    assert "gazette -> content/sources/2026-gazette-014.txt" in reports["gazette-2026-14.txt"]
+    assert "  new document 北京市人民政府令第334号" in reports["gazette-2026-14.txt"]
+    assert "  new document 北京市人民政府公告2026年第2号" in reports["gazette-2026-14.txt"]
+    assert "rules -> content/sources/2008-rules-jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding.txt" in \
+        reports["rules-no-chapters.txt"]
+    assert "decision -> " in reports["decision-street.txt"]
+    assert "decree -> content/sources/2026-decree-" in reports["decree-rules.txt"]
+    assert "reply -> " in reports["reply.txt"] and "appointment -> " in reports["appointment.txt"]
+
+
+def test_every_kind_has_its_id_scheme_and_pages_in_both_languages(built):
+    _, out, result, _ = built
+    docs = {d.id: d for d in result.corpus.documents.values()}
+    kinds = {d.kind for d in docs.values()}
+    assert {"decree", "rules", "decision", "announcement", "notice", "reply", "appointment", "circular"} <= kinds
+    assert {"decree/334", "decree/335", "announcement/ren-min-zheng-fu/2026/2"} <= docs.keys()
+    assert "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding" in docs
+    from generator.site.urls import url_for
+
+    for d in docs.values():
+        for lang in ("zh", "en"):
+            html = page(out, url_for(d.id, lang))
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}"' in html and "<h1>" in html
+
+
+def test_a_decree_page_shows_what_it_promulgates_and_its_articles_have_urls(built):
+    _, out, _, _ = built
+    zh = page(out, "/zh/decree/335/")
+    assert "北京市人民政府令" in zh and "第335号" in zh
+    assert '<span class="anchor" id="article-3"></span>' in zh
+    assert 'class="permalink" href="/zh/decree/335/article/3/"' in zh  # the article's own page
+    art = page(out, "/en/decree/335/article/3/")
+    assert "<h1>Article 3</h1>" in art
+    assert 'rel="prev" href="/en/decree/335/article/2/"' in art and 'rel="next" href="/en/decree/335/article/4/"' in art
+    assert re.search(r'<p class="blk blk-para"[^>]*>[^<]*第三条', page(out, "/zh/decree/335/article/3/"))
+
+
+def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
+    _, out, result, _ = built
+    rule = result.corpus.documents["rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"]
+    assert [h.action for h in rule.history] == ["公布", "修改", "修改"]
+    html = page(out, "/zh/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
+    assert 'id="history-h"' in html and '<time datetime="2008-05-06">' in html
+    assert '<span class="anchor" id="article-8-1"></span>' in html  # 第八条之一
+    en = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/article/8-1/")
+    assert "<h1>Article 8a</h1>" in en
+
+
+def test_an_amendment_decision_links_to_the_rule_and_provision_it_changes(built):
+    _, out, result, _ = built
+    rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    links = [(l.src, l.dst, l.kind) for l in result.corpus.links]
+    assert ("doc:京政发〔2026〕9号", rule, "amends") in links
+    zh = page(out, "/zh/doc/jingzhengfa-2026-9/")
+    assert f'class="amends" href="/zh/{rule}/#article-9"' in zh
+    assert "第五条第（三）项" in zh
+    en = page(out, "/en/doc/jingzhengfa-2026-9/")
+    assert f'href="/en/{rule}/#article-5-item-3"' in en and "Article 5, item (3)" in en
+    # the rule's page lists what amends and cites it
+    rule_page = page(out, f"/zh/{rule}/")
+    assert 'href="/zh/doc/jingzhengfa-2026-9/"' in rule_page
+
+
+def test_citations_of_archived_documents_are_links_and_the_rest_are_listed(built):
+    _, out, result, _ = built
+    zh = page(out, "/zh/doc/jingzhengfa-2026-1/")
+    assert '<a class="cite" href="/zh/tasklist/2026/">《2026年市政府工作报告重点任务清单》</a>' in zh
+    api = json.loads((out / "api/v1/citations.json").read_text("utf-8"))
+    resolved = [c for c in api if c["resolved"]]
+    unresolved = [c for c in api if not c["resolved"]]
+    assert resolved and unresolved
+    assert all(c["text"].startswith(("《", "京", "北京", "国", "第", "政府令")) or c["target"] for c in api)
+    assert any(c["target"] == "title:北京市森林防火办法" and c["resolved"] is None for c in unresolved)
+
+
+def test_provision_ids_are_stable_and_in_the_api(built):
+    _, out, _, _ = built
+    docs = {d["id"]: d for d in json.loads((out / "api/v1/documents.json").read_text("utf-8"))}
+    decree = docs["decree/335"]
+    ids = [n["id"] for n in decree["structure"]]
+    assert ids[:3] == ["decree/335#article-1", "decree/335#article-2", "decree/335#article-3"]
+    art3 = decree["structure"][2]
+    assert art3["label_zh"] == "第三条" and art3["label_en"] == "Article 3"
+    assert art3["urls"]["en"].endswith("/en/decree/335/#article-3")
+    circular = docs["doc:京政发〔2026〕6号"]
+    assert circular["structure"] and circular["structure"][0]["anchor"].startswith(("part-", "annex-"))
+
+
+def test_provision_anchors_do_not_move_when_text_elsewhere_changes(tmp_path):
+    from generator.build import load_all
+    from generator.kinds.structure import walk
+
+    proj = make_project(tmp_path, {"2008-rules-street.txt": (KINDS / "rules-no-chapters.txt").read_text("utf-8")})
+    before = {p.anchor: p.line for d in load_all(proj)[2].documents.values() if d.kind == "rules"
+              for p in walk(d.provisions)}
+    text = (KINDS / "rules-no-chapters.txt").read_text("utf-8").replace(
+        "第二条 本市城镇地区", "第二条 本市城镇地区和农村地区").replace(
+        "街道办事处、乡镇人民政府负责组织", "街道办事处、乡镇人民政府负责组织、指导")
+    (proj / "content/sources/2008-rules-street.txt").write_text(text, "utf-8")
+    after = {p.anchor for d in load_all(proj)[2].documents.values() if d.kind == "rules" for p in walk(d.provisions)}
+    assert set(before) == after
+
+
+def test_new_kinds_go_into_the_catalogs_as_untranslated_segments(built):
+    proj, out, _, _ = built
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    po = (proj / "content/translations/en/documents.po").read_text("utf-8")
+    assert 'msgctxt "decree/335#' in po
+    en = page(out, "/en/decree/335/")
+    assert 'lang="zh-CN"' in en and "tr-notice" in en  # shown in Chinese, with the notice
