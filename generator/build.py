@@ -38,14 +38,19 @@ class BuildResult:
 
 
 class Timer:
-    def __init__(self):
+    """Time per stage; ``on_stage(name)`` is called as each stage starts (the progress display names it)."""
+
+    def __init__(self, on_stage=None):
         self.t = {}
+        self.on_stage = on_stage
 
     def __call__(self, name):
         timer = self
 
         class _T:
             def __enter__(self_):
+                if timer.on_stage is not None:
+                    timer.on_stage(name)
                 self_.start = time.perf_counter()
 
             def __exit__(self_, *a):
@@ -82,12 +87,13 @@ def page_key(theme_key: str, page) -> str:
     return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 
-def load_all(root: Path):
-    """Parse and link everything; no files written. Used by build and check."""
+def load_all(root: Path, on_stage=None, notes: bool = True):
+    """Parse and link everything; no files written. Used by build and check. ``notes=False`` leaves the
+    editors' notes out (``new-note``: a draft being written must not stop the next one)."""
     from .link import link_corpus
     from .notes import load_notes
 
-    timer = Timer()
+    timer = Timer(on_stage)
     with timer("parse"):
         config = load_config(root)
         glossary = load_glossary(root)
@@ -96,7 +102,8 @@ def load_all(root: Path):
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
-        load_notes(corpus, root, rep)
+        if notes:
+            load_notes(corpus, root, rep)
         rep.raise_if_errors()
         corpus.warnings.extend(rep.warnings)
     return config, glossary, corpus, translator, timer
@@ -308,25 +315,48 @@ def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> No
             parent = parent.parent
 
 
+PARTIAL_INDEX = ".pagefind-new"  # where a bundle is made before it is swapped in
+
+
 def _index_in_place(out: Path) -> None:
     """Index the updated output into a new bundle and swap it in."""
     from .search import index_site
 
     bundle = out / "pagefind"
 
-    index_site(out, output_subdir=".pagefind-new")
+    index_site(out, output_subdir=PARTIAL_INDEX)
     old = out / ".pagefind-old"
     if bundle.exists():
         os.replace(bundle, old)
-    os.replace(out / ".pagefind-new", bundle)
+    os.replace(out / PARTIAL_INDEX, bundle)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
+def index_output(out: Path) -> None:
+    """Index a built site for search, in place (``index`` and ``serve``, after a build without search)."""
+    from .errors import Problem, SourceError
+
+    out = Path(out)
+    if load_manifest(out) is None:
+        raise SourceError(Problem(str(out), None, "no complete built site to index",
+                                  "a folder written by `python -m generator build` (e.g. with --no-search)"))
+    _index_in_place(out)
+
+
+def discard_partial_index(out: Path) -> None:
+    """Remove what an indexing that was stopped half-way left in ``out``."""
+    shutil.rmtree(Path(out) / PARTIAL_INDEX, ignore_errors=True)
+
+
+def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None,
+          index_later: bool = False) -> BuildResult:
+    """``index_later``: without ``search``, the caller indexes the output afterwards (``serve``), so an
+    incremental build keeps the previous search bundle until then instead of deleting it."""
     from .incremental import global_fingerprint, group_fingerprints
 
     root = Path(root)
-    config, glossary, corpus, translator, timer = load_all(root)
+    config, glossary, corpus, translator, timer = load_all(
+        root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
@@ -408,7 +438,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             if search:
                 with timer("index"):
                     _index_in_place(out)
-            else:  # the old bundle would list old pages
+            elif not index_later:  # the old bundle would list old pages
                 shutil.rmtree(out / "pagefind", ignore_errors=True)
             with timer("write"):
                 write_manifest()
