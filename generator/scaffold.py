@@ -1,4 +1,9 @@
-"""``python -m generator new-note --ref task/2026/20``: scaffold an editor's note."""
+"""``python -m generator new-note --ref task/2026/20``: scaffold an editor's note.
+
+The note is titled with the item's name in the note's language (for an item with a text of its own, a task, a
+livelihood sub-item or a progress row, its name and the opening of its text), signed with the theme's
+``note_author`` string of that language, and its body is a placeholder line that the notes reader refuses
+(``notes.PLACEHOLDER``), so the note cannot be published before it is written."""
 from __future__ import annotations
 
 import datetime
@@ -7,7 +12,9 @@ import re
 from pathlib import Path
 
 from .errors import Problem, SourceError
-from .notes import NOTES_DIR
+from .notes import NOTES_DIR, PLACEHOLDER
+
+TITLE_GIST = {"zh": 30, "en": 80}  # characters of an item's text in a note's title
 
 
 def _q(text: str) -> str:
@@ -15,15 +22,61 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: str = "编辑部",
+def _ui(config, ui: dict, lang: str, key: str) -> str:
+    value = ui[lang].get(key)
+    if not isinstance(value, str) or not value:
+        raise SourceError(Problem(f"themes/{config.theme}/i18n/{lang}.yaml", None, f"no {key!r} string",
+                                  f"{key}: a text, as in the default theme"))
+    return value
+
+
+def _item_text(views, ref: str, lang: str) -> str:
+    """The text of an item that has one besides its name (task, livelihood sub-item, progress row), as the
+    item's page shows it in ``lang``; "" for the others (their name says what they are)."""
+    c, parts = views.c, ref.split("/")
+    if parts[0] == "task" and len(parts) == 3:
+        t = views._task_by_id(ref)
+        return views.seg(t.id, t.text, lang, "tasks")["text"] if t else ""
+    if parts[0] == "livelihood" and len(parts) == 3 and "." in parts[2]:
+        ll = c.livelihood.get("/".join(parts[:2]))
+        for p in ll.projects if ll else []:
+            for it in p.items:
+                if it.id == ref:
+                    return views.seg(it.id, it.text, lang, "livelihood")["text"]
+    if parts[0] == "progress" and len(parts) == 4:
+        t = c.progress.get("/".join(parts[:3]))
+        for row in t.rows if t else []:
+            if row.id == ref:
+                return views.seg(f"{row.id}#task", row.task, lang, "progress")["text"]
+    return ""
+
+
+def item_name(views, ref: str, lang: str, pattern: str) -> str:
+    """What a note about ``ref`` is called by default: the item's title, and the opening of its text."""
+    from .site.views import _gist
+
+    name = views.title(ref, lang)
+    text = _item_text(views, ref, lang)
+    return pattern.format(name=name, text=_gist(text, TITLE_GIST[lang])) if text else name
+
+
+def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, author: str | None = None,
              today: datetime.date | None = None) -> int:
     from .build import load_all
     from .link.overrides import known_ids
+    from .site.pages import Views
+    from .site.text import ui_strings
+    from .site.urls import LANGS
 
-    corpus = load_all(root)[2]
+    config, glossary, corpus, translator, _ = load_all(root, notes=False)
     if ref not in known_ids(corpus):
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",
                                   "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"))
+    ui = {lg: ui_strings(str(config.theme_dir), lg) for lg in LANGS}
+    views = Views(corpus, translator, glossary, ui)
+    title = title or item_name(views, ref, lang, _ui(config, ui, lang, "note_title"))
+    author = author or _ui(config, ui, lang, "note_author")
+    placeholder = _ui(config, ui, lang, "note_placeholder").format(ref=ref)
     today = today or datetime.date.today()
     slug = re.sub(r"[^a-z0-9]+", "-", ref.lower()).strip("-") or "note"
     if ref.startswith("doc:"):
@@ -39,7 +92,6 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         path = d / f"{today.isoformat()}-{slug}-{lang}-{n}.md"
         key = f"{today.isoformat()}-{slug}-{n}"
         n += 1
-    title = title or ("编者注：" if lang == "zh" else "Editor's note: ") + ref
     path.write_text(
         "---\n"
         f"title: {_q(title)}\n"
@@ -50,8 +102,7 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         "tags: []\n"
         f"translation_key: {_q(key)}\n"
         "---\n\n"
-        + ("在此写下说明。可用 [[" + ref + "]] 引用条目。\n" if lang == "zh"
-           else "Write the note here. Refer to items as [[" + ref + "]].\n"),
+        f"{PLACEHOLDER} {placeholder} -->\n",
         "utf-8")
     print(path.relative_to(root).as_posix())
     return 0
