@@ -92,6 +92,7 @@ class Indexer:
             self.proc = proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent, env=env,
                                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                                 start_new_session=True)
+        _say("indexing for search in the background")
         threading.Thread(target=self._report, args=(proc, time.perf_counter(), pages), daemon=True).start()
 
     def _report(self, proc: subprocess.Popen, t0: float, pages) -> None:

@@ -75,7 +75,7 @@ def test_readme_commands_are_what_ci_and_netlify_run():
     assert "bash .ci/setup\n.venv/bin/python -m pytest -q\n" in ci
     setup = (ROOT / ".ci" / "setup").read_text("utf-8")
     assert "--require-hashes -r .ci/requirements-test.txt" in setup
-    for package in ("python3-venv", "chromium", "fonts-noto-cjk", "default-jre-headless"):
+    for package in ("python3-venv", "chromium", "libatomic1", "fonts-noto-cjk", "default-jre-headless"):
         assert package in setup.split("PACKAGES=(", 1)[1].split(")", 1)[0]
     netlify = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
     assert netlify["build"]["command"].startswith("pip install --require-hashes -r .ci/requirements.txt && ")
