@@ -2,6 +2,7 @@
 build errors without dying."""
 from __future__ import annotations
 
+import os
 import queue
 import re
 import socket
@@ -75,10 +76,18 @@ def test_serve_rebuilds_and_survives_errors(tmp_path):
         proc.wait(timeout=10)
 
 
-def _index_processes(proj) -> list[int]:
-    """Processes indexing the project (``generator … index``), found by their command line."""
-    import os
+def _index_processes(proj, wait: float = 0) -> list[int]:
+    """Processes indexing the project (``generator … index``), found by their command line; waits up to
+    ``wait`` seconds for one (a process just started may show an empty command line for a moment)."""
+    end = time.time() + wait
+    while True:
+        found = _scan_index_processes(proj)
+        if found or time.time() >= end:
+            return found
+        time.sleep(0.05)
 
+
+def _scan_index_processes(proj) -> list[int]:
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -143,7 +152,7 @@ def test_serve_pages_first_search_after_own_404_and_incremental_rebuild(tmp_path
         assert "bringing the last build up to date" in out
         out = wait_for(lines, "indexing for search in the background")
         assert "built 1302 pages (0 rendered)" in out  # the previous build was up to date
-        assert _index_processes(proj), "no background indexing"
+        assert _index_processes(proj, wait=5), f"no background indexing; serve said: {out}{''.join(lines.queue)}"
         note = proj / "content" / "notes" / "2026-04-02-livelihood-2026-2-2-zh.md"
         note.write_text(note.read_text("utf-8").replace("三份文件里的同一个数字", "三份文件里的同一数字"), "utf-8")
         out = wait_for(lines, "rebuilt")
