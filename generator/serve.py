@@ -39,7 +39,10 @@ def _build(root: Path, out: Path, search: bool, verbose: bool = False, first: bo
 
     t0 = time.perf_counter()
     try:
-        result = build(root, out, search=False, index_later=search)
+        # in this process, not in forked workers: the server's threads (HTTP, file watcher, indexer) run while
+        # it builds, and a pool forked from a threaded process hung now and then (a worker blocked on the pool's
+        # queue lock for a minute, in Debian 12's Python 3.11.2); a preview rebuild renders few pages anyway
+        result = build(root, out, search=False, index_later=search, workers=1)
     except (SourceError, TemplateError) as e:
         if isinstance(e, TemplateError):  # a broken template: which file and line, as `build` says it
             from .cli import template_problem

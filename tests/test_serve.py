@@ -112,7 +112,7 @@ def test_serve_pages_first_search_after_own_404_and_incremental_rebuild(tmp_path
     first page answers in under 3 s; the search index comes afterwards from a background process, which an
     edit stops and starts again; unknown paths get the site's 404 page of their language with status 404; an
     edited note rebuilds only what it touches; stopping the server leaves no indexing behind. (Without any
-    build, test_serve_rebuilds_and_survives_errors, the pages are built first: 1.4-1.7 s on an idle machine.)"""
+    build the pages are built first, as test_serve_rebuilds_and_survives_errors starts.)"""
     from generator.build import build
 
     proj = make_project(tmp_path)
