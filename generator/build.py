@@ -40,14 +40,19 @@ class BuildResult:
 
 
 class Timer:
-    def __init__(self):
+    """Time per stage; ``on_stage(name)`` is called as each stage starts (the progress display names it)."""
+
+    def __init__(self, on_stage=None):
         self.t = {}
+        self.on_stage = on_stage
 
     def __call__(self, name):
         timer = self
 
         class _T:
             def __enter__(self_):
+                if timer.on_stage is not None:
+                    timer.on_stage(name)
                 self_.start = time.perf_counter()
 
             def __exit__(self_, *a):
@@ -84,12 +89,13 @@ def page_key(theme_key: str, page) -> str:
     return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 
-def load_all(root: Path):
-    """Parse and link everything; no files written. Used by build and check."""
+def load_all(root: Path, on_stage=None, notes: bool = True):
+    """Parse and link everything; no files written. Used by build and check. ``notes=False`` leaves the
+    editors' notes out (``new-note``: a draft being written must not stop the next one)."""
     from .link import link_corpus
     from .notes import load_notes
 
-    timer = Timer()
+    timer = Timer(on_stage)
     with timer("parse"):
         config = load_config(root)
         glossary = load_glossary(root)
@@ -98,7 +104,8 @@ def load_all(root: Path):
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
-        load_notes(corpus, root, rep)
+        if notes:
+            load_notes(corpus, root, rep)
         rep.raise_if_errors()
         corpus.warnings.extend(rep.warnings)
     return config, glossary, corpus, translator, timer
@@ -284,10 +291,46 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
         _JOB = None
 
 
-def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
+PARTIAL_INDEX = ".pagefind-new"  # where a search bundle is made, inside the site, before it is swapped in
+
+
+def index_output(root: Path, out: Path) -> None:
+    """Index a built site for search where it is served (``index``, and ``serve`` after a build without
+    search): the new bundle is made beside the old one and exchanged with it in one step, and the build's
+    record notes that the index changed (the next incremental build brings its work tree up to date)."""
+    from . import output
+    from .errors import Problem, SourceError
+    from .search import index_site
+
+    root, out = Path(root).resolve(), output.output_path(out)
+    output.check_output(root, out)
+    with output.build_lock(out):
+        m = load_manifest(out)
+        if m is None:
+            raise SourceError(Problem(str(out), None, "no complete built site to index",
+                                      "a folder written by `python -m generator build` (e.g. with --no-search)"))
+        served = out.resolve()
+        discard_partial_index(out)
+        index_site(served, output_subdir=PARTIAL_INDEX)
+        output.replace_folder(out, served, PARTIAL_INDEX, output.INDEX_DIR)
+        if m["delta"] is not None:
+            m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
+        from . import replace_file
+
+        replace_file(_manifest_path(out), pickle.dumps(m, protocol=5))
+
+
+def discard_partial_index(out: Path) -> None:
+    """Remove what an indexing that was stopped half-way left in the served site."""
+    shutil.rmtree(Path(out).resolve() / PARTIAL_INDEX, ignore_errors=True)
+
+
+def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None,
+          index_later: bool = False) -> BuildResult:
     """Parse, link, render and write the site into ``out``. The output folder is checked before anything is
     touched, locked for the build, and switched to the new site in one step (``output.py``): a failed or
-    interrupted build leaves the previous site whole."""
+    interrupted build leaves the previous site whole. A build without ``search`` keeps the previous search
+    index; ``index_later``: the caller indexes the site afterwards (``serve``), so no note says it is old."""
     from . import output
 
     root, out = Path(root).resolve(), output.output_path(out)
@@ -295,18 +338,19 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     with output.build_lock(out):
         output.remove_leftovers(out)
         try:
-            return _build(root, out, search=search, progress=progress, workers=workers)
+            return _build(root, out, search=search, progress=progress, workers=workers, index_later=index_later)
         except OSError as e:  # disk full, permissions: name the file, never a traceback
             from .fileio import write_error
 
             raise write_error(e.filename or out, e) from None
 
 
-def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildResult:
+def _build(root: Path, out: Path, *, search: bool, progress, workers, index_later: bool = False) -> BuildResult:
     from . import output
     from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
 
-    config, glossary, corpus, translator, timer = load_all(root)
+    config, glossary, corpus, translator, timer = load_all(
+        root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
     recorded_glossary = install_recording(corpus, translator, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
@@ -398,7 +442,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
                     index_site(tree, output_subdir=".pagefind-new")
                     output.replace_folder(out, tree, ".pagefind-new", output.INDEX_DIR)
                     delta.add(output.INDEX_DIR + "/")
-            elif (tree / output.INDEX_DIR).is_dir():
+            elif (tree / output.INDEX_DIR).is_dir() and not index_later:
                 result.notes.append("the search index of the previous build was kept as it was; it does not "
                                     "cover what changed since (build without --no-search to update it)")
             with timer("write"):

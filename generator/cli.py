@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import Problem, SourceError
+from .output import output_path
 
 
 def _root(args) -> Path:
@@ -69,31 +70,68 @@ def _warn(warnings) -> None:
         print(f"warning: {w}", file=sys.stderr)
 
 
+def _sorted_warnings(args, warnings) -> tuple[list, list]:
+    """(printed, acknowledged): the warnings printed on stderr (all of them with --verbose), and those
+    the sources' provenance acknowledges as true properties of a file (see generator/diagnostics.py)."""
+    from .diagnostics import sort_warnings
+
+    shown, known = sort_warnings(warnings, _root(args))
+    _warn(shown + (known if args.verbose else []))
+    return shown, known
+
+
+def warnings_line(shown: list, known: list, verbose: bool) -> str:
+    text = f"warnings: {len(shown)}"
+    if known:
+        text += (f" (and {len(known)} acknowledged in content/sources/provenance.yaml"
+                 + (", listed above)" if verbose else "; --verbose lists them)"))
+    return text
+
+
+STAGES = {"parse": "parsing sources", "link": "linking", "render": "rendering pages", "write": "writing files",
+          "index": "indexing for search"}
+
+
 class _progress_bar:
-    """A rich progress bar over the pages, shown only on a terminal (CI logs stay clean).
-    ``build`` calls it with the pages done since the last call, and once with
-    ``total=`` (the previous build's page count, when there is one)."""
+    """What the build is doing, shown only on a terminal (CI logs and redirected output stay clean): a line
+    naming the stage that runs (parse, link, render, write, index), with a count of pages while rendering.
+    ``build`` calls it with ``stage=`` when a stage starts, and with the pages done since the last call
+    (and once with ``total=``, the previous build's page count, when there is one)."""
 
     def __init__(self, console):
-        self.console, self.bar, self.task = console, None, None
+        self.console, self.bar, self.task, self.stage, self.total = console, None, None, None, None
 
     def __enter__(self):
         if self.console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("rendering pages"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=self.console, transient=True)
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
+                                console=self.console, transient=True)
             self.bar.__enter__()
-            self.task = self.bar.add_task("pages", total=None)
         return self
 
-    def __call__(self, n: int, total: int | None = None) -> None:
+    def __call__(self, n: int, total: int | None = None, stage: str | None = None) -> None:
         if self.bar is None:
             return
         if total:
+            self.total = total
+        if stage and stage != self.stage:
+            if self.task is not None:
+                self.bar.update(self.task, visible=False)
+            counted = stage == "render"
+            self.task = self.bar.add_task(STAGES.get(stage, stage), total=self.total if counted else None,
+                                          count="")
+            self.stage = stage
+            self.bar.refresh()  # every stage is shown, however short
+        if self.task is None:
+            return
+        if total and self.stage == "render":
             self.bar.update(self.task, total=total)
         if n:
             self.bar.advance(self.task, n)
+            t = next(t for t in self.bar.tasks if t.id == self.task)
+            self.bar.update(self.task, count=f"{int(t.completed)}/{int(t.total)}" if t.total else f"{int(t.completed)}")
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -102,26 +140,27 @@ class _progress_bar:
 
 
 def cmd_build(args) -> int:
+    """Progress (a terminal only) and warnings go to stderr; the report of what was built (pages, time per
+    stage, translation coverage, the number of warnings) goes to stdout, all of it: ``build > report.txt``
+    keeps the whole report, and a terminal shows warnings above it."""
     from rich.console import Console
     from rich.table import Table
 
     from .build import build
 
-    console = Console(stderr=True, highlight=False, width=100)
+    report = Console(file=sys.stdout, highlight=False, width=100, soft_wrap=True)  # lines as they are: greppable
     root = _root(args)
-    from .output import output_path
-
     out = output_path(args.out) if args.out else root / "build"
     t0 = time.perf_counter()
-    with _progress_bar(console) as progress:
+    with _progress_bar(Console(stderr=True)) as progress:
         result = build(root, out, search=not args.no_search, progress=progress)
     elapsed = time.perf_counter() - t0
-    _warn(result.warnings)
-    for note in result.notes:
+    shown, known = _sorted_warnings(args, result.warnings)
+    for note in result.notes:  # what the user should know of the output folder (not warnings about the sources)
         print(f"note: {note}", file=sys.stderr)
     cov = result.coverage.get("all", {})
-    print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
-          f"{result.files} files) into {out} in {elapsed:.2f} s")
+    report.print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
+                 f"{result.files} files) into {out} in {elapsed:.2f} s", markup=False)
     table = Table(title="time per stage")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -130,14 +169,16 @@ def cmd_build(args) -> int:
     table.add_row("total", f"{elapsed:.3f}", end_section=True)
     table.add_row("pages rendered", str(result.rendered))
     table.add_row("pages unchanged (cache hits)", str(result.reused))
-    console.print(table)
+    report.print(table)
     if cov:
-        line = (f"translation coverage: {cov['ok']}/{cov['total']} segments "
-                f"({100 * cov['ok'] / max(cov['total'], 1):.1f}%), {cov['stale']} stale, {cov['missing']} missing")
-        print(line)
+        report.print(f"translation coverage: {cov['ok']}/{cov['total']} segments "
+                     f"({100 * cov['ok'] / max(cov['total'], 1):.1f}%), {cov['stale']} stale, {cov['missing']} missing",
+                     markup=False)
         for fam, c in result.coverage.items():
             if fam != "all":
-                print(f"  {fam:<12} {c['ok']:>5}/{c['total']:<5} stale {c['stale']:<4} missing {c['missing']}")
+                report.print(f"  {fam:<12} {c['ok']:>5}/{c['total']:<5} stale {c['stale']:<4} missing {c['missing']}",
+                             markup=False)
+    report.print(warnings_line(shown, known, args.verbose), markup=False)
     return 0
 
 
@@ -145,19 +186,31 @@ def cmd_check(args) -> int:
     from .build import load_all
 
     config, glossary, corpus, translator, timer = load_all(_root(args))
-    _warn(corpus.warnings)
+    shown, known = _sorted_warnings(args, corpus.warnings)
     tasks = sum(len(t.tasks) for t in corpus.tasklists.values())
     print(f"ok: {len(corpus.sources)} sources, {len(corpus.documents)} documents, {tasks} tasks, "
           f"{sum(len(l.projects) for l in corpus.livelihood.values())} livelihood projects, "
           f"{sum(len(t.rows) for t in corpus.progress.values())} progress rows, {len(corpus.units)} units, "
           f"{len(corpus.links)} links, {len(corpus.notes)} notes")
+    print(warnings_line(shown, known, args.verbose))
     return 0
 
 
 def cmd_serve(args) -> int:
     from .serve import serve
 
-    return serve(_root(args), port=args.port, host=args.host, search=not args.no_search)
+    return serve(_root(args), port=args.port, host=args.host, search=not args.no_search, verbose=args.verbose)
+
+
+def cmd_index(args) -> int:
+    from .build import index_output
+
+    root = _root(args)
+    out = output_path(args.out) if args.out else root / "build"
+    t0 = time.perf_counter()
+    index_output(root, out)
+    print(f"indexed {out} for search in {time.perf_counter() - t0:.2f} s")
+    return 0
 
 
 def cmd_ingest(args) -> int:
@@ -179,43 +232,80 @@ def cmd_i18n(args) -> int:
                            imported_by=args.translated_by)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator",
+class _Help(argparse.HelpFormatter):
+    """Every option's help ends with its default: the value, "off" for a flag, or what the help says."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or not action.option_strings or action.default is argparse.SUPPRESS:
+            return text
+        if isinstance(action, (argparse._StoreTrueAction, argparse._HelpAction)):
+            return text if isinstance(action, argparse._HelpAction) else f"{text} (default: off)"
+        return f"{text} (default: %(default)s)"
+
+
+def _global_options(parser, after_command: bool) -> None:
+    """Options every command takes, before or after its name (``--root X build`` = ``build --root X``).
+    After the name their default is SUPPRESS, so it does not override a value given before it."""
+    keep = (lambda v: argparse.SUPPRESS) if after_command else (lambda v: v)
+    parser.add_argument("--root", default=keep("."), metavar="DIR",
+                        help="project folder holding content/ and themes/ (default: the current folder)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=keep(False),
+                        help="also print the warnings that content/sources/provenance.yaml acknowledges as "
+                             "known properties of a source (default: off)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", formatter_class=_Help,
                                      description="Build the bilingual Beijing government documents site.")
-    parser.add_argument("--root", default=".", help="project folder holding content/ and themes/ (default: .)")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="parse, link and write the site (atomically)")
-    b.add_argument("--out", help="output folder (default: build/)")
-    b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
-    b.set_defaults(func=cmd_build)
-    c = sub.add_parser("check", help="parse and validate everything without writing a site")
-    c.set_defaults(func=cmd_check)
-    s = sub.add_parser("serve", help="preview on localhost, rebuilding on change")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
-    s.set_defaults(func=cmd_serve)
-    i = sub.add_parser("ingest", help="validate a new gazette issue or circular and file it under content/")
-    i.add_argument("file")
+    _global_options(parser, after_command=False)
+    sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+
+    def command(name, func, help, description=None):
+        p = sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+                           formatter_class=_Help)
+        _global_options(p, after_command=True)
+        p.set_defaults(func=func)
+        return p
+
+    b = command("build", cmd_build, "parse, link, render and write the site (incrementally, atomically), then "
+                "index it for search")
+    b.add_argument("--out", metavar="DIR", help="output folder (default: build/ in the project folder)")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    command("check", cmd_check, "parse and validate everything without writing a site")
+    s = command("serve", cmd_serve, "preview on localhost: serve the pages at once, index them for search in "
+                "the background, rebuild on change")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s.add_argument("--no-search", action="store_true", help="do not index for search (the search page finds "
+                   "nothing)")
+    x = command("index", cmd_index, "index a built site for search with Pagefind (after build --no-search)")
+    x.add_argument("--out", metavar="DIR", help="the built site (default: build/ in the project folder)")
+    i = command("ingest", cmd_ingest, "validate a new source (a gazette issue, a circular, a decree, rules, an "
+                "announcement …) and file it under content/sources/")
+    i.add_argument("file", help="the document as published, as plain text")
     i.add_argument("--dry-run", action="store_true", help="report what would be filed, change nothing")
     i.add_argument("--replace", action="store_true",
                    help="the file corrects documents already filed: their text moves to content/sources/replaced/")
     i.add_argument("--copy", action="store_true",
                    help="the file is another publication of documents already filed (declared in provenance.yaml)")
-    i.set_defaults(func=cmd_ingest)
-    n = sub.add_parser("new-note", help="scaffold an editor's note")
-    n.add_argument("--ref", required=True, help="id the note is about, e.g. task/2026/20")
-    n.add_argument("--lang", default="zh", choices=["zh", "en"])
-    n.add_argument("--title", default="")
-    n.add_argument("--author", default="编辑部")
-    n.set_defaults(func=cmd_new_note)
-    t = sub.add_parser("i18n", help="update the PO catalogs from the current sources (new segments, stale marks)")
-    t.add_argument("--import", dest="import_dir", help="merge batch translations (YAML) from this folder")
+    n = command("new-note", cmd_new_note, "scaffold an editor's note about an item, to edit before it builds")
+    n.add_argument("--ref", required=True, help="id of the item the note is about, e.g. task/2026/20 "
+                   "(required; no default)")
+    n.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the note")
+    n.add_argument("--title", help="title (default: the item's name in the note's language)")
+    n.add_argument("--author", help="author (default: the theme's note_author string in the note's language)")
+    t = command("i18n", cmd_i18n, "update the PO catalogs from the current sources (new segments, stale marks)")
+    t.add_argument("--import", dest="import_dir", metavar="DIR",
+                   help="merge batch translations (YAML) from this folder (default: none)")
     t.add_argument("--translated-by", default="machine (AI language model)",
                    help="who or what made the imported translations, recorded in each entry: "
-                        "'machine (<system>)' or 'human (<name>)' (default: machine (AI language model))")
-    t.set_defaults(func=cmd_i18n)
-    args = parser.parse_args(argv)
+                        "'machine (<system>)' or 'human (<name>)'")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     try:
         return args.func(args)
     except SourceError as e:

@@ -26,6 +26,8 @@ REQUIRED = ("title", "lang", "date", "author", "refs")
 XREF = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 SAFE_SCHEMES = {"http", "https", "mailto"}
 REF_EXPECTED = "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"
+# `new-note` writes its placeholder body on a line that starts with this: a note that still has it is refused
+PLACEHOLDER = "<!-- new-note:"
 
 
 class _BadDate(yaml.YAMLError):
@@ -160,6 +162,15 @@ def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
             if str(r) not in ids:
                 rep.error(rel, _line(fm, str(r)) or _key_line(fm, "refs") or 2, f"unknown reference {r!r}", REF_EXPECTED)
                 ok = False
+        placeholder = re.search("^" + re.escape(PLACEHOLDER), body, re.M)
+        if placeholder:
+            at = body_line + body[:placeholder.start()].count("\n") + 1
+            rep.error(rel, at, "the note still has the placeholder new-note wrote",
+                      "the note's text in place of this line")
+            ok = False
+        elif not body.strip():
+            rep.error(rel, body_line, "the note has no text", "the note in Markdown below the front matter")
+            ok = False
         inline, unknown = find_xrefs(md, body, ids.__contains__)
         for raw, line in unknown:
             rep.error(rel, body_line + (line if line is not None else _first_line(body, raw)) + 1,

@@ -276,9 +276,20 @@ def _remove_file(tree: Path, rel: str) -> None:
         parent = parent.parent
 
 
-def sync_files(src: Path, dest: Path, rels) -> None:
-    """Make each file ``rels`` of ``dest`` what it is in ``src``: linked where ``src`` has it, else deleted."""
+def sync_files(src: Path, dest: Path, rels, out: Path | None = None) -> None:
+    """Make each file ``rels`` of ``dest`` what it is in ``src``: linked where ``src`` has it, else deleted. A
+    name ending with ``/`` is a whole folder (the search index): replaced by a copy (hard links) of ``src``'s."""
     for rel in rels:
+        if rel.endswith("/"):
+            target = Path(dest) / rel.rstrip("/")
+            if os.path.lexists(target):
+                if out is not None:
+                    delete_later(out, target)
+                else:
+                    shutil.rmtree(target, ignore_errors=True)
+            if (Path(src) / rel).is_dir():
+                clone_tree(Path(src) / rel, target)
+            continue
         s = os.path.join(src, rel)
         if os.path.lexists(s):
             _link(s, os.path.join(dest, rel))
@@ -403,7 +414,7 @@ def work_tree(out: Path, served_gen: int, trees: dict, delta, known: set[str] | 
     if (trees.get(which) == served_gen - 1 and delta is not None and tree.is_dir() and not tree.is_symlink()
             and not marker.exists()):
         marker.write_text("a build is updating this tree\n", "utf-8")
-        sync_files(source, tree, delta)
+        sync_files(source, tree, delta, out)
         return which, tree, []
     marker.write_text("a build is updating this tree\n", "utf-8")
     rescued = delete_site_later(out, tree, known) if os.path.lexists(tree) else []

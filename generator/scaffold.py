@@ -1,4 +1,9 @@
-"""``python -m generator new-note --ref task/2026/20``: scaffold an editor's note."""
+"""``python -m generator new-note --ref task/2026/20``: scaffold an editor's note.
+
+The note is titled with the item's name in the note's language (for an item with a text of its own, a task, a
+livelihood sub-item or a progress row, its name and the opening of its text), signed with the theme's
+``note_author`` string of that language, and its body is a placeholder line that the notes reader refuses
+(``notes.PLACEHOLDER``), so the note cannot be published before it is written."""
 from __future__ import annotations
 
 import datetime
@@ -7,23 +12,44 @@ import re
 from pathlib import Path
 
 from .errors import Problem, SourceError
-from .notes import NOTES_DIR
-
+from .notes import NOTES_DIR, PLACEHOLDER
 
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (a JSON string is one): quotes and backslashes in a title stay valid."""
     return json.dumps(text, ensure_ascii=False)
 
 
-def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: str = "编辑部",
+def _ui(config, ui: dict, lang: str, key: str) -> str:
+    value = ui[lang].get(key)
+    if not isinstance(value, str) or not value:
+        raise SourceError(Problem(f"themes/{config.theme}/i18n/{lang}.yaml", None, f"no {key!r} string",
+                                  f"{key}: a text, as in the default theme"))
+    return value
+
+
+def item_name(views, ref: str, lang: str) -> str:
+    """What a note about ``ref`` is called by default: the item's title in the note's language (an item with a
+    text of its own is titled by its number and the opening of that text)."""
+    return views.title(ref, lang)
+
+
+def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, author: str | None = None,
              today: datetime.date | None = None) -> int:
     from .build import load_all
     from .link.overrides import known_ids
+    from .site.pages import Views
+    from .site.text import ui_strings
+    from .site.urls import LANGS
 
-    corpus = load_all(root)[2]
+    config, glossary, corpus, translator, _ = load_all(root, notes=False)
     if ref not in known_ids(corpus):
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",
                                   "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"))
+    ui = {lg: ui_strings(str(config.theme_dir), lg) for lg in LANGS}
+    views = Views(corpus, translator, glossary, ui)
+    title = title or item_name(views, ref, lang)
+    author = author or _ui(config, ui, lang, "note_author")
+    placeholder = _ui(config, ui, lang, "note_placeholder").format(ref=ref)
     today = today or datetime.date.today()
     slug = re.sub(r"[^a-z0-9]+", "-", ref.lower()).strip("-") or "note"
     if ref.startswith("doc:"):
@@ -39,7 +65,6 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         path = d / f"{today.isoformat()}-{slug}-{lang}-{n}.md"
         key = f"{today.isoformat()}-{slug}-{n}"
         n += 1
-    title = title or ("编者注：" if lang == "zh" else "Editor's note: ") + ref
     from .fileio import atomic_write
 
     atomic_write(
@@ -53,7 +78,6 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str = "", author: st
         "tags: []\n"
         f"translation_key: {_q(key)}\n"
         "---\n\n"
-        + ("在此写下说明。可用 [[" + ref + "]] 引用条目。\n" if lang == "zh"
-           else "Write the note here. Refer to items as [[" + ref + "]].\n"))
+        f"{PLACEHOLDER} {placeholder} -->\n")
     print(path.relative_to(root).as_posix())
     return 0

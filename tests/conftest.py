@@ -56,7 +56,7 @@ def read(site: Path, url: str) -> str:
     return path.read_text("utf-8")
 
 
-CHROMIUM = __import__("os").environ.get("BROWSER_PATH") or "/usr/bin/chromium"  # BROWSER_PATH: GitHub Actions
+CHROMIUM = __import__("os").environ.get("BROWSER_PATH") or "/usr/bin/chromium"  # BROWSER_PATH: elsewhere than Debian
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from conftest import ROOT, make_project, read
 
 
@@ -144,19 +145,69 @@ def test_notes_cannot_inject_script_or_style(tmp_path):
         assert not dict(attrs).get("href", "").lower().startswith("javascript:")
 
 
-def test_new_note_scaffold_passes_check(tmp_path):
+def _write_body(path, text: str) -> None:
+    """An editor writes the note's text in place of its body (new-note's placeholder line)."""
+    front = path.read_text("utf-8").split("\n---\n", 1)[0]
+    path.write_text(f"{front}\n---\n\n{text}\n" if text else f"{front}\n---\n", "utf-8")
+
+
+def test_new_note_scaffold_is_named_signed_and_refused_until_written(tmp_path):
+    """Issue 20 point 5: the default author comes from the note's language (the theme's note_author), the
+    title is the item's name (a task: its number and the opening of its text), and the placeholder body
+    fails `check`, naming the file and line, until it is replaced by a text."""
     from generator.scaffold import new_note
-    from generator.build import load_all
 
     proj = make_project(tmp_path)
-    new_note(proj, ref="livelihood/2026/7", lang="en", today=datetime.date(2026, 6, 1))
-    path = proj / "content" / "notes" / "2026-06-01-livelihood-2026-7-en.md"
-    assert path.is_file() and "refs: [\"livelihood/2026/7\"]" in path.read_text("utf-8")
-    corpus = load_all(proj)[2]
-    assert any(n.refs == ["livelihood/2026/7"] for n in corpus.notes)
+    day = datetime.date(2026, 6, 1)
+    new_note(proj, ref="task/2026/20", lang="en", today=day)
+    new_note(proj, ref="task/2026/20", lang="zh", today=day)
+    new_note(proj, ref="livelihood/2026/7.1", lang="en", today=day)
+    notes = proj / "content" / "notes"
+    en, zh, sub = (notes / f"2026-06-01-{n}.md" for n in ("task-2026-20-en", "task-2026-20-zh", "livelihood-2026-7-1-en"))
+    meta = {p: yaml.safe_load(p.read_text("utf-8").split("---")[1]) for p in (en, zh, sub)}
+    assert meta[en]["author"] == "Editorial team" and meta[zh]["author"] == "编辑部"
+    # titled by the item's name: its number and the opening of its text, cut at punctuation
+    assert meta[en]["title"] == "Task 20: Promote integrated development of the commuting circle"
+    assert meta[zh]["title"] == "任务20　促进通勤圈一体发展"
+    assert meta[sub]["title"].startswith("7.1 Ensure that Rail Transit Line 22 (Hongmiao–Pinggu)")
+    assert meta[en]["refs"] == ["task/2026/20"] and meta[en]["lang"] == "en"
+
+    def check():
+        return subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"],
+                              capture_output=True, text=True, cwd=ROOT)
+
+    r = check()
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    for p in (en, zh, sub):
+        line = p.read_text("utf-8").split("\n").index(next(l for l in p.read_text("utf-8").split("\n")
+                                                            if l.startswith("<!-- new-note:"))) + 1
+        assert (f"content/notes/{p.name}:{line}: the note still has the placeholder new-note wrote "
+                "(expected the note's text in place of this line)") in r.stderr
+    # deleting the placeholder without writing anything is no better
+    for p in (en, zh, sub):
+        _write_body(p, "")
+    r = check()
+    assert r.returncode == 1 and f"content/notes/{en.name}:9: the note has no text" in r.stderr
+    _write_body(en, "The line is due to open this year; see [[livelihood/2026/7.1]].")
+    _write_body(zh, "见 [[livelihood/2026/7.1]]。")
+    _write_body(sub, "Same line as [[task/2026/20]].")
+    r = check()
+    assert r.returncode == 0, r.stderr
+    assert "8 notes" not in r.stdout and "9 notes" in r.stdout  # the six seeds' and these three
+
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "new-note", "--ref", "task/2026/999"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "unknown reference 'task/2026/999'" in r.stderr
+
+
+def test_new_note_while_another_is_a_draft(tmp_path):
+    """A draft that does not build yet does not stop the next scaffold (the zh and en notes of one item)."""
+    proj = make_project(tmp_path)
+    for lang in ("zh", "en"):
+        r = subprocess.run([sys.executable, "-m", "generator", "new-note", "--root", str(proj), "--ref",
+                            "progress/2025/daxing/5", "--lang", lang], capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip().endswith(f"-progress-2025-daxing-5-{lang}.md")
 
 
 # ---------------------------------------------------------------- translations, alternates and links
@@ -374,6 +425,8 @@ def test_scaffolded_zh_and_en_notes_are_a_pair(tmp_path):
     day = datetime.date(2026, 6, 2)
     new_note(proj, ref="task/2026/20", lang="zh", today=day, title='引号"与\\反斜杠')
     new_note(proj, ref="task/2026/20", lang="en", today=day)
+    for lang in ("zh", "en"):
+        _write_body(proj / "content" / "notes" / f"2026-06-02-task-2026-20-{lang}.md", "[[task/2026/20]]")
     notes = {n.id: n for n in load_all(proj)[2].notes}
     zh, en = notes["note/2026-06-02-task-2026-20-zh"], notes["note/2026-06-02-task-2026-20-en"]
     assert zh.title == '引号"与\\反斜杠'

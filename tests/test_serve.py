@@ -2,12 +2,15 @@
 build errors without dying."""
 from __future__ import annotations
 
+import os
 import queue
+import re
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 from conftest import ROOT, make_project
@@ -71,3 +74,99 @@ def test_serve_rebuilds_and_survives_errors(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _index_processes(proj, wait: float = 0) -> list[int]:
+    """Processes indexing the project (``generator … index``), found by their command line; waits up to
+    ``wait`` seconds for one (a process just started may show an empty command line for a moment)."""
+    end = time.time() + wait
+    while True:
+        found = _scan_index_processes(proj)
+        if found or time.time() >= end:
+            return found
+        time.sleep(0.05)
+
+
+def _scan_index_processes(proj) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if str(proj).encode() in cmd and b"index" in cmd:
+            found.append(int(pid))
+    return found
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_serve_pages_first_search_after_own_404_and_incremental_rebuild(tmp_path):
+    """Issue 20 point 4 / issue 17 point 5: after a build (README's first command; here without search) the
+    first page answers in under 3 s; the search index comes afterwards from a background process, which an
+    edit stops and starts again; unknown paths get the site's 404 page of their language with status 404; an
+    edited note rebuilds only what it touches; stopping the server leaves no indexing behind. (Without any
+    build the pages are built first, as test_serve_rebuilds_and_survives_errors starts.)"""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    build(proj, proj / "build", search=False)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "generator", "--root", str(proj), "serve", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: "queue.Queue[str]" = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout], daemon=True).start()
+    try:
+        while True:
+            try:
+                status, page = _get(f"{base}/zh/task/2026/20/")
+                if status == 200:
+                    break
+            except OSError:  # not listening yet
+                time.sleep(0.02)
+            assert time.perf_counter() - t0 < 30 and proc.poll() is None
+        ready = time.perf_counter() - t0
+        assert ready < 3.0, f"first page after {ready:.2f} s"
+        assert "轨道交通22号线" in page.decode()
+        assert _get(f"{base}/pagefind/pagefind.js")[0] == 404  # pages first: no index yet
+
+        # the site's own 404 pages, by the path's language, with status 404
+        status, body = _get(f"{base}/zh/task/2026/999/")
+        assert status == 404 and body == (proj / "build" / "zh" / "404.html").read_bytes()
+        status, body = _get(f"{base}/en/no/such/page")
+        assert status == 404 and body == (proj / "build" / "en" / "404.html").read_bytes()
+        assert 'lang="en"' in body.decode() and 'lang="zh' in (proj / "build" / "zh" / "404.html").read_text("utf-8")
+        assert _get(f"{base}/api/v1/")[0] == 404  # no folder listings
+
+        # an edit while the index is being made: the pages are rebuilt (only those the note touches), the
+        # indexing is stopped and made again from the new pages
+        out = wait_for(lines, "serving")
+        assert "bringing the last build up to date" in out
+        out = wait_for(lines, "indexing for search in the background")
+        assert "built 1332 pages (0 rendered)" in out  # the previous build was up to date
+        assert _index_processes(proj, wait=5), f"no background indexing; serve said: {out}{''.join(lines.queue)}"
+        note = proj / "content" / "notes" / "2026-04-02-livelihood-2026-2-2-zh.md"
+        note.write_text(note.read_text("utf-8").replace("三份文件里的同一个数字", "三份文件里的同一数字"), "utf-8")
+        out = wait_for(lines, "rebuilt")
+        rendered = int(re.search(r"rebuilt (\d+) pages \((\d+) rendered\)", out.splitlines()[-1]).group(2))
+        assert 0 < rendered < 100, out
+        assert "三份文件里的同一数字" in _get(f"{base}/zh/livelihood/2026/2.2/")[1].decode()
+        out = wait_for(lines, "search index ready", timeout=120)
+        assert out.count("search index ready") == 1  # the first indexing was stopped, not finished
+        assert "indexing for search in the background" in out  # and started again after the rebuild
+        assert _get(f"{base}/pagefind/pagefind.js")[0] == 200
+        assert not (proj / "build" / ".pagefind-new").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
+    time.sleep(0.5)
+    assert not _index_processes(proj)

@@ -136,6 +136,7 @@ PROVENANCE_KEYS = {
     "sha256": "the digest of the file as received", "copy_of": "the source file whose documents this file publishes again",
     "url": "the official address of the publication", "replaces": "the replaced text kept under replaced/",
     "replaced_by": "the file that replaced this text", "replaced_on": "the date it was replaced",
+    "known_warnings": "warnings that are true properties of this source (diagnostics.py), not shown by default",
 }
 
 
@@ -170,6 +171,10 @@ def load_provenance(root: Path) -> dict:
             elif key == "url" and not (isinstance(value, str) and value.startswith(("http://", "https://"))):
                 problems.append(Problem(rel, doc.line(name, key), f"url of {name!r} is {value!r}",
                                         "an http(s) address"))
+            elif key == "known_warnings":
+                if not (isinstance(value, list) and all(isinstance(x, str) and x for x in value)):
+                    problems.append(Problem(rel, doc.line(name, key), f"known_warnings of {name!r} is not a list "
+                                            "of texts", "a list of fragments of warning messages"))
             elif key != "received" and key != "replaced_on" and not isinstance(value, str):
                 problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is a {type(value).__name__}",
                                         "a text"))
