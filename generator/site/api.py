@@ -227,6 +227,9 @@ def iter_api_files(v: Views, base: str, fp=None):
                          "value_zh": t.value, "value_en": _en(v, f"{rep.id}#target{k}.value", t.value, "report")}
                         for k, t in enumerate(rep.targets)],
             "parts": [{"id": p.id, "title_zh": p.title, "title_en": v.title(p.id, "en"), "urls": _urls(p.id, base),
+                       # the part's own paragraphs, before its first section (all of a part without sections)
+                       "text_zh": "\n".join(b.text for b in p.paragraphs),
+                       "text_en": _blocks_en(v, p.paragraphs, rep.id),
                        "sections": [{"id": s.id, "title_zh": s.title, "title_en": v.title(s.id, "en"),
                                      "urls": _urls(s.id, base),
                                      "text_zh": "\n".join(b.text for b in s.paragraphs),
