@@ -17,6 +17,7 @@ from .errors import Report
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
+from .site.opendata import write_open_data
 from .site.feeds import PageMeta
 from .site.pages import Views
 from .site.render import fingerprint_static, make_env, page_file, replace_tree, write_text
@@ -354,12 +355,16 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             api_old = manifest.get("api", {}) if manifest else {}
             api_new: dict = {}
             api_time = []
+            data_pages = []  # the Open data pages, made with the files they describe (opendata.DataPages)
 
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
                 for name, data in iter_api_files(views, config.base_url, fps):  # one file at a time
                     dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT)
                     del data
+                # from the API files just written: schemas, database, CSV tables, and the page describing them
+                data_pages.append(write_open_data(staging, out if manifest else None, env, ui, site, config, api_old,
+                                                  api_new))
                 api_time.append(time.perf_counter() - t)
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
@@ -374,6 +379,8 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                     lookups.append(g["i18n"])  # made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
+            metas.extend(data_pages[0].metas)
+            rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
         # the data API was written by this process during the render stage, while the workers rendered
         # the pages; its time is moved from "render" to "write", so the stages still add up to the total
         timer.t["render"] -= api_time[0]

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from ..i18n.romanize import romanize_number
+from .opendata import index_links, schema_url
 from .pages import Views
 from .urls import url_for
 from .views import report_front
@@ -256,8 +257,10 @@ def iter_api_files(v: Views, base: str, fp=None):
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json"]
     yield "index.json", {
-        "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}"} for name in names},
+        "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}",
+                                       "schema": schema_url(base, name)} for name in names},
         "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",
+        **index_links(base),
     }
 
 
