@@ -234,7 +234,8 @@ class _Loader:
 
     def _provisions(self, doc, nodes, parent, depth):
         for k, n in enumerate(nodes, 1):
-            self.item(n["id"], "provision", parent=parent or doc, title_zh=n["label_zh"], title_en=n["label_en"])
+            self.item(n["id"], "provision", parent=parent or doc, title_zh=n["label_zh"], title_en=n["label_en"],
+                      urls=n.get("urls"))  # None until provisions have pages (or addresses) of their own
             self.row("provisions", id=n["id"], document=doc, parent=parent, position=k, depth=depth,
                      **{c: n.get(c) for c in ("anchor", "kind", "label_zh", "label_en", "title_zh", "title_en",
                                               "text_zh", "text_en")})
