@@ -742,7 +742,7 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
         words = ui["api_examples"][q["name"]]
         examples.append({"name": q["name"], "title": words["title"], "description": words["description"],
                          "sql": q["sql"],
-                         "columns": cols, "rows": [[_cell(v) for v in r] for r in rows[:5]],
+                         "columns": cols, "rows": [[_cell(v, ui) for v in r] for r in rows[:5]],
                          "total": ui["api_rows_total"].format(n=format_number(len(rows), lang))})
     gazettes = list(read_records(api_dir / "gazettes.json")) if (api_dir / "gazettes.json").is_file() else []
     latest = max(gazettes, key=lambda g: (g["year"], g["number"]), default=None)
@@ -761,9 +761,9 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
     }
 
 
-def _cell(v) -> str:
+def _cell(v, ui: dict) -> str:
     if v is None:
-        return "NULL"
+        return ui["api_null"]
     s = str(v)
     return s if len(s) <= 80 else s[:79] + "…"
 
