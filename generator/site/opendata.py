@@ -162,7 +162,7 @@ def read_records(path: Path):
 
 
 class _Loader:
-    """Turns API records into rows, table by table, and keeps every row of ``items``."""
+    """Turns API records into the rows of the tables and of the full-text index, inserted in batches."""
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
