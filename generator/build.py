@@ -17,6 +17,7 @@ from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
+from .site.opendata import write_open_data
 from .site.feeds import PageMeta
 from .site.pages import Views
 from .site.render import fingerprint_static, make_env, page_file, write_text
@@ -379,6 +380,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
             api_groups = ApiGroups(kept_groups(api_old_groups, fps), api_old_groups)
             api_new: dict = {}
             api_time = []
+            data_pages = []  # the Open data pages, made with the files they describe (opendata.DataPages)
 
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
@@ -386,7 +388,11 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                     dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT,
                             groups=api_groups)
                     del data
-                api_time.append(time.perf_counter() - t)
+                # from the API files just written: schemas, database, CSV tables, and the page describing them
+                t_open = time.perf_counter()
+                data_pages.append(write_open_data(staging, out if manifest else None, env, ui, site, config, api_old,
+                                                  api_new))
+                api_time.append((t_open - t, time.perf_counter() - t_open))
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
@@ -403,10 +409,14 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                 rendered += r["rendered"]
                 kept += r["kept"]
                 result.groups_made.extend(gk for gk, g in r["groups"].items() if g is not None)
+            metas.extend(data_pages[0].metas)
+            rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
         # the data API was written by this process during the render stage, while the workers rendered
-        # the pages; its time is moved from "render" to "write", so the stages still add up to the total
-        timer.t["render"] -= api_time[0]
-        timer.t["write"] = timer.t.get("write", 0) + api_time[0]
+        # the pages; its time is moved from "render" to "write" (the open data beside it to a stage of its own), so
+        # the stages still add up to the total
+        timer.t["render"] -= sum(api_time[0])
+        timer.t["write"] = timer.t.get("write", 0) + api_time[0][0]
+        timer.t["open data"] = api_time[0][1]  # database, CSV tables, schemas, Open data pages
         with timer("write"):
             write_text(staging, "index.html", env.get_template("root.html").render(site=site))
             from .site.feeds import write_extras

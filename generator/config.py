@@ -22,6 +22,7 @@ class Config:
     languages: list
     authoritative: str
     theme: str
+    licence: dict  # zh, en: the terms in each language; url: the licence's text
 
     @property
     def theme_dir(self) -> Path:
@@ -66,11 +67,14 @@ def load_config(root: Path) -> Config:
     langs = need("languages", list, lambda v: v == ["zh", "en"], "[zh, en]")
     auth = need("authoritative", str, lambda v: v == "zh", "zh")
     theme = need("theme", str, lambda v: (root / "themes" / v / "templates").is_dir(), "a folder under themes/ with templates/")
-    unknown = set(data) - {"title", "tagline", "base_url", "languages", "authoritative", "theme"}
-    for k in sorted(unknown):
-        problems.append(Problem(CONFIG_FILE, _line_of(text, k), f"unknown key {k!r}",
-                                "one of title, tagline, base_url, languages, authoritative, theme"))
+    licence = need("licence", dict, lambda v: set(v) == {"zh", "en", "url"} and bilingual({"zh": v["zh"], "en": v["en"]})
+                   and isinstance(v["url"], str) and v["url"].startswith(("http://", "https://")),
+                   "a mapping with zh and en strings (the terms of the open data) and url (an absolute http(s) URL "
+                   "of the licence)")
+    keys = ("title", "tagline", "base_url", "languages", "authoritative", "theme", "licence")
+    for k in sorted(set(data) - set(keys)):
+        problems.append(Problem(CONFIG_FILE, _line_of(text, k), f"unknown key {k!r}", "one of " + ", ".join(keys)))
     if problems:
         raise SourceError(problems)
     return Config(root=root, title=title, tagline=tagline, base_url=base.rstrip("/"), languages=langs,
-                  authoritative=auth, theme=theme)
+                  authoritative=auth, theme=theme, licence=licence)

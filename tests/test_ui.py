@@ -22,7 +22,7 @@ PAGE_TYPES = {
     "subitem": "/livelihood/2026/2.2/", "progress": "/progress/2025/daxing/", "progress-row": "/progress/2025/daxing/5/",
     "progress-parallel": "/progress/2025/daxing/parallel/",
     "units": "/unit/", "unit": "/unit/shi-fa-zhan-gai-ge-wei/", "note": "/note/2026-03-30-task-2026-20-{lang}/",
-    "search": "/search/?q={q}", "404": "/404.html",
+    "search": "/search/?q={q}", "404": "/404.html", "data": "/data/",
 }
 SEARCH_WORD = {"zh": "住房", "en": "housing"}
 LANGS = ("zh", "en")

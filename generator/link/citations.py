@@ -23,6 +23,7 @@ class CitationRecord:
     source: str  # the citing document's id
     key: str  # the block it is in
     line: int
+    start: int  # where in the block's text it starts
     text: str  # as written
     target: str  # the normalised key (kinds/citations.py)
     provision: str  # the anchor of the provision cited, if any
@@ -67,7 +68,7 @@ def citation_links(corpus: Corpus) -> tuple[list[Link], list[CitationRecord]]:
     for d in dict.values(corpus.documents):
         for c in d.citations:
             target = resolve(c, d, index)
-            records.append(CitationRecord(d.id, c.key, c.line, c.text, c.target, c.provision, target))
+            records.append(CitationRecord(d.id, c.key, c.line, c.start, c.text, c.target, c.provision, target))
             if target is None:
                 continue
             link = links.get((d.id, target, "cites"))

@@ -15,6 +15,7 @@ from ..cache.deps import RECORDER
 from ..cache.store import blocks_once
 from .. import ids, kinds
 from ..i18n.romanize import parse_number, romanize_number
+from .opendata import index_links, schema_url
 from .pages import Views
 from .urls import url_for
 from .views import report_front
@@ -328,6 +329,9 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
                          "value_zh": t.value, "value_en": _en(v, f"{rep.id}#target{k}.value", t.value, "report")}
                         for k, t in enumerate(rep.targets)],
             "parts": [{"id": p.id, "title_zh": p.title, "title_en": v.title(p.id, "en"), "urls": _urls(p.id, base),
+                       # the part's own paragraphs, before its first section (all of a part without sections)
+                       "text_zh": "\n".join(b.text for b in p.paragraphs),
+                       "text_en": _blocks_en(v, p.paragraphs, rep.id),
                        "sections": [{"id": s.id, "title_zh": s.title, "title_en": v.title(s.id, "en"),
                                      "urls": _urls(s.id, base),
                                      "text_zh": "\n".join(b.text for b in s.paragraphs),
@@ -353,18 +357,25 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
     yield done("gazettes.json", list(c.gazettes),
                lambda: [Record(key(g.id, g.id), _with_status(v, lambda i=g.id: gazette_record(c.gazettes[i])), g.id) for g in c.gazettes.values()])
     def citation_record(r):
-        return {"id": f"{r.source}#{r.key}:{r.text}", "source": r.source, "block": r.key, "line": r.line,
+        return {"id": f"{r.source}#{r.key}@{r.start}", "source": r.source, "block": r.key, "line": r.line,
                 "text": r.text, "target": r.target, "provision": r.provision or None, "resolved": r.resolved,
                 "urls": _urls(r.resolved, base) if r.resolved else None}
 
-    cites = sorted(c.citations, key=lambda r: (r.source, r.line, r.text))
-    files["citations.json"] = RecordFile(None, lambda: [Record(None, lambda r=r: citation_record(r)) for r in cites])
+    cites = sorted(c.citations, key=lambda r: (r.source, r.line, r.key, r.start))
+
+    def cite_key(r):  # a citation's record is made from the citation alone: its content keys it
+        return _digest([repr((r.source, r.key, r.line, r.start, r.text, r.target, r.provision, r.resolved))])
+
+    files["citations.json"] = RecordFile(_digest(["citations.json"] + [cite_key(r) for r in cites]),
+                                         lambda: [Record(cite_key(r), lambda r=r: citation_record(r)) for r in cites])
     yield "citations.json", files["citations.json"]
     names = ["documents.json", "tasks.json", "projects.json", "progress.json", "units.json", "links.json",
              "reports.json", "gazettes.json", "citations.json"]
     yield "index.json", {
-        "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}"} for name in names},
+        "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}",
+                                       "schema": schema_url(base, name)} for name in names},
         "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",
+        **index_links(base),
     }
 
 

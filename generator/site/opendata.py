@@ -1,0 +1,833 @@
+"""Open data beside the JSON API: a SQLite database with a full-text index, CSV tables, a JSON Schema for
+every API file, and the "Open data" page that describes them (/zh/data/, /en/data/).
+
+Everything here is made FROM the API files the build has just written (build/api/v1/*.json), read back
+record by record: the database, the CSV tables and the JSON can never disagree, and the English is the
+English of the API (which is what the English pages show).
+
+The database mirrors the records: one table per API file, its columns the record's fields under the same
+names (``urls`` becomes ``url_zh``/``url_en``; lists of names and other small nested values are JSON text,
+which SQLite's ``json_each`` reads), and each nested list of records a child table with its parent's id
+and a 1-based ``position`` (a task's lead units, a project's sub-items, a report's parts, sections and topic
+paragraphs, a gazette's table of contents, a document's provisions). ``items`` registers every id with its
+kind and pages, so that links and citations, whose ends may be any item, have foreign keys. ``search`` is
+an FTS5 table with the trigram tokenizer: a query of three or more characters finds any substring,
+Chinese included; a shorter one (养老) is matched with LIKE on the same table (see the README).
+
+The file is deterministic: a fresh database, tables and rows inserted in a fixed order, the full-text
+index merged into one segment, then VACUUM: the same API gives the same bytes. It is made again when an
+API file (or this code) changed, and kept, with the CSV tables, when nothing did."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+from .. import ids
+from ..errors import Problem, SourceError
+from .urls import url_for
+
+DB_NAME = "data.sqlite"
+CSV_DIR = "csv"
+SCHEMA_DIR = "schema"
+HERE = Path(__file__).resolve().parent
+SCHEMAS = HERE / "schemas"
+EXAMPLES = SCHEMAS / "examples.sql"
+# the API files the database is made from, in the order they are loaded (targets of foreign keys first)
+API_FILES = ("gazettes.json", "documents.json", "units.json", "tasks.json", "projects.json", "progress.json",
+             "reports.json", "links.json", "citations.json")
+# one CSV file per main table
+CSV_TABLES = ("documents", "tasks", "task_units", "units", "projects", "project_items", "progress_rows", "links")
+# A spreadsheet cell holds at most 32,767 characters (Excel cuts a longer field when it opens the file): a
+# document's full text is longer, so documents.csv has its other columns, and the texts are in the JSON and
+# the database.
+CELL_LIMIT = 32767
+CSV_LEFT_OUT = {"documents": ("text_zh", "text_en")}
+SCHEMA_VERSION = 1  # PRAGMA user_version of the database
+
+# ---------------------------------------------------------------------------------------------- schema
+# Each table: (name, columns). A column is "name TYPE [REFERENCES …]"; the first is the primary key unless the
+# table declares its own. Tables are created and filled in this order.
+TABLES: list[tuple[str, list[str], str]] = [
+    ("items", ["id TEXT PRIMARY KEY", "kind TEXT NOT NULL", "parent TEXT REFERENCES items(id)", "title_zh TEXT",
+               "title_en TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("gazettes", ["id TEXT PRIMARY KEY", "year INTEGER", "number INTEGER", "total_number INTEGER", "date TEXT",
+                  "documents TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("gazette_toc", ["gazette TEXT NOT NULL REFERENCES gazettes(id)", "position INTEGER NOT NULL",
+                     "category_zh TEXT", "category_en TEXT", "title_zh TEXT", "title_en TEXT", "number_zh TEXT",
+                     "number_en TEXT", "number_en_printed TEXT", "page INTEGER",
+                     "document TEXT REFERENCES documents(id)"], "PRIMARY KEY (gazette, position)"),
+    ("documents", ["id TEXT PRIMARY KEY", "number TEXT", "number_en TEXT", "slug TEXT", "title_zh TEXT",
+                   "title_en TEXT", "kind TEXT", "date TEXT", "year INTEGER", "issuers TEXT", "addressees TEXT",
+                   "gazette TEXT REFERENCES gazettes(id)", "page INTEGER", "category_zh TEXT", "category_en TEXT",
+                   "contains TEXT", "metadata TEXT", "original_script TEXT", "text_zh TEXT", "text_en TEXT",
+                   "sources TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("provisions", ["id TEXT PRIMARY KEY", "document TEXT NOT NULL REFERENCES documents(id)",
+                    "parent TEXT REFERENCES provisions(id)", "position INTEGER NOT NULL", "depth INTEGER NOT NULL",
+                    "anchor TEXT", "kind TEXT", "label_zh TEXT", "label_en TEXT", "title_zh TEXT", "title_en TEXT",
+                    "text_zh TEXT", "text_en TEXT"], ""),
+    ("units", ["id TEXT PRIMARY KEY", "name_zh TEXT", "name_en TEXT", "level TEXT", "district TEXT",
+               "aliases TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("tasks", ["id TEXT PRIMARY KEY", "year INTEGER", "number INTEGER", "text_zh TEXT", "text_en TEXT",
+               "section TEXT REFERENCES items(id)", "section_zh TEXT", "section_en TEXT",
+               "subsection TEXT REFERENCES items(id)", "subsection_zh TEXT", "subsection_en TEXT", "units TEXT",
+               "units_zh TEXT", "units_en TEXT", "document TEXT REFERENCES documents(id)", "sources TEXT",
+               "url_zh TEXT", "url_en TEXT"], ""),
+    ("task_units", ["task TEXT NOT NULL REFERENCES tasks(id)", "position INTEGER NOT NULL",
+                    "unit TEXT NOT NULL REFERENCES units(id)", "unit_zh TEXT", "unit_en TEXT"],
+     "PRIMARY KEY (task, position)"),
+    ("projects", ["id TEXT PRIMARY KEY", "year INTEGER", "number INTEGER", "name_zh TEXT", "name_en TEXT",
+                  "text_zh TEXT", "text_en TEXT", "text_original TEXT", "document TEXT REFERENCES documents(id)",
+                  "url_zh TEXT", "url_en TEXT"], ""),
+    ("project_items", ["id TEXT PRIMARY KEY", "project TEXT NOT NULL REFERENCES projects(id)",
+                       "position INTEGER NOT NULL", "number TEXT", "text_zh TEXT", "text_en TEXT",
+                       "text_original TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("progress_rows", ["id TEXT PRIMARY KEY", "year INTEGER", "district TEXT", "district_zh TEXT",
+                       "district_en TEXT", "number INTEGER", "source_zh TEXT", "source_en TEXT", "task_zh TEXT",
+                       "task_en TEXT", "units TEXT", "units_zh TEXT", "units_en TEXT", "deadline TEXT",
+                       "status_zh TEXT", "status_en TEXT", "completed INTEGER", "progress_zh TEXT",
+                       "progress_en TEXT", "targets TEXT", "reported TEXT", "source_file TEXT",
+                       "source_line INTEGER", "url_zh TEXT", "url_en TEXT"], ""),
+    ("progress_units", ["row TEXT NOT NULL REFERENCES progress_rows(id)", "position INTEGER NOT NULL",
+                        "unit TEXT NOT NULL REFERENCES units(id)", "unit_zh TEXT", "unit_en TEXT"],
+     "PRIMARY KEY (row, position)"),
+    ("progress_figures", ["row TEXT NOT NULL REFERENCES progress_rows(id)", "position INTEGER NOT NULL",
+                          "target TEXT", "reported TEXT", "unit TEXT", "target_value REAL", "reported_value REAL"],
+     "PRIMARY KEY (row, position)"),
+    ("reports", ["id TEXT PRIMARY KEY", "year INTEGER", "title_zh TEXT", "title_en TEXT", "date TEXT",
+                 "speaker_zh TEXT", "speaker_en TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("report_targets", ["report TEXT NOT NULL REFERENCES reports(id)", "position INTEGER NOT NULL", "text_zh TEXT",
+                        "text_en TEXT", "indicator_zh TEXT", "indicator_en TEXT", "value_zh TEXT", "value_en TEXT"],
+     "PRIMARY KEY (report, position)"),
+    ("report_parts", ["id TEXT PRIMARY KEY", "report TEXT NOT NULL REFERENCES reports(id)",
+                      "position INTEGER NOT NULL", "title_zh TEXT", "title_en TEXT", "text_zh TEXT", "text_en TEXT",
+                      "url_zh TEXT", "url_en TEXT"], ""),
+    ("report_sections", ["id TEXT PRIMARY KEY", "part TEXT NOT NULL REFERENCES report_parts(id)",
+                         "position INTEGER NOT NULL", "title_zh TEXT", "title_en TEXT", "text_zh TEXT",
+                         "text_en TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+    ("report_topics", ["id TEXT PRIMARY KEY", "section TEXT NOT NULL REFERENCES report_sections(id)",
+                       "position INTEGER NOT NULL", "lead_zh TEXT", "lead_en TEXT", "text_zh TEXT", "text_en TEXT",
+                       "url_zh TEXT", "url_en TEXT"], ""),
+    ("links", ["id TEXT PRIMARY KEY", "source TEXT NOT NULL REFERENCES items(id)",
+               "target TEXT NOT NULL REFERENCES items(id)", "kind TEXT", "score REAL", "evidence TEXT", "rule TEXT",
+               "origin TEXT"], ""),
+    ("citations", ["id TEXT PRIMARY KEY", "source TEXT NOT NULL REFERENCES items(id)", "block TEXT", "text TEXT",
+                   "target TEXT", "provision TEXT", "resolved TEXT REFERENCES items(id)", "line INTEGER"], ""),
+]
+INDEXES = ["items(kind)", "items(parent)", "documents(gazette)", "provisions(document)", "tasks(subsection)",
+           "task_units(unit)", "project_items(project)", "progress_units(unit)", "report_topics(section)",
+           "links(source)", "links(target)", "citations(source)", "citations(resolved)"]
+# the full-text table: one row per item, the text its own page shows of it in both languages
+SEARCH = ("CREATE VIRTUAL TABLE search USING fts5(id UNINDEXED, kind UNINDEXED, title_zh, title_en, text_zh, "
+          "text_en, tokenize='trigram')")
+COLUMNS = {name: [c.split()[0] for c in cols] for name, cols, _ in TABLES}
+
+
+def _json(v) -> str | None:
+    """A list or mapping as one column: JSON text, keys sorted (as in the API files)."""
+    return None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
+
+
+def _lines(*parts) -> str:
+    """Texts joined one per line for the full-text table (None and empty left out)."""
+    out = []
+    for p in parts:
+        if isinstance(p, (list, tuple)):
+            out.extend(x for x in p if x)
+        elif p:
+            out.append(p)
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------- reading
+def read_records(path: Path):
+    """The records of one API file, one at a time. The API writes a JSON list with one record per line
+    (generator/site/api.py), so a large file is read a line at a time, never whole; any other layout is
+    parsed whole."""
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+        if first.strip() != "[":
+            rest = first + fh.read()
+            yield from json.loads(rest)
+            return
+        for line in fh:
+            line = line.rstrip("\n")
+            if line == "]":
+                return
+            yield json.loads(line[:-1] if line.endswith(",") else line)
+
+
+class _Loader:
+    """Turns API records into the rows of the tables and of the full-text index, inserted in batches."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.pending: dict[str, list] = {}
+        self.search: list = []
+        self.sections: set[str] = set()  # task-list (sub)sections, known from the tasks
+
+    def row(self, table: str, **values):
+        cols = COLUMNS[table]
+        pending = self.pending.get(table)
+        if pending is None:  # the first row of a batch: its names are the table's (a programming error if not)
+            assert set(values) <= set(cols), (table, set(values) - set(cols))
+            pending = self.pending[table] = []
+        pending.append(tuple(values.get(c) for c in cols))
+        if len(pending) >= 2000:
+            self.flush(table)
+
+    def item(self, id, kind, parent=None, title_zh=None, title_en=None, urls=None):
+        urls = urls or {}
+        self.row("items", id=id, kind=kind, parent=parent, title_zh=title_zh, title_en=title_en,
+                 url_zh=urls.get("zh"), url_en=urls.get("en"))
+
+    def text(self, id, kind, title_zh=None, title_en=None, text_zh=None, text_en=None):
+        self.search.append((id, kind, title_zh or "", title_en or "", text_zh or "", text_en or ""))
+        if len(self.search) >= 2000:
+            self.flush_search()
+
+    def flush(self, table: str):
+        rows = self.pending.pop(table, [])
+        if rows:
+            marks = ",".join("?" * len(COLUMNS[table]))
+            self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def flush_search(self):
+        if self.search:
+            self.db.executemany("INSERT INTO search VALUES (?,?,?,?,?,?)", self.search)
+            self.search = []
+
+    def flush_all(self):
+        for table, _, _ in TABLES:
+            self.flush(table)
+        self.flush_search()
+
+    # one method per API file ---------------------------------------------------------------------
+    def gazettes(self, r):
+        self.item(r["id"], "gazette", urls=r["urls"])
+        self.row("gazettes", id=r["id"], year=r["year"], number=r["number"], total_number=r["total_number"],
+                 date=r["date"], documents=_json(r["documents"]), url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        docs = list(r["documents"])  # in the order of the table of contents
+        for k, e in enumerate(r["toc"], 1):
+            self.row("gazette_toc", gazette=r["id"], position=k, **{c: e[c] for c in (
+                "category_zh", "category_en", "title_zh", "title_en", "number_zh", "number_en", "number_en_printed",
+                "page")}, document=docs[k - 1] if k <= len(docs) else None)
+        self.text(r["id"], "gazette", text_zh=_lines([e["title_zh"] for e in r["toc"]],
+                                                      [e["number_zh"] for e in r["toc"]]),
+                  text_en=_lines([e["title_en"] for e in r["toc"]], [e["number_en"] for e in r["toc"]]))
+
+    def documents(self, r):
+        self.item(r["id"], "document", title_zh=r["title_zh"], title_en=r["title_en"], urls=r["urls"])
+        plain = {c: r[c] for c in ("id", "number", "number_en", "slug", "title_zh", "title_en", "kind", "date",
+                                   "year", "gazette", "page", "category_zh", "category_en", "contains",
+                                   "original_script", "text_zh", "text_en")}
+        self.row("documents", **plain, issuers=_json(r["issuers"]), addressees=_json(r["addressees"]),
+                 metadata=_json(r["metadata"]), sources=_json(r["sources"]), url_zh=r["urls"]["zh"],
+                 url_en=r["urls"]["en"])
+        self.text(r["id"], "document", r["title_zh"], r["title_en"], r["text_zh"], r["text_en"])
+        self._provisions(r["id"], r.get("structure") or [], None, 0)
+
+    def _provisions(self, doc, nodes, parent, depth):
+        for k, n in enumerate(nodes, 1):
+            self.item(n["id"], "provision", parent=parent or doc, title_zh=n["label_zh"], title_en=n["label_en"],
+                      urls=n.get("urls"))  # None until provisions have pages (or addresses) of their own
+            self.row("provisions", id=n["id"], document=doc, parent=parent, position=k, depth=depth,
+                     **{c: n.get(c) for c in ("anchor", "kind", "label_zh", "label_en", "title_zh", "title_en",
+                                              "text_zh", "text_en")})
+            self.text(n["id"], "provision", _lines(n["label_zh"], n.get("title_zh")),
+                      _lines(n.get("label_en"), n.get("title_en")), n.get("text_zh"), n.get("text_en"))
+            self._provisions(doc, n.get("children") or [], n["id"], depth + 1)
+
+    def units(self, r):
+        self.item(r["id"], "unit", title_zh=r["name_zh"], title_en=r["name_en"], urls=r["urls"])
+        self.row("units", id=r["id"], name_zh=r["name_zh"], name_en=r["name_en"], level=r["level"],
+                 district=r["district"], aliases=_json(r["aliases"]), url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        self.text(r["id"], "unit", r["name_zh"], r["name_en"], _lines(r["aliases"]))
+
+    def lists(self, item_id: str, kind: str, base_urls: dict, record_id: str):
+        """A structured list (a task list, a livelihood list, a progress table): an item, known from its items,
+        so that links and citations may name it."""
+        if item_id in self.sections:
+            return
+        self.sections.add(item_id)
+        base = base_urls["zh"][: -len(url_for(record_id, "zh"))]
+        self.item(item_id, kind, urls={lang: base + url_for(item_id, lang) for lang in ("zh", "en")})
+
+    def tasks(self, r):
+        self.lists(ids.prefix(r["section"], 1), "tasklist", r["urls"], r["id"])
+        for key, parent in (("section", ids.prefix(r["section"], 1)), ("subsection", r["section"])):
+            sid = r[key]
+            if sid not in self.sections:  # a task-list (sub)section: an item, known from its tasks
+                self.sections.add(sid)
+                # its pages follow the id scheme (index.json's id_scheme), on the site of the task's pages
+                base = r["urls"]["zh"][: -len(url_for(r["id"], "zh"))]
+                self.item(sid, f"tasklist-{key}", parent=parent, title_zh=r[f"{key}_zh"], title_en=r[f"{key}_en"],
+                          urls={lang: base + url_for(sid, lang) for lang in ("zh", "en")})
+                self.text(sid, f"tasklist-{key}", r[f"{key}_zh"], r[f"{key}_en"])
+        self.item(r["id"], "task", parent=r["subsection"], urls=r["urls"])
+        plain = {c: r[c] for c in ("id", "year", "number", "text_zh", "text_en", "section", "section_zh", "section_en",
+                                   "subsection", "subsection_zh", "subsection_en", "document")}
+        self.row("tasks", **plain, units=_json(r["units"]), units_zh=_json(r["units_zh"]),
+                 units_en=_json(r["units_en"]), sources=_json(r["sources"]), url_zh=r["urls"]["zh"],
+                 url_en=r["urls"]["en"])
+        for k, (u, zh, en) in enumerate(zip(r["units"], r["units_zh"], r["units_en"]), 1):
+            self.row("task_units", task=r["id"], position=k, unit=u, unit_zh=zh, unit_en=en)
+        self.text(r["id"], "task", text_zh=_lines(r["text_zh"], r["section_zh"], r["subsection_zh"], r["units_zh"]),
+                  text_en=_lines(r["text_en"], r["section_en"], r["subsection_en"], r["units_en"]))
+
+    def projects(self, r):
+        self.lists(ids.prefix(r["id"], 1), "livelihood", r["urls"], r["id"])
+        self.item(r["id"], "project", parent=ids.prefix(r["id"], 1), title_zh=r["name_zh"], title_en=r["name_en"],
+                  urls=r["urls"])
+        self.row("projects", **{c: r[c] for c in ("id", "year", "number", "name_zh", "name_en", "text_zh", "text_en",
+                                                  "text_original", "document")},
+                 url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        self.text(r["id"], "project", r["name_zh"], r["name_en"], r["text_zh"], r["text_en"])
+        for k, it in enumerate(r["items"], 1):
+            self.item(it["id"], "project-item", parent=r["id"], urls=it["urls"])
+            self.row("project_items", id=it["id"], project=r["id"], position=k, number=it["number"],
+                     text_zh=it["text_zh"], text_en=it["text_en"], text_original=it["text_original"],
+                     url_zh=it["urls"]["zh"], url_en=it["urls"]["en"])
+            self.text(it["id"], "project-item", text_zh=_lines(it["text_zh"], r["name_zh"]),
+                      text_en=_lines(it["text_en"], r["name_en"]))
+
+    def progress(self, r):
+        self.lists(ids.prefix(r["id"], 2), "progress", r["urls"], r["id"])
+        self.item(r["id"], "progress-row", parent=ids.prefix(r["id"], 2), urls=r["urls"])
+        plain = {c: r[c] for c in ("id", "year", "district", "district_zh", "district_en", "number", "source_zh",
+                                   "source_en", "task_zh", "task_en", "deadline", "status_zh", "status_en",
+                                   "progress_zh", "progress_en")}
+        self.row("progress_rows", **plain, units=_json(r["units"]), units_zh=_json(r["units_zh"]),
+                 units_en=_json(r["units_en"]), completed=int(r["completed"]), targets=_json(r["targets"]),
+                 reported=_json(r["reported"]), source_file=r["source_file"]["file"],
+                 source_line=r["source_file"]["line"], url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        for k, (u, zh, en) in enumerate(zip(r["units"], r["units_zh"], r["units_en"]), 1):
+            self.row("progress_units", row=r["id"], position=k, unit=u, unit_zh=zh, unit_en=en)
+        for k, p in enumerate(r["target_vs_reported"], 1):
+            self.row("progress_figures", row=r["id"], position=k, **p)
+        self.text(r["id"], "progress-row",
+                  text_zh=_lines(r["source_zh"], r["task_zh"], r["units_zh"], r["status_zh"], r["progress_zh"]),
+                  text_en=_lines(r["source_en"], r["task_en"], r["units_en"], r["status_en"], r["progress_en"]))
+
+    def reports(self, r):
+        self.item(r["id"], "report", title_zh=r["title_zh"], title_en=r["title_en"], urls=r["urls"])
+        self.row("reports", **{c: r[c] for c in ("id", "year", "title_zh", "title_en", "date", "speaker_zh",
+                                                 "speaker_en")}, url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        self.text(r["id"], "report", r["title_zh"], r["title_en"], r["speaker_zh"], r["speaker_en"])
+        for k, t in enumerate(r["targets"], 1):
+            self.row("report_targets", report=r["id"], position=k, **t)
+        for k, p in enumerate(r["parts"], 1):
+            self.item(p["id"], "report-part", parent=r["id"], title_zh=p["title_zh"], title_en=p["title_en"],
+                      urls=p["urls"])
+            self.row("report_parts", id=p["id"], report=r["id"], position=k, title_zh=p["title_zh"],
+                     title_en=p["title_en"], text_zh=p["text_zh"], text_en=p["text_en"], url_zh=p["urls"]["zh"],
+                     url_en=p["urls"]["en"])
+            self.text(p["id"], "report-part", p["title_zh"], p["title_en"], p["text_zh"], p["text_en"])
+            for j, s in enumerate(p["sections"], 1):
+                self.item(s["id"], "report-section", parent=p["id"], title_zh=s["title_zh"], title_en=s["title_en"],
+                          urls=s["urls"])
+                self.row("report_sections", id=s["id"], part=p["id"], position=j, title_zh=s["title_zh"],
+                         title_en=s["title_en"], text_zh=s["text_zh"], text_en=s["text_en"], url_zh=s["urls"]["zh"],
+                         url_en=s["urls"]["en"])
+                self.text(s["id"], "report-section", s["title_zh"], s["title_en"], s["text_zh"], s["text_en"])
+                for i, t in enumerate(s["topics"], 1):
+                    self.item(t["id"], "report-topic", parent=s["id"], title_zh=t["lead_zh"], title_en=t["lead_en"],
+                              urls=t["urls"])
+                    self.row("report_topics", id=t["id"], section=s["id"], position=i, lead_zh=t["lead_zh"],
+                             lead_en=t["lead_en"], text_zh=t["text_zh"], text_en=t["text_en"],
+                             url_zh=t["urls"]["zh"], url_en=t["urls"]["en"])
+                    self.text(t["id"], "report-topic", t["lead_zh"], t["lead_en"], _lines(t["text_zh"], s["title_zh"]),
+                              _lines(t["text_en"], s["title_en"]))
+
+    def links(self, r):
+        self.row("links", **{c: r[c] for c in ("id", "source", "target", "kind", "score", "rule", "origin")},
+                 evidence=_json(r["evidence"]))
+
+    def citations(self, r):
+        self.row("citations", **{c: r.get(c) for c in ("id", "source", "block", "text", "target", "provision",
+                                                        "resolved", "line")})
+
+
+# ------------------------------------------------------------------------------------------- writing
+def build_database(api_dir: Path, path: Path) -> dict[str, int]:
+    """Make the database at ``path`` from the API files in ``api_dir``; returns rows per table. A file that
+    is absent (citations.json until the build writes it) leaves its tables empty."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF", "cache_size = -65536",
+                       f"user_version = {SCHEMA_VERSION}"):
+            db.execute(f"PRAGMA {pragma}")
+        db.execute("BEGIN")
+        for name, cols, extra in TABLES:
+            db.execute(f"CREATE TABLE {name} ({', '.join(cols + ([extra] if extra else []))})")
+        db.execute(SEARCH)
+        loader = _Loader(db)
+        for name in API_FILES:
+            file = api_dir / name
+            if file.is_file():
+                load = getattr(loader, name[: -len(".json")])
+                for record in read_records(file):
+                    load(record)
+        loader.flush_all()
+        for k, spec in enumerate(INDEXES):
+            db.execute(f"CREATE INDEX ix_{spec.split('(')[0]}_{k} ON {spec}")
+        _check_references(db, api_dir)
+        db.execute("INSERT INTO search(search) VALUES ('optimize')")  # one segment: smaller, and the same bytes
+        db.execute("COMMIT")
+        db.execute("VACUUM")
+        return {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _, _ in TABLES} | {
+            "search": db.execute("SELECT count(*) FROM search").fetchone()[0]}
+    finally:
+        db.close()
+
+
+# which API file the rows of a table (or the items of a kind) come from, to name it in an error
+_FILE_OF = {"gazette_toc": "gazettes.json", "provisions": "documents.json", "task_units": "tasks.json",
+            "project_items": "projects.json", "progress_units": "progress.json", "progress_figures": "progress.json",
+            "report_targets": "reports.json", "report_parts": "reports.json", "report_sections": "reports.json",
+            "report_topics": "reports.json", "progress_rows": "progress.json", "gazette": "gazettes.json",
+            "document": "documents.json", "provision": "documents.json", "unit": "units.json", "task": "tasks.json",
+            "tasklist-section": "tasks.json", "tasklist-subsection": "tasks.json", "project": "projects.json",
+            "project-item": "projects.json", "progress-row": "progress.json", "report": "reports.json",
+            "report-part": "reports.json", "report-section": "reports.json", "report-topic": "reports.json"}
+
+
+def _check_references(db: sqlite3.Connection, api_dir: Path) -> None:
+    """Every foreign key points at a row: a link or a citation to an item no API file has stops the build,
+    naming the file and the record, rather than publishing a database whose joins silently lose rows."""
+    bad = db.execute("PRAGMA foreign_key_check").fetchall()
+    if not bad:
+        return
+    problems = []
+    for table, rowid, parent, fk in bad[:20]:
+        fkrow = db.execute(f"PRAGMA foreign_key_list({table})").fetchall()
+        col = next(r[3] for r in fkrow if r[0] == fk)
+        rid, value = db.execute(f"SELECT {COLUMNS[table][0]}, {col} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+        if table == "items":
+            table = db.execute("SELECT kind FROM items WHERE rowid = ?", (rowid,)).fetchone()[0]
+        file = _FILE_OF.get(table, f"{table}.json")
+        problems.append(Problem(f"api/v1/{file}", None, f"record {rid}: its {col} {value!r} is in no row of the "
+                                                       f"{parent} table", "the id of a record of the data API"))
+    raise SourceError(problems)
+
+
+def csv_columns(table: str) -> list[str]:
+    return [c for c in COLUMNS[table] if c not in CSV_LEFT_OUT.get(table, ())]
+
+
+def write_csv(db_path: Path, csv_dir: Path) -> dict[str, int]:
+    """One CSV file per main table, for spreadsheets: UTF-8 with a byte-order mark (without it Excel on
+    Windows reads UTF-8 as the local code page and shows mojibake; LibreOffice detects it too), CRLF line ends
+    and RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes doubled). NULL is an
+    empty field; lists are JSON text, as in the database. Rows in the database's order. A cell longer than a
+    spreadsheet holds stops the build rather than being cut where the reader cannot see it."""
+    csv_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        for table in CSV_TABLES:
+            cols = csv_columns(table)
+            with open(csv_dir / f"{table}.csv", "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh, dialect="excel", lineterminator="\r\n")
+                w.writerow(cols)
+                n = 0
+                for row in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid"):
+                    for col, v in zip(cols, row):
+                        if isinstance(v, str) and len(v) > CELL_LIMIT:
+                            raise SourceError(Problem(f"api/v1/csv/{table}.csv", n + 2, f"{row[0]}: the {col} "
+                                                      f"column has {len(v)} characters",
+                                                      f"at most {CELL_LIMIT}, what a spreadsheet cell holds"))
+                    w.writerow(row)
+                    n += 1
+            counts[table] = n
+    finally:
+        db.close()
+    return counts
+
+
+def _digest(api_dir: Path) -> str:
+    """What the database and the CSV tables are made of: the API files' bytes, this code and the SQLite
+    library (whose version is written into the file)."""
+    h = hashlib.sha256(f"{sqlite3.sqlite_version}\0{SCHEMA_VERSION}\0".encode())
+    h.update(Path(__file__).read_bytes())
+    for name in API_FILES:
+        p = api_dir / name
+        h.update(name.encode() + b"\0")
+        if p.is_file():
+            with open(p, "rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    h.update(chunk)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _outputs() -> list[str]:
+    return [DB_NAME] + [f"{CSV_DIR}/{t}.csv" for t in CSV_TABLES]
+
+
+def write_database_and_csv(api_dir: Path, old_dir: Path | None = None, old: dict | None = None,
+                           new: dict | None = None) -> None:
+    """The database and the CSV tables in ``api_dir``, made from its API files; copied from ``old_dir`` (the
+    previous build's api/v1) instead when the previous build (its record in ``old``) made them from the same
+    bytes and they are still there, the size it wrote. ``new`` receives this build's record."""
+    key = _digest(api_dir)
+    before = (old or {}).get(DB_NAME)
+    if before is not None and old_dir is not None and before.get("key") == key and _reuse(old_dir, api_dir, before):
+        if new is not None:
+            new[DB_NAME] = before
+        return
+    build_database(api_dir, api_dir / DB_NAME)
+    write_csv(api_dir / DB_NAME, api_dir / CSV_DIR)
+    if new is not None:
+        new[DB_NAME] = {"key": key, "sizes": {rel: (api_dir / rel).stat().st_size for rel in _outputs()}}
+
+
+def _reuse(old_dir: Path, api_dir: Path, before: dict) -> bool:
+    sizes = before.get("sizes", {})
+    if sorted(sizes) != sorted(_outputs()):
+        return False
+    for rel in _outputs():
+        try:
+            if (old_dir / rel).stat().st_size != sizes[rel]:
+                return False
+        except OSError:
+            return False
+    for rel in _outputs():
+        dest = api_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:  # the same bytes: a second name for the old file (it is renamed over itself later)
+            os.link(old_dir / rel, dest)
+        except OSError:
+            shutil.copyfile(old_dir / rel, dest)
+    return True
+
+
+# ------------------------------------------------------------------------------------------ schemas
+def _field_descriptions(ui: dict) -> dict:
+    return ui.get("api_fields") or {}
+
+
+def published_schema(name: str, base: str, ui_en: dict | None = None) -> dict:
+    """The JSON Schema (draft 2020-12) of the API file ``name``, as published: its own ``$id``, and the shared
+    definitions it uses copied in, so that it stands alone. With ``ui_en`` (the theme's English strings), each
+    field carries its description from there (``api_fields``), the words the Open data page shows."""
+    stem = name[: -len(".json")]
+    body = json.loads((SCHEMAS / f"{stem}.json").read_text("utf-8"))
+    common = json.loads((SCHEMAS / "common.json").read_text("utf-8"))["$defs"]
+    defs: dict = {}
+
+    def collect(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                d = ref[len("#/$defs/"):]
+                if d not in defs:
+                    defs[d] = common[d]
+                    collect(common[d])
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(body)
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": f"{base}/api/v1/{SCHEMA_DIR}/{stem}.schema.json"}
+    if ui_en is not None:
+        out["title"] = f"/api/v1/{name}"
+        desc = (ui_en.get("api_files") or {}).get(name)
+        if desc:
+            out["description"] = desc
+        _describe(body, name, "", _field_descriptions(ui_en))
+        for d, node in defs.items():
+            _describe(node, name, f"${d}", _field_descriptions(ui_en))
+    out.update(body)
+    if defs:
+        out["$defs"] = {d: defs[d] for d in sorted(defs)}
+    return out
+
+
+def walk_fields(node: dict, path: str = ""):
+    """(path, schema node, required) of every field of a record schema, depth first: ``a.b`` for a field of an
+    object, ``a[].b`` for a field of the objects of a list. A field defined by reference (``urls``, a shared
+    shape) is not entered: its fields are listed once, under the shape."""
+    if node.get("type") == "array" and isinstance(node.get("items"), dict) and "properties" in node["items"]:
+        node = node["items"]
+    required = set(node.get("required", ()))
+    for key, sub in (node.get("properties") or {}).items():
+        p = f"{path}.{key}" if path else key
+        yield p, sub, key in required
+        if "properties" in sub:
+            yield from walk_fields(sub, p)
+        elif isinstance(sub.get("additionalProperties"), dict) and "properties" in sub["additionalProperties"]:
+            yield from walk_fields(sub["additionalProperties"], p + ".*")  # a mapping: name -> object
+        elif sub.get("type") == "array" and isinstance(sub.get("items"), dict) and "properties" in sub["items"]:
+            yield from walk_fields(sub["items"], p + "[]")
+
+
+def _describe(node: dict, file: str, path: str, words: dict) -> None:
+    """Put each field's description (looked up as field_description does) into the schema."""
+    for p, sub, _ in walk_fields(node, path):
+        text = field_description(words, file, p)
+        if text:
+            sub["description"] = text
+
+
+def field_description(words: dict, file: str, path: str) -> str | None:
+    """The description of a field: ``<file> <path>`` (a field particular to one file), then the path (a
+    nested field, ``items[].number``; ``$urls.zh`` for a shared shape), then the field's own name."""
+    last = path.rsplit(".", 1)[-1].replace("[]", "")
+    for k in (f"{file} {path}", path, last):
+        if k in words:
+            return words[k]
+    return None
+
+
+def write_schemas(api_dir: Path, base: str, ui_en: dict) -> list[str]:
+    """A schema for every API file in ``api_dir`` (index.json included), under schema/; returns their names."""
+    out = api_dir / SCHEMA_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
+    for p in sorted(api_dir.glob("*.json")):
+        if not (SCHEMAS / p.name).is_file():
+            raise SourceError(Problem(f"api/v1/{p.name}", None, "no JSON Schema for this API file",
+                                      f"generator/site/schemas/{p.name}"))
+        schema = published_schema(p.name, base, ui_en)
+        with open(out / f"{p.stem}.schema.json", "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        names.append(p.name)
+    return names
+
+
+def index_links(base: str) -> dict:
+    """What index.json says about the files beside the JSON: the database, the CSV tables, its own schema and
+    the pages describing them."""
+    root = f"{base}/api/v1"
+    return {"database": f"{root}/{DB_NAME}", "csv": {t: f"{root}/{CSV_DIR}/{t}.csv" for t in CSV_TABLES},
+            "schema": f"{root}/{SCHEMA_DIR}/index.schema.json",
+            "documentation": {lang: f"{base}/{lang}/data/" for lang in ("zh", "en")}}
+
+
+def schema_url(base: str, name: str) -> str:
+    return f"{base}/api/v1/{SCHEMA_DIR}/{name[: -len('.json')]}.schema.json"
+
+
+# ---------------------------------------------------------------------------------------- examples
+def example_queries() -> list[dict]:
+    """The example queries (schemas/examples.sql): ``-- name: <key>`` starts one; the README shows the same
+    queries and the tests run them."""
+    out, cur = [], None
+    for line in EXAMPLES.read_text("utf-8").splitlines():
+        m = re.match(r"^-- name: ([\w-]+)\s*$", line)
+        if m:
+            cur = {"name": m.group(1), "sql": []}
+            out.append(cur)
+        elif cur is not None and line.strip() and not line.startswith("--"):
+            cur["sql"].append(line)
+    for q in out:
+        q["sql"] = "\n".join(q["sql"]).strip()
+    return out
+
+
+def run_query(db_path: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        cur = db.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        db.close()
+
+
+# ------------------------------------------------------------------------------------- the data page
+SHAPES = ("urls", "origin", "quantity", "provision")  # shared object shapes, described once on the page
+
+
+def _type_parts(node: dict, defs: dict, ui: dict) -> list[dict]:
+    """A field's type in words, as pieces ({"text", "href"}): a shared shape links to its description."""
+    words = ui["api_types"]
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        if name in SHAPES:
+            return [{"text": ui["api_shapes"][name]["name"], "href": f"#shape-{name}"}]
+        return _type_parts(defs[name], defs, ui)
+    if "const" in node:
+        return [{"text": json.dumps(node["const"]), "href": None}]
+    if "enum" in node:
+        values = ", ".join(json.dumps(v, ensure_ascii=False) for v in node["enum"])
+        return [{"text": ui["api_one_of"].format(values=values), "href": None}]
+    alts = node.get("anyOf")
+    if alts is None:
+        t = node.get("type", "object")
+        alts = [dict(node, type=x) for x in t] if isinstance(t, list) else None
+    if alts is not None:
+        out: list[dict] = []
+        for k, alt in enumerate(alts):
+            if k:
+                out.append({"text": ui["api_or"], "href": None})
+            out.extend(_type_parts(alt, defs, ui))
+        return out
+    t = node.get("type", "object")
+    if t == "array" and isinstance(node.get("items"), dict):
+        inner = _type_parts(node["items"], defs, ui) if "properties" not in node["items"] else \
+            [{"text": words["object"], "href": None}]
+        before, _, after = ui["api_list_of"].partition("{type}")
+        return [{"text": before, "href": None}] + inner + [{"text": after, "href": None}]
+    if t == "object" and isinstance(node.get("additionalProperties"), dict):
+        return [{"text": ui["api_mapping"], "href": None}]
+    return [{"text": words[t], "href": None}]
+
+
+def _fields(schema: dict, file: str, ui: dict, lang: str, path: str = "", node: dict | None = None,
+            where: str = "i18n") -> list[dict]:
+    words = ui.get("api_fields") or {}
+    out = []
+    for p, sub, required in walk_fields(node if node is not None else schema, path):
+        text = field_description(words, file, p)
+        if text is None:
+            keys = dict.fromkeys([p, p.rsplit(".", 1)[-1].replace("[]", "")])
+            raise SourceError(Problem(f"{where}/{lang}.yaml", None, f"no description of the field {p!r} of {file}",
+                                      "a key " + " or ".join(repr(k) for k in keys) + " under api_fields"))
+        out.append({"name": p.lstrip("$").split(".", 1)[-1] if path.startswith("$") else p,
+                    "type": _type_parts(sub, schema.get("$defs", {}), ui), "required": required,
+                    "description": text})
+    return out
+
+
+def _size(n: int, ui: dict, lang: str) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            from .text import format_number
+
+            return ui["api_size"][unit].format(n=format_number(round(n / scale, 1), lang))
+    return ui["api_size"]["B"].format(n=n)
+
+
+def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: dict, site_title: str,
+                      where: str = "i18n", results: dict | None = None) -> dict:
+    """What the Open data page shows in one language, read from the files just written: each file with its
+    records (or rows) and size, the fields of each API file (from its schema), the database's tables, the
+    licence, the update cadence, how to cite, and the example queries with the first rows they return."""
+    from .text import format_date, format_number
+
+    root = "/api/v1"
+    index = json.loads((api_dir / "index.json").read_text("utf-8"))
+    json_files, fields = [], []
+    for name in sorted(p.name for p in api_dir.glob("*.json")):
+        schema = published_schema(name, base)  # the published one, its fields in their authored order
+        schema_file = api_dir / SCHEMA_DIR / f"{name[:-5]}.schema.json"
+        records = index["files"].get(name, {}).get("records")
+        json_files.append({
+            "name": name, "url": f"{root}/{name}", "size": _size((api_dir / name).stat().st_size, ui, lang),
+            "records": format_number(records, lang) if records is not None else "",
+            "description": (ui.get("api_files") or {}).get(name, ""), "fields_anchor": "fields-" + name[:-5],
+            "schema": {"name": schema_file.name, "url": f"{root}/{SCHEMA_DIR}/{schema_file.name}",
+                       "size": _size(schema_file.stat().st_size, ui, lang)}})
+        fields.append({"file": name, "anchor": "fields-" + name[:-5], "fields": _fields(schema, name, ui, lang, where=where)})
+    common = json.loads((SCHEMAS / "common.json").read_text("utf-8"))["$defs"]
+    shapes = [{"name": ui["api_shapes"][d]["name"], "anchor": f"shape-{d}",
+               "description": ui["api_shapes"][d]["description"],
+               "fields": _fields({"$defs": common}, "", ui, lang, f"${d}", common[d], where)} for d in SHAPES]
+    db_path = api_dir / DB_NAME
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        tables = []
+        for name, _, _ in TABLES + [("search", None, None)]:
+            cols = [r[1] for r in db.execute(f"PRAGMA table_info({name})")]
+            rows = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            tables.append({"name": name, "rows": format_number(rows, lang), "columns": ", ".join(cols),
+                           "description": (ui.get("api_tables") or {}).get(name, "")})
+        csv_rows = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CSV_TABLES}
+    finally:
+        db.close()
+    csv_files = [{"name": f"{t}.csv", "url": f"{root}/{CSV_DIR}/{t}.csv", "rows": format_number(csv_rows[t], lang),
+                  "size": _size((api_dir / CSV_DIR / f"{t}.csv").stat().st_size, ui, lang)} for t in CSV_TABLES]
+    examples = []
+    results = results if results is not None else {}
+    for q in example_queries():
+        if q["name"] not in results:  # the same in both languages: run once
+            results[q["name"]] = run_query(db_path, q["sql"])
+        cols, rows = results[q["name"]]
+        words = ui["api_examples"][q["name"]]
+        examples.append({"name": q["name"], "title": words["title"], "description": words["description"],
+                         "sql": q["sql"],
+                         "columns": cols, "rows": [[_cell(v, ui) for v in r] for r in rows[:5]],
+                         "total": ui["api_rows_total"].format(n=format_number(len(rows), lang))})
+    gazettes = list(read_records(api_dir / "gazettes.json")) if (api_dir / "gazettes.json").is_file() else []
+    latest = max(gazettes, key=lambda g: (g["year"], g["number"]), default=None)
+    as_of = format_date(latest["date"], lang) if latest else ""
+    return {
+        "json_files": json_files, "csv_files": csv_files, "fields": fields, "shapes": shapes,
+        "database": {"name": DB_NAME, "url": f"{root}/{DB_NAME}", "size": _size(db_path.stat().st_size, ui, lang),
+                     "tables": tables},
+        "index": {"name": "index.json", "url": f"{root}/index.json"},
+        "licence": {"text": licence[lang], "url": licence["url"]},
+        "latest": ui["api_latest"].format(year=latest["year"], number=latest["number"], date=as_of,
+                                          url=latest["urls"][lang]) if latest else "",
+        "latest_url": latest["urls"][lang].replace(base, "") if latest else "",
+        "cite": ui["api_cite_format"].format(title=site_title, url=f"{base}/{lang}/data/", date=as_of),
+        "examples": examples,
+    }
+
+
+def _cell(v, ui: dict) -> str:
+    if v is None:
+        return ui["api_null"]
+    s = str(v)
+    return s if len(s) <= 80 else s[:79] + "…"
+
+
+class DataPages:
+    """The Open data pages of a build: their PageMeta (for the sitemap), how many changed and how many did not
+    (a page is always written, with the files it describes, but counted as rendered only when its bytes
+    differ from the previous build's)."""
+
+    def __init__(self):
+        self.metas: list = []
+        self.rendered = 0
+        self.kept = 0
+
+
+def write_data_pages(out: Path, env, ui: dict, site: dict, config, old_out: Path | None = None) -> DataPages:
+    """Render the Open data page in each language into ``out`` (the staging folder)."""
+    from .feeds import PageMeta
+    from .pages import Page
+    from .render import page_file, write_text
+
+    result = DataPages()
+    where = (Path(config.theme_dir) / "i18n").relative_to(config.root).as_posix()  # names the file in an error
+    results: dict = {}
+    for lang, strings in ui.items():
+        ctx = data_page_context(out / "api" / "v1", site["base_url"], strings, lang, config.licence,
+                                site["title"][lang], where, results)
+        page = Page("data", lang, "data.html", strings["data_title"], ctx, kind="index",
+                    breadcrumbs=[(strings["home"], f"/{lang}/")], searchable=False, citation=ctx["cite"])
+        html = env.get_template(page.template).render(page=page, ui=strings, lang=lang, **page.ctx)
+        rel = page_file(page.url)
+        write_text(out, rel, html)
+        result.metas.append(tuple(PageMeta.of(page)))
+        try:
+            same = old_out is not None and (old_out / rel).read_text("utf-8") == html
+        except OSError:
+            same = False
+        if same:
+            result.kept += 1
+        else:
+            result.rendered += 1
+    return result
+
+
+def write_open_data(out: Path, old_out: Path | None, env, ui: dict, site: dict, config,
+                    old: dict | None, new: dict | None) -> DataPages:
+    """Everything beside the JSON API in the staging folder ``out``, once the API files are written: the
+    schemas, the database and the CSV tables (kept from the previous build's output ``old_out`` when their
+    API files did not change), then the Open data pages, which show their sizes."""
+    api_dir = out / "api" / "v1"
+    write_schemas(api_dir, site["base_url"], ui["en"])
+    write_database_and_csv(api_dir, old_out / "api" / "v1" if old_out is not None else None, old, new)
+    return write_data_pages(out, env, ui, site, config, old_out)
