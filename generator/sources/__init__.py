@@ -10,10 +10,9 @@ import os
 import pickle
 import time
 import json
+import re
 from collections import Counter
 from pathlib import Path
-
-import yaml
 
 from ..errors import Problem, Report, SourceError
 from ..model import BlobRef, Corpus, Origin, Source
@@ -22,7 +21,7 @@ from . import gazette, livelihood, progress, report
 from .circular import attachment_blocks, parse_circular
 from .common import is_number_line
 from .tasklist import check_lead_units, looks_like_tasklist, parse_tasklist
-from .. import SAFE_LOADER, replace_file
+from .. import replace_file
 
 SOURCES_DIR = "content/sources"
 REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
@@ -65,14 +64,12 @@ def _rel_path(path: Path, root: Path) -> str:
 
 
 def read_source(path: Path, root: Path, provenance: dict | None = None) -> Source:
+    from ..fileio import decode_text, read_bytes
+
     rel = _rel_path(path, root)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise SourceError(Problem(rel, line, "file is not valid UTF-8 text", "UTF-8 plain text")) from None
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    expected = "a government document as plain UTF-8 text"
+    raw = read_bytes(path, rel, expected)
+    text = decode_text(raw, rel, expected)
     if not text.strip():
         raise SourceError(Problem(rel, 1, "file is empty", "a government document as plain text"))
     kind = detect_kind(text)
@@ -218,12 +215,14 @@ PROVENANCE_KEYS = {
 def load_provenance(root: Path) -> dict:
     """content/sources/provenance.yaml: file name -> what is known of its publication. Checked: a mapping of
     mappings, known keys only, ``copy_of`` naming another source file, ``url`` an http(s) address."""
+    from ..content import files_of
     from ..yamlfile import read_yaml
 
     rel = f"{SOURCES_DIR}/provenance.yaml"
-    p = Path(root) / rel
-    if not p.exists() and not p.is_symlink():
+    found = files_of(root, "provenance")
+    if not found:
         return {}
+    p = found[0]
     expected = "a mapping of source file name to its provenance (description, origin, received, sha256, copy_of, url)"
     doc = read_yaml(p, rel, expected)
     data = doc.data or {}
@@ -246,7 +245,11 @@ def load_provenance(root: Path) -> dict:
             elif key == "url" and not (isinstance(value, str) and value.startswith(("http://", "https://"))):
                 problems.append(Problem(rel, doc.line(name, key), f"url of {name!r} is {value!r}",
                                         "an http(s) address"))
-            elif key != "received" and key != "replaced_on" and not isinstance(value, str):
+            elif key in ("received", "replaced_on"):
+                if not (hasattr(value, "isoformat") or isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value)):
+                    problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is {value!r}",
+                                            "a date as YYYY-MM-DD"))
+            elif not isinstance(value, str):
                 problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is a {type(value).__name__}",
                                         "a text"))
     if problems:
@@ -491,7 +494,16 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     glossary = glossary or load_glossary(root)
     districts = glossary.district_names()
     provenance = load_provenance(root)
-    files = only or sorted(p for p in (root / SOURCES_DIR).glob("*.txt"))
+    if only:
+        files = only
+    else:
+        from ..content import files_of
+
+        files = files_of(root, "source")
+        for name in provenance:  # an entry whose file is not there (a misspelt name) describes nothing
+            if not (root / SOURCES_DIR / str(name)).is_file():
+                rep.warn(f"{SOURCES_DIR}/provenance.yaml", None, f"entry {name!r} names no file in {SOURCES_DIR}/",
+                         "an entry per source file, named as the file is")
     cache_dir = root / ".cache" / "parse"
     seen_files = _StatIndex(cache_dir / "files.json") if cache and not only else None
     sources, paths = [], []
@@ -531,7 +543,9 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         if len(todo) > 8 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+            from ..output import die_with_parent
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count(), die_with_parent, (os.getpid(),)) as pool:
                 for i, r in zip(todo, pool.map(_parse_job, todo, chunksize=4)):
                     results[i] = r
         else:
