@@ -41,8 +41,9 @@ def _renumber_docs(text: str, year: int, offset: int) -> str:
 
 
 def gazette(year: int, issue: int, total: int, with_tasklist: bool) -> str:
-    text = (SEEDS / "2026-gazette-12.txt").read_text("utf-8").replace("2026", str(year))
-    text = text.replace("2025", str(year - 1))
+    # both years at once: one after the other, 2026 -> 2025 would then become 2024 for the 2025 archive
+    text = re.sub("2026|2025", lambda m: str(year if m.group() == "2026" else year - 1),
+                  (SEEDS / "2026-gazette-12.txt").read_text("utf-8"))
     text = re.sub(r"第 12 期 \(总第 936 期\)", f"第 {issue} 期 (总第 {total} 期)", text)
     text = re.sub(r"(\d{4}年\d{1,2}月\d{1,2}日) 第12期", lambda m: f"{m.group(1)} 第{issue}期", text)
     text = text.replace("Issue No. 12", f"Issue No. {issue}")
@@ -93,7 +94,9 @@ def make(out: Path, years: int, issues: int, districts: int, last_year: int = 20
     dax = [u for u in gl["units"] if u.get("district") == "daxing" and "大兴" not in u["zh"]]
     for d in DISTRICTS[1:districts]:
         for u in dax:
-            gl["units"].append({**u, "district": slugs[d],
+            # a list of its own (not the Daxing unit's): a shared one would be dumped as a YAML alias, which
+            # the glossary refuses
+            gl["units"].append({**u, "aliases": list(u.get("aliases") or []), "district": slugs[d],
                                 "en": u["en"].replace("Daxing District", f"{d} District")})
     gl_path.write_text(yaml.safe_dump(gl, allow_unicode=True, sort_keys=False), "utf-8")
     return count
