@@ -11,8 +11,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .config import load_config
-from .errors import Report
+from .errors import Problem, Report, SourceError
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
@@ -55,10 +57,13 @@ class Timer:
 
 
 def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
+    from .fileio import read_bytes
+
     h = hashlib.sha256()
     for p in sorted((theme_dir / "templates").rglob("*")) + sorted((theme_dir / "i18n").rglob("*")):
-        if p.is_file():
-            h.update(p.as_posix().encode() + b"\0" + p.read_bytes())
+        if not p.is_dir():  # a dangling link is an error naming it, not a file left out
+            rel = p.relative_to(theme_dir.parent.parent).as_posix()
+            h.update(p.as_posix().encode() + b"\0" + read_bytes(p, rel, "a file of the theme"))
     h.update(json.dumps([assets, site], sort_keys=True).encode())
     from . import __version__
 
@@ -84,15 +89,20 @@ def page_key(theme_key: str, page) -> str:
 
 def load_all(root: Path):
     """Parse and link everything; no files written. Used by build and check."""
+    from .content import scan
     from .link import link_corpus
     from .notes import load_notes
 
     timer = Timer()
     with timer("parse"):
+        inventory = scan(root)  # every file under content/ is read by the loaders below, or reported here
+        if inventory.errors:
+            raise SourceError(inventory.errors)
         config = load_config(root)
         glossary = load_glossary(root)
         corpus = load_corpus(root, glossary=glossary)
         translator = load_catalogs(root)
+        corpus.warnings[:0] = inventory.warnings + translator.warnings
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
@@ -239,7 +249,9 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
 
             ctx = multiprocessing.get_context("fork")
             job["counter"] = counter = ctx.Value("q", 0)
-            with ctx.Pool(min(workers, len(shares))) as pool:
+            from .output import die_with_parent
+
+            with ctx.Pool(min(workers, len(shares)), die_with_parent, (os.getpid(),)) as pool:
                 pending = pool.map_async(_produce, shares, chunksize=1)
                 seen = 0
                 if meanwhile is not None:
@@ -279,10 +291,12 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
         output.remove_leftovers(out)
         try:
             return _build(root, out, search=search, progress=progress, workers=workers)
+        except TemplateError:  # TemplateNotFound is an OSError too: reported as a template error, not a full disk
+            raise
         except OSError as e:  # disk full, permissions: name the file, never a traceback
             from .fileio import write_error
 
-            raise write_error(e.filename or out, e) from None
+            raise write_error(output.shown_name(e.filename, out) if e.filename else out, e) from None
 
 
 def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildResult:
@@ -357,7 +371,14 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
             with timer("index"):
                 from .search import index_site
 
-                index_site(staging)
+                try:
+                    index_site(staging)
+                except (OSError, SourceError):
+                    raise
+                except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception
+                    raise SourceError(Problem(str(out / output.INDEX_DIR), None, f"the search index could not "
+                                              f"be written: {e}", "free space for the index, or build with "
+                                              "--no-search")) from None
         elif any(r.startswith(output.INDEX_DIR + "/") for r in existing):
             result.notes.append(f"the search index of the previous build was kept as it was; it does not "
                                 f"cover what changed since (build without --no-search to update it)")
