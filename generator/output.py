@@ -134,6 +134,18 @@ def remove_leftovers(out: Path) -> list[str]:
     return removed
 
 
+def shown_name(path, out: Path) -> str:
+    """A path inside a staging folder as the file of the output folder it stands for (errors name the site's
+    file, not a temporary folder the user never sees)."""
+    out = Path(out).resolve()
+    text = os.fsdecode(path)
+    prefix = os.path.join(str(out.parent), f".{out.name}{STAGING_PREFIX}")
+    if text.startswith(prefix):
+        rest = text[len(prefix):]
+        return str(out) + (rest[rest.index(os.sep):] if os.sep in rest else "")
+    return text
+
+
 def new_staging(out: Path) -> Path:
     """An empty site folder beside ``out`` (same file system, so the switch is a rename), with the marker."""
     out = Path(out).resolve()
@@ -196,6 +208,24 @@ def carry_over(out: Path, staging: Path, existing: set[str], *, keep: set[str], 
                 raise
             shutil.copy2(src, dest, follow_symlinks=False)
     return foreign
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a forked worker (the initializer of every pool): be killed when the build process dies. A build
+    stopped with kill -9 must not leave workers that go on writing into its staging folder (the next build
+    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done."""
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
 
 
 _RENAME_EXCHANGE = 2

@@ -265,7 +265,9 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             await _settle(out / output_subdir)
         return added.get("page_count", 0) if isinstance(added, dict) else 0
 
-    with tempfile.TemporaryDirectory(prefix="pagefind-src-") as tmp:
+    # the pages' copies are made inside the folder being indexed (a build's staging folder), not in /tmp: a
+    # build stopped with kill -9 leaves them where the next build deletes its leftovers
+    with tempfile.TemporaryDirectory(prefix=".pagefind-src-", dir=out) as tmp:
         src = Path(tmp)
         for p in files:
             html = p.read_text("utf-8")
