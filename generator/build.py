@@ -15,6 +15,7 @@ from jinja2 import TemplateError
 
 from .config import load_config
 from .errors import Problem, Report, SourceError
+from .fileio import naming
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .site.api import API_ROOT, dump_to, iter_api_files
@@ -336,7 +337,8 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
                 for name, data in iter_api_files(views, config.base_url, fps):  # one file at a time
-                    dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT)
+                    with naming(staging / API_ROOT / name):  # a full disk names the file
+                        dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT)
                     del data
                 api_time.append(time.perf_counter() - t)
 
@@ -372,13 +374,14 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers) -> BuildRe
                 from .search import index_site
 
                 try:
-                    index_site(staging)
+                    with naming(staging / output.INDEX_DIR):
+                        index_site(staging)
                 except (OSError, SourceError):
                     raise
                 except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception
                     raise SourceError(Problem(str(out / output.INDEX_DIR), None, f"the search index could not "
-                                              f"be written: {e}", "free space for the index, or build with "
-                                              "--no-search")) from None
+                                              f"be written: {str(e).replace(str(staging), str(out))}",
+                                              "free space for the index, or build with --no-search")) from None
         elif any(r.startswith(output.INDEX_DIR + "/") for r in existing):
             result.notes.append(f"the search index of the previous build was kept as it was; it does not "
                                 f"cover what changed since (build without --no-search to update it)")

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem, SourceError
@@ -26,6 +27,17 @@ def _describe(e: OSError) -> str:
     if e.errno == errno.EROFS:
         return "read-only file system"
     return e.strerror or str(e)
+
+
+@contextmanager
+def naming(path):
+    """An OSError raised inside (a write of a full disk has no file name) names ``path``."""
+    try:
+        yield
+    except OSError as e:
+        if e.filename is None:
+            e.filename = os.fspath(path)
+        raise
 
 
 def write_error(path, e: OSError, what: str = "writing") -> SourceError:

@@ -76,7 +76,11 @@ def check_output(root: Path, out: Path) -> None:
                                       "a new or empty folder, or one an earlier build wrote"))
     parent = out.parent
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        raise SourceError(Problem(str(parent), None, "cannot write here: permission denied",
+        try:
+            why = "read-only file system" if os.statvfs(parent).f_flag & os.ST_RDONLY else "permission denied"
+        except OSError:
+            why = "permission denied"
+        raise SourceError(Problem(str(parent), None, f"cannot write here: {why}",
                                   "a writable folder for the output and its staging folder"))
 
 
@@ -90,13 +94,11 @@ def build_lock(out: Path):
     except OSError as e:
         raise write_error(out.parent / f".{out.name}.lock", e, "creating") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _lock(fd):
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise SourceError(Problem(str(out), None, f"another build (process {holder}) is writing this output "
                                       "folder; nothing was changed", "one build at a time per output folder: wait "
-                                      "for it to finish, or build into another folder with --out")) from None
+                                      "for it to finish, or build into another folder with --out"))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
@@ -105,6 +107,33 @@ def build_lock(out: Path):
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _lock(fd: int, grace: float = 1.0) -> bool:
+    """Take the lock at once; if the build that holds it has died (kill -9), wait up to ``grace`` seconds
+    for the workers it forked (which hold the lock through the fork and are killed with it) to go."""
+    import time
+
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            if not holder.isdigit() or _alive(int(holder)) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
 
 def _ours(path: Path) -> bool:
@@ -142,7 +171,10 @@ def shown_name(path, out: Path) -> str:
     prefix = os.path.join(str(out.parent), f".{out.name}{STAGING_PREFIX}")
     if text.startswith(prefix):
         rest = text[len(prefix):]
-        return str(out) + (rest[rest.index(os.sep):] if os.sep in rest else "")
+        rest = rest[rest.index(os.sep):] if os.sep in rest else ""
+        if rest.startswith(f"{os.sep}.pagefind-src-"):  # the pages' copies for Pagefind: the index is being made
+            return str(out / INDEX_DIR)
+        return str(out) + rest
     return text
 
 

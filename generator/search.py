@@ -24,12 +24,14 @@ generated here from OpenCC for every character the site uses.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
 import hashlib
 import html as html_lib
 import concurrent.futures
 import tempfile
 import json
+import os
 import re
 import shutil
 import unicodedata
@@ -290,6 +292,8 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             bad = incomplete_files(bundle)
             if not bad:
                 break
+            if shutil.disk_usage(bundle).free < 1 << 20:  # cut short by a full disk: trying again cannot help
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle / bad[0]))
             if attempt == 3:
                 raise RuntimeError(f"Pagefind left incomplete files in {bundle} three times: {bad[:3]}")
     normalize_bundle(bundle)

@@ -17,6 +17,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from markupsafe import Markup
 
 from ..errors import Problem, SourceError
+from ..fileio import naming
 from .html import block_html, blocks_html, parallel_html, text_html
 from .text import UiStrings
 from .urls import file_for
@@ -112,8 +113,9 @@ def fingerprint_static(theme_dir: Path, out: Path) -> dict[str, str]:
         stem, dot, ext = rel.rpartition(".")
         public = f"/assets/{stem}.{digest}.{ext}" if dot else f"/assets/{rel}.{digest}"
         dest = out / public.lstrip("/")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
+        with naming(dest):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
         assets[rel] = public
     return assets
 
@@ -144,7 +146,7 @@ def write_text(out: Path, rel: str, text: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
+    with naming(path), open(path, "w", encoding="utf-8") as f:  # a full disk names the page
         f.write(text)
 
 
