@@ -127,8 +127,32 @@ def read_batch(f: Path) -> tuple[str, object]:
     return kind, data
 
 
-def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
-    """Map batch translations (YAML) onto segment keys. Returns key -> English."""
+def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
+    """Every batch file of ``folder`` (see ``read_batch``), all checked before anything is done; a file that
+    is not YAML is an error, not skipped."""
+    from ..errors import Problem, SourceError
+
+    if not folder.is_dir():
+        raise SourceError(Problem(str(folder), None, "no such folder", "a folder of batch translations (*.yaml)"))
+    problems, batches = [], []
+    for f in sorted(folder.iterdir()):
+        if f.suffix.lower() not in (".yaml", ".yml"):
+            problems.append(Problem(str(f), None, "not a YAML file; it would not be read", "*.yaml batch files"))
+            continue
+        try:
+            batches.append((f, *read_batch(f)))
+        except SourceError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SourceError(problems)
+    return batches
+
+
+def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
+    """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
+    result, when the caller checked the files first."""
+    from ..errors import Problem, SourceError
+
     out: dict[str, str] = {}
     by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
     for key, (zh, fam) in segments.items():
@@ -151,22 +175,8 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                 return True
         return False
 
-    from ..errors import Problem, SourceError
-
-    unmatched, problems, batches = [], [], []
-    if not folder.is_dir():
-        raise SourceError(Problem(str(folder), None, "no such folder", "a folder of batch translations (*.yaml)"))
-    for f in sorted(folder.iterdir()):
-        if f.suffix.lower() not in (".yaml", ".yml"):
-            problems.append(Problem(str(f), None, "not a YAML file; it would not be read", "*.yaml batch files"))
-            continue
-        try:
-            batches.append((f, *read_batch(f)))
-        except SourceError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise SourceError(problems)
-    for f, kind, data in batches:
+    unmatched = []
+    for f, kind, data in batches if batches is not None else read_batches(folder):
         if kind in ("report", "livelihood") and not (corpus.reports if kind == "report" else corpus.livelihood):
             raise SourceError(Problem(str(f), None, f"a {kind} batch, but the sources hold no {kind}",
                                       "batches for documents the sources hold"))
@@ -237,10 +247,11 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
 
 def update_catalogs(root: Path, import_dir: Path | None = None) -> int:
     root = Path(root)
+    batches = read_batches(import_dir) if import_dir else None  # a bad batch file stops it before any work
     existing = load_catalogs(root)
     recorder = Translator(entries=dict(existing.entries), record_requests=True)
     segments, corpus = _requested(root, recorder)
-    imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
+    imported = import_yaml(import_dir, segments, corpus, batches) if import_dir else {}
     by_file = defaultdict(list)
     counts = defaultdict(lambda: [0, 0, 0])
     memory = {msgid: msgstr for k, (msgid, msgstr, _, _) in existing.entries.items()
