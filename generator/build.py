@@ -58,13 +58,13 @@ class Timer:
 
 
 def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
-    from .fileio import read_bytes
+    from .fileio import read_text
 
     h = hashlib.sha256()
     for p in sorted((theme_dir / "templates").rglob("*")) + sorted((theme_dir / "i18n").rglob("*")):
-        if not p.is_dir():  # a dangling link is an error naming it, not a file left out
+        if not p.is_dir():  # a dangling link, a pipe, a template that is not UTF-8: an error naming it
             rel = p.relative_to(theme_dir.parent.parent).as_posix()
-            h.update(p.as_posix().encode() + b"\0" + read_bytes(p, rel, "a file of the theme"))
+            h.update(p.as_posix().encode() + b"\0" + read_text(p, rel, "a template of the theme").encode())
     h.update(json.dumps([assets, site], sort_keys=True).encode())
     from . import __version__
 

@@ -128,7 +128,7 @@ def scan(root: Path) -> Inventory:
                 else:
                     inv.warnings.append(Problem(shown + "/", None, "folder not read", _what(folder)))
                 continue
-            if e.name.lower() in KNOWN or any(fnmatch.fnmatchcase(e.name.lower(), p) for p in KNOWN):
+            if any(fnmatch.fnmatchcase(e.name.lower(), p) for p in KNOWN):
                 continue
             if kind is None:
                 hint = ("a temporary file left by an interrupted write; it is not read"

@@ -50,12 +50,15 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     groups that show them: see group_fingerprints)."""
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
+    from .fileio import read_bytes
+
     content = root / "content"
     for p in sorted(content.rglob("*")):
         if not p.is_file() or (p.parent.name == "sources" and p.suffix == ".txt") or \
                 (p.parent == content / "notes" and p.suffix == ".md"):
             continue
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        rel = p.relative_to(root).as_posix()
+        h.update(rel.encode() + b"\0" + read_bytes(p, rel) + b"\0")  # unreadable: an error naming it
     return h.hexdigest()
 
 
