@@ -75,6 +75,10 @@ def check_output(root: Path, out: Path) -> None:
                                       f"generator (it has no {MARKER}); nothing was changed",
                                       "a new or empty folder, or one an earlier build wrote"))
     parent = out.parent
+    above = next((a for a in out.parents if a.exists()), None)
+    if above is not None and not above.is_dir():
+        raise SourceError(Problem(shown, None, f"{above} is a file, so the output folder cannot be made there",
+                                  "an output folder whose parent folders are folders"))
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
         try:
             why = "read-only file system" if os.statvfs(parent).f_flag & os.ST_RDONLY else "permission denied"

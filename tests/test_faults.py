@@ -151,7 +151,7 @@ HOSTILE = [
     ("note-title-list", lambda c: c.write(f"{N}/x.md", FM.replace("title: 说明", "title: [a, b]").format(extra="")),
      ["content/notes/x.md:2: title is a list (expected a text)"]),
     ("note-title-empty", lambda c: c.write(f"{N}/x.md", FM.replace("title: 说明", "title: ''").format(extra="")),
-     ["content/notes/x.md:2: the front matter lacks title"]),
+     ["content/notes/x.md: the front matter lacks title (expected title: a text)"]),
     ("note-unknown-key", lambda c: c.write(f"{N}/x.md", FM.format(extra="ref: task/2026/1\n")),
      ["content/notes/x.md:7: unknown key 'ref' in the front matter (expected one of title"]),
     ("note-duplicate-key", lambda c: c.write(f"{N}/x.md", FM.format(extra="title: again\n")),
@@ -720,6 +720,14 @@ def test_read_only_disk_is_refused_before_anything_is_done(case, tmp_path):
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
     assert code == 1 and "Traceback" not in err and "internal error" not in err, err
     assert f"{disk}: cannot write here: read-only file system" in err
+
+
+def test_output_under_a_file_is_refused(case):
+    (case.home / "plain").write_text("a file\n", "utf-8")
+    code, _, err = run(case.proj, "build", "--no-search", "--out", str(case.home / "plain" / SITE))
+    assert code == 1 and "Traceback" not in err and "internal error" not in err, err
+    assert f"{case.home}/plain/{SITE}: {case.home}/plain is a file, so the output folder cannot be made there" in err
+    assert (case.home / "plain").read_text("utf-8") == "a file\n"
 
 
 def test_output_folder_that_cannot_be_replaced_is_left_whole(case):
