@@ -98,7 +98,9 @@ def make(out: Path, years: int, issues: int, districts: int, last_year: int = 20
     dax = [u for u in gl["units"] if u.get("district") == "daxing" and "大兴" not in u["zh"]]
     for d in DISTRICTS[1:districts]:
         for u in dax:
-            gl["units"].append({**u, "district": slugs[d],
+            # a list of its own (not the Daxing unit's): a shared one would be dumped as a YAML alias, which
+            # the glossary refuses
+            gl["units"].append({**u, "aliases": list(u.get("aliases") or []), "district": slugs[d],
                                 "en": u["en"].replace("Daxing District", f"{d} District")})
     gl_path.write_text(yaml.safe_dump(gl, allow_unicode=True, sort_keys=False), "utf-8")
     return count

@@ -11,8 +11,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .config import load_config
-from .errors import Report
+from .errors import Problem, Report, SourceError
+from .fileio import naming
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
 from .cache.deps import RECORDER, stored
@@ -63,10 +66,13 @@ class Timer:
 
 
 def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
+    from .fileio import read_text
+
     h = hashlib.sha256()
     for p in sorted((theme_dir / "templates").rglob("*")) + sorted((theme_dir / "i18n").rglob("*")):
-        if p.is_file():
-            h.update(p.as_posix().encode() + b"\0" + p.read_bytes())
+        if not p.is_dir():  # a dangling link, a pipe, a template that is not UTF-8: an error naming it
+            rel = p.relative_to(theme_dir.parent.parent).as_posix()
+            h.update(p.as_posix().encode() + b"\0" + read_text(p, rel, "a template of the theme").encode())
     h.update(json.dumps([assets, site], sort_keys=True).encode())
     from . import __version__
 
@@ -93,15 +99,20 @@ def page_key(theme_key: str, page) -> str:
 def load_all(root: Path, on_stage=None, notes: bool = True):
     """Parse and link everything; no files written. Used by build and check. ``notes=False`` leaves the
     editors' notes out (``new-note``: a draft being written must not stop the next one)."""
+    from .content import scan
     from .link import link_corpus
     from .notes import load_notes
 
     timer = Timer(on_stage)
     with timer("parse"):
+        inventory = scan(root)  # every file under content/ is read by the loaders below, or reported here
+        if inventory.errors:
+            raise SourceError(inventory.errors)
         config = load_config(root)
         glossary = load_glossary(root)
         corpus = load_corpus(root, glossary=glossary)
         translator = load_catalogs(root)
+        corpus.warnings[:0] = inventory.warnings + translator.warnings
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
@@ -264,7 +275,9 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
 
             ctx = multiprocessing.get_context("fork")
             job["counter"] = counter = ctx.Value("q", 0)
-            with ctx.Pool(min(workers, len(shares))) as pool:
+            from .output import die_with_parent
+
+            with ctx.Pool(min(workers, len(shares)), die_with_parent, (os.getpid(),)) as pool:
                 pending = pool.map_async(_produce, shares, chunksize=1)
                 seen = 0
                 if meanwhile is not None:
@@ -300,8 +313,6 @@ def index_output(root: Path, out: Path) -> None:
     search): the new bundle is made beside the old one and exchanged with it in one step, and the build's
     record notes that the index changed (the next incremental build brings its work tree up to date)."""
     from . import output
-    from .errors import Problem, SourceError
-    from .search import index_site
 
     root, out = Path(root).resolve(), output.output_path(out)
     output.check_output(root, out)
@@ -312,7 +323,7 @@ def index_output(root: Path, out: Path) -> None:
                                       "a folder written by `python -m generator build` (e.g. with --no-search)"))
         served = out.resolve()
         discard_partial_index(out)
-        index_site(served, output_subdir=PARTIAL_INDEX)
+        _index(out, served, served, PARTIAL_INDEX)
         output.replace_folder(out, served, PARTIAL_INDEX, output.INDEX_DIR)
         if m["delta"] is not None:
             m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
@@ -340,10 +351,12 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
         output.remove_leftovers(out)
         try:
             return _build(root, out, search=search, progress=progress, workers=workers, index_later=index_later)
+        except TemplateError:  # TemplateNotFound is an OSError too: reported as a template error, not a full disk
+            raise
         except OSError as e:  # disk full, permissions: name the file, never a traceback
             from .fileio import write_error
 
-            raise write_error(e.filename or out, e) from None
+            raise write_error(output.shown_name(e.filename, out) if e.filename else out, e) from None
 
 
 def _build(root: Path, out: Path, *, search: bool, progress, workers, index_later: bool = False) -> BuildResult:
@@ -385,8 +398,9 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
                 for name, data in iter_api_files(views, config.base_url, api_groups):  # one file at a time
-                    dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT,
-                            groups=api_groups)
+                    with naming(staging / API_ROOT / name):  # a full disk names the file
+                        dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT,
+                                groups=api_groups)
                     del data
                 # from the API files just written: schemas, database, CSV tables, and the page describing them
                 t_open = time.perf_counter()
@@ -429,9 +443,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
         if manifest is None:  # a full build: the staging folder holds the whole site
             if search:
                 with timer("index"):
-                    from .search import index_site
-
-                    index_site(staging)
+                    _index(out, staging, staging)
             with timer("write"):
                 marker = _incomplete_marker(out)
                 marker.write_text("a build is switching this folder to a new site\n", "utf-8")
@@ -447,10 +459,8 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                 delta = staged | stale
             if search:
                 with timer("index"):
-                    from .search import index_site
-
-                    index_site(tree, output_subdir=".pagefind-new")
-                    output.replace_folder(out, tree, ".pagefind-new", output.INDEX_DIR)
+                    _index(out, tree, tree, PARTIAL_INDEX)
+                    output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
                     delta.add(output.INDEX_DIR + "/")
             elif (tree / output.INDEX_DIR).is_dir() and not index_later:
                 result.notes.append("the search index of the previous build was kept as it was; it does not "
@@ -485,6 +495,25 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
     result.coverage = _coverage(lookups + [_pack_lookups(translator.seen, translator.families)])
     result.warnings = corpus.warnings
     return result
+
+
+def _index(out: Path, site: Path, shown: Path, subdir: str = "pagefind") -> None:
+    """Index ``site`` for search into ``site/subdir``; a failure is an error naming the index in the output
+    (``shown``: the folder the user knows the site by), never a traceback."""
+    from . import output
+    from .search import index_site
+
+    for left in site.glob(".pagefind-src-*"):  # the pages' copies of an indexing stopped with kill -9
+        shutil.rmtree(left, ignore_errors=True)
+    try:
+        with naming(out / output.INDEX_DIR):
+            index_site(site, output_subdir=subdir)
+    except (OSError, SourceError):
+        raise
+    except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception
+        raise SourceError(Problem(str(out / output.INDEX_DIR), None, f"the search index could not be written: "
+                                  f"{str(e).replace(str(shown), str(out))}",
+                                  "free space for the index, or build with --no-search")) from None
 
 
 def _known_files(out: Path) -> set[str] | None:

@@ -316,3 +316,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug, not the user's input: where it happened, without a traceback
+        return _internal_error(e)
+
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE: not a problem of the input (those exit with 1)
+
+
+def _internal_error(e: BaseException) -> int:
+    import traceback
+
+    frames = traceback.extract_tb(e.__traceback__)
+    at = next((f for f in reversed(frames) if "/generator/" in f.filename.replace("\\", "/")), frames[-1] if frames
+              else None)
+    where = f" at {Path(at.filename).parent.name}/{Path(at.filename).name}:{at.lineno}" if at else ""
+    print(f"internal error, please report: {type(e).__name__}: {str(e)[:300]}{where}", file=sys.stderr)
+    return INTERNAL_ERROR

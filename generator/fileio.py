@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem, SourceError
@@ -24,6 +27,17 @@ def _describe(e: OSError) -> str:
     if e.errno == errno.EROFS:
         return "read-only file system"
     return e.strerror or str(e)
+
+
+@contextmanager
+def naming(path):
+    """An OSError raised inside (a write of a full disk has no file name) names ``path``."""
+    try:
+        yield
+    except OSError as e:
+        if e.filename is None:
+            e.filename = os.fspath(path)
+        raise
 
 
 def write_error(path, e: OSError, what: str = "writing") -> SourceError:
@@ -77,22 +91,114 @@ def atomic_write(path, data: bytes | str, *, durable: bool = True) -> None:
             pass
 
 
-def read_text(path, file: str, expected: str = "a UTF-8 text file") -> str:
-    """Read a project file as UTF-8 text (a BOM and CRLF line ends accepted), or raise SourceError naming it:
-    a folder where a file is expected, a dangling symlink, a file that cannot be read or is not UTF-8."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # C0/C1 but tab, LF, CR, NEL
+_CONTROL_NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "delete"}
+
+
+def atomic_write_many(files: dict) -> None:
+    """Replace several files together (``path -> data``): every new file is written and flushed beside its
+    target first, and only when all are on disk are they renamed over the targets. A full disk or an error
+    while writing leaves every target as it was (renames need no space); no temporary file is left."""
+    tmps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as e:
+                raise write_error(path, e) from None
+            tmps.append((tmp, path))
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                try:
+                    mode = os.stat(path).st_mode & 0o777
+                except FileNotFoundError:
+                    mode = 0o644
+                os.chmod(tmp, mode)
+            except OSError as e:
+                raise write_error(path, e) from None
+        for tmp, path in tmps:
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise write_error(path, e) from None
+        tmps = []
+        for folder in {path.parent for path in map(Path, files)}:
+            try:
+                dfd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+            except OSError:
+                pass
+    finally:
+        for tmp, _ in tmps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def read_bytes(path, file: str, expected: str = "a UTF-8 text file") -> bytes:
+    """The bytes of a project file, or SourceError naming it: a folder where a file is expected, a dangling
+    symlink, a named pipe or device (which would block or never end), a file that cannot be read."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise SourceError(Problem(file, None, "is a folder", expected)) from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         what = "is a symbolic link to a file that does not exist" if path.is_symlink() else "does not exist"
         raise SourceError(Problem(file, None, what, expected)) from None
+    except IsADirectoryError:
+        raise SourceError(Problem(file, None, "is a folder", expected)) from None
     except OSError as e:
         raise SourceError(Problem(file, None, f"cannot be read ({_describe(e)})", expected)) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SourceError(Problem(file, None, "is a folder", expected))
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(Problem(file, None, "is not a regular file (a named pipe, socket or device)",
+                                      expected))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError as e:
+        raise SourceError(Problem(file, None, f"cannot be read ({_describe(e)})", expected)) from None
+    finally:
+        os.close(fd)
+
+
+def decode_text(raw: bytes, file: str, expected: str = "a UTF-8 text file") -> str:
+    """``raw`` as UTF-8 text with \\n line ends (a BOM dropped, CRLF accepted), or SourceError naming the file
+    and line: UTF-16 (a Windows "Unicode" save), bytes that are not UTF-8, a control character (NUL, form
+    feed, escape …: no text of this project has one, and pages and feeds could not carry it)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(Problem(file, 1, "file is UTF-16, not UTF-8", "a file saved as UTF-8"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise SourceError(Problem(file, line, "not valid UTF-8 text", "UTF-8 text")) from None
-    return text.lstrip("\ufeff").replace("\r\n", "\n")
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SourceError(Problem(file, line, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {col} cannot be "
+                                  "decoded", "a file saved as UTF-8")) from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        code = ord(bad.group())
+        name = _CONTROL_NAMES.get(code, "control character")
+        raise SourceError(Problem(file, line, f"{name} (U+{code:04X}) at column {col}",
+                                  f"{expected}, with no control characters but tabs and line ends"))
+    return text
+
+
+def read_text(path, file: str, expected: str = "a UTF-8 text file") -> str:
+    """Read a project file as UTF-8 text (a BOM and CRLF line ends accepted), or raise SourceError naming it
+    (see ``read_bytes`` and ``decode_text``)."""
+    return decode_text(read_bytes(path, file, expected), file, expected)

@@ -23,13 +23,15 @@ from pathlib import Path
 
 from . import kinds
 from .cache import code_fingerprint
+from .fileio import read_bytes
 from .cache.deps import (ALL, Fingerprints, IterRecordingDict, KeyedFamily, RecordingDict, RecordingList,
                          RecordingProxy, _digest, call_family, RECORDER)
 from .i18n.catalog import key_scope, source_hash
 
 # content files whose every read is recorded (per item, entry or name); any other file under content/ is a
 # global input
-RECORDED_CONTENT = (("sources", ".txt"), ("notes", ".md"), ("translations", ".po"), ("glossary", ".yaml"))
+RECORDED_CONTENT = (("sources", ".txt"), ("notes", ".md"), ("notes", ".markdown"), ("translations", ".po"),
+                    ("glossary", ".yaml"))  # extensions in any case, as the loaders read them (content.py)
 
 
 def global_fingerprint(root: Path, theme_key: str) -> str:
@@ -39,11 +41,12 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     content = root / "content"
     for p in sorted(content.rglob("*")):
         rel = p.relative_to(content)
-        if not p.is_file() or (len(rel.parts) > 1 and (rel.parts[0], p.suffix) in RECORDED_CONTENT):
+        if not p.is_file() or (len(rel.parts) > 1 and (rel.parts[0], p.suffix.lower()) in RECORDED_CONTENT):
             continue
         if rel.as_posix() in ("links.yaml", "sources/provenance.yaml"):
             continue  # the links (after the overrides) and each source's provenance are recorded per item
-        h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        name = p.relative_to(root).as_posix()
+        h.update(name.encode() + b"\0" + read_bytes(p, name) + b"\0")  # unreadable: an error naming it
     return h.hexdigest()
 
 

@@ -98,20 +98,22 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     its text differs, naming both files and what differs, unless the caller chooses: ``replace`` (the filed
     text is moved to content/sources/replaced/, recorded in provenance, and this file takes its place) or
     ``copy`` (this file is another publication of the same document; the complete one stays canonical)."""
-    from .fileio import atomic_write
+    from .content import files_of
+    from .fileio import atomic_write, read_bytes, read_text
 
     root = Path(root).resolve()
     file = Path(file)
     if replace and copy:
         raise SourceError(Problem(str(file), None, "--replace and --copy were both given", "one of them"))
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         raise SourceError(Problem(str(file), None, "no such file", "a plain-text document"))
-    raw = file.read_bytes()
+    raw = read_bytes(file, str(file), "a plain-text document")
     digest = hashlib.sha256(raw).hexdigest()
     sources_dir = root / SOURCES_DIR
-    for existing in sources_dir.glob("*.txt"):
-        if hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
-            print(f"already ingested as {existing.relative_to(root).as_posix()}; nothing to do")
+    for existing in files_of(root, "source"):
+        rel = existing.relative_to(root).as_posix()
+        if hashlib.sha256(read_bytes(existing, rel)).hexdigest() == digest:
+            print(f"already ingested as {rel}; nothing to do")
             return 0
     before = load_corpus(root)
     today = today or datetime.date.today()
@@ -119,9 +121,9 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     prov = load_provenance(root)
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         trial = Path(tmp)
-        shutil.copytree(root / "content", trial / "content")
+        _fs(lambda: shutil.copytree(root / "content", trial / "content", ignore_dangling_symlinks=True), trial / "content")
         staged = trial / SOURCES_DIR / "zz-incoming.txt"
-        staged.write_bytes(raw)
+        _fs(lambda: staged.write_bytes(raw), staged)
         try:
             src = read_source(staged, trial)
         except SourceError as e:
@@ -210,29 +212,54 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     if dry_run:
         print("dry run: nothing filed")
         return 0
-    # the replaced texts stay recoverable: moved (not deleted) under replaced/, with their provenance
-    for f in to_replace:
-        old_name = f.rsplit("/", 1)[-1]
-        kept = f"{REPLACED_DIR}/{today.isoformat()}-{old_name}"
-        n = 2
-        while (sources_dir / kept).exists():
-            kept = f"{REPLACED_DIR}/{today.isoformat()}-{n}-{old_name}"
-            n += 1
-        (sources_dir / REPLACED_DIR).mkdir(exist_ok=True)
-        os.replace(root / f, sources_dir / kept)
-        entry = dict(prov.pop(old_name, {}))
-        entry.update({"replaced_by": name, "replaced_on": today.isoformat()})
-        prov[kept] = entry
+    # the replaced texts stay recoverable: moved (not deleted) under replaced/, with their provenance. All or
+    # nothing: a full disk or an error half-way puts back what was moved and removes what was written
+    moved: list[tuple[Path, Path]] = []
+    kept_names = []
+    wrote_target = False
+    try:
+        for f in to_replace:
+            old_name = f.rsplit("/", 1)[-1]
+            kept = f"{REPLACED_DIR}/{today.isoformat()}-{old_name}"
+            n = 2
+            while (sources_dir / kept).exists():
+                kept = f"{REPLACED_DIR}/{today.isoformat()}-{n}-{old_name}"
+                n += 1
+            _fs(lambda: (sources_dir / REPLACED_DIR).mkdir(exist_ok=True), sources_dir / REPLACED_DIR)
+            _fs(lambda: os.replace(root / f, sources_dir / kept), sources_dir / kept)
+            moved.append((root / f, sources_dir / kept))
+            entry = dict(prov.pop(old_name, {}))
+            entry.update({"replaced_by": name, "replaced_on": today.isoformat()})
+            prov[kept] = entry
+            kept_names.append(kept)
+        atomic_write(target, raw)
+        wrote_target = True
+        prov[name] = {"origin": file.name, "sha256": digest, "received": today.isoformat(),
+                      "description": f"ingested {src.kind}"}
+        if copy_of:
+            prov[name]["copy_of"] = copy_of
+        if to_replace:
+            prov[name]["replaces"] = ", ".join(k for k in prov if prov[k].get("replaced_by") == name)
+        header = "".join(l + "\n" for l in read_text(prov_path, f"{SOURCES_DIR}/provenance.yaml").split("\n")
+                         if l.startswith("#")) if prov_path.exists() else ""
+        atomic_write(prov_path, header + yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200))
+    except BaseException:
+        if wrote_target:
+            target.unlink(missing_ok=True)
+        for back, away in reversed(moved):
+            os.replace(away, back)
+        raise
+    for kept in kept_names:
         print(f"  kept the replaced text as {SOURCES_DIR}/{kept}")
-    atomic_write(target, raw)
-    prov[name] = {"origin": file.name, "sha256": digest, "received": today.isoformat(),
-                  "description": f"ingested {src.kind}"}
-    if copy_of:
-        prov[name]["copy_of"] = copy_of
-    if to_replace:
-        prov[name]["replaces"] = ", ".join(k for k in prov if prov[k].get("replaced_by") == name)
-    header = "".join(l + "\n" for l in prov_path.read_text("utf-8").split("\n") if l.startswith("#")) \
-        if prov_path.exists() else ""
-    atomic_write(prov_path, header + yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200))
     print(f"filed {SOURCES_DIR}/{name}")
     return 0
+
+
+def _fs(action, path: Path):
+    """Run a file-system action; an OSError (a full disk, permissions) is an error naming ``path``."""
+    from .fileio import write_error
+
+    try:
+        return action()
+    except OSError as e:
+        raise write_error(path, e) from None

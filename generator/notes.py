@@ -15,9 +15,7 @@ import datetime
 import re
 from pathlib import Path
 
-import yaml
-
-from .errors import Report
+from .errors import Problem, Report, SourceError
 from .model import Corpus, Note
 from .site.pages import Page
 
@@ -28,45 +26,16 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 REF_EXPECTED = "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"
 # `new-note` writes its placeholder body on a line that starts with this: a note that still has it is refused
 PLACEHOLDER = "<!-- new-note:"
-
-
-class _BadDate(yaml.YAMLError):
-    def __init__(self, value: str, reason: str, mark):
-        self.value, self.reason, self.problem_mark = value, reason, mark
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML whose bad timestamps (``2026-13-45``) are an error with a position, not a ValueError."""
-
-
-def _timestamp(loader, node):
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as e:
-        raise _BadDate(node.value, str(e), node.start_mark) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+FIELDS = {"title": "a text", "lang": "zh, en or [zh, en]", "date": "YYYY-MM-DD", "author": "a text",
+          "refs": "ids such as [task/2026/20]", "tags": "a list of texts",
+          "translation_key": "a text shared with the note's translation"}
+EXPECTED = "a Markdown note with YAML front matter"
 
 
 class _Malformed(Exception):
     def __init__(self, line: int, message: str, expected: str):
         super().__init__(message)
         self.line, self.message, self.expected = line, message, expected
-
-
-def _decode(raw: bytes) -> str:
-    """UTF-8 text (a byte-order mark is dropped) with \\n line ends."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Malformed(1, "file is UTF-16, not UTF-8", "a file saved as UTF-8")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise _Malformed(line, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {col} cannot be decoded",
-                         "a file saved as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _front_matter(text: str) -> tuple[str, str, int]:
@@ -85,20 +54,6 @@ def slug_of(path: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
 
 
-def _date(value, fm: str) -> str:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value).strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-        try:
-            return datetime.date.fromisoformat(text).isoformat()
-        except ValueError as e:
-            raise _Malformed(_key_line(fm, "date") or 2, f"bad date {text!r}: {e}", "a real date as YYYY-MM-DD")
-    raise _Malformed(_key_line(fm, "date") or 2, f"bad date {value!r}", "YYYY-MM-DD")
-
-
 def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]]]:
     """The ids a note's body cites with ``[[id]]`` outside code (each once, in order), and the unknown ones
     with their line in the body (0-based)."""
@@ -108,59 +63,88 @@ def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]
     return found, list(dict.fromkeys(env.get("xref_unknown", [])))
 
 
-def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
+def read_note(path: Path, rel: str):
+    """(front matter as a YamlDoc, body, number of lines before the body) of one note file, or SourceError
+    naming the file and line (not a text file, no front matter, YAML that cannot be read)."""
+    from .fileio import read_text
+    from .yamlfile import parse_yaml
+
+    text = read_text(path, rel, EXPECTED).replace("\r", "\n")
+    try:
+        fm, body, body_line = _front_matter(text)
+    except _Malformed as e:
+        raise SourceError(Problem(rel, e.line, e.message, e.expected)) from None
+    return parse_yaml(fm, rel, "front matter: key: value lines between the --- lines", offset=1), body, body_line
+
+
+def note_meta(doc, rel: str) -> dict:
+    """The front matter, checked key by key (types, languages, the date; unknown keys are errors: a misspelt
+    ``ref:`` must not be dropped). Returns title, langs, date, author, refs, tags, translation_key."""
+    from .yamlfile import Shape
+
+    shape = Shape(doc, rel)
+    meta = shape.mapping({} if doc.data is None else doc.data, (), "key: value lines (title, lang, date, author, refs)",
+                         what="the front matter")
+    shape.done()
+    if not shape.keys(meta, (), FIELDS, required=REQUIRED, what="the front matter"):
+        shape.done()
+    langs = meta["lang"] if isinstance(meta["lang"], list) else [meta["lang"]]
+    for i, l in enumerate(langs):
+        if l not in ("zh", "en") or not isinstance(l, str):
+            shape.error(("lang", i) if isinstance(meta["lang"], list) else ("lang",), f"unknown language {l!r}",
+                        "zh or en")
+    langs = list(dict.fromkeys(l for l in langs if isinstance(l, str)))
+    out = {
+        "title": shape.text(meta["title"], ("title",)),
+        "author": shape.text(meta["author"], ("author",)),
+        "langs": langs,
+        "refs": shape.texts(meta["refs"], ("refs",), FIELDS["refs"]),
+        "tags": shape.texts(meta.get("tags") or [], ("tags",), FIELDS["tags"]),
+        "translation_key": shape.text(meta.get("translation_key") or "", ("translation_key",), empty=True),
+    }
+    value = meta["date"]
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        out["date"] = value.isoformat()
+    elif isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        try:
+            out["date"] = datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError as e:
+            shape.error(("date",), f"bad date {value.strip()!r}: {e}", "a real date as YYYY-MM-DD")
+    else:
+        shape.error(("date",), f"bad date {value!r}", "YYYY-MM-DD")
+    shape.done()
+    return out
+
+
+def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None = None) -> None:
+    """Read every note (``files``: the notes of the content inventory, see ``content.py``)."""
+    from .content import files_of
     from .link.overrides import known_ids
 
-    d = Path(root) / NOTES_DIR
-    if not d.is_dir():
+    root = Path(root)
+    paths = files_of(root, "note") if files is None else files
+    if not paths:
+        corpus.notes = []
         return
     ids = known_ids(corpus)
     md = markdown_renderer()
-    notes = []
-    for path in sorted(d.glob("*.md")):
+    notes, key_lines = [], {}
+    for path in paths:
         rel = path.relative_to(root).as_posix()
         try:
-            text = _decode(path.read_bytes())
-            fm, body, body_line = _front_matter(text)
-        except _Malformed as e:
-            rep.error(rel, e.line, e.message, e.expected)
+            doc, body, body_line = read_note(path, rel)
+            meta = note_meta(doc, rel)
+        except SourceError as e:
+            rep.errors.extend(e.problems)
             continue
-        try:
-            meta = yaml.load(fm, Loader=_Loader) or {}
-        except _BadDate as e:
-            rep.error(rel, e.problem_mark.line + 2, f"bad date {e.value!r}: {e.reason}", "a real date as YYYY-MM-DD")
-            continue
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            rep.error(rel, (mark.line + 2) if mark else 2, f"invalid front matter: {getattr(e, 'problem', None) or e}",
-                      "valid YAML between the --- lines")
-            continue
-        except (ValueError, TypeError, RecursionError) as e:
-            rep.error(rel, 2, f"invalid front matter: {e}", "valid YAML between the --- lines")
-            continue
-        if not isinstance(meta, dict):
-            rep.error(rel, 2, "front matter is not a mapping", "key: value lines")
-            continue
-        missing = [k for k in REQUIRED if not meta.get(k)]
-        if missing:
-            rep.error(rel, 2, f"front matter lacks {', '.join(missing)}", "title, lang, date, author, refs")
-            continue
-        langs = meta["lang"] if isinstance(meta["lang"], list) else [meta["lang"]]
-        langs = list(dict.fromkeys(langs))
-        if any(l not in ("zh", "en") for l in langs):
-            rep.error(rel, _key_line(fm, "lang") or 2, f"unknown language {meta['lang']!r}", "zh or en")
-            continue
-        try:
-            date = _date(meta["date"], fm)
-        except _Malformed as e:
-            rep.error(rel, e.line, e.message, e.expected)
-            continue
-        refs = meta["refs"] if isinstance(meta["refs"], list) else [meta["refs"]]
-        refs = [canonical_ref(str(r)) for r in refs]
+        key_lines[rel] = doc.line("translation_key")
+        refs = [canonical_ref(r) for r in meta["refs"]]
         ok = True
-        for r in refs:
-            if str(r) not in ids:
-                rep.error(rel, _line(fm, str(r)) or _key_line(fm, "refs") or 2, f"unknown reference {r!r}", REF_EXPECTED)
+        for i, r in enumerate(refs):
+            if r not in ids:
+                rep.error(rel, doc.line("refs", i), f"unknown reference {r!r}", REF_EXPECTED)
                 ok = False
         placeholder = re.search("^" + re.escape(PLACEHOLDER), body, re.M)
         if placeholder:
@@ -178,21 +162,19 @@ def load_notes(corpus: Corpus, root: Path, rep: Report) -> None:
             ok = False
         if not ok:
             continue
-        tags = meta.get("tags") or []
-        tags = tags if isinstance(tags, list) else [tags]
+        langs = meta["langs"]
         # the panel on an item's page lists every note that cites it, in the front matter or inline
-        all_refs = list(dict.fromkeys([str(r) for r in refs] + inline))
+        all_refs = list(dict.fromkeys(refs + inline))
         for lang in langs:
             slug = slug_of(path) + (f"-{lang}" if len(langs) > 1 else "")
-            notes.append(Note(id=f"note/{slug}", slug=slug, title=str(meta["title"]), lang=lang, date=date,
-                              author=str(meta["author"]), refs=list(all_refs),
-                              tags=[str(t) for t in tags], body_md=body, path=rel,
-                              translation_key=str(meta.get("translation_key") or "")))
-    notes = _check_unique(notes, rep, root)
+            notes.append(Note(id=f"note/{slug}", slug=slug, title=meta["title"], lang=lang, date=meta["date"],
+                              author=meta["author"], refs=list(all_refs), tags=meta["tags"], body_md=body,
+                              path=rel, translation_key=meta["translation_key"]))
+    notes = _check_unique(notes, rep, key_lines)
     corpus.notes = notes
 
 
-def _check_unique(notes: list[Note], rep: Report, root: Path) -> list[Note]:
+def _check_unique(notes: list[Note], rep: Report, key_lines: dict) -> list[Note]:
     """One page per note id, and at most one note per language for each translation_key."""
     by_id: dict[str, Note] = {}
     by_key: dict[tuple[str, str], Note] = {}
@@ -206,7 +188,7 @@ def _check_unique(notes: list[Note], rep: Report, root: Path) -> list[Note]:
         if n.translation_key:
             other = by_key.get((n.translation_key, n.lang))
             if other is not None:
-                rep.error(n.path, _file_key_line(root, n.path, "translation_key"),
+                rep.error(n.path, key_lines.get(n.path),
                           f"translation_key {n.translation_key!r} is already used by the {n.lang} note {other.path}",
                           "one note per language for each translation_key")
                 continue
@@ -226,28 +208,6 @@ def translations(notes: list[Note]) -> dict[str, Note]:
         if len(g) == 2:
             out[g["zh"].id], out[g["en"].id] = g["en"], g["zh"]
     return out
-
-
-def _line(fm: str, needle: str) -> int | None:
-    for i, l in enumerate(fm.split("\n")):
-        if needle in l:
-            return i + 2
-    return None
-
-
-def _key_line(fm: str, key: str) -> int | None:
-    for i, l in enumerate(fm.split("\n")):
-        if re.match(rf"^\s*{re.escape(key)}\s*:", l):
-            return i + 2
-    return None
-
-
-def _file_key_line(root: Path, rel: str, key: str) -> int:
-    try:
-        fm = _front_matter(_decode((Path(root) / rel).read_bytes()))[0]
-    except (OSError, _Malformed):
-        return 1
-    return _key_line(fm, key) or 2
 
 
 def _first_line(body: str, raw: str) -> int:

@@ -114,8 +114,16 @@ def check_output(root: Path, out: Path) -> None:
                                       f"generator (it has no {MARKER}); nothing was changed",
                                       "a new or empty folder, or one an earlier build wrote"))
     parent = out.parent
+    above = next((a for a in out.parents if a.exists()), None)
+    if above is not None and not above.is_dir():
+        raise SourceError(Problem(shown, None, f"{above} is a file, so the output folder cannot be made there",
+                                  "an output folder whose parent folders are folders"))
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        raise SourceError(Problem(str(parent), None, "cannot write here: permission denied",
+        try:
+            why = "read-only file system" if os.statvfs(parent).f_flag & os.ST_RDONLY else "permission denied"
+        except OSError:
+            why = "permission denied"
+        raise SourceError(Problem(str(parent), None, f"cannot write here: {why}",
                                   "a writable folder for the output and its staging folder"))
 
 
@@ -130,13 +138,11 @@ def build_lock(out: Path):
     except OSError as e:
         raise write_error(lock, e, "creating") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _lock(fd):
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise SourceError(Problem(str(out), None, f"another build (process {holder}) is writing this output "
                                       "folder; nothing was changed", "one build at a time per output folder: wait "
-                                      "for it to finish, or build into another folder with --out")) from None
+                                      "for it to finish, or build into another folder with --out"))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
@@ -145,6 +151,33 @@ def build_lock(out: Path):
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _lock(fd: int, grace: float = 1.0) -> bool:
+    """Take the lock at once; if the build that holds it has died (kill -9), wait up to ``grace`` seconds
+    for the workers it forked (which hold the lock through the fork and are killed with it) to go."""
+    import time
+
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            if not holder.isdigit() or _alive(int(holder)) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
 
 def _ours(path: Path) -> bool:
@@ -183,7 +216,8 @@ def delete_site_later(out: Path, path: Path, known: set[str] | None) -> list[str
     if known is not None and path.is_dir() and not path.is_symlink():
         keep_root = out.parent / f".{out.name}.kept" / f"{path.name.lstrip('.')}-{os.getpid()}"
         for rel in sorted(list_files(path)):
-            if rel in known or rel == MARKER or rel.startswith(INDEX_DIR + "/") or rel.startswith(".pagefind-new/"):
+            if rel in known or rel == MARKER or rel.startswith(INDEX_DIR + "/") or rel.startswith(".pagefind-new/") \
+                    or rel.startswith(".pagefind-src-"):
                 continue
             dest = keep_root / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -210,6 +244,21 @@ def remove_leftovers(out: Path) -> list[str]:
             delete_later(out, Path(e.path))
             removed.append(name)
     return removed
+
+
+def shown_name(path, out: Path) -> str:
+    """A path inside a staging folder as the file of the output folder it stands for (errors name the site's
+    file, not a temporary folder the user never sees)."""
+    out = Path(out).resolve()
+    text = os.fsdecode(path)
+    prefix = os.path.join(str(out.parent), f".{out.name}{STAGING_PREFIX}")
+    if text.startswith(prefix):
+        rest = text[len(prefix):]
+        rest = rest[rest.index(os.sep):] if os.sep in rest else ""
+        if rest.startswith(f"{os.sep}.pagefind-src-"):  # the pages' copies for Pagefind: the index is being made
+            return str(out / INDEX_DIR)
+        return str(out) + rest
+    return text
 
 
 def new_staging(out: Path) -> Path:
@@ -321,6 +370,24 @@ def move_in(staging: Path, tree: Path, staged, stale) -> None:
             os.replace(os.path.join(staging, rel), dest)
     for rel in sorted(stale):
         _remove_file(tree, rel)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a forked worker (the initializer of every pool): be killed when the build process dies. A build
+    stopped with kill -9 must not leave workers that go on writing into its staging folder (the next build
+    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done."""
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
 
 
 _RENAME_EXCHANGE = 2

@@ -24,12 +24,14 @@ generated here from OpenCC for every character the site uses.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
 import hashlib
 import html as html_lib
 import concurrent.futures
 import tempfile
 import json
+import os
 import re
 import shutil
 import unicodedata
@@ -265,7 +267,9 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             await _settle(out / output_subdir)
         return added.get("page_count", 0) if isinstance(added, dict) else 0
 
-    with tempfile.TemporaryDirectory(prefix="pagefind-src-") as tmp:
+    # the pages' copies are made inside the folder being indexed (a build's staging folder), not in /tmp: a
+    # build stopped with kill -9 leaves them where the next build deletes its leftovers
+    with tempfile.TemporaryDirectory(prefix=".pagefind-src-", dir=out) as tmp:
         src = Path(tmp)
         for p in files:
             html = p.read_text("utf-8")
@@ -288,6 +292,8 @@ def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind
             bad = incomplete_files(bundle)
             if not bad:
                 break
+            if shutil.disk_usage(bundle).free < 1 << 20:  # cut short by a full disk: trying again cannot help
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle / bad[0]))
             if attempt == 3:
                 raise RuntimeError(f"Pagefind left incomplete files in {bundle} three times: {bad[:3]}")
     normalize_bundle(bundle)

@@ -50,7 +50,7 @@ def test_not_utf8(tmp_path):
     proj = make_project(tmp_path)
     (proj / "content/sources/zz-bad.txt").write_bytes("京政发".encode("gbk") + b"\n")
     r = run("--root", str(proj), "check")
-    assert r.returncode == 1 and "zz-bad.txt:1: file is not valid UTF-8 text" in r.stderr
+    assert r.returncode == 1 and "zz-bad.txt:1: not UTF-8: byte 0xbe at column 1 cannot be decoded" in r.stderr
 
 
 def test_failed_build_leaves_previous_site_intact(tmp_path):

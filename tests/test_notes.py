@@ -77,9 +77,9 @@ def test_unknown_ref_and_malformed_front_matter(tmp_path):
                        text=True, cwd=ROOT)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "content/notes/a.md:6: unknown reference 'task/2026/0'" in r.stderr
-    assert "content/notes/b.md:" in r.stderr and "invalid front matter" in r.stderr
+    assert "content/notes/b.md:3: invalid YAML: did not find expected ',' or ']'" in r.stderr
     assert "content/notes/c.md:1: note without YAML front matter" in r.stderr
-    assert "content/notes/d.md:3: unknown language 'fr'" in r.stderr
+    assert "content/notes/d.md:3: unknown language 'fr' (expected zh or en)" in r.stderr
 
 
 XSS = """---

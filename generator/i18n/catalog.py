@@ -30,12 +30,14 @@ translator, not reviewed: nothing claims a review that is not recorded.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, SourceError
+from ..yamlfile import short
 
 CATALOG_DIR = "content/translations/en"
 
@@ -185,6 +187,7 @@ class Translator:
         if e is not None and e.fuzzy:
             return "stale", None, key
         return "missing", None, key
+    warnings: list = field(default_factory=list)  # Problems found reading the catalogs (entries not used)
 
     def get(self, key: str, zh: str, family: str = "other") -> Segment:
         status, e, _ = self.find(key, zh)
@@ -212,6 +215,99 @@ def coverage_table(counts) -> dict:
     by["all"] = total
     return {f: {"ok": c["ok"], "stale": c["stale"], "missing": c["missing"], "total": sum(c.values())}
             for f, c in sorted(by.items())}
+
+
+PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}  # those gettext tools and Babel read
+PO_KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(.*)$")
+
+
+def _po_string(rest: str, file: str, line: int, problems: list) -> str | None:
+    """The text of one quoted PO string (``rest``: what follows the keyword), or None with a problem: an
+    unterminated string (Babel would drop its last character), a bad escape (kept as a backslash), text
+    after the closing quote."""
+    rest = rest.strip()
+    m = PO_STRING.match(rest)
+    if not rest.startswith('"') or m is None:
+        problems.append(Problem(file, line, f"unterminated string {short(rest)}" if rest.startswith('"') else
+                                f"{short(rest)} is not a quoted string", 'a string in double quotes: "…"'))
+        return None
+    if rest[m.end():].strip():
+        problems.append(Problem(file, line, f"text after the closing quote: {short(rest[m.end():].strip())}",
+                                'one string per line: "…" (a quote inside a string is written \\")'))
+        return None
+    out, body, i = [], m.group(1), 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            esc = body[i + 1]
+            if esc not in PO_ESCAPES:
+                problems.append(Problem(file, line, f"unknown escape \\{esc} in a string",
+                                        'one of \\n \\t \\r \\" \\\\ (a backslash itself is \\\\)'))
+                return None
+            out.append(PO_ESCAPES[esc])
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[str, int]]:
+    """Read the raw text of a PO catalog as gettext does, entry by entry, because Babel repairs what it
+    cannot read without a word. Returns (errors, warnings, msgctxt -> line): malformed strings and lines,
+    a msgctxt twice in the file (one translation would be lost), entries without msgctxt (never used)."""
+    errors, warnings, contexts = [], [], {}
+    entry: dict = {}
+    field = None
+
+    def close():
+        if not entry:
+            return
+        ctx, msgid = entry.get("msgctxt"), entry.get("msgid")
+        if ctx is not None:
+            text_, line = ctx
+            if text_ in contexts:
+                errors.append(Problem(file, line, f"msgctxt {short(text_)} is also at {file}:{contexts[text_]}; "
+                                      "one of the two entries would be lost", "each msgctxt once"))
+            else:
+                contexts[text_] = line
+        elif msgid is not None and msgid[0]:
+            warnings.append(Problem(file, msgid[1], f"entry {short(msgid[0])} has no msgctxt; it is not used",
+                                    "a msgctxt naming the segment (as `python -m generator i18n` writes it)"))
+        entry.clear()
+
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line:
+            field = None
+            continue
+        if line.startswith("#"):
+            if field is not None and not line.startswith("#~"):
+                close()
+                field = None
+            continue
+        m = PO_KEYWORD.match(line)
+        if m:
+            keyword = m.group(1)
+            if keyword in ("msgctxt", "msgid") and (keyword in entry or "msgstr" in entry
+                                                    or (keyword == "msgctxt" and "msgid" in entry)):
+                close()
+            value = _po_string(m.group(2), file, n, errors)
+            field = keyword.split("[")[0]
+            entry[field] = [value or "", n]
+            continue
+        if line.startswith('"'):
+            if field is None:
+                errors.append(Problem(file, n, "a string outside any entry", "msgctxt, msgid or msgstr before it"))
+                continue
+            value = _po_string(line, file, n, errors)
+            entry[field][0] += value or ""
+            continue
+        errors.append(Problem(file, n, f"unexpected line {short(line)}",
+                              'msgctxt "…", msgid "…", msgstr "…", a continued "…" string, or a # comment'))
+    close()
+    return errors, warnings, contexts
 
 
 def _msgctxt_lines(path: Path) -> dict[str, int]:
@@ -251,22 +347,38 @@ def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
 def load_catalogs(root: Path) -> Translator:
     t = Translator()
     root = Path(root)
-    d = root / CATALOG_DIR
-    if not d.is_dir():
-        return t
-    for po in sorted(d.glob("*.po")):
-        for key, e in read_catalog(po, root):
-            t.entries[key] = e
+    from ..content import files_of
+    from ..fileio import decode_text, read_bytes
+
+    problems: list[Problem] = []
+    where_ctx: dict[str, str] = {}
+    for po in files_of(root, "catalog"):
+        rel = po.relative_to(root).as_posix()
+        errors, warnings, contexts = check_po(decode_text(read_bytes(po, rel, "a gettext PO catalog"), rel,
+                                                          "a gettext PO catalog"), rel)
+        t.warnings.extend(warnings)
+        for ctx, line in contexts.items():
+            if ctx in where_ctx:
+                errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of the two "
+                                      "entries would be lost", "each msgctxt in one catalog only"))
+            else:
+                where_ctx[ctx] = f"{rel}:{line}"
+        if errors:
+            problems.extend(errors)
+            continue
+        try:
+            for key, e in read_catalog(po, root):
+                t.entries[key] = e
+        except SourceError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SourceError(problems)
     return t
 
 
-def write_catalog(path: Path, entries: list[tuple[str, Entry]], previous: dict | None = None) -> None:
-    """Write a catalog from (key, Entry) pairs in the given order, with the fixed HEADER; ``previous``
-    maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``). The file is
-    replaced whole (a temporary file renamed over it): never half-written."""
-    import io
-    import os
-
+def catalog_bytes(entries: list[tuple[str, Entry]], previous: dict | None = None) -> bytes:
+    """A catalog of (key, Entry) pairs in the given order, with the fixed HEADER, as PO bytes; ``previous``
+    maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
@@ -279,8 +391,12 @@ def write_catalog(path: Path, entries: list[tuple[str, Entry]], previous: dict |
                 flags=("fuzzy",) if e.fuzzy and e.en else (), previous_id=previous.get(key) or ())
     buf = io.BytesIO()
     write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True)
-    body = buf.getvalue().decode("utf-8").lstrip("\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return (HEADER + "\n" + buf.getvalue().decode("utf-8").lstrip("\n")).encode("utf-8")
+
+
+def write_catalog(path: Path, entries: list[tuple[str, Entry]], previous: dict | None = None) -> None:
+    """Write one catalog atomically (temporary file, rename): never half-written."""
     from ..fileio import atomic_write
 
-    atomic_write(path, HEADER + "\n" + body)  # never a catalog cut off mid-entry (a full disk, an interruption)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, catalog_bytes(entries, previous))

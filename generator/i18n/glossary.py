@@ -8,26 +8,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import Problem, Report, SourceError
 from ..model import Corpus, Unit
 from ..normalize import compact
 from .romanize import slugify_zh
-from .. import SAFE_LOADER
 
 GLOSSARY_DIR = "content/glossary"
 LEVELS = {"city", "district", "central", "collective"}
-
-
-def _load_yaml(path: Path, root: Path):
-    rel = path.relative_to(root).as_posix()
-    try:
-        return yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise SourceError(Problem(rel, mark.line + 1 if mark else None, f"invalid YAML: {getattr(e, 'problem', e)}",
-                                  "valid YAML"))
 
 
 def _heading_key(zh: str) -> str:
@@ -140,35 +127,154 @@ class Glossary:
         corpus.units = dict(sorted(units.items()))
 
 
+UNIT_KEYS = {"zh": "the canonical Chinese name", "en": "the English name", "aliases": "other spellings",
+             "level": " | ".join(sorted(LEVELS)), "district": "a district slug, for district units"}
+PAIR_KEYS = {"zh": "the Chinese", "en": "the English"}
+ISSUER_KEYS = {**PAIR_KEYS, "forms": "other English renderings the termbase check accepts"}
+DISTRICT_KEYS = {"zh": "the Chinese name", "en": "the English name", "slug": "the name in URLs"}
+
+
+def _units_file(path: Path, rel: str, g: "Glossary") -> None:
+    """units.yaml: ``units`` (zh, en, aliases, level, district), ``districts`` (zh, en, slug) and ``issuers``
+    (zh, en), each checked for shape; a name written twice (a unit's zh, an alias equal to another unit's
+    name, a district, an issuer) is an error naming both lines: one of the entries would be lost."""
+    from ..yamlfile import Shape, read_yaml
+
+    expected = "a mapping with the lists units:, districts: and issuers:"
+    doc = read_yaml(path, rel, expected)
+    shape = Shape(doc, rel)
+    data = shape.mapping({} if doc.data is None else doc.data, (), expected)
+    shape.done()
+    shape.keys(data, (), {"units": "lead units", "districts": "districts", "issuers": "issuing bodies"})
+
+    def entries(section, keys, required):
+        items = shape.seq(data.get(section) or [], (section,), f"a list of {{{', '.join(keys)}}}")
+        for i, e in enumerate(items or []):
+            e = shape.mapping(e, (section, i), "{" + ", ".join(f"{k}: …" for k in required) + "}")
+            if e is not None and shape.keys(e, (section, i), keys, required=required):
+                yield i, e
+
+    districts, slugs, seen = {}, {}, {}
+    for i, e in entries("districts", DISTRICT_KEYS, ("zh", "en", "slug")):
+        zh, en = shape.text(e["zh"], ("districts", i, "zh")), shape.text(e["en"], ("districts", i, "en"))
+        slug = shape.text(e["slug"], ("districts", i, "slug"), "a slug of a-z, 0-9 and -")
+        if slug is not None and not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", slug):
+            shape.error(("districts", i, "slug"), f"district slug {slug!r}", "a slug of a-z, 0-9 and -")
+            slugs.setdefault(slug, doc.line("districts", i))  # known, so that its units are not reported too
+            slug = None
+        if None in (zh, en, slug):
+            continue
+        for table, key, what in ((districts, zh, "district"), (slugs, slug, "district slug")):
+            if key in table:
+                shape.error(("districts", i), f"{what} {key!r} is also at line {table[key]}; one of them would be "
+                            "lost", f"each {what} once")
+            table.setdefault(key, doc.line("districts", i))
+        g.districts.append({"zh": zh, "en": en, "slug": slug})
+    for i, e in entries("units", UNIT_KEYS, ("zh", "en")):
+        at = ("units", i)
+        zh, en = shape.text(e["zh"], (*at, "zh")), shape.text(e["en"], (*at, "en"))
+        aliases = shape.texts(e.get("aliases") or [], (*at, "aliases"), "a list of other spellings")
+        level = shape.choice(e.get("level", "city"), (*at, "level"), LEVELS)
+        district = shape.text(e.get("district") or "", (*at, "district"), empty=True)
+        if district and district not in slugs:
+            shape.error((*at, "district"), f"district {district!r} is not in the districts list",
+                        "the slug of one of the districts: " + ", ".join(sorted(slugs)))
+            district = None
+        if None in (zh, en, aliases, level, district):
+            continue
+        for j, name in enumerate([zh, *aliases]):  # every way the unit is written names it alone
+            key = (compact(name), district)
+            line = doc.line(*at, *(("aliases", j - 1) if j else ("zh",)))
+            if key in seen and seen[key][0] != i:
+                shape.error(at + (("aliases", j - 1) if j else ("zh",)),
+                            f"unit name {name!r} is also {seen[key][1]} at line {seen[key][2]}; one of the two "
+                            "entries would never be found", "each name or alias once (per district)")
+            seen.setdefault(key, (i, "a unit's name or alias", line))
+        g.units.append({"zh": zh, "en": en, "aliases": aliases, "level": level, "district": district})
+    issuers = {}
+    for i, e in entries("issuers", ISSUER_KEYS, ("zh", "en")):
+        zh, en = shape.text(e["zh"], ("issuers", i, "zh")), shape.text(e["en"], ("issuers", i, "en"))
+        forms = shape.texts(e.get("forms") or [], ("issuers", i, "forms"), "a list of other English renderings")
+        if zh is None or en is None or forms is None:
+            continue
+        if zh in issuers:
+            shape.error(("issuers", i), f"issuer {zh!r} is also at line {issuers[zh]}; one of them would be lost",
+                        "each issuer once")
+        issuers.setdefault(zh, doc.line("issuers", i))
+        g.issuers.setdefault(zh, en)
+    shape.done()
+
+
+def _headings_file(path: Path, rel: str, g: "Glossary") -> None:
+    """headings.yaml: for each family (tasklist, report, …) a mapping of heading number (quoted text: 3.10 is
+    not 3.1) to {zh, en}; and ``terms``, a list of {zh, en}, each term once."""
+    from ..yamlfile import Shape, read_yaml
+
+    expected = "a mapping of family (tasklist, report, …) to headings, and terms:"
+    doc = read_yaml(path, rel, expected)
+    shape = Shape(doc, rel)
+    data = shape.mapping({} if doc.data is None else doc.data, (), expected)
+    shape.done()
+    for family, headings in data.items():
+        if family == "terms":
+            continue
+        headings = shape.mapping(headings, (family,), 'heading number -> {zh: …, en: …}, e.g. "1.2": {zh: …, en: …}')
+        if headings is None:
+            continue
+        out = {}
+        for text, tag, line in doc.keys_as_written(family):
+            if not tag.endswith((":str", ":int")):  # 3.10 unquoted is the number 3.1: another heading's key
+                kind = {"float": "a decimal number"}.get(tag.rsplit(":", 1)[-1], f"a {tag.rsplit(':', 1)[-1]}")
+                shape.problems.append(Problem(rel, line, f"heading number {text} is not quoted, so YAML reads it as "
+                                              f"{kind}", f'a quoted number such as "{text}" (unquoted, 3.10 is read '
+                                              "as 3.1, the key of another heading)"))
+        for number, entry in headings.items():
+            at = (family, number)
+            if not isinstance(number, (str, int)) or isinstance(number, bool):
+                continue
+            entry = shape.mapping(entry, at, "{zh: …, en: …}")
+            if entry is None or not shape.keys(entry, at, PAIR_KEYS, required=("en",)):
+                continue
+            if shape.text(entry["en"], (*at, "en")) is None or \
+                    shape.text(entry.get("zh", ""), (*at, "zh"), empty=True) is None:
+                continue
+            out[number] = {k: str(v) for k, v in entry.items()}
+        g.headings[str(family)] = out
+    terms, seen = shape.seq(data.get("terms") or [], ("terms",), "a list of {zh: …, en: …}"), {}
+    for i, e in enumerate(terms or []):
+        e = shape.mapping(e, ("terms", i), "{zh: …, en: …}")
+        if e is None or not shape.keys(e, ("terms", i), PAIR_KEYS, required=("zh", "en")):
+            continue
+        zh, en = shape.text(e["zh"], ("terms", i, "zh")), shape.text(e["en"], ("terms", i, "en"))
+        if zh is None or en is None:
+            continue
+        if zh in seen:
+            shape.error(("terms", i), f"term {zh!r} is also at line {seen[zh]}; one of them would be lost",
+                        "each term once")
+            continue
+        seen[zh] = doc.line("terms", i)
+        g.terms.append({"zh": zh, "en": en})
+    shape.done()
+
+
 def load_glossary(root: Path) -> Glossary:
+    from ..content import files_of
+
     root = Path(root)
     g = Glossary()
-    d = root / GLOSSARY_DIR
-    rep = Report()
-    units_file = d / "units.yaml"
-    if units_file.exists():
-        data = _load_yaml(units_file, root)
-        rel = units_file.relative_to(root).as_posix()
-        lines = units_file.read_text("utf-8").split("\n")
-        for k, e in enumerate(data.get("units", []) or []):
-            if not isinstance(e, dict) or not e.get("zh") or not e.get("en"):
-                line = next((i + 1 for i, l in enumerate(lines) if isinstance(e, dict) and str(e.get("zh")) in l), None)
-                rep.error(rel, line, f"unit entry {k + 1} is incomplete: {e!r}", "zh and en")
-                continue
-            if e.get("level", "city") not in LEVELS:
-                rep.error(rel, None, f"unit {e['zh']} has unknown level {e.get('level')!r}", " or ".join(sorted(LEVELS)))
-            e.setdefault("aliases", [])
-            e["aliases"] = e["aliases"] or []
-            e["district"] = e.get("district") or ""
-            g.units.append(e)
-        g.districts = list(data.get("districts", []) or [])
-        g.issuers = {e["zh"]: e["en"] for e in data.get("issuers", []) or []}
-        g.files["units"] = rel
-    headings_file = d / "headings.yaml"
-    if headings_file.exists():
-        data = _load_yaml(headings_file, root)
-        g.headings = {k: v for k, v in data.items() if isinstance(v, dict)}
-    rep.raise_if_errors()
+    found = {p.name.lower(): p for p in files_of(root, "glossary")}
+    problems = []
+    for name, read in (("units.yaml", _units_file), ("headings.yaml", _headings_file)):
+        if name in found:
+            rel = found[name].relative_to(root).as_posix()
+            try:
+                read(found[name], rel, g)
+            except SourceError as e:
+                problems.extend(e.problems)
+            if name == "units.yaml":
+                g.files["units"] = rel
+    if problems:
+        raise SourceError(problems)
     from .termbase import load_termbase
 
     g.termbase = load_termbase(root)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, Report, SourceError
-from .glossary import GLOSSARY_DIR, _load_yaml
+from .glossary import GLOSSARY_DIR
 
 TERMBASE = f"{GLOSSARY_DIR}/termbase.yaml"
 
@@ -56,6 +56,24 @@ def fold(text: str) -> str:
     t = re.sub(r"[\"“”‘’'`]", "", t)
     t = re.sub(r"[‐‑‒–—-]", "-", t)
     return re.sub(r"\s+", " ", t)
+
+
+def _load_yaml(path: Path, root: Path) -> dict:
+    """A glossary YAML file as a mapping (read through yamlfile: errors name the file and the line)."""
+    from ..yamlfile import read_yaml
+
+    rel = path.relative_to(root).as_posix()
+    doc = read_yaml(path, rel, "a mapping (YAML)")
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        raise SourceError(Problem(rel, doc.line(), f"the file holds a {type(data).__name__}", "a mapping"))
+    for key in ("sources",):
+        if key in data and not isinstance(data[key], dict):
+            raise SourceError(Problem(rel, doc.line(key), f"{key} is a {type(data[key]).__name__}", "a mapping"))
+    for key in ("terms", "exceptions", "issuers", "districts"):
+        if key in data and not isinstance(data[key], (list, type(None))):
+            raise SourceError(Problem(rel, doc.line(key), f"{key} is a {type(data[key]).__name__}", "a list"))
+    return data
 
 
 def _line_of(lines: list[str], needle: str, start: int = 0) -> int:

@@ -13,12 +13,9 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 from ..normalize import to_simplified
 
-from .catalog import CATALOG_DIR, Translator, load_catalogs, write_catalog
-from .. import SAFE_LOADER
+from .catalog import CATALOG_DIR, Translator, catalog_bytes, load_catalogs
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
@@ -59,8 +56,112 @@ def first_sentence(text: str) -> str:
     return (m.group(1) + m.group(3)).strip()
 
 
-def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
-    """Map batch translations (YAML) onto segment keys. Returns key -> English."""
+BATCHES = {  # file name prefix -> the shape of the batch
+    "tasks-": "a mapping of task number to its English",
+    "docs-": "a mapping of document number (or backmatter) to a list of {zh: …, en: …}",
+    "report": "a list of {zh: …, en: …}",
+    "livelihood": "a mapping with livelihood_notice, livelihood_footer, livelihood and progress",
+}
+PAIR = {"zh": "the Chinese it translates (its start is enough)", "en": "the English"}
+
+
+def read_batch(f: Path) -> tuple[str, object]:
+    """One batch file of translations, its kind (by its name) and its data, checked for shape; a file whose
+    name says no kind, or whose shape is wrong, is an error naming it (and the line)."""
+    from ..errors import Problem, SourceError
+    from ..yamlfile import Shape, read_yaml
+
+    rel = str(f)
+    kind = next((k for k in BATCHES if f.name.startswith(k)), None)
+    if kind is None:
+        raise SourceError(Problem(rel, None, "the file name says no kind of batch; it would not be read",
+                                  "a name starting with " + ", ".join(BATCHES)))
+    expected = BATCHES[kind]
+    doc = read_yaml(f, rel, expected)
+    shape = Shape(doc, rel)
+    data = doc.data if doc.data is not None else ([] if kind == "report" else {})
+
+    def number(n, at):
+        if not (isinstance(n, int) and not isinstance(n, bool) and n > 0 or isinstance(n, str) and n.isdigit()):
+            shape.error(at, f"{n!r} is not a number", "a number counted from 1")
+            return False
+        return True
+
+    def pairs(items, at):
+        for i, e in enumerate(shape.seq(items, at, "a list of {zh: …, en: …}") or []):
+            if shape.mapping(e, (*at, i), "{zh: …, en: …}") is not None and \
+                    shape.keys(e, (*at, i), PAIR, required=("zh", "en")):
+                shape.text(e["zh"], (*at, i, "zh"))
+                shape.text(e.get("en") or "", (*at, i, "en"), empty=True)
+
+    if kind == "report":
+        pairs(data, ())
+    else:
+        data = shape.mapping(data, (), expected) or {}
+    if kind == "tasks-":
+        for n, en in data.items():
+            if number(n, (n,)):
+                shape.text(en, (n,), empty=True)
+    elif kind == "docs-":
+        for number_, entries in data.items():
+            shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
+            pairs(entries, (number_,))
+    elif kind == "livelihood":
+        shape.keys(data, (), {"livelihood_notice": "a list of {zh, en}", "livelihood_footer": "label -> English",
+                              "livelihood": "category number -> {title, items}", "progress": "row number -> fields"})
+        pairs(data.get("livelihood_notice") or [], ("livelihood_notice",))
+        footer = shape.mapping(data.get("livelihood_footer") or {}, ("livelihood_footer",), "label -> English")
+        for k, v in (footer or {}).items():
+            if k == "values":
+                for kk, vv in (shape.mapping(v, ("livelihood_footer", k), "value -> English") or {}).items():
+                    shape.text(vv, ("livelihood_footer", k, kk), empty=True)
+            else:
+                shape.text(v, ("livelihood_footer", k), empty=True)
+        for n, cat in (shape.mapping(data.get("livelihood") or {}, ("livelihood",), "category number -> "
+                                     "{title, items}") or {}).items():
+            at = ("livelihood", n)
+            if number(n, at) and shape.mapping(cat, at, "{title: …, items: […]}") is not None and \
+                    shape.keys(cat, at, {"title": "the category's English", "items": "its items' English"},
+                               required=("title",)):
+                shape.text(cat["title"], (*at, "title"))
+                shape.texts(cat.get("items") or [], (*at, "items"), "a list of texts", single=False)
+        fields = {"source": "", "task": "", "status": "", "progress": ""}
+        for n, row in (shape.mapping(data.get("progress") or {}, ("progress",), "row number -> fields") or {}).items():
+            at = ("progress", n)
+            if number(n, at) and shape.mapping(row, at, "{source, task, status, progress}") is not None and \
+                    shape.keys(row, at, fields):
+                for k, v in row.items():
+                    shape.text(v or "", (*at, k), empty=True)
+    shape.done()
+    return kind, data
+
+
+def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
+    """Every batch file of ``folder`` (see ``read_batch``), all checked before anything is done; a file that
+    is not YAML is an error, not skipped."""
+    from ..errors import Problem, SourceError
+
+    if not folder.is_dir():
+        raise SourceError(Problem(str(folder), None, "no such folder", "a folder of batch translations (*.yaml)"))
+    problems, batches = [], []
+    for f in sorted(folder.iterdir()):
+        if f.suffix.lower() not in (".yaml", ".yml"):
+            problems.append(Problem(str(f), None, "not a YAML file; it would not be read", "*.yaml batch files"))
+            continue
+        try:
+            batches.append((f, *read_batch(f)))
+        except SourceError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SourceError(problems)
+    return batches
+
+
+def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
+    """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
+    result, when the caller checked the files first."""
+    from ..errors import Problem, SourceError
+
     out: dict[str, str] = {}
     by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
     for key, (zh, fam) in segments.items():
@@ -84,8 +185,13 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
         return False
 
     unmatched = []
-    for f in sorted(folder.glob("*.yaml")):
-        data = yaml.load(f.read_text("utf-8"), Loader=SAFE_LOADER) or {}
+    for f, kind, data in batches if batches is not None else read_batches(folder):
+        if kind in ("report", "livelihood") and not (corpus.reports if kind == "report" else corpus.livelihood):
+            raise SourceError(Problem(str(f), None, f"a {kind} batch, but the sources hold no {kind}",
+                                      "batches for documents the sources hold"))
+        if kind == "livelihood" and data.get("progress") and not corpus.progress:
+            raise SourceError(Problem(str(f), None, "progress rows, but the sources hold no progress table",
+                                      "batches for documents the sources hold"))
         if f.name.startswith("tasks-"):
             for n, en in data.items():
                 out[f"task/2026/{int(n)}"] = str(en).strip()
@@ -119,7 +225,7 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
         elif f.name.startswith("livelihood"):
             ll = next(iter(corpus.livelihood.values()))
             doc_scope = f"doc:{corpus.documents[ll.document].number}"
-            for e in data.get("livelihood_notice", []):
+            for e in data.get("livelihood_notice") or []:
                 if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
                     unmatched.append((f.name, "notice", e["zh"]))
             footer = data.get("livelihood_footer") or {}
@@ -130,11 +236,14 @@ def import_yaml(folder: Path, segments: dict, corpus) -> dict[str, str]:
                 if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
                     out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
             for n, cat in (data.get("livelihood") or {}).items():
+                if int(n) > len(ll.projects):
+                    unmatched.append((f.name, "livelihood", f"category {n} (the list has {len(ll.projects)})"))
+                    continue
                 p = ll.projects[int(n) - 1]
                 out[f"{p.id}#name"] = str(cat["title"]).strip()
-                for it, en in zip(p.items, cat.get("items", [])):
+                for it, en in zip(p.items, cat.get("items") or []):
                     out[it.id] = str(en).strip()
-            table = next(iter(corpus.progress.values()))
+            table = next(iter(corpus.progress.values()), None)
             for n, row in (data.get("progress") or {}).items():
                 rid = f"{table.id}/{int(n)}"
                 for field in ("source", "task", "status", "progress"):
@@ -217,17 +326,24 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
 
 def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str = MACHINE) -> int:
     root = Path(root)
+    batches = read_batches(import_dir) if import_dir else None  # a bad batch file stops it before any work
     existing = load_catalogs(root)
     recorder = Translator(entries=dict(existing.entries), record_requests=True)
     segments, corpus = _requested(root, recorder)
-    imported = import_yaml(import_dir, segments, corpus) if import_dir else {}
+    imported = import_yaml(import_dir, segments, corpus, batches) if import_dir else {}
     plan, previous, counts = plan_entries(existing, segments, imported, imported_by)
     by_file = defaultdict(list)
     for key, (zh, fam) in segments.items():
         by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
     d = root / CATALOG_DIR
-    for name, entries in sorted(by_file.items()):
-        write_catalog(d / name, entries, previous)
+    from ..fileio import atomic_write_many, write_error
+
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(d, e, "creating") from None
+    # all catalogs or none: a full disk half-way leaves every catalog as it was
+    atomic_write_many({d / name: catalog_bytes(entries, previous) for name, entries in sorted(by_file.items())})
     for fam, c in sorted(counts.items()):
         total = sum(c.values())
         done = total - c["new"] - c["fuzzy"]

@@ -77,7 +77,9 @@ def _run_rules(corpus: Corpus) -> list[list]:
         if len(jobs) >= PARALLEL_MIN_JOBS and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+            from ..output import die_with_parent
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count(), die_with_parent, (os.getpid(),)) as pool:
                 return pool.map(_rule_job, range(len(jobs)), chunksize=1)
         return [_rule_job(i) for i in range(len(jobs))]
     finally:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ..errors import Report
 from .. import kinds
 from ..model import Corpus, Link
-from .. import SAFE_LOADER
 
 OVERRIDES = "content/links.yaml"
 KINDS = {"details", "implements", "related", "led-by", "cites", "amends"}
@@ -19,42 +16,74 @@ def known_ids(corpus: Corpus) -> set[str]:
     return kinds.all_item_ids(corpus)
 
 
+ADD_KEYS = {"source": "an item id", "target": "an item id", "kind": " | ".join(sorted(KINDS)),
+            "score": "a number from 0 to 1, default 1", "evidence": "a text: why the link holds"}
+REMOVE_KEYS = {"source": "an item id", "target": "an item id"}
+ID_EXPECTED = "an id such as task/2026/20 or livelihood/2026/7.1"
+
+
+def read_overrides(root: Path) -> tuple[list[dict], list[dict]]:
+    """content/links.yaml checked for shape: a mapping with ``add`` and ``remove`` lists of mappings; each
+    entry's keys known, ``source`` and ``target`` ids, ``kind`` a link kind, ``score`` a number from 0 to 1.
+    Returns (additions, removals), each entry with its ``line``."""
+    from ..content import files_of
+    from ..yamlfile import Shape, read_yaml
+
+    found = files_of(root, "links")
+    if not found:
+        return [], []
+    expected = "a mapping with the lists add: and remove:"
+    doc = read_yaml(found[0], OVERRIDES, expected)
+    shape = Shape(doc, OVERRIDES)
+    data = shape.mapping({} if doc.data is None else doc.data, (), expected)
+    shape.done()
+    shape.keys(data, (), {"add": "links to add", "remove": "links to remove"})
+    out: dict[str, list[dict]] = {"add": [], "remove": []}
+    seen: dict[tuple, int] = {}
+    for section, keys in (("add", ADD_KEYS), ("remove", REMOVE_KEYS)):
+        entries = data.get(section)
+        if entries is None:
+            continue
+        entries = shape.seq(entries, (section,), f"a list of entries ({', '.join(keys)})")
+        for i, e in enumerate(entries or []):
+            at = (section, i)
+            e = shape.mapping(e, at, "{" + ", ".join(f"{k}: …" for k in keys) + "}")
+            if e is None or not shape.keys(e, at, keys, required=("source", "target")):
+                continue
+            entry = {"line": doc.line(*at)}
+            entry["source"] = shape.text(e["source"], (*at, "source"), ID_EXPECTED)
+            entry["target"] = shape.text(e["target"], (*at, "target"), ID_EXPECTED)
+            if section == "add":
+                entry["kind"] = shape.choice(e.get("kind", "related"), (*at, "kind"), KINDS)
+                entry["score"] = shape.number(e.get("score", 1.0), (*at, "score"), "a number from 0 to 1", 0, 1)
+                entry["evidence"] = shape.text(e.get("evidence", "editor's decision"), (*at, "evidence"))
+            key = (section, entry["source"], entry["target"], entry.get("kind"))
+            if key in seen:
+                shape.error(at, f"{section} entry {entry['source']} -> {entry['target']} repeats the one at line "
+                            f"{seen[key]}; one of them would be lost", "each link once")
+            seen.setdefault(key, entry["line"])
+            out[section].append(entry)
+    shape.done()
+    return out["add"], out["remove"]
+
+
 def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) -> list[Link]:
-    path = root / OVERRIDES
-    if not path.exists():
+    adds, removes = read_overrides(root)
+    if not adds and not removes:
         return links
-    text = path.read_text("utf-8")
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        rep.error(OVERRIDES, mark.line + 1 if mark else None, f"invalid YAML: {getattr(e, 'problem', e)}", "valid YAML")
-        return links
-    lines = text.split("\n")
-
-    def line_of(entry) -> int | None:
-        needle = str(entry.get("source", ""))
-        return next((i + 1 for i, l in enumerate(lines) if needle and needle in l), None)
-
     ids = known_ids(corpus)
     out = list(links)
-    for entry in data.get("add", []) or []:
-        ln = line_of(entry)
-        src, dst, kind = entry.get("source"), entry.get("target"), entry.get("kind", "related")
-        if kind not in KINDS:
-            rep.error(OVERRIDES, ln, f"unknown link kind {kind!r}", " / ".join(sorted(KINDS)))
-            continue
+    for entry in adds:
+        ln, src, dst, kind = entry["line"], entry["source"], entry["target"], entry["kind"]
         bad = [x for x in (src, dst) if x not in ids]
         if bad:
-            rep.error(OVERRIDES, ln, f"unknown reference {bad[0]!r}", "an id such as task/2026/20 or livelihood/2026/7.1")
+            rep.error(OVERRIDES, ln, f"unknown reference {bad[0]!r}", ID_EXPECTED)
             continue
         if any(l.src == src and l.dst == dst for l in links):
             rep.warn(OVERRIDES, ln, f"added link {src} -> {dst} is already found by the rules; the override is redundant")
-        out.append(Link(src, dst, kind, float(entry.get("score", 1.0)),
-                        [entry.get("evidence") or "editor's decision"], "editor", origin="override"))
-    for entry in data.get("remove", []) or []:
-        ln = line_of(entry)
-        src, dst = entry.get("source"), entry.get("target")
+        out.append(Link(src, dst, kind, float(entry["score"]), [entry["evidence"]], "editor", origin="override"))
+    for entry in removes:
+        ln, src, dst = entry["line"], entry["source"], entry["target"]
         before = len(out)
         out = [l for l in out if not (l.src == src and l.dst == dst and l.origin == "rule")]
         if len(out) == before:

@@ -11,12 +11,41 @@ import os
 import shutil
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateNotFound,
+                    select_autoescape)
 
 from markupsafe import Markup
 
+from ..errors import Problem, SourceError
+from ..fileio import naming
 from .html import block_html, blocks_html, link_html, parallel_html, text_html
+from .text import UiStrings
 from .urls import file_for
+
+
+class MissingTemplate(SourceError, TemplateNotFound):
+    """A template the theme lacks: a user error naming the file it should be (for the command line), and a
+    TemplateNotFound for Jinja (``{% include … ignore missing %}`` keeps working)."""
+
+    def __init__(self, name: str, file: str):
+        TemplateNotFound.__init__(self, name)
+        self.problems = [Problem(file, None, f"the theme has no template {name}",
+                                 "every template the pages use, in the theme's templates/ folder")]
+
+    def __reduce__(self):  # raised in a render worker, it travels back pickled
+        return (type(self), (self.name, self.problems[0].file))
+
+
+class _Loader(FileSystemLoader):
+    def __init__(self, folder: Path, shown: str):
+        super().__init__(str(folder))
+        self.shown = shown
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except TemplateNotFound:
+            raise MissingTemplate(template, f"{self.shown}/{template}") from None
 
 
 class _Environment(Environment):
@@ -25,7 +54,7 @@ class _Environment(Environment):
         asks for the attribute first, and a missing attribute raises and catches an exception: for the
         dozens of ``page.…``/``ui.…``/``item.…`` of every page that was a tenth of the render time. A name
         that is not a key (a dict's method, for instance) is still found as an attribute."""
-        if type(obj) is dict:
+        if type(obj) is dict or type(obj) is UiStrings:
             try:
                 return obj[attribute]
             except KeyError:
@@ -43,7 +72,7 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     env = _Environment(
         bytecode_cache=bytecode_cache,
-        loader=FileSystemLoader(str(theme_dir / "templates")),
+        loader=_Loader(theme_dir / "templates", f"themes/{Path(theme_dir).name}/templates"),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -73,17 +102,21 @@ def fingerprint_static(theme_dir: Path, out: Path) -> dict[str, str]:
     static = theme_dir / "static"
     if not static.is_dir():
         return assets
+    from ..fileio import read_bytes
+
     for src in sorted(static.rglob("*")):
-        if not src.is_file():
+        if src.is_dir():
             continue
         rel = src.relative_to(static).as_posix()
-        data = src.read_bytes()
+        # a dangling link or a pipe is an error naming it, not an asset silently left out
+        data = read_bytes(src, src.relative_to(theme_dir.parent.parent).as_posix(), "a file of the theme")
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")
         public = f"/assets/{stem}.{digest}.{ext}" if dot else f"/assets/{rel}.{digest}"
         dest = out / public.lstrip("/")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
+        with naming(dest):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
         assets[rel] = public
     return assets
 
@@ -114,7 +147,7 @@ def write_text(out: Path, rel: str, text: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
+    with naming(path), open(path, "w", encoding="utf-8") as f:  # a full disk names the page
         f.write(text)
 
 

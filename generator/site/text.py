@@ -5,8 +5,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from .. import SAFE_LOADER
+from ..errors import Problem, SourceError
 
 
 @lru_cache(maxsize=1 << 14)  # a few hundred dates recur on thousands of pages (Babel takes ~20 µs each)
@@ -32,10 +31,108 @@ def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale="en_GB")
 
 
-@lru_cache(maxsize=8)
+class MissingString(SourceError, KeyError):
+    """A UI string the theme lacks: a user error naming the file (in Python code), and a KeyError for Jinja,
+    which then reports the template and line that asked for it."""
+
+    def __str__(self) -> str:
+        return SourceError.__str__(self)
+
+
+class UiStrings(dict):
+    """A language's UI strings; a missing one is an error naming the theme's file, not a KeyError."""
+
+    file = ""
+
+    def __missing__(self, key):
+        raise MissingString(Problem(self.file, None, f"the theme has no string {key!r}",
+                                    f"a line {key}: … in {self.file}"))
+
+
+UI_EXPECTED = "UI strings: key: text lines (or a key with a list of texts or a mapping of key: text)"
+
+
+def _read_ui(path: Path, rel: str):
+    from ..fileio import read_text
+    from ..yamlfile import Shape, parse_yaml
+
+    if not path.exists() and not path.is_symlink():
+        raise SourceError(Problem(rel, None, "the theme's UI strings are missing", UI_EXPECTED))
+    doc = parse_yaml(read_text(path, rel, UI_EXPECTED), rel, UI_EXPECTED)
+    shape = Shape(doc, rel)
+    data = shape.mapping({} if doc.data is None else doc.data, (), UI_EXPECTED)
+    shape.done()
+    def check(value, at):  # a text, a list of texts, or a mapping of these (the API's example groups)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                check(v, (*at, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                shape.text(v, (*at, i), "a text", empty=True)
+        else:
+            shape.text(value, at, "a text, a list of texts, or a mapping of key: text", empty=True)
+
+    for key, value in data.items():
+        if not isinstance(key, str):
+            shape.error((key,), f"key {key!r} is not a text", "a name such as home or search_placeholder")
+        else:
+            check(value, (key,))
+    shape.done()
+    return doc, data
+
+
+def _stamp(theme_dir: str) -> tuple:
+    """The UI files' sizes and times: ``load_ui`` reads them again when they change (``serve``)."""
+    out = []
+    for p in sorted((Path(theme_dir) / "i18n").glob("*.yaml")):
+        try:
+            st = p.stat()
+            out.append((p.name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((p.name, None, None))
+    return tuple(out)
+
+
+def load_ui(theme_dir: str) -> dict:
+    return _load_ui(str(theme_dir), _stamp(str(theme_dir)))
+
+
+@lru_cache(maxsize=4)
+def _load_ui(theme_dir: str, stamp: tuple) -> dict:
+    """The UI strings of both languages (themes/<name>/i18n/{zh,en}.yaml), checked: a mapping of texts (or of
+    mappings of texts), and the same keys in both files, so a string deleted from one language is an error
+    naming both files instead of a page that breaks later."""
+    from .urls import LANGS
+
+    theme_dir = Path(theme_dir)
+    base = f"themes/{theme_dir.name}/i18n"
+    problems, docs = [], {}
+    for lang in LANGS:
+        try:
+            docs[lang] = _read_ui(theme_dir / "i18n" / f"{lang}.yaml", f"{base}/{lang}.yaml")
+        except SourceError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SourceError(problems)
+    for lang in LANGS:
+        for other in LANGS:
+            doc, data = docs[other]
+            for key in data:
+                if key not in docs[lang][1]:
+                    problems.append(Problem(f"{base}/{lang}.yaml", None, f"no string {key!r} (it is in "
+                                            f"{base}/{other}.yaml:{doc.line(key)})",
+                                            f"every key of the UI strings in both languages"))
+    if problems:
+        raise SourceError(problems)
+    out = {}
+    for lang in LANGS:
+        out[lang] = UiStrings(docs[lang][1])
+        out[lang].file = f"{base}/{lang}.yaml"
+    return out
+
+
 def ui_strings(theme_dir: str, lang: str) -> dict:
-    p = Path(theme_dir) / "i18n" / f"{lang}.yaml"
-    return yaml.load(p.read_text("utf-8"), Loader=SAFE_LOADER) or {}
+    return load_ui(str(theme_dir))[lang]
 
 
 CLAUSE_END = "，。；：！？,;:!?"

@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import json
+import re
 from collections import Counter
 from pathlib import Path
-
-import yaml
 
 from ..errors import Problem, Report, SourceError
 from ..cache import READER_CODE, code_fingerprint
@@ -19,7 +18,7 @@ from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwr
 from .. import kinds
 from ..kinds.citations import cited_by_blocks
 from ..kinds.tasklist import check_lead_units
-from .. import SAFE_LOADER, replace_file
+from .. import replace_file
 
 SOURCES_DIR = "content/sources"
 REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
@@ -35,14 +34,12 @@ def _rel_path(path: Path, root: Path) -> str:
 
 
 def read_source(path: Path, root: Path, provenance: dict | None = None) -> Source:
+    from ..fileio import decode_text, read_bytes
+
     rel = _rel_path(path, root)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise SourceError(Problem(rel, line, "file is not valid UTF-8 text", "UTF-8 plain text")) from None
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    expected = "a government document as plain UTF-8 text"
+    raw = read_bytes(path, rel, expected)
+    text = decode_text(raw, rel, expected)
     if not text.strip():
         raise SourceError(Problem(rel, 1, "file is empty", "a government document as plain text"))
     kind = detect_kind(text)
@@ -143,12 +140,14 @@ PROVENANCE_KEYS = {
 def load_provenance(root: Path) -> dict:
     """content/sources/provenance.yaml: file name -> what is known of its publication. Checked: a mapping of
     mappings, known keys only, ``copy_of`` naming another source file, ``url`` an http(s) address."""
+    from ..content import files_of
     from ..yamlfile import read_yaml
 
     rel = f"{SOURCES_DIR}/provenance.yaml"
-    p = Path(root) / rel
-    if not p.exists() and not p.is_symlink():
+    found = files_of(root, "provenance")
+    if not found:
         return {}
+    p = found[0]
     expected = "a mapping of source file name to its provenance (description, origin, received, sha256, copy_of, url)"
     doc = read_yaml(p, rel, expected)
     data = doc.data or {}
@@ -175,7 +174,11 @@ def load_provenance(root: Path) -> dict:
                 if not (isinstance(value, list) and all(isinstance(x, str) and x for x in value)):
                     problems.append(Problem(rel, doc.line(name, key), f"known_warnings of {name!r} is not a list "
                                             "of texts", "a list of fragments of warning messages"))
-            elif key != "received" and key != "replaced_on" and not isinstance(value, str):
+            elif key in ("received", "replaced_on"):
+                if not (hasattr(value, "isoformat") or isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value)):
+                    problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is {value!r}",
+                                            "a date as YYYY-MM-DD"))
+            elif not isinstance(value, str):
                 problems.append(Problem(rel, doc.line(name, key), f"{key} of {name!r} is a {type(value).__name__}",
                                         "a text"))
     if problems:
@@ -276,7 +279,16 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     glossary = glossary or load_glossary(root)
     districts = glossary.district_names()
     provenance = load_provenance(root)
-    files = only or sorted(p for p in (root / SOURCES_DIR).glob("*.txt"))
+    if only:
+        files = only
+    else:
+        from ..content import files_of
+
+        files = files_of(root, "source")
+        for name in provenance:  # an entry whose file is not there (a misspelt name) describes nothing
+            if not (root / SOURCES_DIR / str(name)).is_file():
+                rep.warn(f"{SOURCES_DIR}/provenance.yaml", None, f"entry {name!r} names no file in {SOURCES_DIR}/",
+                         "an entry per source file, named as the file is")
     cache_dir = root / ".cache" / "parse"
     seen_files = StatIndex(cache_dir / "files.json") if cache and not only else None
     sources, paths = [], []
@@ -316,7 +328,9 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         if len(todo) > 8 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+            from ..output import die_with_parent
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count(), die_with_parent, (os.getpid(),)) as pool:
                 for i, r in zip(todo, pool.map(_parse_job, todo, chunksize=4)):
                     results[i] = r
         else:
