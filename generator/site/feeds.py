@@ -1,10 +1,9 @@
-"""Atom feeds per language, sitemap.xml with hreflang alternates, robots.txt and
-the root /404.html.
+"""Atom feeds per language, the sitemap (an index of files of at most 50,000 URLs each) with hreflang
+alternates, robots.txt and the root /404.html.
 
-A feed has one entry per new item (gazette issue, document, note), never one per
-page of a long document split into several pages; entries are ordered by date,
-then id. The root 404 page is language-neutral: Netlify serves /404.html for a
-missing path outside /zh/ and /en/ (which have their own 404 pages)."""
+A feed has one entry per new item (gazette issue, document, note), never one per page of a long document split
+into several pages; entries are ordered by date, then id. The root 404 page is language-neutral: Netlify serves
+/404.html for a missing path outside /zh/ and /en/ (which have their own 404 pages)."""
 from __future__ import annotations
 
 import datetime
@@ -14,7 +13,6 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from .render import write_text
-from .urls import other_lang
 
 
 def _dt(iso: str) -> datetime.datetime:
@@ -63,36 +61,49 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
 
 
 def root_404(config, views) -> str:
-    """A language-neutral page not found: both languages' text, links to both homes."""
-    ui = getattr(views, "ui", None) or {}
-    zh, en = ui.get("zh", {}), ui.get("en", {})
+    """A language-neutral page not found: both languages' text (the theme's strings), links to both homes."""
+    zh, en = views.ui["zh"], views.ui["en"]
     t = config.title
 
-    def s(d, key, default):
-        return escape(str(d.get(key) or default))
+    def s(d, key):
+        return escape(str(d[key]))
 
     return (
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
-        f'<title>{s(zh, "not_found", "页面未找到")} · {s(en, "not_found", "Page not found")}</title>\n'
+        f'<title>{s(zh, "not_found")} · {s(en, "not_found")}</title>\n'
         '</head>\n<body>\n<main>\n'
-        f'<h1>{s(zh, "not_found", "页面未找到")} · <span lang="en">{s(en, "not_found", "Page not found")}</span></h1>\n'
-        f'<p>{s(zh, "not_found_text", "您访问的页面不存在。")}</p>\n'
-        f'<p lang="en">{s(en, "not_found_text", "The page you asked for does not exist.")}</p>\n'
-        f'<ul>\n<li><a href="/zh/" hreflang="zh-CN">{escape(t["zh"])} · {s(zh, "home", "首页")}</a></li>\n'
-        f'<li lang="en"><a href="/en/" hreflang="en">{escape(t["en"])} · {s(en, "home", "Home")}</a></li>\n</ul>\n'
+        f'<h1>{s(zh, "not_found")} · <span lang="en">{s(en, "not_found")}</span></h1>\n'
+        f'<p>{s(zh, "not_found_text")}</p>\n'
+        f'<p lang="en">{s(en, "not_found_text")}</p>\n'
+        f'<ul>\n<li><a href="/zh/" hreflang="zh-CN">{escape(t["zh"])} · {s(zh, "home")}</a></li>\n'
+        f'<li lang="en"><a href="/en/" hreflang="en">{escape(t["en"])} · {s(en, "home")}</a></li>\n</ul>\n'
         '</main>\n</body>\n</html>\n')
 
 
-def write_extras(out, pages, corpus, views, config) -> None:
-    base = config.base_url
-    # sitemap: one <url> per page with both language alternates
-    seen = set()
-    rows = []
-    def esc(s: str) -> str:  # URLs rarely hold &, < or >
-        return escape(s) if ("&" in s or "<" in s or ">" in s) else s
+SITEMAP_MAX_URLS = 50_000  # the sitemaps protocol's limits for one file
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+SITEMAP_NS = ('xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+              'xmlns:xhtml="http://www.w3.org/1999/xhtml"')
 
+
+def _esc(s: str) -> str:  # URLs rarely hold &, < or >
+    return escape(s) if ("&" in s or "<" in s or ">" in s) else s
+
+
+def sitemap_files(pages, base: str, max_urls: int = SITEMAP_MAX_URLS,
+                  max_bytes: int = SITEMAP_MAX_BYTES) -> dict[str, str]:
+    """The sitemap as files: ``sitemap.xml`` is always a sitemap index (robots.txt names it), listing
+    ``sitemaps/N.xml`` files of at most ``max_urls`` URLs and ``max_bytes`` bytes each, one ``<url>`` per page
+    with its language alternates, in URL order (so a page keeps its file from build to build until pages are
+    added before it)."""
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {SITEMAP_NS}>\n'
+    tail = "</urlset>\n"
+    room = max_bytes - len(head.encode()) - len(tail.encode())
+    chunks: list[tuple[list[str], str]] = []  # (rows, newest lastmod)
+    rows: list[str] = []
+    size, newest, seen = 0, "", set()
     # PageMeta fields, as a PageMeta or a plain tuple (from the build manifest)
     for pid, lang, url, alt, _title, _kind, date, _note in sorted(pages, key=itemgetter(2)):
         if pid == "__404__" or url in seen:
@@ -100,15 +111,33 @@ def write_extras(out, pages, corpus, views, config) -> None:
         seen.add(url)
         lang_code = "zh-CN" if lang == "zh" else "en"
         other_code = "en" if lang == "zh" else "zh-CN"
-        rows.append(
-            f"<url><loc>{esc(base + url)}</loc>"
-            f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{esc(base + url)}"/>'
-            + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{esc(base + alt)}"/>' if alt else "")
-            + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>")
-    write_text(out, "sitemap.xml",
-               '<?xml version="1.0" encoding="UTF-8"?>\n'
-               '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-               + "\n".join(rows) + "\n</urlset>\n")
+        row = (f"<url><loc>{_esc(base + url)}</loc>"
+               f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{_esc(base + url)}"/>'
+               + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{_esc(base + alt)}"/>' if alt else "")
+               + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>\n")
+        n = len(row.encode())
+        if rows and (len(rows) >= max_urls or size + n > room):
+            chunks.append((rows, newest))
+            rows, size, newest = [], 0, ""
+        rows.append(row)
+        size += n
+        newest = max(newest, date or "")
+    if rows or not chunks:
+        chunks.append((rows, newest))
+    files = {f"sitemaps/{i}.xml": head + "".join(r) + tail for i, (r, _) in enumerate(chunks, 1)}
+    index = "".join(f"<sitemap><loc>{_esc(base)}/sitemaps/{i}.xml</loc>"
+                    + (f"<lastmod>{d}</lastmod>" if d else "") + "</sitemap>\n"
+                    for i, (_, d) in enumerate(chunks, 1))
+    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                            + index + "</sitemapindex>\n")
+    return files
+
+
+def write_extras(out, pages, corpus, views, config) -> None:
+    base = config.base_url
+    for name, text in sitemap_files(pages, base).items():
+        write_text(out, name, text)
     write_text(out, "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n")
     # Atom feeds: new gazette issues, documents and notes, per language
     from feedgen.feed import FeedGenerator
@@ -119,6 +148,7 @@ def write_extras(out, pages, corpus, views, config) -> None:
         fg.title(config.title[lang])
         fg.subtitle(config.tagline[lang])
         fg.language("zh-CN" if lang == "zh" else "en")
+        fg.author(name=config.title[lang], uri=f"{base}/{lang}/")  # Atom requires an author of the feed
         fg.link(href=f"{base}/{lang}/", rel="alternate")
         fg.link(href=f"{base}/{lang}/feed.xml", rel="self")
         entries = feed_entries(pages, lang, views)

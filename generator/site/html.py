@@ -118,12 +118,21 @@ def blocks_html(blocks, ui: dict, lang: str, sep: str = "\n") -> Markup:
     return Markup("".join(_block(b, ui, lang) + sep for b in blocks))
 
 
+def _unanchored(b) -> dict:
+    """A block without its anchors: the same passage in the other column must not repeat the ids."""
+    return {**b, "anchor": None, "marks": None} if b.get("anchor") or b.get("marks") else b
+
+
 def parallel_html(rows, ui: dict, lang: str) -> Markup:
-    """Rows of the side-by-side view: the Chinese block and its English."""
+    """Rows of the side-by-side view: the Chinese block and its English. The column in the page's language
+    carries the anchors (ids are unique on a page)."""
+    def cell(r, side):
+        return _block(r[side] if side == lang else _unanchored(r[side]), ui, lang)
+
     return Markup("".join(
         '<div class="parallel-row" role="row">\n'
-        f'<div class="parallel-zh" role="cell" lang="zh-CN">{_block(r["zh"], ui, lang)}</div>\n'
-        f'<div class="parallel-en" role="cell" lang="en">{_block(r["en"], ui, lang)}</div>\n</div>\n'
+        f'<div class="parallel-zh" role="cell" lang="zh-CN">{cell(r, "zh")}</div>\n'
+        f'<div class="parallel-en" role="cell" lang="en">{cell(r, "en")}</div>\n</div>\n'
         for r in rows))
 
 
