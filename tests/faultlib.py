@@ -116,8 +116,18 @@ class Case:
         else:
             p.unlink()
 
-    def leftovers(self) -> list[str]:
-        return sorted(p.name for p in self.home.iterdir() if p.name.startswith((f".{SITE}-tmp-", f".{SITE}-old-")))
+    def leftovers(self, timeout: float = 20.0) -> list[str]:
+        """Staging and trash folders beside the output, once the generator's background deletions are done (a
+        failed build renames its staging folder to a trash name and deletes it in a process of its own)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            found = sorted(p.name for p in self.home.iterdir()
+                           if p.name.startswith((f".{SITE}-tmp-", f".{SITE}-old-")))
+            if not found or time.monotonic() > deadline or any(n.startswith(f".{SITE}-tmp-") for n in found):
+                return found
+            time.sleep(0.1)
 
 
 def new_case(base: Base, tmp: Path) -> Case:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, Report, SourceError
-from .glossary import GLOSSARY_DIR
+from ..content import GLOSSARY_DIR
 
 TERMBASE = f"{GLOSSARY_DIR}/termbase.yaml"
 
@@ -95,9 +95,19 @@ def load_termbase(root: Path) -> Termbase:
     data = _load_yaml(path, root)
     lines = path.read_text("utf-8").split("\n")
     tb.sources = {str(k): str(v) for k, v in (data.get("sources") or {}).items()}
+    seen: dict[str, list[int]] = {}  # zh -> lines of the terms read so far
     for k, e in enumerate(data.get("terms") or []):
         zh = str(e.get("zh", "")) if isinstance(e, dict) else ""
         line = _line_of(lines, f"zh: {zh}") or _line_of(lines, zh) if zh else 0
+        if zh:
+            at = [i for i, text in enumerate(lines, 1) if re.search(rf"\bzh: ['\"]?{re.escape(zh)}['\"]?[,}}]", text)]
+            before = seen.setdefault(zh, [])
+            line = at[len(before)] if len(at) > len(before) else line
+            before.append(line)
+            if len(before) > 1:
+                rep.error(TERMBASE, line or None, f"term {zh} is also at line {before[0]}; one of its renderings "
+                          "would be lost", "each term once (other spellings of its rendering go under forms)")
+                continue
         if not isinstance(e, dict) or not e.get("zh") or not e.get("en"):
             rep.error(TERMBASE, line or None, f"term {k + 1} is incomplete: {e!r}", "zh and en")
             continue
@@ -118,6 +128,10 @@ def load_termbase(root: Path) -> Termbase:
         if not isinstance(e, dict) or not key or not e.get("term") or not str(e.get("reason", "")).strip():
             rep.error(TERMBASE, line or None, f"exception {k + 1} needs key, term and a reason: {e!r}",
                       "key (the entry's msgctxt), term (the Chinese term) and reason")
+            continue
+        if (key, str(e["term"])) in tb.exceptions:
+            rep.error(TERMBASE, line or None, f"exception for {key} and {e['term']} is also at line "
+                      f"{tb.exception_lines[(key, str(e['term']))]}", "each exception once")
             continue
         tb.exceptions[(key, str(e["term"]))] = str(e["reason"]).strip()
         tb.exception_lines[(key, str(e["term"]))] = line

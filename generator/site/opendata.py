@@ -20,6 +20,7 @@ API file (or this code) changed, and kept, with the CSV tables, when nothing did
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from .. import ids
 from ..errors import Problem, SourceError
+from ..fileio import write_error
 from .urls import url_for
 
 DB_NAME = "data.sqlite"
@@ -354,9 +356,25 @@ class _Loader:
 
 
 # ------------------------------------------------------------------------------------------- writing
+# what SQLite says when the disk, not the data, is at fault, as the OS error it stands for
+_DISK_ERRORS = {"disk is full": errno.ENOSPC, "disk i/o error": errno.EIO, "unable to open database": errno.EACCES,
+                "readonly database": errno.EROFS}
+
+
 def build_database(api_dir: Path, path: Path) -> dict[str, int]:
     """Make the database at ``path`` from the API files in ``api_dir``; returns rows per table. A file that
-    is absent (citations.json until the build writes it) leaves its tables empty."""
+    is absent (citations.json until the build writes it) leaves its tables empty. A full disk or an
+    unwritable folder is an error naming the database file."""
+    try:
+        return _build_database(api_dir, path)
+    except sqlite3.OperationalError as e:
+        code = next((c for m, c in _DISK_ERRORS.items() if m in str(e).lower()), None)
+        if code is None:
+            raise
+        raise write_error(path, OSError(code, str(e))) from None
+
+
+def _build_database(api_dir: Path, path: Path) -> dict[str, int]:
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
     try:

@@ -121,13 +121,40 @@ def _load_ui(theme_dir: str, stamp: tuple) -> dict:
                 if key not in docs[lang][1]:
                     problems.append(Problem(f"{base}/{lang}.yaml", None, f"no string {key!r} (it is in "
                                             f"{base}/{other}.yaml:{doc.line(key)})",
-                                            f"every key of the UI strings in both languages"))
+                                            "every key of the UI strings in both languages"))
+    if not problems:  # a key holds the same shape in every language: a text, a list, or a mapping
+        first = LANGS[0]
+        for lang in LANGS[1:]:
+            problems.extend(_shape_problems(docs[first], docs[lang], (), f"{base}/{first}.yaml",
+                                            f"{base}/{lang}.yaml"))
     if problems:
         raise SourceError(problems)
     out = {}
     for lang in LANGS:
         out[lang] = UiStrings(docs[lang][1])
         out[lang].file = f"{base}/{lang}.yaml"
+    return out
+
+
+_SHAPES = {dict: "a mapping", list: "a list", str: "a text"}
+
+
+def _shape_problems(ref, other, at: tuple, ref_file: str, other_file: str) -> list:
+    """Where ``other`` (doc, data) holds a value of another shape than ``ref`` at the same key (nested
+    mappings compared key by key): ``home: [Home]`` in one language where the other has a text."""
+    (ref_doc, ref_data), (doc, data) = ref, other
+    out = []
+    for key, value in data.items():
+        if key not in ref_data:
+            continue
+        want, got = type(ref_data[key]), type(value)
+        path = (*at, key)
+        name = ".".join(str(k) for k in path)
+        if _SHAPES.get(want) != _SHAPES.get(got):
+            out.append(Problem(other_file, doc.line(*path), f"{name} is {_SHAPES.get(got, got.__name__)}",
+                               f"{_SHAPES.get(want, want.__name__)}, as in {ref_file}:{ref_doc.line(*path)}"))
+        elif want is dict:
+            out.extend(_shape_problems((ref_doc, ref_data[key]), (doc, value), path, ref_file, other_file))
     return out
 
 
