@@ -327,7 +327,7 @@ def index_output(root: Path, out: Path) -> None:
         output.replace_folder(out, served, PARTIAL_INDEX, output.INDEX_DIR)
         if m["delta"] is not None:
             m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
-        from . import replace_file
+        from .fileio import replace_file
 
         replace_file(_manifest_path(out), pickle.dumps(m, protocol=5))
 
@@ -474,7 +474,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                 output.finish(out, which)
                 shutil.rmtree(staging, ignore_errors=True)  # what is left of it: empty folders
         with timer("write"):
-            from . import replace_file
+            from .fileio import replace_file
 
             replace_file(_manifest_path(out), pickle.dumps(
                 {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new,

@@ -5,15 +5,15 @@ status 1 — never a traceback."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
-from .errors import Problem, SourceError
+from .errors import SourceError
 from .output import output_path
+from .site.render import template_problem
 
 
 def _root(args) -> Path:
@@ -24,45 +24,6 @@ def _print_problems(e: SourceError) -> None:
     print(f"error: {len(e.problems)} problem(s) found; nothing was written.", file=sys.stderr)
     for p in e.problems:
         print(f"  {p}", file=sys.stderr)
-
-
-def _template_frames(e: BaseException) -> list[tuple[str, int]]:
-    """(file, line) of the template code an error went through, innermost last. Jinja
-    rewrites tracebacks so that template frames carry the template's file and line; an
-    error raised in a render worker arrives with the worker's traceback as text."""
-    frames = []
-    tb = e.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if not code.co_filename.endswith(".py") and (code.co_name in ("top-level template code", "template")
-                                                      or code.co_name.startswith(("block ", "macro"))):
-            frames.append((code.co_filename, tb.tb_lineno))
-        tb = tb.tb_next
-    remote = getattr(e.__cause__, "tb", None)  # multiprocessing.pool.RemoteTraceback
-    if isinstance(remote, str):
-        frames += [(f, int(n)) for f, n in re.findall(
-            r'File "([^"]+)", line (\d+), in (?:top-level template code|template|block |macro)', remote)]
-    return frames
-
-
-def template_problem(e: TemplateError, root: Path) -> Problem:
-    """A template error as ``file:line: template error: …``."""
-    file, line = None, None
-    if isinstance(e, TemplateSyntaxError):
-        file, line = e.filename or e.name, e.lineno
-    frames = _template_frames(e)
-    if file is None and frames:
-        file, line = frames[-1]
-    if file:
-        try:
-            file = Path(file).resolve().relative_to(root).as_posix()
-        except ValueError:
-            pass
-    message = getattr(e, "message", None) or str(e)
-    if type(e).__name__ in ("TemplateNotFound", "TemplatesNotFound"):
-        message = f"template not found: {message}"
-    return Problem(file or "(template)", line, f"template error: {message}",
-                   "" if file else "a template of the theme (themes/<name>/templates/)")
 
 
 def _warn(warnings) -> None:
@@ -226,7 +187,7 @@ def cmd_new_note(args) -> int:
 
 
 def cmd_i18n(args) -> int:
-    from .i18n.update import update_catalogs
+    from .translate import update_catalogs
 
     return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None,
                            imported_by=args.translated_by)

@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import Problem, SourceError
 
 CONTENT = "content"
+GLOSSARY_DIR = f"{CONTENT}/glossary"  # units.yaml, headings.yaml, termbase.yaml
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,8 @@ def read_text(path, file: str, expected: str = "a UTF-8 text file") -> str:
     """Read a project file as UTF-8 text (a BOM and CRLF line ends accepted), or raise SourceError naming it
     (see ``read_bytes`` and ``decode_text``)."""
     return decode_text(read_bytes(path, file, expected), file, expected)
+
+
+def replace_file(path, data: bytes) -> None:
+    """Write a cache file atomically (``atomic_write`` without the fsync: a cache can be made again)."""
+    atomic_write(path, data, durable=False)

@@ -79,15 +79,6 @@ def number_of(item_id: str) -> str:
     return parse(item_id).last
 
 
-def doc_number(item_id: str) -> str:
-    """The document number of a ``doc:`` id."""
-    return item_id[len(DOC_PREFIX):].partition("#")[0] if item_id.startswith(DOC_PREFIX) else ""
-
-
 def doc_id(number: str) -> str:
     return f"{DOC_PREFIX}{number}"
 
-
-def html_anchor(item_id: str) -> str:
-    """An id usable as an HTML id attribute on a page that shows the item (``task/2026/20`` -> ``task-2026-20``)."""
-    return without_anchor(item_id).replace(DOC_PREFIX, "doc-").replace("/", "-").replace(".", "-")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,9 +17,8 @@ import yaml
 
 from . import kinds
 from .errors import Problem, SourceError
-from .normalize import compact, normalize_text
-from .sources import REPLACED_DIR, SOURCES_DIR, detect_kind, load_corpus, load_provenance, parse_source, read_source
-from . import SAFE_LOADER
+from .normalize import compact
+from .sources import REPLACED_DIR, SOURCES_DIR, load_corpus, load_provenance, parse_source, read_source
 
 def _task_changes(before, src, districts) -> list[tuple[str, list[str]]]:
     """What the incoming file says about tasks, against the canonical task list filed
@@ -128,7 +126,6 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             src = read_source(staged, trial)
         except SourceError as e:
             raise SourceError([Problem(str(file), p.line, p.message, p.expected) for p in e.problems]) from None
-        incoming = src
         # documents already in the archive: the same text is another publication; a different text is refused
         # unless the caller said what it is
         clashes = []

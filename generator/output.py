@@ -39,7 +39,6 @@ from .fileio import write_error
 MARKER = ".buildinfo"
 MARKER_TEXT = ("This folder is a site written by `python -m generator build`.\n"
                "Each build replaces the files it made here.\n")
-DIRTY = ".updating"  # in a work tree while a build changes it: its state is unknown if the build stops
 STAGING_PREFIX = "-tmp-"  # .<name>-tmp-XXXX: a build's new files, before they move into place
 TRASH_PREFIX = "-old-"  # .<name>-old-XXXX: a folder to delete
 TREES = ("a", "b")  # .<name>.a, .<name>.b: the two trees of an output folder kept by incremental builds

@@ -45,7 +45,7 @@ def _build(root: Path, out: Path, search: bool, verbose: bool = False, first: bo
         result = build(root, out, search=False, index_later=search, workers=1)
     except (SourceError, TemplateError) as e:
         if isinstance(e, TemplateError):  # a broken template: which file and line, as `build` says it
-            from .cli import template_problem
+            from .site.render import template_problem
 
             e = SourceError(template_problem(e, Path(root).resolve()))
         _say(f"build failed ({len(e.problems)} problem(s)); still serving the last good site:")

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import SAFE_LOADER
 from .errors import Problem, SourceError
+
+# libyaml's loader where PyYAML was built with it (the wheels are): the same safe subset, parsed in C
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 8 * 1024 * 1024  # no YAML file of a project is near this; a bigger one is refused, not parsed
 MAX_DEPTH = 64  # mappings and lists inside each other; the project's files use three or four levels

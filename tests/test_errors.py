@@ -142,7 +142,7 @@ def test_template_error_location_when_rendered_in_process(tmp_path):
     give the line; a syntax error carries its own."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-    from generator.cli import template_problem
+    from generator.site.render import template_problem
 
     (tmp_path / "base.html").write_text("<main>\n{% block main %}{% endblock %}\n</main>\n", "utf-8")
     (tmp_path / "page.html").write_text('{% extends "base.html" %}\n{% block main %}\nok\n{{ x.y }}\n{% endblock %}\n',

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -469,7 +468,7 @@ def test_open_data_page(site, db):
             for path, _, _ in walk_fields(schema):
                 assert f"<td><code>{path}</code>" in html, (lang, p.name, path)
         assert escape(ui["api_fields"]["documents.json number"]) in html
-        assert f"<code>search</code></td>" in html and escape(ui["api_tables"]["search"]) in html
+        assert "<code>search</code></td>" in html and escape(ui["api_tables"]["search"]) in html
         assert escape(cfg["licence"][lang]) in html and f'href="{cfg["licence"]["url"]}" rel="license"' in html
         assert escape(ui["data_cadence_text"]) in html
         latest = "2026年第12期（2026年3月27日）" if lang == "zh" else "2026 No. 12 (27 March 2026)"

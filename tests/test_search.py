@@ -244,7 +244,8 @@ def measure(queries, returned, truths):
             "precision": round(ret_ok / ret, 4) if ret else 1.0, "missed": missed, "wrong": wrong}
 
 
-def test_search_recall_and_precision_vs_stock(page, server, truth_pages, stock_index):
+@pytest.mark.usefixtures("stock_index")
+def test_search_recall_and_precision_vs_stock(page, server, truth_pages):
     sampled = [q for q, _ in sample_queries(truth_pages)]
     queries = sampled + REAL_TERMS
     truths = [truth(truth_pages, q) for q in queries]

@@ -258,19 +258,6 @@ class RecordingProxy:
         return value
 
 
-def record_calls(obj, family: str, names) -> None:
-    """Record each call of ``obj``'s methods ``names`` as a dependency (family, (name, *args)); the
-    fingerprint of such a dependency is what the call returns (``call_family``)."""
-    for name in names:
-        method = getattr(obj, name)
-
-        def wrapper(*args, _m=method, _n=name):
-            RECORDER.note(family, (_n, *args))
-            return _m(*args)
-
-        setattr(obj, name, wrapper)
-
-
 def call_family(obj):
     """Fingerprints of recorded calls: call the method again on the current object."""
 

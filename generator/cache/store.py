@@ -14,7 +14,7 @@ import pickle
 import time
 from pathlib import Path
 
-from .. import replace_file
+from ..fileio import replace_file
 from ..model import Document, Source
 
 CACHE_MAX_AGE_S = 30 * 86400  # a parse-cache entry no load has used for this long is deleted

@@ -393,10 +393,3 @@ def catalog_bytes(entries: list[tuple[str, Entry]], previous: dict | None = None
     write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True)
     return (HEADER + "\n" + buf.getvalue().decode("utf-8").lstrip("\n")).encode("utf-8")
 
-
-def write_catalog(path: Path, entries: list[tuple[str, Entry]], previous: dict | None = None) -> None:
-    """Write one catalog atomically (temporary file, rename): never half-written."""
-    from ..fileio import atomic_write
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, catalog_bytes(entries, previous))

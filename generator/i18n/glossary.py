@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import GLOSSARY_DIR
 from ..errors import Problem, Report, SourceError
 from ..model import Corpus, Unit
 from ..normalize import compact
 from .romanize import slugify_zh
 
-GLOSSARY_DIR = "content/glossary"
 LEVELS = {"city", "district", "central", "collective"}
 
 

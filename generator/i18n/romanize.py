@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import replace_file
+from ..fileio import replace_file
 from ..errors import fail
 
 NUMBER_RE = re.compile(r"^\s*([\u4e00-\u9fff]+?)\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)\s*[号號]\s*$")

@@ -11,7 +11,7 @@ and an ``AppointmentEntry`` each with the persons and the position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import Report
 from .circular import CircularKind

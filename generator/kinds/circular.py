@@ -18,7 +18,7 @@ import re
 from ..errors import Report
 from ..i18n.romanize import number_slug, parse_number, romanize_number
 from ..model import Block, Document, Origin
-from ..normalize import CJK_RE, Para, compact, normalize_text, unwrap
+from ..normalize import CJK_RE, Para, normalize_text, unwrap
 from .attachments import document_provisions
 from .base import DocumentKind, Reading
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
@@ -313,10 +313,6 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
         b.key = f"p{len(doc.blocks)}"
         doc.blocks.append(b)
     doc.origins[0].end_line = paras[-1].end_line
-
-
-def title_matches(toc_title: str, candidate: str) -> bool:
-    return compact(toc_title) == compact(candidate)
 
 
 def split_copies(paras):

@@ -115,10 +115,6 @@ def _refs(text: str) -> list[dict]:
     return out
 
 
-def _quoted(text: str) -> list[str]:
-    return [a or b for a, b in re.findall(r"“(.*?)”|\"(.*?)\"", text, re.S)]
-
-
 def _new_text(text: str, colon_at: int) -> str:
     """The quoted new wording after ``colon_at`` (may run over paragraphs): outer quotes off."""
     rest = text[colon_at:].strip()

@@ -18,7 +18,7 @@ from ..normalize import compact, normalize_text, unwrap
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import toc_target
-from .common import is_date_line, is_number_line, is_org_line, parse_date
+from .common import is_date_line, is_number_line, is_org_line
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
@@ -93,7 +93,7 @@ def _refuse_unlisted(paras, texts, numbers, toc, starts, num_idx, path: str, rep
             if host is not None and num == host.number_zh:
                 report.error(path, paras[k].line, f"a second document numbered {num} inside {num} "
                              f"({', '.join(what)}); {where}",
-                             f"each document of the issue once, listed in 目录 and CONTENTS")
+                             "each document of the issue once, listed in 目录 and CONTENTS")
             else:
                 report.error(path, paras[k].line, f"document {num} is not in the table of contents "
                              f"({', '.join(what) or 'its number line'}); {where}",

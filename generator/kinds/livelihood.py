@@ -9,7 +9,7 @@ import re
 
 from ..errors import Report
 from ..model import Block, Document, LivelihoodList, Project, Source, SubItem
-from ..normalize import Para, normalize_text, to_simplified, unwrap
+from ..normalize import normalize_text, to_simplified, unwrap
 from .circular import parse_circular
 from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading

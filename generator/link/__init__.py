@@ -4,7 +4,6 @@ links carry a kind, a score and their evidence. Editors' overrides
 from __future__ import annotations
 
 import hashlib
-import os
 from operator import attrgetter
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from ..cache.store import load_pickle, save_pickle
 from .. import kinds
 from ..errors import Report
 from ..model import Corpus
+from ..parallel import fork_map
 from .citations import citation_links
 from .overrides import apply_overrides
 from .rules import RULES
@@ -54,12 +54,11 @@ def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
     return links
 
 
-_RULE_JOBS = None  # what forked rule workers inherit (see _run_rules)
 PARALLEL_MIN_JOBS = 9  # fewer (the seed site has four): forking costs more than it saves
 
 
-def _rule_job(i: int) -> list:
-    corpus, (rule, shard) = _RULE_JOBS[0], _RULE_JOBS[1][i]
+def _rule_job(corpus: Corpus, job) -> list:
+    rule, shard = job
     return rule(corpus) if shard is None else rule(corpus, shard)
 
 
@@ -67,23 +66,11 @@ def _run_rules(corpus: Corpus) -> list[list]:
     """Every rule's links, in the order of RULES. A rule with ``shards`` runs one shard at a time; on a
     long archive (more than a handful of jobs) the jobs run on all cores, in forked workers that inherit
     the corpus. The result does not depend on the split: ``_best`` sorts the links."""
-    global _RULE_JOBS
     jobs = []
     for rule in RULES:
         shards = getattr(rule, "shards", None)
         jobs.extend([(rule, s) for s in shards(corpus)] if shards else [(rule, None)])
-    _RULE_JOBS = (corpus, jobs)
-    try:
-        if len(jobs) >= PARALLEL_MIN_JOBS and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
-            import multiprocessing
-
-            from ..output import die_with_parent
-
-            with multiprocessing.get_context("fork").Pool(os.cpu_count(), die_with_parent, (os.getpid(),)) as pool:
-                return pool.map(_rule_job, range(len(jobs)), chunksize=1)
-        return [_rule_job(i) for i in range(len(jobs))]
-    finally:
-        _RULE_JOBS = None
+    return fork_map(_rule_job, corpus, jobs, min_items=PARALLEL_MIN_JOBS)
 
 
 def link_corpus(corpus: Corpus, root: Path, rep: Report) -> None:

@@ -62,8 +62,6 @@ from ..normalize import to_simplified
 UNITS = ("平方米", "公里", "万人", "人次", "个", "套", "张", "处", "场", "人", "家", "条", "所", "名", "部", "台", "辆",
          "项", "户", "只", "座", "批", "万")
 QTY = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?:余)?(" + "|".join(sorted(set(UNITS), key=len, reverse=True)) + ")")
-# measure words so common that a shared figure with them says little on its own
-WEAK_UNITS = {"个", "项", "人", "家", "名", "场", "处", "条"}
 STOP_GRAMS = ("推动", "推进", "加强", "完善", "提升", "实施", "建设", "新增", "开展", "持续", "进一步", "加快")
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from html import escape
 
 FIT = 328  # px of text a line may hold: a 360 px wide phone less the page's 1rem margins
-LABEL_PX, VALUE_PX = 13, 12  # font sizes, in CSS px (the stylesheet sets the same)
+LABEL_PX = 13  # the labels' font size, in CSS px (the stylesheet sets the same)
 
 
 def _svg(height: int, title: str, desc: str, body: str, cls: str) -> str:
@@ -77,11 +77,6 @@ def wrap(text: str, px: float, room: float, lines: int = 1) -> list[str]:
         rest = rest[len(cut):].lstrip()
         out.append(cut.rstrip(" ，、,;；:：") + "…" if last and rest else cut.rstrip())
     return out
-
-
-def fit(text: str, px: float, room: float) -> str:
-    """``text`` cut (at a word in English) with an ellipsis so it takes no more than ``room`` px."""
-    return wrap(text, px, room)[0] if text.strip() else ""
 
 
 def _lang(segment_lang: str, page_lang: str) -> str:

@@ -3,7 +3,6 @@ model. Templates only format what they receive here; they never parse or
 compute. Every item id maps to its URL through ``urls.url_for``."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,11 +12,10 @@ from ..i18n.romanize import parse_number, romanize_number
 from ..kinds.common import parse_date
 from .. import ids, kinds
 from ..cache.deps import RecordingDict, recorded_cache
-from ..cache.store import first_title
 from ..model import Block, Corpus
 from ..normalize import CJK_RE
 from .text import format_date, opening
-from .urls import LANGS, other_lang, url_for
+from .urls import other_lang, url_for
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -208,7 +206,6 @@ class Views:
             fam, num = ids.scheme(b.anchor), ids.number_of(b.anchor)
             en = self.g.heading_en(fam, num)
             if lang == "en" and en:
-                prefix = re.match(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])", b.text)
                 label = num.split(".")[-1]
                 v.update({"text": f"{label}. {en}", "zh": b.text, "status": "ok", "lang": "en"})
             else:
@@ -252,11 +249,3 @@ class Views:
     def _task_by_id(self, tid: str):
         tl = self.c.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
         return tl.tasks.get(int(ids.number_of(tid))) if tl else None
-
-
-def build_pages(v: "Views", site: dict):
-    """Every page of the site, one at a time (a generator: callers keep only what they need)."""
-    from . import views
-
-    for lang in LANGS:
-        yield from views.all_pages(v, lang, site)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import re
 from pathlib import Path
 
-from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateNotFound,
-                    select_autoescape)
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, select_autoescape)
 
 from markupsafe import Markup
 
@@ -121,20 +121,6 @@ def fingerprint_static(theme_dir: Path, out: Path) -> dict[str, str]:
     return assets
 
 
-def replace_tree(out: Path, new: Path) -> None:
-    """Put the finished folder ``new`` in the place of ``out`` (two renames), then delete the old one."""
-    out = Path(out).resolve()
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}-old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(out, old)
-    os.replace(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def write_text(out: Path, rel: str, text: str) -> None:
     """Write one file under ``out``. Pages are written into a fresh folder, each into a folder of its own
     (``…/index.html``) whose parent usually exists: so one mkdir, then the open (a mkdir per level only when
@@ -153,3 +139,42 @@ def write_text(out: Path, rel: str, text: str) -> None:
 
 def page_file(url: str) -> str:
     return url.lstrip("/") if url.endswith(".html") else file_for(url)
+
+
+def _template_frames(e: BaseException) -> list[tuple[str, int]]:
+    """(file, line) of the template code an error went through, innermost last. Jinja
+    rewrites tracebacks so that template frames carry the template's file and line; an
+    error raised in a render worker arrives with the worker's traceback as text."""
+    frames = []
+    tb = e.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.endswith(".py") and (code.co_name in ("top-level template code", "template")
+                                                      or code.co_name.startswith(("block ", "macro"))):
+            frames.append((code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    remote = getattr(e.__cause__, "tb", None)  # multiprocessing.pool.RemoteTraceback
+    if isinstance(remote, str):
+        frames += [(f, int(n)) for f, n in re.findall(
+            r'File "([^"]+)", line (\d+), in (?:top-level template code|template|block |macro)', remote)]
+    return frames
+
+
+def template_problem(e: TemplateError, root: Path) -> Problem:
+    """A template error as ``file:line: template error: …``."""
+    file, line = None, None
+    if isinstance(e, TemplateSyntaxError):
+        file, line = e.filename or e.name, e.lineno
+    frames = _template_frames(e)
+    if file is None and frames:
+        file, line = frames[-1]
+    if file:
+        try:
+            file = Path(file).resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    message = getattr(e, "message", None) or str(e)
+    if type(e).__name__ in ("TemplateNotFound", "TemplatesNotFound"):
+        message = f"template not found: {message}"
+    return Problem(file or "(template)", line, f"template error: {message}",
+                   "" if file else "a template of the theme (themes/<name>/templates/)")

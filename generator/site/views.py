@@ -13,7 +13,7 @@ from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, Views, cn_ordinal
 from .text import format_number
-from .urls import path_of, url_for
+from .urls import LANGS, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
 
@@ -557,7 +557,6 @@ def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
 
 
 def tasklist(v: Views, tl, lang: str):
-    ui = v.ui[lang]
     doc = v.c.documents.get(tl.document)
     def section_view(sec, gist: bool) -> dict:
         subs = []
@@ -642,7 +641,6 @@ def report_front(v: Views, rep, lang: str) -> dict:
 
 
 def report(v: Views, rep, lang: str):
-    ui = v.ui[lang]
     front = report_front(v, rep, lang)
     outline = []
     for part in rep.parts:
@@ -825,3 +823,9 @@ def units(v: Views, lang: str):
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
         }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
+
+
+def build_pages(v: Views, site: dict):
+    """Every page of the site, one at a time (a generator: callers keep only what they need)."""
+    for lang in LANGS:
+        yield from all_pages(v, lang, site)

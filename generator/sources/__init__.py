@@ -4,7 +4,6 @@ repeated publications of the same document and proves nothing was lost."""
 from __future__ import annotations
 
 import hashlib
-import os
 import json
 import re
 from collections import Counter
@@ -13,12 +12,12 @@ from pathlib import Path
 from ..errors import Problem, Report, SourceError
 from ..cache import READER_CODE, code_fingerprint
 from ..cache.store import StatIndex, load_entry, prune, store_entry
-from ..model import Corpus, Origin, Source
-from ..normalize import cjk_chars, compact, is_traditional, normalize_text, unwrap
+from ..model import Corpus, Source
+from ..normalize import cjk_chars, compact, is_traditional, normalize_text
+from ..parallel import fork_map
 from .. import kinds
 from ..kinds.citations import cited_by_blocks
 from ..kinds.tasklist import check_lead_units
-from .. import replace_file
 
 SOURCES_DIR = "content/sources"
 REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
@@ -234,14 +233,11 @@ def _code_version() -> str:
     return code_fingerprint(READER_CODE)[:16]
 
 
-_PARSE_JOBS = None
-
-
-def _parse_job(i: int) -> dict | Path:
+def _parse_job(_, job) -> dict | Path:
     """Parse one source. With a cache entry to write (``store``), a result without errors is written there
     and only its path returned: the parent then loads the entry as a warm build would (running text left
     on disk until a page needs it) instead of receiving the whole result and pickling it again."""
-    src, districts, store = _PARSE_JOBS[i]
+    src, districts, store = job
     result = parse_source(src, districts)
     if store is None or result["errors"]:
         return result
@@ -272,7 +268,6 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
 def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
     from ..i18n.glossary import load_glossary
 
-    global _PARSE_JOBS
     root = Path(root)
     corpus = Corpus(root=str(root))
     rep = Report()
@@ -323,21 +318,9 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         seen_files.save()
     if cache and todo:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    _PARSE_JOBS = [(s, districts, cache_dir / f"{k}.pickle" if cache else None) for s, k in zip(sources, keys)]
-    try:
-        if len(todo) > 8 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
-            import multiprocessing
-
-            from ..output import die_with_parent
-
-            with multiprocessing.get_context("fork").Pool(os.cpu_count(), die_with_parent, (os.getpid(),)) as pool:
-                for i, r in zip(todo, pool.map(_parse_job, todo, chunksize=4)):
-                    results[i] = r
-        else:
-            for i in todo:
-                results[i] = _parse_job(i)
-    finally:
-        _PARSE_JOBS = None
+    jobs = [(sources[i], districts, cache_dir / f"{keys[i]}.pickle" if cache else None) for i in todo]
+    for i, r in zip(todo, fork_map(_parse_job, None, jobs, min_items=9, chunksize=4)):
+        results[i] = r
     for i in todo:
         if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
             results[i] = load_entry(results[i])

@@ -13,9 +13,9 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from ..normalize import to_simplified
+from .normalize import to_simplified
 
-from .catalog import CATALOG_DIR, Translator, catalog_bytes, load_catalogs
+from .i18n.catalog import CATALOG_DIR, Translator, catalog_bytes, load_catalogs
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
@@ -25,10 +25,11 @@ FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "rep
 def _requested(root: Path, translator: Translator):
     """Run every page view against the translator; return key -> (zh, family) in page order. (The data
     API shows no English the pages do not look up, so the pages ask for every segment there is.)"""
-    from ..build import load_all
-    from ..site.pages import Views, build_pages
-    from ..site.text import ui_strings
-    from ..site.urls import LANGS
+    from .build import load_all
+    from .site.pages import Views
+    from .site.views import build_pages
+    from .site.text import ui_strings
+    from .site.urls import LANGS
 
     config, glossary, corpus, _, _ = load_all(root)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
@@ -40,7 +41,7 @@ def _requested(root: Path, translator: Translator):
 
 
 def _prefix(text: str, n: int = 12) -> str:
-    from ..normalize import to_simplified
+    from .normalize import to_simplified
 
     t = to_simplified(unicodedata.normalize("NFKC", text.replace("**", "")))
     t = re.sub(r"\s+", "", t)
@@ -68,8 +69,8 @@ PAIR = {"zh": "the Chinese it translates (its start is enough)", "en": "the Engl
 def read_batch(f: Path) -> tuple[str, object]:
     """One batch file of translations, its kind (by its name) and its data, checked for shape; a file whose
     name says no kind, or whose shape is wrong, is an error naming it (and the line)."""
-    from ..errors import Problem, SourceError
-    from ..yamlfile import Shape, read_yaml
+    from .errors import Problem, SourceError
+    from .yamlfile import Shape, read_yaml
 
     rel = str(f)
     kind = next((k for k in BATCHES if f.name.startswith(k)), None)
@@ -139,7 +140,7 @@ def read_batch(f: Path) -> tuple[str, object]:
 def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
     """Every batch file of ``folder`` (see ``read_batch``), all checked before anything is done; a file that
     is not YAML is an error, not skipped."""
-    from ..errors import Problem, SourceError
+    from .errors import Problem, SourceError
 
     if not folder.is_dir():
         raise SourceError(Problem(str(folder), None, "no such folder", "a folder of batch translations (*.yaml)"))
@@ -160,7 +161,7 @@ def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
 def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
     """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
     result, when the caller checked the files first."""
-    from ..errors import Problem, SourceError
+    from .errors import Problem, SourceError
 
     out: dict[str, str] = {}
     by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
@@ -275,7 +276,7 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
     gone (edited *and* moved) is paired with it the same way; anything else is new and untranslated."""
     import datetime
 
-    from .catalog import Entry, Provenance, key_scope, source_hash
+    from .i18n.catalog import Entry, Provenance, key_scope, source_hash
 
     imported = imported or {}
     today = today or datetime.date.today().isoformat()
@@ -336,7 +337,7 @@ def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str
     for key, (zh, fam) in segments.items():
         by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
     d = root / CATALOG_DIR
-    from ..fileio import atomic_write_many, write_error
+    from .fileio import atomic_write_many, write_error
 
     try:
         d.mkdir(parents=True, exist_ok=True)

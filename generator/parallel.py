@@ -1,0 +1,63 @@
+"""Work on every core: forked workers that inherit what they need instead of receiving it pickled.
+
+Parsing sources, running the link rules and rendering pages all need a large read-only state (the corpus, the
+view models) in every worker. Forking shares it for free; ``fork_map`` hands it to the workers through the one
+module global here, for the duration of one call, so no stage keeps such a global of its own."""
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import Any, Callable, Iterable
+
+_PR_SET_PDEATHSIG = 1
+_CALL: tuple[Callable, Any] | None = None  # (function, shared state) of the running fork_map
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a forked worker (the initializer of every pool): be killed when the build process dies. A build
+    stopped with kill -9 must not leave workers that go on writing into its staging folder (the next build
+    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done."""
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def can_fork(workers: int | None = None) -> bool:
+    """Whether work can go to forked workers here: more than one core (or ``workers``) and a fork."""
+    return (workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+
+
+def _call(item):
+    fn, state = _CALL
+    return fn(state, item)
+
+
+def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_items: int = 2,
+             workers: int | None = None, chunksize: int = 1,
+             while_waiting: Callable[[Any], None] | None = None) -> list:
+    """``[fn(state, item) for item in items]``, in order. With at least ``min_items`` items and more than one
+    core, on ``workers`` (default: every core) forked workers that inherit ``state``; else in this process.
+    ``while_waiting(pending)`` runs in this process while the workers work (``pending`` is the pool's
+    AsyncResult: ``ready()``, ``wait(seconds)``); it is not called when the work runs here."""
+    global _CALL
+    items = list(items)
+    workers = min(workers or os.cpu_count() or 1, len(items))
+    if len(items) < min_items or not can_fork(workers):
+        return [fn(state, item) for item in items]
+    import multiprocessing
+
+    _CALL = (fn, state)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
+            pending = pool.map_async(_call, items, chunksize=chunksize)
+            if while_waiting is not None:
+                while_waiting(pending)
+            return pending.get()
+    finally:
+        _CALL = None
