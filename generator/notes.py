@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import Problem, Report, SourceError
 from .model import Corpus, Note
 from .site.pages import Page
+from . import ids
 
 NOTES_DIR = "content/notes"
 REQUIRED = ("title", "lang", "date", "author", "refs")
@@ -128,7 +129,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
     if not paths:
         corpus.notes = []
         return
-    ids = known_ids(corpus)
+    known = known_ids(corpus)
     md = markdown_renderer()
     notes, key_lines = [], {}
     for path in paths:
@@ -143,7 +144,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
         refs = [canonical_ref(r) for r in meta["refs"]]
         ok = True
         for i, r in enumerate(refs):
-            if r not in ids:
+            if r not in known:
                 rep.error(rel, doc.line("refs", i), f"unknown reference {r!r}", REF_EXPECTED)
                 ok = False
         placeholder = re.search("^" + re.escape(PLACEHOLDER), body, re.M)
@@ -155,7 +156,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
         elif not body.strip():
             rep.error(rel, body_line, "the note has no text", "the note in Markdown below the front matter")
             ok = False
-        inline, unknown = find_xrefs(md, body, ids.__contains__)
+        inline, unknown = find_xrefs(md, body, known.__contains__)
         for raw, line in unknown:
             rep.error(rel, body_line + (line if line is not None else _first_line(body, raw)) + 1,
                       f"unknown reference {raw}", "an existing id inside [[…]]")
@@ -167,7 +168,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
         all_refs = list(dict.fromkeys(refs + inline))
         for lang in langs:
             slug = slug_of(path) + (f"-{lang}" if len(langs) > 1 else "")
-            notes.append(Note(id=f"note/{slug}", slug=slug, title=meta["title"], lang=lang, date=meta["date"],
+            notes.append(Note(id=ids.format_id("note", slug), slug=slug, title=meta["title"], lang=lang, date=meta["date"],
                               author=meta["author"], refs=list(all_refs), tags=meta["tags"], body_md=body,
                               path=rel, translation_key=meta["translation_key"]))
     notes = _check_unique(notes, rep, key_lines)

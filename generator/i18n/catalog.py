@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import ids
 from ..errors import Problem, SourceError
 from ..yamlfile import short
 
@@ -74,11 +75,11 @@ def key_scope(key: str) -> str:
     """The part of a key that names the text a segment belongs to: ``doc:京政发〔2026〕1号`` for
     ``doc:京政发〔2026〕1号#p12``, ``task/2026`` for ``task/2026/20``, ``progress/2025/daxing`` for
     ``progress/2025/daxing/4#task``. Text-aware lookups stay inside one scope."""
-    base = key.split("#", 1)[0]
-    if base.startswith("doc:") or base.startswith("gazette/"):
+    base = ids.without_anchor(key)
+    family = ids.scheme(base)
+    if family in ("doc", "gazette"):
         return base
-    bits = base.split("/")
-    return "/".join(bits[:3]) if bits[0] == "progress" else "/".join(bits[:2])
+    return ids.prefix(base, 2 if family == "progress" else 1)
 
 
 @dataclass

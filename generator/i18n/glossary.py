@@ -13,6 +13,7 @@ from ..errors import Problem, Report, SourceError
 from ..model import Corpus, Unit
 from ..normalize import compact
 from .romanize import slugify_zh
+from .. import ids
 
 LEVELS = {"city", "district", "central", "collective"}
 
@@ -108,7 +109,7 @@ class Glossary:
             d = e.get("district", "")
             local = d and e["zh"].startswith("区")
             slug = (f"{d}-" if local else "") + slugify_zh(e["zh"])
-            uid = f"unit/{slug}"
+            uid = ids.format_id("unit", slug)
             if uid not in units:
                 units[uid] = Unit(id=uid, slug=slug, zh=(self.district_zh(d) + e["zh"][1:]) if local else e["zh"],
                                   en=e["en"], level=e.get("level", "city"), district=d,

@@ -23,6 +23,7 @@ from .attachments import attachment_part, split_attachments
 from .citations import announcement_key, issuer_key
 from .structure import parse_provisions
 from .text import Keys, is_date_line, is_org_line, parse_date, simplified, to_block
+from .. import ids
 
 NUMBER = re.compile(r"^[（(]?\s*(?:(?P<year>\d{4})\s*年\s*)?第\s*(?P<n>\d+)\s*号\s*[）)]?$")
 CLOSING = re.compile(r"^特此(公告|通告)[。.]?$")
@@ -138,7 +139,7 @@ def parse_announcement(paras: list[Para], path: str, report: Report, convert=Non
     issuer = issuers[0] if issuers else ""
     key = announcement_key(issuer, word, year, number) if issuer and year else ""
     return AnnouncementParse(
-        id=f"announcement/{issuer_slug(issuer)}/{year}/{number}" if issuer and year else "",
+        id=ids.format_id("announcement", issuer_slug(issuer), year, number) if issuer and year else "",
         key=key, citation=key.split(":", 1)[1] if key else "", kind="announcement" if word == "公告" else "notice",
         word=word, issuers=[issuer_key(i) if i.startswith("市") else i for i in issuers], title=title, year=year,
         number=number, date=date, blocks=blocks, provisions=provisions, signatories=signatories)

@@ -28,6 +28,7 @@ import re
 from ..model import Citation
 from ..normalize import to_simplified
 from .structure import REF_RE, parse_ref, ref_anchor
+from .. import ids
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 HAO = "[号號]"
@@ -231,18 +232,18 @@ def _decrees(text: str):
             continue
         issuer = text[s:m.start()]
         if beijing_issuer(issuer) and not m.group(1):
-            out.append((s, m.end(), f"decree/{int(m.group(2))}"))
+            out.append((s, m.end(), ids.format_id("decree", int(m.group(2)))))
         else:
             year = f"{m.group(1)}年" if m.group(1) else ""
             out.append((s, m.end(), f"decree:{issuer_key(issuer)}令{year}第{int(m.group(2))}号"))
     for m in DECREE_B.finditer(text):  # 北京市人民政府第12号令, or the bare 第330号令 (Beijing's, in its texts)
         s = _issuer_start(text, m.start())
         start = s if s is not None and beijing_issuer(text[s:m.start()]) else m.start()
-        out.append((start, m.end(), f"decree/{int(m.group(1))}"))
+        out.append((start, m.end(), ids.format_id("decree", int(m.group(1)))))
     for m in DECREE_C.finditer(text):
         s = _issuer_start(text, m.start())
         if s is not None and beijing_issuer(text[s:m.start()]):
-            out.append((s, m.end(), f"decree/{int(m.group(2))}"))
+            out.append((s, m.end(), ids.format_id("decree", int(m.group(2)))))
     return out
 
 
@@ -324,7 +325,7 @@ def toc_target(number: str, title: str = "") -> str | None:
     number (2026年第1号, whose issuer and word 公告/通告 come from the entry's title)."""
     s = re.sub(r"\s+", "", to_simplified(number)).strip("()（）")
     if m := TOC_DECREE.match(s):
-        return f"decree/{int(m.group(1))}"
+        return ids.format_id("decree", int(m.group(1)))
     if m := TOC_ANNOUNCEMENT.match(s):
         t = re.match(r"^(.+?)(?:关于.*的)?([公通]告)$", to_simplified(title))
         return announcement_key(t.group(1), t.group(2), m.group(1), m.group(2)) if t else None

@@ -18,6 +18,7 @@ from ..model import Amendment, Block, Document, HistoryEntry, Origin, Provision
 from ..normalize import Para, to_simplified
 from .base import DocumentKind, Reading, read_single
 from .text import DATE_RE, Keys, is_date_line, parse_date, simplified, to_block
+from .. import ids
 
 HEAD = re.compile(r"^(?P<issuer>\S{2,20}?(?:人民政府|政府))\s*令$")
 HEAD_NUMBER = re.compile(r"^(?P<issuer>\S{2,20}?(?:人民政府|政府))\s*令\s*[（(]?\s*第\s*(?P<n>\d+)\s*号\s*[）)]?$")
@@ -156,7 +157,7 @@ def parse_decree(paras: list[Para], path: str, report: Report, convert=None, *, 
         report.warn(path, paras[-1].line if paras else 1, "the decree is not followed by the text it promulgates",
                     f"the text of 《{titles[0][:30]}》 after the date")
     return DecreeParse(
-        number=number, id=f"decree/{number}" if number else "", citation=f"{issuer}令第{number}号" if number else "",
+        number=number, id=ids.format_id("decree", number) if number else "", citation=f"{issuer}令第{number}号" if number else "",
         issuer=issuer, date=date, signer=signer, signer_title=signer_title, titles=titles,
         meeting=meeting.group("meeting") if meeting else "",
         adopted=parse_date(meeting.group("date") or "") if meeting else "",

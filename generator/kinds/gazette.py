@@ -19,6 +19,7 @@ from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import toc_target
 from .common import is_date_line, is_number_line, is_org_line
+from .. import ids
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
@@ -114,7 +115,7 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
     year = int(dm.group(1))
     date = f"{year:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
     sponsor = dm.group(5)
-    gid = f"gazette/{year}/{number}"
+    gid = ids.format_id("gazette", year, number)
 
     def find(rx, start=0):
         for i in range(start, len(lines)):

@@ -13,6 +13,7 @@ from ..normalize import normalize_text, to_simplified, unwrap
 from .circular import parse_circular
 from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
+from .. import ids
 
 CATEGORY = re.compile(r"^(\d+)[\.．]\s*([^。]{2,12})方面。(.+)$")
 FOOTER = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
@@ -51,7 +52,7 @@ def parse(source: Source, report: Report) -> tuple[Document, LivelihoodList]:
         report.error(path, rest[0].line, f"unexpected text between the notice and the project list: {simp[title_idx - len(rest)][:30]!r}",
                      "the list title right after the signature date")
     year = int(LIST_TITLE.match(simp[title_idx]).group(1))
-    lid = f"livelihood/{year}"
+    lid = ids.format_id("livelihood", year)
     ll = LivelihoodList(id=lid, year=year, title=simp[title_idx], document=doc.id)
     doc.attachment_title = ll.title
     doc.contains = lid

@@ -12,6 +12,7 @@ from ..normalize import TERMINAL, normalize_text
 from .common import ORG_SUFFIX, is_org_line, parse_date
 from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
+from .. import ids
 
 TITLE = re.compile(r"^(\d{4})年(.*)进展情况汇总表$")
 FIELDS = 7
@@ -226,7 +227,7 @@ def parse(source: Source, report: Report, districts: dict[str, str]) -> Progress
                      "a district name (e.g. 大兴区) somewhere in the table")
         report.raise_if_errors()
     slug = districts[district_zh]
-    table = ProgressTable(id=f"progress/{year}/{slug}", year=year, district=slug, district_zh=district_zh,
+    table = ProgressTable(id=ids.format_id("progress", year, slug), year=year, district=slug, district_zh=district_zh,
                           title=title, headers=headers, origin=Origin(path, 1, len(source.text.split("\n"))))
     expected_no = 1
     for r, start in enumerate(starts):

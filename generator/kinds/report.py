@@ -12,6 +12,7 @@ from ..normalize import normalize_text, unwrap
 from .common import cn_number, parse_date
 from ..ids import format_id, parse as parse_id
 from .base import Kind, Reading
+from .. import ids
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 SECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
@@ -59,7 +60,7 @@ def parse(source: Source, report: Problems) -> Report:
     speaker = re.sub(r"\s+", " ", front_lines[-1][1])
     date = parse_date(occasion) or ""
     year = int(date[:4]) if date else 0
-    rid = f"report/{year}"
+    rid = ids.format_id("report", year)
     front = [Block("title", title, front_lines[0][0], key="front-title", level=1)]
     if len(front_lines) > 2:  # the occasion, wrapped over lines: one subtitle
         front.append(Block("subtitle", normalize_text(occasion), front_lines[1][0], key="front-0"))
@@ -164,13 +165,13 @@ class ReportKind(Kind):
         return Reading(items={"reports": [r]}, blocks=r.blocks)
 
     def item_ids(self, r) -> list[str]:
-        ids = [r.id]
+        out = [r.id]
         for part in r.parts:
-            ids.append(part.id)
+            out.append(part.id)
             for sec in part.sections:
-                ids.append(sec.id)
-                ids.extend(t.id for t in sec.topics)
-        return ids
+                out.append(sec.id)
+                out.extend(t.id for t in sec.topics)
+        return out
 
     def source_files(self, corpus, r) -> set[str]:
         return {r.origin.file}

@@ -28,6 +28,7 @@ from .attachments import attachment_part, split_attachments
 from .citations import find_citations
 from .structure import classify, parse_provisions
 from .text import DATE_RE, Keys, cn_number, is_date_line, is_org_line, parse_date, simplified, to_block
+from .. import ids
 
 RULE_TITLE = re.compile(r"(办法|规定|细则|条例|规则|规程|决定)$")
 
@@ -92,7 +93,7 @@ def rule_id(title: str, history: list[HistoryEntry], date: str = "") -> str:
     first = next((h.date for h in history if h.date), "") or date
     year = first[:4] if first else "0000"
     name = re.sub(r"^北京市", "", re.sub(r"\s+", "", title))
-    return f"rule/{year}/{slugify_zh(name)}"
+    return ids.format_id("rule", year, slugify_zh(name))
 
 
 def _title_end(texts: list[str], paras: list[Para]) -> int:

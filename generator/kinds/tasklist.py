@@ -11,6 +11,7 @@ from ..normalize import Para, normalize_text
 from ..ids import format_id, parse as parse_id
 from .circular import CircularKind
 from .common import cn_number
+from .. import ids
 
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 SUBSECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
@@ -32,7 +33,7 @@ def split_units(text: str) -> list[str]:
 def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) -> tuple[TaskList, list[Block]]:
     title = normalize_text(paras[0].text)
     year = int(TITLE.match(title).group(1))
-    tl = TaskList(id=f"tasklist/{year}", year=year, title=title, document=doc_id,
+    tl = TaskList(id=ids.format_id("tasklist", year), year=year, title=title, document=doc_id,
                   origins=[Origin(path, paras[0].line, paras[-1].end_line)])
     blocks = [Block("title", title, paras[0].line, key="tasklist-title", level=2, anchor=tl.id)]
     section = subsection = None
@@ -59,7 +60,7 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
             expected = (max(tl.tasks) + 1) if tl.tasks else 1
             if n != expected:
                 report.error(path, p.line, f"task number {n} out of sequence", f"task {expected}")
-            task = Task(id=f"task/{year}/{n}", year=year, number=n, text=m.group(2).strip(), units_raw=[],
+            task = Task(id=ids.format_id("task", year, n), year=year, number=n, text=m.group(2).strip(), units_raw=[],
                         section=section.number, subsection=subsection.number,
                         origins=[Origin(path, p.line, p.end_line)])
             tl.tasks[n] = task
@@ -75,7 +76,7 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
             if num != len(section.subsections) + 1:
                 report.error(path, p.line, f"subsection （{m.group(1)}） out of sequence",
                              f"subsection {len(section.subsections) + 1}")
-            subsection = Subsection(id=f"tasklist/{year}/{section.number}.{num}", section=section.number,
+            subsection = Subsection(id=ids.format_id("tasklist", year, f"{section.number}.{num}"), section=section.number,
                                     number=num, title=m.group(2).strip(), line=p.line)
             section.subsections.append(subsection)
             blocks.append(Block("heading", text, p.line, level=3, anchor=subsection.id))
@@ -84,7 +85,7 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
             num = cn_number(m.group(1))
             if num != len(tl.sections) + 1:
                 report.error(path, p.line, f"section {m.group(1)}、 out of sequence", f"section {len(tl.sections) + 1}")
-            section = Section(id=f"tasklist/{year}/{num}", number=num, title=m.group(2).strip(), line=p.line)
+            section = Section(id=ids.format_id("tasklist", year, num), number=num, title=m.group(2).strip(), line=p.line)
             tl.sections.append(section)
             subsection = None
             blocks.append(Block("heading", text, p.line, level=2, anchor=section.id))
@@ -166,12 +167,12 @@ class TaskListKind(CircularKind):
         return doc, tl
 
     def item_ids(self, tl) -> list[str]:
-        ids = [tl.id]
+        out = [tl.id]
         for sec in tl.sections:
-            ids.append(sec.id)
-            ids.extend(sub.id for sub in sec.subsections)
-        ids.extend(t.id for t in tl.tasks.values())
-        return ids
+            out.append(sec.id)
+            out.extend(sub.id for sub in sec.subsections)
+        out.extend(t.id for t in tl.tasks.values())
+        return out
 
     def source_files(self, corpus, tl) -> set[str]:
         doc = dict.get(corpus.documents, tl.document)

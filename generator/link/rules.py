@@ -1,6 +1,7 @@
 """Link rules. Structural rules align headings; content rules compare text."""
 from __future__ import annotations
 
+from .. import ids
 from ..model import Corpus, Link
 from ..normalize import compact
 
@@ -14,7 +15,7 @@ def tasklist_report_alignment(corpus: Corpus) -> list[Link]:
     topic paragraphs of the same year with the same heading / lead phrase."""
     links = []
     for tl in corpus.tasklists.values():
-        rep = corpus.reports.get(f"report/{tl.year}")
+        rep = corpus.reports.get(ids.format_id("report", tl.year))
         if rep is None:
             continue
         sections = [s for p in rep.parts for s in p.sections]
@@ -196,7 +197,7 @@ def livelihood_tasks(corpus: Corpus) -> list[Link]:
     """A livelihood sub-item implements the tasks that carry the same commitment."""
     links = []
     for ll in corpus.livelihood.values():
-        tl = corpus.tasklists.get(f"tasklist/{ll.year}")
+        tl = corpus.tasklists.get(ids.format_id("tasklist", ll.year))
         if tl is None:
             continue
         idx = PhraseIndex([t.text for t in tl.tasks.values()])  # how distinctive a phrase is among the tasks
@@ -214,7 +215,7 @@ def livelihood_tasks(corpus: Corpus) -> list[Link]:
                         if s >= LIVELIHOOD_TASK_MIN:
                             ev = evidence.setdefault(tid, [])
                             ev.extend(x for x in e if x not in ev)
-                for tid in sorted(best, key=lambda t: int(t.rsplit("/", 1)[1])):
+                for tid in sorted(best, key=lambda t: int(ids.number_of(t))):
                     if best[tid] >= LIVELIHOOD_TASK_MIN:
                         links.append(Link(it.id, tid, "implements", round(best[tid], 3), evidence[tid][:5],
                                           "shared-commitment"))
@@ -426,8 +427,8 @@ def related_similarity(a: str, b: str, rarity: FamilyRarity) -> tuple[float, lis
 
 
 def _related_targets(corpus: Corpus, year: int):
-    ll = corpus.livelihood.get(f"livelihood/{year}")
-    tl = corpus.tasklists.get(f"tasklist/{year}")
+    ll = corpus.livelihood.get(ids.format_id("livelihood", year))
+    tl = corpus.tasklists.get(ids.format_id("tasklist", year))
     families = [[(it.id, it.text) for p in ll.projects for it in p.items] if ll else [],
                 [(t.id, t.text) for t in tl.tasks.values()] if tl else []]
     targets = [t for f in families for t in f]

@@ -16,14 +16,15 @@ from .text import format_number
 from .urls import LANGS, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
+from .. import ids
 
 
 INDEX_TITLES = {"gazette": "gazette_issues", "unit": "departments", "doc": "all_documents"}
 
 
-def _crumbs(v: Views, lang: str, ids: list[str]) -> list[tuple[str, str]]:
+def _crumbs(v: Views, lang: str, trail: list[str]) -> list[tuple[str, str]]:
     out = [(v.ui[lang]["home"], f"/{lang}/")]
-    for i in ids:
+    for i in trail:
         title = v.ui[lang][INDEX_TITLES[i]] if i in INDEX_TITLES else v.title(i, lang)
         out.append((title, url_for(i, lang)))
     return out
@@ -512,14 +513,14 @@ def _parallel_parts(blocks, limit: int = PARALLEL_MAX_ROWS) -> list[list]:
 def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str):
     """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
     parts = _parallel_parts(blocks)
-    ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
+    page_ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
     labels = _nav_labels(v, parts, key, lang) if len(parts) > 1 else []
     for k, part in enumerate(parts):
         rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in part]
         done = sum(1 for r in rows if r["en"].get("status") == "ok")
         nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": labels[j]}
-               for j, i in enumerate(ids)] if len(parts) > 1 else []
-        yield Page(ids[k], lang, "parallel.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
+               for j, i in enumerate(page_ids)] if len(parts) > 1 else []
+        yield Page(page_ids[k], lang, "parallel.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
             "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
             "parts": nav,
         }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
@@ -610,8 +611,8 @@ def tasklist(v: Views, tl, lang: str):
         sec = tl.sections[t.section - 1]
         sub = sec.subsections[t.subsection - 1]
         s = v.seg(t.id, t.text, lang, "tasks")
-        prev_id = f"task/{tl.year}/{n - 1}" if n - 1 in tl.tasks else None
-        next_id = f"task/{tl.year}/{n + 1}" if n + 1 in tl.tasks else None
+        prev_id = ids.format_id("task", tl.year, n - 1) if n - 1 in tl.tasks else None
+        next_id = ids.format_id("task", tl.year, n + 1) if n + 1 in tl.tasks else None
         yield Page(t.id, lang, "task.html", v.title(t.id, lang), {
             "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
@@ -815,7 +816,7 @@ def units(v: Views, lang: str):
             tasks.append(tv)
         rows = []
         for r in data["rows"]:
-            tb = c.progress[f"progress/{r.year}/{r.district}"]
+            tb = c.progress[ids.format_id("progress", r.year, r.district)]
             rv = _row_view(v, tb, r, lang)
             rv["co_leads"] = [x for x in rv["units"] if x["id"] != u.id]
             rows.append(rv)
