@@ -374,7 +374,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
 
         views = Views(corpus, translator, recorded_glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
-        env = make_env(config.theme_dir, root / ".cache" / "templates")
+        env = make_env(config.theme_dir, config.paths.cached("templates"))
     manifest = load_manifest(out)  # None: every page is made again, into a new folder
     old_groups = manifest["groups"] if manifest else {}
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}

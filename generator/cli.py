@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from .errors import SourceError
+from .paths import Paths
 from .output import output_path
 from .site.render import template_problem
 
@@ -111,7 +112,7 @@ def cmd_build(args) -> int:
 
     report = Console(file=sys.stdout, highlight=False, width=100, soft_wrap=True)  # lines as they are: greppable
     root = _root(args)
-    out = output_path(args.out) if args.out else root / "build"
+    out = output_path(args.out) if args.out else Paths(root).output
     t0 = time.perf_counter()
     with _progress_bar(Console(stderr=True)) as progress:
         result = build(root, out, search=not args.no_search, progress=progress)
@@ -167,7 +168,7 @@ def cmd_index(args) -> int:
     from .build import index_output
 
     root = _root(args)
-    out = output_path(args.out) if args.out else root / "build"
+    out = output_path(args.out) if args.out else Paths(root).output
     t0 = time.perf_counter()
     index_output(root, out)
     print(f"indexed {out} for search in {time.perf_counter() - t0:.2f} s")

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, SourceError
+from .paths import SITE_FILE, Paths
 from .yamlfile import short
 
-CONFIG_FILE = "content/site.yaml"
+CONFIG_FILE = SITE_FILE
 
 
 @dataclass
@@ -24,8 +25,13 @@ class Config:
     licence: dict  # zh, en: the terms in each language; url: the licence's text
 
     @property
+    def paths(self) -> Paths:
+        """Every folder and file of the project (paths.py)."""
+        return Paths(self.root)
+
+    @property
     def theme_dir(self) -> Path:
-        return self.root / "themes" / self.theme
+        return self.paths.theme(self.theme)
 
 
 KEYS = {"title": "zh and en", "tagline": "zh and en", "base_url": "the site's address",
@@ -41,7 +47,7 @@ def load_config(root: Path) -> Config:
     root = Path(root)
     found = files_of(root, "config")
     if not found:
-        raise SourceError(Problem(CONFIG_FILE, None, "site configuration missing", "content/site.yaml"))
+        raise SourceError(Problem(CONFIG_FILE, None, "site configuration missing", SITE_FILE))
     doc = read_yaml(found[0], CONFIG_FILE, "the site configuration (YAML)")
     shape = Shape(doc, CONFIG_FILE)
     data = shape.mapping({} if doc.data is None else doc.data, (), "key: value lines (" + ", ".join(KEYS) + ")")
@@ -66,7 +72,7 @@ def load_config(root: Path) -> Config:
     langs = need("languages", lambda v: v == ["zh", "en"], "[zh, en]")
     auth = need("authoritative", lambda v: v == "zh", "zh")
     theme = need("theme", lambda v: isinstance(v, str) and re.match(r"^[A-Za-z0-9._-]+$", v) and v not in (".", "..")
-                 and (root / "themes" / v / "templates").is_dir(), "a folder under themes/ with templates/")
+                 and (Paths(root).theme(v) / "templates").is_dir(), "a folder under themes/ with templates/")
     licence = need("licence", lambda v: isinstance(v, dict) and set(v) == {"zh", "en", "url"}
                    and bilingual({"zh": v["zh"], "en": v["en"]}) and isinstance(v["url"], str)
                    and v["url"].startswith(("http://", "https://")),

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, SourceError
+from .paths import CONTENT, GLOSSARY, REPLACED
 
-CONTENT = "content"
-GLOSSARY_DIR = f"{CONTENT}/glossary"  # units.yaml, headings.yaml, termbase.yaml
+GLOSSARY_DIR = GLOSSARY
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ KINDS = (
     Kind("links", "", ("links.yaml",), "the editors' link overrides"),
     Kind("provenance", "sources", ("provenance.yaml",), "where each source came from"),
     Kind("source", "sources", ("*.txt",), "source texts (*.txt)"),
-    Kind("", "sources/replaced", ("*",), "texts replaced by `ingest --replace` (kept, not read)"),
+    Kind("", f"sources/{REPLACED}", ("*",), "texts replaced by `ingest --replace` (kept, not read)"),
     Kind("note", "notes", ("*.md", "*.markdown"), "editors' notes (*.md, *.markdown)"),
     Kind("glossary", "glossary", ("units.yaml", "headings.yaml", "termbase.yaml"),
          "the glossary (units.yaml, headings.yaml, termbase.yaml)"),

@@ -13,9 +13,9 @@ import hashlib
 from pathlib import Path
 
 from .errors import Problem
+from .paths import PROVENANCE
 
 KNOWN = "known_warnings"
-PROVENANCE = "content/sources/provenance.yaml"
 
 
 def _line_of(text: str, needle: str) -> int | None:

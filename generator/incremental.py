@@ -22,6 +22,7 @@ import hashlib
 from pathlib import Path
 
 from . import kinds
+from .paths import Paths
 from .cache import code_fingerprint
 from .fileio import read_bytes
 from .cache.deps import (ALL, Fingerprints, IterRecordingDict, KeyedFamily, RecordingDict, RecordingList,
@@ -38,7 +39,7 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     """The code, the theme and every content file that no recorded read covers (site.yaml, links.yaml …)."""
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
-    content = root / "content"
+    content = Paths(root).content
     for p in sorted(content.rglob("*")):
         rel = p.relative_to(content)
         if not p.is_file() or (len(rel.parts) > 1 and (rel.parts[0], p.suffix.lower()) in RECORDED_CONTENT):

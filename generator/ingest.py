@@ -17,6 +17,7 @@ import yaml
 
 from . import kinds
 from .errors import Problem, SourceError
+from .paths import Paths
 from .normalize import compact
 from .sources import REPLACED_DIR, SOURCES_DIR, load_corpus, load_provenance, parse_source, read_source
 
@@ -119,7 +120,8 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     prov = load_provenance(root)
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         trial = Path(tmp)
-        _fs(lambda: shutil.copytree(root / "content", trial / "content", ignore_dangling_symlinks=True), trial / "content")
+        _fs(lambda: shutil.copytree(Paths(root).content, Paths(trial).content, ignore_dangling_symlinks=True),
+            Paths(trial).content)
         staged = trial / SOURCES_DIR / "zz-incoming.txt"
         _fs(lambda: staged.write_bytes(raw), staged)
         try:

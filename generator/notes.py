@@ -16,11 +16,12 @@ import re
 from pathlib import Path
 
 from .errors import Problem, Report, SourceError
+from .paths import NOTES
 from .model import Corpus, Note
 from .site.pages import Page
 from . import ids
 
-NOTES_DIR = "content/notes"
+NOTES_DIR = NOTES
 REQUIRED = ("title", "lang", "date", "author", "refs")
 XREF = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 SAFE_SCHEMES = {"http", "https", "mailto"}

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem, SourceError
+from .paths import CACHE, CONTENT, THEMES
 from .fileio import write_error
 
 MARKER = ".buildinfo"
@@ -45,7 +46,7 @@ TREES = ("a", "b")  # .<name>.a, .<name>.b: the two trees of an output folder ke
 INDEX_DIR = "pagefind"  # the search index: kept as it is by a build without search
 
 # the project's own folders, relative to its root: an output folder may not be, or lie inside, any of them
-PROJECT_FOLDERS = ("content", "themes", "generator", "tests", "bench", ".git", ".cache", ".ci", ".github")
+PROJECT_FOLDERS = (CONTENT, THEMES, "generator", "tests", "bench", ".git", CACHE, ".ci", ".github")
 
 
 def output_path(out) -> Path:

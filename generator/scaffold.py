@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem, SourceError
+from .paths import THEMES
 from .notes import NOTES_DIR, PLACEHOLDER
 
 def _q(text: str) -> str:
@@ -22,7 +23,7 @@ def _q(text: str) -> str:
 def _ui(config, ui: dict, lang: str, key: str) -> str:
     value = ui[lang].get(key)
     if not isinstance(value, str) or not value:
-        raise SourceError(Problem(f"themes/{config.theme}/i18n/{lang}.yaml", None, f"no {key!r} string",
+        raise SourceError(Problem(f"{THEMES}/{config.theme}/i18n/{lang}.yaml", None, f"no {key!r} string",
                                   f"{key}: a text, as in the default theme"))
     return value
 

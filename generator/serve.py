@@ -24,8 +24,9 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from .errors import SourceError
+from .paths import CONTENT, THEMES, Paths
 
-WATCHED = ("content", "themes")
+WATCHED = (CONTENT, THEMES)
 
 
 def _say(text: str) -> None:
@@ -76,7 +77,7 @@ class Indexer:
 
     def __init__(self, root: Path, out: Path):
         self.root, self.out = root, out
-        self.scratch = root / ".cache" / "serve-index"
+        self.scratch = Paths(root).cached("serve-index")
         self.proc: subprocess.Popen | None = None
         self.lock = threading.Lock()
         self.indexed = None  # the pages (files and keys) the current bundle was made from, once known

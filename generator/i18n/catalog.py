@@ -38,9 +38,10 @@ from pathlib import Path
 
 from .. import ids
 from ..errors import Problem, SourceError
+from ..paths import catalogs
 from ..yamlfile import short
 
-CATALOG_DIR = "content/translations/en"
+CATALOG_DIR = catalogs("en")
 
 # The header every catalog is written with: fixed text, so that rewriting a catalog with the same entries
 # changes no byte whatever the installed Babel (whose version would otherwise go into Generated-By).

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, Report, SourceError
-from ..content import GLOSSARY_DIR
+from ..paths import GLOSSARY as GLOSSARY_DIR, TERMBASE
 
-TERMBASE = f"{GLOSSARY_DIR}/termbase.yaml"
 
 
 @dataclass

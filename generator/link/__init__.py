@@ -10,6 +10,7 @@ from pathlib import Path
 from ..cache.store import load_pickle, save_pickle
 from .. import kinds
 from ..errors import Report
+from ..paths import Paths
 from ..model import Corpus
 from ..parallel import fork_map
 from .citations import citation_links
@@ -29,7 +30,7 @@ def _rules_key(corpus: Corpus, root: Path) -> str | None:
     h = hashlib.sha256(code_fingerprint().encode())
     for f in sorted(files):
         h.update(f"{f}\0{corpus.source_keys.get(f, '?')}\n".encode())
-    glossary = Path(root) / "content" / "glossary"
+    glossary = Paths(root).glossary
     for g in sorted(glossary.glob("*")) if glossary.is_dir() else []:
         if g.is_file():
             h.update(g.name.encode() + b"\0" + g.read_bytes())
@@ -40,7 +41,7 @@ def _rules_key(corpus: Corpus, root: Path) -> str | None:
 def rule_links(corpus: Corpus, root: Path, cache: bool = True) -> list:
     """Every rule's links, from .cache/links/ when their inputs (``_rules_key``) are unchanged."""
     key = _rules_key(corpus, root) if cache else None
-    path = Path(root) / ".cache" / "links" / f"{key}.pickle" if key else None
+    path = Paths(root).cached("links") / f"{key}.pickle" if key else None
     if path is not None and path.is_file():
         cached = load_pickle(path)  # None when damaged: link again
         if cached is not None:

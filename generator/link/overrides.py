@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Report
+from ..paths import LINKS_FILE
 from .. import kinds
 from ..model import Corpus, Link
 
-OVERRIDES = "content/links.yaml"
+OVERRIDES = LINKS_FILE
 KINDS = {"details", "implements", "related", "led-by", "cites", "amends"}
 
 

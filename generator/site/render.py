@@ -17,6 +17,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from markupsafe import Markup
 
 from ..errors import Problem, SourceError
+from ..paths import THEMES
 from ..fileio import naming
 from .html import block_html, blocks_html, link_html, parallel_html, text_html
 from .text import UiStrings
@@ -72,7 +73,7 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     env = _Environment(
         bytecode_cache=bytecode_cache,
-        loader=_Loader(theme_dir / "templates", f"themes/{Path(theme_dir).name}/templates"),
+        loader=_Loader(theme_dir / "templates", f"{THEMES}/{Path(theme_dir).name}/templates"),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem, SourceError
+from ..paths import THEMES
 
 
 @lru_cache(maxsize=1 << 14)  # a few hundred dates recur on thousands of pages (Babel takes ~20 µs each)
@@ -105,7 +106,7 @@ def _load_ui(theme_dir: str, stamp: tuple) -> dict:
     from .urls import LANGS
 
     theme_dir = Path(theme_dir)
-    base = f"themes/{theme_dir.name}/i18n"
+    base = f"{THEMES}/{theme_dir.name}/i18n"
     problems, docs = [], {}
     for lang in LANGS:
         try:

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import Problem, Report, SourceError
+from ..paths import REPLACED, SOURCES, Paths
 from ..cache import READER_CODE, code_fingerprint
 from ..cache.store import StatIndex, load_entry, prune, store_entry
 from ..model import Corpus, Source
@@ -19,8 +20,8 @@ from .. import kinds
 from ..kinds.citations import cited_by_blocks
 from ..kinds.tasklist import check_lead_units
 
-SOURCES_DIR = "content/sources"
-REPLACED_DIR = "replaced"  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
+SOURCES_DIR = SOURCES
+REPLACED_DIR = REPLACED  # under SOURCES_DIR: texts replaced by `ingest --replace`, kept, not read
 def detect_kind(text: str) -> str | None:
     """The name of the kind of a source text (kinds/: the registry decides)."""
     kind = kinds.detect(text)
@@ -259,7 +260,7 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
     from ..i18n.romanize import pinyin_memo
 
     root = Path(root)
-    memo = (pinyin_memo(root / ".cache" / "pinyin.json", f"{_code_version()}-{dist_version('pypinyin')}") if cache
+    memo = (pinyin_memo(Paths(root).cached("pinyin.json"), f"{_code_version()}-{dist_version('pypinyin')}") if cache
             else contextlib.nullcontext())
     with memo:
         return _load_corpus(root, glossary=glossary, only=only, cache=cache)
@@ -284,7 +285,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
             if not (root / SOURCES_DIR / str(name)).is_file():
                 rep.warn(f"{SOURCES_DIR}/provenance.yaml", None, f"entry {name!r} names no file in {SOURCES_DIR}/",
                          "an entry per source file, named as the file is")
-    cache_dir = root / ".cache" / "parse"
+    cache_dir = Paths(root).cached("parse")
     seen_files = StatIndex(cache_dir / "files.json") if cache and not only else None
     sources, paths = [], []
     for path in files:
