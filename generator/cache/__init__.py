@@ -19,7 +19,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 
 # the code a source's parse result depends on: a change anywhere else keeps the parse cache
-READER_CODE = ("sources", "kinds", "normalize.py", "model.py", "ids.py", "i18n/romanize.py", "cache/store.py")
+READER_CODE = ("sources", "kinds", "normalize.py", "model.py", "ids.py", "paths.py", "i18n/romanize.py",
+               "cache/store.py")
 
 
 @lru_cache(maxsize=None)  # the code does not change while a process runs

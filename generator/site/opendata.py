@@ -30,6 +30,7 @@ import sqlite3
 from pathlib import Path
 
 from .. import ids
+from ..cache import code_fingerprint
 from ..errors import Problem, SourceError
 from ..fileio import write_error
 from .urls import url_for
@@ -473,7 +474,7 @@ def _digest(api_dir: Path) -> str:
     """What the database and the CSV tables are made of: the API files' bytes, this code and the SQLite
     library (whose version is written into the file)."""
     h = hashlib.sha256(f"{sqlite3.sqlite_version}\0{SCHEMA_VERSION}\0".encode())
-    h.update(Path(__file__).read_bytes())
+    h.update(code_fingerprint(("site/opendata.py",)).encode())
     for name in API_FILES:
         p = api_dir / name
         h.update(name.encode() + b"\0")

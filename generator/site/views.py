@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ..i18n.romanize import parse_number, romanize_number
 from ..normalize import CJK_RE
-from ..kinds.livelihood import FOOTER_KEYS
+from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, Views, cn_ordinal
@@ -265,7 +265,6 @@ def addressees(v: Views, d, lang: str) -> list[dict]:
 
 META_HIDDEN = {"letterhead", "number_en_printed"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-FOOTER_FIELD = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
 
 
 def metadata(v: Views, d, lang: str) -> list[dict]:
@@ -281,7 +280,7 @@ def metadata(v: Views, d, lang: str) -> list[dict]:
     labels = ui.get("meta_fields", {})
     footer_blocks = {}
     for b in d.blocks:
-        m = FOOTER_FIELD.match(b.text) if b.kind == "meta" else None
+        m = FOOTER.match(b.text) if b.kind == "meta" else None
         if m and FOOTER_KEYS.get(m.group(1)):
             footer_blocks[FOOTER_KEYS[m.group(1)]] = b
     out = []
@@ -301,7 +300,7 @@ def metadata(v: Views, d, lang: str) -> list[dict]:
                 en = ui.get("validity_values", {}).get(value, "")
             if not en and key in footer_blocks:
                 s = v.block(footer_blocks[key], d.id, "en")
-                m = FOOTER_FIELD.match(s["text"]) if s["status"] == "ok" and s["lang"] == "en" else None
+                m = FOOTER.match(s["text"]) if s["status"] == "ok" and s["lang"] == "en" else None
                 if m and m.group(2) and not CJK_RE.search(m.group(2)):
                     en = m.group(2)
             seg = _fixed(en, "en") if en else _untranslated(value)
