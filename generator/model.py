@@ -195,7 +195,7 @@ class Target:
 
 
 @dataclass
-class Report:
+class WorkReport:
     id: str  # report/2026
     year: int
     title: str
@@ -326,7 +326,7 @@ class Corpus:
     documents: dict[str, Document] = field(default_factory=dict)
     gazettes: dict[str, GazetteIssue] = field(default_factory=dict)
     tasklists: dict[str, TaskList] = field(default_factory=dict)
-    reports: dict[str, Report] = field(default_factory=dict)
+    reports: dict[str, WorkReport] = field(default_factory=dict)
     livelihood: dict[str, LivelihoodList] = field(default_factory=dict)
     progress: dict[str, ProgressTable] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)

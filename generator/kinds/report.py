@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Report as Problems
-from ..model import Block, Origin, Report, ReportPart, ReportSection, Source, Target, Topic
+from ..model import Block, Origin, ReportPart, ReportSection, Source, Target, Topic, WorkReport
 from ..normalize import normalize_text, unwrap
 from .common import cn_number, parse_date
 from ..ids import format_id, parse as parse_id
@@ -43,7 +43,7 @@ def split_closing(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]]
 
 
-def parse(source: Source, report: Problems) -> Report:
+def parse(source: Source, report: Problems) -> WorkReport:
     path = source.path
     lines = source.text.split("\n")
     # front matter: everything before 各位代表
@@ -68,7 +68,7 @@ def parse(source: Source, report: Problems) -> Report:
 
     paras, artefacts = unwrap(lines, start, len(lines))
     source.artefacts.extend(artefacts)
-    rep = Report(id=rid, year=year, title=title, subtitle=normalize_text(occasion), speaker=speaker, date=date,
+    rep = WorkReport(id=rid, year=year, title=title, subtitle=normalize_text(occasion), speaker=speaker, date=date,
                  front=front, origin=Origin(path, 1, len(lines)))
     # the salutation belongs to the front
     salutation = paras.pop(0)
