@@ -176,9 +176,11 @@ def test_rules_on_all_cores_give_the_links_of_one(tmp_path, monkeypatch):
     years = sorted({t.year for t in corpus.progress.values()})
     assert len(years) == 2 and len(corpus.progress) == 4
     monkeypatch.setattr(link, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(link.os, "cpu_count", lambda: 2)
+    from generator import parallel as par
+
+    monkeypatch.setattr(par.os, "cpu_count", lambda: 2)
     parallel = link._best(l for found in link._run_rules(corpus) for l in found)
-    monkeypatch.setattr(link.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(par.os, "cpu_count", lambda: 1)
     serial = link._best(l for found in link._run_rules(corpus) for l in found)
     assert parallel == serial
     related = [l for l in serial if l.kind == "related"]
