@@ -175,3 +175,23 @@ def test_pages_of_the_other_kinds_are_valid_html(built, site):
     assert {p.relative_to(out).parts[1] for p in pages} >= {"decree", "rule", "announcement", "doc", "gazette"}
     errors = nu_errors(pages)
     assert not errors, f"{len(errors)} errors, the first: " + "\n".join(errors[:20])
+
+
+def test_english_headings_and_breadcrumbs_mark_their_chinese(built):
+    """A title that falls back to Chinese on an English page (a rule the catalogs do not translate yet, an
+    issuing body the glossary has no English for) is marked lang="zh-CN" in the heading and the breadcrumbs
+    (issue 19, point 5), on every English page of the site."""
+    _, out, _, _ = built
+    cjk, marked = re.compile(r"[\u4e00-\u9fff]"), re.compile(r'<span lang="zh-CN">.*?</span>', re.S)
+    checked, fallbacks, unmarked = 0, 0, []
+    for p in (out / "en").rglob("index.html"):
+        html = p.read_text("utf-8")
+        for part in re.findall(r"<h1[^>]*>.*?</h1>|<nav class=\"wrap breadcrumbs.*?</nav>", html, re.S):
+            checked += 1
+            fallbacks += bool(marked.search(part))
+            if cjk.search(marked.sub("", re.sub(r'aria-label="[^"]*"', "", part))):
+                unmarked.append((p.relative_to(out).as_posix(), part[:120]))
+    assert checked > 1400 and fallbacks >= 6, (checked, fallbacks)  # the untranslated rules and a notice's issuers
+    assert not unmarked, unmarked[:5]
+    rule = page(out, "/en/rule/2019/gong-gong-tu-shu-guan-du-zhe-fu-wu-gui-ding/")
+    assert '<h1><span lang="zh-CN">北京市公共图书馆读者服务规定</span></h1>' in rule

@@ -12,6 +12,8 @@ escape it again. Lists of blocks (``blocks_html``) and side-by-side rows
 template call, not 500."""
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 
@@ -196,3 +198,24 @@ def _block_body(b, ui: dict, lang: str) -> str:
     note = (f' <small class="only-in-note">{escape(ui["only_in"])} <code>{escape(only_in)}</code></small>'
             if only_in else "")
     return f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{note}</p>'
+
+
+# Chinese characters and the punctuation that goes with them, as one run (a title that falls back to Chinese,
+# or names a body whose English the glossary lacks)
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+                      r"(?:[\s\d.·、，,（）()《》“”]*[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+)*")
+
+
+def mark_zh(text, lang: str) -> Markup:
+    """``text`` escaped, its Chinese runs marked ``lang="zh-CN"`` on a page in another language (a screen reader
+    then reads them as Chinese, and the page says which words are not in its language)."""
+    if lang == "zh" or hasattr(text, "__html__"):
+        return Markup(escape(text))
+    text = str(text)
+    out, at = [], 0
+    for m in _CJK_RUN.finditer(text):
+        out.append(escape(text[at:m.start()]))
+        out.append(f'<span lang="zh-CN">{escape(m.group(0))}</span>')
+        at = m.end()
+    out.append(escape(text[at:]))
+    return Markup("".join(out))
