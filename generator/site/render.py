@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..errors import Problem, SourceError
 from ..fileio import naming
 from .html import block_html, blocks_html, link_html, parallel_html, text_html
+from .meta import head_view
 from .text import UiStrings
 from .urls import file_for
 
@@ -93,6 +94,7 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         return made[k]
 
     env.globals["partial"] = partial
+    env.globals["page_head"] = head_view
     return env
 
 

@@ -155,3 +155,27 @@ def opening(text: str, lang: str, limit: int | None = None) -> str:
     if lang != "zh":
         head = head.rsplit(" ", 1)[0] if " " in head else head
     return head.rstrip(" ,;:") + "…"
+
+
+SENTENCE_END = "。；！？;!?"
+SUMMARY = {"zh": 110, "en": 200}  # a page's meta description: at most this many characters
+
+
+def summary(text: str, lang: str, limit: int | None = None) -> str:
+    """A passage cut short enough for a meta description or a search snippet: whole sentences while they
+    fit, else cut at the last clause end (or, in English, the last word) before ``limit``, with an ellipsis.
+    Never cut inside a word."""
+    limit = limit or SUMMARY[lang]
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    k = max(head.rfind(ch) for ch in SENTENCE_END)
+    if k >= limit // 2:
+        return head[:k + 1]
+    k = max(head.rfind(ch) for ch in CLAUSE_END)
+    if k >= limit // 2:
+        return head[:k].rstrip() + "…"
+    if lang != "zh" and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "…"

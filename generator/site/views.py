@@ -78,6 +78,33 @@ def about_translations(v: Views, lang: str):
                breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
+def about_links(v: Views, lang: str):
+    """The About-the-links page: what each kind of link means and what its evidence is (every Related panel
+    links here)."""
+    ui = v.ui[lang]
+    kinds_ = [{"kind": k, "out": ui["link_phrases"][f"{k}-out"], "in": ui["link_phrases"][f"{k}-in"],
+               "text": ui["about_links_kinds"][k]} for k in Views.LINK_ORDER]
+    yield Page("about/links", lang, "about_links.html", ui["about_links"], {"kinds": kinds_}, kind="index",
+               breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
+def notes_index(v: Views, lang: str):
+    """Every editors' note: those in the page's language, then those only in the other one (announced)."""
+    from ..notes import translations
+
+    ui = v.ui[lang]
+    notes = list(v.c.notes)
+    versions = translations(notes)
+    shown = sorted((n for n in notes if n.lang == lang or n.id not in versions), key=lambda n: (n.date, n.id),
+                   reverse=True)
+    shown.sort(key=lambda n: n.lang != lang)
+    yield Page("note", lang, "notes.html", ui["notes_index"], {"notes": [
+        {"title": n.title, "url": url_for(n.id, n.lang), "date": v.date(n.date, lang), "author": n.author,
+         "lang": n.lang, "other_lang": n.lang != lang,
+         "refs": [{"title": v.title(r, lang), "url": url_for(r, lang)} for r in n.refs]} for n in shown]},
+        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
 def glossary_page(v: Views, lang: str):
     """The public glossary, generated from the termbase: each term's Chinese, English, category and the
     source of the rendering; then the issuing bodies and districts the termbase takes from units.yaml."""
@@ -119,6 +146,8 @@ def page_groups(v: Views, lang: str, site: dict):
         for gid, make in kind.page_groups(v, lang):
             yield group(gid, make)
     yield group("about/translations", lambda: about_translations(v, lang))
+    yield group("about/links", lambda: about_links(v, lang))
+    yield group("note", lambda: notes_index(v, lang))
     yield group("glossary", lambda: glossary_page(v, lang))
     yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
                                              breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
@@ -617,7 +646,7 @@ def tasklist(v: Views, tl, lang: str):
             "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                      "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
-            "doc": doc_ref, "origins": v.origins(t.origins),
+            "doc": doc_ref, "origins": v.origins(t.origins), "summary": s,
             "prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
             "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
             **_common(v, t.id, lang),
@@ -684,6 +713,7 @@ def report(v: Views, rep, lang: str):
                 block = next(b for b in sec.paragraphs if b.anchor == topic.id)
                 yield Page(topic.id, lang, "report_topic.html", v.title(topic.id, lang), {
                     "paragraph": v.block(block, rep.id, lang), "lead": topic.lead,
+                    "summary": v.block(block, rep.id, lang),
                     "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                     **_common(v, topic.id, lang),
                 }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id, sec.id]),
@@ -708,10 +738,11 @@ def livelihood(v: Views, ll, lang: str):
     for p, pv in zip(ll.projects, projects):
         yield Page(p.id, lang, "project.html", pv["title"], {
             "project": pv, "doc": doc_ref, "original": p.original, **_common(v, p.id, lang),
+            "summary": " ".join(i["text"]["text"] for i in pv["items"]),
         }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id]))
         for it, iv in zip(p.items, pv["items"]):
             yield Page(it.id, lang, "subitem.html", v.title(it.id, lang), {
-                "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref,
+                "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref, "summary": iv["text"],
                 **_common(v, it.id, lang),
             }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id, p.id]))
 
@@ -777,7 +808,7 @@ def progress(v: Views, t, lang: str):
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
     for row, rv in zip(t.rows, rows):
         yield Page(row.id, lang, "progress_row.html", v.title(row.id, lang), {
-            "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)},
+            "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)}, "summary": rv["task"],
             "origins": v.origins([type(t.origin)(t.origin.file, row.line)]), **_common(v, row.id, lang),
         }, kind="progress", year=str(t.year), units=[v.unit_name(u, lang) for u in row.units],
             breadcrumbs=_crumbs(v, lang, [t.id]))
