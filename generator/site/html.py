@@ -175,13 +175,18 @@ def _block_body(b, ui: dict, lang: str) -> str:
         if fallback is not None:
             out.append(f'<p class="blk-table-note">{_notice(fallback, ui).strip()}</p>')
         return "".join(out)
-    if kind == "task":
-        return f'<p class="blk blk-task"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a></p>'
+    if kind in ("task", "project"):  # the number links to the item's page; the text is not a link
+        num, dot, rest = b["text"].partition(". ")
+        if dot and num.isdigit():
+            body = (f'<a class="num" href="{escape(b["url"])}">{escape(num)}.</a> '
+                    f'{_text({**b, "text": rest}, ui, lang)}')
+        else:
+            body = f'{_text(b, ui, lang)} <a class="item-link" href="{escape(b["url"])}" ' \
+                   f'aria-label="{escape(ui["open_item"])}">→</a>'
+        return f'<p class="blk blk-{kind}"{ident}>{body}{_original(b, ui) if kind == "project" else ""}</p>'
     if kind == "units":
         return f'<p class="blk blk-units">{_text(b, ui, lang)}</p>'
-    if kind == "project":
-        return (f'<p class="blk blk-project"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a>'
-                f'{_original(b, ui)}</p>')
+
     only_in = b.get("only_in")
     cls = f"blk blk-{escape(kind)}" + (" only-in" if only_in else "")
     note = (f' <small class="only-in-note">{escape(ui["only_in"])} <code>{escape(only_in)}</code></small>'

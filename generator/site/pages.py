@@ -161,8 +161,8 @@ class Views:
         n = self.notes_by_id.get(item_id)
         return self.ui[lang]["list_sep"].join([n.author, self.date(n.date, lang)]) if n is not None else ""
 
-    def opening(self, text: str, lang: str) -> str:
-        return opening(text, lang)
+    def opening(self, text: str, lang: str, limit: int | None = None) -> str:
+        return opening(text, lang, limit)
 
     # ------------------------------------------------------------- shared parts
     LINK_ORDER = ("details", "implements", "related", "cites", "amends")
@@ -280,7 +280,9 @@ class Views:
         elif b.kind == "units":
             task = self._task_by_id(b.anchor)
             if lang == "en" and task is not None:
-                v.update({"text": "Lead units: " + "; ".join(self.unit_name(u, "en") for u in task.units),
+                ui = self.ui["en"]
+                v.update({"text": ui["lead_units"] + ui["colon"] + ui["units_sep"].join(
+                              self.unit_name(u, "en") for u in task.units),
                           "zh": b.text, "status": "ok", "lang": "en"})
             else:
                 v.update(self.seg("", b.text, "zh", "units"))

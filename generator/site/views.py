@@ -570,17 +570,13 @@ def gazette(v: Views, g, lang: str) -> Page:
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
 
-def _gist(text: str, limit: int) -> str:
-    """The opening of a task for lists: its first sentence, or the first ``limit`` characters."""
-    m = re.match(r"^(.+?[。；;.])(\s|$)", text)
-    first = m.group(1) if m else text
-    return first if len(first) <= limit else first[:limit].rstrip() + "…"
+GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long
 
 
 def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
-    if gist:
-        s = {**s, "text": _gist(s["text"], 60 if s["lang"] == "zh" else 160)}
+    if gist:  # cut at a clause end, else at a word: never inside a word
+        s = {**s, "text": v.opening(s["text"], s["lang"], GIST[s["lang"]]), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
