@@ -188,7 +188,11 @@ def _block_body(b, ui: dict, lang: str) -> str:
         return f'<p class="blk blk-units">{_text(b, ui, lang)}</p>'
 
     only_in = b.get("only_in")
-    cls = f"blk blk-{escape(kind)}" + (" only-in" if only_in else "")
-    note = (f' <small class="only-in-note">{escape(ui["only_in"])} <code>{escape(only_in)}</code></small>'
-            if only_in else "")
-    return f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{note}</p>'
+    cls = f"blk blk-{escape(kind)}"
+    para = f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}</p>'
+    if only_in:  # a passage only one other publication has: collapsed, named by that publication
+        return f'<details class="variant"><summary>{escape(only_in)}</summary>{para}</details>'
+    for var in b.get("variants", ()):  # the same passage as another publication words it
+        para += (f'<details class="variant"><summary>{escape(var["label"])}</summary>'
+                 f'<p class="blk blk-{escape(kind)}">{_text(var["text"], ui, lang)}</p></details>')
+    return para

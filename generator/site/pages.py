@@ -254,20 +254,43 @@ class Views:
         return [{"title": n.title, "url": url_for(n.id, n.lang), "date": self.date(n.date, n.lang),
                  "author": n.author, "html": n.html, "lang": n.lang, "other_lang": n.lang != lang} for n in notes]
 
-    def origins(self, origins) -> list[dict]:
+    def origins(self, origins, lang: str) -> list[dict]:
+        """Where an item was published, named as a reader cites it: a gazette issue with the page its document
+        starts on, or the publication's name from provenance.yaml (``name_zh``/``name_en``), with the official
+        address where provenance.yaml gives one. Files and line numbers are for the data API only."""
+        ui = self.ui[lang]
         seen, out = set(), []
         for o in origins:
-            k = (o.file, o.line, o.end_line)
-            if k in seen:
+            name, page, url = self._publication(o.file, o.line, lang)
+            if (name, page) in seen:
                 continue
-            seen.add(k)
-            out.append({"file": o.file, "line": o.line, "end_line": o.end_line or o.line})
+            seen.add((name, page))
+            out.append({"name": name, "page": ui["prov_page"].format(page=page) if page else "", "url": url})
         return out
+
+    def _publication(self, file: str, line: int, lang: str) -> tuple[str, int | None, str]:
+        prov = next((s.provenance for s in self.c.sources if s.path == file), None) or {}
+        for g in dict.values(self.c.gazettes):
+            if g.origin is not None and g.origin.file == file:
+                page = None
+                for did in g.documents:
+                    d = self.c.documents.get(did)
+                    if d is not None and any(o.file == file and o.line <= line <= (o.end_line or o.line)
+                                             for o in d.origins):
+                        page = d.page
+                return self.title(g.id, lang), page, prov.get("url", "")
+        name = prov.get(f"name_{lang}") or prov.get("name_zh") or self.ui[lang]["prov_other"]
+        return name, None, prov.get("url", "")
+
+    def publication_name(self, file: str, lang: str) -> str:
+        """The name of the publication a source file holds (a variant passage's note names it)."""
+        return self._publication(file, 0, lang)[0]
 
     def block(self, b: Block, doc_key: str, lang: str) -> dict:
         """A block of running text with its translation and its link target."""
         v = {"kind": b.kind, "level": b.level, "line": b.line, "anchor": "", "url": "", "original": b.original,
-             "only_in": b.only_in}
+             "only_in": self.ui[lang]["only_in_pub"].format(publication=self.publication_name(b.only_in, lang))
+             if b.only_in else ""}
         if b.anchor:
             v["anchor"] = b.anchor.replace("/", "-").replace(".", "-")
             v["url"] = url_for(b.anchor, lang)

@@ -29,6 +29,16 @@ def _crumbs(v: Views, lang: str, ids: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def _pager(v: Views, lang: str, seq: list[str], k: int, up: str | None) -> dict:
+    """Previous and next among the pages of one level (``seq``, in reading order) and the page one level up:
+    each {"url", "title"} or None."""
+    def ref(i):
+        return {"url": url_for(i, lang), "title": v.title(i, lang)} if i else None
+
+    return {"prev": ref(seq[k - 1]) if k > 0 else None, "next": ref(seq[k + 1]) if k + 1 < len(seq) else None,
+            "up": ref(up)}
+
+
 def _common(v: Views, item_id: str, lang: str) -> dict:
     return {"links": v.links(item_id, lang), "notes": v.notes(item_id, lang)}
 
@@ -459,6 +469,27 @@ def contents(v: Views, d, lang: str) -> list[dict]:
     return entries if len(entries) + sum(len(e["children"]) for e in entries) > 1 else []
 
 
+def _variants(v: Views, d, lang: str) -> dict:
+    """A passage worded differently in another publication of the document (a block only in that publication
+    whose key is the canonical passage's key with the publication's file stem added): {"of": keys of those
+    blocks, "at": canonical key -> [{"label": "Variant wording in <publication>", "text": its words}]}. A block
+    only in another publication with no canonical counterpart (an added line) stays in place, marked."""
+    keys = {b.key for b in d.blocks if not b.only_in}
+    out = {"of": set(), "at": {}}
+    for b in d.blocks:
+        if not b.only_in:
+            continue
+        stem = b.only_in.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        base = b.key[:-len(stem) - 1] if b.key.endswith(f"-{stem}") else ""
+        if base in keys:
+            seg = v.block(b, d.id, lang)
+            out["of"].add(b.key)
+            out["at"].setdefault(base, []).append({
+                "label": v.ui[lang]["variant_in"].format(publication=v.publication_name(b.only_in, lang)),
+                "text": seg})
+    return out
+
+
 def document(v: Views, d, lang: str, kind):
     """A document's page: the whole text, every provision anchored (and linkable), with its metadata and
     what its kind adds (a decree's promulgation, a rule's history)."""
@@ -477,16 +508,21 @@ def document(v: Views, d, lang: str, kind):
     marks = provision_marks(v, d, lang)
     cites = cited_spans(v, d, lang)
     blocks = []
+    variants = _variants(v, d, lang)
     for b in d.blocks:
+        if b.key in variants["of"]:  # another publication's wording of a passage: shown under the passage
+            continue
         bv = v.block(b, d.id, lang)
         if b.key in marks:
             bv["marks"] = marks[b.key]
         if b.key in cites and bv.get("lang") == "zh":
             bv["cites"] = cites[b.key]
+        if b.key in variants["at"]:
+            bv["variants"] = variants["at"][b.key]
         blocks.append(bv)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
     yield Page(d.id, lang, "document.html", v.title(d.id, lang), {
-        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), "contents": contents(v, d, lang),
+        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins, lang), "contents": contents(v, d, lang),
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date)
@@ -618,17 +654,20 @@ def tasklist(v: Views, tl, lang: str):
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
         "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
         "charts": [Markup(c) for c in charts],
-        "origins": v.origins(tl.origins), **_common(v, tl.id, lang),
+        "origins": v.origins(tl.origins, lang), **_common(v, tl.id, lang),
     }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
-    for sec in tl.sections:
+    sec_ids = [sec.id for sec in tl.sections]
+    sub_ids = [sub.id for sec in tl.sections for sub in sec.subsections]
+    for si, sec in enumerate(tl.sections):
         sv = section_view(sec, gist=False)  # a section page: the tasks in full
         yield Page(sec.id, lang, "tasklist_section.html", v.title(sec.id, lang), {
             "section": sv, "label": sv["label"], **_common(v, sec.id, lang),
+            "pager": _pager(v, lang, sec_ids, si, tl.id),
         }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id]))
         for sub, subv in zip(sec.subsections, sv["subsections"]):
             yield Page(sub.id, lang, "tasklist_section.html", v.title(sub.id, lang), {
                 "section": {"title": subv["title"], "subsections": [subv]}, "label": subv["label"],
-                **_common(v, sub.id, lang),
+                **_common(v, sub.id, lang), "pager": _pager(v, lang, sub_ids, sub_ids.index(sub.id), sec.id),
             }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id, sec.id]))
     numbers = sorted(tl.tasks)
     for n in numbers:
@@ -642,9 +681,10 @@ def tasklist(v: Views, tl, lang: str):
             "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                      "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
-            "doc": doc_ref, "origins": v.origins(t.origins), "summary": s,
-            "prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
-            "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
+            "doc": doc_ref, "origins": v.origins(t.origins, lang), "summary": s,
+            "pager": {"prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
+                      "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
+                      "up": {"url": url_for(sub.id, lang), "title": v.title(sub.id, lang)}},
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
@@ -687,11 +727,15 @@ def report(v: Views, rep, lang: str):
         "report": {"title": rep.title, "subtitle": front["subtitle"], "speaker": front["speaker"],
                    "date": v.date(rep.date, lang)},
         "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
-        "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
+        "origins": v.origins([rep.origin], lang), **_common(v, rep.id, lang),
     }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
     yield from parallel(v, f"{rep.id}/parallel", rep.id, v.title(rep.id, lang), rep.blocks, lang, [], rep.id)
-    for part in rep.parts:
+    part_ids = [p.id for p in rep.parts]
+    sec_ids = [s.id for p in rep.parts for s in p.sections]
+    topic_ids = [t.id for p in rep.parts for s in p.sections for t in s.topics]
+    for pi, part in enumerate(rep.parts):
         yield Page(part.id, lang, "report_part.html", v.title(part.id, lang), {
+            "pager": _pager(v, lang, part_ids, pi, rep.id),
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
             "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang)} for s in part.sections],
             "label": f"{cn_ordinal(part.number)}、" if lang == "zh" else f"Part {part.number}",
@@ -703,7 +747,7 @@ def report(v: Views, rep, lang: str):
                          else sec.number,
                 "paragraphs": [v.block(b, rep.id, lang) for b in sec.paragraphs],
                 "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)} for t in sec.topics],
-                **_common(v, sec.id, lang),
+                **_common(v, sec.id, lang), "pager": _pager(v, lang, sec_ids, sec_ids.index(sec.id), part.id),
             }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id]), date=rep.date)
             for k, topic in enumerate(sec.topics):
                 block = next(b for b in sec.paragraphs if b.anchor == topic.id)
@@ -712,6 +756,7 @@ def report(v: Views, rep, lang: str):
                     "summary": v.block(block, rep.id, lang),
                     "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                     **_common(v, topic.id, lang),
+                    "pager": _pager(v, lang, topic_ids, topic_ids.index(topic.id), sec.id),
                 }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id, sec.id]),
                     date=rep.date)
 
@@ -731,15 +776,18 @@ def livelihood(v: Views, ll, lang: str):
     yield Page(ll.id, lang, "livelihood.html", v.title(ll.id, lang), {
         "projects": projects, "doc": doc_ref, **_common(v, ll.id, lang),
     }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.document] if doc else []))
-    for p, pv in zip(ll.projects, projects):
+    proj_ids = [p.id for p in ll.projects]
+    item_ids = [it.id for p in ll.projects for it in p.items]
+    for pi, (p, pv) in enumerate(zip(ll.projects, projects)):
         yield Page(p.id, lang, "project.html", pv["title"], {
+            "pager": _pager(v, lang, proj_ids, pi, ll.id),
             "project": pv, "doc": doc_ref, "original": p.original, **_common(v, p.id, lang),
             "summary": " ".join(i["text"]["text"] for i in pv["items"]),
         }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id]))
         for it, iv in zip(p.items, pv["items"]):
             yield Page(it.id, lang, "subitem.html", v.title(it.id, lang), {
                 "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref, "summary": iv["text"],
-                **_common(v, it.id, lang),
+                **_common(v, it.id, lang), "pager": _pager(v, lang, item_ids, item_ids.index(it.id), p.id),
             }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id, p.id]))
 
 
@@ -799,13 +847,15 @@ def progress(v: Views, t, lang: str):
     done = sum(1 for r in rows if r["done"])
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
         "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang)),
-        "done": done, "title_zh": t.title, "origins": v.origins([t.origin]),
+        "done": done, "title_zh": t.title, "origins": v.origins([t.origin], lang),
         **_common(v, t.id, lang),
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
-    for row, rv in zip(t.rows, rows):
+    row_ids = [r.id for r in t.rows]
+    for ri, (row, rv) in enumerate(zip(t.rows, rows)):
         yield Page(row.id, lang, "progress_row.html", v.title(row.id, lang), {
+            "pager": _pager(v, lang, row_ids, ri, t.id),
             "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)}, "summary": rv["task"],
-            "origins": v.origins([type(t.origin)(t.origin.file, row.line)]), **_common(v, row.id, lang),
+            "origins": v.origins([type(t.origin)(t.origin.file, row.line)], lang), **_common(v, row.id, lang),
         }, kind="progress", year=str(t.year), units=[v.unit_name(u, lang) for u in row.units],
             breadcrumbs=_crumbs(v, lang, [t.id]))
     yield progress_parallel(v, t, lang)
