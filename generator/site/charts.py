@@ -122,7 +122,7 @@ def short_name(text: str, lang: str) -> str:
     return first + ("，" if lang != "en" else ", ") + clauses[1] if short and len(clauses) > 1 else first
 
 
-def progress_dashboard(rows: list[dict], lang: str) -> str:
+def progress_dashboard(rows: list[dict], lang: str, words: dict | None = None) -> str:
     """One block per progress row: its number and short task name, then for each matched figure a bar
     (reported against target, coloured by status) over the figures, and the row's deadline. A row with
     no figure to compare gets no bar, only the words "no figure reported" and its status."""
@@ -147,14 +147,19 @@ def progress_dashboard(rows: list[dict], lang: str) -> str:
         deadline = f"{due}{r['deadline']}" if r.get("deadline") else ""
         bits = []
         for j, p in enumerate(r["pairs"]):
-            ratio = min(p["ratio"], 1.0)
+            share = p["unit"] == "%"  # a rate against a target rate: the bar is the rate itself, never a % of a %
+            ratio = min(p["reported_value"] / 100 if share else p["ratio"], 1.0)
             lines.append(f'<rect class="track" x="0" y="{y + 4}" width="100%" height="10" rx="3"/>')
             lines.append(f'<rect class="bar bar-{status}" x="0" y="{y + 4}" width="{max(ratio * 100, .5):.1f}%" '
                          f'height="10" rx="3"/>')
-            if p["ratio"] > 1:  # more than the target: a mark at the end of the track
+            if share:  # the target rate: a mark on the track
+                lines.append(f'<rect class="bar-over" x="{min(p["target_value"], 100):.1f}%" y="{y + 1}" width="3" '
+                             f'height="16" transform="translate(-3 0)"/>')
+            elif p["ratio"] > 1:  # more than the target: a mark at the end of the track
                 lines.append(f'<rect class="bar-over" x="100%" y="{y + 1}" width="4" height="16" '
                              f'transform="translate(-4 0)"/>')
-            txt = f"{p['reported']} / {p['target']} ({p['ratio'] * 100:.0f}%)"
+            txt = (f"{p['reported']} ({(words or {}).get('target', '')} {p['target']})" if share
+                   else f"{p['reported']} / {p['target']} ({p['ratio'] * 100:.0f}%)")
             bits.append(txt)
             lines.append(f'<text class="chart-value" x="0" y="{y + 30}">{escape(txt)}</text>')
             if j == 0 and deadline:
@@ -170,6 +175,8 @@ def progress_dashboard(rows: list[dict], lang: str) -> str:
         when = (f"（{deadline}）" if zh else f" ({deadline.lower()})") if deadline else ""
         desc_bits.append(f"{num} {name}{'：' if zh else ': '}{('；' if zh else '; ').join(bits)}{when}")
     title = "进展仪表盘：已报告数与目标数" if zh else "Dashboard: reported figures against targets"
+    if words and words.get("as_of"):
+        title += words["as_of"]
     desc = ("每行一项民生实事；条形长度为已报告数占目标数的比例，颜色表示任务进度；未报告数字的项目不画条形。" if zh
             else "One line per livelihood project; bar length is the reported figure as a share of the target, "
                  "colour shows the status; projects with no figure reported have no bar. ") + \

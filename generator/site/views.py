@@ -841,12 +841,35 @@ def progress_parallel(v: Views, t, lang: str) -> Page:
     }, kind="parallel", breadcrumbs=_crumbs(v, lang, [t.id]), searchable=False)
 
 
+AS_OF = re.compile(r"截至(?:(\d{4})年)?(\d{1,2})月(?:底|末)")
+
+
+def _as_of(t) -> str:
+    """The date the table's figures were reported at: the month its rows say (截至6月底, the most common
+    where they differ), its last day, in the table's year; "" when no row says."""
+    import calendar
+    from collections import Counter
+
+    found = Counter((int(m.group(1) or t.year), int(m.group(2))) for r in t.rows for m in AS_OF.finditer(r.progress))
+    if not found:
+        return ""
+    (year, month), _ = found.most_common(1)[0]
+    if not 1 <= month <= 12:
+        return ""
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
 def progress(v: Views, t, lang: str):
+    ui = v.ui[lang]
     rows = [_row_view(v, t, r, lang) for r in t.rows]
-    headers = t.headers if lang == "zh" else ["No.", "Source", "Task", "Lead units", "Deadline", "Status", "Progress"]
+    headers = t.headers if lang == "zh" else ui["progress_headers"]
     done = sum(1 for r in rows if r["done"])
+    as_of = _as_of(t)
+    as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
+    words = {"target": ui["target_rate"], "as_of": ui["colon"] + as_of_text if as_of_text else ""}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
-        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang)),
+        "as_of": as_of_text, "as_of_iso": as_of,
+        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang, words)),
         "done": done, "title_zh": t.title, "origins": v.origins([t.origin], lang),
         **_common(v, t.id, lang),
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
