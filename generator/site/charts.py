@@ -148,6 +148,13 @@ def progress_dashboard(rows: list[dict], lang: str, words: dict | None = None) -
         bits = []
         for j, p in enumerate(r["pairs"]):
             share = p["unit"] == "%"  # a rate against a target rate: the bar is the rate itself, never a % of a %
+            ind = p.get("indicator")
+            if ind and ind.get("text"):  # what the bar counts, in the task's words (the page's language)
+                for t in wrap(ind["text"], VALUE_PX, FIT, lines=2):
+                    lines.append(f'<text class="chart-value chart-indicator" x="0" y="{y + 13}"'
+                                 f'{_lang(ind.get("lang", lang), lang)}>{escape(t)}</text>')
+                    y += 15
+                bits.append(ind["text"])
             ratio = min(p["reported_value"] / 100 if share else p["ratio"], 1.0)
             lines.append(f'<rect class="track" x="0" y="{y + 4}" width="100%" height="10" rx="3"/>')
             lines.append(f'<rect class="bar bar-{status}" x="0" y="{y + 4}" width="{max(ratio * 100, .5):.1f}%" '

@@ -32,7 +32,7 @@ def page_summary(page) -> str:
     """The passage that says what the page is: the view model's ``summary`` (a task's, an item's, a row's own
     text), else the page's citation line, else its title."""
     lang = page.lang
-    text = _text_of(page.ctx.get("summary"))
+    text = _text_of(page.ctx.get("summary")) or _text_of(page.ctx.get("tagline"))  # the home page: the tagline
     if not text and page.ctx.get("paragraphs"):  # a report's part or section: its opening paragraph
         text = _text_of(page.ctx["paragraphs"][0])
     if not text and page.ctx.get("note"):  # a note: its own first words
@@ -60,7 +60,10 @@ def head_view(page, site: dict, ui: dict) -> dict:
     if page.alt_url:
         other = "en" if lang == "zh" else "zh"
         og.append(("og:locale:alternate", LOCALES.get(other, other)))
-    ld = {"@context": "https://schema.org", "@type": "WebSite" if home else SCHEMA_TYPES.get(kind, "WebPage"),
+    schema = "WebSite" if home else SCHEMA_TYPES.get(kind, "WebPage")
+    if page.template == "progress_row.html":  # one row of the table: a work, the table is the data set
+        schema = "CreativeWork"
+    ld = {"@context": "https://schema.org", "@type": schema,
           "name": page.title, "url": url, "inLanguage": "zh-CN" if lang == "zh" else "en",
           "description": description}
     if not home:

@@ -791,18 +791,34 @@ def livelihood(v: Views, ll, lang: str):
             }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id, p.id]))
 
 
+CLAUSE = re.compile(r"[^，。；：]+")
+
+
+def target_clause(task: str, figure: str) -> str:
+    """The clause of a task that sets a target figure (新增200张养老家庭照护床位): what the figure counts, and
+    its measure, in the task's own words; the indicator a bar of the dashboard is labelled with."""
+    for m in CLAUSE.finditer(task):
+        if figure in m.group(0):
+            return m.group(0).strip()
+    return ""
+
+
 def _row_view(v: Views, t, row, lang: str) -> dict:
     key = row.id
     pairs = []
-    for tq, rq in row.pairs:
+    for k, (tq, rq) in enumerate(row.pairs):
         ratio = rq.value / tq.value if tq.value else 0
+        clause = target_clause(row.task, tq.text)
+        # the indicator in the page's language: the clause is a catalog entry of its own (key …#target<k>)
+        indicator = v.seg(f"{key}#target{k}", clause, lang, "progress") if clause else None
         if lang == "en":  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
             shown_t = format_number(tq.value, "en") + ("%" if tq.unit == "%" else "")
             shown_r = format_number(rq.value, "en") + ("%" if rq.unit == "%" else "")
         else:
             shown_t, shown_r = tq.text, rq.text
         pairs.append({"target": shown_t, "reported": shown_r, "ratio": round(ratio, 3), "unit": tq.unit,
-                      "target_value": tq.value, "reported_value": rq.value})
+                      "target_value": tq.value, "reported_value": rq.value, "indicator": indicator,
+                      "rate": tq.unit == "%"})
     return {
         "number": row.number, "url": url_for(row.id, lang),
         "source": v.seg(f"{key}#source", row.source, lang, "progress"),
