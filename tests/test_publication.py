@@ -31,6 +31,7 @@ def _head(page_html: str) -> dict:
 @pytest.mark.parametrize("url, title, kind", [
     ("/zh/task/2026/20/", "任务20　促进通勤圈一体发展", "CreativeWork"),
     ("/en/task/2026/20/", "Task 20: Promote integrated development of the commuting circle", "CreativeWork"),
+    ("/en/livelihood/2026/2.2/", "2.2 Add 5,000 home-based elderly care beds ·", "CreativeWork"),  # 5,000 is a figure
     ("/en/livelihood/2026/7.1/", "7.1 Ensure that Rail Transit Line 22 (Hongmiao–Pinggu) basically meets the", "CreativeWork"),
     ("/en/progress/2025/daxing/4/", "Daxing District 2025, item 4: Further consolidate the foundation", "CreativeWork"),
     ("/zh/doc/jingzhengfa-2026-1/", "北京市人民政府关于印发《2026年市政府工作报告重点任务清单》的通知", "Legislation"),
@@ -52,6 +53,12 @@ def test_pages_are_titled_described_and_typed(site, url, title, kind):
     if url.count("/") > 2:  # every page but the home page carries its breadcrumb trail
         trail = h["ld"]["breadcrumb"]["itemListElement"]
         assert trail[0]["position"] == 1 and trail[-1]["item"].endswith(url)
+
+
+def test_gazette_addresses_are_links_and_qr_captions_say_the_codes_are_missing(site):
+    g = read(site, "/zh/gazette/2026/12/")
+    assert "&lt;http" not in g and '<a href="http://www.beijing.gov.cn" rel="external">' in g
+    assert "扫描二维码 <small class=\"aside\">（原刊此处印有二维码，本站未收录）</small>" in g
 
 
 def test_a_task_is_described_by_its_own_text(site):

@@ -12,6 +12,8 @@ escape it again. Lists of blocks (``blocks_html``) and side-by-side rows
 template call, not 500."""
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 
@@ -43,8 +45,13 @@ def _cited(seg) -> str:
     return "".join(out)
 
 
+AUTOLINK = re.compile(r"&lt;(https?://[^\s&<>\"]+)&gt;")  # <http://…> as a PDF's text layer writes an address
+
+
 def _text(seg, ui: dict, lang: str) -> str:
     text = _cited(seg) if seg.get("cites") else escape(seg["text"])
+    if "&lt;http" in text:  # the address is shown as an address, a link, without its angle brackets
+        text = AUTOLINK.sub(r'<a href="\1" rel="external">\1</a>', str(text))
     if seg["status"] == "ok":
         if seg["lang"] == lang:
             return text
@@ -189,7 +196,8 @@ def _block_body(b, ui: dict, lang: str) -> str:
 
     only_in = b.get("only_in")
     cls = f"blk blk-{escape(kind)}"
-    para = f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}</p>'
+    aside = f' <small class="aside">{escape(b["aside"])}</small>' if b.get("aside") else ""
+    para = f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{aside}</p>'
     if only_in:  # a passage only one other publication has: collapsed, named by that publication
         return f'<details class="variant"><summary>{escape(only_in)}</summary>{para}</details>'
     for var in b.get("variants", ()):  # the same passage as another publication words it

@@ -590,6 +590,14 @@ def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs
         }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
 
 
+def _qr_note(bv: dict, zh: str, ui: dict) -> dict:
+    """A printed caption of a QR code (扫描二维码): the code itself is an image the text does not carry, so the
+    caption says that it is not reproduced here."""
+    if "二维码" in zh:
+        bv["aside"] = ui["qr_not_reproduced"]
+    return bv
+
+
 def gazette(v: Views, g, lang: str) -> Page:
     toc = []
     for e, did in zip(g.toc, g.documents):
@@ -601,7 +609,7 @@ def gazette(v: Views, g, lang: str) -> Page:
                   "sponsor": g.sponsor},
         "toc": toc,
         "front": [v.block(b, g.id, lang) for b in g.front],
-        "back": [v.block(b, g.id, lang) for b in g.back],
+        "back": [_qr_note(v.block(b, g.id, lang), b.text, v.ui[lang]) for b in g.back],
         **_common(v, g.id, lang),
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
@@ -940,4 +948,5 @@ def units(v: Views, lang: str):
         yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
+            "summary": ui["unit_summary"].format(name=v.unit_name(u.id, lang), tasks=len(tasks), rows=len(rows)),
         }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
