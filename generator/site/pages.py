@@ -191,7 +191,13 @@ class Views:
         out = []
         for (kind, direction), items in sorted(groups.items(), key=lambda g: (order.get(g[0][0], 99), g[0][1])):
             items.sort(key=lambda x: (-x["score"], x["id"]))
-            out.append({"kind": kind, "direction": direction, "items": items,
+            # the same quotation for every link of the group (the tasks under one heading): shown once
+            sig = [tuple(q["zh"] for q in i["quotes"]) for i in items]
+            shared = []
+            if len(items) > 1 and sig[0] and all(x == sig[0] for x in sig):
+                shared = [{**q, "where": ""} for q in items[0]["quotes"]]
+                items = [{**i, "quotes": []} for i in items]
+            out.append({"kind": kind, "direction": direction, "items": items, "quotes": shared,
                         "label": ui["link_phrases"].get(f"{kind}-{direction}", kind)})
         return out
 

@@ -760,7 +760,8 @@ def report(v: Views, rep, lang: str):
             for k, topic in enumerate(sec.topics):
                 block = next(b for b in sec.paragraphs if b.anchor == topic.id)
                 yield Page(topic.id, lang, "report_topic.html", v.title(topic.id, lang), {
-                    "paragraph": v.block(block, rep.id, lang), "lead": topic.lead,
+                    "paragraph": {**v.block(block, rep.id, lang), "url": ""},  # on its own page: no link to itself
+                    "lead": topic.lead,
                     "summary": v.block(block, rep.id, lang),
                     "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                     **_common(v, topic.id, lang),
@@ -936,7 +937,7 @@ def units(v: Views, lang: str):
         data = led.get(u.id, {"tasks": [], "rows": []})
         tasks = []
         for t in data["tasks"]:
-            tv = _task_summary(v, t, lang)
+            tv = _task_summary(v, t, lang, gist=True)  # a list: each task's opening; its page has the whole text
             tv["co_leads"] = [x for x in tv["units"] if x["id"] != u.id]
             tasks.append(tv)
         rows = []
