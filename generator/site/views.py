@@ -891,7 +891,7 @@ def progress(v: Views, t, lang: str):
     done = sum(1 for r in rows if r["done"])
     as_of = _as_of(t)
     as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
-    words = {"target": ui["target_rate"], "as_of": ui["colon"] + as_of_text if as_of_text else ""}
+    words = {**ui["dashboard"], "colon": ui["colon"], "as_of": as_of_text}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
         "as_of": as_of_text, "as_of_iso": as_of,
         "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang, words)),
