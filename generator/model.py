@@ -290,15 +290,26 @@ class Unit:
     aliases: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Span:
+    """Words of a link's evidence where they stand: ``text`` is ``passage(item)[start:end]`` exactly
+    (link/evidence.py says which text of an item a span indexes: a task's text, a heading, a units line)."""
+    item: str
+    start: int
+    end: int
+    text: str
+
+
 @dataclass
 class Link:
     src: str
     dst: str
     kind: str  # details | implements | related | led-by
     score: float
-    evidence: list[str]
+    evidence: list[str]  # the quoted words, verbatim (an editor's link: the editor's reason)
     rule: str
     origin: str = "rule"  # rule | override
+    spans: list = field(default_factory=list)  # [Span]: where each quoted string stands, in either end
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 from .errors import Problem, Report, SourceError
 from .paths import NOTES
 from .model import Corpus, Note
-from .site.pages import Page
+from .site.pages import Page, translations
 from . import ids
 
 NOTES_DIR = NOTES
@@ -197,19 +197,6 @@ def _check_unique(notes: list[Note], rep: Report, key_lines: dict) -> list[Note]
             by_key[(n.translation_key, n.lang)] = n
         kept.append(n)
     return kept
-
-
-def translations(notes: list[Note]) -> dict[str, Note]:
-    """Note id -> its version in the other language: the note with the same translation_key, or the other
-    language of the same file (``lang: [zh, en]``)."""
-    groups: dict[str, dict[str, Note]] = {}
-    for n in notes:
-        groups.setdefault(n.translation_key or f"file:{n.path}", {}).setdefault(n.lang, n)
-    out = {}
-    for g in groups.values():
-        if len(g) == 2:
-            out[g["zh"].id], out[g["en"].id] = g["en"], g["zh"]
-    return out
 
 
 def _first_line(body: str, raw: str) -> int:

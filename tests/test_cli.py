@@ -71,10 +71,10 @@ def test_global_options_before_or_after_the_command(tmp_path):
     proj = small_project(tmp_path)
     r = run("build", "--root", str(proj), "--no-search")
     assert r.returncode == 0, r.stderr
-    assert f"built 98 pages (98 rendered, 0 unchanged; 137 files) into {proj / 'build'}" in r.stdout
+    assert f"built 102 pages (102 rendered, 0 unchanged; 142 files) into {proj / 'build'}" in r.stdout
     assert (proj / "build" / "zh" / "livelihood" / "2026" / "7" / "index.html").is_file()
     r = run("--root", str(proj), "build", "--no-search")
-    assert r.returncode == 0 and "built 98 pages (0 rendered, 98 unchanged" in r.stdout
+    assert r.returncode == 0 and "built 102 pages (0 rendered, 102 unchanged" in r.stdout
     r = run("--root", str(ROOT / "no-such-folder"), "check", "--root", str(proj), "-v")  # the later one wins
     assert r.returncode == 0 and "ok: 1 sources" in r.stdout
     r = run("check", "--root", str(tmp_path / "nothing"))
@@ -90,8 +90,8 @@ def test_build_report_on_stdout_and_no_warnings_on_the_seeds(tmp_path):
     assert r.returncode == 0
     assert r.stderr == ""
     out = r.stdout
-    for part in ("built 1334 pages", "time per stage", "parse", "link", "render", "write", "pages rendered",
-                 "translation coverage: 898/898 segments",
+    for part in ("built 1338 pages", "time per stage", "parse", "link", "render", "write", "pages rendered",
+                 "translation coverage: 919/919 segments",
                  "warnings: 0 (and 6 acknowledged in content/sources/provenance.yaml; --verbose lists them)"):
         assert part in out
     assert out.index("built") < out.index("time per stage") < out.index("translation coverage") < out.index("warnings")
@@ -161,7 +161,7 @@ def test_progress_names_each_stage_on_a_terminal_only(tmp_path):
     assert stages == ["parsing sources", "linking", "rendering pages", "writing files", "indexing for search",
                       "writing files"]
     assert re.search(r"rendering pages[━\s]*\d+", screen)  # pages are counted while they render
-    assert "built 98 pages" in screen and "time per stage" in screen
+    assert "built 102 pages" in screen and "time per stage" in screen
     # without a terminal (CI, a redirect) nothing but the report and the warnings
     r = run("--root", str(proj), "build")
     assert r.returncode == 0 and r.stderr == ""

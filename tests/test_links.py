@@ -73,7 +73,8 @@ def test_examples_from_the_documents(corpus):
         assert l.kind == "related" and "利用人防工程" in l.evidence
     # the same thing counted with the same measure word, whatever the figures (2880个 … 学位 / 学位1万个)
     l = _link(corpus, "progress/2025/daxing/3", "task/2026/56")
-    assert l.kind == "related" and any(e.startswith("学位（2880个") for e in l.evidence)
+    assert l.kind == "related" and l.evidence[:3] == ["学位", "2880个", "1万个"]  # each quoted where it stands
+    assert {(sp.item, sp.text) for sp in l.spans} >= {("progress/2025/daxing/3", "2880个"), ("task/2026/56", "1万个")}
     # the broad area alone is no link: row 4 (村卫生室) shares only 基层医疗卫生 with task 216
     assert not any(l.src == "progress/2025/daxing/4" and l.dst == "task/2026/216" for l in corpus.links)
     l = _link(corpus, "tasklist/2026/11.2", "report/2026/3.11.2")
@@ -94,11 +95,11 @@ def test_related_rarity_is_per_family():
 def test_links_shown_on_both_pages(site):
     task = read(site, "/zh/task/2026/224/")
     panel = task[task.index('id="links-h"'):]
-    assert 'href="/zh/livelihood/2026/2.2/"' in panel and "5000张" in panel and "←" in panel
+    assert 'href="/zh/livelihood/2026/2.2/"' in panel and "<mark>5000张</mark>" in panel and "由以下民生实事落实" in panel
     item = read(site, "/zh/livelihood/2026/2.2/")
-    assert 'href="/zh/task/2026/224/"' in item and "→" in item
+    assert 'href="/zh/task/2026/224/"' in item and "落实以下重点任务" in item
     en = read(site, "/en/task/2026/224/")
-    assert "implements ←" in en and "Evidence" in en
+    assert "Implemented by the livelihood project" in en and "<mark>5000张</mark>" in en
     topic = read(site, "/zh/report/2026/3.1.1/")
     assert 'href="/zh/tasklist/2026/1.1/"' in topic and 'href="/zh/task/2026/1/"' in topic
 

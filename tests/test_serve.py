@@ -151,7 +151,7 @@ def test_serve_pages_first_search_after_own_404_and_incremental_rebuild(tmp_path
         out = wait_for(lines, "serving")
         assert "bringing the last build up to date" in out
         out = wait_for(lines, "indexing for search in the background")
-        assert "built 1334 pages (0 rendered)" in out  # the previous build was up to date
+        assert "built 1338 pages (0 rendered)" in out  # the previous build was up to date
         assert _index_processes(proj, wait=5), f"no background indexing; serve said: {out}{''.join(lines.queue)}"
         note = proj / "content" / "notes" / "2026-04-02-livelihood-2026-2-2-zh.md"
         note.write_text(note.read_text("utf-8").replace("三份文件里的同一个数字", "三份文件里的同一数字"), "utf-8")

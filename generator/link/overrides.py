@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import Report
 from ..paths import LINKS_FILE
 from .. import kinds
+from .evidence import evidence_of, spans_in
 from ..model import Corpus, Link
 
 OVERRIDES = LINKS_FILE
@@ -82,7 +83,14 @@ def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) 
             continue
         if any(l.src == src and l.dst == dst for l in links):
             rep.warn(OVERRIDES, ln, f"added link {src} -> {dst} is already found by the rules; the override is redundant")
-        out.append(Link(src, dst, kind, float(entry["score"]), [entry["evidence"]], "editor", origin="override"))
+        # the editor's evidence is quoted where either end has it (as written, or with other punctuation
+        # between its words); otherwise it stands as the editor's reason, never shown as a quotation
+        spans = spans_in(corpus, entry["evidence"], (src, dst))
+        if not spans:
+            rep.warn(OVERRIDES, ln, f"evidence {entry['evidence']!r} is not found in the text of {src} or {dst}; "
+                     "it is shown as the editors' reason, not as a quotation (expected words quoted from either end)")
+        out.append(Link(src, dst, kind, float(entry["score"]), evidence_of(spans) if spans else [entry["evidence"]],
+                        "editor", origin="override", spans=spans))
     for entry in removes:
         ln, src, dst = entry["line"], entry["source"], entry["target"]
         before = len(out)

@@ -4,6 +4,15 @@ from __future__ import annotations
 from .. import ids
 from ..model import Corpus, Link
 from ..normalize import compact
+from .evidence import evidence_of, spans_in
+
+
+def quoted(corpus: Corpus, src: str, dst: str, kind: str, score: float, found: list[str], rule: str,
+           where: tuple = ()) -> Link:
+    """A link whose evidence is ``found`` (strings as the rules compare texts), each located where it stands
+    in the texts of ``where`` (default: both ends): the link quotes those spans, exactly as written."""
+    spans = [sp for f in found for sp in spans_in(corpus, f, where or (src, dst))]
+    return Link(src, dst, kind, score, evidence_of(spans), rule, spans=spans)
 
 
 def _norm_heading(text: str) -> str:
@@ -24,14 +33,16 @@ def tasklist_report_alignment(corpus: Corpus) -> list[Link]:
         for sec in tl.sections:
             rs = by_title.get(_norm_heading(sec.title))
             if rs is not None:
-                links.append(Link(sec.id, rs.id, "details", 1.0, [sec.title], "heading-match"))
+                links.append(quoted(corpus, sec.id, rs.id, "details", 1.0, [sec.title, rs.title], "heading-match"))
             for sub in sec.subsections:
                 topic = topics.get(_norm_heading(sub.title))
                 if topic is None:
                     continue
-                links.append(Link(sub.id, topic.id, "details", 1.0, [sub.title], "lead-phrase-match"))
-                for n in sub.tasks:
-                    links.append(Link(tl.tasks[n].id, topic.id, "details", 0.9, [sub.title], "task-in-subsection"))
+                links.append(quoted(corpus, sub.id, topic.id, "details", 1.0, [sub.title, topic.lead],
+                                    "lead-phrase-match"))
+                for n in sub.tasks:  # the evidence: the heading the task stands under, the paragraph's lead
+                    links.append(quoted(corpus, tl.tasks[n].id, topic.id, "details", 0.9, [sub.title, topic.lead],
+                                        "task-in-subsection", (sub.id, topic.id)))
     return links
 
 
@@ -40,12 +51,21 @@ def led_by(corpus: Corpus) -> list[Link]:
     for tl in corpus.tasklists.values():
         for t in tl.tasks.values():
             for u in t.units:
-                links.append(Link(t.id, u, "led-by", 1.0, [corpus.units[u].zh], "lead-units-line"))
+                links.append(quoted(corpus, t.id, u, "led-by", 1.0, _as_written(corpus, u, t.units_raw),
+                                    "lead-units-line", (f"{t.id}#units",)))
     for tb in corpus.progress.values():
         for r in tb.rows:
             for u in r.units:
-                links.append(Link(r.id, u, "led-by", 1.0, [corpus.units[u].zh], "lead-units-cell"))
+                links.append(quoted(corpus, r.id, u, "led-by", 1.0, _as_written(corpus, u, r.units_raw),
+                                    "lead-units-cell", (f"{r.id}#units",)))
     return links
+
+
+def _as_written(corpus: Corpus, uid: str, raw: list[str]) -> list[str]:
+    """How a lead-units line writes a department: the entry naming it (市规划自然资源委（首规委办）)."""
+    u = corpus.units[uid]
+    names = [u.zh, *u.aliases]
+    return [r for r in raw if any(n and n in r for n in names)][:1] or [u.zh]
 
 
 RULES = [tasklist_report_alignment, led_by]
@@ -217,8 +237,8 @@ def livelihood_tasks(corpus: Corpus) -> list[Link]:
                             ev.extend(x for x in e if x not in ev)
                 for tid in sorted(best, key=lambda t: int(ids.number_of(t))):
                     if best[tid] >= LIVELIHOOD_TASK_MIN:
-                        links.append(Link(it.id, tid, "implements", round(best[tid], 3), evidence[tid][:5],
-                                          "shared-commitment"))
+                        links.append(quoted(corpus, it.id, tid, "implements", round(best[tid], 3),
+                                            evidence[tid][:5], "shared-commitment"))
     return links
 
 
@@ -420,9 +440,12 @@ def related_similarity(a: str, b: str, rarity: FamilyRarity) -> tuple[float, lis
         if best and best[0] > 0:
             _, _, _, name, w, shown_b = best
             t = host(name)
-            found[t] = (w, f"{found[t][1] if t in found else name}（{ca.shown} / {shown_b}）")
+            # the counted thing and the figure each text gives it: three quotations, one piece of evidence
+            prev = found[t][1] if t in found else name
+            found[t] = (w, (prev[0] if isinstance(prev, tuple) else prev, ca.shown, shown_b))
     score = round(sum(w for w, _ in found.values()), 3)
-    evidence = [e for w, e in sorted(found.values(), key=lambda x: -x[0]) if w >= 0.1]
+    evidence = [e if isinstance(e, tuple) else (e,)
+                for w, e in sorted(found.values(), key=lambda x: -x[0]) if w >= 0.1]
     return min(score, 1.0), evidence
 
 
@@ -465,7 +488,8 @@ def progress_related(corpus: Corpus, years: set[int] | None = None) -> list[Link
                 tid, text = targets[k]
                 s, e = related_similarity(r.task, text, rarity)
                 if s >= RELATED_MIN:
-                    links.append(Link(r.id, tid, "related", s, e[:5], "same-subject"))
+                    links.append(quoted(corpus, r.id, tid, "related", s, [x for group in e[:5] for x in group],
+                                        "same-subject"))
     return links
 
 

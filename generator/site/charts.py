@@ -16,7 +16,7 @@ import unicodedata
 from html import escape
 
 FIT = 328  # px of text a line may hold: a 360 px wide phone less the page's 1rem margins
-LABEL_PX = 13  # the labels' font size, in CSS px (the stylesheet sets the same)
+LABEL_PX, VALUE_PX = 13, 12  # font sizes, in CSS px (the stylesheet sets the same)
 
 
 def _svg(height: int, title: str, desc: str, body: str, cls: str) -> str:
@@ -117,19 +117,19 @@ def short_name(text: str, lang: str) -> str:
     return first + ("，" if lang != "en" else ", ") + clauses[1] if short and len(clauses) > 1 else first
 
 
-def progress_dashboard(rows: list[dict], lang: str) -> str:
-    """One block per progress row: its number and short task name, then for each matched figure a bar
-    (reported against target, coloured by status) over the figures, and the row's deadline. A row with
-    no figure to compare gets no bar, only the words "no figure reported" and its status."""
-    zh = lang == "zh"
-    due = "截止" if zh else "Due "
+def progress_dashboard(rows: list[dict], lang: str, words: dict) -> str:
+    """One block per progress row: its number and short task name, then for each matched figure its indicator
+    (the task's clause that sets it), a bar (reported against target, coloured by status; a rate drawn as
+    itself with a mark at its target rate) over the figures, and the row's deadline. A row with no figure to
+    compare gets no bar, only its status and the words "no figure reported". ``words``: the theme's wording
+    (ui ``dashboard``: title, desc, due, none, target, num, sep, item_sep, when) and the as-of line."""
     lines, desc_bits = [], []
     y = 0
     for k, r in enumerate(rows):
         status = "done" if r["done"] else "ongoing"
         task = r["task"]
         name = short_name(task["text"], task.get("lang", lang))
-        num = f"{r['number']}" + ("" if zh else ".")
+        num = words["num"].format(n=r["number"])
         if k:
             lines.append(f'<line class="rule" x1="0" x2="100%" y1="{y + .5}" y2="{y + .5}"/>')
         y += 8
@@ -139,34 +139,43 @@ def progress_dashboard(rows: list[dict], lang: str) -> str:
         lines.append(f'<text class="chart-label" x="0" y="{y + 14}"><tspan class="chart-num">{escape(num)}</tspan>'
                      f'<tspan{_lang(task.get("lang", lang), lang)}>{tspans}</tspan></text>')
         y += 18 + 17 * (len(label) - 1)
-        deadline = f"{due}{r['deadline']}" if r.get("deadline") else ""
+        deadline = words["due"].format(date=r["deadline"]) if r.get("deadline") else ""
         bits = []
         for j, p in enumerate(r["pairs"]):
-            ratio = min(p["ratio"], 1.0)
+            share = p["unit"] == "%"  # a rate against a target rate: the bar is the rate itself, never a % of a %
+            ind = p.get("indicator")
+            if ind and ind.get("text"):  # what the bar counts, in the task's words (the page's language)
+                for t in wrap(ind["text"], VALUE_PX, FIT, lines=2):
+                    lines.append(f'<text class="chart-value chart-indicator" x="0" y="{y + 13}"'
+                                 f'{_lang(ind.get("lang", lang), lang)}>{escape(t)}</text>')
+                    y += 15
+                bits.append(ind["text"])
+            ratio = min(p["reported_value"] / 100 if share else p["ratio"], 1.0)
             lines.append(f'<rect class="track" x="0" y="{y + 4}" width="100%" height="10" rx="3"/>')
             lines.append(f'<rect class="bar bar-{status}" x="0" y="{y + 4}" width="{max(ratio * 100, .5):.1f}%" '
                          f'height="10" rx="3"/>')
-            if p["ratio"] > 1:  # more than the target: a mark at the end of the track
+            if share:  # the target rate: a mark on the track
+                lines.append(f'<rect class="bar-over" x="{min(p["target_value"], 100):.1f}%" y="{y + 1}" width="3" '
+                             f'height="16" transform="translate(-3 0)"/>')
+            elif p["ratio"] > 1:  # more than the target: a mark at the end of the track
                 lines.append(f'<rect class="bar-over" x="100%" y="{y + 1}" width="4" height="16" '
                              f'transform="translate(-4 0)"/>')
-            txt = f"{p['reported']} / {p['target']} ({p['ratio'] * 100:.0f}%)"
+            txt = (words["rate"].format(reported=p["reported"], target=p["target"]) if share
+                   else words["share"].format(reported=p["reported"], target=p["target"], pct=round(p["ratio"] * 100)))
             bits.append(txt)
             lines.append(f'<text class="chart-value" x="0" y="{y + 30}">{escape(txt)}</text>')
             if j == 0 and deadline:
                 lines.append(f'<text class="chart-value" x="100%" y="{y + 30}" text-anchor="end">{escape(deadline)}</text>')
             y += 36
         if not r["pairs"]:
-            txt = (f"{r['status']['text']}，未报告数字" if zh else f"{r['status']['text']}; no figure reported")
+            txt = words["none"].format(status=r["status"]["text"])
             bits.append(txt)
             lines.append(f'<text class="chart-value chart-none" x="0" y="{y + 14}">{escape(txt)}</text>')
             if deadline:
                 lines.append(f'<text class="chart-value" x="100%" y="{y + 14}" text-anchor="end">{escape(deadline)}</text>')
             y += 22
-        when = (f"（{deadline}）" if zh else f" ({deadline.lower()})") if deadline else ""
-        desc_bits.append(f"{num} {name}{'：' if zh else ': '}{('；' if zh else '; ').join(bits)}{when}")
-    title = "进展仪表盘：已报告数与目标数" if zh else "Dashboard: reported figures against targets"
-    desc = ("每行一项民生实事；条形长度为已报告数占目标数的比例，颜色表示任务进度；未报告数字的项目不画条形。" if zh
-            else "One line per livelihood project; bar length is the reported figure as a share of the target, "
-                 "colour shows the status; projects with no figure reported have no bar. ") + \
-        ("。" if zh else "; ").join(desc_bits)
+        when = words["when"].format(deadline=deadline) if deadline else ""
+        desc_bits.append(f"{num} {name}{words['colon']}{words['item_sep'].join(bits)}{when}")
+    title = words["title"] + (words["colon"] + words["as_of"] if words.get("as_of") else "")
+    desc = words["desc"] + words["sep"].join(desc_bits)
     return _svg(y + 4, title, desc, "".join(lines), "dashboard")

@@ -45,8 +45,13 @@ def _cited(seg) -> str:
     return "".join(out)
 
 
+AUTOLINK = re.compile(r"&lt;(https?://[^\s&<>\"]+)&gt;")  # <http://…> as a PDF's text layer writes an address
+
+
 def _text(seg, ui: dict, lang: str) -> str:
     text = _cited(seg) if seg.get("cites") else escape(seg["text"])
+    if "&lt;http" in text:  # the address is shown as an address, a link, without its angle brackets
+        text = AUTOLINK.sub(r'<a href="\1" rel="external">\1</a>', str(text))
     if seg["status"] == "ok":
         if seg["lang"] == lang:
             return text
@@ -186,18 +191,28 @@ def _block_body(b, ui: dict, lang: str) -> str:
         if fallback is not None:
             out.append(f'<p class="blk-table-note">{_notice(fallback, ui).strip()}</p>')
         return "".join(out)
-    if kind == "task":
-        return f'<p class="blk blk-task"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a></p>'
+    if kind in ("task", "project"):  # the number links to the item's page; the text is not a link
+        num, dot, rest = b["text"].partition(". ")
+        if dot and num.isdigit():
+            body = (f'<a class="num" href="{escape(b["url"])}">{escape(num)}.</a> '
+                    f'{_text({**b, "text": rest}, ui, lang)}')
+        else:
+            body = f'{_text(b, ui, lang)} <a class="item-link" href="{escape(b["url"])}" ' \
+                   f'aria-label="{escape(ui["open_item"])}">→</a>'
+        return f'<p class="blk blk-{kind}"{ident}>{body}{_original(b, ui) if kind == "project" else ""}</p>'
     if kind == "units":
         return f'<p class="blk blk-units">{_text(b, ui, lang)}</p>'
-    if kind == "project":
-        return (f'<p class="blk blk-project"{ident}><a href="{escape(b["url"])}">{_text(b, ui, lang)}</a>'
-                f'{_original(b, ui)}</p>')
+
     only_in = b.get("only_in")
-    cls = f"blk blk-{escape(kind)}" + (" only-in" if only_in else "")
-    note = (f' <small class="only-in-note">{escape(ui["only_in"])} <code>{escape(only_in)}</code></small>'
-            if only_in else "")
-    return f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{note}</p>'
+    cls = f"blk blk-{escape(kind)}"
+    aside = f' <small class="aside">{escape(b["aside"])}</small>' if b.get("aside") else ""
+    para = f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{aside}</p>'
+    if only_in:  # a passage only one other publication has: collapsed, named by that publication
+        return f'<details class="variant"><summary>{escape(only_in)}</summary>{para}</details>'
+    for var in b.get("variants", ()):  # the same passage as another publication words it
+        para += (f'<details class="variant"><summary>{escape(var["label"])}</summary>'
+                 f'<p class="blk blk-{escape(kind)}">{_text(var["text"], ui, lang)}</p></details>')
+    return para
 
 
 # Chinese characters and the punctuation that goes with them, as one run (a title that falls back to Chinese,

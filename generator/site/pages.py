@@ -14,7 +14,9 @@ from .. import ids, kinds
 from ..cache.deps import RecordingDict, recorded_cache
 from ..model import Block, Corpus
 from ..normalize import CJK_RE
-from .text import format_date, opening
+from .text import format_date, opening, summary
+from ..link.evidence import passage
+from markupsafe import Markup, escape
 from .urls import other_lang, url_for
 
 CN_NUM = "零一二三四五六七八九十"
@@ -26,6 +28,22 @@ def cn_ordinal(n: int) -> str:
     if n < 20:
         return "十" + (CN_NUM[n - 10] if n > 10 else "")
     return CN_NUM[n // 10] + "十" + (CN_NUM[n % 10] if n % 10 else "")
+
+
+NAV_SECTIONS = {"task": "tasklist"}  # URL's first folder -> the navigation entry it belongs to
+
+
+def translations(notes: list) -> dict:
+    """Note id -> its version in the other language: the note with the same translation_key, or the other
+    language of the same file (``lang: [zh, en]``)."""
+    groups: dict[str, dict] = {}
+    for n in notes:
+        groups.setdefault(n.translation_key or f"file:{n.path}", {}).setdefault(n.lang, n)
+    out = {}
+    for g in groups.values():
+        if len(g) == 2:
+            out[g["zh"].id], out[g["en"].id] = g["en"], g["zh"]
+    return out
 
 
 @dataclass
@@ -55,6 +73,12 @@ class Page:
     @property
     def switch_url(self) -> str:  # the language switch; a page without an alternate (alt_url "") overrides it
         return self.alt_url
+
+    @property
+    def nav_section(self) -> str:
+        """The part of the site the page is in, as the top navigation names it (a task is in the task list)."""
+        first = self.url.split("/")[2]
+        return NAV_SECTIONS.get(first, first)
 
 
 class Views:
@@ -148,43 +172,140 @@ class Views:
         n = self.notes_by_id.get(item_id)
         return self.ui[lang]["list_sep"].join([n.author, self.date(n.date, lang)]) if n is not None else ""
 
-    def opening(self, text: str, lang: str) -> str:
-        return opening(text, lang)
+    def opening(self, text: str, lang: str, limit: int | None = None) -> str:
+        return opening(text, lang, limit)
 
     # ------------------------------------------------------------- shared parts
+    LINK_ORDER = ("details", "implements", "related", "cites", "amends")
+
     def links(self, item_id: str, lang: str) -> list[dict]:
-        out = []
+        """The item's cross-links in groups, one per kind and direction, each named by what the relation is
+        from this item's side (ui ``link_phrases``: "Detailed in", "Implemented by" …): every link with its
+        other end's title and its evidence, quoted in context (``quotes``). Lead units are not repeated here:
+        the page lists them."""
+        ui = self.ui[lang]
+        groups: dict[tuple, list] = {}
         for link, direction in self.links_by_item.get(item_id, []):
+            if link.kind == "led-by":
+                continue
             other = link.dst if direction == "out" else link.src
-            out.append({
-                "kind": link.kind, "label": self.ui[lang]["kind_labels"].get(link.kind, link.kind),
-                "direction": direction, "title": self.title(other, lang), "url": url_for(other, lang),
-                "id": other, "score": round(link.score, 2), "evidence": link.evidence, "rule": link.rule,
-                "origin": link.origin,
+            quotes = self.quotes(link, item_id, lang)
+            groups.setdefault((link.kind, direction), []).append({
+                "title": self.title(other, lang), "url": url_for(other, lang), "id": other,
+                "kind": link.kind, "direction": direction, "score": link.score, "quotes": quotes,
+                "editor": link.origin == "override",
+                # an editor's evidence that quotes neither end: the editors' reason, not a quotation
+                "reason": link.evidence[0] if link.origin == "override" and not link.spans and link.evidence else "",
+                "cited": [] if link.spans or link.origin == "override" else list(link.evidence),
             })
-        out.sort(key=lambda x: (x["kind"], -x["score"], x["id"]))
+        order = {k: i for i, k in enumerate(self.LINK_ORDER)}
+        out = []
+        for (kind, direction), items in sorted(groups.items(), key=lambda g: (order.get(g[0][0], 99), g[0][1])):
+            items.sort(key=lambda x: (-x["score"], x["id"]))
+            # the same quotation for every link of the group (the tasks under one heading): shown once
+            sig = [tuple(q["zh"] for q in i["quotes"]) for i in items]
+            shared = []
+            if len(items) > 1 and sig[0] and all(x == sig[0] for x in sig):
+                shared = [{**q, "where": ""} for q in items[0]["quotes"]]
+                items = [{**i, "quotes": []} for i in items]
+            out.append({"kind": kind, "direction": direction, "items": items, "quotes": shared,
+                        "label": ui["link_phrases"].get(f"{kind}-{direction}", kind)})
         return out
+
+    def quotes(self, link, here: str, lang: str) -> list[dict]:
+        """A link's evidence as the passages it quotes, the words shown in their context with the quoted
+        ones marked: from the other end where it has them (the reader is on ``here``), else from wherever they
+        stand (the heading a task stands under). Each: {"zh": Markup, "en": the passage's English on an English
+        page where it is translated, or "", "where": the title of the passage's item when it is neither end}."""
+        spans = [sp for sp in link.spans if sp.item.split("#")[0] != here] or list(link.spans)
+        by_item: dict[str, list] = {}
+        for sp in spans:
+            by_item.setdefault(sp.item, []).append(sp)
+        out = []
+        for item, group in by_item.items():
+            text = passage(self.c, item)
+            if text is None:
+                continue
+            base = item.split("#")[0]
+            out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group]),
+                        "en": self.passage_en(item, text, lang),
+                        "where": self.title(base, lang) if base not in (link.src, link.dst) else ""})
+        return out
+
+    def passage_en(self, item: str, zh: str, lang: str) -> str:
+        """The English of a quoted passage on an English page, where the catalog (or the glossary) has it."""
+        if lang == "zh":
+            return ""
+        base, _, part = item.partition("#")
+        scheme = ids.scheme(base)
+        if part == "units" or scheme == "unit":
+            return ""  # names: the page links the departments by their English names
+        if scheme in ("tasklist",) or (scheme == "report" and base.count(".") == 1):
+            t = self.title(base, lang)
+            return "" if CJK_RE.search(t) else t
+        family = {"task": "tasks", "livelihood": "livelihood", "progress": "progress", "report": "report"}.get(scheme)
+        if family is None:
+            return ""
+        key = base
+        if scheme == "progress":
+            key = f"{base}#task"
+        elif scheme == "report":
+            rep = self.c.reports.get(ids.prefix(base, 1))
+            block = next((b for b in rep.blocks if b.anchor == base), None) if rep else None
+            if block is None:
+                return ""
+            key = f"{rep.id}#{block.key}"
+        s = self.seg(key, zh, lang, family)
+        return summary(s["text"], "en", 320) if s["status"] == "ok" and s["lang"] == "en" else ""
 
     def notes(self, item_id: str, lang: str) -> list[dict]:
-        notes = [n for n in self.notes_by_item.get(item_id, []) if n.lang == lang]
+        """The notes about an item in the page's language, and the notes in the other language that have no
+        version in this one (``other_lang``: announced as such, marked with their language)."""
+        all_notes = list(self.notes_by_item.get(item_id, []))
+        versions = translations(all_notes)
+        notes = [n for n in all_notes if n.lang == lang or (n.id not in versions)]
         notes.sort(key=lambda n: (n.date, n.id), reverse=True)
-        return [{"title": n.title, "url": url_for(n.id, lang), "date": self.date(n.date, lang), "author": n.author,
-                 "html": n.html} for n in notes]
+        notes.sort(key=lambda n: n.lang != lang)  # this language's first
+        return [{"title": n.title, "url": url_for(n.id, n.lang), "date": self.date(n.date, n.lang),
+                 "author": n.author, "html": n.html, "lang": n.lang, "other_lang": n.lang != lang} for n in notes]
 
-    def origins(self, origins) -> list[dict]:
+    def origins(self, origins, lang: str) -> list[dict]:
+        """Where an item was published, named as a reader cites it: a gazette issue with the page its document
+        starts on, or the publication's name from provenance.yaml (``name_zh``/``name_en``), with the official
+        address where provenance.yaml gives one. Files and line numbers are for the data API only."""
+        ui = self.ui[lang]
         seen, out = set(), []
         for o in origins:
-            k = (o.file, o.line, o.end_line)
-            if k in seen:
+            name, page, url = self._publication(o.file, o.line, lang)
+            if (name, page) in seen:
                 continue
-            seen.add(k)
-            out.append({"file": o.file, "line": o.line, "end_line": o.end_line or o.line})
+            seen.add((name, page))
+            out.append({"name": name, "page": ui["prov_page"].format(page=page) if page else "", "url": url})
         return out
+
+    def _publication(self, file: str, line: int, lang: str) -> tuple[str, int | None, str]:
+        prov = next((s.provenance for s in self.c.sources if s.path == file), None) or {}
+        for g in dict.values(self.c.gazettes):
+            if g.origin is not None and g.origin.file == file:
+                page = None
+                for did in g.documents:
+                    d = self.c.documents.get(did)
+                    if d is not None and any(o.file == file and o.line <= line <= (o.end_line or o.line)
+                                             for o in d.origins):
+                        page = d.page
+                return self.title(g.id, lang), page, prov.get("url", "")
+        name = prov.get(f"name_{lang}") or prov.get("name_zh") or self.ui[lang]["prov_other"]
+        return name, None, prov.get("url", "")
+
+    def publication_name(self, file: str, lang: str) -> str:
+        """The name of the publication a source file holds (a variant passage's note names it)."""
+        return self._publication(file, 0, lang)[0]
 
     def block(self, b: Block, doc_key: str, lang: str) -> dict:
         """A block of running text with its translation and its link target."""
         v = {"kind": b.kind, "level": b.level, "line": b.line, "anchor": "", "url": "", "original": b.original,
-             "only_in": b.only_in}
+             "only_in": self.ui[lang]["only_in_pub"].format(publication=self.publication_name(b.only_in, lang))
+             if b.only_in else ""}
         if b.anchor:
             v["anchor"] = b.anchor.replace("/", "-").replace(".", "-")
             v["url"] = url_for(b.anchor, lang)
@@ -197,7 +318,9 @@ class Views:
         elif b.kind == "units":
             task = self._task_by_id(b.anchor)
             if lang == "en" and task is not None:
-                v.update({"text": "Lead units: " + "; ".join(self.unit_name(u, "en") for u in task.units),
+                ui = self.ui["en"]
+                v.update({"text": ui["lead_units"] + ui["colon"] + ui["units_sep"].join(
+                              self.unit_name(u, "en") for u in task.units),
                           "zh": b.text, "status": "ok", "lang": "en"})
             else:
                 v.update(self.seg("", b.text, "zh", "units"))
@@ -249,3 +372,41 @@ class Views:
     def _task_by_id(self, tid: str):
         tl = self.c.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
         return tl.tasks.get(int(ids.number_of(tid))) if tl else None
+
+
+QUOTE_CONTEXT = 24  # characters of context on either side of a quotation, at most (to a clause end)
+STOPS = "，。；：！？,;:!?"
+
+
+def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """The words of ``text`` around the spans, the spans marked (<mark>): each span with up to QUOTE_CONTEXT
+    characters either side, cut at a clause end where there is one, with an ellipsis where text is left out;
+    windows that touch are merged."""
+    windows = []
+    for start, end in sorted(spans):
+        lo = max(0, start - QUOTE_CONTEXT)
+        k = max(text.rfind(ch, lo, start) for ch in STOPS)
+        lo = k + 1 if k >= 0 else lo
+        hi = min(len(text), end + QUOTE_CONTEXT)
+        ks = [i for i in (text.find(ch, end, hi) for ch in STOPS) if i >= 0]
+        hi = min(ks) + 1 if ks else hi
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]), windows[-1][2] + [(start, end)])
+        else:
+            windows.append((lo, hi, [(start, end)]))
+    out = [Markup("…")] if windows and windows[0][0] > 0 else []
+    for n, (lo, hi, marks) in enumerate(windows):
+        if n:
+            out.append(Markup(" … "))
+        pos = lo
+        for start, end in marks:
+            start = max(start, pos)
+            if end <= start:
+                continue
+            out.append(escape(text[pos:start]))
+            out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+            pos = end
+        out.append(escape(text[pos:hi]))
+    if windows and windows[-1][1] < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)

@@ -20,6 +20,7 @@ from ..errors import Problem, SourceError
 from ..paths import THEMES
 from ..fileio import naming
 from .html import block_html, blocks_html, link_html, mark_zh, parallel_html, text_html
+from .meta import head_view
 from .text import UiStrings
 from .urls import file_for
 
@@ -94,6 +95,7 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         return made[k]
 
     env.globals["partial"] = partial
+    env.globals["page_head"] = head_view
     env.filters["zh"] = mark_zh  # {{ title|zh(lang) }}: Chinese runs marked lang="zh-CN" on English pages
     return env
 

@@ -173,13 +173,50 @@ def opening(text: str, lang: str, limit: int | None = None) -> str:
     English, the last word before ``limit``, with an ellipsis. Never cut inside a word."""
     limit = limit or OPENING[lang]
     text = text.strip().lstrip("0123456789.．、 ")
-    cut = next((i for i, ch in enumerate(text) if ch in CLAUSE_END), len(text))
+    ends = [i for i in range(len(text)) if _clause_end(text, i)]
+    cut = ends[0] if ends else len(text)
     if cut <= limit:
         return text[:cut].rstrip()
+    k = max((i for i in ends if i < limit), default=-1)
+    if k >= limit // 2:
+        return text[:k].rstrip() + "…"
     head = text[:limit]
-    k = max(head.rfind(ch) for ch in CLAUSE_END)
+    if lang != "zh" and " " in head and text[limit:limit + 1] not in ("", " "):
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.") + "…"
+
+
+def _clause_end(text: str, i: int) -> bool:
+    """Does a clause end at text[i]? A Chinese mark always; a Latin one (, ; : ! ? and a full stop) only before a
+    space or the end: 5,000 and 3.5 are figures, not two clauses."""
+    ch = text[i]
+    if ch in "，。；：！？":
+        return True
+    if ch in ",;:!?.":
+        return i + 1 == len(text) or text[i + 1] == " "
+    return False
+
+
+SENTENCE_END = "。；！？;!?"
+SUMMARY = {"zh": 110, "en": 200}  # a page's meta description: at most this many characters
+
+
+def summary(text: str, lang: str, limit: int | None = None) -> str:
+    """A passage cut short enough for a meta description or a search snippet: whole sentences while they
+    fit, else cut at the last clause end (or, in English, the last word) before ``limit``, with an ellipsis.
+    Never cut inside a word."""
+    limit = limit or SUMMARY[lang]
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [i for i in range(len(head)) if _clause_end(text, i)]
+    k = max((i for i in ends if head[i] in SENTENCE_END + "."), default=-1)
+    if k >= limit // 2:
+        return head[:k + 1]
+    k = max(ends, default=-1)
     if k >= limit // 2:
         return head[:k].rstrip() + "…"
-    if lang != "zh":
-        head = head.rsplit(" ", 1)[0] if " " in head else head
-    return head.rstrip(" ,;:") + "…"
+    if lang != "zh" and " " in head and text[limit:limit + 1] not in ("", " "):
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.") + "…"

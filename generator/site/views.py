@@ -11,7 +11,7 @@ from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
-from .pages import Page, Views, cn_ordinal
+from .pages import Page, Views, cn_ordinal, translations
 from .text import format_number
 from .urls import LANGS, path_of, url_for
 from .. import kinds
@@ -28,6 +28,16 @@ def _crumbs(v: Views, lang: str, trail: list[str]) -> list[tuple[str, str]]:
         title = v.ui[lang][INDEX_TITLES[i]] if i in INDEX_TITLES else v.title(i, lang)
         out.append((title, url_for(i, lang)))
     return out
+
+
+def _pager(v: Views, lang: str, seq: list[str], k: int, up: str | None) -> dict:
+    """Previous and next among the pages of one level (``seq``, in reading order) and the page one level up:
+    each {"url", "title"} or None."""
+    def ref(i):
+        return {"url": url_for(i, lang), "title": v.title(i, lang)} if i else None
+
+    return {"prev": ref(seq[k - 1]) if k > 0 else None, "next": ref(seq[k + 1]) if k + 1 < len(seq) else None,
+            "up": ref(up)}
 
 
 def _common(v: Views, item_id: str, lang: str) -> dict:
@@ -79,6 +89,31 @@ def about_translations(v: Views, lang: str):
                breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
+def about_links(v: Views, lang: str):
+    """The About-the-links page: what each kind of link means and what its evidence is (every Related panel
+    links here)."""
+    ui = v.ui[lang]
+    kinds_ = [{"kind": k, "out": ui["link_phrases"][f"{k}-out"], "in": ui["link_phrases"][f"{k}-in"],
+               "text": ui["about_links_kinds"][k]} for k in Views.LINK_ORDER]
+    yield Page("about/links", lang, "about_links.html", ui["about_links"], {"kinds": kinds_}, kind="index",
+               breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
+def notes_index(v: Views, lang: str):
+    """Every editors' note: those in the page's language, then those only in the other one (announced)."""
+    ui = v.ui[lang]
+    notes = list(v.c.notes)
+    versions = translations(notes)
+    shown = sorted((n for n in notes if n.lang == lang or n.id not in versions), key=lambda n: (n.date, n.id),
+                   reverse=True)
+    shown.sort(key=lambda n: n.lang != lang)
+    yield Page("note", lang, "notes.html", ui["notes_index"], {"notes": [
+        {"title": n.title, "url": url_for(n.id, n.lang), "date": v.date(n.date, lang), "author": n.author,
+         "lang": n.lang, "other_lang": n.lang != lang,
+         "refs": [{"title": v.title(r, lang), "url": url_for(r, lang)} for r in n.refs]} for n in shown]},
+        kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
+
+
 def glossary_page(v: Views, lang: str):
     """The public glossary, generated from the termbase: each term's Chinese, English, category and the
     source of the rendering; then the issuing bodies and districts the termbase takes from units.yaml."""
@@ -120,6 +155,8 @@ def page_groups(v: Views, lang: str, site: dict):
         for gid, make in kind.page_groups(v, lang):
             yield group(gid, make)
     yield group("about/translations", lambda: about_translations(v, lang))
+    yield group("about/links", lambda: about_links(v, lang))
+    yield group("note", lambda: notes_index(v, lang))
     yield group("glossary", lambda: glossary_page(v, lang))
     yield group("search", lambda: iter([Page("search", lang, "search.html", ui["search"], {}, kind="search",
                                              breadcrumbs=_crumbs(v, lang, []), searchable=False)]))
@@ -430,6 +467,27 @@ def contents(v: Views, d, lang: str) -> list[dict]:
     return entries if len(entries) + sum(len(e["children"]) for e in entries) > 1 else []
 
 
+def _variants(v: Views, d, lang: str) -> dict:
+    """A passage worded differently in another publication of the document (a block only in that publication
+    whose key is the canonical passage's key with the publication's file stem added): {"of": keys of those
+    blocks, "at": canonical key -> [{"label": "Variant wording in <publication>", "text": its words}]}. A block
+    only in another publication with no canonical counterpart (an added line) stays in place, marked."""
+    keys = {b.key for b in d.blocks if not b.only_in}
+    out = {"of": set(), "at": {}}
+    for b in d.blocks:
+        if not b.only_in:
+            continue
+        stem = b.only_in.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        base = b.key[:-len(stem) - 1] if b.key.endswith(f"-{stem}") else ""
+        if base in keys:
+            seg = v.block(b, d.id, lang)
+            out["of"].add(b.key)
+            out["at"].setdefault(base, []).append({
+                "label": v.ui[lang]["variant_in"].format(publication=v.publication_name(b.only_in, lang)),
+                "text": seg})
+    return out
+
+
 def document(v: Views, d, lang: str, kind):
     """A document's page: the whole text, every provision anchored (and linkable), with its metadata and
     what its kind adds (a decree's promulgation, a rule's history)."""
@@ -448,16 +506,21 @@ def document(v: Views, d, lang: str, kind):
     marks = provision_marks(v, d, lang)
     cites = cited_spans(v, d, lang)
     blocks = []
+    variants = _variants(v, d, lang)
     for b in d.blocks:
+        if b.key in variants["of"]:  # another publication's wording of a passage: shown under the passage
+            continue
         bv = v.block(b, d.id, lang)
         if b.key in marks:
             bv["marks"] = marks[b.key]
         if b.key in cites and bv.get("lang") == "zh":
             bv["cites"] = cites[b.key]
+        if b.key in variants["at"]:
+            bv["variants"] = variants["at"][b.key]
         blocks.append(bv)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
     yield Page(d.id, lang, "document.html", v.title(d.id, lang), {
-        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), "contents": contents(v, d, lang),
+        "doc": meta, "blocks": blocks, "origins": v.origins(d.origins, lang), "contents": contents(v, d, lang),
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date)
@@ -525,6 +588,14 @@ def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs
         }, kind="parallel", breadcrumbs=_crumbs(v, lang, crumbs + [back]), searchable=False)
 
 
+def _qr_note(bv: dict, zh: str, ui: dict) -> dict:
+    """A printed caption of a QR code (扫描二维码): the code itself is an image the text does not carry, so the
+    caption says that it is not reproduced here."""
+    if "二维码" in zh:
+        bv["aside"] = ui["qr_not_reproduced"]
+    return bv
+
+
 def gazette(v: Views, g, lang: str) -> Page:
     toc = []
     for e, did in zip(g.toc, g.documents):
@@ -536,22 +607,18 @@ def gazette(v: Views, g, lang: str) -> Page:
                   "sponsor": g.sponsor},
         "toc": toc,
         "front": [v.block(b, g.id, lang) for b in g.front],
-        "back": [v.block(b, g.id, lang) for b in g.back],
+        "back": [_qr_note(v.block(b, g.id, lang), b.text, v.ui[lang]) for b in g.back],
         **_common(v, g.id, lang),
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
 
-def _gist(text: str, limit: int) -> str:
-    """The opening of a task for lists: its first sentence, or the first ``limit`` characters."""
-    m = re.match(r"^(.+?[。；;.])(\s|$)", text)
-    first = m.group(1) if m else text
-    return first if len(first) <= limit else first[:limit].rstrip() + "…"
+GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long
 
 
 def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
-    if gist:
-        s = {**s, "text": _gist(s["text"], 60 if s["lang"] == "zh" else 160)}
+    if gist:  # cut at a clause end, else at a word: never inside a word
+        s = {**s, "text": v.opening(s["text"], s["lang"], GIST[s["lang"]]), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
@@ -592,17 +659,20 @@ def tasklist(v: Views, tl, lang: str):
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
         "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
         "charts": [Markup(c) for c in charts],
-        "origins": v.origins(tl.origins), **_common(v, tl.id, lang),
+        "origins": v.origins(tl.origins, lang), **_common(v, tl.id, lang),
     }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
-    for sec in tl.sections:
+    sec_ids = [sec.id for sec in tl.sections]
+    sub_ids = [sub.id for sec in tl.sections for sub in sec.subsections]
+    for si, sec in enumerate(tl.sections):
         sv = section_view(sec, gist=False)  # a section page: the tasks in full
         yield Page(sec.id, lang, "tasklist_section.html", v.title(sec.id, lang), {
             "section": sv, "label": sv["label"], **_common(v, sec.id, lang),
+            "pager": _pager(v, lang, sec_ids, si, tl.id),
         }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id]))
         for sub, subv in zip(sec.subsections, sv["subsections"]):
             yield Page(sub.id, lang, "tasklist_section.html", v.title(sub.id, lang), {
                 "section": {"title": subv["title"], "subsections": [subv]}, "label": subv["label"],
-                **_common(v, sub.id, lang),
+                **_common(v, sub.id, lang), "pager": _pager(v, lang, sub_ids, sub_ids.index(sub.id), sec.id),
             }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.id, sec.id]))
     numbers = sorted(tl.tasks)
     for n in numbers:
@@ -616,9 +686,10 @@ def tasklist(v: Views, tl, lang: str):
             "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                      "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
-            "doc": doc_ref, "origins": v.origins(t.origins),
-            "prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
-            "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
+            "doc": doc_ref, "origins": v.origins(t.origins, lang), "summary": s,
+            "pager": {"prev": {"url": url_for(prev_id, lang), "title": v.title(prev_id, lang)} if prev_id else None,
+                      "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
+                      "up": {"url": url_for(sub.id, lang), "title": v.title(sub.id, lang)}},
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
@@ -660,11 +731,15 @@ def report(v: Views, rep, lang: str):
         "report": {"title": rep.title, "subtitle": front["subtitle"], "speaker": front["speaker"],
                    "date": v.date(rep.date, lang)},
         "outline": outline, "blocks": [v.block(b, rep.id, lang) for b in rep.blocks], "targets": targets,
-        "origins": v.origins([rep.origin]), **_common(v, rep.id, lang),
+        "origins": v.origins([rep.origin], lang), **_common(v, rep.id, lang),
     }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, []), date=rep.date)
     yield from parallel(v, f"{rep.id}/parallel", rep.id, v.title(rep.id, lang), rep.blocks, lang, [], rep.id)
-    for part in rep.parts:
+    part_ids = [p.id for p in rep.parts]
+    sec_ids = [s.id for p in rep.parts for s in p.sections]
+    topic_ids = [t.id for p in rep.parts for s in p.sections for t in s.topics]
+    for pi, part in enumerate(rep.parts):
         yield Page(part.id, lang, "report_part.html", v.title(part.id, lang), {
+            "pager": _pager(v, lang, part_ids, pi, rep.id),
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
             "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang)} for s in part.sections],
             "label": f"{cn_ordinal(part.number)}、" if lang == "zh" else f"Part {part.number}",
@@ -676,14 +751,17 @@ def report(v: Views, rep, lang: str):
                          else sec.number,
                 "paragraphs": [v.block(b, rep.id, lang) for b in sec.paragraphs],
                 "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)} for t in sec.topics],
-                **_common(v, sec.id, lang),
+                **_common(v, sec.id, lang), "pager": _pager(v, lang, sec_ids, sec_ids.index(sec.id), part.id),
             }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id]), date=rep.date)
             for k, topic in enumerate(sec.topics):
                 block = next(b for b in sec.paragraphs if b.anchor == topic.id)
                 yield Page(topic.id, lang, "report_topic.html", v.title(topic.id, lang), {
-                    "paragraph": v.block(block, rep.id, lang), "lead": topic.lead,
+                    "paragraph": {**v.block(block, rep.id, lang), "url": ""},  # on its own page: no link to itself
+                    "lead": topic.lead,
+                    "summary": v.block(block, rep.id, lang),
                     "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                     **_common(v, topic.id, lang),
+                    "pager": _pager(v, lang, topic_ids, topic_ids.index(topic.id), sec.id),
                 }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id, part.id, sec.id]),
                     date=rep.date)
 
@@ -703,29 +781,49 @@ def livelihood(v: Views, ll, lang: str):
     yield Page(ll.id, lang, "livelihood.html", v.title(ll.id, lang), {
         "projects": projects, "doc": doc_ref, **_common(v, ll.id, lang),
     }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.document] if doc else []))
-    for p, pv in zip(ll.projects, projects):
+    proj_ids = [p.id for p in ll.projects]
+    item_ids = [it.id for p in ll.projects for it in p.items]
+    for pi, (p, pv) in enumerate(zip(ll.projects, projects)):
         yield Page(p.id, lang, "project.html", pv["title"], {
+            "pager": _pager(v, lang, proj_ids, pi, ll.id),
             "project": pv, "doc": doc_ref, "original": p.original, **_common(v, p.id, lang),
+            "summary": " ".join(i["text"]["text"] for i in pv["items"]),
         }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id]))
         for it, iv in zip(p.items, pv["items"]):
             yield Page(it.id, lang, "subitem.html", v.title(it.id, lang), {
-                "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref,
-                **_common(v, it.id, lang),
+                "item": iv, "project": {"title": pv["title"], "url": pv["url"]}, "doc": doc_ref, "summary": iv["text"],
+                **_common(v, it.id, lang), "pager": _pager(v, lang, item_ids, item_ids.index(it.id), p.id),
             }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id, p.id]))
+
+
+CLAUSE = re.compile(r"[^，。；：]+")
+
+
+def target_clause(task: str, figure: str) -> str:
+    """The clause of a task that sets a target figure (新增200张养老家庭照护床位): what the figure counts, and
+    its measure, in the task's own words; the indicator a bar of the dashboard is labelled with."""
+    for m in CLAUSE.finditer(task):
+        if figure in m.group(0):
+            return m.group(0).strip()
+    return ""
 
 
 def _row_view(v: Views, t, row, lang: str) -> dict:
     key = row.id
     pairs = []
-    for tq, rq in row.pairs:
+    for k, (tq, rq) in enumerate(row.pairs):
         ratio = rq.value / tq.value if tq.value else 0
+        clause = target_clause(row.task, tq.text)
+        # the indicator in the page's language: the clause is a catalog entry of its own (key …#target<k>)
+        indicator = v.seg(f"{key}#target{k}", clause, lang, "progress") if clause else None
         if lang == "en":  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
             shown_t = format_number(tq.value, "en") + ("%" if tq.unit == "%" else "")
             shown_r = format_number(rq.value, "en") + ("%" if rq.unit == "%" else "")
         else:
             shown_t, shown_r = tq.text, rq.text
         pairs.append({"target": shown_t, "reported": shown_r, "ratio": round(ratio, 3), "unit": tq.unit,
-                      "target_value": tq.value, "reported_value": rq.value})
+                      "target_value": tq.value, "reported_value": rq.value, "indicator": indicator,
+                      "rate": tq.unit == "%"})
     return {
         "number": row.number, "url": url_for(row.id, lang),
         "source": v.seg(f"{key}#source", row.source, lang, "progress"),
@@ -764,19 +862,44 @@ def progress_parallel(v: Views, t, lang: str) -> Page:
     }, kind="parallel", breadcrumbs=_crumbs(v, lang, [t.id]), searchable=False)
 
 
+AS_OF = re.compile(r"截至(?:(\d{4})年)?(\d{1,2})月(?:底|末)")
+
+
+def _as_of(t) -> str:
+    """The date the table's figures were reported at: the month its rows say (截至6月底, the most common
+    where they differ), its last day, in the table's year; "" when no row says."""
+    import calendar
+    from collections import Counter
+
+    found = Counter((int(m.group(1) or t.year), int(m.group(2))) for r in t.rows for m in AS_OF.finditer(r.progress))
+    if not found:
+        return ""
+    (year, month), _ = found.most_common(1)[0]
+    if not 1 <= month <= 12:
+        return ""
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
 def progress(v: Views, t, lang: str):
+    ui = v.ui[lang]
     rows = [_row_view(v, t, r, lang) for r in t.rows]
-    headers = t.headers if lang == "zh" else ["No.", "Source", "Task", "Lead units", "Deadline", "Status", "Progress"]
+    headers = t.headers if lang == "zh" else ui["progress_headers"]
     done = sum(1 for r in rows if r["done"])
+    as_of = _as_of(t)
+    as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
+    words = {**ui["dashboard"], "colon": ui["colon"], "as_of": as_of_text}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
-        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang)),
-        "done": done, "title_zh": t.title, "origins": v.origins([t.origin]),
+        "as_of": as_of_text, "as_of_iso": as_of,
+        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang, words)),
+        "done": done, "title_zh": t.title, "origins": v.origins([t.origin], lang),
         **_common(v, t.id, lang),
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
-    for row, rv in zip(t.rows, rows):
+    row_ids = [r.id for r in t.rows]
+    for ri, (row, rv) in enumerate(zip(t.rows, rows)):
         yield Page(row.id, lang, "progress_row.html", v.title(row.id, lang), {
-            "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)},
-            "origins": v.origins([type(t.origin)(t.origin.file, row.line)]), **_common(v, row.id, lang),
+            "pager": _pager(v, lang, row_ids, ri, t.id),
+            "row": rv, "table": {"title": v.title(t.id, lang), "url": url_for(t.id, lang)}, "summary": rv["task"],
+            "origins": v.origins([type(t.origin)(t.origin.file, row.line)], lang), **_common(v, row.id, lang),
         }, kind="progress", year=str(t.year), units=[v.unit_name(u, lang) for u in row.units],
             breadcrumbs=_crumbs(v, lang, [t.id]))
     yield progress_parallel(v, t, lang)
@@ -810,7 +933,7 @@ def units(v: Views, lang: str):
         data = led.get(u.id, {"tasks": [], "rows": []})
         tasks = []
         for t in data["tasks"]:
-            tv = _task_summary(v, t, lang)
+            tv = _task_summary(v, t, lang, gist=True)  # a list: each task's opening; its page has the whole text
             tv["co_leads"] = [x for x in tv["units"] if x["id"] != u.id]
             tasks.append(tv)
         rows = []
@@ -822,6 +945,7 @@ def units(v: Views, lang: str):
         yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
+            "summary": ui["unit_summary"].format(name=v.unit_name(u.id, lang), tasks=len(tasks), rows=len(rows)),
         }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
 
 

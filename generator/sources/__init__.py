@@ -131,7 +131,8 @@ def _merge_blocks(canon, dup, rep: Report) -> None:
 PROVENANCE_KEYS = {
     "description": "what the file is", "origin": "where it was received from", "received": "the date it was filed",
     "sha256": "the digest of the file as received", "copy_of": "the source file whose documents this file publishes again",
-    "url": "the official address of the publication", "replaces": "the replaced text kept under replaced/",
+    "url": "the official address of the publication",
+    "name_zh": "the publication's name as Chinese pages give it", "name_en": "the publication's name as English pages give it", "replaces": "the replaced text kept under replaced/",
     "replaced_by": "the file that replaced this text", "replaced_on": "the date it was replaced",
     "known_warnings": "warnings that are true properties of this source (diagnostics.py), not shown by default",
 }
