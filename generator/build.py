@@ -35,6 +35,7 @@ class BuildResult:
     corpus: object = None
     rendered: int = 0  # pages rendered in this build
     reused: int = 0  # pages whose inputs did not change, kept from the previous build
+    search: object = None  # search.IndexStats of the index this build made (None: no index made)
 
 
 class Timer:
@@ -77,8 +78,8 @@ def page_key(theme_key: str, page) -> str:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=5)
     pickler.fast = True
-    pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
-                  page.breadcrumbs, page.searchable, page.date, page.citation, page.ctx))
+    pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units, page.issuers,
+                  page.names, page.breadcrumbs, page.searchable, page.date, page.citation, page.ctx))
     return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 
@@ -105,7 +106,7 @@ def load_all(root: Path):
 _JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 8
+MANIFEST_VERSION = 9
 
 
 def _manifest_path(out: Path) -> Path:
@@ -178,46 +179,65 @@ def _produce(share: str) -> dict:
     not made at all: its record is kept. In a group that is made, a page whose key
     (a hash of everything its HTML depends on) matches the previous build's is not
     written again. Only rendered pages are written, into the staging folder."""
+    from . import search as search_mod
+
     job = _JOB
     env, ui, tmp, old_groups, old_keys, theme_key, fps = (
         job["env"], job["ui"], job["tmp"], job["old_groups"], job["old_keys"], job["theme_key"], job["fps"])
     counter = job.get("counter")
+    # the search index's copies of the pages (search.py): made for searchable pages the record store lacks
+    have = job.get("search_have")  # rel -> record key the store holds; None when the build makes no index
+    spool = search_mod.Spool(job["search_store"]) if have is not None else None
     tr = job["views"].tr
     seen_all, families_all = tr.seen, tr.families
     groups, rendered, kept, pending = {}, 0, 0, 0
+
+    def render(page):
+        return env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
+
     try:
         for gid, make in _groups_of(share):
             fp = fps.get(gid) if share != "notes" else None
             old = old_groups.get((share, gid))
-            if fp is not None and old is not None and old["fp"] == fp:
+            if fp is not None and old is not None and old["fp"] == fp and \
+                    (have is None or all(have.get(rel) == rkey for rel, _, rkey in old["search"])):
                 groups[(share, gid)] = None  # same inputs: same pages, same lookups (the parent has them)
                 kept += len(old["pages"])
                 pending += len(old["pages"])
             else:
                 tr.seen, tr.families = {}, {}  # the translation lookups of this group, for the coverage report
-                pages = []
+                pages, searchable = [], []
                 for page in make():
                     rel = page_file(page.url)
                     key = page_key(theme_key, page)
                     pages.append((rel, key, tuple(PageMeta.of(page))))  # a plain tuple: quick to (un)pickle
+                    html = None
                     if old_keys.get(rel) == key:
                         kept += 1  # same inputs, same bytes: the page already in the output stays
                     else:
-                        html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang,
-                                                                      **page.ctx)
+                        html = render(page)
                         write_text(tmp, rel, html)
                         rendered += 1
                     pending += 1
+                    if page.searchable:
+                        sid, rkey = f"{page.lang}/{search_mod.shard_of(page)}", search_mod.record_key(key)
+                        searchable.append((rel, sid, rkey))
+                        if have is not None and have.get(rel) != rkey:
+                            copy = search_mod.record_for(page, html if html is not None else render(page))
+                            if copy is not None:
+                                spool.add(sid, rel, rkey, copy)
                 # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
                 lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
-                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups}
+                groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups, "search": searchable}
             if counter is not None and pending >= 50:
                 with counter.get_lock():
                     counter.value += pending
                 pending = 0
     finally:  # the lookups travel with their groups; the translator is left as it was
         tr.seen, tr.families = seen_all, families_all
+        if spool is not None:
+            spool.close()
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
@@ -308,18 +328,38 @@ def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> No
             parent = parent.parent
 
 
-def _index_in_place(out: Path) -> None:
-    """Index the updated output into a new bundle and swap it in."""
-    from .search import index_site
+# ------------------------------------------------------------------ search index (search.py)
+# Three functions, kept apart from the rest of the build so that the output stage can change around them:
+# the record store is opened before the pages are made (its workers add the copies it lacks), and the index
+# is written into the staging folder, which then replaces the output or moves into it like every other file.
 
-    bundle = out / "pagefind"
+def _search_store(out: Path):
+    """The index copies kept beside ``out`` (search.RecordStore), loaded; leftovers of a stopped build's
+    workers are removed."""
+    from .search import RecordStore, store_dir
 
-    index_site(out, output_subdir=".pagefind-new")
-    old = out / ".pagefind-old"
-    if bundle.exists():
-        os.replace(bundle, old)
-    os.replace(out / ".pagefind-new", bundle)
-    shutil.rmtree(old, ignore_errors=True)
+    store = RecordStore(store_dir(out)).load()
+    for d in store.spool_dirs():
+        shutil.rmtree(d, ignore_errors=True)
+    return store
+
+
+def _index_search(staging: Path, previous: Path | None, groups: dict, store, workers: int | None):
+    """Write the search index of the new site into ``staging/pagefind``: the shards whose pages changed are
+    indexed again, the others are linked from ``previous`` (the site being replaced)."""
+    from .search import plan_from_groups, update_index
+
+    plan = plan_from_groups(g for g in groups.values())
+    return update_index(staging, plan=plan, store=store, previous=previous, workers=workers)
+
+
+def _keep_search_index(previous: Path, staging: Path) -> None:
+    """A build without search keeps the index the previous build made (linked into the new site): it does not
+    cover what changed since; the next build with search updates the shards that changed."""
+    from .search import INDEX_DIR, _link_tree
+
+    if (previous / INDEX_DIR).is_dir():
+        _link_tree(previous / INDEX_DIR, staging / INDEX_DIR)
 
 
 def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
@@ -343,6 +383,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
     if progress:
         progress(0, total=len(old_keys) or None)
+    store = _search_store(out) if search else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
     os.chmod(staging, 0o755)  # it becomes the site folder: readable by a web server, as a folder made by mkdir
     try:
@@ -364,8 +405,10 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
-                                    "theme_key": theme_key, "fps": fps.group}, workers=workers, progress=progress,
-                                   meanwhile=write_api)
+                                    "theme_key": theme_key, "fps": fps.group,
+                                    "search_have": store.have() if store else None,
+                                    "search_store": store.root if store else None},
+                                   workers=workers, progress=progress, meanwhile=write_api)
             groups, metas, rendered, kept, lookups = {}, [], 0, 0, []
             for r in shares:
                 for gk, g in r["groups"].items():
@@ -383,6 +426,13 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             from .site.feeds import write_extras
 
             write_extras(staging, metas, corpus, views, config)
+        previous = out if out.is_dir() and not _incomplete_marker(out).exists() else None
+        if search:
+            with timer("index"):
+                result.search = _index_search(staging, previous, groups, store, workers)
+        elif previous is not None:
+            _keep_search_index(previous, staging)
+        with timer("write"):
             staged = _staged_files(staging)
             files = set(staged).union(rel for g in groups.values() for rel, _, _ in g["pages"])
 
@@ -392,24 +442,14 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
                             fh, protocol=5)
 
         if manifest is None:  # a full build: the staging folder becomes the output
-            if search:
-                with timer("index"):
-                    from .search import index_site
-
-                    index_site(staging)
             with timer("write"):
                 _manifest_path(out).unlink(missing_ok=True)  # never a record of another tree
                 replace_tree(out, staging)
                 write_manifest()
                 _incomplete_marker(out).unlink(missing_ok=True)
-        else:  # an incremental one: changed files move into the output
+        else:  # an incremental one: changed files (the search index's among them) move into the output
             with timer("write"):
                 _move_in(out, staging, staged, set(manifest["files"]) - files)
-            if search:
-                with timer("index"):
-                    _index_in_place(out)
-            else:  # the old bundle would list old pages
-                shutil.rmtree(out / "pagefind", ignore_errors=True)
             with timer("write"):
                 write_manifest()
                 shutil.rmtree(staging, ignore_errors=True)

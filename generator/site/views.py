@@ -329,6 +329,8 @@ def document(v: Views, d, lang: str):
         "script": d.original_script,
     }
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
+    issuers = meta["issuers"]
+    number = d.number if lang == "zh" else meta["number_en"]
     parts = _parallel_parts(d.blocks, DOCUMENT_MAX_BLOCKS)
     ids = [d.id if k == 0 else f"doc/{d.slug}/{k + 1}" for k in range(len(parts))]
     labels = _nav_labels(v, parts, d.id, lang) if len(parts) > 1 else []
@@ -342,7 +344,7 @@ def document(v: Views, d, lang: str):
             "parallel_url": url_for(f"doc/{d.slug}/parallel", lang),
             **(_common(v, d.id, lang) if k == 0 else {"links": [], "notes": []}),
         }, kind="document", year=str(d.year), breadcrumbs=crumbs if k == 0 else crumbs + [(title, url_for(d.id, lang))],
-            date=d.date)
+            date=d.date, issuers=issuers, names=[number] if k == 0 and number else [])
 
 
 PARALLEL_MAX_ROWS = 60
@@ -475,7 +477,8 @@ def tasklist(v: Views, tl, lang: str):
             "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
-            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
+            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
+            names=[_gist(s["text"], 60 if s["lang"] == "zh" else 160)])
 
 
 def report_front(v: Views, rep, lang: str) -> dict:
@@ -677,4 +680,5 @@ def units(v: Views, lang: str):
         yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
-        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
+        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]),
+            names=[u.en if lang == "zh" else u.zh, *u.aliases])
