@@ -10,8 +10,7 @@ copy* whose text is rewritten into a stream of words that cannot be cut differen
   (``城市副中心`` -> ``城市 市副 副中 中心``; a run of one character stays one word), script
   folded to Simplified and width to ASCII (NFKC);
 * every punctuation mark becomes a word of its own, ``ϙ`` + its code point in consonant hex
-  (``〔`` -> ``ϙgbch``), followed by the mark itself for display (Pagefind indexes letters and
-  digits only, so the index word is the code);
+  (``〔`` -> ``ϙgbch``; a mark alone would be dropped or kept inconsistently by Pagefind);
 * a space next to a run, and every block boundary (paragraph, cell, heading …), becomes a gap word,
   a backquote, which Pagefind counts as a position but does not index;
 * Latin words stay as they are (Pagefind lowercases them, and stems them on English pages).
@@ -56,6 +55,7 @@ import concurrent.futures
 import gzip
 import hashlib
 import html as html_lib
+import itertools
 import json
 import operator
 import os
@@ -70,7 +70,7 @@ from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
-SEARCH_VERSION = "3"  # the format of the index copies and of the shard folders; a change re-indexes everything
+SEARCH_VERSION = "5"  # the format of the index copies and of the shard folders; a change re-indexes everything
 INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 ZH_INDEX_LANG = "x"  # the language the Chinese shards are indexed as: no segmenter, no stemmer (see module doc)
@@ -101,6 +101,18 @@ _add = operator.add
 def punct_code(ch: str) -> str:
     """The index word of one (NFKC-normalised) punctuation mark."""
     return PUNCT_MARK + "".join(_HEX[int(c, 16)] for c in "%04x" % ord(ch))
+
+
+# NFKC folds the full-width forms of these marks into ASCII; in Chinese text they were full-width
+_FULL_WIDTH = str.maketrans(",;:?!()", "，；：？！（）")
+
+
+def punct_char(word: str, chinese: bool = True) -> str:
+    """The mark a punctuation word stands for (search.js: punctChar): NFKC folded the full-width forms of
+    some marks into ASCII, which read back full-width in Chinese text."""
+    code = word[1:].rstrip(".")
+    ch = chr(int("".join("%x" % _HEX.index(c) for c in code if c in _HEX), 16))
+    return ch.translate(_FULL_WIDTH) if chinese else ch
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +151,7 @@ def _between(piece: str) -> str:
                 continue
             n = unicodedata.normalize("NFKC", ch)
             if n == ch or (len(n) == 1 and not n.isalnum() and not n.isspace()):
-                out.append(punct_code(n[0]) + ch)
+                out.append(punct_code(n[0]))
             else:  # a mark that NFKC spells with letters or digits (™ -> TM): its words, without display
                 out.append(stream(n).strip())
     w = " ".join(x for x in out if x)
@@ -283,18 +295,10 @@ def name_words(names: list[str]) -> str:
     out = []
     for name in names:
         words = [w for w in stream(normalize_text(unicodedata.normalize("NFKC", name))).split() if w != GAP]
-        words = [_code_only(w) for w in words]
         if not words:
             continue
         out.append(" ".join([NAME_FIRST + words[0], *(NAME_MARK + w for w in words), NAME_LAST + words[-1]]))
     return f" {GAP} ".join(out)
-
-
-def _code_only(word: str) -> str:
-    """A punctuation word without its display character (names are never shown)."""
-    if word.startswith(PUNCT_MARK):
-        return PUNCT_MARK + word[1:5]
-    return word
 
 
 _MAIN = re.compile(r"<main\b[^>]*>")
@@ -343,14 +347,15 @@ def store_dir(out: Path) -> Path:
 
 class RecordStore:
     """Index copies by shard, kept between builds: ``records/<lang>/<shard>.pickle`` holds
-    ``{rel: (record key, zlib(index copy))}``; ``index.pickle`` lists every page's shard and record key,
+    ``{rel: (record key, copy hash, zlib(index copy))}``; ``index.pickle`` lists every page's shard, record
+    key and copy hash,
     each shard's characters (for t2s.json) and the state of the index the last build made (which pages
     each shard holds, see update_index). Workers add new copies to spool files of their own
     (``spool/<pid>/<lang>__<shard>``), merged when the index is updated."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.pages: dict[str, tuple[str, str]] = {}  # rel -> (shard id "lang/shard", record key)
+        self.pages: dict[str, tuple[str, str, str]] = {}  # rel -> (shard id "lang/shard", record key, copy hash)
         self.chars: dict[str, str] = {}  # shard id -> its CJK characters
         self.state: dict = {}  # the index the last build made (update_index)
 
@@ -362,12 +367,12 @@ class RecordStore:
         except Exception:  # missing or damaged: every copy is made again
             self.pages, self.chars, self.state = {}, {}, {}
         # a shard file that is gone takes its pages with it
-        present = {sid for sid in {s for s, _ in self.pages.values()} if self._file(sid).is_file()}
+        present = {sid for sid in {v[0] for v in self.pages.values()} if self._file(sid).is_file()}
         self.pages = {rel: v for rel, v in self.pages.items() if v[0] in present}
         return self
 
     def have(self) -> dict[str, str]:
-        return {rel: key for rel, (_, key) in self.pages.items()}
+        return {rel: v[1] for rel, v in self.pages.items()}
 
     def _file(self, sid: str) -> Path:
         return self.root / "records" / f"{sid}.pickle"
@@ -413,7 +418,8 @@ class Spool:
         if fh is None:
             self.dir.mkdir(parents=True, exist_ok=True)
             fh = self.files[sid] = open(self.dir / sid.replace("/", "__"), "ab")
-        pickle.dump((rel, rkey, zlib.compress(copy.encode("utf-8"), 1)), fh, protocol=5)
+        data = copy.encode("utf-8")
+        pickle.dump((rel, rkey, hashlib.sha256(data).hexdigest()[:20], zlib.compress(data, 1)), fh, protocol=5)
 
     def close(self) -> None:
         for fh in self.files.values():
@@ -422,8 +428,8 @@ class Spool:
 
 
 def read_spools(dirs: list[Path]) -> dict[str, dict]:
-    """shard id -> {rel: (record key, zlib copy)} from the workers' spool files (a file cut short by a worker
-    that was stopped ends where it was cut)."""
+    """shard id -> {rel: (record key, copy hash, zlib copy)} from the workers' spool files (a file cut short by
+    a worker that was stopped ends where it was cut)."""
     out: dict[str, dict] = {}
     for d in dirs:
         for f in sorted(d.iterdir()):
@@ -432,12 +438,12 @@ def read_spools(dirs: list[Path]) -> dict[str, dict]:
             with open(f, "rb") as fh:
                 while True:
                     try:
-                        rel, rkey, z = pickle.load(fh)
+                        rel, rkey, chash, z = pickle.load(fh)
                     except EOFError:
                         break
                     except Exception:
                         break
-                    recs[rel] = (rkey, z)
+                    recs[rel] = (rkey, chash, z)
     return out
 
 
@@ -504,20 +510,27 @@ async def _index_one(records: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
         await service.close()
 
 
-def _run_jobs(jobs: list, workers: int) -> list:
-    """Run ``_index_one`` for each job's records, ``workers`` Pagefind processes at a time, in a thread of its
-    own (the caller may have an event loop running)."""
+def _run_jobs(jobs: list, workers: int, load, save) -> None:
+    """Index each job (shard id, pages) with a Pagefind process of its own, ``workers`` at a time and one
+    per language at a time (a Chinese year takes about 1 GB in Pagefind, an English one 0.65 GB: two
+    Chinese ones together would not leave room for the build), in a thread of its own (the caller may have
+    an event loop running). ``load(job)`` gives its (url, index copy) pairs when its turn comes,
+    ``save(job, files)`` takes the bundle as soon as it is made: only the shards being indexed are in
+    memory."""
     async def run_all():
         sem = asyncio.Semaphore(max(1, workers))
+        per_lang: dict[str, asyncio.Semaphore] = {}
 
-        async def one(records):
-            async with sem:
-                return await _index_one(records)
+        async def one(job):
+            lang = job[0].split("/")[0]
+            async with per_lang.setdefault(lang, asyncio.Semaphore(1)), sem:
+                files = await _index_one(load(job))
+                save(job, files)
 
-        return await asyncio.gather(*(one(j) for j in jobs))
+        await asyncio.gather(*(one(j) for j in jobs))
 
     with concurrent.futures.ThreadPoolExecutor(1) as ex:
-        return ex.submit(asyncio.run, run_all()).result()
+        ex.submit(asyncio.run, run_all()).result()
 
 
 # ------------------------------------------------------------------ bundle files
@@ -652,7 +665,8 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
     ``plan``: shard id -> {rel: record key} of every searchable page (``plan_from_groups``). The index of
     ``previous`` (the site being replaced, or None) and the state the store kept of it decide the work:
 
-    * a shard whose pages are those it was indexed with is hard-linked from ``previous``;
+    * a shard whose pages are those it was indexed with (the same index copies, by hash) is hard-linked from
+      ``previous``;
     * a shard where a few pages changed, were added or removed (at most RECENT_SHARE of them, or
       RECENT_MIN) is linked too; those pages are *masked* in it (shards.json lists their fragments, which
       the search page drops, with the filter values it takes off the counts) and the changed and new ones
@@ -670,14 +684,30 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
     except (OSError, ValueError):
         live = {}
     state = store.state if live.get("build") and store.state.get("build") == live.get("build") else {}
-    old_shards = state.get("shards", {})  # sid -> {"pages": {rel: rkey}, "frag": {rel: fragment hash}}
+    old_shards = state.get("shards", {})  # sid -> {"pages": {rel: copy hash}, "frag": {rel: fragment hash}}
     old_recent = state.get("recent", {})  # lang -> the same, for the recent shard
     spooled = read_spools(store.spool_dirs())
+    # what each page's index copy is (its hash): a page whose view changed where the index does not look
+    # (a link panel, a listing left out of the index) has the same copy, and changes nothing here
+    content: dict[str, dict[str, str]] = {}
+    for sid, pages in plan.items():
+        new = spooled.get(sid, {})
+        c = content[sid] = {}
+        for rel, rkey in pages.items():
+            if rel in new and new[rel][0] == rkey:
+                c[rel] = new[rel][1]
+            elif rel in store.pages and store.pages[rel][1] == rkey:
+                c[rel] = store.pages[rel][2]
+            else:
+                raise RuntimeError(f"search: no index copy of {rel}; the record store {store.root} is incomplete "
+                                   "(build again: it is made afresh)")
+    keys = plan
+    plan = content
     store.forget_index()
     stats = IndexStats()
     new_state = {"shards": {}, "recent": {}}
     masks: dict[str, dict[str, dict]] = {}  # sid -> {fragment hash: filters}
-    recent: dict[str, dict[str, str]] = {}  # lang -> {rel: rkey}
+    recent: dict[str, dict[str, str]] = {}  # lang -> {rel: copy hash}
     recent_from: dict[str, set] = {}  # lang -> the shards its pages belong to
     jobs: list[tuple[str, dict[str, str]]] = []  # (shard id, pages) to index
 
@@ -690,7 +720,7 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
         if old is None or not folder_ok(sid):
             jobs.append((sid, pages))
             continue
-        changed = {rel for rel, rkey in pages.items() if old["pages"].get(rel) != rkey}
+        changed = {rel for rel, chash in pages.items() if old["pages"].get(rel) != chash}
         removed = set(old["pages"]) - set(pages)
         if len(changed) + len(removed) > max(RECENT_MIN, RECENT_SHARE * len(old["pages"])):
             jobs.append((sid, pages))
@@ -710,37 +740,41 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
             new_state["recent"][lang] = old
         else:
             jobs.append((rsid, pages))
-    # the copies to index: the store's, with the workers' new ones
-    inputs = []
-    for sid, pages in jobs:
-        lang, key = sid.split("/")
-        records = {}
-        for src in ({sid} if key != RECENT else recent_from[lang]):
-            have = store.read_shard(src)
-            have.update(spooled.get(src, {}))
-            records.update((rel, have[rel]) for rel in pages if rel in have and have[rel][0] == pages[rel])
-        missing = sorted(set(pages) - set(records))
-        if missing:
-            raise RuntimeError(f"search: no index copy of {len(missing)} page(s), e.g. {missing[0]}; the record "
-                               f"store {store.root} is incomplete (build again: it is made afresh)")
-        copies = [(url_of(rel), zlib.decompress(records[rel][1]).decode("utf-8")) for rel in sorted(records)]
-        if key != RECENT:
-            store.chars[sid] = "".join(sorted(set(re.findall(f"[{CJK}]", "".join(c for _, c in copies)))))
-        inputs.append(copies)
-    # the store keeps every page's newest copy, by shard
+    # the store keeps every page's newest copy, by shard (the workers' new ones merged in)
     for sid in plan:
         if sid in spooled:
             records = store.read_shard(sid)
             records.update(spooled[sid])
             store.write_shard(sid, {rel: records[rel] for rel in plan[sid] if rel in records})
-    # largest first: the Pagefind processes finish together
-    order = sorted(range(len(jobs)), key=lambda i: -sum(len(c) for _, c in inputs[i]))
-    results = _run_jobs([inputs[i] for i in order], workers or min(2, os.cpu_count() or 1))
+    del spooled
+    cjk = re.compile(f"[{CJK}]")
+
+    def load(job):  # the copies to index, from the store
+        sid, pages = job
+        lang, key = sid.split("/")
+        records = {}
+        for src in ({sid} if key != RECENT else recent_from[lang]):
+            have = store.read_shard(src)
+            records.update((rel, have[rel]) for rel in pages if rel in have and have[rel][1] == pages[rel])
+        missing = sorted(set(pages) - set(records))
+        if missing:
+            raise RuntimeError(f"search: no index copy of {len(missing)} page(s), e.g. {missing[0]}; the record "
+                               f"store {store.root} is incomplete (build again: it is made afresh)")
+        copies = [(url_of(rel), zlib.decompress(records[rel][2]).decode("utf-8")) for rel in sorted(records)]
+        if key != RECENT:
+            chars = set()
+            for _, c in copies:
+                chars.update(c)
+            store.chars[sid] = "".join(sorted(ch for ch in chars if cjk.match(ch)))
+        return copies
+
     shared: dict[str, bytes] = {}
     written = set()
-    for i, files in zip(order, results):
-        sid, pages = jobs[i]
-        keep, shared, hashes = shard_files(files)
+
+    def save(job, files):
+        sid, pages = job
+        keep, common, hashes = shard_files(files)
+        shared.update(common)
         for rel, data in keep.items():
             path = bundle / sid / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -756,6 +790,14 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
         written.add(sid)
         stats.indexed_shards.append(sid)
         stats.pages_indexed += len(pages)
+
+    # largest first, the languages taking turns: the two Pagefind processes running at a time are one
+    # Chinese shard (the larger index) and one English shard, and they finish together
+    by_lang: dict[str, list] = {}
+    for job in sorted(jobs, key=lambda j: -len(j[1])):
+        by_lang.setdefault(job[0].split("/")[0], []).append(job)
+    order = [j for group in itertools.zip_longest(*by_lang.values()) for j in group if j is not None]
+    _run_jobs(order, workers or min(2, os.cpu_count() or 1), load, save)
     for sid in list(new_state["shards"]) + [f"{lang}/{RECENT}" for lang in new_state["recent"]]:
         if sid not in written:
             _link_tree(prev_bundle / sid, bundle / sid)
@@ -789,7 +831,7 @@ def update_index(site: Path, *, plan: dict[str, dict[str, str]], store: RecordSt
     (bundle / "t2s.json").write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True,
                                                 separators=(",", ":")), "utf-8")
     # the store keeps exactly the pages of the new site, and the state of the index just written
-    store.pages = {rel: (sid, rkey) for sid, pages in plan.items() for rel, rkey in pages.items()}
+    store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items() for rel, chash in pages.items()}
     store.chars = {sid: store.chars.get(sid, "") for sid in plan}
     new_state["build"] = build_id
     store.state = new_state
@@ -823,8 +865,7 @@ def read_text(content: str) -> str:
             prev_run, prev_kind = "", "gap"
             continue
         if raw.startswith(PUNCT_MARK):
-            rest = raw[1:].lstrip(_HEX)
-            out.append(rest[:1])
+            out.append(punct_char(raw))
             prev_run, prev_kind = "", "punct"
             continue
         core = raw[:-1] if len(raw) > 1 and raw.endswith(".") and _RUN_WORD.fullmatch(raw[:-1]) else raw

@@ -151,6 +151,16 @@
     return out;
   }
 
+  // The mark a punctuation word stands for; NFKC folded full-width ，；：？！（） into ASCII, which reads back
+  // full-width on the Chinese pages (generator/search.py: punct_char)
+  const FULL = { ",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）" };
+  function punctChar(word) {
+    let hex = "";
+    for (const c of word.slice(1)) { const d = HEX.indexOf(c); if (d >= 0) hex += d.toString(16); }
+    const ch = String.fromCodePoint(parseInt(hex, 16));
+    return lang === "zh" ? (FULL[ch] || ch) : ch;
+  }
+
   /* A page's text, read back from the words Pagefind stored for it (pairs overlap by one character). */
   function readText(content) {
     const out = [];
@@ -165,8 +175,7 @@
         continue;
       }
       if (raw[0] === PUNCT_MARK) {
-        const rest = Array.from(raw.slice(1).replace(/^[bcfghjkmnpqrtvwx]+/, ""));
-        out.push(rest.length ? rest[0] : "");
+        out.push(punctChar(raw));
         prevRun = ""; prevKind = "punct";
         continue;
       }
@@ -236,11 +245,12 @@
       if (cur.length) phrases.push(cur);
       return { term: t, words: ws.map((w) => w.word), phrases, latin: ws.some((w) => w.latin) };
     });
+    // no Chinese, no digits (English): each term is a word as Pagefind reads words (stemmed on English pages)
     const plain = !parsed.some((p) => p.phrases.length);
-    const phrases = parsed.flatMap((p) => p.phrases);
-    const verify = parsed.some((p) => p.latin);
-    const single = parsed.length === 1 && !verify ? parsed[0].words : null; // names can be ranked
-    return { terms, parsed, plain, phrases, verify, single };
+    const phrases = plain ? terms.map((t) => [t]) : parsed.flatMap((p) => p.phrases);
+    const verify = !plain && parsed.some((p) => p.latin);
+    const names = parsed.flatMap((p) => p.words); // the query as a name: all its words in order
+    return { terms, parsed, plain, phrases, verify, names };
   }
 
   const quoted = (ws) => `"${ws.join(" ")}"`;
@@ -267,15 +277,8 @@
     const opts = { filters: Object.assign({}, filters, { g: group.key }) };
     const keep = (rs) => rs.filter((r) => !E.masked.has(r.id));
     let counts = {};
-    let results;
-    if (q.plain) {
-      const res = await E.search(q.terms.join(" "), opts);
-      results = keep(res.results).map((r) => ({ id: r.id, rank: 2, score: r.score, data: r.data }));
-      counts = structuredClone(res.filters || {});
-      for (const r of res.results) if (E.masked.has(r.id)) subtract(counts, E.masked.get(r.id));
-      return { results, counts };
-    }
-    // the pages holding every phrase, exactly
+    // the pages holding every phrase, exactly (Pagefind's unquoted search also finds words by prefix, and
+    // when a word is nowhere in a shard, by similarity: neither is what was asked)
     const sets = [];
     let first = null;
     for (const ph of q.phrases) {
@@ -320,8 +323,15 @@
       items = kept;
       counts = cnt;
     }
-    if (q.single && items.length) { // names: equal first, then containing
-      const wsn = q.single;
+    await rankByNames(E, q, opts, items);
+    return { results: items, counts };
+  }
+
+  /* A page whose name (title, number, other names, a task's opening) is the query comes first, then pages
+   * with a name containing it, then the rest by Pagefind's score. */
+  async function rankByNames(E, q, opts, items) {
+    const wsn = q.names;
+    if (wsn.length && items.length) {
       const equal = await E.search(quoted([NAME_FIRST + wsn[0], ...wsn.map((w) => NAME + w), NAME_LAST + wsn[wsn.length - 1]]), opts);
       const contain = await E.search(quoted(wsn.map((w) => NAME + w)), opts);
       const eq = new Set(equal.results.map((r) => r.id));
@@ -329,7 +339,6 @@
       for (const it of items) it.rank = eq.has(it.id) ? 0 : co.has(it.id) ? 1 : 2;
     }
     items.sort((a, b) => a.rank - b.rank || b.score - a.score);
-    return { results: items, counts };
   }
 
   /* Open a search: resolves to an object that gives results a page at a time, loading earlier years as
