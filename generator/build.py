@@ -334,13 +334,12 @@ def _move_in(out: Path, staging: Path, staged: list[str], stale: set[str]) -> No
 # is written into the staging folder, which then replaces the output or moves into it like every other file.
 
 def _search_store(out: Path):
-    """The index copies kept beside ``out`` (search.RecordStore), loaded; leftovers of a stopped build's
-    workers are removed."""
+    """The index copies kept beside ``out`` (search.RecordStore), loaded, with the copies that workers of an
+    earlier build spooled and no index used yet."""
     from .search import RecordStore, store_dir
 
     store = RecordStore(store_dir(out)).load()
-    for d in store.spool_dirs():
-        shutil.rmtree(d, ignore_errors=True)
+    store.absorb_spools()
     return store
 
 
@@ -362,7 +361,10 @@ def _keep_search_index(previous: Path, staging: Path) -> None:
         _link_tree(previous / INDEX_DIR, staging / INDEX_DIR)
 
 
-def build(root: Path, out: Path, *, search: bool = True, progress=None, workers: int | None = None) -> BuildResult:
+def build(root: Path, out: Path, *, search: bool | str = True, progress=None, workers: int | None = None) -> BuildResult:
+    """``search``: True, the pages and their search index; False, the pages only (the previous index is kept as
+    it was); ``"later"``, the pages and the index copies of those that changed, the previous index kept:
+    ``search.index_output(out)`` brings it up to date afterwards (``serve`` does, in the background)."""
     from .incremental import global_fingerprint, group_fingerprints
 
     root = Path(root)
@@ -427,7 +429,7 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
             write_extras(staging, metas, corpus, views, config)
         previous = out if out.is_dir() and not _incomplete_marker(out).exists() else None
-        if search:
+        if search is True:
             with timer("index"):
                 result.search = _index_search(staging, previous, groups, store, workers)
         elif previous is not None:

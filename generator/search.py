@@ -371,6 +371,22 @@ class RecordStore:
         self.pages = {rel: v for rel, v in self.pages.items() if v[0] in present}
         return self
 
+    def absorb_spools(self) -> None:
+        """Take in the copies workers spooled and no index used yet (a build with ``search="later"``, or one
+        that stopped): they join the store, and the spool files go."""
+        dirs = self.spool_dirs()
+        if not dirs:
+            return
+        for sid, new in read_spools(dirs).items():
+            records = self.read_shard(sid)
+            records.update(new)
+            self.write_shard(sid, records)
+            for rel, (rkey, chash, _) in new.items():
+                self.pages[rel] = (sid, rkey, chash)
+        self.save_index()
+        for d in dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
     def have(self) -> dict[str, str]:
         return {rel: v[1] for rel, v in self.pages.items()}
 
@@ -577,6 +593,9 @@ def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[
             keep[f"filter/{new}.pf_filter"] = data
             renamed.append([name, new])
         meta[3] = sorted(renamed)
+        chunks = [(c, byname[f"index/{c[2]}.pf_index"]) for c in meta[2]]
+        meta[2], index_files = _rechunk(lang, chunks, len(meta[1]))
+        keep.update(index_files)
         data = _pf_dump(meta)
         width = len(info["hash"]) - len(lang) - 1
         info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:width]}"
@@ -584,11 +603,54 @@ def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[
         wasm = f"wasm.{info.get('wasm') or 'unknown'}.pagefind"
         keep[wasm] = byname[wasm]
     for path, data in files:
-        if path.startswith(("index/", "fragment/")):
+        if path.startswith("fragment/"):
             keep[path] = data
     keep["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, sort_keys=True,
                                              separators=(",", ":")).encode()
     return keep, shared, hashes
+
+
+META_ENTRY_BYTES = 12  # what one more chunk adds to a shard's metadata (its bounds and name), compressed
+WORDS_PER_QUERY = 8  # index words a typical query looks up in a shard (five pairs and the names' words)
+
+
+def _rechunk(lang: str, chunks: list, pages: int) -> tuple[list, dict[str, bytes]]:
+    """The word index of a shard cut into chunks of the size that costs a first query least.
+
+    A search loads the shard's metadata (which lists every chunk) and, for each word it looks up, the chunk
+    holding it. Pagefind cuts chunks at 20,000 locations; with every position of every pair indexed, that
+    makes a chunk of a small shard some 30 kB, of which a query needs a few hundred bytes. With ``L``
+    locations in ``B`` bytes of index, chunks of ``s`` locations cost about ``L/s * META_ENTRY_BYTES`` in the
+    metadata and ``WORDS_PER_QUERY * B * s / L`` per query: least at ``s = L * sqrt(e / (k * B))``. Words
+    are never split; the chunks' bounds are shortened to distinguishing prefixes as Pagefind does. Returns the
+    metadata's chunk list and the index files."""
+    total_bytes = sum(len(data) for _, data in chunks)
+    words = [w for _, data in chunks for w in _pf_load(data)[0]]
+    locs = sum(len(p[1]) + 1 for w in words for p in w[1])
+    size = int(locs * (META_ENTRY_BYTES / (WORDS_PER_QUERY * max(total_bytes, 1))) ** 0.5)
+    size = max(500, min(20000, size))
+    out, cur, n = [], [], 0
+    for w in words:
+        n += sum(len(p[1]) + 1 for p in w[1])
+        cur.append(w)
+        if n >= size:
+            out.append(cur)
+            cur, n = [], 0
+    if cur:
+        out.append(cur)
+    files, entries = {}, []
+    for c in out:
+        data = _pf_dump([c])
+        name = f"{lang}_{hashlib.sha256(data).hexdigest()[:10]}"
+        files[f"index/{name}.pf_index"] = data
+        entries.append([c[0][0], c[-1][0], name])
+    for i in range(len(entries) - 1):  # Pagefind's get_prefixes
+        a, b = entries[i][1], entries[i + 1][0]
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        entries[i][1], entries[i + 1][0] = a[:common + 1], b[:common + 1]
+    return entries, files
 
 
 def fragment_text(data: bytes) -> dict:
@@ -903,6 +965,37 @@ def index_stock(site: Path, output_subdir: str = "pagefind-stock") -> int:
         (dest / path).parent.mkdir(parents=True, exist_ok=True)
         (dest / path).write_bytes(data)
     return count
+
+
+def index_output(out: Path, *, workers: int | None = None) -> IndexStats:
+    """Bring the search index of the site in ``out`` up to date with its pages, from the index copies the
+    build made (``build(..., search="later")`` makes the pages and the copies but no index): the shards
+    that changed are indexed into a folder beside ``out``, which then replaces ``out/pagefind`` (a rename).
+    For ``serve``, which starts on a build without the index and calls this in a background thread; the
+    pages are served meanwhile with the index they had. Returns what was indexed (nothing when the index is
+    current)."""
+    from .build import load_manifest
+
+    out = Path(out).resolve()
+    manifest = load_manifest(out)
+    if manifest is None:
+        raise RuntimeError(f"{out}: no record of a build to index (build it first)")
+    store = RecordStore(store_dir(out)).load()
+    plan = plan_from_groups(manifest["groups"].values())
+    tmp = out.parent / f".{out.name}.index-new"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        stats = update_index(tmp, plan=plan, store=store, previous=out, workers=workers)
+        old = out.parent / f".{out.name}.index-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if (out / INDEX_DIR).exists():
+            os.replace(out / INDEX_DIR, old)
+        os.replace(tmp / INDEX_DIR, out / INDEX_DIR)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return stats
 
 
 def script_map(texts) -> dict[str, str]:

@@ -25,7 +25,7 @@
 (function () {
   "use strict";
   const PAGE_SIZE = 20;
-  const AUTO_PAGES = 3000; // pages searched before the first results are shown without the earlier years
+  const AUTO_PAGES = 1500; // pages searched before the first results are shown without the earlier years
   const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
   const RUN = new RegExp(`[${CJK}0-9]`, "u");
   const RUNWORD = new RegExp(`^[${CJK}0-9]{1,2}$`, "u");
