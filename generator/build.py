@@ -189,6 +189,7 @@ def _produce(share: str) -> dict:
     have = job.get("search_have")  # rel -> record key the store holds; None when the build makes no index
     spool = search_mod.Spool(job["search_store"]) if have is not None else None
     tr = job["views"].tr
+    documents = job["views"].c.documents
     seen_all, families_all = tr.seen, tr.families
     groups, rendered, kept, pending = {}, 0, 0, 0
 
@@ -230,6 +231,9 @@ def _produce(share: str) -> dict:
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
                 lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
                 groups[(share, gid)] = {"fp": fp, "pages": pages, "i18n": lookups, "search": searchable}
+                doc = documents.get(gid)
+                if doc is not None:  # its pages are made: its text need not stay in this worker
+                    doc.release_blocks()
             if counter is not None and pending >= 50:
                 with counter.get_lock():
                     counter.value += pending
@@ -349,7 +353,21 @@ def _index_search(staging: Path, previous: Path | None, groups: dict, store, wor
     from .search import plan_from_groups, update_index
 
     plan = plan_from_groups(g for g in groups.values())
+    _release_memory()  # what rendering left behind, before the Pagefind processes start
     return update_index(staging, plan=plan, store=store, previous=previous, workers=workers)
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand the freed memory back to the system (glibc keeps it otherwise), so that the
+    Pagefind processes that follow have room: the build's processes together are what counts."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _keep_search_index(previous: Path, staging: Path) -> None:

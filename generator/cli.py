@@ -118,6 +118,10 @@ def cmd_build(args) -> int:
     cov = result.coverage.get("all", {})
     print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
           f"{result.files} files) into {out} in {elapsed:.2f} s")
+    if result.search is not None:
+        s = result.search
+        print(f"search index: {s.pages} pages in {s.shards} shards; {s.indexed} shard(s) indexed "
+              f"({s.pages_indexed} pages), the others unchanged")
     table = Table(title="time per stage")
     table.add_column("stage")
     table.add_column("seconds", justify="right")

@@ -132,11 +132,15 @@ class Document:
     def __getattr__(self, name):  # only called for attributes not set: the blocks of a pickled document
         if name == "blocks" and "_blocks_blob" in self.__dict__:
             blocks = self.blocks_once()
-            self.__dict__.pop("_blocks_blob")
-            self.__dict__.pop("_first_title", None)
-            self.blocks = blocks
+            self.blocks = blocks  # the blob stays: release_blocks() can let them go again
             return blocks
         raise AttributeError(name)
+
+    def release_blocks(self) -> None:
+        """Let go of blocks that were unpickled from the blob and can be again: a page worker, once it has
+        made a document's pages, so that it does not end up holding the whole archive's text."""
+        if "_blocks_blob" in self.__dict__:
+            self.__dict__.pop("blocks", None)
 
     def blocks_once(self) -> list:
         """The blocks, without keeping them unpickled when they were not (for a pass over every document,

@@ -612,6 +612,7 @@ def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[
 
 META_ENTRY_BYTES = 12  # what one more chunk adds to a shard's metadata (its bounds and name), compressed
 WORDS_PER_QUERY = 8  # index words a typical query looks up in a shard (five pairs and the names' words)
+RECHUNK_ABOVE = 12_000  # bytes: shards whose chunks are smaller on average keep Pagefind's (re-cutting costs time)
 
 
 def _rechunk(lang: str, chunks: list, pages: int) -> tuple[list, dict[str, bytes]]:
@@ -625,6 +626,8 @@ def _rechunk(lang: str, chunks: list, pages: int) -> tuple[list, dict[str, bytes
     are never split; the chunks' bounds are shortened to distinguishing prefixes as Pagefind does. Returns the
     metadata's chunk list and the index files."""
     total_bytes = sum(len(data) for _, data in chunks)
+    if total_bytes < RECHUNK_ABOVE * len(chunks):  # chunks small already (a shard with many repeated texts)
+        return [list(c) for c, _ in chunks], {f"index/{c[2]}.pf_index": data for c, data in chunks}
     words = [w for _, data in chunks for w in _pf_load(data)[0]]
     locs = sum(len(p[1]) + 1 for w in words for p in w[1])
     size = int(locs * (META_ENTRY_BYTES / (WORDS_PER_QUERY * max(total_bytes, 1))) ** 0.5)
