@@ -460,7 +460,8 @@ def document(v: Views, d, lang: str, kind):
         "doc": meta, "blocks": blocks, "origins": v.origins(d.origins), "contents": contents(v, d, lang),
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
-    }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date)
+    }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
+        issuers=meta["issuers"], names=[n for n in [d.number if lang == "zh" else (meta["number_en"] or d.number)] if n])
 
 
 def article_pages(v: Views, d, lang: str):
@@ -622,7 +623,8 @@ def tasklist(v: Views, tl, lang: str):
             "next": {"url": url_for(next_id, lang), "title": v.title(next_id, lang)} if next_id else None,
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
-            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
+            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
+            names=[_gist(s["text"], 60 if s["lang"] == "zh" else 160)])
 
 
 def report_front(v: Views, rep, lang: str) -> dict:
@@ -824,4 +826,5 @@ def units(v: Views, lang: str):
         yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
-        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
+        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]),
+            names=[u.en if lang == "zh" else u.zh, *u.aliases])
