@@ -300,12 +300,20 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
         if workers > 1 and hasattr(os, "fork"):
             import multiprocessing
 
+            import gc
+            import threading
+
             ctx = multiprocessing.get_context("fork")
             job["counter"] = counter = ctx.Value("q", 0)
             from .output import die_with_parent
 
+            # the corpus the workers inherit stays shared with this process as far as it can: the collector
+            # (which writes into every object it visits) leaves the inherited objects alone in the workers
+            gc.freeze()
             with ctx.Pool(min(workers, len(shares)), die_with_parent, (os.getpid(),)) as pool:
                 pending = pool.map_async(_produce, shares, chunksize=1)
+                # workers that are done exit at once, not when meanwhile() ends: each holds memory of its own
+                threading.Thread(target=lambda: (pending.wait(), pool.close()), daemon=True).start()
                 seen = 0
                 if meanwhile is not None:
                     meanwhile()
@@ -328,6 +336,9 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
             meanwhile()
         return results
     finally:
+        import gc
+
+        gc.unfreeze()
         job.pop("counter", None)
         _JOB = None
 
