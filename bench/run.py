@@ -8,7 +8,7 @@ without search, and Hugo (Debian's `hugo`) building the same pages as Markdown i
 How each figure is measured:
 * times are wall-clock seconds of a whole process (`python -m generator build`, or a Python process calling
   `generator.build.build` where its stage times are wanted), started fresh;
-* memory "all processes together" is the peak, sampled every 0.1 s, of the sum of the proportional set size
+* memory "all processes together" is the peak, sampled every 0.25 s, of the sum of the proportional set size
   (PSS, /proc/<pid>/smaps_rollup) of the build process and all its descendants (page workers, Pagefind):
   shared pages count once; "one process" is the largest resident set of any single process, as before;
 * Hugo ratios are our default build's time over Hugo's, from pairs run one right after the other (ours, then
@@ -28,6 +28,7 @@ import html
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -91,8 +92,10 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 
 
 def measured(cmd: list[str], cwd: Path | None = None) -> dict:
-    """Run ``cmd``; its wall time, the peak of its processes' PSS together and the largest single RSS (MB),
-    its stdout."""
+    """Run ``cmd``; its wall time, the CPU time of all its processes (user + system, every descendant waited
+    for: workers, Pagefind), the peak of its processes' PSS together and the largest single RSS (MB), its
+    stdout. (On a shared machine the wall time moves with the load; the CPU time much less.)"""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0, 0]
@@ -101,7 +104,7 @@ def measured(cmd: list[str], cwd: Path | None = None) -> dict:
         while proc.poll() is None:
             pss, rss = _tree_memory(proc.pid)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
-            time.sleep(0.1)
+            time.sleep(0.25)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
@@ -109,7 +112,9 @@ def measured(cmd: list[str], cwd: Path | None = None) -> dict:
     th.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
-    return {"wall": time.perf_counter() - t, "total_peak_mb": peak[0] / 1024, "peak_mb": peak[1] / 1024,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": time.perf_counter() - t, "cpu": cpu, "total_peak_mb": peak[0] / 1024, "peak_mb": peak[1] / 1024,
             "stdout": out}
 
 
