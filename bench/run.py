@@ -17,7 +17,7 @@ How each figure is measured:
 
 Ends with one line to compare runs:
 pages=N full_s=X incremental_s=Y peak_mb=Z hugo_ratio=R floor_ratio=F search_full_s=S search_incremental_s=I
-total_peak_mb=M
+total_peak_mb=M search_full_cpu_s=C search_incremental_cpu_s=D
 (full_s, incremental_s, peak_mb: builds without search, as before; search_*: the default build; hugo_ratio: the
 median of the paired ratios of the default build; floor_ratio: the default build over copying its output.)
 """
@@ -283,7 +283,8 @@ def time_copy(src: Path, dst: Path) -> float:
     if dst.exists():
         shutil.rmtree(dst)
     t = time.perf_counter()
-    subprocess.run(["cp", "-r", str(src), str(dst)], check=True)
+    # the output is a link to the tree it serves (blue/green builds): copy the tree, not the link
+    subprocess.run(["cp", "-r", str(Path(src).resolve()), str(dst)], check=True)
     return time.perf_counter() - t
 
 
@@ -335,7 +336,8 @@ def main():
     # 1. the default build, full: the first of the pairs with Hugo
     cold(project, out)
     full = timed_build(project, out, search=True)
-    print(f"default build, full: {full['pages']} pages in {full['wall']:.1f} s (build() {full['seconds']:.1f} s), "
+    print(f"default build, full: {full['pages']} pages in {full['wall']:.1f} s (CPU {full['cpu']:.0f} s; build() "
+          f"{full['seconds']:.1f} s), "
           f"all processes together {full['total_peak_mb']:.0f} MB (largest one {full['peak_mb']:.0f} MB), "
           f"{full['search']['shards']} shards; stages {_stages(full)}", flush=True)
     hsite = work / "hugo"
@@ -350,19 +352,20 @@ def main():
     # 2. without search, full (cold caches), for the figures of earlier runs
     cold(project, plain)
     nos = timed_build(project, plain, search=False)
-    print(f"build without search, full: {nos['wall']:.1f} s, all processes together {nos['total_peak_mb']:.0f} MB "
+    print(f"build without search, full: {nos['wall']:.1f} s (CPU {nos['cpu']:.0f} s), all processes together {nos['total_peak_mb']:.0f} MB "
           f"(largest one {nos['peak_mb']:.0f} MB); stages {_stages(nos)}", flush=True)
 
     # 3. one new gazette issue; then nothing changed
     extra_issue(project, 2026, issues + 1)
     inc = timed_build(project, out, search=True)
-    print(f"default build, one new issue: {inc['wall']:.2f} s, {inc['rendered']} pages rendered, "
+    print(f"default build, one new issue: {inc['wall']:.2f} s (CPU {inc['cpu']:.1f} s), {inc['rendered']} pages rendered, "
           f"{inc['search']['pages_indexed']} pages indexed in {inc['search']['indexed_shards']}, "
           f"all processes together {inc['total_peak_mb']:.0f} MB; stages {_stages(inc)}", flush=True)
     inc_plain = timed_build(project, plain, search=False)
     print(f"build without search, one new issue: {inc_plain['wall']:.2f} s; stages {_stages(inc_plain)}", flush=True)
     again = timed_build(project, out, search=True)
-    print(f"default build, nothing changed: {again['wall']:.2f} s, {again['search']['indexed']} shards indexed; "
+    print(f"default build, nothing changed: {again['wall']:.2f} s (CPU {again['cpu']:.1f} s), "
+          f"{again['search']['indexed']} shards indexed; "
           f"stages {_stages(again)}", flush=True)
     if a.verify if a.verify is not None else a.quick:
         fresh = work / "site-fresh"
@@ -401,7 +404,8 @@ def main():
     print(f"pages={full['pages']} full_s={nos['wall']:.2f} incremental_s={inc_plain['wall']:.2f} "
           f"peak_mb={nos['peak_mb']:.0f} hugo_ratio={hugo_ratio:.2f} floor_ratio={full['wall'] / floor_s:.2f} "
           f"search_full_s={full['wall']:.2f} search_incremental_s={inc['wall']:.2f} "
-          f"total_peak_mb={full['total_peak_mb']:.0f}")
+          f"total_peak_mb={full['total_peak_mb']:.0f} search_full_cpu_s={full['cpu']:.0f} "
+          f"search_incremental_cpu_s={inc['cpu']:.1f}")
 
 
 if __name__ == "__main__":
