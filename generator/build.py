@@ -365,7 +365,10 @@ def index_output(root: Path, out: Path):
         served = out.resolve()
         discard_partial_index(out)
         store = _search_store(out)
-        stats = _index(out, m["groups"], store, served / PARTIAL_INDEX, _live_index(served), site=served)
+        stats = _index(out, m["groups"], store, served / PARTIAL_INDEX, _live_index(served), site=served,
+                       keep_if_same=True)
+        if stats.unchanged:
+            return stats
         output.replace_folder(out, served, PARTIAL_INDEX, output.INDEX_DIR)
         if m["delta"] is not None:
             m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
@@ -510,9 +513,10 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
             if search:
                 with timer("index"):
                     result.search = _index(out, groups, store, tree / PARTIAL_INDEX, _live_index(out),
-                                           site=tree, workers=workers)
-                    output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
-                    delta.add(output.INDEX_DIR + "/")
+                                           site=tree, workers=workers, keep_if_same=True)
+                    if not result.search.unchanged:  # else the work tree holds the served index already
+                        output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
+                        delta.add(output.INDEX_DIR + "/")
             elif (tree / output.INDEX_DIR).is_dir() and not index_later:
                 result.notes.append("the search index of the previous build was kept as it was; it does not "
                                     "cover what changed since (build without --no-search to update it)")
@@ -573,7 +577,7 @@ def _live_index(site: Path) -> Path | None:
 
 
 def _index(out: Path, groups: dict, store, bundle: Path, previous: Path | None, *, site: Path,
-           workers: int | None = None):
+           workers: int | None = None, keep_if_same: bool = False):
     """Write the search index of the pages of ``groups`` (the build's group records) into ``bundle``, from
     the index ``previous`` (see search.update_index); returns its IndexStats. ``site``: the folder holding the
     new site's pages, from which a copy the store lacks is made (pages built without search, or a store left
@@ -600,7 +604,7 @@ def _index(out: Path, groups: dict, store, bundle: Path, previous: Path | None, 
     try:
         with naming(out / output.INDEX_DIR):
             return update_index(bundle, plan=plan, store=store, previous=previous, workers=workers,
-                                make_copy=make_copy)
+                                make_copy=make_copy, keep_if_same=keep_if_same)
     except (OSError, SourceError):
         raise
     except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception

@@ -677,6 +677,7 @@ class IndexStats:
     pages_indexed: int = 0  # pages indexed by this build
     indexed_shards: list = field(default_factory=list)
     recent: int = 0  # pages in the recent shards
+    unchanged: bool = False  # the index is the previous one as it was: nothing was written (keep_if_same)
 
 
 def _shard_order(key: str) -> tuple:
@@ -724,8 +725,31 @@ def _mask(bundle: Path, hashes: list[str]) -> dict[str, dict]:
     return out
 
 
+def _listing(new_state: dict, plan: dict, masks: dict) -> tuple[dict, str, int]:
+    """shards.json's shards (what the search page needs, per language in the order it searches), the index's
+    build id, and the pages in the recent shards."""
+    langs: dict[str, list] = {}
+    fps = {}
+    recent = 0
+    for sid in sorted(new_state["shards"], key=lambda s: (s.split("/")[0], _shard_order(s.split("/")[1]))):
+        lang, key = sid.split("/")
+        fps[sid] = shard_fingerprint(new_state["shards"][sid]["pages"])
+        entry = {"key": key, "year": key if key != "site" else "", "pages": len(plan[sid]), "fp": fps[sid]}
+        if sid in masks:
+            entry["mask"] = masks[sid]
+        langs.setdefault(lang, []).append(entry)
+    for lang, rec in sorted(new_state["recent"].items()):
+        fps[f"{lang}/{RECENT}"] = shard_fingerprint(rec["pages"])
+        langs.setdefault(lang, []).append({"key": RECENT, "year": "", "pages": len(rec["pages"]),
+                                           "fp": fps[f"{lang}/{RECENT}"]})
+        recent += len(rec["pages"])
+    build_id = hashlib.sha256(json.dumps([sorted(fps.items()), {k: sorted(v) for k, v in masks.items()}])
+                              .encode()).hexdigest()[:16]
+    return langs, build_id, recent
+
+
 def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: RecordStore, previous: Path | None,
-                 workers: int | None = None, make_copy=None) -> IndexStats:
+                 workers: int | None = None, make_copy=None, keep_if_same: bool = False) -> IndexStats:
     """Write the search index of a site into the folder ``bundle`` (new or empty), from the index it replaces
     (``previous``: its bundle folder, or None).
 
@@ -745,7 +769,8 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     shard folders, shards.json, t2s.json and pagefind.js. A page whose copy the store lacks (the pages were
     built without search) is asked of ``make_copy(sid, rel)``, which returns it, made from the page's file.
     An unchanged shard's files are hard links to the previous ones: files of a bundle are never written in
-    place."""
+    place. ``keep_if_same``: when the new index would be the previous one as it is (nothing changed), nothing
+    is written and the stats say ``unchanged`` (the caller keeps the previous index where it is)."""
     bundle = Path(bundle)
     prev_bundle = Path(previous) if previous is not None else None
     try:
@@ -881,6 +906,21 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     for job in sorted(jobs, key=lambda j: -len(j[1])):
         by_lang.setdefault(job[0].split("/")[0], []).append(job)
     order = [j for group in itertools.zip_longest(*by_lang.values()) for j in group if j is not None]
+    if keep_if_same and not jobs and prev_bundle is not None:
+        langs, build_id, recent_pages = _listing(new_state, plan, masks)
+        if live.get("version") == SEARCH_VERSION and live.get("build") == build_id and live.get("langs") == langs:
+            new_state["build"] = build_id
+            store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items()
+                           for rel, chash in pages.items()}
+            store.state = new_state
+            store.save_index()
+            for d in store.spool_dirs():
+                shutil.rmtree(d, ignore_errors=True)
+            stats.unchanged = True
+            stats.recent = recent_pages
+            stats.shards = len(new_state["shards"]) + len(new_state["recent"])
+            stats.pages = sum(len(p) for p in plan.values())
+            return stats
     _run_jobs(order, workers or min(2, os.cpu_count() or 1), load, save)
     for sid in list(new_state["shards"]) + [f"{lang}/{RECENT}" for lang in new_state["recent"]]:
         if sid not in written:
@@ -892,23 +932,7 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     bundle.mkdir(parents=True, exist_ok=True)
     for name, data in shared.items():
         (bundle / name).write_bytes(data)
-    # shards.json: what the search page needs, per language in the order it searches
-    langs: dict[str, list] = {}
-    fps = {}
-    for sid in sorted(new_state["shards"], key=lambda s: (s.split("/")[0], _shard_order(s.split("/")[1]))):
-        lang, key = sid.split("/")
-        fps[sid] = shard_fingerprint(new_state["shards"][sid]["pages"])
-        entry = {"key": key, "year": key if key != "site" else "", "pages": len(plan[sid]), "fp": fps[sid]}
-        if sid in masks:
-            entry["mask"] = masks[sid]
-        langs.setdefault(lang, []).append(entry)
-    for lang, rec in sorted(new_state["recent"].items()):
-        fps[f"{lang}/{RECENT}"] = shard_fingerprint(rec["pages"])
-        langs.setdefault(lang, []).append({"key": RECENT, "year": "", "pages": len(rec["pages"]),
-                                           "fp": fps[f"{lang}/{RECENT}"]})
-        stats.recent += len(rec["pages"])
-    build_id = hashlib.sha256(json.dumps([sorted(fps.items()), {k: sorted(v) for k, v in masks.items()}])
-                              .encode()).hexdigest()[:16]
+    langs, build_id, stats.recent = _listing(new_state, plan, masks)
     (bundle / SHARDS_FILE).write_text(json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs},
                                                  ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
     mapping = script_map(store.chars.get(sid, "") for sid in plan)
