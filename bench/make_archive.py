@@ -61,7 +61,7 @@ def gazette(year: int, issue: int, total: int, with_tasklist: bool) -> str:
     return text
 
 
-def make(out: Path, years: int, issues: int, districts: int, last_year: int = 2026) -> dict:
+def make(out: Path, years: int, issues: int, districts: int, last_year: int = 2026, english: bool = True) -> dict:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(ROOT / "themes", out / "themes")
@@ -103,7 +103,119 @@ def make(out: Path, years: int, issues: int, districts: int, last_year: int = 20
             gl["units"].append({**u, "aliases": list(u.get("aliases") or []), "district": slugs[d],
                                 "en": u["en"].replace("Daxing District", f"{d} District")})
     gl_path.write_text(yaml.safe_dump(gl, allow_unicode=True, sort_keys=False), "utf-8")
+    if english:
+        shutil.copytree(ROOT / "content" / "translations", out / "content" / "translations")
+        names = {d["slug"]: (d["zh"], d["en"]) for d in gl["districts"]}
+        count["english"] = bilingual(out, names)
+        shutil.rmtree(out / ".cache", ignore_errors=True)  # the benchmark's first build parses cold
     return count
+
+
+# ------------------------------------------------------------------ English: the seed catalogs, rewritten
+_YEAR_TOKENS = ("\u27e8Y\u27e9", "\u27e8P\u27e9")  # ⟨Y⟩ the year, ⟨P⟩ the year before
+_CN_NUMBER = re.compile(r"(〔(?:\u27e8[YP]\u27e9|\d{4})〕\s*)(\d+)(\s*号)")
+_EN_NUMBER = re.compile(r"([\[〔](?:\u27e8[YP]\u27e9|\d{4})[\]〕]\s*No\.\s*)(\d+)")
+_TASK_LINE = re.compile(r"^(\d+)\.\s*(.+)$", re.S)
+
+
+def _year_tokens(text: str, year: int) -> str:
+    return text.replace(str(year), _YEAR_TOKENS[0]).replace(str(year - 1), _YEAR_TOKENS[1])
+
+
+def _untokenize_years(text: str, year: int) -> str:
+    return text.replace(_YEAR_TOKENS[0], str(year)).replace(_YEAR_TOKENS[1], str(year - 1))
+
+
+def _template(zh: str, year: int, district: str | None) -> tuple[str, list[str]]:
+    """A segment's Chinese as a lookup key: its year, the year before, its district and document serial numbers
+    replaced by placeholders; and the serial numbers it had."""
+    t = _year_tokens(zh, year).replace("重点任务安排", "重点任务清单")
+    if district:
+        t = t.replace(district, "\u27e8D\u27e9")
+    numbers = [m.group(2) for m in _CN_NUMBER.finditer(t)]
+    return _CN_NUMBER.sub(lambda m: m.group(1) + "\u27e8N\u27e9" + m.group(3), t), numbers
+
+
+def bilingual(project: Path, districts: dict) -> dict:
+    """Catalogs for the archive, so that its English pages show English: every segment the archive's pages ask
+    for (found by the generator's own i18n recorder) gets the English of the seed segment it was made from, with
+    its year, district and document numbers put back. A task line of a task-list circular that is not parsed
+    as a task list (every issue but a year's first) gets its task's English with its number; a lead-units line
+    gets the units' English names. Returns (segments, translated)."""
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT))
+    from generator.i18n.catalog import CATALOG_DIR, Entry, Provenance, Translator, load_catalogs, source_hash, \
+        write_catalog
+    from generator.translate import FAMILY_FILES, _requested
+
+    seed = load_catalogs(ROOT)
+    import unicodedata
+
+    nfkc = lambda x: unicodedata.normalize("NFKC", x)  # noqa: E731
+    glossary = yaml.safe_load((ROOT / "content" / "glossary" / "units.yaml").read_text("utf-8"))
+    unit_en = {}
+    for u in glossary["units"]:
+        for name in [u["zh"], *u.get("aliases", [])]:
+            unit_en.setdefault(nfkc(name), u["en"])
+    # task-list headings (一、… （四）…): their English is in the glossary, by number
+    headings = {}
+    for family, entries in (yaml.safe_load((ROOT / "content" / "glossary" / "headings.yaml").read_text("utf-8"))
+                            or {}).items():
+        for num, e in (entries.items() if isinstance(entries, dict) else ()):
+            if isinstance(e, dict) and e.get("zh") and e.get("en"):
+                headings[nfkc(str(e["zh"])).strip()] = e["en"]
+    table: dict[str, str] = {}
+    for key, entry in seed.entries.items():
+        zh, en = entry.zh, entry.en
+        if not en:
+            continue
+        t, numbers = _template(zh, 2026, "大兴区" if key.startswith("progress/") else None)
+        e = _year_tokens(en, 2026)
+        if key.startswith("progress/"):
+            e = e.replace("Daxing", "\u27e8D\u27e9")
+        it = iter(numbers)
+        e = _EN_NUMBER.sub(lambda m: m.group(1) + ("\u27e8N\u27e9" if next(it, None) is not None else m.group(2)), e)
+        table.setdefault(t, e)
+    recorder = Translator(record_requests=True)
+    segments, _ = _requested(project, recorder)
+    by_file: dict[str, list] = {}
+    done = 0
+    for key, (zh, fam) in segments.items():
+        m = re.search(r"(\d{4})", key)
+        year = int(m.group(1)) if m else 2026
+        if key.startswith("progress/"):
+            year += 1  # the table of year Y-1 was made from the seed's 2025 table, in the archive's year Y
+        district = None
+        dm = re.match(r"progress/\d{4}/([a-z]+)/", key)
+        if dm:
+            district = districts.get(dm.group(1))
+        t, numbers = _template(zh, year, district[0] if district else None)
+        en = table.get(t)
+        if en is None and (tm := _TASK_LINE.match(zh.strip())):  # "20. 促进…" in a circular's attachment
+            inner = table.get(_template(tm.group(2), year, None)[0])
+            en = f"{tm.group(1)}. {inner}" if inner else None
+        if en is None and zh.startswith("主责单位："):  # units are separated by "，" (a name may hold "、")
+            names = [nfkc(n).strip() for n in re.split(r"[，,]", zh[len("主责单位："):].strip())]
+            en = "Lead units: " + "; ".join(unit_en.get(n, n) for n in names)
+        if en is None and (hm := re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*(.+)$", zh.strip())):
+            head = headings.get(nfkc(hm.group(2)).strip())
+            if head:
+                en = head
+        if en is not None:
+            it = iter(numbers)
+            en = en.replace("\u27e8N\u27e9", "{N}")
+            while "{N}" in en:
+                en = en.replace("{N}", next(it, "?"), 1)
+            en = _untokenize_years(en, year)
+            if district:
+                en = en.replace("\u27e8D\u27e9", district[1].replace(" District", ""))
+            done += 1
+        by_file.setdefault(FAMILY_FILES.get(fam, "other.po"), []).append(
+            (key, Entry(zh, en or "", source_hash(zh), "", 0, Provenance(), False, [])))
+    for name, segs in sorted(by_file.items()):
+        write_catalog(project / CATALOG_DIR / name, segs)
+    return {"segments": len(segments), "translated": done}
 
 
 def extra_issue(out: Path, year: int, issue: int) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import pickle
 import shutil
 import time
@@ -18,6 +17,7 @@ from .errors import Problem, Report, SourceError
 from .fileio import naming
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
+from .parallel import can_fork, fork_map
 from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
 from .site.opendata import write_open_data
@@ -41,6 +41,7 @@ class BuildResult:
     reused: int = 0  # pages whose inputs did not change, kept from the previous build
     notes: list = field(default_factory=list)  # what the user should know about the output (not warnings)
     groups_made: list = field(default_factory=list)  # (share, group id) of the groups made (not kept)
+    search: object = None  # search.IndexStats of the index this build made (None: no index made)
 
 
 class Timer:
@@ -91,8 +92,8 @@ def page_key(theme_key: str, page) -> str:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=5)
     pickler.fast = True
-    pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units,
-                  page.breadcrumbs, page.searchable, page.date, page.citation, page.genre, page.ctx))
+    pickler.dump((page.id, page.lang, page.template, page.title, page.kind, page.year, page.units, page.issuers,
+                  page.names, page.breadcrumbs, page.searchable, page.date, page.citation, page.genre, page.ctx))
     return hashlib.sha256(theme_key.encode() + buf.getvalue()).hexdigest()[:24]
 
 
@@ -123,10 +124,9 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
     return config, glossary, corpus, translator, timer
 
 
-_JOB = None  # what forked page workers inherit (see _produce)
 
 
-MANIFEST_VERSION = 9
+MANIFEST_VERSION = 10
 
 
 def _manifest_path(out: Path) -> Path:
@@ -185,16 +185,16 @@ def _coverage(packed: list[dict]) -> dict:
     return coverage_table({(code[1:], _STATUS_OF[code[0]]): len(ks) for code, ks in keys.items()})
 
 
-def _groups_of(share: str):
+def _groups_of(job: dict, share: str):
     from .site import views as site_views
 
-    v, site, notes = _JOB["views"], _JOB["site"], _JOB["notes"]
+    v, site, notes = job["views"], job["site"], job["notes"]
     if share == "notes":
         return [("notes", lambda: iter(notes))]
     return site_views.page_groups(v, share, site)
 
 
-def _produce(share: str) -> dict:
+def _produce(job: dict, share: str) -> dict:
     """Make, key, render and write one share of the site's pages (a language, or the notes).
 
     Runs in a forked worker that inherits the corpus and the view builder, so the
@@ -206,40 +206,62 @@ def _produce(share: str) -> dict:
     all: its record is kept. A group that is made records its reads of the corpus as
     its dependencies (``cache/deps.py``). In a group that is made, a page whose key
     (a hash of everything its HTML depends on) matches the previous build's is not
-    written again. Only rendered pages are written, into the staging folder."""
-    job = _JOB
+    written again. Only rendered pages are written, into the staging folder.
+
+    Search (search.py): each searchable page's index copy is made here, from the HTML just rendered, when the
+    record store beside the output lacks it, and spooled for the index stage; a group is kept only when the
+    store holds the copies of all its pages. A group's record lists its searchable pages (file, shard, record
+    key, title, names): what the index stage needs without the pages."""
+    from . import search as search_mod
+    from .cache.store import forget_loaded, release_loaded
+
     env, ui, tmp, old_groups, old_keys, theme_key, fps, kept_fps = (
         job["env"], job["ui"], job["tmp"], job["old_groups"], job["old_keys"], job["theme_key"], job["fps"],
         job["kept"])
     counter = job.get("counter")
+    have = job.get("search_have")  # page file -> record key of the copies the store holds; None: no copies made
+    spool = search_mod.Spool(job["search_store"]) if have is not None else None
     tr = job["views"].tr
     seen_all, families_all = tr.seen, tr.families
     groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
+    forget_loaded()
+
+    def render(page):
+        return env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang, **page.ctx)
+
     try:
-        for gid, make in _groups_of(share):
+        for gid, make in _groups_of(job, share):
             old = old_groups.get((share, gid))
-            if old is not None and (share, gid) in kept_fps:
+            if old is not None and (share, gid) in kept_fps and \
+                    (have is None or all(have.get(rel) == rkey for rel, _, rkey, *_ in old["search"])):
                 groups[(share, gid)] = None  # same inputs: same pages, same lookups (the parent has them)
                 kept += len(old["pages"])
                 pending += len(old["pages"])
             else:
                 tr.seen, tr.families = {}, {}  # the translation lookups of this group, for the coverage report
                 made += 1
-                pages = []
+                pages, searchable = [], []
                 recording = RECORDER.recording()
                 deps = recording.__enter__()
                 for page in make():
                     rel = page_file(page.url)
                     key = page_key(theme_key, page)
                     pages.append((rel, key, tuple(PageMeta.of(page))))  # a plain tuple: quick to (un)pickle
+                    html = None
                     if old_keys.get(rel) == key:
                         kept += 1  # same inputs, same bytes: the page already in the output stays
                     else:
-                        html = env.get_template(page.template).render(page=page, ui=ui[page.lang], lang=page.lang,
-                                                                      **page.ctx)
+                        html = render(page)
                         write_text(tmp, rel, html)
                         rendered += 1
                     pending += 1
+                    if page.searchable:
+                        sid, rkey = search_mod.shard_id(page), search_mod.record_key(key)
+                        searchable.append((rel, sid, rkey, page.title, tuple(page.names)))
+                        if have is not None and have.get(rel) != rkey:
+                            copy = search_mod.record_for(page, html if html is not None else render(page))
+                            if copy is not None:
+                                spool.add(sid, rel, rkey, copy)
                 recording.__exit__(None, None, None)
                 # notes pages are made in every build (their group reads every note): no dependencies kept
                 deps = stored(deps) if share != "notes" else None
@@ -247,13 +269,16 @@ def _produce(share: str) -> dict:
                 # the same segments as their English twins, so the Chinese share's lookups add nothing
                 lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
                 groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
-                                        "pages": pages, "i18n": lookups}
+                                        "pages": pages, "i18n": lookups, "search": searchable}
+                release_loaded()  # the documents' text read for this group need not stay in this worker
             if counter is not None and pending >= 50:
                 with counter.get_lock():
                     counter.value += pending
                 pending = 0
     finally:  # the lookups travel with their groups; the translator is left as it was
         tr.seen, tr.families = seen_all, families_all
+        if spool is not None:
+            spool.close()
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
@@ -265,53 +290,53 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
     machine, in order; the result does not depend on the split: each page is made
     and rendered on its own. ``meanwhile()`` runs in this process while the workers
     render (after them without workers)."""
-    global _JOB
     shares = list(LANGS) + ["notes"]
-    workers = workers or os.cpu_count() or 1
-    _JOB = job
-    try:
-        if workers > 1 and hasattr(os, "fork"):
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork")
-            job["counter"] = counter = ctx.Value("q", 0)
-            from .output import die_with_parent
-
-            with ctx.Pool(min(workers, len(shares)), die_with_parent, (os.getpid(),)) as pool:
-                pending = pool.map_async(_produce, shares, chunksize=1)
-                seen = 0
-                if meanwhile is not None:
-                    meanwhile()
-                while not pending.ready():
-                    pending.wait(0.2)
-                    if progress and counter.value > seen:
-                        progress(counter.value - seen)
-                        seen = counter.value
-                results = pending.get()
-            if progress and counter.value > seen:
-                progress(counter.value - seen)
-            return results
+    if not can_fork(workers):
         results = []
         for share in shares:
-            r = _produce(share)
+            r = _produce(job, share)
             if progress:
                 progress(r["rendered"] + r["kept"])
             results.append(r)
         if meanwhile is not None:
             meanwhile()
         return results
+    import multiprocessing
+
+    job["counter"] = counter = multiprocessing.get_context("fork").Value("q", 0)  # pages done, for progress
+    seen = 0
+
+    def report():
+        nonlocal seen
+        if progress and counter.value > seen:
+            progress(counter.value - seen)
+            seen = counter.value
+
+    def wait(pending):
+        if meanwhile is not None:
+            meanwhile()
+        while not pending.ready():
+            pending.wait(0.2)
+            report()
+
+    try:
+        results = fork_map(_produce, job, shares, min_items=1, workers=workers, while_waiting=wait)
+        report()
+        return results
     finally:
         job.pop("counter", None)
-        _JOB = None
 
 
 PARTIAL_INDEX = ".pagefind-new"  # where a search bundle is made, inside the site, before it is swapped in
 
 
-def index_output(root: Path, out: Path) -> None:
+def index_output(root: Path, out: Path):
     """Index a built site for search where it is served (``index``, and ``serve`` after a build without
     search): the new bundle is made beside the old one and exchanged with it in one step, and the build's
-    record notes that the index changed (the next incremental build brings its work tree up to date)."""
+    record notes that the index changed (the next incremental build brings its work tree up to date). Only the
+    shards whose pages changed are indexed (search.update_index), from the index copies the build spooled
+    (``build(..., index_later=True)``) or, for pages built without search, made from the pages' files.
+    Returns the search.IndexStats."""
     from . import output
 
     root, out = Path(root).resolve(), output.output_path(out)
@@ -323,13 +348,18 @@ def index_output(root: Path, out: Path) -> None:
                                       "a folder written by `python -m generator build` (e.g. with --no-search)"))
         served = out.resolve()
         discard_partial_index(out)
-        _index(out, served, served, PARTIAL_INDEX)
+        store = _search_store(out)
+        stats = _index(out, m["groups"], store, served / PARTIAL_INDEX, _live_index(served), site=served,
+                       keep_if_same=True)
+        if stats.unchanged:
+            return stats
         output.replace_folder(out, served, PARTIAL_INDEX, output.INDEX_DIR)
         if m["delta"] is not None:
             m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
         from .fileio import replace_file
 
         replace_file(_manifest_path(out), pickle.dumps(m, protocol=5))
+    return stats
 
 
 def discard_partial_index(out: Path) -> None:
@@ -342,7 +372,9 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
     """Parse, link, render and write the site into ``out``. The output folder is checked before anything is
     touched, locked for the build, and switched to the new site in one step (``output.py``): a failed or
     interrupted build leaves the previous site whole. A build without ``search`` keeps the previous search
-    index; ``index_later``: the caller indexes the site afterwards (``serve``), so no note says it is old."""
+    index; ``index_later``: the caller indexes the site afterwards (``serve``, with ``index_output``), so no
+    note says it is old, and the index copies of the changed pages are made now (the indexing then has only
+    to index the shards that changed)."""
     from . import output
 
     root, out = Path(root).resolve(), output.output_path(out)
@@ -380,6 +412,8 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
     if progress:
         progress(0, total=len(old_keys) or None)
+    # the index copies kept beside the output: the workers make those it lacks (with search, or to index later)
+    store = _search_store(out) if (search or index_later) else None
     staging = output.new_staging(out)
     try:
         with timer("render"):
@@ -410,7 +444,9 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
-                                    "theme_key": theme_key, "fps": fps, "kept": kept_fps}, workers=workers,
+                                    "theme_key": theme_key, "fps": fps, "kept": kept_fps,
+                                    "search_have": store.have() if store is not None else None,
+                                    "search_store": store.root if store is not None else None}, workers=workers,
                                    progress=progress, meanwhile=write_api)
             api_group_records = api_groups.groups(fps)
             api_groups.final_file_keys(api_new, api_group_records)
@@ -443,7 +479,8 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
         if manifest is None:  # a full build: the staging folder holds the whole site
             if search:
                 with timer("index"):
-                    _index(out, staging, staging)
+                    result.search = _index(out, groups, store, staging / output.INDEX_DIR, _live_index(out),
+                                           site=staging, workers=workers)
             with timer("write"):
                 marker = _incomplete_marker(out)
                 marker.write_text("a build is switching this folder to a new site\n", "utf-8")
@@ -459,9 +496,11 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                 delta = staged | stale
             if search:
                 with timer("index"):
-                    _index(out, tree, tree, PARTIAL_INDEX)
-                    output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
-                    delta.add(output.INDEX_DIR + "/")
+                    result.search = _index(out, groups, store, tree / PARTIAL_INDEX, _live_index(out),
+                                           site=tree, workers=workers, keep_if_same=True)
+                    if not result.search.unchanged:  # else the work tree holds the served index already
+                        output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
+                        delta.add(output.INDEX_DIR + "/")
             elif (tree / output.INDEX_DIR).is_dir() and not index_later:
                 result.notes.append("the search index of the previous build was kept as it was; it does not "
                                     "cover what changed since (build without --no-search to update it)")
@@ -497,23 +536,78 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
     return result
 
 
-def _index(out: Path, site: Path, shown: Path, subdir: str = "pagefind") -> None:
-    """Index ``site`` for search into ``site/subdir``; a failure is an error naming the index in the output
-    (``shown``: the folder the user knows the site by), never a traceback."""
-    from . import output
-    from .search import index_site
+# ------------------------------------------------------------------ the search index (search.py)
+# The record store (index copies of the pages, kept beside the output) is opened before the pages are made; the
+# workers add the copies it lacks; the index stage writes the new index into a folder of the tree being
+# prepared (the staging folder, or the work tree), indexing only the shards whose pages changed and linking the
+# others from the index being replaced; the folder then switches with the rest of the site.
 
-    for left in site.glob(".pagefind-src-*"):  # the pages' copies of an indexing stopped with kill -9
-        shutil.rmtree(left, ignore_errors=True)
+def _search_store(out: Path):
+    """The index copies kept beside ``out`` (search.RecordStore), with the copies that the workers of an
+    earlier build spooled and no index used yet (a build for ``serve``, or one that stopped)."""
+    from .search import RecordStore, store_dir
+
+    store = RecordStore(store_dir(out)).load()
+    store.absorb_spools()
+    return store
+
+
+def _live_index(site: Path) -> Path | None:
+    """The search index ``site`` serves now (the one a new index is made from), or None."""
+    from .search import SHARDS_FILE
+
+    bundle = Path(site) / "pagefind"
+    return bundle if (bundle / SHARDS_FILE).is_file() else None
+
+
+def _index(out: Path, groups: dict, store, bundle: Path, previous: Path | None, *, site: Path,
+           workers: int | None = None, keep_if_same: bool = False):
+    """Write the search index of the pages of ``groups`` (the build's group records) into ``bundle``, from
+    the index ``previous`` (see search.update_index); returns its IndexStats. ``site``: the folder holding the
+    new site's pages, from which a copy the store lacks is made (pages built without search, or a store left
+    incomplete by a stopped build). A failure is an error naming the index in the output, never a traceback."""
+    from . import output
+    from .search import index_copy, plan_from_groups, update_index
+
+    plan = plan_from_groups(groups.values())
+    pages = {rel: (title, names) for g in groups.values() for rel, _, _, title, names in g.get("search", ())}
+
+    def make_copy(sid: str, rel: str) -> str:
+        from .fileio import read_text
+
+        lang, shard = sid.split("/")
+        title, names = pages[rel]
+        html = read_text(site / rel, str(out / rel), "a page of the site")
+        copy = index_copy(html, lang=lang, title=title, names=list(names), group=shard)
+        if copy is None:
+            raise SourceError(Problem(str(out / rel), None, "this page has no indexed part",
+                                      "a page written by this generator (build again)"))
+        return copy
+
+    _release_memory()  # what rendering left behind, before the Pagefind processes start
     try:
         with naming(out / output.INDEX_DIR):
-            index_site(site, output_subdir=subdir)
+            return update_index(bundle, plan=plan, store=store, previous=previous, workers=workers,
+                                make_copy=make_copy, keep_if_same=keep_if_same)
     except (OSError, SourceError):
         raise
     except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception
         raise SourceError(Problem(str(out / output.INDEX_DIR), None, f"the search index could not be written: "
-                                  f"{str(e).replace(str(shown), str(out))}",
+                                  f"{str(e).replace(str(bundle.parent), str(out))}",
                                   "free space for the index, or build with --no-search")) from None
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand freed memory back to the system (glibc keeps it otherwise), so that the
+    Pagefind processes that follow have room: the build's processes together are what counts."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _known_files(out: Path) -> set[str] | None:

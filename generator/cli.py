@@ -123,6 +123,10 @@ def cmd_build(args) -> int:
     cov = result.coverage.get("all", {})
     report.print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
                  f"{result.files} files) into {out} in {elapsed:.2f} s", markup=False)
+    if result.search is not None:
+        s = result.search
+        report.print(f"search index: {s.pages} pages in {s.shards} shards; {s.indexed} shard(s) indexed "
+                     f"({s.pages_indexed} pages), the others unchanged", markup=False)
     table = Table(title="time per stage")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -170,8 +174,9 @@ def cmd_index(args) -> int:
     root = _root(args)
     out = output_path(args.out) if args.out else Paths(root).output
     t0 = time.perf_counter()
-    index_output(root, out)
-    print(f"indexed {out} for search in {time.perf_counter() - t0:.2f} s")
+    s = index_output(root, out)
+    print(f"indexed {out} for search in {time.perf_counter() - t0:.2f} s: {s.indexed} of {s.shards} shard(s) "
+          f"indexed ({s.pages_indexed} of {s.pages} pages), the others unchanged")
     return 0
 
 

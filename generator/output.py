@@ -372,24 +372,6 @@ def move_in(staging: Path, tree: Path, staged, stale) -> None:
         _remove_file(tree, rel)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(parent: int | None = None) -> None:
-    """In a forked worker (the initializer of every pool): be killed when the build process dies. A build
-    stopped with kill -9 must not leave workers that go on writing into its staging folder (the next build
-    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done."""
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if parent is not None and os.getppid() != parent:  # the parent died before the call above
-        os._exit(1)
-
-
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 

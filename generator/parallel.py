@@ -50,14 +50,22 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
     workers = min(workers or os.cpu_count() or 1, len(items))
     if len(items) < min_items or not can_fork(workers):
         return [fn(state, item) for item in items]
+    import gc
     import multiprocessing
+    import threading
 
     _CALL = (fn, state)
+    # the state the workers inherit stays shared with this process as far as it can: the collector (which
+    # writes into every object it visits) leaves the inherited objects alone in the workers
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
             pending = pool.map_async(_call, items, chunksize=chunksize)
+            # workers that are done exit at once, not when while_waiting ends: each holds memory of its own
+            threading.Thread(target=lambda: (pending.wait(), pool.close()), daemon=True).start()
             if while_waiting is not None:
                 while_waiting(pending)
             return pending.get()
     finally:
+        gc.unfreeze()
         _CALL = None

@@ -1,241 +1,1028 @@
-"""Search: Pagefind, through its Python package (extended build), plus one
-addition that removes the weakness of stock Pagefind with Chinese.
+"""Search: a sharded Pagefind index, made from the pages as they are rendered and updated
+shard by shard.
 
-Stock Pagefind segments Chinese with a dictionary at index time and with the
-browser's ``Intl.Segmenter`` at query time; a query whose segmentation differs
-from the page's, or that cuts across word boundaries, finds nothing. Here every
-page is indexed with extra *bigram tokens*: every pair of adjacent Chinese
-characters or digits in the text Pagefind indexes for the page (script folded
-to Simplified; punctuation, letters and spaces end a run), each written as one
-ASCII word (``q`` + two 4-digit base-36 code points). The tokens are taken from
-exactly the text Pagefind indexes: ``indexed_text`` follows Pagefind's own rules
-(``data-pagefind-body``, ``data-pagefind-ignore``, the elements it always leaves
-out, the breaks it puts between blocks), and a test checks it against the
-fragments Pagefind writes. The search page turns each query term into the same
-tokens, asks Pagefind for pages holding all of them, then keeps only pages
-whose indexed text really contains every term. Any query of two or more
-characters that occurs in a page finds that page, whatever the segmenters
-think. The tokens are added only to the copy of each page that Pagefind reads;
-the published HTML stays small.
+**What Pagefind indexes.** Stock Pagefind cuts Chinese into dictionary words when it indexes
+and with the browser's segmenter when it searches; a query cut differently from the page, or
+across word boundaries, finds nothing. Here Pagefind gets, for each searchable page, an *index
+copy* whose text is rewritten into a stream of words that cannot be cut differently:
 
-Traditional-script queries are folded to Simplified in the browser with a map
-generated here from OpenCC for every character the site uses.
+* every run of Chinese characters and digits becomes its overlapping pairs, in order
+  (``城市副中心`` -> ``城市 市副 副中 中心``; a run of one character stays one word), script
+  folded to Simplified and width to ASCII (NFKC);
+* every punctuation mark becomes a word of its own, ``ϙ`` + its code point in consonant hex
+  (``〔`` -> ``ϙgbch``; a mark alone would be dropped or kept inconsistently by Pagefind);
+* a space next to a run, and every block boundary (paragraph, cell, heading …), becomes a gap word,
+  a backquote, which Pagefind counts as a position but does not index;
+* Latin words stay as they are (Pagefind lowercases them, and stems them on English pages).
+
+A query term is turned into the same words by the search page and looked up as an *exact
+phrase* (Pagefind's quoted search: the words at consecutive positions). So a term is found
+exactly where it occurs: two pairs meet only if the characters do, a gap stops a phrase at a
+space or a block boundary, and punctuation must match as typed. Precision and recall need no
+second pass over the pages' text, and the count of results is the count of pages.
+
+The page's text is taken where Pagefind takes it (``data-pagefind-body``, minus
+``data-pagefind-ignore`` and the elements Pagefind always leaves out); the rewriting works on
+the text nodes and leaves the markup alone, so Pagefind's own rules still decide what is
+indexed, and a run that continues across an inline tag (``由<a>市交通委</a>牵头``) keeps its
+pairs. The fragment Pagefind stores for a page holds the stream; the search page reads the text
+back from it for excerpts (the pairs overlap by one character).
+
+**Names.** Each page also carries its names (title; a document's number; a department's other
+names; a task's opening), as words marked ``ϛ`` inside a ``~ … ~`` block, with ``ϟ`` and ``ϡ``
+words for their first and last word, so the search page can tell "a name equals the query" and
+"a name contains it" from "the text contains it" and rank in that order.
+
+**Shards.** The index is split by language and year, and within a year into documents (with
+gazette issues) and everything else; pages without a year (departments, notes) form a shard of
+their own. Each shard is a Pagefind index in ``pagefind/<lang>/<shard>/``; ``pagefind/shards.json``
+lists them with their page counts and a fingerprint of their pages. The search page searches the
+shards of its language newest first and stops when it has enough results (see search.js).
+
+**Incremental.** Index copies are made by the page workers while they render
+(``record_for``), kept in a record store beside the output (``.<out>.search/``) keyed by page and
+transformation, and a shard is indexed again only when the set of its pages' records changed; a
+build where nothing changed indexes nothing and links the previous shards into the new site.
+
+Traditional-script queries are folded to Simplified in the browser with a map generated here from
+OpenCC for every character the site uses (``t2s.json``).
 """
 from __future__ import annotations
 
 import asyncio
-import errno
+import base64
+import concurrent.futures
 import gzip
 import hashlib
 import html as html_lib
-import concurrent.futures
-import tempfile
+import itertools
 import json
+import operator
 import os
+import pickle
 import re
 import shutil
 import unicodedata
+import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
-RUN = re.compile(f"[{CJK}0-9]+")
+SEARCH_VERSION = "5"  # the format of the index copies and of the shard folders; a change re-indexes everything
+INDEX_DIR = "pagefind"
+SHARDS_FILE = "shards.json"
+ZH_INDEX_LANG = "x"  # the language the Chinese shards are indexed as: no segmenter, no stemmer (see module doc)
+
+# ------------------------------------------------------------------ the word stream
+RUN_CLASS = f"{CJK}0-9"
+LATIN = f"[^\\W\\d_{CJK}]"
+_SPLIT_RUNS = re.compile(f"([{RUN_CLASS}]+)")
+_SPLIT_LATIN = re.compile(f"({LATIN}+)")
+_HAS_RUN = re.compile(f"[{RUN_CLASS}]")
+_RUN_CHAR = re.compile(f"[{RUN_CLASS}]")
+# characters NFKC changes that matter to a run or a Latin word: full-width letters and digits, CJK
+# compatibility ideographs, number forms, enclosed numbers, radicals, compatibility spaces (punctuation
+# is folded one mark at a time, see _between)
+_COMPAT = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uf900-\ufaff\u2150-\u24ff\u2e80-\u2fdf"
+                     "\u3200-\u33ff\ufb00-\ufb4f\u00a0\u2000-\u200a\u3000]")
+PUNCT_MARK, NAME_MARK, NAME_FIRST, NAME_LAST = "\u03d9", "\u03db", "\u03df", "\u03e1"  # ϙ ϛ ϟ ϡ
+# Pagefind (1.5) drops ASCII punctuation from the words it indexes but keeps other marks and "_": these three
+# are plain ASCII marks, so the gap takes a position without being indexed, and the glue and the names' fences
+# leave the words they touch unchanged
+GAP = "`"
+GLUE = "^"  # on a word: no space stood before it (inline markup between two pieces of text)
+NAMES_DELIM = "~"
+_HEX = "bcfghjkmnpqrtvwx"  # hex digits as consonants: no stemmer touches a word made of them
+_add = operator.add
 
 
-@lru_cache(maxsize=None)
-def _simplified_char(ch: str) -> str:
-    return to_simplified(ch)
+def punct_code(ch: str) -> str:
+    """The index word of one (NFKC-normalised) punctuation mark."""
+    return PUNCT_MARK + "".join(_HEX[int(c, 16)] for c in "%04x" % ord(ch))
 
 
-def norm(text: str) -> str:
-    """The matching alphabet, as the search page computes it: NFKC, then each
-    character folded to Simplified (character by character, with the same map
-    the browser gets), lower case. Punctuation and spaces are kept: they break
-    words, and a query must match across them exactly as typed."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(_simplified_char(c) if ord(c) > 0x3000 else c for c in text).lower()
+# NFKC folds the full-width forms of these marks into ASCII; in Chinese text they were full-width
+_FULL_WIDTH = str.maketrans(",;:?!()", "，；：？！（）")
 
 
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    return out.rjust(4, "0")
+def punct_char(word: str, chinese: bool = True) -> str:
+    """The mark a punctuation word stands for (search.js: punctChar): NFKC folded the full-width forms of
+    some marks into ASCII, which read back full-width in Chinese text."""
+    code = word[1:].rstrip(".")
+    ch = chr(int("".join("%x" % _HEX.index(c) for c in code if c in _HEX), 16))
+    return ch.translate(_FULL_WIDTH) if chinese else ch
 
 
-def token(a: str, b: str) -> str:
-    return "q" + _b36(ord(a)) + _b36(ord(b))
+@lru_cache(maxsize=1)
+def _fold_table() -> tuple[dict, re.Pattern]:
+    """Traditional -> Simplified for every CJK character OpenCC changes on its own, and a pattern that finds
+    any of them (most text has none, and then nothing is translated)."""
+    table = {}
+    for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for o in range(a, b + 1):
+            s = to_simplified(chr(o))  # one character at a time, as t2s.json and the search page fold
+            if s != chr(o) and len(s) == 1:
+                table[o] = s
+    return table, re.compile("[" + "".join(chr(o) for o in table) + "]")
 
 
-def bigram_tokens(text: str) -> list[str]:
-    """Every pair of adjacent Chinese characters / digits in ``norm(text)``.
+_between_cache: dict[str, str] = {}
 
-    Pairs are taken inside runs only: punctuation, Latin letters and spaces (which
-    include the breaks Pagefind puts between blocks) end a run. A query's pairs are
-    taken the same way, so a page that contains the query holds all of them, and
-    a two-character query finds exactly the pages that contain it."""
-    seen, out = set(), []
-    for run in RUN.findall(norm(text)):
-        for a, b in zip(run, run[1:]):
-            if a.isdigit() and b.isdigit():
-                continue  # digit pairs carry no signal; numbers are found through their Chinese neighbours
-            t = token(a, b)
-            if t not in seen:
-                seen.add(t)
-                out.append(t)
+
+def _between(piece: str) -> str:
+    """The words of what lies between two runs: Latin words as they are, each punctuation mark as its code
+    followed by the mark itself (for display), spaces as a gap (none between two Latin words)."""
+    w = _between_cache.get(piece)
+    if w is not None:
+        return w
+    out: list[str] = []
+    parts = _SPLIT_LATIN.split(piece)
+    for j, q in enumerate(parts):
+        if j % 2:
+            out.append(q)
+            continue
+        for k, ch in enumerate(q):
+            if ch.isspace():
+                latin_both_sides = q.isspace() and 0 < j < len(parts) - 1
+                if not latin_both_sides and (not out or out[-1] != GAP):
+                    out.append(GAP)
+                continue
+            n = unicodedata.normalize("NFKC", ch)
+            if n == ch or (len(n) == 1 and not n.isalnum() and not n.isspace()):
+                out.append(punct_code(n[0]))
+            else:  # a mark that NFKC spells with letters or digits (™ -> TM): its words, without display
+                out.append(stream(n).strip())
+    w = " ".join(x for x in out if x)
+    if len(_between_cache) < 100_000:
+        _between_cache[piece] = w
+    return w
+
+
+def stream(text: str) -> str:
+    """The words of a piece of text (already NFKC where it matters and folded): see the module's docstring."""
+    parts = _SPLIT_RUNS.split(text)
+    for i in range(1, len(parts), 2):
+        r = parts[i]
+        if len(r) > 1:
+            parts[i] = " ".join(map(_add, r, r[1:]))
+    for i in range(0, len(parts), 2):
+        if parts[i]:
+            parts[i] = _between(parts[i])
+    return " ".join(p for p in parts if p)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC where it changes runs or Latin words, and Traditional folded to Simplified."""
+    if _COMPAT.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    table, foldable = _fold_table()
+    if foldable.search(text):
+        text = text.translate(table)
+    return text
+
+
+def query_words(term: str) -> list[str]:
+    """The words of a query term, as the search page computes them (search.js: ``words``): used by tests."""
+    return stream(normalize_text(unicodedata.normalize("NFKC", term))).split()
+
+
+# Pagefind's rules (pagefind/src/fossick/parser.rs, 1.x): these elements are never indexed; an element with
+# data-pagefind-ignore is left out with everything inside it. Run boundaries: where a reader sees text break.
+PF_REMOVE = {"head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"}
+BLOCKS = {"address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt", "figcaption",
+          "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section",
+          "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "br", "nav", "footer", "form"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "param", "keygen"}
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def rewrite_text_nodes(fragment: str) -> str:
+    """The HTML ``fragment`` with every text node Pagefind would index replaced by its words (module doc).
+    Markup is left as it is; ignored and removed elements are emptied (unless they carry filters or
+    metadata). A gap ends every block and stands for every space next to a run; text that continues across
+    inline markup keeps its pair (``由<a>市交通委``: 由市) or, if it is not a run, a ``^`` on its first word
+    that tells the reader of the stream no space stood there."""
+    parts = _TAG_SPLIT.split(fragment)
+    skip = None  # [tag name, depth, index of its opening tag] of the ignored element we are in
+    prev = ""  # the last run character of the text before, when only inline markup lies between
+    dirty = False  # words since the last gap
+    glue = False  # the text before ended without a space, only inline markup lies between
+    prev_raw = False  # the text before was left as it was (Latin text without digits)
+    unigram_at = -1  # the part whose words end with a one-character run, which a pair across markup replaces
+    for i in range(0, len(parts), 2):
+        if i:
+            tag = parts[i - 1]
+            m = _TAG_NAME.match(tag)
+            if m:
+                name = m.group(1).lower()
+                closing = tag[1] == "/"
+                if skip is not None:
+                    if name == skip[0] and name not in VOID:
+                        if closing:
+                            skip[1] -= 1
+                            if not skip[1]:
+                                _drop_ignored(parts, skip[2], i - 1)
+                                skip = None
+                        elif tag[-2] != "/":
+                            skip[1] += 1
+                elif not closing and (name in PF_REMOVE or "data-pagefind-ignore" in tag):
+                    if name not in VOID and tag[-2] != "/":
+                        skip = [name, 1, i - 1]
+                elif name in BLOCKS:
+                    if dirty:  # the gap ends the block's text (Pagefind's sentence dot lands on it)
+                        parts[i - 1] = f" {GAP} " + tag
+                        dirty = False
+                    prev, glue, unigram_at = "", False, -1
+        text = parts[i]
+        if skip is not None or not text:
+            continue
+        if text.isspace():
+            parts[i] = f" {GAP} " if dirty else " "
+            prev, glue, dirty, unigram_at = "", False, False, -1
+            continue
+        if "&" in text:
+            text = html_lib.unescape(text)
+        text = normalize_text(text)
+        trailing = text[-1].isspace()
+        if _HAS_RUN.search(text) or not text.isascii():
+            words = stream(text)
+            if prev and _RUN_CHAR.match(text[0]):  # the run goes on across the inline markup
+                if unigram_at >= 0:  # the one-character run before it was not one
+                    kept = parts[unigram_at].rstrip()
+                    parts[unigram_at] = kept[:len(kept) - len(kept.rsplit(" ", 1)[-1])] + " "
+                if len(text) == 1 or not _RUN_CHAR.match(text[1]):  # nor is this one's first
+                    words = words.split(" ", 1)[1] if " " in words else ""
+                words = prev + text[0] + (" " + words if words else "")
+            elif glue:
+                words = GLUE + words
+            prev = text[-1] if _RUN_CHAR.match(text[-1]) else ""
+            parts[i] = " " + html_lib.escape(words, False) + " "
+            last = words.rsplit(" ", 1)[-1].lstrip(GLUE)
+            unigram_at = i if len(last) == 1 and _RUN_CHAR.match(last) else -1
+            prev_raw = False
+        else:  # Latin text without digits: as it is (Pagefind reads its words as it would anyway)
+            words = html_lib.escape(text, False)
+            if text[0].isspace():
+                words = f" {GAP} " + words
+            elif glue and not prev_raw:
+                words = " " + GLUE + words
+            if trailing:
+                words += f" {GAP} "
+            parts[i] = words
+            prev, prev_raw, unigram_at = "", True, -1
+        glue = not trailing
+        dirty = not trailing
+    return "".join(parts)
+
+
+def _drop_ignored(parts: list[str], start: int, end: int) -> None:
+    """Empty an ignored element (parts[start..end], its tags included) in the index copy: Pagefind would not
+    index its text anyway. Kept when it carries filters, metadata or sort keys, which count on ignored
+    elements too."""
+    chunk = "".join(parts[start:end + 1])
+    if "data-pagefind-filter" in chunk or "data-pagefind-meta" in chunk or "data-pagefind-sort" in chunk:
+        return
+    for k in range(start, end + 1):
+        parts[k] = ""
+
+
+def name_words(names: list[str]) -> str:
+    """The names block: for each name, ϟ + its first word, ϛ + each word, ϡ + its last word, names apart."""
+    out = []
+    for name in names:
+        words = [w for w in stream(normalize_text(unicodedata.normalize("NFKC", name))).split() if w != GAP]
+        if not words:
+            continue
+        out.append(" ".join([NAME_FIRST + words[0], *(NAME_MARK + w for w in words), NAME_LAST + words[-1]]))
+    return f" {GAP} ".join(out)
+
+
+_MAIN = re.compile(r"<main\b[^>]*>")
+_YEAR_FILTER = re.compile(r'<span hidden data-pagefind-ignore data-pagefind-filter="year">[^<]*</span>')
+
+
+def index_copy(html: str, *, lang: str, title: str, names: list[str], group: str) -> str | None:
+    """What Pagefind reads for a page: its ``<main>`` (the only element with data-pagefind-body) with the text
+    rewritten, its title as metadata, its names, and its group (year or ``site``, the filter ``g`` by which
+    the search page asks each shard, the recent one included, for one year at a time); None for a page
+    Pagefind would not index."""
+    m = _MAIN.search(html)
+    end = html.rfind("</main>")
+    if not m or end < 0 or "data-pagefind-body" not in m.group(0):
+        return None
+    # the year is the shard's group filter ``g`` here (below); the page's own year filter is not needed
+    body = rewrite_text_nodes(_YEAR_FILTER.sub("", html[m.end():end]))
+    head = (f'<span hidden data-pagefind-ignore data-pagefind-meta="title">{html_lib.escape(title)}</span>'
+            f'<span hidden data-pagefind-ignore data-pagefind-filter="g">{html_lib.escape(group)}</span>'
+            f'<p> {NAMES_DELIM} {html_lib.escape(name_words([title, *names]), False)} {NAMES_DELIM} </p>')
+    index_lang = ZH_INDEX_LANG if lang == "zh" else lang
+    return f'<html lang="{index_lang}"><body>{m.group(0)}{head}{body}</main></body></html>'
+
+
+# ------------------------------------------------------------------ shards
+def shard_of(page) -> str:
+    """The shard a page is indexed in: its year, or ``site`` for pages without one (departments, notes)."""
+    return str(page.year) if page.year else "site"
+
+
+def shard_id(page) -> str:
+    """``lang/shard``: the folder of the page's shard under pagefind/."""
+    return f"{page.lang}/{shard_of(page)}"
+
+
+def record_key(page_key: str) -> str:
+    """What a page's index copy depends on: the page (its key: template, theme and view model) and this
+    module's format."""
+    return f"{page_key}:{SEARCH_VERSION}"
+
+
+def url_of(rel: str) -> str:
+    return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def store_dir(out: Path) -> Path:
+    """Where the index copies of the pages of ``out`` are kept between builds: beside it, like the manifest."""
+    out = Path(out)
+    return out.parent / f".{out.name}.search"
+
+
+class RecordStore:
+    """Index copies by shard, kept between builds: ``records/<lang>/<shard>.pickle`` holds
+    ``{rel: (record key, copy hash, zlib(index copy))}``; ``index.pickle`` lists every page's shard, record
+    key and copy hash,
+    each shard's characters (for t2s.json) and the state of the index the last build made (which pages
+    each shard holds, see update_index). Workers add new copies to spool files of their own
+    (``spool/<pid>/<lang>__<shard>``), merged when the index is updated."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.pages: dict[str, tuple[str, str, str]] = {}  # rel -> (shard id "lang/shard", record key, copy hash)
+        self.chars: dict[str, str] = {}  # shard id -> its CJK characters
+        self.state: dict = {}  # the index the last build made (update_index)
+
+    def load(self) -> "RecordStore":
+        try:
+            data = pickle.loads((self.root / "index.pickle").read_bytes())
+            if data.get("version") == SEARCH_VERSION:
+                self.pages, self.chars, self.state = data["pages"], data["chars"], data["state"]
+        except Exception:  # missing or damaged: every copy is made again
+            self.pages, self.chars, self.state = {}, {}, {}
+        # a shard file that is gone takes its pages with it
+        present = {sid for sid in {v[0] for v in self.pages.values()} if self._file(sid).is_file()}
+        self.pages = {rel: v for rel, v in self.pages.items() if v[0] in present}
+        return self
+
+    def absorb_spools(self) -> None:
+        """Take in the copies workers spooled and no index used yet (a build with ``search="later"``, or one
+        that stopped): they join the store, and the spool files go."""
+        dirs = self.spool_dirs()
+        if not dirs:
+            return
+        for sid, new in read_spools(dirs).items():
+            records = self.read_shard(sid)
+            records.update(new)
+            self.write_shard(sid, records)
+            for rel, (rkey, chash, _) in new.items():
+                self.pages[rel] = (sid, rkey, chash)
+        self.save_index()
+        for d in dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def have(self) -> dict[str, str]:
+        return {rel: v[1] for rel, v in self.pages.items()}
+
+    def _file(self, sid: str) -> Path:
+        return self.root / "records" / f"{sid}.pickle"
+
+    def read_shard(self, sid: str) -> dict:
+        path = self._file(sid)
+        if not path.is_file():
+            return {}
+        return pickle.loads(path.read_bytes())
+
+    def write_shard(self, sid: str, records: dict) -> None:
+        from .fileio import replace_file
+
+        self._file(sid).parent.mkdir(parents=True, exist_ok=True)
+        replace_file(self._file(sid), pickle.dumps(records, protocol=5))
+
+    def save_index(self) -> None:
+        from .fileio import replace_file
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        replace_file(self.root / "index.pickle", pickle.dumps(
+            {"version": SEARCH_VERSION, "pages": self.pages, "chars": self.chars, "state": self.state}, protocol=5))
+
+    def spool_dirs(self) -> list[Path]:
+        d = self.root / "spool"
+        return sorted(p for p in d.iterdir() if p.is_dir()) if d.is_dir() else []
+
+
+class Spool:
+    """A worker's new index copies, appended to one file per shard as they are made."""
+
+    def __init__(self, root: Path):
+        self.dir = Path(root) / "spool" / str(os.getpid())
+        self.files: dict[str, object] = {}
+
+    def add(self, sid: str, rel: str, rkey: str, copy: str) -> None:
+        fh = self.files.get(sid)
+        if fh is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fh = self.files[sid] = open(self.dir / sid.replace("/", "__"), "ab")
+        data = copy.encode("utf-8")
+        pickle.dump((rel, rkey, hashlib.sha256(data).hexdigest()[:20], zlib.compress(data, 1)), fh, protocol=5)
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+        self.files.clear()
+
+
+def read_spools(dirs: list[Path]) -> dict[str, dict]:
+    """shard id -> {rel: (record key, copy hash, zlib copy)} from the workers' spool files (a file cut short by
+    a worker that was stopped ends where it was cut)."""
+    out: dict[str, dict] = {}
+    for d in dirs:
+        for f in sorted(d.iterdir()):
+            sid = f.name.replace("__", "/")
+            recs = out.setdefault(sid, {})
+            with open(f, "rb") as fh:
+                while True:
+                    try:
+                        rel, rkey, chash, z = pickle.load(fh)
+                    except EOFError:
+                        break
+                    except Exception:
+                        break
+                    recs[rel] = (rkey, chash, z)
     return out
 
 
-# ------------------------------------------------------------ what Pagefind indexes
-# Pagefind's own rules (pagefind/src/fossick/parser.rs, 1.x): with data-pagefind-body
-# on the page only body elements count; data-pagefind-ignore drops an element's text
-# (and "all" its filters and meta too); these elements are always dropped; these
-# block elements are padded with spaces (and a "." after a final word character);
-# <br> is a space. Nothing else (not ``hidden``, not <header>) is left out.
-PF_REMOVE = {"head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"}
-PF_SENTENCE = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section"}
-SENTENCE_END_CHARS = set("'\")$*")
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-        "param", "keygen"}
-INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
+def record_for(page, html: str) -> str | None:
+    """The index copy of a rendered page (None if it is not searchable)."""
+    if not page.searchable:
+        return None
+    return index_copy(html, lang=page.lang, title=page.title, names=list(getattr(page, "names", []) or []),
+                      group=shard_of(page))
 
 
-def _word_char(c: str) -> bool:
-    """Pagefind's test for "ends a sentence without punctuation": Rust's Unicode ``\\w``
-    (letters, marks, digits, connectors) or one of ' " ) $ *."""
-    cat = unicodedata.category(c)
-    return c in SENTENCE_END_CHARS or cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or c in "\u200c\u200d"
+def shard_fingerprint(pages: dict[str, str]) -> str:
+    h = hashlib.sha256(SEARCH_VERSION.encode())
+    for rel in sorted(pages):
+        h.update(f"{rel}\t{pages[rel]}\n".encode())
+    return h.hexdigest()[:20]
 
 
-class _Node:
-    __slots__ = ("tag", "status", "parts")
+# ------------------------------------------------------------------ Pagefind, through its Python API
+def _service_class():
+    from pagefind.service import PagefindService
 
-    def __init__(self, tag: str, status: int):
-        self.tag, self.status, self.parts = tag, status, []
+    class FastService(PagefindService):
+        """Pagefind's Python service, reading every response as it arrives: the package's own loop sleeps
+        0.1 s before each one, so a request per page (add_html_file) would cost 100 minutes on a
+        60,000-page archive. Responses also get a large enough buffer to carry a whole shard's files."""
+
+        async def launch(self):
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin, "--service", cwd=os.getcwd(), stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, limit=2 ** 31 - 1)
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
+        async def _wait_for_responses(self):
+            while True:
+                output = await self._backend.stdout.readuntil(b",")
+                resp = json.loads(base64.b64decode(output[:-1]))
+                if not resp:
+                    continue
+                mid = resp.get("message_id")
+                fut = self._responses.get(mid) if mid is not None else None
+                if fut is None or fut.done():
+                    continue
+                payload = resp["payload"]
+                if payload.get("type") == "Error":
+                    fut.set_exception(RuntimeError(f"Pagefind: {payload.get('message')}"))
+                else:
+                    fut.set_result(payload)
+
+    return FastService
 
 
-class _PagefindText(HTMLParser):
-    """The text Pagefind indexes for a page (its "digest"), built the way Pagefind builds it."""
+async def _index_one(records: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """Index (url, index copy) pairs with one Pagefind service; returns the bundle's files (in memory: Pagefind
+    1.5 answers WriteFiles before its writes land, so they are taken with GetFiles and written here)."""
+    service = await _service_class()().launch()
+    try:
+        index = await service.create_index({})
+        await asyncio.gather(*(index.add_html_file(content=copy, url=url) for url, copy in records))
+        files = await index.get_files()
+        return [(f["path"], f["content"]) for f in files]
+    finally:
+        await service.close()
 
-    # Pagefind reads text as written in the HTML: entities are decoded only at the end
-    # (so a block ending in &#34; gets no "."), hence convert_charrefs=False.
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.stack = [_Node("", INDEXING)]
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "data-pagefind-body" in a:
-            status = BODY
-        elif "data-pagefind-ignore" in a:
-            status = IGNORED if (a["data-pagefind-ignore"] or "").lower() in ("", "index", "true") else EXCLUDED
+def _run_jobs(jobs: list, workers: int, load, save) -> None:
+    """Index each job (shard id, pages) with a Pagefind process of its own, ``workers`` at a time and one
+    per language at a time (a Chinese year takes about 1 GB in Pagefind, an English one 0.65 GB: two
+    Chinese ones together would not leave room for the build), in a thread of its own (the caller may have
+    an event loop running). ``load(job)`` gives its (url, index copy) pairs when its turn comes,
+    ``save(job, files)`` takes the bundle as soon as it is made: only the shards being indexed are in
+    memory."""
+    async def run_all():
+        sem = asyncio.Semaphore(max(1, workers))
+        per_lang: dict[str, asyncio.Semaphore] = {}
+
+        async def one(job):
+            lang = job[0].split("/")[0]
+            async with per_lang.setdefault(lang, asyncio.Semaphore(1)), sem:
+                files = await _index_one(load(job))
+                save(job, files)
+
+        await asyncio.gather(*(one(j) for j in jobs))
+
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        ex.submit(asyncio.run, run_all()).result()
+
+
+# ------------------------------------------------------------------ bundle files
+PF_SIG = b"pagefind_dcd"
+
+
+def _pf_load(data: bytes):
+    import cbor2
+
+    raw = gzip.decompress(data)
+    if not raw.startswith(PF_SIG):
+        raise ValueError("not a Pagefind index file")
+    return cbor2.loads(raw[len(PF_SIG):])
+
+
+def _pf_dump(obj) -> bytes:
+    import cbor2
+
+    # level 6: the same size as 9 within 0.2 % on these files, in about half the time
+    return gzip.compress(PF_SIG + cbor2.dumps(obj), compresslevel=6, mtime=0)
+
+
+def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
+    """A shard's bundle, made byte-stable and trimmed: (files of the shard folder, files shared by all shards).
+
+    Pagefind (1.5) writes filter values and the list of filters in hash-map order (upstream issue #638), so
+    two builds of the same pages differ there: values and filters are sorted and the files renamed after
+    their content. The shard keeps its entry, metadata, index, fragments, filters and the WebAssembly of its
+    language; pagefind.js is shared (one copy at the top); the UI bundles are not used. Also returns the
+    fragment of each page, in the order the pages were added."""
+    byname = dict(files)
+    entry = json.loads(byname["pagefind-entry.json"])
+    keep: dict[str, bytes] = {}
+    shared = {"pagefind.js": byname["pagefind.js"]}
+    hashes: list[str] = []
+    for lang, info in entry["languages"].items():
+        meta = _pf_load(byname[f"pagefind.{info['hash']}.pf_meta"])
+        hashes.extend(p[0] for p in meta[1])
+        renamed = []
+        for name, fhash in meta[3]:
+            fname, values = _pf_load(byname[f"filter/{fhash}.pf_filter"])
+            values = sorted(([v, sorted(ids)] for v, ids in values), key=lambda x: x[0])
+            data = _pf_dump([fname, values])
+            new = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
+            keep[f"filter/{new}.pf_filter"] = data
+            renamed.append([name, new])
+        meta[3] = sorted(renamed)
+        chunks = [(c, byname[f"index/{c[2]}.pf_index"]) for c in meta[2]]
+        meta[2], index_files = _rechunk(lang, chunks, len(meta[1]))
+        keep.update(index_files)
+        data = _pf_dump(meta)
+        width = len(info["hash"]) - len(lang) - 1
+        info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:width]}"
+        keep[f"pagefind.{info['hash']}.pf_meta"] = data
+        wasm = f"wasm.{info.get('wasm') or 'unknown'}.pagefind"
+        keep[wasm] = byname[wasm]
+    for path, data in files:
+        if path.startswith("fragment/"):
+            keep[path] = data
+    keep["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, sort_keys=True,
+                                             separators=(",", ":")).encode()
+    return keep, shared, hashes
+
+
+META_ENTRY_BYTES = 12  # what one more chunk adds to a shard's metadata (its bounds and name), compressed
+WORDS_PER_QUERY = 8  # index words a typical query looks up in a shard (five pairs and the names' words)
+RECHUNK_ABOVE = 12_000  # bytes: shards whose chunks are smaller on average keep Pagefind's (re-cutting costs time)
+
+
+def _rechunk(lang: str, chunks: list, pages: int) -> tuple[list, dict[str, bytes]]:
+    """The word index of a shard cut into chunks of the size that costs a first query least.
+
+    A search loads the shard's metadata (which lists every chunk) and, for each word it looks up, the chunk
+    holding it. Pagefind cuts chunks at 20,000 locations; with every position of every pair indexed, that
+    makes a chunk of a small shard some 30 kB, of which a query needs a few hundred bytes. With ``L``
+    locations in ``B`` bytes of index, chunks of ``s`` locations cost about ``L/s * META_ENTRY_BYTES`` in the
+    metadata and ``WORDS_PER_QUERY * B * s / L`` per query: least at ``s = L * sqrt(e / (k * B))``. Words
+    are never split; the chunks' bounds are shortened to distinguishing prefixes as Pagefind does. Returns the
+    metadata's chunk list and the index files."""
+    total_bytes = sum(len(data) for _, data in chunks)
+    if total_bytes < RECHUNK_ABOVE * len(chunks):  # chunks small already (a shard with many repeated texts)
+        return [list(c) for c, _ in chunks], {f"index/{c[2]}.pf_index": data for c, data in chunks}
+    words = [w for _, data in chunks for w in _pf_load(data)[0]]
+    locs = sum(len(p[1]) + 1 for w in words for p in w[1])
+    size = int(locs * (META_ENTRY_BYTES / (WORDS_PER_QUERY * max(total_bytes, 1))) ** 0.5)
+    size = max(500, min(20000, size))
+    out, cur, n = [], [], 0
+    for w in words:
+        n += sum(len(p[1]) + 1 for p in w[1])
+        cur.append(w)
+        if n >= size:
+            out.append(cur)
+            cur, n = [], 0
+    if cur:
+        out.append(cur)
+    files, entries = {}, []
+    for c in out:
+        data = _pf_dump([c])
+        name = f"{lang}_{hashlib.sha256(data).hexdigest()[:10]}"
+        files[f"index/{name}.pf_index"] = data
+        entries.append([c[0][0], c[-1][0], name])
+    for i in range(len(entries) - 1):  # Pagefind's get_prefixes
+        a, b = entries[i][1], entries[i + 1][0]
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        entries[i][1], entries[i + 1][0] = a[:common + 1], b[:common + 1]
+    return entries, files
+
+
+def fragment_text(data: bytes) -> dict:
+    """A fragment file's JSON (for tests)."""
+    raw = gzip.decompress(data)
+    return json.loads(raw[raw.index(b"{"):])
+
+
+# ------------------------------------------------------------------ the site's index
+RECENT = "recent"  # the shard of each language that holds the pages changed since their shard was indexed
+RECENT_SHARE = 0.1  # a shard is indexed again when more than this share of its pages changed …
+RECENT_MIN = 40  # … and more than this many
+
+
+@dataclass
+class IndexStats:
+    shards: int = 0  # shards in the index
+    indexed: int = 0  # shards indexed by this build
+    pages: int = 0  # pages in the index
+    pages_indexed: int = 0  # pages indexed by this build
+    indexed_shards: list = field(default_factory=list)
+    recent: int = 0  # pages in the recent shards
+    unchanged: bool = False  # the index is the previous one as it was: nothing was written (keep_if_same)
+
+
+def _shard_order(key: str) -> tuple:
+    if key == "site":
+        return (0, 0)
+    if key == RECENT:
+        return (2, 0)
+    return (1, -int(key) if key.isdigit() else 0)
+
+
+def _link_tree(src: Path, dest: Path) -> list[str]:
+    """Hard-link every file of ``src`` into ``dest`` (a copy where links are not possible); relative paths."""
+    done = []
+    for dirpath, _, names in os.walk(src):
+        rel_dir = os.path.relpath(dirpath, src)
+        target = dest if rel_dir == "." else dest / rel_dir
+        target.mkdir(parents=True, exist_ok=True)
+        for n in names:
+            try:
+                os.link(os.path.join(dirpath, n), target / n)
+            except OSError:
+                shutil.copy2(os.path.join(dirpath, n), target / n)
+            done.append(n if rel_dir == "." else f"{rel_dir}/{n}")
+    return done
+
+
+def plan_from_groups(groups) -> dict[str, dict[str, str]]:
+    """shard id ("lang/shard") -> {rel: record key} for every searchable page of the site (see build.py:
+    each group records its searchable pages as (rel, shard id, record key, title, names))."""
+    plan: dict[str, dict[str, str]] = {}
+    for g in groups:
+        for rel, sid, rkey, *_ in g.get("search", ()):
+            plan.setdefault(sid, {})[rel] = rkey
+    return plan
+
+
+def _mask(bundle: Path, hashes: list[str]) -> dict[str, dict]:
+    """fragment hash -> its filters, for the pages a shard masks (read from the shard's fragments)."""
+    out = {}
+    for h in hashes:
+        try:
+            out[h] = fragment_text((bundle / "fragment" / f"{h}.pf_fragment").read_bytes()).get("filters", {})
+        except (OSError, ValueError):
+            out[h] = {}
+    return out
+
+
+def _listing(new_state: dict, plan: dict, masks: dict) -> tuple[dict, str, int]:
+    """shards.json's shards (what the search page needs, per language in the order it searches), the index's
+    build id, and the pages in the recent shards."""
+    langs: dict[str, list] = {}
+    fps = {}
+    recent = 0
+    for sid in sorted(new_state["shards"], key=lambda s: (s.split("/")[0], _shard_order(s.split("/")[1]))):
+        lang, key = sid.split("/")
+        fps[sid] = shard_fingerprint(new_state["shards"][sid]["pages"])
+        entry = {"key": key, "year": key if key != "site" else "", "pages": len(plan[sid]), "fp": fps[sid]}
+        if sid in masks:
+            entry["mask"] = masks[sid]
+        langs.setdefault(lang, []).append(entry)
+    for lang, rec in sorted(new_state["recent"].items()):
+        fps[f"{lang}/{RECENT}"] = shard_fingerprint(rec["pages"])
+        langs.setdefault(lang, []).append({"key": RECENT, "year": "", "pages": len(rec["pages"]),
+                                           "fp": fps[f"{lang}/{RECENT}"]})
+        recent += len(rec["pages"])
+    build_id = hashlib.sha256(json.dumps([sorted(fps.items()), {k: sorted(v) for k, v in masks.items()}])
+                              .encode()).hexdigest()[:16]
+    return langs, build_id, recent
+
+
+def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: RecordStore, previous: Path | None,
+                 workers: int | None = None, make_copy=None, keep_if_same: bool = False) -> IndexStats:
+    """Write the search index of a site into the folder ``bundle`` (new or empty), from the index it replaces
+    (``previous``: its bundle folder, or None).
+
+    ``plan``: shard id -> {rel: record key} of every searchable page (``plan_from_groups``). The index in
+    ``previous`` and the state the store kept of it decide the work:
+
+    * a shard whose pages are those it was indexed with (the same index copies, by hash) is hard-linked from
+      ``previous``;
+    * a shard where a few pages changed, were added or removed (at most RECENT_SHARE of them, or
+      RECENT_MIN) is linked too; those pages are *masked* in it (shards.json lists their fragments, which
+      the search page drops, with the filter values it takes off the counts) and the changed and new ones
+      are indexed in the language's ``recent`` shard, which holds only such pages;
+    * any other shard is indexed again, from the record store (the copies kept from earlier builds and those
+      the workers spooled in this one), and leaves the recent shard.
+
+    A full build (no previous index) indexes every shard and has no recent shard. Writes into ``bundle``: the
+    shard folders, shards.json, t2s.json and pagefind.js. A page whose copy the store lacks (the pages were
+    built without search) is asked of ``make_copy(sid, rel)``, which returns it, made from the page's file.
+    An unchanged shard's files are hard links to the previous ones: files of a bundle are never written in
+    place. ``keep_if_same``: when the new index would be the previous one as it is (nothing changed), nothing
+    is written and the stats say ``unchanged`` (the caller keeps the previous index where it is)."""
+    bundle = Path(bundle)
+    prev_bundle = Path(previous) if previous is not None else None
+    try:
+        live = json.loads((prev_bundle / SHARDS_FILE).read_text("utf-8")) if prev_bundle else {}
+    except (OSError, ValueError):
+        live = {}
+    state = store.state if live.get("build") and store.state.get("build") == live.get("build") else {}
+    old_shards = state.get("shards", {})  # sid -> {"pages": {rel: copy hash}, "frag": {rel: fragment hash}}
+    old_recent = state.get("recent", {})  # lang -> the same, for the recent shard
+    spooled = read_spools(store.spool_dirs())
+    # what each page's index copy is (its hash): a page whose view changed where the index does not look
+    # (a link panel, a listing left out of the index) has the same copy, and changes nothing here
+    content: dict[str, dict[str, str]] = {}
+    for sid, pages in plan.items():
+        new = spooled.get(sid, {})
+        c = content[sid] = {}
+        for rel, rkey in pages.items():
+            if rel in new and new[rel][0] == rkey:
+                c[rel] = new[rel][1]
+            elif rel in store.pages and store.pages[rel][1] == rkey:
+                c[rel] = store.pages[rel][2]
+            elif make_copy is not None:
+                copy = make_copy(sid, rel)
+                data = copy.encode("utf-8")
+                new[rel] = (rkey, hashlib.sha256(data).hexdigest()[:20], zlib.compress(data, 1))
+                spooled[sid] = new
+                c[rel] = new[rel][1]
+            else:
+                raise RuntimeError(f"search: no index copy of {rel}; the record store {store.root} is incomplete "
+                                   "(build again: it is made afresh)")
+    keys = plan
+    plan = content
+    # (a build stopped from here on may leave shard files that lack a copy the store's index still lists: such
+    # a copy is made again from the page's file by make_copy; the store is a cache, never the only copy)
+    stats = IndexStats()
+    new_state = {"shards": {}, "recent": {}}
+    masks: dict[str, dict[str, dict]] = {}  # sid -> {fragment hash: filters}
+    recent: dict[str, dict[str, str]] = {}  # lang -> {rel: copy hash}
+    recent_from: dict[str, set] = {}  # lang -> the shards its pages belong to
+    jobs: list[tuple[str, dict[str, str]]] = []  # (shard id, pages) to index
+
+    def folder_ok(sid):
+        return prev_bundle is not None and (prev_bundle / sid / "pagefind-entry.json").is_file()
+
+    for sid in sorted(plan):
+        pages = plan[sid]
+        old = old_shards.get(sid)
+        if old is None or not folder_ok(sid):
+            jobs.append((sid, pages))
+            continue
+        changed = {rel for rel, chash in pages.items() if old["pages"].get(rel) != chash}
+        removed = set(old["pages"]) - set(pages)
+        if len(changed) + len(removed) > max(RECENT_MIN, RECENT_SHARE * len(old["pages"])):
+            jobs.append((sid, pages))
+            continue
+        new_state["shards"][sid] = old  # as it was indexed, masks aside
+        stale = {rel for rel in changed | removed if rel in old["pages"]}
+        if stale:
+            masks[sid] = _mask(prev_bundle / sid, sorted({old["frag"][rel] for rel in stale if rel in old["frag"]}))
+        lang = sid.split("/")[0]
+        if changed:
+            recent.setdefault(lang, {}).update((rel, pages[rel]) for rel in changed)
+            recent_from.setdefault(lang, set()).add(sid)
+    for lang, pages in sorted(recent.items()):
+        rsid = f"{lang}/{RECENT}"
+        old = old_recent.get(lang)
+        if old is not None and old["pages"] == pages and folder_ok(rsid):
+            new_state["recent"][lang] = old
         else:
-            status = INDEXING
-        if tag in PF_REMOVE:
-            status = IGNORED
-        parent = self.stack[-1]
-        if parent.status == EXCLUDED:
-            status = EXCLUDED
-        if a.get("id") and status not in (IGNORED, EXCLUDED):
-            parent.parts.append(" ")  # where Pagefind notes an anchor (a word of its own, dropped later)
-        if tag in VOID:
-            if tag == "br" and status != EXCLUDED:
-                parent.parts.append(" ")
-            return
-        self.stack.append(_Node(tag, status))
+            jobs.append((rsid, pages))
+    # the store keeps every page's newest copy, by shard (the workers' new ones merged in)
+    for sid in plan:
+        if sid in spooled:
+            records = store.read_shard(sid)
+            records.update(spooled[sid])
+            store.write_shard(sid, {rel: records[rel] for rel in plan[sid] if rel in records})
+    del spooled
+    cjk = re.compile(f"[{CJK}]")
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
+    shard_of_rel = {rel: sid for sid, pages in plan.items() for rel in pages}
 
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                while len(self.stack) > i:
-                    self._close()
-                return
+    def load(job):  # the copies to index, from the store
+        sid, pages = job
+        lang, key = sid.split("/")
+        records = {}
+        for src in ({sid} if key != RECENT else recent_from[lang]):
+            have = store.read_shard(src)
+            records.update((rel, have[rel]) for rel in pages if rel in have and have[rel][1] == pages[rel])
+        missing = sorted(set(pages) - set(records))
+        if missing and make_copy is not None:
+            for rel in missing:
+                data = make_copy(shard_of_rel[rel], rel).encode("utf-8")
+                if hashlib.sha256(data).hexdigest()[:20] == pages[rel]:
+                    records[rel] = (keys[shard_of_rel[rel]][rel], pages[rel], zlib.compress(data, 1))
+            missing = sorted(set(pages) - set(records))
+        if missing:
+            raise RuntimeError(f"search: no index copy of {len(missing)} page(s), e.g. {missing[0]}; the record "
+                               f"store {store.root} is incomplete (build again: it is made afresh)")
+        copies = [(url_of(rel), zlib.decompress(records[rel][2]).decode("utf-8")) for rel in sorted(records)]
+        if key != RECENT:
+            chars = set()
+            for _, c in copies:
+                chars.update(c)
+            store.chars[sid] = "".join(sorted(ch for ch in chars if cjk.match(ch)))
+        return copies
 
-    def _close(self):
-        node = self.stack.pop()
-        parent = self.stack[-1]
-        if node.status in (IGNORED, EXCLUDED):
-            return
-        value = "".join(node.parts)
-        if node.tag in PF_SENTENCE:
-            value = " " + value
-            if _word_char(value[-1]):
-                value += "."
-            value += " "
-        if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            value = " " + value + " "  # Pagefind's weight markers, dropped from the content, leave spaces
-        if parent.status == PARENT_OF_BODY and node.status not in (BODY, PARENT_OF_BODY):
-            return
-        if node.status == INDEXING:
-            parent.parts.append(value)
-        else:  # a body, or the parent of one: only bodies count from here up
-            if parent.status != PARENT_OF_BODY:
-                parent.parts.clear()
-            parent.parts.append(value)
-            parent.status = PARENT_OF_BODY
+    shared: dict[str, bytes] = {}
+    written = set()
 
-    def handle_data(self, data):
-        self.stack[-1].parts.append(data)
+    def save(job, files):
+        sid, pages = job
+        keep, common, hashes = shard_files(files)
+        shared.update(common)
+        for rel, data in keep.items():
+            path = bundle / sid / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if len(hashes) != len(pages):
+            raise RuntimeError(f"search: Pagefind indexed {len(hashes)} of the {len(pages)} pages of {sid}")
+        entry = {"pages": dict(pages), "frag": dict(zip(sorted(pages), hashes))}
+        lang, key = sid.split("/")
+        if key == RECENT:
+            new_state["recent"][lang] = entry
+        else:
+            new_state["shards"][sid] = entry
+        written.add(sid)
+        stats.indexed_shards.append(sid)
+        stats.pages_indexed += len(pages)
 
-    def handle_entityref(self, name):
-        self.stack[-1].parts.append(f"&{name};")
+    # largest first, the languages taking turns: the two Pagefind processes running at a time are one
+    # Chinese shard (the larger index) and one English shard, and they finish together
+    by_lang: dict[str, list] = {}
+    for job in sorted(jobs, key=lambda j: -len(j[1])):
+        by_lang.setdefault(job[0].split("/")[0], []).append(job)
+    order = [j for group in itertools.zip_longest(*by_lang.values()) for j in group if j is not None]
+    if keep_if_same and not jobs and prev_bundle is not None:
+        langs, build_id, recent_pages = _listing(new_state, plan, masks)
+        if live.get("version") == SEARCH_VERSION and live.get("build") == build_id and live.get("langs") == langs:
+            new_state["build"] = build_id
+            store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items()
+                           for rel, chash in pages.items()}
+            store.state = new_state
+            store.save_index()
+            for d in store.spool_dirs():
+                shutil.rmtree(d, ignore_errors=True)
+            stats.unchanged = True
+            stats.recent = recent_pages
+            stats.shards = len(new_state["shards"]) + len(new_state["recent"])
+            stats.pages = sum(len(p) for p in plan.values())
+            return stats
+    _run_jobs(order, workers or min(2, os.cpu_count() or 1), load, save)
+    for sid in list(new_state["shards"]) + [f"{lang}/{RECENT}" for lang in new_state["recent"]]:
+        if sid not in written:
+            _link_tree(prev_bundle / sid, bundle / sid)
+    if not shared and prev_bundle is not None and (prev_bundle / "pagefind.js").is_file():
+        shared = {"pagefind.js": (prev_bundle / "pagefind.js").read_bytes()}
+    if not shared and plan:
+        raise RuntimeError("search: no pagefind.js to publish (no shard was indexed and there is no previous index)")
+    bundle.mkdir(parents=True, exist_ok=True)
+    for name, data in shared.items():
+        (bundle / name).write_bytes(data)
+    langs, build_id, stats.recent = _listing(new_state, plan, masks)
+    (bundle / SHARDS_FILE).write_text(json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs},
+                                                 ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+    mapping = script_map(store.chars.get(sid, "") for sid in plan)
+    (bundle / "t2s.json").write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True,
+                                                separators=(",", ":")), "utf-8")
+    # the store keeps exactly the pages of the new site, and the state of the index just written
+    store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items() for rel, chash in pages.items()}
+    store.chars = {sid: store.chars.get(sid, "") for sid in plan}
+    new_state["build"] = build_id
+    store.state = new_state
+    store.save_index()
+    for d in store.spool_dirs():
+        shutil.rmtree(d, ignore_errors=True)
+    stats.shards = len(new_state["shards"]) + len(new_state["recent"])
+    stats.indexed = len(written)
+    stats.pages = sum(len(p) for p in plan.values())
+    return stats
 
-    def handle_charref(self, name):
-        self.stack[-1].parts.append(f"&#{name};")
 
-    def result(self) -> str:
-        while len(self.stack) > 1:
-            self._close()
-        return " ".join(html_lib.unescape("".join(self.stack[0].parts)).split())
+_RUN_WORD = re.compile(f"[{RUN_CLASS}]{{1,2}}")
 
 
-def indexed_text(html: str) -> str:
-    """The text Pagefind indexes for this page: what its search results' ``content``
-    holds (without the zero-width spaces Pagefind puts between Chinese words)."""
-    p = _PagefindText()
-    p.feed(html)
-    p.close()
-    return p.result()
+def read_text(content: str) -> str:
+    """A page's text read back from the words Pagefind stored for it (search.js: readText): pairs overlap by
+    one character, a gap is a space, a punctuation word shows its mark; the names block is left out."""
+    content = re.sub(r"(^|\s)~\s[^~]*\s~(?=\s|$)", " ", content, count=1)
+    out: list[str] = []
+    prev_run, prev_kind = "", ""
+    for raw in content.split():
+        glued = raw.startswith(GLUE)
+        if glued:
+            raw = raw[1:]
+            if not raw:
+                continue
+        if raw in (GAP, GAP + "."):
+            if out and out[-1] != " ":
+                out.append(" ")
+            prev_run, prev_kind = "", "gap"
+            continue
+        if raw.startswith(PUNCT_MARK):
+            out.append(punct_char(raw))
+            prev_run, prev_kind = "", "punct"
+            continue
+        core = raw[:-1] if len(raw) > 1 and raw.endswith(".") and _RUN_WORD.fullmatch(raw[:-1]) else raw
+        if _RUN_WORD.fullmatch(core):
+            out.append(core[1] if len(core) == 2 and prev_run == core[0] else core)
+            prev_run, prev_kind = core[-1], "run"
+            continue
+        if prev_kind == "latin" and not glued:
+            out.append(" ")
+        out.append(raw)
+        prev_run, prev_kind = "", "latin"
+    return re.sub(" {2,}", " ", "".join(out)).strip()
 
 
-H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+def index_stock(site: Path, output_subdir: str = "pagefind-stock") -> int:
+    """Index the pages of ``site`` as they are, with stock Pagefind (its own Chinese segmenter), into
+    ``site/<output_subdir>``: the comparison the tests and the benchmark make. Returns the page count."""
+    site = Path(site)
 
+    async def run():
+        service = await _service_class()().launch()
+        try:
+            index = await service.create_index({})
+            added = await index.add_directory(path=str(site.resolve()), glob="{zh,en}/**/*.html")
+            return added.get("page_count", 0), [(f["path"], f["content"]) for f in await index.get_files()]
+        finally:
+            await service.close()
 
-def augment(html: str, text: str | None = None) -> str:
-    """The copy of a page that Pagefind reads: the page plus its bigram tokens
-    (those of its title once more, weighted like the title, so that pages about a
-    term rank above pages that mention it). ``text``: the page's ``indexed_text``."""
-    toks = bigram_tokens(indexed_text(html) if text is None else text)
-    if not toks:
-        return html
-    block = '<p class="pf-ngrams">' + " ".join(toks) + "</p>"
-    m = H1.search(html)
-    title_toks = bigram_tokens(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))) if m else []
-    if title_toks:
-        block = '<p class="pf-ngrams" data-pagefind-weight="7">' + " ".join(title_toks) + "</p>" + block
-    return html.replace("</main>", block + "</main>", 1)
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        count, files = ex.submit(asyncio.run, run()).result()
+    dest = site / output_subdir
+    if dest.exists():
+        shutil.rmtree(dest)
+    for path, data in files:
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)
+        (dest / path).write_bytes(data)
+    return count
 
 
 def script_map(texts) -> dict[str, str]:
-    """Traditional -> Simplified for every character the site uses (OpenCC)."""
+    """Traditional -> Simplified for every character the site uses (OpenCC): the site's text is folded to
+    Simplified, so each of its characters maps every Traditional form of it."""
     chars = set()
     for t in texts:
         chars.update(re.findall(f"[{CJK}]", t))
     mapping = {}
     for ch in sorted(chars):
-        simp = _simplified_char(ch)
-        if simp != ch:  # Traditional text on the site (originals kept as published)
+        simp = to_simplified(ch)
+        if simp != ch and len(simp) == 1:
             mapping[ch] = simp
             continue
         for trad in set(to_traditional(ch)):
@@ -244,157 +1031,8 @@ def script_map(texts) -> dict[str, str]:
     return mapping
 
 
-def index_site(out: Path, *, stock: bool = False, output_subdir: str = "pagefind") -> dict:
-    """Index every page under out/{zh,en}/ with Pagefind. ``stock=True`` indexes
-    the pages as they are (for comparison in tests and benchmarks)."""
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    files = sorted(p for lang in ("zh", "en") for p in (out / lang).rglob("*.html"))
-    texts = []
-
-    async def run(src: Path, scratch: Path):
-        # Pagefind (1.5) answers WriteFiles before its last writes land, and closing the context
-        # writes the bundle once more and stops the service at once, which can cut those writes
-        # short. So the bundle is written here, explicitly, and given time to land while the service
-        # still runs; the write made on closing goes to a scratch folder that is thrown away.
-        # Absolute paths: a relative one would land in the service's current directory.
-        cfg = IndexConfig(output_path=str(scratch))
-        async with PagefindIndex(config=cfg) as index:
-            # one request for the whole folder: the Python service answers one
-            # response per 0.1 s, so a request per page would cost minutes
-            added = await index.add_directory(path=str(src), glob="{zh,en}/**/*.html")
-            await index.write_files(output_path=str(out / output_subdir))
-            await _settle(out / output_subdir)
-        return added.get("page_count", 0) if isinstance(added, dict) else 0
-
-    # the pages' copies are made inside the folder being indexed (a build's staging folder), not in /tmp: a
-    # build stopped with kill -9 leaves them where the next build deletes its leftovers
-    with tempfile.TemporaryDirectory(prefix=".pagefind-src-", dir=out) as tmp:
-        src = Path(tmp)
-        for p in files:
-            html = p.read_text("utf-8")
-            if "data-pagefind-body" not in html:
-                continue
-            if not stock:
-                text = indexed_text(html)
-                texts.append(text)
-                html = augment(html, text)
-            dest = src / p.relative_to(out)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(html, "utf-8")
-        bundle = out / output_subdir
-        for attempt in range(1, 4):
-            if bundle.exists():
-                shutil.rmtree(bundle)
-            # a fresh thread has no running event loop (callers may have one, e.g. Playwright)
-            with concurrent.futures.ThreadPoolExecutor(1) as ex:
-                count = ex.submit(asyncio.run, run(src, Path(tmp) / ".scratch-bundle")).result()
-            bad = incomplete_files(bundle)
-            if not bad:
-                break
-            if shutil.disk_usage(bundle).free < 1 << 20:  # cut short by a full disk: trying again cannot help
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle / bad[0]))
-            if attempt == 3:
-                raise RuntimeError(f"Pagefind left incomplete files in {bundle} three times: {bad[:3]}")
-    normalize_bundle(bundle)
-    if not stock:
-        mapping = script_map(texts)
-        data = json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (out / output_subdir / "t2s.json").write_text(data, "utf-8")
-    return {"pages": count}
-
-
-async def _settle(bundle: Path, quiet: float = 0.3, limit: float = 10.0) -> None:
-    """Wait until the bundle's files stop changing (names and sizes the same for ``quiet`` seconds)."""
-    def state():
-        return sorted((str(p), p.stat().st_size) for p in bundle.rglob("*") if p.is_file())
-
-    waited, last = 0.0, None
-    while waited < limit:
-        now = state()
-        if now == last and now:
-            return
-        last = now
-        await asyncio.sleep(quiet)
-        waited += quiet
-
-
-def incomplete_files(bundle: Path) -> list[str]:
-    """Files of a written bundle that are empty or cut short.
-
-    Pagefind (1.5) answers the service's WriteFiles request once its last writes
-    are queued, not done (tokio file writes that are never flushed); the Python
-    package then terminates the service, and under load a file or two is left
-    empty (seen: pagefind-entry.json, wasm.unknown.pagefind). Index files are
-    gzip (length and CRC checked), the entry file is JSON."""
-    if not (bundle / "pagefind-entry.json").exists():
-        return ["pagefind-entry.json"]
-    bad = []
-    for f in sorted(bundle.rglob("*")):
-        if not f.is_file():
-            continue
-        data = f.read_bytes()
-        try:
-            if not data:
-                raise ValueError("empty")
-            if f.suffix.startswith(".pf_"):
-                gzip.decompress(data)
-            elif f.name == "pagefind-entry.json":
-                json.loads(data)
-        except (ValueError, OSError, EOFError):
-            bad.append(str(f.relative_to(bundle)))
-    return bad
-
-
-# ------------------------------------------------------------------ determinism
-PF_SIG = b"pagefind_dcd"
-
-
-def _pf_load(path: Path):
-    import cbor2
-
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(PF_SIG):
-        raise ValueError(f"{path}: not a Pagefind index file")
-    return cbor2.loads(raw[len(PF_SIG):])
-
-
-def _pf_dump(obj) -> bytes:
-    import cbor2
-
-    return gzip.compress(PF_SIG + cbor2.dumps(obj), mtime=0)
-
-
-def normalize_bundle(bundle: Path) -> None:
-    """Make Pagefind's filter and meta indexes byte-stable.
-
-    Pagefind (1.5) writes filter values and the list of filters from a hash map,
-    so two builds of the same pages differ in those files and in the names that
-    point to them (upstream issue #638: fragments were fixed, filter and
-    metadata indexes were not). Here the values and filters are sorted, the files
-    renamed after their new content, and the references updated.
-    """
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text("utf-8"))
-    for lang, info in entry["languages"].items():
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _pf_load(meta_path)
-        filters = meta[3]
-        renamed = []
-        for name, fhash in filters:
-            fpath = bundle / "filter" / f"{fhash}.pf_filter"
-            fname, values = _pf_load(fpath)
-            values = sorted(([v, sorted(ids)] for v, ids in values), key=lambda x: x[0])
-            data = _pf_dump([fname, values])
-            new = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
-            fpath.unlink()
-            (bundle / "filter" / f"{new}.pf_filter").write_bytes(data)
-            renamed.append([name, new])
-        meta[3] = sorted(renamed)
-        data = _pf_dump(meta)
-        width = len(info["hash"]) - len(lang) - 1
-        new_hash = f"{lang}_{hashlib.sha256(data).hexdigest()[:width]}"
-        meta_path.unlink()
-        (bundle / f"pagefind.{new_hash}.pf_meta").write_bytes(data)
-        info["hash"] = new_hash
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+def norm(text: str) -> str:
+    """The matching alphabet of the ground truth in tests: NFKC, each character folded to Simplified, lower
+    case."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(to_simplified(c) if ord(c) > 0x3000 else c for c in text).lower()

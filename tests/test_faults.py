@@ -563,7 +563,7 @@ def test_two_builds_at_once_one_waits_for_none(base, case):
     shutil.rmtree(case.out)
     (case.home / f".{SITE}.manifest.pickle").unlink()
     lock = case.home / f".{SITE}.lock"
-    for attempt in range(3):
+    for _ in range(3):
         first = run_process(case.proj, "build", "--no-search", "--out", str(case.out))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and first.poll() is None:

@@ -64,22 +64,31 @@ def _lazy(name):
 
 class LazyBlocks(list):
     """A document's blocks, unpickled from the cache's blob file the first time they are used (any list
-    operation). ``first_title`` ((key, text) of the first title block) is known without reading them."""
+    operation). ``first_title`` ((key, text) of the first title block) is known without reading them. Blocks
+    loaded in a process can be let go again (``release_loaded``): a page worker that has made a group's pages
+    need not keep the archive's text."""
 
-    __slots__ = ("_ref", "first_title")
+    __slots__ = ("_ref", "_src", "first_title")
 
     def __init__(self, ref, first_title):
         list.__init__(self)
-        self._ref, self.first_title = ref, first_title
+        self._ref, self._src, self.first_title = ref, ref, first_title
 
     def _load(self) -> None:
         ref = self._ref
         if ref is not None:
             self._ref = None
             list.extend(self, pickle.loads(ref.read() if isinstance(ref, BlobRef) else ref))
+            _LOADED.append(self)
 
     def loaded(self) -> bool:
         return self._ref is None
+
+    def release(self) -> None:
+        """Back to the unread state: the next use reads the blob again."""
+        if self._ref is None and self._src is not None:
+            list.clear(self)
+            self._ref = self._src
 
     def peek(self) -> list:
         """The blocks without keeping them in memory when they were not loaded yet (for one pass over every
@@ -90,6 +99,22 @@ class LazyBlocks(list):
 
     def __reduce_ex__(self, protocol):
         return (list, (self.peek(),))
+
+
+_LOADED: list = []  # the blocks this process read since the last release_loaded()
+
+
+def forget_loaded() -> None:
+    """In a freshly forked worker: the blocks its parent read stay as they are (the parent may have changed
+    them); only what the worker reads itself is let go by ``release_loaded``."""
+    _LOADED.clear()
+
+
+def release_loaded() -> None:
+    """Let go of every block list read since the last call (or ``forget_loaded``)."""
+    for blocks in _LOADED:
+        blocks.release()
+    _LOADED.clear()
 
 
 for _name in ("__len__", "__getitem__", "__setitem__", "__delitem__", "__iter__", "__reversed__", "__contains__",

@@ -56,6 +56,9 @@ class Page:
     kind: str = ""  # search filter: document kind
     year: str = ""
     units: list = field(default_factory=list)  # search filter: lead departments (names in page language)
+    issuers: list = field(default_factory=list)  # search filter: issuing bodies of a document (page language)
+    names: list = field(default_factory=list)  # search: what the page is called besides its title (a number,
+    # a department's other names, a task's opening); an exact match ranks the page first
     breadcrumbs: list = field(default_factory=list)  # [(title, url)]
     searchable: bool = True
     date: str = ""

@@ -12,7 +12,7 @@ from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, Views, cn_ordinal, translations
-from .text import format_number
+from .text import format_number, opening
 from .urls import LANGS, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
@@ -523,7 +523,8 @@ def document(v: Views, d, lang: str, kind):
         "doc": meta, "blocks": blocks, "origins": v.origins(d.origins, lang), "contents": contents(v, d, lang),
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
-    }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date)
+    }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
+        issuers=meta["issuers"], names=[n for n in [d.number if lang == "zh" else (meta["number_en"] or d.number)] if n])
 
 
 def article_pages(v: Views, d, lang: str):
@@ -692,7 +693,8 @@ def tasklist(v: Views, tl, lang: str):
                       "up": {"url": url_for(sub.id, lang), "title": v.title(sub.id, lang)}},
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
-            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]))
+            breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
+            names=[opening(s["text"], s["lang"], 60 if s["lang"] == "zh" else 160)])
 
 
 def report_front(v: Views, rep, lang: str) -> dict:
@@ -946,7 +948,8 @@ def units(v: Views, lang: str):
             "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
             "summary": ui["unit_summary"].format(name=v.unit_name(u.id, lang), tasks=len(tasks), rows=len(rows)),
-        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]))
+        }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]),
+            names=[u.en if lang == "zh" else u.zh, *u.aliases])
 
 
 def build_pages(v: Views, site: dict):

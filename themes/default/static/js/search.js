@@ -1,90 +1,208 @@
-/* Site search on top of Pagefind.
+/* Site search on top of Pagefind, over the sharded index the build writes (generator/search.py).
  *
- * A query is split at spaces into terms; a page matches when it contains every
- * term. Terms are normalised as the build normalises page text (NFKC,
- * Traditional -> Simplified, lower case); punctuation is kept, so a term matches
- * only as typed. Each pair of adjacent Chinese characters / digits in a term
- * becomes an ASCII token the build added to every page's index copy; Pagefind
- * returns the pages holding all of them (candidates), and a candidate is kept
- * only if its indexed text really contains every term (Latin terms included).
- * When every term is one such pair, the candidates are exactly the matches and
- * the count needs no checking; otherwise all candidates are checked, so the
- * total shown is the true one. Results are shown a page at a time.
- * Queries without any such pair (English, one character) go to Pagefind unchanged.
+ * Words. A query is split at spaces into terms; a page matches when it contains every term. A term is
+ * normalised as the build normalises page text (NFKC, Traditional -> Simplified, lower case) and cut into
+ * the words the index holds: each run of Chinese characters and digits into its overlapping pairs (a run
+ * of one stays one word), each punctuation mark into its code word (ϙ + consonant hex), Latin words as they
+ * are. The words of a term are looked up as an exact phrase (Pagefind's quoted search), so a term is found
+ * exactly where it occurs and the count of results is true. Terms with Latin letters are checked against
+ * the page's text as well (a Latin term matches inside a word, as typed). Queries with no Chinese at all
+ * (English) go to Pagefind's ordinary search.
+ *
+ * Ranking. Every page also carries its names (title, a document's number, a department's other names, a
+ * task's opening): a page whose name equals the query comes first, then pages whose name contains it, then
+ * the rest by Pagefind's score.
+ *
+ * Shards. shards.json lists the index's shards of each language: pages without a year, then one per year,
+ * newest first, and "recent" (pages changed since their year's shard was indexed; the year shard masks
+ * their old entries). A search asks one year at a time (Pagefind's filter g, which every shard carries),
+ * newest first, and stops loading years when it has a page of results and has searched AUTO_PAGES pages; the
+ * results are ordered by year, newest first, and by rank within a year. "More results" continues, into
+ * earlier years when the loaded ones are used up; the status says how far back the count goes until every
+ * year has been searched. A year named in the query (京政发〔2015〕1号) is searched first; the year filter
+ * searches that year only.
  */
 (function () {
   "use strict";
-  const RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+/g;
-  const PAIR = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]{2}$/;
-  const TOKEN_RE = /\bq[0-9a-z]{8}\b/g;
   const PAGE_SIZE = 20;
-  const BATCH = 40; // candidates checked at once
+  const AUTO_PAGES = 1500; // pages searched before the first results are shown without the earlier years
+  const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  const RUN = new RegExp(`[${CJK}0-9]`, "u");
+  const RUNWORD = new RegExp(`^[${CJK}0-9]{1,2}$`, "u");
+  const HEX = "bcfghjkmnpqrtvwx";
+  const PUNCT_MARK = "\u03d9", NAME = "\u03db", NAME_FIRST = "\u03df", NAME_LAST = "\u03e1";
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  const INDEX_LANG = lang === "zh" ? "x" : "en"; // what the build indexes Chinese pages as (no segmenter)
   const DEFAULTS = lang === "zh"
     ? { searching: "正在搜索……", none: "没有找到结果。", found: "找到 {n} 条结果", found_one: "找到 1 条结果",
         shown: "显示第 1–{shown} 条", more: "更多结果", all: "全部", kind: "类型", year: "年份", department: "主责单位",
-        kinds: {} }
+        issuer: "发文机关", found_partial: "已检索到 {year} 年，找到 {n} 条结果", earlier: "检索更早的年份", kinds: {} }
     : { searching: "Searching…", none: "No results.", found: "{n} results", found_one: "1 result",
         shown: "showing 1–{shown}", more: "More results", all: "All", kind: "Kind", year: "Year",
-        department: "Lead department", kinds: {} };
+        department: "Lead department", issuer: "Issuing body", found_partial: "{n} results in the years back to {year}",
+        earlier: "Search earlier years", kinds: {} };
   let T = DEFAULTS;
   try {
     const el = document.getElementById("search-strings");
     if (el) T = Object.assign({}, DEFAULTS, JSON.parse(el.textContent));
   } catch (e) { /* the defaults above */ }
   const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-  const foundText = (n) => (n === 1 ? T.found_one : fmt(T.found, { n: n.toLocaleString(lang === "zh" ? "zh-CN" : "en") }));
+  const num = (n) => n.toLocaleString(lang === "zh" ? "zh-CN" : "en");
 
-  let pagefind = null;
+  // ------------------------------------------------------------ loading: started at once, in parallel
+  const getJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const shardsP = getJSON("/pagefind/shards.json");
+  const t2sP = getJSON("/pagefind/t2s.json");
+  const moduleP = import("/pagefind/pagefind.js");
   let t2s = {};
+  t2sP.then((m) => { if (m) t2s = m; });
 
-  async function load() {
-    if (pagefind) return pagefind;
-    const pf = await import("/pagefind/pagefind.js");
-    await pf.options({ excerptLength: 30 });
-    try {
-      const r = await fetch("/pagefind/t2s.json");
-      if (r.ok) t2s = await r.json();
-    } catch (e) { /* folding falls back to the query as typed */ }
-    pagefind = pf;
-    return pagefind;
+  let enginePromise = null;
+  function engine() {
+    if (!enginePromise) enginePromise = makeEngine();
+    return enginePromise;
   }
 
-  // The matching alphabet (generator/search.py: norm): NFKC, Simplified, lower case.
+  async function makeEngine() {
+    const [manifest, pf] = await Promise.all([shardsP, moduleP]);
+    await t2sP;
+    const shards = ((manifest && manifest.langs && manifest.langs[lang]) || []).map((s) => ({
+      ...s, path: `/pagefind/${lang}/${s.key}/` }));
+    const masked = new Map(); // fragment id -> its filters (pages a shard masks: see generator/search.py)
+    for (const s of shards) for (const [id, f] of Object.entries(s.mask || {})) masked.set(id, f);
+    const groups = shards.filter((s) => s.key !== "recent").map((s) => ({ key: s.key, year: s.year, pages: s.pages,
+                                                                          shard: s }));
+    const recent = shards.find((s) => s.key === "recent");
+    if (!shards.length) return { groups: [], search: async () => null, masked };
+    // Pagefind takes the language from <html lang> when an instance is made; the Chinese shards are indexed
+    // as "x" (no word segmenter: the words are pairs already), so the page reads as "x" for that moment.
+    const html = document.documentElement;
+    const saved = html.getAttribute("lang");
+    html.setAttribute("lang", INDEX_LANG);
+    let inst;
+    try {
+      inst = pf.createInstance({ basePath: groups[0].shard.path, noWorker: true, excerptLength: 0,
+                                 metaCacheTag: groups[0].shard.fp });
+    } finally {
+      html.setAttribute("lang", saved);
+    }
+    const merged = new Set([groups[0].shard.key]);
+    const merging = [];
+    if (recent) {
+      merged.add("recent");
+      merging.push(inst.mergeIndex(recent.path, { language: INDEX_LANG, metaCacheTag: recent.fp }));
+    }
+    let filtersLoaded = new Set();
+    return {
+      groups, masked, inst,
+      async load(group) { // make sure a group's shard is part of the instance
+        if (!merged.has(group.shard.key)) {
+          merged.add(group.shard.key);
+          merging.push(inst.mergeIndex(group.shard.path, { language: INDEX_LANG, metaCacheTag: group.shard.fp }));
+        }
+        await Promise.all(merging);
+      },
+      async loadFilters() { // the filter files of every shard merged so far (for the counts)
+        const key = [...merged].sort().join(",");
+        if (filtersLoaded.has(key)) return;
+        await Promise.all(merging);
+        await inst.filters();
+        filtersLoaded.add(key);
+      },
+      search: (term, options) => inst.search(term, options),
+    };
+  }
+
+  // ------------------------------------------------------------ words (generator/search.py: stream)
   function norm(text) {
     let out = "";
     for (const ch of text.normalize("NFKC")) out += t2s[ch] || ch;
     return out.toLowerCase();
   }
+  const isRun = (ch) => RUN.test(ch);
+  const isLatin = (ch) => /[\p{L}\p{Nl}\p{No}]/u.test(ch) && !isRun(ch);
+  const punctCode = (ch) => PUNCT_MARK + ch.codePointAt(0).toString(16).padStart(4, "0")
+    .replace(/./g, (d) => HEX[parseInt(d, 16)]);
 
-  function b36(n) { return n.toString(36).padStart(4, "0"); }
-  const isDigit = (c) => c >= "0" && c <= "9";
-
-  // Pairs of adjacent Chinese characters / digits inside runs (generator/search.py: bigram_tokens).
-  function tokens(normed) {
+  /* The words of a normalised term, as [{word, latin}] (a term has no spaces). */
+  function words(term) {
     const out = [];
-    for (const run of normed.match(RUN) || []) {
-      const chars = Array.from(run);
-      for (let i = 0; i + 1 < chars.length; i++) {
-        const a = chars[i], b = chars[i + 1];
-        if (isDigit(a) && isDigit(b)) continue;
-        out.push("q" + b36(a.codePointAt(0)) + b36(b.codePointAt(0)));
+    const chars = Array.from(term);
+    for (let i = 0; i < chars.length;) {
+      const ch = chars[i];
+      if (isRun(ch)) {
+        let j = i;
+        while (j < chars.length && isRun(chars[j])) j++;
+        if (j - i === 1) out.push({ word: ch, latin: false });
+        for (let k = i; k + 1 < j; k++) out.push({ word: chars[k] + chars[k + 1], latin: false });
+        i = j;
+      } else if (isLatin(ch)) {
+        let j = i;
+        while (j < chars.length && isLatin(chars[j])) j++;
+        out.push({ word: chars.slice(i, j).join(""), latin: true });
+        i = j;
+      } else if (/\s/.test(ch)) {
+        i++;
+      } else {
+        out.push({ word: punctCode(ch), latin: false });
+        i++;
       }
     }
     return out;
   }
 
-  // A page's indexed text as Pagefind returns it, without the zero-width spaces it
-  // puts between Chinese words and without the build's tokens.
-  function plain(content) {
-    return content.replace(/\u200b/g, "").replace(TOKEN_RE, "").replace(/\s+/g, " ").trim();
+  // The mark a punctuation word stands for; NFKC folded full-width ，；：？！（） into ASCII, which reads back
+  // full-width on the Chinese pages (generator/search.py: punct_char)
+  const FULL = { ",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）" };
+  function punctChar(word) {
+    let hex = "";
+    for (const c of word.slice(1)) { const d = HEX.indexOf(c); if (d >= 0) hex += d.toString(16); }
+    const ch = String.fromCodePoint(parseInt(hex, 16));
+    return lang === "zh" ? (FULL[ch] || ch) : ch;
+  }
+
+  /* A page's text, read back from the words Pagefind stored for it (pairs overlap by one character). */
+  function readText(content) {
+    const out = [];
+    let prevRun = "", prevKind = "";
+    for (let raw of content.replace(/(^|\s)~\s[^~]*\s~(?=\s|$)/, " ").split(/\s+/)) {
+      const glued = raw[0] === "^"; // no space stood before this word
+      if (glued) raw = raw.slice(1);
+      if (!raw) continue;
+      if (raw === "`" || raw === "`.") { // a gap
+        if (out.length && out[out.length - 1] !== " ") out.push(" ");
+        prevRun = ""; prevKind = "gap";
+        continue;
+      }
+      if (raw[0] === PUNCT_MARK) {
+        out.push(punctChar(raw));
+        prevRun = ""; prevKind = "punct";
+        continue;
+      }
+      const core = raw.length > 1 && raw.endsWith(".") && RUNWORD.test(raw.slice(0, -1)) ? raw.slice(0, -1) : raw;
+      if (RUNWORD.test(core)) {
+        const cs = Array.from(core);
+        out.push(cs.length === 2 && prevRun === cs[0] ? cs[1] : core);
+        prevRun = cs[cs.length - 1]; prevKind = "run";
+        continue;
+      }
+      if (prevKind === "latin" && !glued) out.push(" ");
+      out.push(raw);
+      prevRun = ""; prevKind = "latin";
+    }
+    return out.join("").replace(/ {2,}/g, " ").trim();
+  }
+
+  // ------------------------------------------------------------ excerpts
+  function esc(s) {
+    return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   }
 
   // Where the normalised needle sits in the raw text: [start, end) in raw offsets.
   function locate(raw, normed, needle) {
     const at = normed.indexOf(needle);
     if (at < 0) return null;
-    if (normed.length === raw.length) return [at, at + needle.length]; // the usual case: one for one
+    if (normed.length === raw.length) return [at, at + needle.length];
     const map = [];
     let f = "";
     let pos = 0;
@@ -101,94 +219,217 @@
     return [map[i], end];
   }
 
-  // results a page at a time: `map` turns the next slice of items into results (fetching what it needs)
-  function pager(items, map) {
-    let at = 0;
-    return {
-      total: items.length,
-      next: async (n) => {
-        const slice = items.slice(at, at + n);
-        at += slice.length;
-        return map(slice);
-      },
-    };
-  }
-
-  function esc(s) {
-    return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-  }
-
-  function excerptAround(raw, span) {
+  function excerpt(raw, terms) {
+    const normed = norm(raw);
+    const needle = terms.slice().sort((x, y) => y.length - x.length)[0];
+    const span = needle ? locate(raw, normed, needle) : null;
+    if (!span) return esc(raw.slice(0, 100)) + (raw.length > 100 ? "…" : "");
     const [a, b] = span;
     const from = Math.max(0, a - 40), to = Math.min(raw.length, b + 60);
     return (from > 0 ? "…" : "") + esc(raw.slice(from, a)) + "<mark>" + esc(raw.slice(a, b)) + "</mark>" +
       esc(raw.slice(b, to)) + (to < raw.length ? "…" : "");
   }
 
-  function entry(d, raw, normed, terms) {
-    const base = { url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "" };
-    // highlight the longest term
-    const needle = terms.slice().sort((x, y) => y.length - x.length)[0];
-    const span = needle ? locate(raw, normed, needle) : null;
-    base.excerpt = span ? excerptAround(raw, span) : esc(raw.slice(0, 100));
-    return base;
-  }
-
-  /* Open a search: resolves to { total, next(n) } where next(n) resolves to the
-   * next n results (url, title, breadcrumb, excerpt HTML). */
-  async function open(query, filters) {
-    const pf = await load();
-    const q = (query || "").trim();
-    const empty = { total: 0, next: async () => [] };
-    if (!q) return empty;
-    const terms = Array.from(new Set(q.split(/\s+/).map(norm).filter(Boolean)));
-    const toks = Array.from(new Set(terms.flatMap(tokens)));
-    const opts = { filters: filters || {} };
-
-    if (!toks.length) {
-      // nothing to pair (English, one Chinese character): Pagefind as it is
-      const res = await pf.search(q, opts);
-      return pager(res.results, async (slice) => {
-        const data = await Promise.all(slice.map((r) => r.data()));
-        return data.map((d) => ({ url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
-                                  excerpt: d.excerpt.replace(TOKEN_RE, "") }));
-      });
-    }
-
-    const res = await pf.search(toks.join(" "), opts);
-    const candidates = res.results;
-    const check = async (rs) => {
-      const data = await Promise.all(rs.map((r) => r.data()));
-      const out = [];
-      for (const d of data) {
-        const raw = plain(d.content);
-        const text = norm(raw);
-        if (terms.every((t) => text.includes(t))) out.push(entry(d, raw, text, terms));
+  // ------------------------------------------------------------ one query
+  /* How a query is asked: terms (normalised), each term's phrases (runs of non-Latin words, each asked as an
+   * exact phrase), whether Latin parts need checking against the text, or plain Pagefind (no Chinese). */
+  function parse(query) {
+    const terms = Array.from(new Set(query.trim().split(/\s+/).map(norm).filter(Boolean)));
+    const parsed = terms.map((t) => {
+      const ws = words(t);
+      const phrases = [];
+      let cur = [];
+      for (const w of ws) {
+        if (w.latin) { if (cur.length) phrases.push(cur); cur = []; } else cur.push(w.word);
       }
-      return out;
+      if (cur.length) phrases.push(cur);
+      return { term: t, words: ws.map((w) => w.word), phrases, latin: ws.some((w) => w.latin) };
+    });
+    // no Chinese, no digits (English): each term is a word as Pagefind reads words (stemmed on English pages)
+    const plain = !parsed.some((p) => p.phrases.length);
+    const phrases = plain ? terms.map((t) => [t]) : parsed.flatMap((p) => p.phrases);
+    const verify = !plain && parsed.some((p) => p.latin);
+    const names = parsed.flatMap((p) => p.words); // the query as a name: all its words in order
+    return { terms, parsed, plain, phrases, verify, names };
+  }
+
+  const quoted = (ws) => `"${ws.join(" ")}"`;
+
+  function subtract(counts, filters) { // take one page's filter values off Pagefind's counts
+    for (const [k, vals] of Object.entries(filters || {})) {
+      if (!counts[k]) continue;
+      for (const v of vals) if (counts[k][v]) counts[k][v] -= 1;
+    }
+  }
+
+  function addCounts(into, counts) {
+    for (const [k, vals] of Object.entries(counts || {})) {
+      if (k === "g") continue;
+      const t = (into[k] = into[k] || {});
+      for (const [v, n] of Object.entries(vals)) if (n) t[v] = (t[v] || 0) + n;
+    }
+  }
+
+  /* The results of one year (group) for a parsed query: [{id, rank, score, data}], and the filter counts. */
+  async function searchGroup(E, group, q, filters, withCounts) {
+    await E.load(group);
+    if (withCounts) await E.loadFilters();
+    const opts = { filters: Object.assign({}, filters, { g: group.key }) };
+    const keep = (rs) => rs.filter((r) => !E.masked.has(r.id));
+    let counts = {};
+    // the pages holding every phrase, exactly (Pagefind's unquoted search also finds words by prefix, and
+    // when a word is nowhere in a shard, by similarity: neither is what was asked)
+    const sets = [];
+    let first = null;
+    for (const ph of q.phrases) {
+      const res = await E.search(quoted(ph), opts);
+      if (!first) first = res;
+      sets.push(new Map(keep(res.results).map((r) => [r.id, r])));
+    }
+    let ids = [...sets[0].keys()].filter((id) => sets.every((s) => s.has(id)));
+    // scores: Pagefind's ranking of the same words, unquoted
+    const loose = await E.search(q.phrases.flat().join(" "), opts);
+    const score = new Map(loose.results.map((r) => [r.id, r.score]));
+    if (q.phrases.length === 1) {
+      counts = structuredClone(first.filters || {});
+      for (const r of first.results) if (E.masked.has(r.id)) subtract(counts, E.masked.get(r.id));
+    } else if (withCounts) { // the unquoted search's counts, less the pages that hold the words apart
+      counts = structuredClone(loose.filters || {});
+      const set = new Set(ids);
+      const off = loose.results.filter((r) => !set.has(r.id));
+      for (const r of loose.results) if (E.masked.has(r.id)) subtract(counts, E.masked.get(r.id));
+      if (off.length <= 60) {
+        for (const d of await Promise.all(off.filter((r) => !E.masked.has(r.id)).map((r) => r.data()))) {
+          subtract(counts, d.filters);
+        }
+      } else counts = null;
+    }
+    const byId = sets[0];
+    let items = ids.map((id) => ({ id, rank: 2, score: score.get(id) || 0, data: byId.get(id).data }));
+    if (q.verify) { // Latin parts: as typed, inside words too
+      const datas = await Promise.all(items.map((it) => it.data()));
+      const kept = [];
+      const cnt = {};
+      items.forEach((it, i) => {
+        const text = norm(readText(datas[i].content));
+        if (q.terms.every((t) => text.includes(t))) {
+          kept.push(it);
+          for (const [k, vals] of Object.entries(datas[i].filters || {})) {
+            cnt[k] = cnt[k] || {};
+            for (const v of vals) cnt[k][v] = (cnt[k][v] || 0) + 1;
+          }
+        }
+      });
+      items = kept;
+      counts = cnt;
+    }
+    await rankByNames(E, q, opts, items);
+    return { results: items, counts };
+  }
+
+  /* A page whose name (title, number, other names, a task's opening) is the query comes first, then pages
+   * with a name containing it, then the rest by Pagefind's score. */
+  async function rankByNames(E, q, opts, items) {
+    const wsn = q.names;
+    if (wsn.length && items.length) {
+      const equal = await E.search(quoted([NAME_FIRST + wsn[0], ...wsn.map((w) => NAME + w), NAME_LAST + wsn[wsn.length - 1]]), opts);
+      const contain = await E.search(quoted(wsn.map((w) => NAME + w)), opts);
+      const eq = new Set(equal.results.map((r) => r.id));
+      const co = new Set(contain.results.map((r) => r.id));
+      for (const it of items) it.rank = eq.has(it.id) ? 0 : co.has(it.id) ? 1 : 2;
+    }
+    items.sort((a, b) => a.rank - b.rank || b.score - a.score);
+  }
+
+  /* Open a search: resolves to an object that gives results a page at a time, loading earlier years as
+   * needed (see the comment at the top). */
+  async function open(query, filters) {
+    const E = await engine(); // first: the script map must be loaded to read the query
+    const q = parse(query || "");
+    const yearFilter = filters && filters.year;
+    const rest = Object.assign({}, filters || {});
+    delete rest.year;
+    let groups = E.groups.slice();
+    if (yearFilter) groups = groups.filter((g) => g.year === yearFilter);
+    else {
+      const hinted = (q.terms.join(" ").match(/(?:19|20)\d\d/g) || []);
+      for (const y of hinted.reverse()) {
+        const i = groups.findIndex((g) => g.year === y);
+        if (i > 0) groups.unshift(...groups.splice(i, 1));
+      }
+      // what has no year (departments, notes) first: it is small, and a department's name is a common query
+      const site = groups.findIndex((g) => g.key === "site");
+      if (site > 0) groups.unshift(...groups.splice(site, 1));
+    }
+    const state = {
+      q, items: [], at: 0, next: 0, groups, searched: [], total: 0,
+      get complete() { return this.next >= this.groups.length; },
+      get lastYear() {
+        const ys = this.searched.filter((g) => g.year).map((g) => g.year);
+        return ys.length ? ys.reduce((a, b) => (a < b ? a : b)) : "";
+      },
     };
-
-    if (terms.every((t) => PAIR.test(t) && !(isDigit(t[0]) && isDigit(t[1])))) {
-      // every term is one pair: a page holds the token exactly when it contains the term
-      return pager(candidates, check);
+    if (!q.terms.length || !groups.length) { state.next = groups.length; return state; }
+    state.more = async (withCounts) => { // search the next year
+      const g = state.groups[state.next++];
+      const r = await searchGroup(E, g, q, rest, withCounts);
+      state.searched.push(g);
+      state.items.push(...r.results);
+      state.total += r.results.length;
+    };
+    let pages = 0;
+    while (!state.complete && (state.items.length < PAGE_SIZE || pages < AUTO_PAGES)) {
+      pages += state.groups[state.next].pages;
+      await state.more(false);
     }
-
-    // check every candidate, so that the total is true
-    const matches = [];
-    for (let i = 0; i < candidates.length; i += BATCH) {
-      matches.push(...(await check(candidates.slice(i, i + BATCH))));
-    }
-    return pager(matches, async (slice) => slice);
+    // what the first display holds: a name's exact match first, whatever its year (the sort is stable, so the
+    // years stay newest first within a rank)
+    state.items.sort((a, b) => a.rank - b.rank);
+    return state;
   }
 
-  // the first `limit` results (for scripts, tests and benchmarks)
-  async function search(query, filters, limit) {
+  async function take(state, n) { // the next n results, with their titles and excerpts
+    while (state.items.length - state.at < n && !state.complete) await state.more(false);
+    const slice = state.items.slice(state.at, state.at + n);
+    state.at += slice.length;
+    const datas = await Promise.all(slice.map((it) => it.data()));
+    return datas.map((d) => {
+      const raw = readText(d.content);
+      return { url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
+               excerpt: excerpt(raw, state.q.terms) };
+    });
+  }
+
+  /* Filter counts of the query's results in every year searched so far: for each value, the pages it would
+   * leave (the filters chosen are not applied here, so every choice shows what it gives). */
+  async function counts(state) {
+    const E = await engine();
+    await E.loadFilters();
+    const c = {}, years = {};
+    for (const g of state.searched.slice()) {
+      const r = await searchGroup(E, g, state.q, {}, true);
+      years[g.key] = r.results.length;
+      if (r.counts) addCounts(c, r.counts);
+    }
+    c.__years = years;
+    return c;
+  }
+
+  // ------------------------------------------------------------ for scripts, tests and benchmarks
+  window.siteSearch = async (query, filters, limit) => {
     const s = await open(query, filters);
-    const out = await s.next(limit || PAGE_SIZE);
+    const out = await take(s, limit || PAGE_SIZE);
     out.total = s.total;
+    out.complete = s.complete;
     return out;
-  }
-  window.siteSearch = search;
+  };
+  window.siteSearchAll = async (query, filters) => { // every result, every year
+    const s = await open(query, filters);
+    while (!s.complete) await s.more(false);
+    const out = [];
+    while (s.at < s.items.length) out.push(...(await take(s, 200)));
+    return out.map((r) => r.url);
+  };
   // stock Pagefind, for comparison in tests and benchmarks: /pagefind-stock/ if built
   window.stockSearch = async (q, limit) => {
     const pf = await import("/pagefind-stock/pagefind.js");
@@ -197,36 +438,14 @@
     return data.map((d) => ({ url: d.url }));
   };
 
+  // ------------------------------------------------------------ the results page
+  const FILTERS = ["kind", "year", "department", "issuer"];
+  const LANG_NEUTRAL = ["kind", "year"]; // kept when switching language (the others are names in one language)
+
   function currentFilters(form) {
     const f = {};
     form.querySelectorAll("select[data-filter]").forEach((s) => { if (s.value) f[s.dataset.filter] = s.value; });
     return f;
-  }
-
-  async function buildFilters(box, params) {
-    const pf = await load();
-    const all = await pf.filters();
-    box.innerHTML = "";
-    for (const key of ["kind", "year", "department"]) {
-      const values = all[key] || {};
-      const label = (n) => (key === "kind" && T.kinds && T.kinds[n]) || n;
-      const names = Object.keys(values).sort((a, b) => label(a).localeCompare(label(b), lang === "zh" ? "zh-CN" : "en"));
-      if (!names.length) continue;
-      const id = "f-" + key;
-      const lab = document.createElement("label");
-      lab.htmlFor = id;
-      lab.textContent = T[key];
-      const sel = document.createElement("select");
-      sel.id = id;
-      sel.dataset.filter = key;
-      sel.innerHTML = `<option value="">${esc(T.all)}</option>` +
-        names.map((n) => `<option value="${esc(n)}">${esc(label(n))} (${values[n]})</option>`).join("");
-      sel.value = params.get(key) || "";
-      const wrap = document.createElement("span");
-      wrap.className = "filter";
-      wrap.append(lab, sel);
-      box.append(wrap);
-    }
   }
 
   function itemHTML(r) {
@@ -235,18 +454,69 @@
       `<p class="excerpt">${r.excerpt}</p></li>`;
   }
 
+  // The filters: kind, year, department and issuing body, with the counts of the current results.
+  function showFilters(box, state, chosen, countsByKey) {
+    box.innerHTML = "";
+    for (const key of FILTERS) {
+      let values;
+      if (key === "year") { // every year of the index; a count where the year has been searched
+        values = {};
+        const known = (countsByKey && countsByKey.__years) || {};
+        for (const g of state.allGroups) if (g.year) values[g.year] = g.key in known ? known[g.key] : null;
+      } else values = (countsByKey && countsByKey[key]) || {};
+      const names = Object.keys(values).filter((n) => values[n] !== 0 || chosen[key] === n);
+      if (chosen[key] && !names.includes(chosen[key])) names.push(chosen[key]);
+      const label = (n) => (key === "kind" && T.kinds && T.kinds[n]) || n;
+      if (key === "year") names.sort();
+      else names.sort((a, b) => label(a).localeCompare(label(b), lang === "zh" ? "zh-CN" : "en"));
+      if (!names.length) continue;
+      const id = "f-" + key;
+      const lab = document.createElement("label");
+      lab.htmlFor = id;
+      lab.textContent = T[key];
+      const sel = document.createElement("select");
+      sel.id = id;
+      sel.dataset.filter = key;
+      sel.innerHTML = `<option value="">${esc(T.all)}</option>` + names.map((n) => {
+        const c = values[n];
+        return `<option value="${esc(n)}">${esc(label(n))}${c == null ? "" : ` (${num(c)})`}</option>`;
+      }).join("");
+      sel.value = chosen[key] || "";
+      const wrap = document.createElement("span");
+      wrap.className = "filter";
+      wrap.append(lab, sel);
+      box.append(wrap);
+    }
+  }
+
+  function keepQueryOnLanguageSwitch(params) { // the other edition's search page with the same query
+    const keep = new URLSearchParams();
+    for (const [k, v] of params) if (k === "q" || LANG_NEUTRAL.includes(k)) keep.set(k, v);
+    const qs = keep.toString();
+    document.querySelectorAll('a.lang-switch, .footer-links a[hreflang]').forEach((a) => {
+      const base = a.getAttribute("href").split("?")[0];
+      a.setAttribute("href", base + (qs ? "?" + qs : ""));
+    });
+  }
+
   let current = null; // the search on screen
   let seq = 0;
 
   function showStatus(status, list, more) {
     const shown = list.children.length;
-    if (!current || !current.total) { status.textContent = current ? T.none : ""; more.hidden = true; return; }
-    status.textContent = foundText(current.total) +
-      (shown < current.total ? (lang === "zh" ? "，" : ", ") + fmt(T.shown, { shown }) : "");
-    more.hidden = shown >= current.total;
+    const s = current;
+    if (!s || (!s.total && s.complete)) { status.textContent = s ? T.none : ""; more.hidden = true; return; }
+    let text;
+    if (s.complete) text = s.total === 1 ? T.found_one : fmt(T.found, { n: num(s.total) });
+    else text = fmt(T.found_partial, { n: num(s.total), year: s.lastYear || "" });
+    if (shown < s.total) text += (lang === "zh" ? "，" : ", ") + fmt(T.shown, { shown });
+    status.textContent = text;
+    const loadedLeft = shown < s.items.length;
+    more.hidden = !loadedLeft && s.complete;
+    more.textContent = loadedLeft ? T.more : T.earlier;
   }
 
-  async function run(form, list, status, more) {
+  async function run(form, list, status, more, box) {
     const mine = ++seq;
     const q = form.querySelector("input[name=q]").value;
     const filters = currentFilters(form);
@@ -254,50 +524,77 @@
     if (q) params.set("q", q);
     for (const [k, v] of Object.entries(filters)) params.set(k, v);
     history.replaceState(null, "", "?" + params.toString());
+    keepQueryOnLanguageSwitch(params);
     delete list.dataset.done;
     if (!q.trim()) { current = null; list.innerHTML = ""; showStatus(status, list, more); list.dataset.done = "1"; return; }
     status.textContent = T.searching;
     more.hidden = true;
     const s = await open(q, filters);
-    const first = await s.next(PAGE_SIZE);
     if (mine !== seq) return; // a newer search took over
+    s.allGroups = (await engine()).groups;
+    const first = await take(s, PAGE_SIZE);
+    if (mine !== seq) return;
     current = s;
     list.innerHTML = first.map(itemHTML).join("");
     showStatus(status, list, more);
+    // the counts of the filters come after the results (their files are loaded now); then the page is done
+    const c = await counts(s);
+    if (mine !== seq) return;
+    showFilters(box, s, filters, c);
     list.dataset.done = "1";
   }
 
-  async function loadMore(list, status, more) {
+  async function loadMore(list, status, more, box) {
     const s = current;
     if (!s) return;
     const mine = seq;
     delete list.dataset.done;
     more.disabled = true;
-    const next = await s.next(PAGE_SIZE);
+    const before = list.children.length;
+    const searchedBefore = s.searched.length;
+    const next = await take(s, PAGE_SIZE);
     more.disabled = false;
     if (mine !== seq || s !== current) return;
-    const before = list.children.length;
     list.insertAdjacentHTML("beforeend", next.map(itemHTML).join(""));
     showStatus(status, list, more);
     const firstNew = list.children[before];
     if (firstNew) firstNew.querySelector("a").focus(); // keyboard readers continue where the new results start
+    if (s.searched.length !== searchedBefore) {
+      const c = await counts(s);
+      if (mine === seq && s === current) showFilters(box, s, currentFilters(document.getElementById("search-form")), c);
+    }
     list.dataset.done = "1";
   }
 
-  document.addEventListener("DOMContentLoaded", async () => {
+  async function start() {
     const form = document.getElementById("search-form");
     if (!form) return;
     const list = document.querySelector("[data-search-results]");
     const status = document.getElementById("search-status");
     const more = document.getElementById("search-more") || document.createElement("button");
+    const box = document.getElementById("filters");
     const params = new URLSearchParams(location.search);
     const input = form.querySelector("input[name=q]");
     input.value = params.get("q") || "";
-    await buildFilters(document.getElementById("filters"), params);
-    form.addEventListener("submit", (e) => { e.preventDefault(); run(form, list, status, more); });
-    form.addEventListener("change", () => run(form, list, status, more));
-    more.addEventListener("click", () => loadMore(list, status, more));
-    if (input.value) await run(form, list, status, more);
+    // the filters asked for in the address, until the counts are known
+    const chosen = {};
+    for (const k of FILTERS) if (params.get(k)) chosen[k] = params.get(k);
+    for (const [k, v] of Object.entries(chosen)) {
+      const sel = document.createElement("select");
+      sel.dataset.filter = k;
+      sel.hidden = true;
+      sel.innerHTML = `<option value="${esc(v)}">${esc(v)}</option>`;
+      sel.value = v;
+      box.append(sel);
+    }
+    form.addEventListener("submit", (e) => { e.preventDefault(); run(form, list, status, more, box); });
+    form.addEventListener("change", () => run(form, list, status, more, box));
+    more.addEventListener("click", () => loadMore(list, status, more, box));
+    keepQueryOnLanguageSwitch(params);
+    if (input.value) await run(form, list, status, more, box);
     document.body.dataset.searchReady = "1";
-  });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -1,0 +1,106 @@
+"""Issue 17: the search index's Python side — index copies, shards, the record store, indexing later (for
+`serve`) — on the real seed documents. The browser tests are in test_search.py and test_search_ranking.py."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, make_project
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _texts(shard: Path) -> dict[str, str]:
+    from generator.search import fragment_text, read_text
+
+    out = {}
+    for f in shard.glob("fragment/*.pf_fragment"):
+        frag = fragment_text(f.read_bytes())
+        out[frag["url"]] = read_text(frag["content"])
+    return out
+
+
+def test_words_of_a_query_and_of_a_page_agree():
+    from generator.search import query_words, read_text, rewrite_text_nodes
+
+    assert query_words("城市副中心") == ["城市", "市副", "副中", "中心"]
+    assert query_words("養老") == ["养老"]  # Traditional folded to Simplified
+    number = query_words("京政发〔2026〕1号")
+    assert number[:2] == ["京政", "政发"] and number[-1] == "1号" and "20" in number and len(number) == 8
+    # a run that continues across inline markup keeps its pair; a gap stops a phrase at a block or a space
+    words = rewrite_text_nodes("<p>由<a href='/x/'>市交通委</a>牵头</p><p>城市 副中心</p>")
+    assert "由市" in words and "委牵" in words and "市副" not in words
+    stored = re.sub("<[^>]+>", "", rewrite_text_nodes("<p>由<a href='/x/'>市交通委</a>牵头，2026年。</p>"))
+    assert read_text(stored) == "由市交通委牵头，2026年。"  # what Pagefind stores reads back as the text
+
+
+def test_ignored_listings_are_not_indexed(tmp_path):
+    """Department pages are found by their names, not by the tasks they list; task-list sections by their
+    headings (each listed task has its own page)."""
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(ROOT, out, search=True)
+    texts = _texts(out / "pagefind" / "zh" / "site")
+    unit = texts["/zh/unit/shi-jiao-tong-wei/"]
+    assert "市交通委" in unit and "Beijing Municipal Commission of Transport" in unit
+    assert "促进通勤圈一体发展" not in unit  # task 20, which it leads, is on its own page
+    y2026 = _texts(out / "pagefind" / "zh" / "2026")
+    assert "促进通勤圈一体发展" in y2026["/zh/task/2026/20/"]
+    assert "促进通勤圈一体发展" not in y2026["/zh/tasklist/2026/1.4/"]
+    assert "打造现代化首都都市圈" in y2026["/zh/tasklist/2026/1.4/"]
+    shards = json.loads((out / "pagefind" / "shards.json").read_text("utf-8"))
+    assert [s["key"] for s in shards["langs"]["zh"]] == ["site", "2026", "2025"]
+
+
+def test_index_later_for_serve(tmp_path):
+    """``build(search=False, index_later=True)`` (serve's) makes the pages and their index copies but keeps
+    the previous index; ``index_output`` (``python -m generator index``, serve's background indexer) then
+    brings it up to date, indexing only what changed; after a build without search it makes the copies from
+    the pages' files."""
+    from generator.build import build, index_output
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    build(proj, out, search=True)
+    before = _files(out / "pagefind")
+    shutil.copy(ROOT / "tests" / "data" / "ingest" / "gazette-2026-13.txt",
+                proj / "content" / "sources" / "2026-gazette-013.txt")
+    quick = build(proj, out, search=False, index_later=True)
+    assert quick.search is None and (out / "zh" / "gazette" / "2026" / "13" / "index.html").is_file()
+    assert _files(out / "pagefind") == before  # the old index, as it was
+    stats = index_output(proj, out)
+    assert sorted(stats.indexed_shards) == ["en/recent", "zh/recent"] and stats.pages_indexed == 4
+    assert "春季植树造林" in _texts(out / "pagefind" / "zh" / "recent")["/zh/gazette/2026/13/"]
+    assert index_output(proj, out).indexed == 0  # up to date: nothing indexed
+    # a build with search now finds the index current
+    assert build(proj, out, search=True).search.indexed == 0
+    # a build without search makes no copies: the indexer makes those it lacks from the pages' files, the same
+    # copies the build would have made
+    tl = proj / "content" / "sources" / "2026-gazette-12.txt"
+    tl.write_text(tl.read_text("utf-8").replace("优化提升应寺、永乐等进京检查站", "优化提升应寺、永乐、漷县等进京检查站"),
+                  "utf-8")
+    build(proj, out, search=False)
+    stats = index_output(proj, out)
+    assert sorted(stats.indexed_shards) == ["en/recent", "zh/recent"], stats.indexed_shards
+    assert "漷县" in _texts(out / "pagefind" / "zh" / "recent")["/zh/task/2026/20/"]
+    after = _files(out / "pagefind")
+    assert build(proj, out, search=True).search.indexed == 0 and _files(out / "pagefind") == after
+    # the store is a cache: copies its files lost (a build stopped while rewriting them) are made again from the
+    # pages' files, and the index is what it would have been
+    import pickle
+
+    from generator.search import store_dir
+
+    records = store_dir(out) / "records" / "zh" / "2026.pickle"
+    records.write_bytes(pickle.dumps({}))
+    shutil.rmtree(out / "pagefind" / "zh" / "2026")  # and the shard's folder: it must be indexed again
+    again = build(proj, out, search=True)
+    assert "zh/2026" in again.search.indexed_shards, again.search.indexed_shards
+    assert "漷县" in _texts(out / "pagefind" / "zh" / "2026")["/zh/task/2026/20/"]
