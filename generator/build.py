@@ -22,7 +22,7 @@ from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
 from .site.opendata import write_open_data
 from .site.feeds import PageMeta
-from .site.pages import Views
+from .site.pages import ViewContext
 from .site.render import fingerprint_static, make_env, page_file, write_text
 from .site.text import ui_strings
 from .site.urls import LANGS
@@ -221,7 +221,7 @@ def _produce(job: dict, share: str) -> dict:
     counter = job.get("counter")
     have = job.get("search_have")  # page file -> record key of the copies the store holds; None: no copies made
     spool = search_mod.Spool(job["search_store"]) if have is not None else None
-    tr = job["views"].tr
+    tr = job["views"].translator
     seen_all, families_all = tr.seen, tr.families
     groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
     forget_loaded()
@@ -404,7 +404,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
     with timer("render"):
         from .notes import render_notes
 
-        views = Views(corpus, translator, recorded_glossary, ui)
+        views = ViewContext(corpus, translator, recorded_glossary, ui)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, config.paths.cached("templates"))
     manifest = load_manifest(out)  # None: every page is made again, into a new folder

@@ -38,7 +38,7 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
              today: datetime.date | None = None) -> int:
     from .build import load_all
     from .link.overrides import known_ids
-    from .site.pages import Views
+    from .site.pages import ViewContext
     from .site.text import ui_strings
     from .site.urls import LANGS
 
@@ -47,7 +47,7 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",
                                   "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"))
     ui = {lg: ui_strings(str(config.theme_dir), lg) for lg in LANGS}
-    views = Views(corpus, translator, glossary, ui)
+    views = ViewContext(corpus, translator, glossary, ui)
     title = title or item_name(views, ref, lang)
     author = author or _ui(config, ui, lang, "note_author")
     placeholder = _ui(config, ui, lang, "note_placeholder").format(ref=ref)

@@ -26,14 +26,14 @@ def _requested(root: Path, translator: Translator):
     """Run every page view against the translator; return key -> (zh, family) in page order. (The data
     API shows no English the pages do not look up, so the pages ask for every segment there is.)"""
     from .build import load_all
-    from .site.pages import Views
+    from .site.pages import ViewContext
     from .site.views import build_pages
     from .site.text import ui_strings
     from .site.urls import LANGS
 
     config, glossary, corpus, _, _ = load_all(root)
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
-    views = Views(corpus, translator, glossary, ui)
+    views = ViewContext(corpus, translator, glossary, ui)
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     for _ in build_pages(views, site):  # the views ask the translator for every segment they show
         pass

@@ -12,7 +12,6 @@ sees it split (block elements). A page contains a query when the query
 of those pieces."""
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re

@@ -444,19 +444,19 @@ def test_a_document_is_read_whole_with_a_table_of_contents(site):
 def _untranslated_views(loaded):
     """The seed corpus with an empty translation catalog: what pages look like before translators have worked."""
     from generator.i18n.catalog import Translator
-    from generator.site.pages import Views
+    from generator.site.pages import ViewContext
     from generator.site.text import ui_strings
 
     config, glossary, corpus = loaded[0], loaded[1], loaded[2]
     ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in ("zh", "en")}
-    return Views(corpus, Translator(), glossary, ui)
+    return ViewContext(corpus, Translator(), glossary, ui)
 
 
 def test_part_navigation_falls_back_to_marked_chinese(loaded):
     from generator.site import views
 
     v = _untranslated_views(loaded)
-    d = v.c.documents["doc:京商流通字〔2026〕2号"]
+    d = v.corpus.documents["doc:京商流通字〔2026〕2号"]
     pages = list(views.parallel(v, f"doc/{d.slug}/parallel", d.id, "t", d.blocks, "en", ["doc"], d.id))
     labels = [str(p["label"]) for p in pages[0].ctx["parts"]]
     assert labels[1:] == ['<span lang="zh-CN">一、总体要求</span>', '<span lang="zh-CN">四、职责分工</span>']
@@ -496,7 +496,7 @@ def test_document_metadata_keeps_untranslatable_values_marked_chinese(loaded):
     from generator.site import views
 
     v = _untranslated_views(loaded)
-    rows = {f["key"]: f for f in views.metadata(v, v.c.documents["doc:京政办发〔2026〕1号"], "en")}
+    rows = {f["key"]: f for f in views.metadata(v, v.corpus.documents["doc:京政办发〔2026〕1号"], "en")}
     assert rows["topic"]["label"] == "Subject category"
     assert rows["topic"]["value"]["text"] == "综合政务/其他" and rows["topic"]["value"]["lang"] == "zh"
     assert rows["validity"]["value"]["text"] == "In force"  # from the UI strings, not the catalog

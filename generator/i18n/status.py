@@ -1,7 +1,7 @@
 """Translation status of a page or an API record: how many of its passages are translated, by whom
 (machine or human), whether anyone reviewed them, when, and which version of the Chinese they translate.
 
-A passage is any segment a view looked up in the catalogs (``Views.seg``): a dict with ``"tr"``, the
+A passage is any segment a view looked up in the catalogs (``ViewContext.seg``): a dict with ``"tr"``, the
 provenance tuple (translated-by, translated-on, reviewed, hash of the Chinese). Names from the glossary
 and figures are not passages: they are not translated per page. The status is computed from what a page
 shows, so it applies to pages of every kind without per-kind code."""

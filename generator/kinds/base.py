@@ -3,7 +3,7 @@
 A kind says how to recognise its text, how to read it into the model, which ids it owns, and how its items are
 titled, cited and published (the page groups it adds to the site, the records it adds to the data API). The
 loader (``sources/``) and the site (``site/``) ask the registry (``kinds/__init__.py``) and never test a kind's
-name. The page-making methods receive the site's view context (``site.pages.Views``) as ``v`` and use only
+name. The page-making methods receive the site's view context (``site.pages.ViewContext``) as ``v`` and use only
 its methods: a kind module imports nothing from ``site/``, so the layers stay one-directional.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Kind:
         """The name ``ingest`` files a source of this kind under."""
         raise NotImplementedError
 
-    # ------------------------------------------------------------------ publishing (v: site.pages.Views)
+    # ------------------------------------------------------------------ publishing (v: site.pages.ViewContext)
     def title(self, v, item_id: str, lang: str) -> str | None:
         """The title of an item (or of a part of it) this kind owns, in ``lang``; None if there is no such item."""
         return None
@@ -83,7 +83,7 @@ class Kind:
 
 
 # ---------------------------------------------------------------------------------------------- publishing
-# The methods below receive the site's view context ``v`` (site.pages.Views): the corpus (v.c), the
+# The methods below receive the site's view context ``v`` (site.pages.ViewContext): the corpus (v.corpus), the
 # translator, the glossary, the theme's strings (v.ui), and the builders of the shared page types
 # (v.build: a document's page, its side-by-side view, an article's page). They never import site code.
 
@@ -93,7 +93,7 @@ def _doc_and_rest(v, item_id: str):
     from ..ids import anchor, parse, without_anchor
 
     base, frag = without_anchor(item_id), anchor(item_id)
-    d = v.c.documents.get(base)
+    d = v.corpus.documents.get(base)
     if d is not None:
         return d, [], frag
     i = parse(base)
@@ -101,7 +101,7 @@ def _doc_and_rest(v, item_id: str):
         d = v.doc_by_slug.get(i.parts[0]) if i.parts else None
         return (d, list(i.parts[1:]), frag) if d is not None else (None, [], "")
     for n in range(len(i.parts) - 1, 0, -1):  # decree/334/article/3: the longest prefix that is a document
-        d = v.c.documents.get(str(type(i)(i.scheme, i.parts[:n])))
+        d = v.corpus.documents.get(str(type(i)(i.scheme, i.parts[:n])))
         if d is not None:
             return d, list(i.parts[n:]), frag
     return None, [], ""
@@ -128,7 +128,7 @@ class DocumentKindPages:
         """Ids of the documents this kind publishes, newest first (the order of the site's lists)."""
         from . import kind_of
 
-        docs = [d for d in dict.values(v.c.documents) if kind_of(d) is self]
+        docs = [d for d in dict.values(v.corpus.documents) if kind_of(d) is self]
         return [d.id for d in sorted(docs, key=lambda d: (d.date, d.number), reverse=True)]
 
     def doc_title(self, v, d, lang: str) -> str:
@@ -140,7 +140,7 @@ class DocumentKindPages:
             return d.title_en
         tb = first_title(d)
         if tb is not None and tb[1] == d.title:
-            s = v.tr.get(f"{d.id}#{tb[0]}", tb[1], "documents")
+            s = v.translator.get(f"{d.id}#{tb[0]}", tb[1], "documents")
             if s.ok:
                 return s.en
         return self.number_en(d, v) or d.title
@@ -174,7 +174,7 @@ class DocumentKindPages:
         ui = v.ui[lang]
         sep = ui.get("list_sep", "，" if zh else ", ")
         num = d.number if zh else (self.number_en(d, v) or d.number)
-        issuer = "、".join(d.issuers) if zh else "; ".join(v.g.issuer_en(i) for i in d.issuers)
+        issuer = "、".join(d.issuers) if zh else "; ".join(v.glossary.issuer_en(i) for i in d.issuers)
         out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
         where = []
         if rest[:1] == ["parallel"]:
@@ -193,7 +193,7 @@ class DocumentKindPages:
 
     def page_groups(self, v, lang: str):
         for did in self.documents_of(v):
-            yield did, (lambda did=did: v.build.document_pages(v.c.documents[did], lang, self))
+            yield did, (lambda did=did: v.build.document_pages(v.corpus.documents[did], lang, self))
 
 
 class DocumentKind(DocumentKindPages, Kind):

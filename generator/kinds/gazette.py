@@ -259,19 +259,19 @@ class GazetteKind(Kind):
 
     # -------------------------------------------------------------- publishing
     def title(self, v, item_id: str, lang: str) -> str | None:
-        g = v.c.gazettes.get(item_id)
+        g = v.corpus.gazettes.get(item_id)
         if g is None:
             return None
         return v.ui[lang]["title_gazette"].format(year=g.year, n=g.number, total=g.total_number)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
-        g = v.c.gazettes.get(item_id)
+        g = v.corpus.gazettes.get(item_id)
         return v.ui[lang]["list_sep"].join([v.title(g.id, lang), v.date(g.date, lang)]) if g else None
 
     def page_groups(self, v, lang: str):
         yield "gazette", (lambda: v.build.gazette_index(lang))
-        for gid in [g.id for g in sorted(dict.values(v.c.gazettes), key=lambda g: (g.year, g.number), reverse=True)]:
-            yield gid, (lambda gid=gid: iter([v.build.gazette(v.c.gazettes[gid], lang)]))
+        for gid in [g.id for g in sorted(dict.values(v.corpus.gazettes), key=lambda g: (g.year, g.number), reverse=True)]:
+            yield gid, (lambda gid=gid: iter([v.build.gazette(v.corpus.gazettes[gid], lang)]))
 
 
 KIND = GazetteKind()

@@ -126,7 +126,7 @@ class LivelihoodKind(Kind):
     def _find(self, v, item_id: str):
         """(list, project, sub-item) of an id; project and sub-item None where the id names less."""
         i = parse_id(item_id)
-        ll = v.c.livelihood.get(format_id("livelihood", i.year))
+        ll = v.corpus.livelihood.get(format_id("livelihood", i.year))
         if ll is None or len(i.parts) == 1:
             return ll, None, None
         num = i.last
@@ -148,20 +148,20 @@ class LivelihoodKind(Kind):
             return ui["title_subitem"].format(number=it.number, text=v.opening(s["text"], s["lang"]))
         if lang == "zh":
             return ui["title_project"].format(n=p.number, name=p.name)
-        s = v.tr.get(f"{p.id}#name", p.name, "livelihood")
+        s = v.translator.get(f"{p.id}#name", p.name, "livelihood")
         return ui["title_project"].format(n=p.number, name=s.en if s.ok else p.name)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         ll, p, it = self._find(v, item_id)
-        d = v.c.documents.get(ll.document) if ll is not None else None
+        d = v.corpus.documents.get(ll.document) if ll is not None else None
         if d is None:
             return None
         where = v.ui[lang]["where_item"].format(n=parse_id(item_id).last) if p is not None else ""
         return v.citation(d.id, lang) + (f" · {where}" if where else "")
 
     def page_groups(self, v, lang: str):
-        for lid in list(dict.keys(v.c.livelihood)):
-            yield lid, (lambda lid=lid: v.build.livelihood(v.c.livelihood[lid], lang))
+        for lid in list(dict.keys(v.corpus.livelihood)):
+            yield lid, (lambda lid=lid: v.build.livelihood(v.corpus.livelihood[lid], lang))
 
 
 KIND = LivelihoodKind()

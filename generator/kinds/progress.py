@@ -298,7 +298,7 @@ class ProgressKind(Kind):
     # -------------------------------------------------------------- publishing
     def _find(self, v, item_id: str):
         i = parse_id(item_id)
-        t = v.c.progress.get(format_id("progress", *i.parts[:2]))
+        t = v.corpus.progress.get(format_id("progress", *i.parts[:2]))
         rest = list(i.parts[2:])
         row = None
         if t is not None and rest[:1] and rest[0].isdigit():
@@ -310,7 +310,7 @@ class ProgressKind(Kind):
         if t is None:
             return None
         ui = v.ui[lang]
-        district = t.district_zh if lang == "zh" else v.g.district_en(t.district)
+        district = t.district_zh if lang == "zh" else v.glossary.district_en(t.district)
         if row is None:
             return ui["title_progress"].format(district=district, year=t.year)
         s = v.seg(f"{row.id}#task", row.task, lang, "progress")
@@ -327,8 +327,8 @@ class ProgressKind(Kind):
         return head + (f" · {ui['where_row'].format(n=row.number)}" if row is not None else "")
 
     def page_groups(self, v, lang: str):
-        for tid in list(dict.keys(v.c.progress)):
-            yield tid, (lambda tid=tid: v.build.progress(v.c.progress[tid], lang))
+        for tid in list(dict.keys(v.corpus.progress)):
+            yield tid, (lambda tid=tid: v.build.progress(v.corpus.progress[tid], lang))
 
     def file_name(self, corpus, src) -> str:
         t = next(t for t in corpus.progress.values() if t.origin.file == src.path)

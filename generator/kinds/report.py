@@ -196,7 +196,7 @@ class ReportKind(Kind):
 
     def title(self, v, item_id: str, lang: str) -> str | None:
         i = parse_id(item_id)
-        rep = v.c.reports.get(format_id("report", i.year))
+        rep = v.corpus.reports.get(format_id("report", i.year))
         if rep is None:
             return None
         if len(i.parts) == 1:
@@ -206,14 +206,14 @@ class ReportKind(Kind):
         if obj is None:
             return None
         if num.count(".") == 2:  # a topic paragraph: its lead phrase, as the headings glossary renders it
-            return obj.lead if lang == "zh" else (v.g.heading_for_zh(obj.lead) or obj.lead)
+            return obj.lead if lang == "zh" else (v.glossary.heading_for_zh(obj.lead) or obj.lead)
         if lang == "zh":
             return obj.title
-        return v.g.heading_en("report", num) or obj.title
+        return v.glossary.heading_en("report", num) or obj.title
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         i = parse_id(item_id)
-        rep = v.c.reports.get(format_id("report", i.year))
+        rep = v.corpus.reports.get(format_id("report", i.year))
         if rep is None:
             return None
         ui = v.ui[lang]
@@ -225,8 +225,8 @@ class ReportKind(Kind):
         return base + (f" · {where}" if where else "")
 
     def page_groups(self, v, lang: str):
-        for rid in list(dict.keys(v.c.reports)):
-            yield rid, (lambda rid=rid: v.build.report(v.c.reports[rid], lang))
+        for rid in list(dict.keys(v.corpus.reports)):
+            yield rid, (lambda rid=rid: v.build.report(v.corpus.reports[rid], lang))
 
 
 KIND = ReportKind()

@@ -184,7 +184,7 @@ class TaskListKind(CircularKind):
     # -------------------------------------------------------------- publishing
     def _list(self, v, item_id: str):
         i = parse_id(item_id)
-        return v.c.tasklists.get(format_id("tasklist", i.year)), i
+        return v.corpus.tasklists.get(format_id("tasklist", i.year)), i
 
     def heading(self, tl, num: str) -> str:
         """The Chinese heading of section ``1`` or subsection ``1.4``."""
@@ -209,14 +209,14 @@ class TaskListKind(CircularKind):
         num = i.last
         if lang == "zh":
             return self.heading(tl, num)
-        en = v.g.heading_en("tasklist", num)
+        en = v.glossary.heading_en("tasklist", num)
         return en or self.heading(tl, num)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         tl, i = self._list(v, item_id)
         if tl is None:
             return None
-        d = v.c.documents.get(tl.document)
+        d = v.corpus.documents.get(tl.document)
         if d is None:
             return None
         base = v.citation(d.id, lang)
@@ -226,8 +226,8 @@ class TaskListKind(CircularKind):
         return base + (f" · {where}" if where else "")
 
     def page_groups(self, v, lang: str):
-        for tid in list(dict.keys(v.c.tasklists)):
-            yield tid, (lambda tid=tid: v.build.tasklist(v.c.tasklists[tid], lang))
+        for tid in list(dict.keys(v.corpus.tasklists)):
+            yield tid, (lambda tid=tid: v.build.tasklist(v.corpus.tasklists[tid], lang))
 
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))

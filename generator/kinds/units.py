@@ -16,11 +16,11 @@ class UnitsKind(Kind):
         return (u.zh, u.en, u.level, u.district, u.aliases, u.slug)
 
     def title(self, v, item_id: str, lang: str) -> str | None:
-        u = v.c.units.get(item_id)
+        u = v.corpus.units.get(item_id)
         return None if u is None else (u.zh if lang == "zh" else u.en)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
-        u = v.c.units.get(item_id)
+        u = v.corpus.units.get(item_id)
         if u is None:
             return None
         return f"{u.zh}（{u.en}）" if lang == "zh" else f"{u.en} ({u.zh})"

@@ -16,7 +16,7 @@ from ..cache.store import blocks_once
 from .. import ids, kinds
 from ..i18n.romanize import parse_number, romanize_number
 from .opendata import index_links, schema_url
-from .pages import Views
+from .pages import ViewContext
 from .urls import url_for
 from .views import report_front
 from ..i18n.status import summarize
@@ -38,8 +38,8 @@ def _origins(origins) -> list[dict]:
     return out
 
 
-def _en(v: Views, key: str, zh: str, family: str):
-    """The English of one segment, looked up as the pages look it up (Views.seg); None where none exists."""
+def _en(v: ViewContext, key: str, zh: str, family: str):
+    """The English of one segment, looked up as the pages look it up (ViewContext.seg); None where none exists."""
     if zh is None:
         return None
     s = v.seg(key, zh, "en", family)
@@ -50,7 +50,7 @@ def _seg_en(s: dict | None):
     return s["text"] if s and s["status"] == "ok" and s["lang"] == "en" else None
 
 
-def _block_en(v: Views, b, key: str):
+def _block_en(v: ViewContext, b, key: str):
     """The English of one block of running text, as its page shows it; None where it is not translated."""
     s = v.block(b, key, "en")
     if b.kind == "table":
@@ -58,13 +58,13 @@ def _block_en(v: Views, b, key: str):
     return _seg_en(s)
 
 
-def _blocks_en(v: Views, blocks, key: str):
+def _blocks_en(v: ViewContext, blocks, key: str):
     """The English of a run of blocks, one per line (as ``text_zh``), or None unless every block is translated."""
     out = [_block_en(v, b, key) for b in blocks]
     return "\n".join(out) if all(x is not None for x in out) else None
 
 
-def _project_en(v: Views, p):
+def _project_en(v: ViewContext, p):
     """A project's text is its sub-items one after the other; in English, their translations the same way."""
     items = [_en(v, it.id, it.text, "livelihood") for it in p.items]
     return " ".join(items) if items and all(x is not None for x in items) else None
@@ -74,7 +74,7 @@ NO_PASSAGES = {"state": "names-only", "passages": 0, "translated": 0, "machine":
                "reviewed": 0, "translated_on": None, "source_version": None}
 
 
-def _with_status(v: Views, make):
+def _with_status(v: ViewContext, make):
     """``make`` with a ``translation_status`` added to the record it returns: the status (see
     generator/i18n/status.py) of every passage the record's English fields were looked up from, or, for a
     record whose English is only names (from the glossary or printed in the source), state "names-only"."""
@@ -89,7 +89,7 @@ def _with_status(v: Views, make):
     return run
 
 
-def _heading_en(v: Views, d, p, by_key) -> str | None:
+def _heading_en(v: ViewContext, d, p, by_key) -> str | None:
     """The English of a provision's title (a chapter's, an annex's): its heading block as the English page shows
     it, less the label; None where it is not translated or the provision has no title."""
     if not p.title or not p.block_keys or p.block_keys[0] not in by_key:
@@ -98,7 +98,7 @@ def _heading_en(v: Views, d, p, by_key) -> str | None:
     return en or None
 
 
-def _structure(v: Views, d, blocks, base: str) -> list[dict]:
+def _structure(v: ViewContext, d, blocks, base: str) -> list[dict]:
     """A document's provisions as a tree: each node with its id (the document's id and its anchor), its
     label and title in both languages, its own text (without its children's) and its children."""
     from ..kinds.base import provision_label
@@ -195,12 +195,12 @@ def _digest(parts) -> str:
     return h.hexdigest()
 
 
-def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
+def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
     writes each and drops it, so a large archive never holds the whole API in memory. Records are
     ``Record``s, made when written; ``groups`` says which groups' records an incremental build keeps
     (their JSON is copied from the previous file) and collects what the others read."""
-    c = v.c
+    c = v.corpus
     groups = groups or ApiGroups()
     # each record reads its item from the corpus when it is made (not from an object captured here), so the
     # read is recorded as a dependency of its group
@@ -272,7 +272,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
     def row_record(tb, r):
         return {
             "id": r.id, "year": r.year, "district": r.district, "district_zh": tb.district_zh,
-            "district_en": v.g.district_en(tb.district), "number": r.number,
+            "district_en": v.glossary.district_en(tb.district), "number": r.number,
             "source_zh": r.source, "source_en": _en(v, f"{r.id}#source", r.source, "progress"),
             "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
             "units": r.units, "units_zh": r.units_raw, "units_en": [v.unit_name(u, "en") for u in r.units],
@@ -316,7 +316,7 @@ def iter_api_files(v: Views, base: str, groups: ApiGroups | None = None):
 
         def topic(sec, t):
             block = next((b for b in sec.paragraphs if b.anchor == t.id), None)
-            return {"id": t.id, "lead_zh": t.lead, "lead_en": v.g.heading_for_zh(t.lead) or None,
+            return {"id": t.id, "lead_zh": t.lead, "lead_en": v.glossary.heading_for_zh(t.lead) or None,
                     "text_zh": t.text, "text_en": _block_en(v, block, rep.id) if block is not None else None,
                     "urls": _urls(t.id, base)}
 

@@ -84,13 +84,13 @@ class Page:
         return NAV_SECTIONS.get(first, first)
 
 
-class Views:
+class ViewContext:
     """Builds view models from the corpus for one language at a time."""
 
     def __init__(self, corpus: Corpus, translator: Translator, glossary: Glossary, ui: dict):
-        self.c = corpus
-        self.tr = translator
-        self.g = glossary
+        self.corpus = corpus
+        self.translator = translator
+        self.glossary = glossary
         self.ui = ui  # lang -> strings
         # indexes of the corpus the pages read: their reads are recorded as dependencies (cache/deps.py)
         self.doc_by_slug = RecordingDict("doc_slug", {d.slug: d for d in dict.values(corpus.documents)})
@@ -116,7 +116,7 @@ class Views:
         with links, so an incremental build that makes few pages does not index every link first."""
         if self._links_by_item is None:
             index: dict[str, list] = defaultdict(list)
-            for link in self.c.links:
+            for link in self.corpus.links:
                 index[link.src].append((link, "out"))
                 index[link.dst].append((link, "in"))
             self._links_by_item = RecordingDict("links", index)
@@ -132,7 +132,7 @@ class Views:
             return {"text": zh, "zh": zh, "status": "ok", "lang": "zh"}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
-        s = self.tr.get(key, zh, family)
+        s = self.translator.get(key, zh, family)
         if s.ok:
             p = s.prov
             out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en",
@@ -147,7 +147,7 @@ class Views:
         return format_date(iso, lang)
 
     def unit_name(self, uid: str, lang: str) -> str:
-        u = self.c.units.get(uid)
+        u = self.corpus.units.get(uid)
         if not u:
             return uid
         return u.zh if lang == "zh" else u.en
@@ -226,7 +226,7 @@ class Views:
             by_item.setdefault(sp.item, []).append(sp)
         out = []
         for item, group in by_item.items():
-            text = passage(self.c, item)
+            text = passage(self.corpus, item)
             if text is None:
                 continue
             base = item.split("#")[0]
@@ -253,7 +253,7 @@ class Views:
         if scheme == "progress":
             key = f"{base}#task"
         elif scheme == "report":
-            rep = self.c.reports.get(ids.prefix(base, 1))
+            rep = self.corpus.reports.get(ids.prefix(base, 1))
             block = next((b for b in rep.blocks if b.anchor == base), None) if rep else None
             if block is None:
                 return ""
@@ -287,12 +287,12 @@ class Views:
         return out
 
     def _publication(self, file: str, line: int, lang: str) -> tuple[str, int | None, str]:
-        prov = next((s.provenance for s in self.c.sources if s.path == file), None) or {}
-        for g in dict.values(self.c.gazettes):
+        prov = next((s.provenance for s in self.corpus.sources if s.path == file), None) or {}
+        for g in dict.values(self.corpus.gazettes):
             if g.origin is not None and g.origin.file == file:
                 page = None
                 for did in g.documents:
-                    d = self.c.documents.get(did)
+                    d = self.corpus.documents.get(did)
                     if d is not None and any(o.file == file and o.line <= line <= (o.end_line or o.line)
                                              for o in d.origins):
                         page = d.page
@@ -330,7 +330,7 @@ class Views:
             v["units"] = self.unit_refs(task.units, lang) if task else []
         elif b.kind == "heading" and b.anchor.startswith(("tasklist/", "report/")) and b.anchor.count("/") >= 2:
             fam, num = ids.scheme(b.anchor), ids.number_of(b.anchor)
-            en = self.g.heading_en(fam, num)
+            en = self.glossary.heading_en(fam, num)
             if lang == "en" and en:
                 label = num.split(".")[-1]
                 v.update({"text": f"{label}. {en}", "zh": b.text, "status": "ok", "lang": "en"})
@@ -360,10 +360,10 @@ class Views:
         """A livelihood category in running text: its name and sub-items, each translated on its own."""
         if lang == "zh":
             return self.seg("", b.text, "zh", "livelihood")
-        ll = self.c.livelihood.get(ids.prefix(b.anchor, 1))
+        ll = self.corpus.livelihood.get(ids.prefix(b.anchor, 1))
         p = ll.projects[int(ids.number_of(b.anchor)) - 1]
-        name = self.tr.get(f"{p.id}#name", p.name, "livelihood")
-        items = [self.tr.get(it.id, it.text, "livelihood") for it in p.items]
+        name = self.translator.get(f"{p.id}#name", p.name, "livelihood")
+        items = [self.translator.get(it.id, it.text, "livelihood") for it in p.items]
         if name.ok and all(i.ok for i in items):
             text = f"{p.number}. {name.en}. " + " ".join(i.en for i in items)
             return {"text": text, "zh": b.text, "status": "ok", "lang": "en", "parts": [
@@ -373,7 +373,7 @@ class Views:
         return {"text": b.text, "zh": b.text, "status": "missing", "lang": "zh", "tr": ("", "", "no", source_hash(b.text))}
 
     def _task_by_id(self, tid: str):
-        tl = self.c.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
+        tl = self.corpus.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
         return tl.tasks.get(int(ids.number_of(tid))) if tl else None
 
 

@@ -11,7 +11,7 @@ from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
-from .pages import Page, Views, cn_ordinal, translations
+from .pages import Page, ViewContext, cn_ordinal, translations
 from .text import format_number, opening
 from .urls import LANGS, path_of, url_for
 from .. import kinds
@@ -22,7 +22,7 @@ from .. import ids
 INDEX_TITLES = {"gazette": "gazette_issues", "unit": "departments", "doc": "all_documents"}
 
 
-def _crumbs(v: Views, lang: str, trail: list[str]) -> list[tuple[str, str]]:
+def _crumbs(v: ViewContext, lang: str, trail: list[str]) -> list[tuple[str, str]]:
     out = [(v.ui[lang]["home"], f"/{lang}/")]
     for i in trail:
         title = v.ui[lang][INDEX_TITLES[i]] if i in INDEX_TITLES else v.title(i, lang)
@@ -30,7 +30,7 @@ def _crumbs(v: Views, lang: str, trail: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _pager(v: Views, lang: str, seq: list[str], k: int, up: str | None) -> dict:
+def _pager(v: ViewContext, lang: str, seq: list[str], k: int, up: str | None) -> dict:
     """Previous and next among the pages of one level (``seq``, in reading order) and the page one level up:
     each {"url", "title"} or None."""
     def ref(i):
@@ -40,16 +40,16 @@ def _pager(v: Views, lang: str, seq: list[str], k: int, up: str | None) -> dict:
             "up": ref(up)}
 
 
-def _common(v: Views, item_id: str, lang: str) -> dict:
+def _common(v: ViewContext, item_id: str, lang: str) -> dict:
     return {"links": v.links(item_id, lang), "notes": v.notes(item_id, lang)}
 
 
-def all_pages(v: Views, lang: str, site: dict):
+def all_pages(v: ViewContext, lang: str, site: dict):
     for _, make in page_groups(v, lang, site):
         yield from make()
 
 
-def _cited(v: Views, lang: str, pages):
+def _cited(v: ViewContext, lang: str, pages):
     for page in pages:
         if not page.citation:  # every page that has a source: parts and side-by-side views too
             page.citation = v.citation(page.id, lang)
@@ -58,7 +58,7 @@ def _cited(v: Views, lang: str, pages):
         yield page
 
 
-def translation_view(v: Views, lang: str, ctx) -> dict | None:
+def translation_view(v: ViewContext, lang: str, ctx) -> dict | None:
     """The page's translation status (generator/i18n/status.py) over every passage its view model shows,
     with the date formatted and the link to the About page: the quiet line under the page title."""
     st = summarize(passages(ctx))
@@ -75,11 +75,11 @@ def translation_view(v: Views, lang: str, ctx) -> dict | None:
             "review": "all" if ok and st["reviewed"] == ok else "some" if st["reviewed"] else "none"}
 
 
-def about_translations(v: Views, lang: str):
+def about_translations(v: ViewContext, lang: str):
     """The About-the-translations page: what the English is, how to cite, how to report an error, and the
     catalogs' own figures (how many passages, by whom, reviewed or not)."""
     ui = v.ui[lang]
-    entries = [e for e in v.tr.entries.values() if e.en]
+    entries = [e for e in v.translator.entries.values() if e.en]
     dates = sorted(e.prov.on for e in entries if e.prov.on)
     stats = {"passages": len(entries), "machine": sum(e.prov.machine for e in entries),
              "human": sum(e.prov.human for e in entries), "reviewed": sum(e.prov.is_reviewed for e in entries),
@@ -89,20 +89,20 @@ def about_translations(v: Views, lang: str):
                breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
-def about_links(v: Views, lang: str):
+def about_links(v: ViewContext, lang: str):
     """The About-the-links page: what each kind of link means and what its evidence is (every Related panel
     links here)."""
     ui = v.ui[lang]
     kinds_ = [{"kind": k, "out": ui["link_phrases"][f"{k}-out"], "in": ui["link_phrases"][f"{k}-in"],
-               "text": ui["about_links_kinds"][k]} for k in Views.LINK_ORDER]
+               "text": ui["about_links_kinds"][k]} for k in ViewContext.LINK_ORDER]
     yield Page("about/links", lang, "about_links.html", ui["about_links"], {"kinds": kinds_}, kind="index",
                breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
-def notes_index(v: Views, lang: str):
+def notes_index(v: ViewContext, lang: str):
     """Every editors' note: those in the page's language, then those only in the other one (announced)."""
     ui = v.ui[lang]
-    notes = list(v.c.notes)
+    notes = list(v.corpus.notes)
     versions = translations(notes)
     shown = sorted((n for n in notes if n.lang == lang or n.id not in versions), key=lambda n: (n.date, n.id),
                    reverse=True)
@@ -114,11 +114,11 @@ def notes_index(v: Views, lang: str):
         kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
-def glossary_page(v: Views, lang: str):
+def glossary_page(v: ViewContext, lang: str):
     """The public glossary, generated from the termbase: each term's Chinese, English, category and the
     source of the rendering; then the issuing bodies and districts the termbase takes from units.yaml."""
     ui = v.ui[lang]
-    tb = v.g.termbase
+    tb = v.glossary.termbase
     cats = ui.get("term_categories", {})
     groups: dict[str, list] = {}
     for t in tb.terms if tb else []:
@@ -133,7 +133,7 @@ def glossary_page(v: Views, lang: str):
     }, kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
-def page_groups(v: Views, lang: str, site: dict):
+def page_groups(v: ViewContext, lang: str, site: dict):
     """The site's pages in one language, in groups: (group id, a function making the group's pages).
 
     A group is the pages of one item of the corpus (a document with its side-by-side view and its articles, a
@@ -164,9 +164,9 @@ def page_groups(v: Views, lang: str, site: dict):
                                               searchable=False)]))
 
 
-def doc_index(v: Views, lang: str):
+def doc_index(v: ViewContext, lang: str):
     ui = v.ui[lang]
-    docs = sorted(v.c.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
+    docs = sorted(v.corpus.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
 
     def number(d):
         return d.number if lang == "zh" else (kinds.kind_of(d).number_en(d, v) or d.number)
@@ -182,7 +182,7 @@ class Build:
     """The builders of the site's page types, which the kinds call by name (``v.build.tasklist(…)``) from their
     page groups: kinds/ never imports the site."""
 
-    def __init__(self, v: Views):
+    def __init__(self, v: ViewContext):
         self.v = v
 
     def document_pages(self, d, lang: str, kind):
@@ -215,9 +215,9 @@ class Build:
         return units(self.v, lang)
 
 
-def gazette_index(v: Views, lang: str):
+def gazette_index(v: ViewContext, lang: str):
     ui = v.ui[lang]
-    issues = sorted(v.c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
+    issues = sorted(v.corpus.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True)
     yield Page("gazette", lang, "list.html", ui["gazette_issues"], {
         "heading": ui["gazette_issues"],
         "items": [{"title": v.title(g.id, lang), "url": url_for(g.id, lang), "meta": v.date(g.date, lang)}
@@ -225,8 +225,8 @@ def gazette_index(v: Views, lang: str):
         kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
-def home(v: Views, lang: str, site: dict):
-    c = v.c
+def home(v: ViewContext, lang: str, site: dict):
+    c = v.corpus
     ui = v.ui[lang]
     collections = []
     for g in sorted(c.gazettes.values(), key=lambda g: (g.year, g.number), reverse=True):
@@ -263,16 +263,16 @@ def _untranslated(zh: str) -> dict:
     return {"text": zh, "zh": zh, "status": "missing", "lang": "zh", "short": True}
 
 
-def glossary_en(v: Views, zh: str) -> str:
+def glossary_en(v: ViewContext, zh: str) -> str:
     """The English name of a unit, district or issuing body from content/glossary/, or ''. District-level units
     are left out: their glossary names belong to one district (区商务局 is Daxing's), not to any other."""
-    e = v.g.lookup(zh)
+    e = v.glossary.lookup(zh)
     if e and not e.get("district") and e.get("en"):
         return e["en"]
-    en = v.g.district_en_by_zh(zh)
+    en = v.glossary.district_en_by_zh(zh)
     if en:
         return en
-    en = v.g.issuer_en(zh)
+    en = v.glossary.issuer_en(zh)
     return en if en != zh else ""
 
 
@@ -280,7 +280,7 @@ def _en_series(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def addressees(v: Views, d, lang: str) -> list[dict]:
+def addressees(v: ViewContext, d, lang: str) -> list[dict]:
     """Each addressee in the page language: in English when the glossary knows every part of it
     (各区人民政府 -> All district governments), else the Chinese (marked as such by text_html)."""
     if lang == "zh":
@@ -304,7 +304,7 @@ META_HIDDEN = {"letterhead", "number_en_printed"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def metadata(v: Views, d, lang: str) -> list[dict]:
+def metadata(v: ViewContext, d, lang: str) -> list[dict]:
     """The metadata footer ([主题分类] …, [有效性] …) as label/value pairs in the page language.
 
     Labels come from the UI strings (meta_fields). Values: dates are formatted; on English pages a document
@@ -351,7 +351,7 @@ NAV_LABEL_ZH = 14  # characters of a Chinese heading in the parts navigation
 NAV_LABEL_EN = 40  # characters of an English heading, cut at a word
 
 
-def _nav_labels(v: Views, parts: list[list], key: str, lang: str) -> list[Markup]:
+def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[Markup]:
     """Each part's label for the parts navigation: the opening of its heading in the page language
     (the same translation the heading has in the text), the Chinese marked lang="zh-CN" where none exists."""
     out = []
@@ -371,7 +371,7 @@ def _nav_labels(v: Views, parts: list[list], key: str, lang: str) -> list[Markup
     return out
 
 
-def provision_marks(v: Views, d, lang: str) -> dict:
+def provision_marks(v: ViewContext, d, lang: str) -> dict:
     """Block key -> the provisions that start at that block: their anchors (HTML ids on the page) and labels
     (for the "link to this" affordance), and the URL of an article's own page."""
     from ..kinds.base import provision_label
@@ -390,7 +390,7 @@ def provision_marks(v: Views, d, lang: str) -> dict:
     return marks
 
 
-def amended_targets(v: Views, d, lang: str) -> dict[str, dict]:
+def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
     """For an amendment or repeal decision: the anchor of each item and change -> the rule (and the provision
     of it) it changes, when that rule is in the archive: {"url", "label"}."""
     from ..kinds.structure import find, ref_en, ref_zh
@@ -401,7 +401,7 @@ def amended_targets(v: Views, d, lang: str) -> dict[str, dict]:
     rules = {l.dst for l, direction in v.links_by_item.get(d.id, []) if l.kind == "amends" and direction == "out"}
     by_title = {}
     for rid in rules:
-        rule = v.c.documents.get(rid)
+        rule = v.corpus.documents.get(rid)
         if rule is not None:
             by_title[rule.title.replace(" ", "")] = rule
     for a in d.amendments:
@@ -420,7 +420,7 @@ def amended_targets(v: Views, d, lang: str) -> dict[str, dict]:
     return out
 
 
-def cited_spans(v: Views, d, lang: str) -> dict[str, list]:
+def cited_spans(v: ViewContext, d, lang: str) -> dict[str, list]:
     """Block key -> [(start, end, url)] of the citations in the block's Chinese text that name a document of
     the archive (its provision's anchor when the citation names one): the Chinese text links them where it
     is shown."""
@@ -434,7 +434,7 @@ def cited_spans(v: Views, d, lang: str) -> dict[str, list]:
     return out
 
 
-def contents(v: Views, d, lang: str) -> list[dict]:
+def contents(v: ViewContext, d, lang: str) -> list[dict]:
     """The document's table of contents: its top-level provisions (chapters, parts, articles, annexes) as
     links to their anchors, each named by the opening of its heading as the page shows it (in the page's
     language where translated), with the next level below for chapters and annexes."""
@@ -467,7 +467,7 @@ def contents(v: Views, d, lang: str) -> list[dict]:
     return entries if len(entries) + sum(len(e["children"]) for e in entries) > 1 else []
 
 
-def _variants(v: Views, d, lang: str) -> dict:
+def _variants(v: ViewContext, d, lang: str) -> dict:
     """A passage worded differently in another publication of the document (a block only in that publication
     whose key is the canonical passage's key with the publication's file stem added): {"of": keys of those
     blocks, "at": canonical key -> [{"label": "Variant wording in <publication>", "text": its words}]}. A block
@@ -488,13 +488,13 @@ def _variants(v: Views, d, lang: str) -> dict:
     return out
 
 
-def document(v: Views, d, lang: str, kind):
+def document(v: ViewContext, d, lang: str, kind):
     """A document's page: the whole text, every provision anchored (and linkable), with its metadata and
     what its kind adds (a decree's promulgation, a rule's history)."""
     meta = {
         "number": d.number, "number_en": kind.number_en(d, v),
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers if lang == "zh" else [v.g.issuer_en(i) for i in d.issuers],
+        "issuers": d.issuers if lang == "zh" else [v.glossary.issuer_en(i) for i in d.issuers],
         "addressees": addressees(v, d, lang),
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
         "page": d.page, "category": d.category if lang == "zh" else (d.category_en or d.category),
@@ -527,7 +527,7 @@ def document(v: Views, d, lang: str, kind):
         issuers=meta["issuers"], names=[n for n in [d.number if lang == "zh" else (meta["number_en"] or d.number)] if n])
 
 
-def article_pages(v: Views, d, lang: str):
+def article_pages(v: ViewContext, d, lang: str):
     """A page of its own for every article of a rules text (legislation.gov.uk's provision pages): its text
     with its paragraphs and items, the rule it belongs to, the previous and next article."""
     from ..kinds.base import provision_label
@@ -573,7 +573,7 @@ def _parallel_parts(blocks, limit: int = PARALLEL_MAX_ROWS) -> list[list]:
     return parts
 
 
-def parallel(v: Views, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str):
+def parallel(v: ViewContext, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str):
     """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
     parts = _parallel_parts(blocks)
     page_ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
@@ -597,7 +597,7 @@ def _qr_note(bv: dict, zh: str, ui: dict) -> dict:
     return bv
 
 
-def gazette(v: Views, g, lang: str) -> Page:
+def gazette(v: ViewContext, g, lang: str) -> Page:
     toc = []
     for e, did in zip(g.toc, g.documents):
         toc.append({"category_zh": e.category_zh, "category_en": e.category_en, "title_zh": e.title_zh,
@@ -616,7 +616,7 @@ def gazette(v: Views, g, lang: str) -> Page:
 GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long
 
 
-def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
+def _task_summary(v: ViewContext, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
     if gist:  # cut at a clause end, else at a word: never inside a word
         s = {**s, "text": v.opening(s["text"], s["lang"], GIST[s["lang"]]), "gist": True}
@@ -624,8 +624,8 @@ def _task_summary(v: Views, t, lang: str, gist: bool = False) -> dict:
             "units": v.unit_refs(t.units, lang)}
 
 
-def tasklist(v: Views, tl, lang: str):
-    doc = v.c.documents.get(tl.document)
+def tasklist(v: ViewContext, tl, lang: str):
+    doc = v.corpus.documents.get(tl.document)
     def section_view(sec, gist: bool) -> dict:
         subs = []
         for sub in sec.subsections:
@@ -697,7 +697,7 @@ def tasklist(v: Views, tl, lang: str):
             names=[opening(s["text"], s["lang"], 60 if s["lang"] == "zh" else 160)])
 
 
-def report_front(v: Views, rep, lang: str) -> dict:
+def report_front(v: ViewContext, rep, lang: str) -> dict:
     """The report's title, subtitle and speaker lines as segments in ``lang``: each is translated as the block
     that prints it at the head of the report (report/2026#front-speaker); None where the report has none."""
     out = {}
@@ -713,7 +713,7 @@ def report_front(v: Views, rep, lang: str) -> dict:
     return out
 
 
-def report(v: Views, rep, lang: str):
+def report(v: ViewContext, rep, lang: str):
     front = report_front(v, rep, lang)
     outline = []
     for part in rep.parts:
@@ -768,8 +768,8 @@ def report(v: Views, rep, lang: str):
                     date=rep.date)
 
 
-def livelihood(v: Views, ll, lang: str):
-    doc = v.c.documents.get(ll.document)
+def livelihood(v: ViewContext, ll, lang: str):
+    doc = v.corpus.documents.get(ll.document)
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
     projects = []
     for p in ll.projects:
@@ -810,7 +810,7 @@ def target_clause(task: str, figure: str) -> str:
     return ""
 
 
-def _row_view(v: Views, t, row, lang: str) -> dict:
+def _row_view(v: ViewContext, t, row, lang: str) -> dict:
     key = row.id
     pairs = []
     for k, (tq, rq) in enumerate(row.pairs):
@@ -838,7 +838,7 @@ def _row_view(v: Views, t, row, lang: str) -> dict:
     }
 
 
-def progress_parallel(v: Views, t, lang: str) -> Page:
+def progress_parallel(v: ViewContext, t, lang: str) -> Page:
     """The progress table's rows with their Chinese and English side by side, field by field."""
     rows, done, total = [], 0, 0
     for row in t.rows:
@@ -882,7 +882,7 @@ def _as_of(t) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def progress(v: Views, t, lang: str):
+def progress(v: ViewContext, t, lang: str):
     ui = v.ui[lang]
     rows = [_row_view(v, t, r, lang) for r in t.rows]
     headers = t.headers if lang == "zh" else ui["progress_headers"]
@@ -907,8 +907,8 @@ def progress(v: Views, t, lang: str):
     yield progress_parallel(v, t, lang)
 
 
-def units(v: Views, lang: str):
-    c = v.c
+def units(v: ViewContext, lang: str):
+    c = v.corpus
     ui = v.ui[lang]
     led = {}
     for tl in c.tasklists.values():
@@ -952,7 +952,7 @@ def units(v: Views, lang: str):
             names=[u.en if lang == "zh" else u.zh, *u.aliases])
 
 
-def build_pages(v: Views, site: dict):
+def build_pages(v: ViewContext, site: dict):
     """Every page of the site, one at a time (a generator: callers keep only what they need)."""
     for lang in LANGS:
         yield from all_pages(v, lang, site)
