@@ -630,10 +630,11 @@ def tasklist(v: ViewContext, tl, lang: str):
         subs = []
         for sub in sec.subsections:
             subs.append({"title": v.title(sub.id, lang), "url": url_for(sub.id, lang), "count": len(sub.tasks),
-                         "label": f"（{cn_ordinal(sub.number)}）" if lang == "zh" else f"{sec.number}.{sub.number}",
+                         "label": v.ui[lang]["label_tasklist_subsection"].format(
+                             n=sub.number, cn=cn_ordinal(sub.number), section=sec.number),
                          "tasks": [_task_summary(v, tl.tasks[n], lang, gist=gist) for n in sub.tasks]})
         return {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang),
-                "label": f"{cn_ordinal(sec.number)}、" if lang == "zh" else f"{sec.number}.",
+                "label": v.ui[lang]["label_tasklist_section"].format(n=sec.number, cn=cn_ordinal(sec.number)),
                 "subsections": subs, "count": sum(len(s.tasks) for s in sec.subsections)}
 
     sections = [section_view(sec, gist=True) for sec in tl.sections]  # the overview: each task's opening
@@ -744,7 +745,7 @@ def report(v: ViewContext, rep, lang: str):
             "pager": _pager(v, lang, part_ids, pi, rep.id),
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
             "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang)} for s in part.sections],
-            "label": f"{cn_ordinal(part.number)}、" if lang == "zh" else f"Part {part.number}",
+            "label": v.ui[lang]["label_report_part"].format(n=part.number, cn=cn_ordinal(part.number)),
             **_common(v, part.id, lang),
         }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id]), date=rep.date)
         for sec in part.sections:
@@ -846,7 +847,7 @@ def progress_parallel(v: ViewContext, t, lang: str) -> Page:
         for col in ("zh", "en"):
             ui = v.ui[col]
             rv = _row_view(v, t, row, col)
-            units = ("、" if col == "zh" else "; ").join(u["name"] for u in rv["units"])
+            units = ui["lead_units_sep"].join(u["name"] for u in rv["units"])
             fields = [(ui["source"], rv["source"], False), (ui["task_content"], rv["task"], False),
                       (ui["lead_units"], _fixed(units, col), False),
                       (ui["deadline"], _fixed(rv["deadline"], col), False), (ui["status"], rv["status"], False),
