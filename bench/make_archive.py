@@ -145,8 +145,9 @@ def bilingual(project: Path, districts: dict) -> dict:
     import sys as _sys
 
     _sys.path.insert(0, str(ROOT))
-    from generator.i18n.catalog import CATALOG_DIR, Entry, Provenance, Translator, load_catalogs, source_hash, \
-        write_catalog
+    from generator.fileio import atomic_write
+    from generator.i18n.catalog import CATALOG_DIR, Entry, Provenance, Translator, catalog_bytes, load_catalogs, \
+        source_hash
     from generator.translate import FAMILY_FILES, _requested
 
     seed = load_catalogs(ROOT)
@@ -213,8 +214,9 @@ def bilingual(project: Path, districts: dict) -> dict:
             done += 1
         by_file.setdefault(FAMILY_FILES.get(fam, "other.po"), []).append(
             (key, Entry(zh, en or "", source_hash(zh), "", 0, Provenance(), False, [])))
+    (project / CATALOG_DIR).mkdir(parents=True, exist_ok=True)
     for name, segs in sorted(by_file.items()):
-        write_catalog(project / CATALOG_DIR / name, segs)
+        atomic_write(project / CATALOG_DIR / name, catalog_bytes(segs))
     return {"segments": len(segments), "translated": done}
 
 

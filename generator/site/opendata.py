@@ -32,7 +32,6 @@ from pathlib import Path
 from .. import ids
 from ..cache import code_fingerprint
 from ..errors import Problem, SourceError
-from ..fileio import write_error
 from .urls import url_for
 
 DB_NAME = "data.sqlite"
@@ -365,14 +364,14 @@ _DISK_ERRORS = {"disk is full": errno.ENOSPC, "disk i/o error": errno.EIO, "unab
 def build_database(api_dir: Path, path: Path) -> dict[str, int]:
     """Make the database at ``path`` from the API files in ``api_dir``; returns rows per table. A file that
     is absent (citations.json until the build writes it) leaves its tables empty. A full disk or an
-    unwritable folder is an error naming the database file."""
+    unwritable folder is an OSError naming the database file (the build reports it as any failed write)."""
     try:
         return _build_database(api_dir, path)
     except sqlite3.OperationalError as e:
         code = next((c for m, c in _DISK_ERRORS.items() if m in str(e).lower()), None)
         if code is None:
             raise
-        raise write_error(path, OSError(code, str(e))) from None
+        raise OSError(code, str(e), str(path)) from None  # the build names the file, as for any write
 
 
 def _build_database(api_dir: Path, path: Path) -> dict[str, int]:
