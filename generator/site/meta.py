@@ -35,9 +35,10 @@ def page_summary(page) -> str:
     text = _text_of(page.ctx.get("summary")) or _text_of(page.ctx.get("tagline"))  # the home page: the tagline
     if not text and page.ctx.get("paragraphs"):  # a report's part or section: its opening paragraph
         text = _text_of(page.ctx["paragraphs"][0])
-    if not text and page.ctx.get("note"):  # a note: its own first words
-        text = re.sub(r"<[^>]+>", "", page.ctx["note"]["html"])
-        text = html.unescape(text)
+    if not text and page.ctx.get("note"):  # a note: its first paragraph
+        first = re.search(r"<p>(.*?)</p>", page.ctx["note"]["html"], re.S)
+        text = re.sub(r"<[^>]+>", "", first.group(1) if first else page.ctx["note"]["html"])
+        text = re.sub(r"<[^>]*>", "", html.unescape(text))  # markup the note shows as text: not in a summary
     if text:
         return summary(text, lang)
     if page.citation:

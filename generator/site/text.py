@@ -193,8 +193,16 @@ def _clause_end(text: str, i: int) -> bool:
     if ch in "，。；：！？":
         return True
     if ch in ",;:!?.":
-        return i + 1 == len(text) or text[i + 1] == " "
+        if not (i + 1 == len(text) or text[i + 1] == " "):
+            return False
+        if ch == ".":  # not after an enumerator or an abbreviation: "I. Adhere", "No. 1", "e.g. this"
+            word = text[:i].rsplit(" ", 1)[-1]
+            return not NOT_A_SENTENCE.match(word)
+        return True
     return False
+
+
+NOT_A_SENTENCE = re.compile(r"^(?:[IVXLC]+|\d+|[A-Za-z]|No|Nos|Art|Arts|para|paras|e\.g|i\.e|etc|Mr|Ms|Dr|St|vs)$")
 
 
 SENTENCE_END = "。；！？;!?"
