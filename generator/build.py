@@ -301,7 +301,6 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
             import multiprocessing
 
             import gc
-            import threading
 
             ctx = multiprocessing.get_context("fork")
             job["counter"] = counter = ctx.Value("q", 0)
@@ -311,9 +310,9 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
             # (which writes into every object it visits) leaves the inherited objects alone in the workers
             gc.freeze()
             with ctx.Pool(min(workers, len(shares)), die_with_parent, (os.getpid(),)) as pool:
-                pending = pool.map_async(_produce, shares, chunksize=1)
                 # workers that are done exit at once, not when meanwhile() ends: each holds memory of its own
-                threading.Thread(target=lambda: (pending.wait(), pool.close()), daemon=True).start()
+                # (the callback runs once every result is in; a pool stopped by an error never calls it)
+                pending = pool.map_async(_produce, shares, chunksize=1, callback=lambda _: pool.close())
                 seen = 0
                 if meanwhile is not None:
                     meanwhile()
