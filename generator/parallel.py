@@ -52,7 +52,6 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
         return [fn(state, item) for item in items]
     import gc
     import multiprocessing
-    import threading
 
     _CALL = (fn, state)
     # the state the workers inherit stays shared with this process as far as it can: the collector (which
@@ -60,9 +59,9 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
-            pending = pool.map_async(_call, items, chunksize=chunksize)
             # workers that are done exit at once, not when while_waiting ends: each holds memory of its own
-            threading.Thread(target=lambda: (pending.wait(), pool.close()), daemon=True).start()
+            # (the callback runs once every result is in; a pool stopped by an error never calls it)
+            pending = pool.map_async(_call, items, chunksize=chunksize, callback=lambda _: pool.close())
             if while_waiting is not None:
                 while_waiting(pending)
             return pending.get()

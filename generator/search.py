@@ -510,6 +510,16 @@ def _service_class():
                 else:
                     fut.set_result(payload)
 
+        async def close(self):
+            """Stop the process at once. The package's close() waits for answers still due and then for the
+            process to end after SIGTERM: when another shard's indexing failed (a full disk) and this one is
+            cancelled, no answer comes and the process does not end, and the build hung. Pagefind writes
+            nothing here (the bundle is taken with GetFiles), so nothing is lost by killing it."""
+            self._poll_task.cancel()
+            if self._backend.returncode is None:
+                self._backend.kill()
+            await self._backend.wait()
+
     return FastService
 
 
@@ -537,13 +547,24 @@ def _run_jobs(jobs: list, workers: int, load, save) -> None:
         sem = asyncio.Semaphore(max(1, workers))
         per_lang: dict[str, asyncio.Semaphore] = {}
 
+        failed: list[BaseException] = []
+
         async def one(job):
             lang = job[0].split("/")[0]
             async with per_lang.setdefault(lang, asyncio.Semaphore(1)), sem:
-                files = await _index_one(load(job))
-                save(job, files)
+                if failed:  # another shard failed (a full disk): start no more
+                    return
+                try:
+                    files = await _index_one(load(job))
+                    save(job, files)
+                except BaseException as e:
+                    failed.append(e)
 
+        # every job ends by itself (none is cancelled: a cancelled Pagefind service could hang the build);
+        # then the first failure is raised
         await asyncio.gather(*(one(j) for j in jobs))
+        if failed:
+            raise failed[0]
 
     with concurrent.futures.ThreadPoolExecutor(1) as ex:
         ex.submit(asyncio.run, run_all()).result()
