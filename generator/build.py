@@ -76,8 +76,11 @@ def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
             h.update(p.as_posix().encode() + b"\0" + read_text(p, rel, "a template of the theme").encode())
     h.update(json.dumps([assets, site], sort_keys=True).encode())
     from . import __version__
+    from .cache import code_fingerprint
 
-    h.update(__version__.encode())
+    # the code that turns a view model into HTML (site/: html.py, meta.py, charts.py …): a change to it must
+    # write the pages again even where their view models did not change
+    h.update(__version__.encode() + code_fingerprint(("site",)).encode())
     return h.hexdigest()
 
 
