@@ -18,7 +18,7 @@ from ..i18n.romanize import slugify_zh
 from ..ids import parse as parse_id
 from ..model import Block, Document, Origin, Provision
 from ..normalize import Para, to_simplified
-from .base import DocumentKind, Reading, read_single
+from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import announcement_key, issuer_key
 from .structure import parse_provisions
@@ -154,10 +154,7 @@ class AnnouncementKind(DocumentKind):
     expected = "announcement (…公告 / …通告 numbered 2026年第N号)"
 
     def detect(self, text: str) -> bool:
-        from ..normalize import unwrap
-
-        lines = text.split("\n")
-        paras, _ = unwrap(lines[:30], 0, min(len(lines), 30))
+        paras = opening_paragraphs(text, 30)
         return is_announcement(paras, to_simplified)
 
     def detect_document(self, paras, texts) -> bool:

@@ -11,6 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def opening_paragraphs(text: str, lines: int) -> list:
+    """The paragraphs of a file's first ``lines`` lines (wrapped lines joined): what detection looks at."""
+    from ..normalize import unwrap
+
+    head = text.split("\n")[:lines]
+    return unwrap(head, 0, len(head))[0]
+
+
 @dataclass
 class Reading:
     """What reading one source gave: documents (each with the task list it carries, or None), other items by

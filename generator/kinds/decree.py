@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import Report
 from ..model import Amendment, Block, Document, HistoryEntry, Origin, Provision
 from ..normalize import Para, to_simplified
-from .base import DocumentKind, Reading, read_single
+from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .text import DATE_RE, Keys, is_date_line, parse_date, simplified, to_block
 from .. import ids
 
@@ -206,10 +206,7 @@ class DecreeKind(DocumentKind):
     expected = "government decree (北京市人民政府令 / 第N号)"
 
     def detect(self, text: str) -> bool:
-        from ..normalize import unwrap
-
-        lines = text.split("\n")
-        paras, _ = unwrap(lines[:60], 0, min(len(lines), 60))
+        paras = opening_paragraphs(text, 60)
         return is_decree(paras[:3], to_simplified) or is_decree(paras[:3])
 
     def detect_document(self, paras, texts) -> bool:

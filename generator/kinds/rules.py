@@ -23,7 +23,7 @@ from ..i18n.romanize import slugify_zh
 from ..ids import parse as parse_id
 from ..model import Block, Document, HistoryEntry, Origin, Provision
 from ..normalize import Para, to_simplified
-from .base import DocumentKind, Reading, read_single
+from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import find_citations
 from .structure import classify, parse_provisions
@@ -223,10 +223,7 @@ class RulesKind(DocumentKind):
     expected = "rules (a title ending 办法/规定/条例, then 第一条 …)"
 
     def detect(self, text: str) -> bool:
-        from ..normalize import unwrap
-
-        lines = text.split("\n")
-        paras, _ = unwrap(lines[:80], 0, min(len(lines), 80))
+        paras = opening_paragraphs(text, 80)
         return is_rules_text(paras, to_simplified)
 
     def detect_document(self, paras, texts) -> bool:
