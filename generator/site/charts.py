@@ -2,6 +2,12 @@
 a description for screen readers; colours come from CSS classes so dark mode
 and print styles apply.
 
+This module computes the charts' geometry and hands the templates ready chart
+objects (plain dicts: positions, the lines of each label, the texts already
+worded from the theme's i18n strings); the markup is the theme's
+(``templates/_charts.html``), and so are the sizes of the shapes (a bar is 12 px
+high, a dashboard track 10 px) the positions here leave room for.
+
 The charts have no viewBox: one SVG unit is one CSS pixel, so text keeps its
 size (13 px labels, 12 px figures) on a phone as on a desktop. Each row is
 stacked (label line, then the bar, then its figure), bar lengths are
@@ -13,17 +19,16 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from html import escape
 
 FIT = 328  # px of text a line may hold: a 360 px wide phone less the page's 1rem margins
 LABEL_PX, VALUE_PX = 13, 12  # font sizes, in CSS px (the stylesheet sets the same)
 
 
-def _svg(height: int, title: str, desc: str, body: str, cls: str) -> str:
-    tid = "c" + hashlib.sha1((title + desc).encode("utf-8")).hexdigest()[:10]  # stable across builds
-    return (f'<svg class="chart {cls}" width="100%" height="{height}" role="img" '
-            f'aria-labelledby="{tid} {tid}d" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{tid}">{escape(title)}</title><desc id="{tid}d">{escape(desc)}</desc>{body}</svg>')
+def _chart(kind: str, height: float, title: str, desc: str, rows: list[dict]) -> dict:
+    """The chart object a template draws: ``kind`` is its CSS class (bars, dashboard); its id is derived from
+    its words, so it is stable across builds and unique on a page whose charts say different things."""
+    tid = "c" + hashlib.sha1((title + desc).encode("utf-8")).hexdigest()[:10]
+    return {"kind": kind, "id": tid, "height": height, "title": title, "desc": desc, "rows": rows}
 
 
 def _em(ch: str) -> float:
@@ -80,102 +85,102 @@ def wrap(text: str, px: float, room: float, lines: int = 1) -> list[str]:
 
 
 def _lang(segment_lang: str, page_lang: str) -> str:
-    return ' lang="zh-CN"' if segment_lang == "zh" and page_lang != "zh" else ""
+    """The lang attribute a piece of text needs on the page: a Chinese passage (a name or task not translated)
+    on a page of another language is marked, so screen readers and fonts treat it as Chinese."""
+    return "zh-CN" if segment_lang == "zh" and page_lang != "zh" else ""
 
 
-def bar_chart(rows: list[tuple[str, float, str]], title: str, desc: str, *, unit: str = "") -> str:
-    """Horizontal bars, each under its label: (label, value, link). The lists next to each chart carry the
-    links: an image (role="img") must not hold interactive controls."""
+def _lines(text: str, px: float, room: float, lines: int, y: float, step: int) -> list[dict]:
+    return [{"y": y + step * i, "text": t} for i, t in enumerate(wrap(text, px, room, lines))]
+
+
+def bar_chart(rows: list[tuple[str, float]], lang: str, title: str, item: str, sep: str) -> dict | None:
+    """Horizontal bars, each under its label: (label, value) rows, for a page in ``lang``. ``title`` is the
+    chart's title; its description lists every row as ``item`` (the theme's wording, with {label} and {n})
+    joined by ``sep``. The lists next to each chart carry the links: an image (role="img") must not hold
+    interactive controls. None when there is nothing to draw."""
     if not rows:
-        return ""
-    top = max(v for _, v, _ in rows) or 1
-    parts = []
+        return None
+    top = max(v for _, v in rows) or 1
+    out = []
     y = 0
-    for label, value, _url in rows:
+    for label, value in rows:
         pct = 86 * value / top  # of the chart's width; the rest is room for the figure
-        lang = ' lang="zh-CN"' if _cjk(label) and title.isascii() else ""  # a name not translated, on an English page
-        shown = wrap(label, LABEL_PX, FIT, lines=2)
-        tspans = "".join(f'<tspan x="0" y="{y + 14 + 17 * i}">{escape(t)}</tspan>' for i, t in enumerate(shown))
+        shown = _lines(label, LABEL_PX, FIT, 2, y + 14, 17)
         y += 17 * (len(shown) - 1)
-        parts.append(
-            f'<text class="chart-label"{lang}>{tspans}</text>'
-            f'<rect class="bar" x="0" y="{y + 20}" width="{max(pct, .5):.2f}%" height="12" rx="2"/>'
-            f'<text class="chart-value" x="{pct:.2f}%" dx="6" y="{y + 30}">{value:g}{escape(unit)}</text>')
+        out.append({"label": shown, "lang": _lang("zh" if _cjk(label) else lang, lang),
+                    "bar_y": y + 20, "bar_width": f"{max(pct, .5):.2f}", "value_x": f"{pct:.2f}", "value_y": y + 30,
+                    "value": f"{value:g}"})
         y += 42
-    return _svg(y, title, desc, "".join(parts), "bars")
+    desc = sep.join(item.format(label=label, n=f"{value:g}") for label, value in rows)
+    return _chart("bars", y, title, desc, out)
 
 
 def short_name(text: str, lang: str) -> str:
     """A task's short name: its first clause (the words before the first comma or full stop), or its first two
-    where the first is only a phrase of time or manner ("Every quarter,")."""
-    stop = r"[，。；：,;:.!?](?:\s|$)" if lang == "en" else r"[，。；：]"
-    clauses = [c.strip() for c in re.split(stop, text.strip()) if c.strip()]
-    if not clauses:
-        return text.strip()
-    first = clauses[0]
+    where the first is only a phrase of time or manner ("Every quarter,"), as the task writes them."""
+    text = text.strip()
+    stop = re.compile(r"[，。；：,;:.!?](?:\s|$)" if lang == "en" else r"[，。；：]")
+    ends = [m for m in stop.finditer(text) if text[:m.start()].strip()]  # a clause is never empty
+    if not ends:
+        return text
+    first = text[:ends[0].start()].strip()
     short = len(first.split()) < 3 if lang == "en" else len(first) < 4
-    return first + ("，" if lang != "en" else ", ") + clauses[1] if short and len(clauses) > 1 else first
+    if not short or not text[ends[0].end():].strip():
+        return first
+    return text[:ends[1].start()].strip() if len(ends) > 1 else text
 
 
-def progress_dashboard(rows: list[dict], lang: str, words: dict) -> str:
+def progress_dashboard(rows: list[dict], lang: str, words: dict) -> dict:
     """One block per progress row: its number and short task name, then for each matched figure its indicator
     (the task's clause that sets it), a bar (reported against target, coloured by status; a rate drawn as
     itself with a mark at its target rate) over the figures, and the row's deadline. A row with no figure to
     compare gets no bar, only its status and the words "no figure reported". ``words``: the theme's wording
-    (ui ``dashboard``: title, desc, due, none, target, num, sep, item_sep, when) and the as-of line."""
-    lines, desc_bits = [], []
+    (ui ``dashboard``: title, desc, due, none, target, num, sep, item_sep, when, gap) and the as-of line."""
+    out, desc_bits = [], []
     y = 0
     for k, r in enumerate(rows):
-        status = "done" if r["done"] else "ongoing"
         task = r["task"]
         name = short_name(task["text"], task.get("lang", lang))
         num = words["num"].format(n=r["number"])
-        if k:
-            lines.append(f'<line class="rule" x1="0" x2="100%" y1="{y + .5}" y2="{y + .5}"/>')
+        row = {"status": "done" if r["done"] else "ongoing", "rule_y": y + .5 if k else None, "num": num}
         y += 8
-        indent = text_width(num + " ", LABEL_PX) + 2
-        label = wrap(name, LABEL_PX, FIT - indent, lines=2)
-        tspans = "".join(f'<tspan x="{indent:.0f}" y="{y + 14 + 17 * i}">{escape(t)}</tspan>' for i, t in enumerate(label))
-        lines.append(f'<text class="chart-label" x="0" y="{y + 14}"><tspan class="chart-num">{escape(num)}</tspan>'
-                     f'<tspan{_lang(task.get("lang", lang), lang)}>{tspans}</tspan></text>')
-        y += 18 + 17 * (len(label) - 1)
+        indent = text_width(num + words["gap"], LABEL_PX) + 2
+        row.update(label_y=y + 14, indent=f"{indent:.0f}", lang=_lang(task.get("lang", lang), lang),
+                   label=_lines(name, LABEL_PX, FIT - indent, 2, y + 14, 17))
+        y += 18 + 17 * (len(row["label"]) - 1)
         deadline = words["due"].format(date=r["deadline"]) if r.get("deadline") else ""
-        bits = []
+        bits, figures = [], []
         for j, p in enumerate(r["pairs"]):
             share = p["unit"] == "%"  # a rate against a target rate: the bar is the rate itself, never a % of a %
+            fig = {"indicator": [], "indicator_lang": ""}
             ind = p.get("indicator")
             if ind and ind.get("text"):  # what the bar counts, in the task's words (the page's language)
-                for t in wrap(ind["text"], VALUE_PX, FIT, lines=2):
-                    lines.append(f'<text class="chart-value chart-indicator" x="0" y="{y + 13}"'
-                                 f'{_lang(ind.get("lang", lang), lang)}>{escape(t)}</text>')
-                    y += 15
+                fig["indicator"] = _lines(ind["text"], VALUE_PX, FIT, 2, y + 13, 15)
+                fig["indicator_lang"] = _lang(ind.get("lang", lang), lang)
+                y += 15 * len(fig["indicator"])
                 bits.append(ind["text"])
             ratio = min(p["reported_value"] / 100 if share else p["ratio"], 1.0)
-            lines.append(f'<rect class="track" x="0" y="{y + 4}" width="100%" height="10" rx="3"/>')
-            lines.append(f'<rect class="bar bar-{status}" x="0" y="{y + 4}" width="{max(ratio * 100, .5):.1f}%" '
-                         f'height="10" rx="3"/>')
+            fig.update(track_y=y + 4, bar_width=f"{max(ratio * 100, .5):.1f}", over=None)
             if share:  # the target rate: a mark on the track
-                lines.append(f'<rect class="bar-over" x="{min(p["target_value"], 100):.1f}%" y="{y + 1}" width="3" '
-                             f'height="16" transform="translate(-3 0)"/>')
+                fig["over"] = {"x": f"{min(p['target_value'], 100):.1f}", "y": y + 1, "w": 3}
             elif p["ratio"] > 1:  # more than the target: a mark at the end of the track
-                lines.append(f'<rect class="bar-over" x="100%" y="{y + 1}" width="4" height="16" '
-                             f'transform="translate(-4 0)"/>')
-            txt = (words["rate"].format(reported=p["reported"], target=p["target"]) if share
-                   else words["share"].format(reported=p["reported"], target=p["target"], pct=round(p["ratio"] * 100)))
-            bits.append(txt)
-            lines.append(f'<text class="chart-value" x="0" y="{y + 30}">{escape(txt)}</text>')
-            if j == 0 and deadline:
-                lines.append(f'<text class="chart-value" x="100%" y="{y + 30}" text-anchor="end">{escape(deadline)}</text>')
+                fig["over"] = {"x": "100", "y": y + 1, "w": 4}
+            fig["value"] = (words["rate"].format(reported=p["reported"], target=p["target"]) if share
+                            else words["share"].format(reported=p["reported"], target=p["target"],
+                                                       pct=round(p["ratio"] * 100)))
+            bits.append(fig["value"])
+            fig.update(value_y=y + 30, deadline=deadline if j == 0 else "")
+            figures.append(fig)
             y += 36
+        row.update(figures=figures, none=None)
         if not r["pairs"]:
-            txt = words["none"].format(status=r["status"]["text"])
-            bits.append(txt)
-            lines.append(f'<text class="chart-value chart-none" x="0" y="{y + 14}">{escape(txt)}</text>')
-            if deadline:
-                lines.append(f'<text class="chart-value" x="100%" y="{y + 14}" text-anchor="end">{escape(deadline)}</text>')
+            row["none"] = {"y": y + 14, "text": words["none"].format(status=r["status"]["text"]), "deadline": deadline}
+            bits.append(row["none"]["text"])
             y += 22
+        out.append(row)
         when = words["when"].format(deadline=deadline) if deadline else ""
-        desc_bits.append(f"{num} {name}{words['colon']}{words['item_sep'].join(bits)}{when}")
+        desc_bits.append(f"{num}{words['gap']}{name}{words['colon']}{words['item_sep'].join(bits)}{when}")
     title = words["title"] + (words["colon"] + words["as_of"] if words.get("as_of") else "")
     desc = words["desc"] + words["sep"].join(desc_bits)
-    return _svg(y + 4, title, desc, "".join(lines), "dashboard")
+    return _chart("dashboard", y + 4, title, desc, out)

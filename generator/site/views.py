@@ -644,23 +644,17 @@ def tasklist(v: ViewContext, tl, lang: str):
         for u in t.units:
             per_unit[u] = per_unit.get(u, 0) + 1
     top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
-    zh = lang == "zh"
-    per_section = [(f"{cn_ordinal(sec.number)}、{v.title(sec.id, lang)}" if zh else f"{sec.number}. {v.title(sec.id, lang)}",
-                    sum(len(ss.tasks) for ss in sec.subsections), url_for(sec.id, lang)) for sec in tl.sections]
-    charts = [
-        bar_chart(per_section, "各部分任务数" if zh else "Tasks per section",
-                  ("；".join(f"{l}：{n}项" for l, n, _ in per_section)) if zh
-                  else "; ".join(f"{l}: {n} tasks" for l, n, _ in per_section)),
-        bar_chart([(v.unit_name(u, lang), n, url_for(u, lang)) for u, n in top_units],
-                  "牵头任务最多的15个单位" if zh else "The 15 units leading the most tasks",
-                  ("；".join(f"{v.unit_name(u, lang)}：{n}项" for u, n in top_units)) if zh
-                  else "; ".join(f"{v.unit_name(u, lang)}: {n} tasks" for u, n in top_units)),
-    ]
+    ui = v.ui[lang]
+    per_section = [(ui["label_tasklist_section"].format(n=sec.number, cn=cn_ordinal(sec.number)) + ui["label_title_sep"]
+                    + v.title(sec.id, lang), sum(len(ss.tasks) for ss in sec.subsections)) for sec in tl.sections]
+    charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"]),
+              bar_chart([(v.unit_name(u, lang), n) for u, n in top_units], lang,
+                        ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"])]
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
     yield Page(tl.id, lang, "tasklist.html", v.title(tl.id, lang), {
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
         "top_units": [{"name": v.unit_name(u, lang), "url": url_for(u, lang), "count": n} for u, n in top_units],
-        "charts": [Markup(c) for c in charts],
+        "charts": [c for c in charts if c],
         "origins": v.origins(tl.origins, lang), **_common(v, tl.id, lang),
     }, kind="tasklist", year=str(tl.year), breadcrumbs=_crumbs(v, lang, [tl.document] if doc else []))
     sec_ids = [sec.id for sec in tl.sections]
@@ -893,7 +887,7 @@ def progress(v: ViewContext, t, lang: str):
     words = {**ui["dashboard"], "colon": ui["colon"], "as_of": as_of_text}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
         "as_of": as_of_text, "as_of_iso": as_of,
-        "rows": rows, "headers": headers, "dashboard": Markup(progress_dashboard(rows, lang, words)),
+        "rows": rows, "headers": headers, "dashboard": progress_dashboard(rows, lang, words),
         "done": done, "title_zh": t.title, "origins": v.origins([t.origin], lang),
         **_common(v, t.id, lang),
     }, kind="progress", year=str(t.year), breadcrumbs=_crumbs(v, lang, []))
