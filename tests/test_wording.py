@@ -1,0 +1,167 @@
+"""Every word a reader sees comes from the theme's i18n files or the content, never from a Python literal (issue
+21, point 4), kept by a checker: it walks the syntax tree of the modules that make what a reader sees and fails
+on a string literal holding Chinese (ideographs or full-width punctuation) or English prose (three words or
+more) that can reach a page.
+
+A literal cannot reach a page, and is not reported, when it is
+- a docstring;
+- compared with something (``status == "已完成"``, ``x in ("…", "…")``): it matches the content, it is not shown;
+- a regular expression or a parsing argument: an argument of ``re.…`` or of a string method that takes text
+  apart (split, strip, startswith, find, maketrans …);
+- a message for the editor, not the reader: an argument of ``Problem``, of an exception, of a report's
+  ``error``/``warn`` or a YAML shape check, or an ``expected=``/``what=``/``message=`` keyword.
+Everything else is reported unless ALLOWED names it (file and literal) with the reason it is not a reader's word.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+from conftest import ROOT
+
+# the modules whose strings can end up on a page, in the search index, a feed or the open data
+SCOPE = ["generator/site", "generator/search.py", "generator/notes.py"]
+
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+PROSE = re.compile(r"\b[A-Za-z][a-z]+(?: [a-z]+){2,}\b")  # "Tasks per section", not an id or a class name
+TAG = re.compile(r"<[^>]*>")  # markup is not prose: its attributes are not words a reader sees
+
+PARSING = {"split", "rsplit", "strip", "lstrip", "rstrip", "startswith", "endswith", "find", "rfind", "index",
+           "rindex", "count", "partition", "rpartition", "maketrans", "removeprefix", "removesuffix"}
+EDITOR = {"Problem", "SourceError", "error", "warn", "warning", "print"}
+EDITOR_KEYWORDS = {"expected", "what", "message"}
+
+# (file, the literal as a regular expression, why it is not a reader's word -- or a TODO naming the finding that
+# the module's owner finishes after the merge). Keep this list short: every entry must still match something.
+ALLOWED = [
+    ("generator/site/pages.py", r"^零一二三四五六七八九十$|^十$",
+     "TODO(lang): cn_ordinal's Chinese numerals are a number system like romanize's; move them to the theme "
+     "(numerals) with the other ordinal words"),
+    ("generator/site/pages.py", r"^，。；：！？,;:!\?$", "the clause ends opening() cuts at: parsing"),
+    ("generator/site/text.py", r"^，。；：！？,;:!\?$|^。；！？;!\?$|^0123456789\.．、 $",
+     "clause and sentence ends, list numbering: parsing"),
+    ("generator/site/text.py", r"^[年月日]$",
+     "TODO(lang): site/text.py formats a Chinese date as {y}年{m}月{d}日 in Python; the date format belongs "
+     "to the theme (a date_format string per language)"),
+    ("generator/site/views.py", r"^、$",
+     "TODO(lang): views.py (~327, the document's metadata list) joins a list value with a literal 、; "
+     "use a theme separator (units_sep)"),
+    ("generator/site/views.py", r"^[（）]$",
+     "TODO(lang): views.py (~747, report_part) writes a report section's label as f\"（{cn}）\" on Chinese "
+     "pages; a theme string label_report_section (like label_tasklist_subsection) should say it"),
+    ("generator/site/meta.py", r"^：$",
+     "TODO(lang): meta.py (~45, a page's summary) joins title and citation with '：'/': '; use ui colon"),
+    ("generator/site/html.py", r"^。$", "the sentence end a block's lead is cut at (text.find): parsing"),
+    ("generator/site/api.py", r"^kind/year/number, documents as doc:",
+     "TODO(od): the API index describes its id scheme in an English literal; the open data's descriptions "
+     "belong to its schema/i18n text"),
+    ("generator/site/opendata.py", r".",
+     "TODO(od): 60 literals (the CSV/SQLite column descriptions and the schemas' titles in Chinese and English) "
+     "are the open data's documentation; they belong in its own text file (schemas/), not in Python"),
+    ("generator/site/render.py", r"^a file of the theme$|^template not found: $",
+     "messages for the editor passed on positionally (read_bytes' what, template_problem's message)"),
+    ("generator/site/text.py", r"^UI strings: key: text lines",
+     "what the theme's i18n file is expected to hold: a message for the editor"),
+    ("generator/notes.py", r"^front matter: key: value lines", "what parse_yaml expects: a message for the editor"),
+    ("generator/notes.py", r"^an id such as task/2026/20|^a Markdown note with YAML front matter$|"
+     r"^zh, en or \[zh, en\]$|^ids such as \[task/2026/20\]$|^a list of texts$|^a text shared with the note",
+     "what a note's front matter expects: messages for the editor (notes.FIELDS, used by the shape checks)"),
+]
+
+
+def _call_name(call: ast.Call) -> tuple[str, str]:
+    """(the receiver's name or "", the function's name) of a call: ``re.compile`` -> ("re", "compile")."""
+    f = call.func
+    if isinstance(f, ast.Attribute):
+        owner = f.value.id if isinstance(f.value, ast.Name) else ""
+        return owner, f.attr
+    return "", f.id if isinstance(f, ast.Name) else ""
+
+
+def _not_shown(node: ast.AST, parents: dict) -> bool:
+    child = node
+    while child in parents:
+        p = parents[child]
+        if isinstance(p, ast.Compare):
+            return True
+        if isinstance(p, ast.keyword) and p.arg in EDITOR_KEYWORDS:
+            return True
+        if isinstance(p, ast.Raise):
+            return True
+        if isinstance(p, ast.Call) and child is not p.func:
+            owner, name = _call_name(p)
+            if owner in ("re", "shape") or name in PARSING or name in EDITOR or name.endswith(("Error", "Problem")):
+                return True
+        child = p
+    return False
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+
+
+def reader_literals(path: Path, shown: str) -> list[tuple[str, int, str]]:
+    """(file, line, literal) of every string literal in ``path`` that holds a reader's words and can reach a
+    page (see the module's docstring)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    docs = _docstrings(tree)
+    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    found = []
+    for n in ast.walk(tree):
+        if not (isinstance(n, ast.Constant) and isinstance(n.value, str)) or id(n) in docs:
+            continue
+        s = n.value
+        if (CHINESE.search(s) or PROSE.search(TAG.sub(" ", s))) and not _not_shown(n, parents):
+            found.append((shown, n.lineno, s))
+    return found
+
+
+def _files(root: Path) -> list[tuple[Path, str]]:
+    out = []
+    for entry in SCOPE:
+        p = root / entry
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+            out.append((f, f.relative_to(root).as_posix()))
+    return out
+
+
+def _unallowed(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    return [(f, line, s) for f, line, s in found
+            if not any(f == af and re.search(pat, s) for af, pat, _ in ALLOWED)]
+
+
+def test_no_reader_words_in_python():
+    found = [hit for f, shown in _files(ROOT) for hit in reader_literals(f, shown)]
+    bad = _unallowed(found)
+    assert not bad, "\n".join(f"{f}:{line}: the literal {s!r} can reach a page: its words belong in "
+                              f"themes/default/i18n/{{zh,en}}.yaml (or the content)" for f, line, s in bad)
+    stale = [(af, pat) for af, pat, _ in ALLOWED if not any(f == af and re.search(pat, s) for f, _, s in found)]
+    assert not stale, f"allow-list entries that match nothing any more (remove them): {stale}"
+
+
+def test_the_checker_finds_a_planted_literal(tmp_path):
+    """A word written in Python is found, in both languages and inside an f-string; the literals that cannot
+    reach a page are not."""
+    mod = tmp_path / "planted.py"
+    mod.write_text(textwrap.dedent('''
+        """A docstring may say anything at all in 中文."""
+        import re
+        from generator.errors import Problem, SourceError
+        STOP = re.compile(r"[，。]")
+        def view(row, lang):
+            if row.status == "已完成":
+                pass
+            parts = row.text.split("、")
+            if not parts:
+                raise SourceError([Problem("x", 1, "the row has no text at all", expected="a row with text")])
+            title = "各部分任务数" if lang == "zh" else "Tasks per section"
+            return {"title": title, "desc": f"{row.n} tasks in this section", "class": "chart-title"}
+        '''), "utf-8")
+    found = reader_literals(mod, "planted.py")
+    assert sorted(s for _, _, s in found) == [" tasks in this section", "Tasks per section", "各部分任务数"]
+    assert {line for _, line, _ in found} == {12, 13}
+    assert _unallowed(found) == found  # the allow-list names files, so a planted module is never excused
