@@ -21,8 +21,10 @@ from pathlib import Path
 
 from conftest import ROOT
 
-# the modules whose strings can end up on a page, in the search index, a feed or the open data
-SCOPE = ["generator/site", "generator/search.py", "generator/notes.py"]
+# the modules whose strings can end up on a page, in the search index, a feed or the open data (the kinds'
+# modules beyond base.py and units.py are parsers: their Chinese literals are the patterns they read)
+SCOPE = ["generator/site", "generator/search.py", "generator/notes.py", "generator/kinds/base.py",
+         "generator/kinds/units.py"]
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 PROSE = re.compile(r"\b[A-Za-z][a-z]+(?: [a-z]+){2,}\b")  # "Tasks per section", not an id or a class name

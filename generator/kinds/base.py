@@ -180,9 +180,9 @@ class DocumentKindPages:
             return None
         zh = lang == "zh"
         ui = v.ui[lang]
-        sep = ui.get("list_sep", "，" if zh else ", ")
+        sep = ui["list_sep"]
         num = d.number if zh else (self.number_en(d, v) or d.number)
-        issuer = "、".join(d.issuers) if zh else "; ".join(v.glossary.issuer_en(i) for i in d.issuers)
+        issuer = ui["issuers_sep"].join(d.issuers if zh else [v.glossary.issuer_en(i) for i in d.issuers])
         out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
         where = []
         if rest[:1] == ["parallel"]:

@@ -23,7 +23,8 @@ class UnitsKind(Kind):
         u = v.corpus.units.get(item_id)
         if u is None:
             return None
-        return f"{u.zh}（{u.en}）" if lang == "zh" else f"{u.en} ({u.zh})"
+        name, other = (u.zh, u.en) if lang == "zh" else (u.en, u.zh)
+        return v.ui[lang]["unit_citation"].format(name=name, other=other)
 
     def page_groups(self, v, lang: str):
         yield "unit", (lambda: v.build.units(lang))
