@@ -231,8 +231,8 @@ def prune(cache_dir: Path, used: list[str]) -> None:
 
 class StatIndex:
     """Sources known from the last build by their file's size and modification time (nanoseconds): their
-    digest and kind are taken from here instead of reading and hashing the file again (216 MB for the
-    60,000-page archive). Their text is read only if they must be parsed. As git does for its index,
+    digest and kind are taken from here instead of reading and hashing the file again (on a large archive,
+    hundreds of MB read for nothing). Their text is read only if they must be parsed. As git does for its index,
     a file modified less than two seconds before the index was written is not trusted (a later change
     within the same clock tick would keep its size and time)."""
 

@@ -70,7 +70,7 @@ _SLUGS: dict[str, str] = {}  # name -> slug, kept between builds (see pinyin_mem
 def pinyin_memo(path: Path, version: str):
     """Context manager: department slugs (``slugify_zh``) and issuing-office words (``pinyin_word``)
     read from ``path`` before and written back after when new ones were made, so that a build whose
-    names are all known does not start pypinyin and load its phrase dictionary (0.4-0.6 s).
+    names are all known does not start pypinyin and load its phrase dictionary (bench/README.md).
     ``version`` (the readers' code and pypinyin's version) invalidates the file."""
     import contextlib
     import json

@@ -382,7 +382,7 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
 def _record_json(record: dict) -> str:
     """A record on one line (keys sorted): a file is a JSON list with one record per line, which reads
     well, greps well, and is encoded by json's C encoder (an indented dump goes through its pure-Python
-    encoder, which took 40% of the API's time)."""
+    encoder, several times slower: bench/README.md)."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 

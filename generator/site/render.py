@@ -53,8 +53,8 @@ class _Loader(FileSystemLoader):
 class _Environment(Environment):
     def getattr(self, obj, attribute):
         """``x.name`` in a template: view models are plain dicts, so a dict's key is looked up first. Jinja
-        asks for the attribute first, and a missing attribute raises and catches an exception: for the
-        dozens of ``page.…``/``ui.…``/``item.…`` of every page that was a tenth of the render time. A name
+        asks for the attribute first, and a missing attribute raises and catches an exception, for each of
+        the dozens of ``page.…``/``ui.…``/``item.…`` of every page. A name
         that is not a key (a dict's method, for instance) is still found as an attribute."""
         if type(obj) is dict or type(obj) is UiStrings:
             try:

@@ -9,7 +9,7 @@ from ..errors import Problem, SourceError
 from ..paths import THEMES
 
 
-@lru_cache(maxsize=1 << 14)  # a few hundred dates recur on thousands of pages (Babel takes ~20 µs each)
+@lru_cache(maxsize=1 << 14)  # a few hundred dates recur on thousands of pages, and Babel formats each anew
 def format_date(iso: str, lang: str) -> str:
     if not iso or not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
         return iso or ""
