@@ -275,6 +275,22 @@ def _label_of(text: str, m) -> str:
     return t[: m.start(m.lastindex)].strip() if m.lastindex else t[: m.end()].strip()
 
 
+def _open_numbered(b: _Builder, blk: Block, m, kind: str, n: int, parent: Provision, base: str) -> None:
+    """Open an item (（一）) or a sub-item (1. / (1)) of the current article: numbered ``n`` in sequence under
+    ``parent``, its anchor under ``base`` (the article's for its first paragraph, else the paragraph's or the
+    item's), and the provision the following lines continue. Items and sub-items differ only in these."""
+    art = b.top(RANK["article"])
+    label = _label_of(blk.text, m)
+    where = f"{art.label}{label}"
+    b.check_sequence(parent, kind, n, blk.line, where)
+    b.close_to(RANK[kind])
+    prov = Provision(kind, str(n), label, "", b.unique(f"{base[len(b.prefix):]}-{kind}-{n}", blk.line, where),
+                     blk.line, text=m.group(2).strip())
+    b.open(RANK[kind], prov)
+    b.add_key(blk.key)
+    b.text_open = [prov]
+
+
 def _continuation(body: list[Block], i: int, rest: str) -> bool:
     """A long heading cut by a line wrap the joiner did not mend: the next block is its tail."""
     if i + 1 >= len(body) or len(rest) < 18 or rest[-1:] in _TERMINAL + "，,":
@@ -346,35 +362,13 @@ def _rules(b: _Builder, body: list[Block]) -> None:
         elif b.top(RANK["article"]) is None:
             b.add_key(blk.key)  # preamble, or text between a chapter heading and its first article
         elif kind == "item":
-            art = b.top(RANK["article"])
-            par = b.top(RANK["paragraph"])
-            n = cn_number(m.group(1))
-            label = _label_of(blk.text, m)
-            base = art.anchor if par.number == "1" else par.anchor
-            b.check_sequence(par, "item", n, blk.line, f"{art.label}{label}")
-            b.close_to(RANK["item"])
-            item = Provision("item", str(n), label, "", b.unique(f"{base[len(b.prefix):]}-item-{n}", blk.line,
-                                                              f"{art.label}{label}"),
-                             blk.line, text=m.group(2).strip())
-            b.open(RANK["item"], item)
-            b.add_key(blk.key)
-            b.text_open = [item]
+            art, par = b.top(RANK["article"]), b.top(RANK["paragraph"])
+            _open_numbered(b, blk, m, "item", cn_number(m.group(1)), par,
+                           art.anchor if par.number == "1" else par.anchor)
         elif kind in ("subdot", "subparen"):
-            art = b.top(RANK["article"])
-            par = b.top(RANK["paragraph"])
-            item = b.top(RANK["item"])
-            n = int(m.group(1))
-            label = _label_of(blk.text, m)
-            parent = item or par
-            base = item.anchor if item else (art.anchor if par.number == "1" else par.anchor)
-            b.check_sequence(parent, "subitem", n, blk.line, f"{art.label}{label}")
-            b.close_to(RANK["subitem"])
-            sub = Provision("subitem", str(n), label, "", b.unique(f"{base[len(b.prefix):]}-subitem-{n}", blk.line,
-                                                                f"{art.label}{label}"),
-                            blk.line, text=m.group(2).strip())
-            b.open(RANK["subitem"], sub)
-            b.add_key(blk.key)
-            b.text_open = [sub]
+            art, par, item = b.top(RANK["article"]), b.top(RANK["paragraph"]), b.top(RANK["item"])
+            _open_numbered(b, blk, m, "subitem", int(m.group(1)), item or par,
+                           item.anchor if item else (art.anchor if par.number == "1" else par.anchor))
         elif blk.kind in ("table", "footnote"):
             b.add_key(blk.key)  # belongs to the provision it stands in
         else:  # an unnumbered paragraph of the article: the next 款
