@@ -111,6 +111,7 @@ class GazetteIssue:
     toc: list[TocEntry] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # document ids in order
     front: list[Block] = field(default_factory=list)  # cover and TOC text
+    toc_note: str = ""  # the English note under the table of contents, as printed ("(The Table of Contents …)")
     back: list[Block] = field(default_factory=list)  # back matter
     origin: Origin | None = None
 

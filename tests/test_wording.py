@@ -19,6 +19,8 @@ import re
 import textwrap
 from pathlib import Path
 
+from jinja2 import Environment
+
 from conftest import ROOT
 
 # the modules whose strings can end up on a page, in the search index, a feed or the open data (the kinds'
@@ -167,3 +169,103 @@ def test_the_checker_finds_a_planted_literal(tmp_path):
     assert sorted(s for _, _, s in found) == [" tasks in this section", "Tasks per section", "各部分任务数"]
     assert {line for _, line, _ in found} == {12, 13}
     assert _unallowed(found) == found  # the allow-list names files, so a planted module is never excused
+
+
+# Templates: the words between tags (and in Jinja string literals) must be expressions, not text. (template,
+# the words as a regular expression, why they are not a reader's words to translate -- or a TODO)
+TEMPLATES = ROOT / "themes" / "default" / "templates"
+ALLOWED_IN_TEMPLATES = [
+    ("base.html", r"^Atom$", "the name of the feed format, the same in every language"),
+    ("gazette.html", r"^[【】（）]$", "the gazette's own table of contents, set in its printed punctuation"),
+    ("root.html", r"^进入中文版$|^English edition$",
+     "TODO(lang): the language chooser at / names each language in itself; the words should come from each "
+     "language's i18n file (switch_to), which root.html does not receive yet"),
+]
+CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S)
+WORD = re.compile(r"[A-Za-z]{2,}(?:[ '-][A-Za-z]+)*|[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def template_words(path: Path) -> list[tuple[str, int, str]]:
+    """(template, line, words) of the text a template writes itself: its markup's text outside tags (not in
+    code examples, scripts or styles) and its Jinja string literals holding Chinese or English prose. An
+    expression stands in as a NUL, so a tag that holds one is still a tag."""
+    name = path.name
+    found, text = [], []
+    for line, kind, value in Environment().lex(path.read_text("utf-8")):
+        if kind == "data":
+            text.append(value)
+            continue
+        text.append("\0" + "\n" * value.count("\n"))
+        if kind == "string" and (CHINESE.search(value) or PROSE.search(value)):
+            found.append((name, line, value[1:-1]))
+    body = CODE.sub(lambda m: "\n" * m.group(0).count("\n"), "".join(text))
+    body = re.sub(r"<[^>]*>", lambda m: "\n" * m.group(0).count("\n"), body)
+    body = re.sub(r'[\w-]+="[^"<>]*"', "", body)  # an attribute a macro adds to a tag its caller opened
+    body = re.sub(r"&#?\w+;", " ", body)
+    for m in WORD.finditer(body):
+        found.append((name, body.count("\n", 0, m.start()) + 1, m.group(0)))
+    return found
+
+
+def _unallowed_in_templates(found):
+    return [(f, line, s) for f, line, s in found
+            if not any(f == af and re.search(pat, s) for af, pat, _ in ALLOWED_IN_TEMPLATES)]
+
+
+def test_no_reader_words_in_templates():
+    found = [hit for p in sorted(TEMPLATES.glob("*.html")) for hit in template_words(p)]
+    bad = _unallowed_in_templates(found)
+    assert not bad, "\n".join(f"themes/default/templates/{f}:{line}: {s!r} is written in the template: a reader's "
+                              f"words come from ui (themes/default/i18n/{{zh,en}}.yaml) or the page's objects"
+                              for f, line, s in bad)
+    stale = [(af, pat) for af, pat, _ in ALLOWED_IN_TEMPLATES
+             if not any(f == af and re.search(pat, s) for f, _, s in found)]
+    assert not stale, f"allow-list entries that match nothing any more (remove them): {stale}"
+
+
+def test_the_template_checker_finds_planted_words(tmp_path):
+    planted = tmp_path / "planted.html"
+    planted.write_text(textwrap.dedent('''\
+        {# a comment may say anything: Tasks per section #}
+        <h2 class="chart-title" title="{{ ui.x }}">{{ ui.tasks }}</h2>
+        <p>Tasks per section</p>
+        <p>{{ items|join('、') }} {{ 'no figure reported' if x else '' }}</p>
+        <pre><code>sqlite3 -header data.sqlite</code></pre>
+        <p>{{ ui.colon }}&nbsp;{{ n }}：</p>
+        '''), "utf-8")
+    found = template_words(planted)
+    assert [(line, s) for _, line, s in found] == [
+        (4, "、"), (4, "no figure reported"), (3, "Tasks per section"), (6, "：")]
+    assert _unallowed_in_templates(found) == found
+
+
+def test_the_moved_words_reach_the_pages(site):
+    """The words taken out of Python and the templates reach the pages from the theme and the sources: the task
+    list's charts' titles and descriptions, the gazette's note under its table of contents (as its source prints
+    it), the label before a Traditional original with the page's own colon; and those pages are valid HTML."""
+    from conftest import nu_errors, read
+
+    tl = {lang: read(site, f"/{lang}/tasklist/2026/") for lang in ("zh", "en")}
+    desc = {lang: re.findall(r"<desc id=\"c\w+d\">([^<]*)</desc>", tl[lang]) for lang in tl}
+    assert desc["zh"][0].startswith("一、深入落实城市总体规划，推动京津冀协同发展走深走实：27项；二、")
+    assert desc["en"][0].startswith("1. Implement the Urban Master Plan in depth and take Beijing-Tianjin-Hebei "
+                                    "coordinated development deeper and further: 27 tasks; 2. ")
+    assert desc["zh"][1].startswith("市发展改革委：98项；") and desc["en"][1].endswith(" tasks")
+    assert re.findall(r'<figcaption class="chart-title">([^<]+)</figcaption>', tl["zh"]) == [
+        "各部分任务数", "牵头任务最多的15个单位"]
+
+    lines = (ROOT / "content/sources/2026-gazette-12.txt").read_text("utf-8").split("\n")
+    k = next(i for i, t in enumerate(lines) if t.startswith("(The Table of Contents"))
+    note = f"{lines[k].strip()} {lines[k + 1].strip()}"
+    assert note.endswith("official.)")
+    for lang in ("zh", "en"):
+        assert f'<p class="muted" lang="en">{note}</p>' in read(site, f"/{lang}/gazette/2026/12/")
+
+    en = read(site, "/en/livelihood/2026/3.3/")
+    assert '<span class="label">Original (Traditional script): </span>' in en and "：</span>" not in en
+    assert '<span class="label">繁体原文：</span>' in read(site, "/zh/livelihood/2026/3.3/")
+
+    pages = [site / p for p in ("zh/tasklist/2026/index.html", "en/tasklist/2026/index.html",
+                                "zh/progress/2025/daxing/index.html", "en/progress/2025/daxing/index.html",
+                                "en/gazette/2026/12/index.html", "en/livelihood/2026/3.3/index.html")]
+    assert nu_errors(pages) == []

@@ -155,6 +155,7 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
     while body_start < len(lines) and lines[body_start].strip() and not lines[body_start - 1].strip().endswith(")"):
         front.append(Block("cover", lines[body_start].strip(), body_start + 1, key=f"f{body_start}"))
         body_start += 1
+    toc_note_text = " ".join(lines[i].strip() for i in range(toc_note, body_start) if lines[i].strip())
     paras, artefacts = unwrap(lines, body_start, len(lines), drop={RUNNING_HEADER: "running header"})
     source.artefacts.extend(artefacts)
 
@@ -228,7 +229,7 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
         docs.append(doc)
     back = [Block("back", texts[k], paras[k].line, key=f"b{k}") for k in range(last_date + 1, len(paras))]
     issue = GazetteIssue(id=gid, year=year, number=number, total_number=total, date=date, sponsor=sponsor,
-                         toc=toc, documents=[d.id for d in docs], front=front, back=back,
+                         toc=toc, documents=[d.id for d in docs], front=front, back=back, toc_note=toc_note_text,
                          origin=Origin(path, 1, len(lines)))
     return issue, docs, tasklists
 

@@ -606,7 +606,7 @@ def gazette(v: ViewContext, g, lang: str) -> Page:
     return Page(g.id, lang, "gazette.html", v.title(g.id, lang), {
         "issue": {"year": g.year, "number": g.number, "total": g.total_number, "date": v.date(g.date, lang),
                   "sponsor": g.sponsor},
-        "toc": toc,
+        "toc": toc, "toc_note": g.toc_note,
         "front": [v.block(b, g.id, lang) for b in g.front],
         "back": [_qr_note(v.block(b, g.id, lang), b.text, v.ui[lang]) for b in g.back],
         **_common(v, g.id, lang),
