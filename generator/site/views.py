@@ -645,8 +645,7 @@ def tasklist(v: ViewContext, tl, lang: str):
             per_unit[u] = per_unit.get(u, 0) + 1
     top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
     ui = v.ui[lang]
-    per_section = [(ui["label_tasklist_section"].format(n=sec.number, cn=cn_ordinal(sec.number)) + ui["label_title_sep"]
-                    + v.title(sec.id, lang), sum(len(ss.tasks) for ss in sec.subsections)) for sec in tl.sections]
+    per_section = [(s["label"] + ui["label_title_sep"] + s["title"], s["count"]) for s in sections]
     charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"]),
               bar_chart([(v.unit_name(u, lang), n) for u, n in top_units], lang,
                         ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"])]
