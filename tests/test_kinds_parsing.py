@@ -21,7 +21,7 @@ from generator.kinds.decree import citation_en, is_decree, parse_decree, parse_d
 from generator.kinds.reply import parse_reply
 from generator.kinds.rules import parse_history, parse_rules, rule_id
 from generator.kinds.structure import (find, label_en, label_zh, parse_provisions, parse_ref, ref_anchor, ref_en,
-                                       walk)
+                                       ref_zh, walk)
 from generator.kinds.text import Keys, cn_number, cn_numeral
 from generator.model import Block
 from generator.normalize import cjk_chars, compact, is_traditional, to_simplified, unwrap
@@ -97,6 +97,14 @@ def test_english_references_follow_one_convention(words):
     assert ref_en("第二章第一节", w) == "Chapter 2, Section 1"
     assert ref_en("第九条第（三）项第2目", w) == "Article 9, item (3), sub-item 2"
     assert ref_en("第三编", w) == "Part 3"
+
+
+def test_chinese_references_are_written_in_the_theme_s_forms(words):
+    """ref_zh writes a target back in the forms of zh.yaml's provisions.ref: what parse_ref reads, it writes."""
+    w = words["zh"]["provisions"]
+    for text in ("第五条第二款第（三）项", "第十条之一", "第十条之二第一款", "第二章第一节", "第九条第（三）项第2目",
+                 "第三编", "第一百零八条"):
+        assert ref_zh(parse_ref(text), w) == text
 
 
 def _blocks(lines: list[str]) -> list[Block]:

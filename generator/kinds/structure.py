@@ -582,21 +582,14 @@ def label_zh(p: Provision, words: dict) -> str:
     return fmt.format(n=p.number, cn=cn_numeral(int(p.number))) if fmt and str(p.number).isdigit() else ""
 
 
-def ref_zh(target: dict) -> str:
-    """The Chinese form of a reference target: {"article": 5, "item": 3} -> 第五条第（三）项."""
+def ref_zh(target: dict, words: dict) -> str:
+    """The Chinese form of a reference target: {"article": 5, "item": 3} -> 第五条第（三）项, in the forms of the
+    theme's ``i18n/zh.yaml`` (``provisions.ref``: {cn} the number in Chinese numerals, {n} in digits)."""
     from .text import cn_numeral
 
+    r = words["ref"]
     out = []
-    for key, fmt in (("book", "第{}编"), ("chapter", "第{}章"), ("section", "第{}节")):
+    for key in ("book", "chapter", "section", "article", "article_sub", "paragraph", "item", "subitem"):
         if target.get(key):
-            out.append(fmt.format(cn_numeral(int(target[key]))))
-    if target.get("article"):
-        out.append(f"第{cn_numeral(int(target['article']))}条" +
-                   (f"之{cn_numeral(int(target['article_sub']))}" if target.get("article_sub") else ""))
-    if target.get("paragraph"):
-        out.append(f"第{cn_numeral(int(target['paragraph']))}款")
-    if target.get("item"):
-        out.append(f"第（{cn_numeral(int(target['item']))}）项")
-    if target.get("subitem"):
-        out.append(f"第{int(target['subitem'])}目")
-    return "".join(out)
+            out.append(r[key].format(n=int(target[key]), cn=cn_numeral(int(target[key]))))
+    return r["join"].join(out)

@@ -414,7 +414,8 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
             target = find(rule.provisions, ch.anchor) if ch.anchor else None
             if target is not None:
                 anchor = f"{a.anchor}-change-{ch.number}" if a.anchor else ""
-                where = ref_zh(ch.target) if lang == "zh" else ref_en(ch.target, v.ui["en"]["provisions"])
+                words = v.ui[lang]["provisions"]
+                where = ref_zh(ch.target, words) if lang == "zh" else ref_en(ch.target, words)
                 out[anchor] = {"url": url_for(rule.id, lang) + f"#{target.anchor}",
                                "label": f"{v.title(rule.id, lang)} {where}"}
     return out
