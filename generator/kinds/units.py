@@ -17,13 +17,13 @@ class UnitsKind(Kind):
 
     def title(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
-        return None if u is None else (u.zh if lang == "zh" else u.en)
+        return None if u is None else (u.zh if not v.translated(lang) else u.en)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
         if u is None:
             return None
-        return f"{u.zh}（{u.en}）" if lang == "zh" else f"{u.en} ({u.zh})"
+        return f"{u.zh}（{u.en}）" if not v.translated(lang) else f"{u.en} ({u.zh})"
 
     def page_groups(self, v, lang: str):
         yield "unit", (lambda: v.build.units(lang))
