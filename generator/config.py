@@ -96,7 +96,8 @@ def _languages(shape, data: dict, theme_dir) -> list:
         if not isinstance(auth, bool):
             shape.error((*path, "authoritative"), f"bad value for authoritative: {short(auth)}", "true or false")
             continue
-        if theme_dir is not None and not (theme_dir / "i18n" / f"{code}.yaml").is_file():
+        strings = theme_dir / "i18n" / f"{code}.yaml" if theme_dir is not None else None
+        if strings is not None and not (strings.exists() or strings.is_symlink()):  # what it is: the theme's reader
             shape.error((*path, "code"), f"language {code!r} has no theme strings",
                         f"themes/{theme_dir.name}/i18n/{code}.yaml with every string of the interface")
             continue
@@ -142,6 +143,8 @@ def load_config(root: Path) -> Config:
     auth = next((lg.code for lg in langs if lg.authoritative), None)
 
     def per_language(v, extra=()) -> bool:  # a text per configured language; the authoritative one at least
+        if auth is None:  # the language list is wrong (reported): the texts cannot be checked against it
+            return isinstance(v, dict)
         return (isinstance(v, dict) and auth in v and set(v) <= {*codes, *extra}
                 and all(isinstance(v[c], str) and v[c].strip() for c in v if c not in extra))
 
@@ -151,7 +154,7 @@ def load_config(root: Path) -> Config:
     base = need("base_url", lambda v: isinstance(v, str) and re.match(r"^https?://[^\s/]+[^\s]*$", v),
                 "an absolute http(s) URL")
     licence = need("licence", lambda v: per_language(v, ("url",)) and isinstance(v.get("url"), str)
-                   and v["url"].startswith(("http://", "https://")),
+                   and str(v["url"]).startswith(("http://", "https://")),
                    texts + " (the terms of the open data) and url (an absolute http(s) URL of the licence)")
     shape.keys(data, (), KEYS)
     shape.done()

@@ -27,7 +27,7 @@ def with_languages(proj, entries: str) -> None:
     """Replace the ``languages:`` list of the project's site.yaml by ``entries`` (YAML list items)."""
     site = proj / "content" / "site.yaml"
     text = site.read_text("utf-8")
-    new = re.sub(r"^languages:\n(?:  .*\n)+", "languages:\n" + entries, text, flags=re.M)
+    new = re.sub(r"^languages: \[.*?\]\n(?=theme:)", "languages:\n" + entries, text, flags=re.M | re.S)
     assert new != text
     site.write_text(new, "utf-8")
 

@@ -13,7 +13,6 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from .render import write_text
-from .urls import hreflang
 
 
 def _dt(iso: str) -> datetime.datetime:
@@ -27,7 +26,7 @@ class PageMeta(NamedTuple):
     id: str
     lang: str
     url: str
-    alternates: tuple  # ((hreflang, url), …): the page in each other language that has it
+    alternates: tuple  # ((hreflang, url), …): the page in its language, then in each other one that has it
     title: str
     kind: str
     date: str
@@ -36,7 +35,8 @@ class PageMeta(NamedTuple):
     @classmethod
     def of(cls, page) -> "PageMeta":
         note = page.ctx.get("note") if page.kind == "note" else None
-        alts = tuple((a["hreflang"], a["url"]) for a in page.alternates if a["url"])
+        own = next(lg.hreflang for lg in page.languages if lg.code == page.lang)
+        alts = ((own, page.url), *((a["hreflang"], a["url"]) for a in page.alternates if a["url"]))
         return cls(page.id, page.lang, page.url, alts, page.title, page.kind, page.date,
                    note["html"] if note else "")
 
@@ -117,7 +117,6 @@ def sitemap_files(pages, base: str, max_urls: int = SITEMAP_MAX_URLS,
             continue
         seen.add(url)
         row = (f"<url><loc>{_esc(base + url)}</loc>"
-               f'<xhtml:link rel="alternate" hreflang="{hreflang(lang)}" href="{_esc(base + url)}"/>'
                + "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{_esc(base + alt)}"/>'
                          for code, alt in alts)
                + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>\n")
@@ -148,12 +147,13 @@ def write_extras(out, pages, corpus, views, config) -> None:
     # Atom feeds: new gazette issues, documents and notes, per language
     from feedgen.feed import FeedGenerator
 
-    for lang in config.codes:
+    for language in config.languages:
+        lang = language.code
         fg = FeedGenerator()
         fg.id(f"{base}/{lang}/")
         fg.title(config.title[lang])
         fg.subtitle(config.tagline[lang])
-        fg.language(hreflang(lang))
+        fg.language(language.hreflang)
         fg.author(name=config.title[lang], uri=f"{base}/{lang}/")  # Atom requires an author of the feed
         fg.link(href=f"{base}/{lang}/", rel="alternate")
         fg.link(href=f"{base}/{lang}/feed.xml", rel="self")

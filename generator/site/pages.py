@@ -17,7 +17,7 @@ from ..normalize import CJK_RE
 from .text import format_date, opening, summary
 from ..link.evidence import passage
 from markupsafe import Markup, escape
-from .urls import authoritative, other_langs, url_for, use_languages
+from .urls import authoritative, languages, other_langs, url_for, use_languages
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -96,6 +96,11 @@ class Page:
         """Where the language switch to ``lang`` goes: the page in that language (a page without one overrides
         this)."""
         return self.url_in(lang)
+
+    @property
+    def languages(self) -> list:
+        """The site's languages (config.Language), in the configured order."""
+        return languages()
 
     @property
     def alternates(self) -> list[dict]:
