@@ -93,6 +93,9 @@ def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
     assert re.search(r'<p class="task-text"><span lang="zh-CN">促进通勤圈一体发展，轨道交通22号线[^<]*</span> '
                      r'<small class="tr-notice tr-missing"', page)
     assert '<p class="unofficial wrap"' in page  # a translation's page says the Chinese is authoritative
+    # names without a French form (the lead units, the site's title) are the Chinese ones, marked too
+    assert '<a href="/fr/unit/shi-gong-an-ju/"><span lang="zh-CN">市公安局</span></a>' in page
+    assert '<a class="brand" href="/fr/"><span lang="zh-CN">北京政务公开文献库</span></a>' in page
     # the English catalog is not used for French: no English sentence of the task on the French page
     en = (french / "en" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     english = re.search(r'<p class="task-text">([^<]+)', en).group(1)
