@@ -25,7 +25,7 @@ from .site.feeds import PageMeta
 from .site.pages import ViewContext
 from .site.render import fingerprint_static, make_env, page_file, write_text
 from .site.text import ui_strings
-from .site.urls import LANGS
+from .site.urls import codes
 from .sources import load_corpus
 
 
@@ -129,7 +129,7 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
 
 
 
-MANIFEST_VERSION = 10
+MANIFEST_VERSION = 11
 
 
 def _manifest_path(out: Path) -> Path:
@@ -268,9 +268,9 @@ def _produce(job: dict, share: str) -> dict:
                 recording.__exit__(None, None, None)
                 # notes pages are made in every build (their group reads every note): no dependencies kept
                 deps = stored(deps) if share != "notes" else None
-                # coverage counts what the English pages show; the Chinese pages' side-by-side views look up
-                # the same segments as their English twins, so the Chinese share's lookups add nothing
-                lookups = _pack_lookups(tr.seen, tr.families) if share != "zh" else {}
+                # coverage counts what the translations' pages show; the authoritative language's side-by-side
+                # views look up the same segments as their translated twins, so its share's lookups add nothing
+                lookups = _pack_lookups(tr.seen, tr.families) if share != job["views"].authoritative else {}
                 groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
                                         "pages": pages, "i18n": lookups, "search": searchable}
                 release_loaded()  # the documents' text read for this group need not stay in this worker
@@ -293,7 +293,7 @@ def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanw
     machine, in order; the result does not depend on the split: each page is made
     and rendered on its own. ``meanwhile()`` runs in this process while the workers
     render (after them without workers)."""
-    shares = list(LANGS) + ["notes"]
+    shares = list(codes()) + ["notes"]
     if not can_fork(workers):
         results = []
         for share in shares:
@@ -402,12 +402,12 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
         root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
     recorded_glossary = install_recording(corpus, translator, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
-    ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
+    ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     with timer("render"):
         from .notes import render_notes
 
-        views = ViewContext(corpus, translator, recorded_glossary, ui)
+        views = ViewContext(corpus, translator, recorded_glossary, ui, config.languages)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, config.paths.cached("templates"))
     manifest = load_manifest(out)  # None: every page is made again, into a new folder
@@ -471,7 +471,9 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
         timer.t["write"] = timer.t.get("write", 0) + api_time[0][0]
         timer.t["open data"] = api_time[0][1]  # database, CSV tables, schemas, Open data pages
         with timer("write"):
-            write_text(staging, "index.html", env.get_template("root.html").render(site=site))
+            editions = [{"code": lg.code, "hreflang": lg.hreflang, "title": config.title[lg.code],
+                         "enter": ui[lg.code]["enter_edition"]} for lg in config.languages]
+            write_text(staging, "index.html", env.get_template("root.html").render(site=site, languages=editions))
             from .site.feeds import write_extras
 
             write_extras(staging, metas, corpus, views, config)

@@ -259,7 +259,8 @@ def make_parser() -> argparse.ArgumentParser:
     n = command("new-note", cmd_new_note, "scaffold an editor's note about an item, to edit before it builds")
     n.add_argument("--ref", required=True, help="id of the item the note is about, e.g. task/2026/20 "
                    "(required; no default)")
-    n.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the note")
+    n.add_argument("--lang", default="zh", help="language of the note: a code of content/site.yaml's languages "
+                   "(default zh)")
     n.add_argument("--title", help="title (default: the item's name in the note's language)")
     n.add_argument("--author", help="author (default: the theme's note_author string in the note's language)")
     t = command("i18n", cmd_i18n, "update the PO catalogs from the current sources (new segments, stale marks)")

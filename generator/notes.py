@@ -301,7 +301,7 @@ def sanitize(html: str) -> str:
 
 def render_notes(views, corpus: Corpus):
     """Render each note's HTML (per its language) and return its pages."""
-    from .site.urls import other_lang, url_for
+    from .site.urls import other_langs, url_for
 
     md = markdown_renderer()
     other = translations(corpus.notes)
@@ -310,9 +310,11 @@ def render_notes(views, corpus: Corpus):
         lang = note.lang
         env = {"xref": lambda target, lang=lang: (views.title(target, lang), url_for(target, lang))}
         note.html = sanitize(md.render(note.body_md, env))
-        # the other language: the translation if there is one, else (for the switch only) what the note is about
-        alternate = {"translation": url_for(other[note.id].id, other_lang(lang)) if note.id in other else "",
-                     "nearest": url_for(note.refs[0], other_lang(lang))}
+        # each other language: the note's version in it if there is one, else (for the switch only) the page of
+        # what the note is about in that language
+        versions = other.get(note.id, {})
+        alternate = {lg.code: {"translation": url_for(versions[lg.code].id, lg.code) if lg.code in versions else "",
+                               "nearest": url_for(note.refs[0], lg.code)} for lg in other_langs(lang)}
         pages.append(NotePage(note.id, lang, "note.html", note.title, {
             "note": {"title": note.title, "date": views.date(note.date, lang), "author": note.author,
                      "tags": note.tags, "html": note.html, "path": note.path,
@@ -328,10 +330,8 @@ class NotePage(Page):
     page is not the same id there. Without a translation there is no alternate (hreflang, sitemap); the
     language switch then goes to the other language's page of the first item the note is about."""
 
-    @property
-    def alt_url(self) -> str:
-        return self.ctx["alternate"]["translation"]
+    def url_in(self, lang: str) -> str:
+        return self.url if lang == self.lang else self.ctx["alternate"][lang]["translation"]
 
-    @property
-    def switch_url(self) -> str:
-        return self.alt_url or self.ctx["alternate"]["nearest"]
+    def switch_url_in(self, lang: str) -> str:
+        return self.url_in(lang) or self.ctx["alternate"][lang]["nearest"]

@@ -40,14 +40,16 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
     from .link.overrides import known_ids
     from .site.pages import ViewContext
     from .site.text import ui_strings
-    from .site.urls import LANGS
 
     config, glossary, corpus, translator, _ = load_all(root, notes=False)
     if ref not in known_ids(corpus):
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",
                                   "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"))
-    ui = {lg: ui_strings(str(config.theme_dir), lg) for lg in LANGS}
-    views = ViewContext(corpus, translator, glossary, ui)
+    ui = {lg: ui_strings(str(config.theme_dir), lg, config.codes) for lg in config.codes}
+    if lang not in ui:
+        raise SourceError(Problem("--lang", None, f"{lang!r} is not a language of the site",
+                                  "one of " + ", ".join(config.codes) + " (content/site.yaml, languages)"))
+    views = ViewContext(corpus, translator, glossary, ui, config.languages)
     title = title or item_name(views, ref, lang)
     author = author or _ui(config, ui, lang, "note_author")
     placeholder = _ui(config, ui, lang, "note_placeholder").format(ref=ref)

@@ -141,11 +141,11 @@ def _pages(out: Path):
 
 
 def _not_found_page(out: Path, path: str) -> Path | None:
-    """The site's own 404 page for a path: /en/… gets the English one, anything else the Chinese one
-    (or the site-wide /404.html), as netlify.toml says."""
-    lang = "en" if path.startswith("/en/") or path == "/en" else "zh"
-    for p in (out / lang / "404.html", out / "404.html"):
-        if p.is_file():
+    """The site's own 404 page for a path: /<lang>/… gets its language's one (a folder of the output that has
+    a 404.html), anything else the site-wide /404.html, as netlify.toml says."""
+    first = path.strip("/").split("/")[0]
+    for p in ((out / first / "404.html") if first and first not in (".", "..") else None, out / "404.html"):
+        if p is not None and p.is_file():
             return p
     return None
 

@@ -29,11 +29,10 @@ def _requested(root: Path, translator: Translator):
     from .site.pages import ViewContext
     from .site.views import build_pages
     from .site.text import ui_strings
-    from .site.urls import LANGS
 
     config, glossary, corpus, _, _ = load_all(root)
-    ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in LANGS}
-    views = ViewContext(corpus, translator, glossary, ui)
+    ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
+    views = ViewContext(corpus, translator, glossary, ui, config.languages)
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     for _ in build_pages(views, site):  # the views ask the translator for every segment they show
         pass

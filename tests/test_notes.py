@@ -432,7 +432,7 @@ def test_scaffolded_zh_and_en_notes_are_a_pair(tmp_path):
     zh, en = notes["note/2026-06-02-task-2026-20-zh"], notes["note/2026-06-02-task-2026-20-en"]
     assert zh.title == '引号"与\\反斜杠'
     assert zh.translation_key == en.translation_key == "2026-06-02-task-2026-20"
-    assert translations(list(notes.values()))[zh.id] is en
+    assert translations(list(notes.values()))[zh.id] == {"en": en}
 
 
 def test_documents_cited_with_any_bracket_form(tmp_path):

@@ -177,7 +177,8 @@ def test_sitemap_splits_into_an_index_at_the_protocols_limits():
     from generator.site.feeds import SITEMAP_MAX_URLS, PageMeta, sitemap_files
 
     base = "https://example.org"
-    pages = [PageMeta(f"task/{i}", "zh", f"/zh/task/{i:06d}/", f"/en/task/{i:06d}/", "", "task",
+    pages = [PageMeta(f"task/{i}", "zh", f"/zh/task/{i:06d}/",
+                      (("zh-CN", f"/zh/task/{i:06d}/"), ("en", f"/en/task/{i:06d}/")), "", "task",
                       f"2026-01-{1 + i % 28:02d}") for i in range(2 * SITEMAP_MAX_URLS + 1)]
     files = sitemap_files(pages, base)
     assert sorted(files) == ["sitemap.xml", "sitemaps/1.xml", "sitemaps/2.xml", "sitemaps/3.xml"]
@@ -265,7 +266,7 @@ def test_feed_entries_unit():
     from generator.site.feeds import PageMeta, feed_entries
 
     def P(**kw):  # the fields the feeds read; pages reach them as PageMeta (or its plain tuple)
-        return PageMeta(url="", alt_url="", **kw)
+        return PageMeta(url="", alternates=(), **kw)
 
     pages = [P(id="doc:京政发〔2026〕1号", lang="zh", kind="document", date="2026-02-10", title="清单通知 (1/11)")]
     pages += [P(id=f"doc/jingzhengfa-2026-1/{k}", lang="zh", kind="document", date="2026-02-10",

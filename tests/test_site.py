@@ -448,8 +448,8 @@ def _untranslated_views(loaded):
     from generator.site.text import ui_strings
 
     config, glossary, corpus = loaded[0], loaded[1], loaded[2]
-    ui = {lang: ui_strings(str(config.theme_dir), lang) for lang in ("zh", "en")}
-    return ViewContext(corpus, Translator(), glossary, ui)
+    ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
+    return ViewContext(corpus, Translator(), glossary, ui, config.languages)
 
 
 def test_part_navigation_falls_back_to_marked_chinese(loaded):

@@ -41,7 +41,8 @@ from ..errors import Problem, SourceError
 from ..paths import catalogs
 from ..yamlfile import short
 
-CATALOG_DIR = catalogs("en")
+CATALOG_LANG = "en"  # the language whose catalogs are read (a Translator holds one language: Entry.en)
+CATALOG_DIR = catalogs(CATALOG_LANG)
 
 # The header every catalog is written with: fixed text, so that rewriting a catalog with the same entries
 # changes no byte whatever the installed Babel (whose version would otherwise go into Generated-By).

@@ -121,7 +121,7 @@ def provision_label(v, doc, p, lang: str) -> str:
     from .structure import label_en
     from .text import cn_numeral
 
-    if lang == "zh":
+    if not v.translated(lang):
         if p.label:
             return p.label
         fmt = v.ui["zh"]["provisions"].get(p.kind, "")
@@ -142,7 +142,7 @@ class DocumentKindPages:
     def doc_title(self, v, d, lang: str) -> str:
         from ..cache.store import first_title
 
-        if lang == "zh":
+        if not v.translated(lang):
             return d.title
         if d.title_en:
             return d.title_en
@@ -178,7 +178,7 @@ class DocumentKindPages:
         d, rest, frag = _doc_and_rest(v, item_id)
         if d is None:
             return None
-        zh = lang == "zh"
+        zh = not v.translated(lang)
         ui = v.ui[lang]
         sep = ui["list_sep"]
         num = d.number if zh else (self.number_en(d, v) or d.number)

@@ -146,7 +146,7 @@ class LivelihoodKind(Kind):
         if it is not None:  # a sub-item: its number and its text's first clause
             s = v.seg(it.id, it.text, lang, "livelihood")
             return ui["title_subitem"].format(number=it.number, text=v.opening(s["text"], s["lang"]))
-        if lang == "zh":
+        if not v.translated(lang):
             return ui["title_project"].format(n=p.number, name=p.name)
         s = v.translator.get(f"{p.id}#name", p.name, "livelihood")
         return ui["title_project"].format(n=p.number, name=s.en if s.ok else p.name)

@@ -206,8 +206,8 @@ class ReportKind(Kind):
         if obj is None:
             return None
         if num.count(".") == 2:  # a topic paragraph: its lead phrase, as the headings glossary renders it
-            return obj.lead if lang == "zh" else (v.glossary.heading_for_zh(obj.lead) or obj.lead)
-        if lang == "zh":
+            return obj.lead if not v.translated(lang) else (v.glossary.heading_for_zh(obj.lead) or obj.lead)
+        if not v.translated(lang):
             return obj.title
         return v.glossary.heading_en("report", num) or obj.title
 
@@ -219,7 +219,7 @@ class ReportKind(Kind):
         ui = v.ui[lang]
         sep = ui["list_sep"]
         head = ui["title_report"].format(year=rep.year)
-        base = sep.join([head, v.date(rep.date, lang), rep.speaker] if lang == "zh" else [head, v.date(rep.date, lang)])
+        base = sep.join([head, v.date(rep.date, lang), rep.speaker] if not v.translated(lang) else [head, v.date(rep.date, lang)])
         rest = list(i.parts[1:])
         where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
         return base + (f" · {where}" if where else "")

@@ -207,7 +207,7 @@ class TaskListKind(CircularKind):
         if len(i.parts) == 1:
             return ui["title_tasklist"].format(title=tl.title, year=tl.year)
         num = i.last
-        if lang == "zh":
+        if not v.translated(lang):
             return self.heading(tl, num)
         en = v.glossary.heading_en("tasklist", num)
         return en or self.heading(tl, num)

@@ -17,13 +17,13 @@ class UnitsKind(Kind):
 
     def title(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
-        return None if u is None else (u.zh if lang == "zh" else u.en)
+        return None if u is None else (u.zh if not v.translated(lang) else u.en)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
         if u is None:
             return None
-        name, other = (u.zh, u.en) if lang == "zh" else (u.en, u.zh)
+        name, other = (u.zh, u.en) if not v.translated(lang) else (u.en, u.zh)
         return v.ui[lang]["unit_citation"].format(name=name, other=other)
 
     def page_groups(self, v, lang: str):

@@ -3,7 +3,7 @@ alternates, robots.txt and the root /404.html.
 
 A feed has one entry per new item (gazette issue, document, note), never one per page of a long document split
 into several pages; entries are ordered by date, then id. The root 404 page is language-neutral: Netlify serves
-/404.html for a missing path outside /zh/ and /en/ (which have their own 404 pages)."""
+/404.html for a missing path outside the language folders (/zh/, /en/ …, which have their own 404 pages)."""
 from __future__ import annotations
 
 import datetime
@@ -26,7 +26,7 @@ class PageMeta(NamedTuple):
     id: str
     lang: str
     url: str
-    alt_url: str
+    alternates: tuple  # ((hreflang, url), …): the page in its language, then in each other one that has it
     title: str
     kind: str
     date: str
@@ -35,7 +35,9 @@ class PageMeta(NamedTuple):
     @classmethod
     def of(cls, page) -> "PageMeta":
         note = page.ctx.get("note") if page.kind == "note" else None
-        return cls(page.id, page.lang, page.url, page.alt_url, page.title, page.kind, page.date,
+        own = next(lg.hreflang for lg in page.languages if lg.code == page.lang)
+        alts = ((own, page.url), *((a["hreflang"], a["url"]) for a in page.alternates if a["url"]))
+        return cls(page.id, page.lang, page.url, alts, page.title, page.kind, page.date,
                    note["html"] if note else "")
 
 
@@ -61,25 +63,30 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
 
 
 def root_404(config, views) -> str:
-    """A language-neutral page not found: both languages' text (the theme's strings), links to both homes."""
-    zh, en = views.ui["zh"], views.ui["en"]
+    """A language-neutral page not found: every language's text (the theme's strings), the authoritative
+    language's first, and links to every language's home."""
+    langs = sorted(config.languages, key=lambda lg: not lg.authoritative)
+    first, rest = langs[0], langs[1:]
     t = config.title
 
-    def s(d, key):
-        return escape(str(d[key]))
+    def s(lg, key):
+        return escape(str(views.ui[lg.code][key]))
 
     return (
-        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n<html lang="{first.hreflang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
-        f'<title>{s(zh, "not_found")} · {s(en, "not_found")}</title>\n'
+        f'<title>{" · ".join(s(lg, "not_found") for lg in langs)}</title>\n'
         '</head>\n<body>\n<main>\n'
-        f'<h1>{s(zh, "not_found")} · <span lang="en">{s(en, "not_found")}</span></h1>\n'
-        f'<p>{s(zh, "not_found_text")}</p>\n'
-        f'<p lang="en">{s(en, "not_found_text")}</p>\n'
-        f'<ul>\n<li><a href="/zh/" hreflang="zh-CN">{escape(t["zh"])} · {s(zh, "home")}</a></li>\n'
-        f'<li lang="en"><a href="/en/" hreflang="en">{escape(t["en"])} · {s(en, "home")}</a></li>\n</ul>\n'
-        '</main>\n</body>\n</html>\n')
+        f'<h1>{s(first, "not_found")}'
+        + "".join(f' · <span lang="{lg.hreflang}">{s(lg, "not_found")}</span>' for lg in rest) + '</h1>\n'
+        f'<p>{s(first, "not_found_text")}</p>\n'
+        + "".join(f'<p lang="{lg.hreflang}">{s(lg, "not_found_text")}</p>\n' for lg in rest)
+        + f'<ul>\n<li><a href="/{first.code}/" hreflang="{first.hreflang}">{escape(t[first.code])} · '
+        f'{s(first, "home")}</a></li>\n'
+        + "".join(f'<li lang="{lg.hreflang}"><a href="/{lg.code}/" hreflang="{lg.hreflang}">{escape(t[lg.code])} · '
+                  f'{s(lg, "home")}</a></li>\n' for lg in rest)
+        + '</ul>\n</main>\n</body>\n</html>\n')
 
 
 SITEMAP_MAX_URLS = 50_000  # the sitemaps protocol's limits for one file
@@ -105,15 +112,13 @@ def sitemap_files(pages, base: str, max_urls: int = SITEMAP_MAX_URLS,
     rows: list[str] = []
     size, newest, seen = 0, "", set()
     # PageMeta fields, as a PageMeta or a plain tuple (from the build manifest)
-    for pid, lang, url, alt, _title, _kind, date, _note in sorted(pages, key=itemgetter(2)):
+    for pid, lang, url, alts, _title, _kind, date, _note in sorted(pages, key=itemgetter(2)):
         if pid == "__404__" or url in seen:
             continue
         seen.add(url)
-        lang_code = "zh-CN" if lang == "zh" else "en"
-        other_code = "en" if lang == "zh" else "zh-CN"
         row = (f"<url><loc>{_esc(base + url)}</loc>"
-               f'<xhtml:link rel="alternate" hreflang="{lang_code}" href="{_esc(base + url)}"/>'
-               + (f'<xhtml:link rel="alternate" hreflang="{other_code}" href="{_esc(base + alt)}"/>' if alt else "")
+               + "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{_esc(base + alt)}"/>'
+                         for code, alt in alts)
                + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>\n")
         n = len(row.encode())
         if rows and (len(rows) >= max_urls or size + n > room):
@@ -142,12 +147,13 @@ def write_extras(out, pages, corpus, views, config) -> None:
     # Atom feeds: new gazette issues, documents and notes, per language
     from feedgen.feed import FeedGenerator
 
-    for lang in ("zh", "en"):
+    for language in config.languages:
+        lang = language.code
         fg = FeedGenerator()
         fg.id(f"{base}/{lang}/")
         fg.title(config.title[lang])
         fg.subtitle(config.tagline[lang])
-        fg.language("zh-CN" if lang == "zh" else "en")
+        fg.language(language.hreflang)
         fg.author(name=config.title[lang], uri=f"{base}/{lang}/")  # Atom requires an author of the feed
         fg.link(href=f"{base}/{lang}/", rel="alternate")
         fg.link(href=f"{base}/{lang}/feed.xml", rel="self")

@@ -16,6 +16,8 @@ import re
 
 from markupsafe import Markup
 
+from .urls import authoritative, hreflang
+
 
 def escape(value) -> str:
     """The same entities as ``markupsafe.escape``, as a plain ``str``: the pieces
@@ -29,7 +31,6 @@ def escape(value) -> str:
     return (s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
-_LANG_ATTR = {"zh": "zh-CN", "en": "en"}
 
 
 def _cited(seg) -> str:
@@ -55,8 +56,8 @@ def _text(seg, ui: dict, lang: str) -> str:
     if seg["status"] == "ok":
         if seg["lang"] == lang:
             return text
-        return f'<span lang="{_LANG_ATTR.get(seg["lang"], "en")}">{text}</span>'
-    return f'<span lang="zh-CN">{text}</span>{_notice(seg, ui)}'
+        return f'<span lang="{hreflang(seg["lang"])}">{text}</span>'
+    return f'<span lang="{hreflang(seg["lang"])}">{text}</span>{_notice(seg, ui)}'
 
 
 def _notice(seg, ui: dict) -> str:
@@ -76,7 +77,7 @@ def link_html(seg, url: str, ui: dict, lang: str) -> Markup:
     stands after it."""
     text = escape(seg["text"])
     if seg["lang"] != lang:
-        text = f'<span lang="{_LANG_ATTR.get(seg["lang"], "en")}">{text}</span>'
+        text = f'<span lang="{hreflang(seg["lang"])}">{text}</span>'
     return Markup(f'<a href="{escape(url)}">{text}</a>{_notice(seg, ui)}')
 
 
@@ -106,12 +107,12 @@ def _linked(b, ui: dict, lang: str) -> str:
     if b["kind"] in ("heading", "title"):
         return f'<a href="{url}">{_text(b, ui, lang)}</a>'
     text = b["text"]
-    stop = "。" if b.get("lang", lang) == "zh" else ". "
+    stop = "。" if b.get("lang", lang) == authoritative() else ". "
     cut = text.find(stop)
     if b.get("status", "ok") == "ok" and not b.get("cites") and 0 < cut < LEAD_MAX:
         end = cut + len(stop.strip())
         lead, rest = text[:end], text[end:]
-        attr = f' lang="{_LANG_ATTR.get(b["lang"], "en")}"' if b.get("lang", lang) != lang else ""
+        attr = f' lang="{hreflang(b["lang"])}"' if b.get("lang", lang) != lang else ""
         return f'<a href="{url}"{attr}>{escape(lead)}</a>{_text({**b, "text": rest}, ui, lang)}'
     return f'{_text(b, ui, lang)} <a class="item-link" href="{url}" aria-label="{escape(ui["open_item"])}">→</a>'
 
@@ -183,7 +184,7 @@ def _block_body(b, ui: dict, lang: str) -> str:
             tag = "th" if i == 0 and len(rows) > 1 else "td"
             open_ = '<th scope="col">' if tag == "th" else "<td>"
             row_lang = r.get("lang", lang)
-            attr = f' lang="{_LANG_ATTR.get(row_lang, "en")}"' if row_lang != lang else ""
+            attr = f' lang="{hreflang(row_lang)}"' if row_lang != lang else ""
             if r.get("status", "ok") != "ok":
                 fallback = fallback or r
             out.append(f"<tr{attr}>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
@@ -224,13 +225,14 @@ _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+"
 def mark_zh(text, lang: str) -> Markup:
     """``text`` escaped, its Chinese runs marked ``lang="zh-CN"`` on a page in another language (a screen reader
     then reads them as Chinese, and the page says which words are not in its language)."""
-    if lang == "zh" or hasattr(text, "__html__"):
+    if lang == authoritative() or hasattr(text, "__html__"):
         return Markup(escape(text))
+    tag = hreflang(authoritative())
     text = str(text)
     out, at = [], 0
     for m in _CJK_RUN.finditer(text):
         out.append(escape(text[at:m.start()]))
-        out.append(f'<span lang="zh-CN">{escape(m.group(0))}</span>')
+        out.append(f'<span lang="{tag}">{escape(m.group(0))}</span>')
         at = m.end()
     out.append(escape(text[at:]))
     return Markup("".join(out))

@@ -10,6 +10,7 @@ import re
 from markupsafe import Markup
 
 from .text import summary
+from .urls import hreflang
 
 # the schema.org type of each kind of page (Page.kind; a document page by its genre)
 SCHEMA_TYPES = {
@@ -19,7 +20,11 @@ SCHEMA_TYPES = {
     "parallel": "WebPage",
 }
 OG_TYPES = {"note": "article", "document": "article", "article": "article"}
-LOCALES = {"zh": "zh_CN", "en": "en_GB"}
+LOCALES = {"zh": "zh_CN", "en": "en_GB"}  # Open Graph's locale of a language code (else its hreflang, as ll_CC)
+
+
+def _og_locale(lang: str) -> str:
+    return LOCALES.get(lang) or hreflang(lang).replace("-", "_")
 
 
 def _text_of(seg) -> str:
@@ -28,7 +33,7 @@ def _text_of(seg) -> str:
     return str(seg or "")
 
 
-def page_summary(page) -> str:
+def page_summary(page, ui: dict) -> str:
     """The passage that says what the page is: the view model's ``summary`` (a task's, an item's, a row's own
     text), else the page's citation line, else its title."""
     lang = page.lang
@@ -42,7 +47,7 @@ def page_summary(page) -> str:
     if text:
         return summary(text, lang)
     if page.citation:
-        return summary(f"{page.title}{'：' if lang == 'zh' else ': '}{page.citation}", lang)
+        return summary(f"{page.title}{ui['colon']}{page.citation}", lang)
     return summary(page.title, lang)
 
 
@@ -51,21 +56,21 @@ def head_view(page, site: dict, ui: dict) -> dict:
     lang = page.lang
     base = site["base_url"]
     url = base + page.url
-    description = page_summary(page)
+    description = page_summary(page, ui)
     site_title = site["title"][lang]
     kind = page.kind or "page"
     home = page.id == "" and kind == "index"
     og = [("og:type", "website" if home else OG_TYPES.get(kind, "article" if page.date else "website")),
           ("og:title", page.title), ("og:description", description), ("og:url", url),
-          ("og:site_name", site_title), ("og:locale", LOCALES.get(lang, lang))]
-    if page.alt_url:
-        other = "en" if lang == "zh" else "zh"
-        og.append(("og:locale:alternate", LOCALES.get(other, other)))
+          ("og:site_name", site_title), ("og:locale", _og_locale(lang))]
+    for alt in page.alternates:
+        if alt["url"]:
+            og.append(("og:locale:alternate", _og_locale(alt["code"])))
     schema = "WebSite" if home else SCHEMA_TYPES.get(kind, "WebPage")
     if page.template == "progress_row.html":  # one row of the table: a work, the table is the data set
         schema = "CreativeWork"
     ld = {"@context": "https://schema.org", "@type": schema,
-          "name": page.title, "url": url, "inLanguage": "zh-CN" if lang == "zh" else "en",
+          "name": page.title, "url": url, "inLanguage": hreflang(lang),
           "description": description}
     if not home:
         ld["isPartOf"] = {"@type": "WebSite", "name": site_title, "url": f"{base}/{lang}/"}
@@ -81,8 +86,8 @@ def head_view(page, site: dict, ui: dict) -> dict:
         ld["about"] = [{"@id": base + r["url"], "name": r["title"]} for r in page.ctx["note"]["refs"]]
     if page.citation:
         ld["citation"] = page.citation
-    if lang != site.get("authoritative", "zh") and page.alt_url:
-        ld["translationOfWork"] = {"@id": base + page.alt_url}
+    if page.source_url:  # a translation: of the page in the authoritative language
+        ld["translationOfWork"] = {"@id": base + page.source_url}
     if page.breadcrumbs:
         crumbs = list(page.breadcrumbs) + [(page.title, page.url)]
         ld["breadcrumb"] = {"@type": "BreadcrumbList", "itemListElement": [

@@ -779,6 +779,8 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
     gazettes = list(read_records(api_dir / "gazettes.json")) if (api_dir / "gazettes.json").is_file() else []
     latest = max(gazettes, key=lambda g: (g["year"], g["number"]), default=None)
     as_of = format_date(latest["date"], lang) if latest else ""
+    # the API's records carry the zh and en addresses (API v1's fields); another language's page is its own
+    latest_url = (latest["urls"].get(lang) or base + url_for(latest["id"], lang)) if latest else ""
     return {
         "json_files": json_files, "csv_files": csv_files, "fields": fields, "shapes": shapes,
         "database": {"name": DB_NAME, "url": f"{root}/{DB_NAME}", "size": _size(db_path.stat().st_size, ui, lang),
@@ -786,8 +788,8 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
         "index": {"name": "index.json", "url": f"{root}/index.json"},
         "licence": {"text": licence[lang], "url": licence["url"]},
         "latest": ui["api_latest"].format(year=latest["year"], number=latest["number"], date=as_of,
-                                          url=latest["urls"][lang]) if latest else "",
-        "latest_url": latest["urls"][lang].replace(base, "") if latest else "",
+                                          url=latest_url) if latest else "",
+        "latest_url": latest_url.replace(base, ""),
         "cite": ui["api_cite_format"].format(title=site_title, url=f"{base}/{lang}/data/", date=as_of),
         "examples": examples,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..i18n.catalog import Translator, source_hash
+from ..i18n.catalog import CATALOG_LANG, Translator, source_hash
 from ..i18n.glossary import Glossary
 from ..i18n.romanize import parse_number, romanize_number
 from ..kinds.common import parse_date
@@ -17,7 +17,7 @@ from ..normalize import CJK_RE
 from .text import format_date, opening, summary
 from ..link.evidence import passage
 from markupsafe import Markup, escape
-from .urls import other_lang, url_for
+from .urls import authoritative, languages, other_langs, url_for, use_languages
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -34,16 +34,35 @@ NAV_SECTIONS = {"task": "tasklist"}  # URL's first folder -> the navigation entr
 
 
 def translations(notes: list) -> dict:
-    """Note id -> its version in the other language: the note with the same translation_key, or the other
-    language of the same file (``lang: [zh, en]``)."""
+    """Note id -> {language code: its version in that language} (the other languages only; a note without a
+    version in any other language is not a key): the notes with the same translation_key, or the other
+    languages of the same file (``lang: [zh, en]``)."""
     groups: dict[str, dict] = {}
     for n in notes:
         groups.setdefault(n.translation_key or f"file:{n.path}", {}).setdefault(n.lang, n)
     out = {}
     for g in groups.values():
-        if len(g) == 2:
-            out[g["zh"].id], out[g["en"].id] = g["en"], g["zh"]
+        if len(g) > 1:
+            for lang, n in g.items():
+                out[n.id] = {other: m for other, m in g.items() if other != lang}
     return out
+
+
+def notes_shown(notes: list, lang: str, order: list) -> list:
+    """The notes a page in ``lang`` lists: each note in ``lang``, and of a note with no version in ``lang`` one
+    version only, the one whose language comes first in ``order`` (the authoritative language first)."""
+    versions = translations(notes)
+    rank = {code: k for k, code in enumerate(order)}
+
+    def shown(n) -> bool:
+        others = versions.get(n.id, {})
+        if n.lang == lang:
+            return True
+        if lang in others:
+            return False
+        return all(rank.get(n.lang, 99) < rank.get(o, 99) for o in others)
+
+    return [n for n in notes if shown(n)]
 
 
 @dataclass
@@ -67,15 +86,35 @@ class Page:
 
     @property
     def url(self) -> str:
-        return url_for(self.id, self.lang) if self.id != "__404__" else f"/{self.lang}/404.html"
+        return Page.url_in(self, self.lang)
+
+    def url_in(self, lang: str) -> str:
+        """The page in ``lang`` ("" where it has no version in that language: a note without its translation)."""
+        return url_for(self.id, lang) if self.id != "__404__" else f"/{lang}/404.html"
+
+    def switch_url_in(self, lang: str) -> str:
+        """Where the language switch to ``lang`` goes: the page in that language (a page without one overrides
+        this)."""
+        return self.url_in(lang)
 
     @property
-    def alt_url(self) -> str:
-        return url_for(self.id, other_lang(self.lang)) if self.id != "__404__" else f"/{other_lang(self.lang)}/404.html"
+    def languages(self) -> list:
+        """The site's languages (config.Language), in the configured order."""
+        return languages()
 
     @property
-    def switch_url(self) -> str:  # the language switch; a page without an alternate (alt_url "") overrides it
-        return self.alt_url
+    def alternates(self) -> list[dict]:
+        """The page's other languages, in the configured order: {"code", "hreflang", "name" (in itself, for the
+        switcher), "url" (the page in that language, "" if it has none: no hreflang link then), "switch" (where
+        the switcher goes)}."""
+        return [{"code": lg.code, "hreflang": lg.hreflang, "name": lg.name, "url": self.url_in(lg.code),
+                 "switch": self.switch_url_in(lg.code)} for lg in other_langs(self.lang)]
+
+    @property
+    def source_url(self) -> str:
+        """The page in the authoritative language, on a translation's page that has one ("" otherwise)."""
+        auth = authoritative()
+        return self.url_in(auth) if self.lang != auth else ""
 
     @property
     def nav_section(self) -> str:
@@ -87,7 +126,13 @@ class Page:
 class ViewContext:
     """Builds view models from the corpus for one language at a time."""
 
-    def __init__(self, corpus: Corpus, translator: Translator, glossary: Glossary, ui: dict):
+    def __init__(self, corpus: Corpus, translator: Translator, glossary: Glossary, ui: dict, languages: list):
+        use_languages(languages)  # the site's (Config.languages): every page loop and alternate reads them
+        self.languages = list(languages)
+        self.authoritative = authoritative()
+        # the authoritative language first, then the translations as configured (a note shown in place of one
+        # missing in the page's language is the first of its versions in this order)
+        self.language_order = [self.authoritative] + [lg.code for lg in languages if not lg.authoritative]
         self.corpus = corpus
         self.translator = translator
         self.glossary = glossary
@@ -128,20 +173,32 @@ class ViewContext:
         shown: "zh" wherever the Chinese stands in for a missing translation)}; a translated passage also
         has "tr": its provenance (translated-by, translated-on, reviewed, hash of the Chinese), which the
         page's translation status sums up (see translation_status)."""
-        if lang == "zh":
-            return {"text": zh, "zh": zh, "status": "ok", "lang": "zh"}
+        auth = self.authoritative
+        if lang == auth:
+            return {"text": zh, "zh": zh, "status": "ok", "lang": auth}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
+        if lang != CATALOG_LANG:  # a language whose catalogs are not read: the authoritative text stands in
+            out = {"text": zh, "zh": zh, "status": "missing", "lang": auth, "tr": ("", "", "no", source_hash(zh))}
+            if self.tally is not None:
+                self.tally.append(out)
+            return out
         s = self.translator.get(key, zh, family)
         if s.ok:
             p = s.prov
             out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en",
                    "tr": (p.by if p else "", p.on if p else "", p.reviewed if p else "no", source_hash(zh))}
         else:
-            out = {"text": zh, "zh": zh, "status": s.status, "lang": "zh", "tr": ("", "", "no", source_hash(zh))}
+            out = {"text": zh, "zh": zh, "status": s.status, "lang": auth, "tr": ("", "", "no", source_hash(zh))}
         if self.tally is not None:
             self.tally.append(out)
         return out
+
+    @staticmethod
+    def translated(lang: str) -> bool:
+        """Whether the content holds ``lang``'s own words: the catalogs and the glossary's names are English
+        (Entry.en, Unit.en …); on another language's pages the authoritative text stands in for them."""
+        return lang == CATALOG_LANG
 
     def date(self, iso: str, lang: str) -> str:
         return format_date(iso, lang)
@@ -150,7 +207,7 @@ class ViewContext:
         u = self.corpus.units.get(uid)
         if not u:
             return uid
-        return u.zh if lang == "zh" else u.en
+        return u.en if self.translated(lang) else u.zh  # the glossary's names: Chinese and English (another language: Chinese)
 
     def unit_refs(self, uids: list[str], lang: str) -> list[dict]:
         return [{"name": self.unit_name(u, lang), "url": url_for(u, lang), "id": u} for u in uids]
@@ -237,7 +294,7 @@ class ViewContext:
 
     def passage_en(self, item: str, zh: str, lang: str) -> str:
         """The English of a quoted passage on an English page, where the catalog (or the glossary) has it."""
-        if lang == "zh":
+        if not self.translated(lang):  # the catalogs and the glossary are English: another page shows the quotation alone
             return ""
         base, _, part = item.partition("#")
         scheme = ids.scheme(base)
@@ -264,9 +321,7 @@ class ViewContext:
     def notes(self, item_id: str, lang: str) -> list[dict]:
         """The notes about an item in the page's language, and the notes in the other language that have no
         version in this one (``other_lang``: announced as such, marked with their language)."""
-        all_notes = list(self.notes_by_item.get(item_id, []))
-        versions = translations(all_notes)
-        notes = [n for n in all_notes if n.lang == lang or (n.id not in versions)]
+        notes = notes_shown(list(self.notes_by_item.get(item_id, [])), lang, self.language_order)
         notes.sort(key=lambda n: (n.date, n.id), reverse=True)
         notes.sort(key=lambda n: n.lang != lang)  # this language's first
         return [{"title": n.title, "url": url_for(n.id, n.lang), "date": self.date(n.date, n.lang),
@@ -320,27 +375,27 @@ class ViewContext:
             v.update(s)
         elif b.kind == "units":
             task = self._task_by_id(b.anchor)
-            if lang == "en" and task is not None:
+            if self.translated(lang) and task is not None:
                 ui = self.ui["en"]
                 v.update({"text": ui["lead_units"] + ui["colon"] + ui["units_sep"].join(
                               self.unit_name(u, "en") for u in task.units),
                           "zh": b.text, "status": "ok", "lang": "en"})
             else:
-                v.update(self.seg("", b.text, "zh", "units"))
+                v.update(self.seg("", b.text, self.authoritative, "units"))
             v["units"] = self.unit_refs(task.units, lang) if task else []
         elif b.kind == "heading" and b.anchor.startswith(("tasklist/", "report/")) and b.anchor.count("/") >= 2:
             fam, num = ids.scheme(b.anchor), ids.number_of(b.anchor)
             en = self.glossary.heading_en(fam, num)
-            if lang == "en" and en:
+            if self.translated(lang) and en:
                 label = num.split(".")[-1]
                 v.update({"text": f"{label}. {en}", "zh": b.text, "status": "ok", "lang": "en"})
             else:
                 v.update(self.seg(f"{b.anchor}#heading", b.text, lang, "headings"))
         elif b.kind == "project":
             v.update(self._project_text(b, lang))
-        elif b.kind == "date" and lang == "en" and parse_date(b.text):
+        elif b.kind == "date" and self.translated(lang) and parse_date(b.text):
             v.update({"text": self.date(parse_date(b.text), "en"), "zh": b.text, "status": "ok", "lang": "en"})
-        elif b.kind == "number" and lang == "en" and parse_number(b.text.replace(" ", "")):
+        elif b.kind == "number" and self.translated(lang) and parse_number(b.text.replace(" ", "")):
             v.update({"text": romanize_number(b.text.replace(" ", "")), "zh": b.text, "status": "ok", "lang": "en"})
         elif b.kind == "table":
             rows = []
@@ -358,8 +413,8 @@ class ViewContext:
 
     def _project_text(self, b, lang: str) -> dict:
         """A livelihood category in running text: its name and sub-items, each translated on its own."""
-        if lang == "zh":
-            return self.seg("", b.text, "zh", "livelihood")
+        if lang != CATALOG_LANG:  # the source's text (another language: it stands in, marked as the source's)
+            return self.seg("", b.text, lang, "livelihood")
         ll = self.corpus.livelihood.get(ids.prefix(b.anchor, 1))
         p = ll.projects[int(ids.number_of(b.anchor)) - 1]
         name = self.translator.get(f"{p.id}#name", p.name, "livelihood")
@@ -370,7 +425,8 @@ class ViewContext:
                 {"status": "ok", "zh": x.zh, "tr": (x.prov.by if x.prov else "", x.prov.on if x.prov else "",
                                                   x.prov.reviewed if x.prov else "no", source_hash(x.zh))}
                 for x in [name, *items]]}
-        return {"text": b.text, "zh": b.text, "status": "missing", "lang": "zh", "tr": ("", "", "no", source_hash(b.text))}
+        return {"text": b.text, "zh": b.text, "status": "missing", "lang": self.authoritative,
+                "tr": ("", "", "no", source_hash(b.text))}
 
     def _task_by_id(self, tid: str):
         tl = self.corpus.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))

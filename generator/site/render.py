@@ -22,7 +22,7 @@ from ..fileio import naming
 from .html import block_html, blocks_html, link_html, mark_zh, parallel_html, text_html
 from .meta import head_view
 from .text import UiStrings
-from .urls import file_for
+from .urls import authoritative, file_for, hreflang
 
 
 class MissingTemplate(SourceError, TemplateNotFound):
@@ -96,6 +96,8 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
 
     env.globals["partial"] = partial
     env.globals["page_head"] = head_view
+    env.filters["hreflang"] = hreflang  # {{ lang|hreflang }}: the HTML lang value of a language code
+    env.globals["authoritative"] = authoritative  # {% if lang != authoritative() %}: a translation's page
     env.filters["zh"] = mark_zh  # {{ title|zh(lang) }}: Chinese runs marked lang="zh-CN" on English pages
     return env
 

@@ -19,7 +19,7 @@ def format_date(iso: str, lang: str) -> str:
     from babel.dates import format_date as bd
     import datetime
 
-    return bd(datetime.date(y, m, d), format="d MMMM y", locale="en_GB")
+    return bd(datetime.date(y, m, d), format="d MMMM y", locale=_locale(lang))
 
 
 def format_number(value: float, lang: str) -> str:
@@ -29,7 +29,21 @@ def format_number(value: float, lang: str) -> str:
         return str(value)
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale="en_GB")
+    return format_decimal(value, locale=_locale(lang))
+
+
+BABEL_LOCALES = {"en": "en_GB"}  # the locale whose conventions a language's dates and figures follow
+
+
+@lru_cache(maxsize=16)
+def _locale(lang: str) -> str:
+    """Babel's locale for a language code: British English for en, else the code's own (fr …), else en_GB."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(BABEL_LOCALES.get(lang, lang)))
+    except (UnknownLocaleError, ValueError):
+        return "en_GB"
 
 
 class MissingString(SourceError, KeyError):
@@ -94,17 +108,19 @@ def _stamp(theme_dir: str) -> tuple:
     return tuple(out)
 
 
-def load_ui(theme_dir: str) -> dict:
-    return _load_ui(str(theme_dir), _stamp(str(theme_dir)))
+def load_ui(theme_dir: str, codes: tuple | None = None) -> dict:
+    """Language code -> its UI strings, for the languages ``codes`` (the configuration's, in its order; None:
+    every language the theme has a file for)."""
+    if codes is None:
+        codes = tuple(sorted(p.stem for p in (Path(theme_dir) / "i18n").glob("*.yaml")))
+    return _load_ui(str(theme_dir), tuple(codes), _stamp(str(theme_dir)))
 
 
 @lru_cache(maxsize=4)
-def _load_ui(theme_dir: str, stamp: tuple) -> dict:
-    """The UI strings of both languages (themes/<name>/i18n/{zh,en}.yaml), checked: a mapping of texts (or of
-    mappings of texts), and the same keys in both files, so a string deleted from one language is an error
+def _load_ui(theme_dir: str, LANGS: tuple, stamp: tuple) -> dict:
+    """The UI strings of every language (themes/<name>/i18n/<code>.yaml), checked: a mapping of texts (or of
+    mappings of texts), and the same keys in every file, so a string deleted from one language is an error
     naming both files instead of a page that breaks later."""
-    from .urls import LANGS
-
     theme_dir = Path(theme_dir)
     base = f"{THEMES}/{theme_dir.name}/i18n"
     problems, docs = [], {}
@@ -122,7 +138,7 @@ def _load_ui(theme_dir: str, stamp: tuple) -> dict:
                 if key not in docs[lang][1]:
                     problems.append(Problem(f"{base}/{lang}.yaml", None, f"no string {key!r} (it is in "
                                             f"{base}/{other}.yaml:{doc.line(key)})",
-                                            "every key of the UI strings in both languages"))
+                                            "every key of the UI strings in every language"))
     if not problems:  # a key holds the same shape in every language: a text, a list, or a mapping
         first = LANGS[0]
         for lang in LANGS[1:]:
@@ -159,8 +175,8 @@ def _shape_problems(ref, other, at: tuple, ref_file: str, other_file: str) -> li
     return out
 
 
-def ui_strings(theme_dir: str, lang: str) -> dict:
-    return load_ui(str(theme_dir))[lang]
+def ui_strings(theme_dir: str, lang: str, codes: tuple | None = None) -> dict:
+    return load_ui(str(theme_dir), codes)[lang]
 
 
 CLAUSE_END = "，。；：！？,;:!?"
@@ -171,7 +187,7 @@ def opening(text: str, lang: str, limit: int | None = None) -> str:
     """The opening of a text that names it in a title or a list: its first clause (up to the first comma,
     full stop, semicolon or colon) when that is short enough, else the text cut at the last clause end or, in
     English, the last word before ``limit``, with an ellipsis. Never cut inside a word."""
-    limit = limit or OPENING[lang]
+    limit = limit or OPENING.get(lang, OPENING["en"])  # a language written in words: as English
     text = text.strip().lstrip("0123456789.．、 ")
     ends = [i for i in range(len(text)) if _clause_end(text, i)]
     cut = ends[0] if ends else len(text)
@@ -213,7 +229,7 @@ def summary(text: str, lang: str, limit: int | None = None) -> str:
     """A passage cut short enough for a meta description or a search snippet: whole sentences while they
     fit, else cut at the last clause end (or, in English, the last word) before ``limit``, with an ellipsis.
     Never cut inside a word."""
-    limit = limit or SUMMARY[lang]
+    limit = limit or SUMMARY.get(lang, SUMMARY["en"])
     text = " ".join(text.split())
     if len(text) <= limit:
         return text

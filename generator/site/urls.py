@@ -1,11 +1,52 @@
 """One URL scheme for every item: /{lang}/{kind}/{year}/{number}/ — the id of
 an item is its path without the language. Documents are ``doc:<number>`` and
-live at /{lang}/doc/<romanised-number-slug>/."""
+live at /{lang}/doc/<romanised-number-slug>/.
+
+The languages are the configuration's (``Config.languages``, content/site.yaml): ``use_languages`` installs them
+once per build (the ViewContext does, before any page is made; forked workers inherit them) and every page loop,
+alternate link and switcher reads them from here."""
 from __future__ import annotations
 
 from ..i18n.romanize import number_slug
 
-LANGS = ("zh", "en")
+_LANGUAGES: list = []  # [config.Language] of the site, set by use_languages
+
+
+def use_languages(languages) -> None:
+    """Install the site's languages (``Config.languages``: code, hreflang, name, authoritative)."""
+    if sum(1 for lg in languages if lg.authoritative) != 1:
+        raise ValueError("exactly one authoritative language")  # config.py has reported it with its line
+    _LANGUAGES[:] = list(languages)
+
+
+def languages() -> list:
+    """The site's languages, in the configured order."""
+    if not _LANGUAGES:
+        raise RuntimeError("the site's languages are not installed (urls.use_languages)")
+    return _LANGUAGES
+
+
+def codes() -> tuple:
+    return tuple(lg.code for lg in languages())
+
+
+def authoritative() -> str:
+    """The code of the authoritative language: the sources' language, which every translation falls back to."""
+    return next(lg.code for lg in languages() if lg.authoritative)
+
+
+def language(code: str):
+    return next(lg for lg in languages() if lg.code == code)
+
+
+def hreflang(code: str) -> str:
+    """The HTML lang / hreflang value of a language code."""
+    return language(code).hreflang
+
+
+def other_langs(lang: str) -> list:
+    """The other languages of the site, in the configured order."""
+    return [lg for lg in languages() if lg.code != lang]
 
 
 def path_of(item_id: str) -> str:
@@ -17,10 +58,6 @@ def path_of(item_id: str) -> str:
 def url_for(item_id: str, lang: str) -> str:
     p = path_of(item_id)
     return f"/{lang}/" + (f"{p}/" if p else "")
-
-
-def other_lang(lang: str) -> str:
-    return "en" if lang == "zh" else "zh"
 
 
 def file_for(url: str) -> str:

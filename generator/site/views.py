@@ -11,9 +11,9 @@ from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
-from .pages import Page, ViewContext, cn_ordinal, translations
+from .pages import Page, ViewContext, cn_ordinal, notes_shown
 from .text import format_number, opening
-from .urls import LANGS, path_of, url_for
+from .urls import authoritative, codes, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
 from .. import ids
@@ -53,7 +53,7 @@ def _cited(v: ViewContext, lang: str, pages):
     for page in pages:
         if not page.citation:  # every page that has a source: parts and side-by-side views too
             page.citation = v.citation(page.id, lang)
-        if lang != "zh" and "translation" not in page.ctx:
+        if lang != v.authoritative and "translation" not in page.ctx:
             page.ctx["translation"] = translation_view(v, lang, page.ctx)
         yield page
 
@@ -103,9 +103,7 @@ def notes_index(v: ViewContext, lang: str):
     """Every editors' note: those in the page's language, then those only in the other one (announced)."""
     ui = v.ui[lang]
     notes = list(v.corpus.notes)
-    versions = translations(notes)
-    shown = sorted((n for n in notes if n.lang == lang or n.id not in versions), key=lambda n: (n.date, n.id),
-                   reverse=True)
+    shown = sorted(notes_shown(notes, lang, v.language_order), key=lambda n: (n.date, n.id), reverse=True)
     shown.sort(key=lambda n: n.lang != lang)
     yield Page("note", lang, "notes.html", ui["notes_index"], {"notes": [
         {"title": n.title, "url": url_for(n.id, n.lang), "date": v.date(n.date, lang), "author": n.author,
@@ -169,7 +167,7 @@ def doc_index(v: ViewContext, lang: str):
     docs = sorted(v.corpus.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
 
     def number(d):
-        return d.number if lang == "zh" else (kinds.kind_of(d).number_en(d, v) or d.number)
+        return d.number if not v.translated(lang) else (kinds.kind_of(d).number_en(d, v) or d.number)
 
     yield Page("doc", lang, "list.html", ui["all_documents"], {
         "heading": ui["all_documents"],
@@ -260,7 +258,7 @@ def _fixed(text: str, text_lang: str) -> dict:
 
 def _untranslated(zh: str) -> dict:
     """A short value (a name, a metadata field) with no English: the Chinese, with the short notice."""
-    return {"text": zh, "zh": zh, "status": "missing", "lang": "zh", "short": True}
+    return {"text": zh, "zh": zh, "status": "missing", "lang": authoritative(), "short": True}
 
 
 def glossary_en(v: ViewContext, zh: str) -> str:
@@ -283,8 +281,8 @@ def _en_series(names: list[str]) -> str:
 def addressees(v: ViewContext, d, lang: str) -> list[dict]:
     """Each addressee in the page language: in English when the glossary knows every part of it
     (各区人民政府 -> All district governments), else the Chinese (marked as such by text_html)."""
-    if lang == "zh":
-        return [_fixed(a, "zh") for a in d.addressees]
+    if not v.translated(lang):
+        return [_fixed(a, v.authoritative) for a in d.addressees]
     out = []
     for a in d.addressees:
         names = [glossary_en(v, part) for part in a.split("、")]
@@ -327,7 +325,7 @@ def metadata(v: ViewContext, d, lang: str) -> list[dict]:
         value = "、".join(raw) if isinstance(raw, list) else str(raw)
         iso = value if ISO_DATE.match(value) else ""
         shown = v.date(value, lang) if iso else value
-        if lang == "en" and CJK_RE.search(shown):
+        if v.translated(lang) and CJK_RE.search(shown):
             en = ""
             if key == "number" and parse_number(value):
                 en = romanize_number(value)
@@ -341,8 +339,8 @@ def metadata(v: ViewContext, d, lang: str) -> list[dict]:
                 if m and m.group(2) and not CJK_RE.search(m.group(2)):
                     en = m.group(2)
             seg = _fixed(en, "en") if en else _untranslated(value)
-        else:  # a Chinese page, or a value without Chinese (a date, ---)
-            seg = _fixed(shown, lang)
+        else:  # a page in the authoritative language, a value without Chinese (a date, ---), or the source's
+            seg = _fixed(shown, v.authoritative if CJK_RE.search(shown) else lang)  # value standing in
         out.append({"key": key, "label": labels.get(key, key), "value": seg, "datetime": iso})
     return out
 
@@ -361,9 +359,9 @@ def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[
             out.append(Markup(""))
             continue
         s = v.block(b, key, lang)
-        text_lang = s["lang"] if s["status"] == "ok" else "zh"
+        text_lang = s["lang"] if s["status"] == "ok" else v.authoritative
         text = s["text"] if s["status"] == "ok" else b.text
-        if text_lang == "zh":
+        if text_lang == v.authoritative:
             text = text[:NAV_LABEL_ZH]
         elif len(text) > NAV_LABEL_EN:
             text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -415,7 +413,7 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
             if target is not None:
                 anchor = f"{a.anchor}-change-{ch.number}" if a.anchor else ""
                 words = v.ui[lang]["provisions"]
-                where = ref_zh(ch.target, words) if lang == "zh" else ref_en(ch.target, words)
+                where = ref_zh(ch.target, words) if not v.translated(lang) else ref_en(ch.target, words)
                 out[anchor] = {"url": url_for(rule.id, lang) + f"#{target.anchor}",
                                "label": f"{v.title(rule.id, lang)} {where}"}
     return out
@@ -450,12 +448,14 @@ def contents(v: ViewContext, d, lang: str) -> list[dict]:
                 shown = v.opening(shown, seg["lang"])
             text = _fixed(shown, seg["lang"])
         elif b is not None and b.text:  # no translation: the Chinese, marked as such by text_html
-            text = _fixed(b.text if b.kind in ("heading", "title") else v.opening(b.text, "zh"), "zh")
+            text = _fixed(b.text if b.kind in ("heading", "title") else v.opening(b.text, v.authoritative),
+                          v.authoritative)
         else:
             from ..kinds.base import provision_label
 
             label = provision_label(v, d, p, lang)
-            text = _fixed(f"{label} {p.title}".strip() if lang == "zh" else label, lang)
+            text = (_fixed(label, lang) if v.translated(lang)
+                    else _fixed(f"{label} {p.title}".strip(), v.authoritative))
         item = {"anchor": p.anchor, "text": text, "children": []}
         if depth < 1 and p.kind in ("book", "chapter", "attachment"):
             item["children"] = [entry(c, depth + 1) for c in p.children
@@ -495,10 +495,10 @@ def document(v: ViewContext, d, lang: str, kind):
     meta = {
         "number": d.number, "number_en": kind.number_en(d, v),
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers if lang == "zh" else [v.glossary.issuer_en(i) for i in d.issuers],
+        "issuers": d.issuers if not v.translated(lang) else [v.glossary.issuer_en(i) for i in d.issuers],
         "addressees": addressees(v, d, lang),
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
-        "page": d.page, "category": d.category if lang == "zh" else (d.category_en or d.category),
+        "page": d.page, "category": d.category if not v.translated(lang) else (d.category_en or d.category),
         "contains": {"title": v.title(d.contains, lang), "url": url_for(d.contains, lang)} if d.contains else None,
         "footer": metadata(v, d, lang),
         "script": d.original_script,
@@ -514,7 +514,7 @@ def document(v: ViewContext, d, lang: str, kind):
         bv = v.block(b, d.id, lang)
         if b.key in marks:
             bv["marks"] = marks[b.key]
-        if b.key in cites and bv.get("lang") == "zh":
+        if b.key in cites and bv.get("lang") == v.authoritative:
             bv["cites"] = cites[b.key]
         if b.key in variants["at"]:
             bv["variants"] = variants["at"][b.key]
@@ -525,7 +525,7 @@ def document(v: ViewContext, d, lang: str, kind):
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
-        issuers=meta["issuers"], names=[n for n in [d.number if lang == "zh" else (meta["number_en"] or d.number)] if n])
+        issuers=meta["issuers"], names=[n for n in [d.number if not v.translated(lang) else (meta["number_en"] or d.number)] if n])
 
 
 def article_pages(v: ViewContext, d, lang: str):
@@ -689,7 +689,7 @@ def tasklist(v: ViewContext, tl, lang: str):
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
-            names=[opening(s["text"], s["lang"], 60 if s["lang"] == "zh" else 160)])
+            names=[opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
 
 
 def report_front(v: ViewContext, rep, lang: str) -> dict:
@@ -704,7 +704,8 @@ def report_front(v: ViewContext, rep, lang: str) -> dict:
         elif b is not None:
             out[name] = v.block(b, rep.id, lang)
         else:
-            out[name] = _fixed(zh, "zh") if lang == "zh" else {"text": zh, "zh": zh, "status": "missing", "lang": "zh"}
+            out[name] = (_fixed(zh, lang) if lang == v.authoritative
+                         else {"text": zh, "zh": zh, "status": "missing", "lang": v.authoritative})
     return out
 
 
@@ -744,7 +745,7 @@ def report(v: ViewContext, rep, lang: str):
         }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id]), date=rep.date)
         for sec in part.sections:
             yield Page(sec.id, lang, "report_section.html", v.title(sec.id, lang), {
-                "label": (f"（{cn_ordinal(int(sec.number.split('.')[1]))}）" if not sec.closing else "") if lang == "zh"
+                "label": (f"（{cn_ordinal(int(sec.number.split('.')[1]))}）" if not sec.closing else "") if not v.translated(lang)
                          else sec.number,
                 "paragraphs": [v.block(b, rep.id, lang) for b in sec.paragraphs],
                 "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)} for t in sec.topics],
@@ -813,7 +814,7 @@ def _row_view(v: ViewContext, t, row, lang: str) -> dict:
         clause = target_clause(row.task, tq.text)
         # the indicator in the page's language: the clause is a catalog entry of its own (key …#target<k>)
         indicator = v.seg(f"{key}#target{k}", clause, lang, "progress") if clause else None
-        if lang == "en":  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
+        if v.translated(lang):  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
             shown_t = format_number(tq.value, "en") + ("%" if tq.unit == "%" else "")
             shown_r = format_number(rq.value, "en") + ("%" if rq.unit == "%" else "")
         else:
@@ -880,7 +881,7 @@ def _as_of(t) -> str:
 def progress(v: ViewContext, t, lang: str):
     ui = v.ui[lang]
     rows = [_row_view(v, t, r, lang) for r in t.rows]
-    headers = t.headers if lang == "zh" else ui["progress_headers"]
+    headers = t.headers if not v.translated(lang) else ui["progress_headers"]
     done = sum(1 for r in rows if r["done"])
     as_of = _as_of(t)
     as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
@@ -944,10 +945,10 @@ def units(v: ViewContext, lang: str):
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
             "summary": ui["unit_summary"].format(name=v.unit_name(u.id, lang), tasks=len(tasks), rows=len(rows)),
         }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]),
-            names=[u.en if lang == "zh" else u.zh, *u.aliases])
+            names=[u.en if not v.translated(lang) else u.zh, *u.aliases])
 
 
 def build_pages(v: ViewContext, site: dict):
     """Every page of the site, one at a time (a generator: callers keep only what they need)."""
-    for lang in LANGS:
+    for lang in codes():
         yield from all_pages(v, lang, site)
