@@ -55,8 +55,6 @@ ALLOWED = [
     ("generator/site/views.py", r"^[（）]$",
      "TODO(lang): views.py (~747, report_part) writes a report section's label as f\"（{cn}）\" on Chinese "
      "pages; a theme string label_report_section (like label_tasklist_subsection) should say it"),
-    ("generator/site/meta.py", r"^：$",
-     "TODO(lang): meta.py (~45, a page's summary) joins title and citation with '：'/': '; use ui colon"),
     ("generator/site/html.py", r"^。$", "the sentence end a block's lead is cut at (text.find): parsing"),
     ("generator/site/api.py", r"^kind/year/number, documents as doc:",
      "TODO(od): the API index describes its id scheme in an English literal; the open data's descriptions "
@@ -182,9 +180,6 @@ TEMPLATES = ROOT / "themes" / "default" / "templates"
 ALLOWED_IN_TEMPLATES = [
     ("base.html", r"^Atom$", "the name of the feed format, the same in every language"),
     ("gazette.html", r"^[【】（）]$", "the gazette's own table of contents, set in its printed punctuation"),
-    ("root.html", r"^进入中文版$|^English edition$",
-     "TODO(lang): the language chooser at / names each language in itself; the words should come from each "
-     "language's i18n file (switch_to), which root.html does not receive yet"),
 ]
 CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"[A-Za-z]{2,}(?:[ '-][A-Za-z]+)*|[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
