@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, make_project, sitemap_urls
+from conftest import ROOT, make_project, nu_errors, sitemap_urls
 
 FR = """  - code: fr
     hreflang: fr
@@ -85,6 +85,12 @@ def test_switcher_and_hreflang_list_three_languages(french):
     root = (french / "index.html").read_text("utf-8")
     assert re.findall(r'hreflang="([^"]+)" href="[^"]*/(\w+)/">', root) == [("zh-CN", "zh"), ("en", "en"),
                                                                               ("fr", "fr")]
+
+
+def test_french_pages_are_valid_html(french):
+    pages = ["fr/task/2026/20/index.html", "fr/unit/index.html", "fr/gazette/2026/12/index.html", "fr/404.html",
+             "fr/data/index.html", "zh/task/2026/20/index.html", "index.html", "404.html"]
+    assert nu_errors([french / p for p in pages]) == []
 
 
 def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
