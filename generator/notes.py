@@ -28,7 +28,7 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 REF_EXPECTED = "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"
 # `new-note` writes its placeholder body on a line that starts with this: a note that still has it is refused
 PLACEHOLDER = "<!-- new-note:"
-FIELDS = {"title": "a text", "lang": "zh, en or [zh, en]", "date": "YYYY-MM-DD", "author": "a text",
+FIELDS = {"title": "a text", "lang": "a language code of content/site.yaml, or a list of them ([zh, en])", "date": "YYYY-MM-DD", "author": "a text",
           "refs": "ids such as [task/2026/20]", "tags": "a list of texts",
           "translation_key": "a text shared with the note's translation"}
 EXPECTED = "a Markdown note with YAML front matter"
@@ -79,7 +79,7 @@ def read_note(path: Path, rel: str):
     return parse_yaml(fm, rel, "front matter: key: value lines between the --- lines", offset=1), body, body_line
 
 
-def note_meta(doc, rel: str) -> dict:
+def note_meta(doc, rel: str, codes: tuple) -> dict:
     """The front matter, checked key by key (types, languages, the date; unknown keys are errors: a misspelt
     ``ref:`` must not be dropped). Returns title, langs, date, author, refs, tags, translation_key."""
     from .yamlfile import Shape
@@ -92,9 +92,9 @@ def note_meta(doc, rel: str) -> dict:
         shape.done()
     langs = meta["lang"] if isinstance(meta["lang"], list) else [meta["lang"]]
     for i, l in enumerate(langs):
-        if l not in ("zh", "en") or not isinstance(l, str):
+        if not isinstance(l, str) or l not in codes:
             shape.error(("lang", i) if isinstance(meta["lang"], list) else ("lang",), f"unknown language {l!r}",
-                        "zh or en")
+                        " or ".join(codes))  # the languages of content/site.yaml
     langs = list(dict.fromkeys(l for l in langs if isinstance(l, str)))
     out = {
         "title": shape.text(meta["title"], ("title",)),
@@ -130,6 +130,9 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
     if not paths:
         corpus.notes = []
         return
+    from .config import load_config
+
+    codes = load_config(root).codes  # the languages a note may be written in
     known = known_ids(corpus)
     md = markdown_renderer()
     notes, key_lines = [], {}
@@ -137,7 +140,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
         rel = path.relative_to(root).as_posix()
         try:
             doc, body, body_line = read_note(path, rel)
-            meta = note_meta(doc, rel)
+            meta = note_meta(doc, rel, codes)
         except SourceError as e:
             rep.errors.extend(e.problems)
             continue

@@ -235,10 +235,11 @@ HOSTILE = [
     # --- site.yaml
     ("site-list", lambda c: c.write(SITE_YAML, "- title\n"), ["content/site.yaml:1: the file is a list"]),
     ("site-missing-title", lambda c: c.edit(SITE_YAML, "title:\n  zh: 北京政务公开文献库\n  en: Beijing Government Documents\n", ""),
-     ["content/site.yaml: missing key 'title' (expected a mapping with zh and en texts)"]),
+     ["content/site.yaml: missing key 'title' (expected a mapping of language codes (zh, en) to texts, zh at least)"]),
     ("site-title-text", lambda c: c.edit(SITE_YAML, "title:\n  zh: 北京政务公开文献库\n  en: Beijing Government Documents\n",
                                          "title: Beijing\n"),
-     ["content/site.yaml:2: bad value for 'title': 'Beijing' (expected a mapping with zh and en texts)"]),
+     ["content/site.yaml:2: bad value for 'title': 'Beijing' (expected a mapping of language codes (zh, en) to texts, "
+      "zh at least)"]),
     ("site-base-url", lambda c: c.edit(SITE_YAML, "base_url: https://beijing-gov-docs.netlify.app", "base_url: ftp://x"),
      ["content/site.yaml:", "bad value for 'base_url': 'ftp://x' (expected an absolute http(s) URL)"]),
     ("site-unknown-key", lambda c: c.edit(SITE_YAML, "theme: default", "theme: default\nlanguage: zh"),
@@ -248,7 +249,7 @@ HOSTILE = [
     ("site-theme-path", lambda c: c.edit(SITE_YAML, "theme: default", "theme: ../../etc"),
      ["content/site.yaml:11: bad value for 'theme': '../../etc'"]),
     ("site-languages", lambda c: c.edit(SITE_YAML, "languages: [{code: zh", "languages: zh\nx: [{code: zh"),
-     ["content/site.yaml:9: languages is a text (expected a list of languages"]),
+     ["content/site.yaml:9: languages is a text ('zh') (expected a list of languages, each a mapping: code, hreflang"]),
     ("site-languages-authoritative", lambda c: c.edit(SITE_YAML, "name: English}", "name: English, authoritative: true}"),
      ["content/site.yaml:9: two authoritative languages: zh, en (expected exactly one language with authoritative: true"]),
     ("site-missing", lambda c: c.remove(SITE_YAML),

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, make_project, sitemap_urls
+from conftest import ROOT, make_project, nu_errors, sitemap_urls
 
 FR = """  - code: fr
     hreflang: fr
@@ -50,6 +50,10 @@ def french(tmp_path_factory):
     i18n = proj / "themes" / "default" / "i18n"
     (i18n / "fr.yaml").write_text((i18n / "en.yaml").read_text("utf-8"), "utf-8")
     with_languages(proj, SEED + FR)
+    # a French version of the zh/en note about task 20 (same translation_key): the three are alternates
+    (proj / "content" / "notes" / "2026-03-30-task-2026-20-fr.md").write_text(
+        '---\ntitle: "La ligne 22 vers Pinggu"\nlang: fr\ndate: 2026-03-30\nauthor: Rédaction\n'
+        'refs: ["task/2026/20"]\ntranslation_key: line22\n---\n\n[[task/2026/20]] : une promesse.\n', "utf-8")
     out = proj / "build"
     r = run("build", "--root", str(proj), "--out", str(out), "--no-search")
     assert r.returncode == 0, r.stderr
@@ -62,8 +66,9 @@ def pages_of(out, lang: str) -> set[str]:
 
 def test_a_third_language_gets_every_page(french):
     zh, en, fr = pages_of(french, "zh"), pages_of(french, "en"), pages_of(french, "fr")
-    notes = {p for p in zh | en if p.startswith("note/") and p != "note/index.html"}
-    assert len(zh) > 600 and fr == zh - notes == en - notes  # notes are written in one language each
+    notes = {p for p in zh | en | fr if p.startswith("note/") and p != "note/index.html"}
+    assert len(zh) > 600 and fr - notes == zh - notes == en - notes  # notes are written in one language each
+    assert fr & notes == {"note/2026-03-30-task-2026-20-fr/index.html"}
     # every page type: a folder of /zh/ (task, report, gazette, doc, unit, progress …) has its /fr/ pages
     assert {p.split("/")[0] for p in fr} == {p.split("/")[0] for p in zh}
     assert "404.html" in fr and "search/index.html" in fr and "data/index.html" in fr
@@ -87,6 +92,12 @@ def test_switcher_and_hreflang_list_three_languages(french):
                                                                               ("fr", "fr")]
 
 
+def test_french_pages_are_valid_html(french):
+    pages = ["fr/task/2026/20/index.html", "fr/unit/index.html", "fr/gazette/2026/12/index.html", "fr/404.html",
+             "fr/data/index.html", "zh/task/2026/20/index.html", "index.html", "404.html"]
+    assert nu_errors([french / p for p in pages]) == []
+
+
 def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
     page = (french / "fr" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     # the task's text: no French catalog, so the authoritative Chinese, marked, with the theme's notice
@@ -100,6 +111,16 @@ def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
     en = (french / "en" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     english = re.search(r'<p class="task-text">([^<]+)', en).group(1)
     assert english.strip() and english not in page
+
+
+def test_a_note_in_the_third_language_is_an_alternate_of_its_versions(french):
+    note = (french / "fr" / "note" / "2026-03-30-task-2026-20-fr" / "index.html").read_text("utf-8")
+    assert re.findall(r'<a class="lang-switch" href="([^"]+)"', note) == [
+        "/zh/note/2026-03-30-task-2026-20-zh/", "/en/note/2026-03-30-task-2026-20-en/"]
+    zh = (french / "zh" / "note" / "2026-03-30-task-2026-20-zh" / "index.html").read_text("utf-8")
+    assert 'hreflang="fr" href="https://beijing-gov-docs.netlify.app/fr/note/2026-03-30-task-2026-20-fr/"' in zh
+    task = (french / "fr" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
+    assert "La ligne 22 vers Pinggu" in task and "Line 22 to Pinggu" not in task  # its own version only
 
 
 def test_sitemap_lists_the_french_pages_with_their_alternates(french):
