@@ -73,7 +73,7 @@ ALLOWED = [
      "what the theme's i18n file is expected to hold: a message for the editor"),
     ("generator/notes.py", r"^front matter: key: value lines", "what parse_yaml expects: a message for the editor"),
     ("generator/notes.py", r"^an id such as task/2026/20|^a Markdown note with YAML front matter$|"
-     r"^zh, en or \[zh, en\]$|^ids such as \[task/2026/20\]$|^a list of texts$|^a text shared with the note",
+     r"^a language code of content/site.yaml, or a list|^ids such as \[task/2026/20\]$|^a list of texts$|^a text shared with the note",
      "what a note's front matter expects: messages for the editor (notes.FIELDS, used by the shape checks)"),
 ]
 
