@@ -40,21 +40,9 @@ EDITOR_KEYWORDS = {"expected", "what", "message"}
 # (file, the literal as a regular expression, why it is not a reader's word -- or a TODO naming the finding that
 # the module's owner finishes after the merge). Keep this list short: every entry must still match something.
 ALLOWED = [
-    ("generator/site/pages.py", r"^零一二三四五六七八九十$|^十$",
-     "TODO(lang): cn_ordinal's Chinese numerals are a number system like romanize's; move them to the theme "
-     "(numerals) with the other ordinal words"),
     ("generator/site/pages.py", r"^，。；：！？,;:!\?$", "the clause ends opening() cuts at: parsing"),
     ("generator/site/text.py", r"^，。；：！？,;:!\?$|^。；！？;!\?$|^0123456789\.．、 $",
      "clause and sentence ends, list numbering: parsing"),
-    ("generator/site/text.py", r"^[年月日]$",
-     "TODO(lang): site/text.py formats a Chinese date as {y}年{m}月{d}日 in Python; the date format belongs "
-     "to the theme (a date_format string per language)"),
-    ("generator/site/views.py", r"^、$",
-     "TODO(lang): views.py (~327, the document's metadata list) joins a list value with a literal 、; "
-     "use a theme separator (units_sep)"),
-    ("generator/site/views.py", r"^[（）]$",
-     "TODO(lang): views.py (~747, report_part) writes a report section's label as f\"（{cn}）\" on Chinese "
-     "pages; a theme string label_report_section (like label_tasklist_subsection) should say it"),
     ("generator/site/html.py", r"^。$", "the sentence end a block's lead is cut at (text.find): parsing"),
     ("generator/site/api.py", r"^kind/year/number, documents as doc:",
      "TODO(od): the API index describes its id scheme in an English literal; the open data's descriptions "

@@ -19,15 +19,15 @@ from ..link.evidence import passage
 from markupsafe import Markup, escape
 from .urls import authoritative, languages, other_langs, url_for, use_languages
 
-CN_NUM = "零一二三四五六七八九十"
-
-
-def cn_ordinal(n: int) -> str:
+def cn_ordinal(n: int, digits: str) -> str:
+    """``n`` (0–99) in Chinese numerals, as a section of a Chinese text numbers itself; ``digits`` are the
+    theme's numerals 0–10 (its ``numerals`` string, 零 … 十)."""
+    ten = digits[10]
     if n <= 10:
-        return CN_NUM[n]
+        return digits[n]
     if n < 20:
-        return "十" + (CN_NUM[n - 10] if n > 10 else "")
-    return CN_NUM[n // 10] + "十" + (CN_NUM[n % 10] if n % 10 else "")
+        return ten + digits[n - 10]
+    return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
 
 
 NAV_SECTIONS = {"task": "tasklist"}  # URL's first folder -> the navigation entry it belongs to
@@ -201,7 +201,11 @@ class ViewContext:
         return lang == CATALOG_LANG
 
     def date(self, iso: str, lang: str) -> str:
-        return format_date(iso, lang)
+        return format_date(iso, lang, self.ui[lang].get("date_format", "long"))
+
+    def cn(self, n: int) -> str:
+        """``n`` in the authoritative text's numerals (the {cn} of the theme's section labels)."""
+        return cn_ordinal(n, self.ui[self.authoritative]["numerals"])
 
     def unit_name(self, uid: str, lang: str) -> str:
         u = self.corpus.units.get(uid)

@@ -10,16 +10,16 @@ from ..paths import THEMES
 
 
 @lru_cache(maxsize=1 << 14)  # a few hundred dates recur on thousands of pages, and Babel formats each anew
-def format_date(iso: str, lang: str) -> str:
+def format_date(iso: str, lang: str, pattern: str = "long") -> str:
+    """An ISO date as a reader of ``lang`` writes it: ``pattern`` is the theme's ``date_format`` (a CLDR date
+    pattern such as ``y年M月d日``, or one of Babel's names: long, medium …), in the language's locale."""
     if not iso or not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
         return iso or ""
     y, m, d = (int(x) for x in iso.split("-"))
-    if lang == "zh":
-        return f"{y}年{m}月{d}日"
     from babel.dates import format_date as bd
     import datetime
 
-    return bd(datetime.date(y, m, d), format="d MMMM y", locale=_locale(lang))
+    return bd(datetime.date(y, m, d), format=pattern, locale=_locale(lang))
 
 
 def format_number(value: float, lang: str) -> str:

@@ -11,7 +11,7 @@ from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
-from .pages import Page, ViewContext, cn_ordinal, notes_shown
+from .pages import Page, ViewContext, notes_shown
 from .text import format_number, opening
 from .urls import authoritative, codes, path_of, url_for
 from .. import kinds
@@ -322,7 +322,8 @@ def metadata(v: ViewContext, d, lang: str) -> list[dict]:
     for key, raw in d.meta.items():
         if key in META_HIDDEN or raw in (None, "", []):
             continue
-        value = "、".join(raw) if isinstance(raw, list) else str(raw)
+        # a list of values in the source's words, joined as the source joins them (an English page translates them)
+        value = v.ui[v.authoritative]["units_sep"].join(raw) if isinstance(raw, list) else str(raw)
         iso = value if ISO_DATE.match(value) else ""
         shown = v.date(value, lang) if iso else value
         if v.translated(lang) and CJK_RE.search(shown):
@@ -632,10 +633,10 @@ def tasklist(v: ViewContext, tl, lang: str):
         for sub in sec.subsections:
             subs.append({"title": v.title(sub.id, lang), "url": url_for(sub.id, lang), "count": len(sub.tasks),
                          "label": v.ui[lang]["label_tasklist_subsection"].format(
-                             n=sub.number, cn=cn_ordinal(sub.number), section=sec.number),
+                             n=sub.number, cn=v.cn(sub.number), section=sec.number),
                          "tasks": [_task_summary(v, tl.tasks[n], lang, gist=gist) for n in sub.tasks]})
         return {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang),
-                "label": v.ui[lang]["label_tasklist_section"].format(n=sec.number, cn=cn_ordinal(sec.number)),
+                "label": v.ui[lang]["label_tasklist_section"].format(n=sec.number, cn=v.cn(sec.number)),
                 "subsections": subs, "count": sum(len(s.tasks) for s in sec.subsections)}
 
     sections = [section_view(sec, gist=True) for sec in tl.sections]  # the overview: each task's opening
@@ -740,13 +741,13 @@ def report(v: ViewContext, rep, lang: str):
             "pager": _pager(v, lang, part_ids, pi, rep.id),
             "paragraphs": [v.block(b, rep.id, lang) for b in part.paragraphs],
             "sections": [{"title": v.title(s.id, lang), "url": url_for(s.id, lang)} for s in part.sections],
-            "label": v.ui[lang]["label_report_part"].format(n=part.number, cn=cn_ordinal(part.number)),
+            "label": v.ui[lang]["label_report_part"].format(n=part.number, cn=v.cn(part.number)),
             **_common(v, part.id, lang),
         }, kind="report", year=str(rep.year), breadcrumbs=_crumbs(v, lang, [rep.id]), date=rep.date)
         for sec in part.sections:
             yield Page(sec.id, lang, "report_section.html", v.title(sec.id, lang), {
-                "label": (f"（{cn_ordinal(int(sec.number.split('.')[1]))}）" if not sec.closing else "") if not v.translated(lang)
-                         else sec.number,
+                "label": v.ui[lang]["label_report_closing" if sec.closing else "label_report_section"].format(
+                    number=sec.number, cn=v.cn(int(sec.number.split(".")[1]))),
                 "paragraphs": [v.block(b, rep.id, lang) for b in sec.paragraphs],
                 "topics": [{"title": v.title(t.id, lang), "url": url_for(t.id, lang)} for t in sec.topics],
                 **_common(v, sec.id, lang), "pager": _pager(v, lang, sec_ids, sec_ids.index(sec.id), part.id),
