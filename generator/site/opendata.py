@@ -564,7 +564,11 @@ def update_database(api_dir: Path, path: Path, digests: dict | None = None) -> d
     with _disk_errors(path):
         try:
             return _update_database(api_dir, path, digests or {n: file_digest(api_dir / n) for n in API_FILES})
-        except (_Stale, sqlite3.DatabaseError):
+        except _Stale:
+            return None
+        except sqlite3.DatabaseError as e:  # not a database, or a damaged one; a full disk is the disk's fault
+            if any(m in str(e).lower() for m in _DISK_ERRORS):
+                raise
             return None
 
 
