@@ -20,7 +20,7 @@ from .i18n.glossary import load_glossary
 from .parallel import can_fork, fork_map
 from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
-from .site.opendata import write_open_data
+from .site.opendata import DB_NAME, write_open_data
 from .site.feeds import PageMeta
 from .site.pages import ViewContext
 from .site.render import fingerprint_static, make_env, page_file, write_text
@@ -441,8 +441,11 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
                     del data
                 # from the API files just written: schemas, database, CSV tables, and the page describing them
                 t_open = time.perf_counter()
+                # the database of the tree this build will bring up to date (two builds ago) is updated in place
+                served = output.served_tree(out) if manifest else None
+                spare = (output.tree_path(out, "b" if served == "a" else "a") / API_ROOT / DB_NAME) if served else None
                 data_pages.append(write_open_data(staging, out if manifest else None, env, ui, site, config, api_old,
-                                                  api_new))
+                                                  api_new, spare))
                 api_time.append((t_open - t, time.perf_counter() - t_open))
 
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,

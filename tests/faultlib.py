@@ -21,9 +21,22 @@ SITE = "site"  # the output folder's name in every case: leftovers are .site-tmp
 _DIGESTS: dict = {}  # (device, inode, size, mtime, ctime) -> sha256: a file written again gets new times
 
 
+def _rows_digest(path: str) -> str | None:
+    """The open-data database by its rows (a dump in a fixed order): an incremental build updates it in place,
+    so that its bytes are not a full build's. None when it is not a database that can be read."""
+    import sqlite3
+
+    from generator.site.opendata import dump
+
+    try:
+        return "rows:" + hashlib.sha256("\n".join(dump(Path(path))).encode()).hexdigest()
+    except sqlite3.Error:
+        return None
+
+
 def tree(folder: Path) -> dict[str, str]:
-    """Every entry under ``folder`` by relative path: a file's sha256, a link's target, a folder, a pipe. Never
-    opens anything but regular files (a named pipe would block)."""
+    """Every entry under ``folder`` by relative path: a file's sha256 (the database's: of its rows), a link's
+    target, a folder, a pipe. Never opens anything but regular files (a named pipe would block)."""
     out = {}
     folder = Path(folder)
     if not folder.exists():
@@ -40,8 +53,10 @@ def tree(folder: Path) -> dict[str, str]:
             elif stat.S_ISREG(st.st_mode):
                 key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
                 if key not in _DIGESTS:  # the cases' sites are hard links to one site: each file is hashed once
-                    with open(p, "rb") as fh:
-                        _DIGESTS[key] = hashlib.sha256(fh.read()).hexdigest()
+                    _DIGESTS[key] = _rows_digest(p) if n == "data.sqlite" else None
+                    if _DIGESTS[key] is None:
+                        with open(p, "rb") as fh:
+                            _DIGESTS[key] = hashlib.sha256(fh.read()).hexdigest()
                 out[rel] = _DIGESTS[key]
             else:
                 out[rel] = f"special:{stat.S_IFMT(st.st_mode)}"

@@ -9,7 +9,9 @@ import copy
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -255,7 +257,7 @@ def test_readme_example_queries_are_the_pages_and_give_what_it_shows(site, db, r
 def test_csv_tables_open_in_spreadsheets(site, db):
     """UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; read back with the csv module they
     give the database's rows (one per JSON record), Chinese and line breaks intact."""
-    from generator.site.opendata import CSV_TABLES, csv_columns
+    from generator.site.opendata import CSV_ORDER, CSV_TABLES, csv_columns
 
     counts = {"documents": len(records(site, "documents.json")), "tasks": 308, "units": len(records(site, "units.json")),
               "projects": 10, "project_items": 27, "progress_rows": 22, "links": len(records(site, "links.json")),
@@ -270,7 +272,7 @@ def test_csv_tables_open_in_spreadsheets(site, db):
         cols = csv_columns(table)
         assert header == cols and set(cols) <= {r[1] for r in rows(db, f"PRAGMA table_info({table})")}, table
         want = [["" if v is None else str(v) for v in r] for r in db.execute(f"SELECT {', '.join(cols)} FROM {table} "
-                                                                             "ORDER BY rowid")]
+                                                                             f"ORDER BY {CSV_ORDER[table]}")]
         assert body == want, table
         assert len(body) == counts[table], table
         assert max(len(v) for r in body for v in r) <= 32767, table  # what a spreadsheet cell holds
@@ -507,35 +509,173 @@ def test_licence_is_checked(tmp_path):
     assert r.returncode == 1 and "content/site.yaml: missing key 'licence' (expected a mapping with zh and en" in r.stderr
 
 
-# ------------------------------------------------------------------------------ deterministic, incremental
-def test_database_is_kept_when_the_api_did_not_change_and_made_again_when_it_did(tmp_path):
-    """The same API gives the same bytes (the whole-site comparisons in test_publishing cover full and
-    incremental builds); an unchanged API keeps the previous file, a changed one remakes it."""
+# ------------------------------------------------------------------------------ incremental database
+def dumped(path: Path) -> list[str]:
+    from generator.site.opendata import dump
+
+    return list(dump(path))
+
+
+def test_incremental_builds_update_their_own_database_to_the_rows_of_a_full_build(tmp_path):
+    """Each build updates the database of the tree it replaces (a file of its own, never the served one) by the
+    difference of records; after each build its rows (a dump in a fixed order) are a full build's. A CSV
+    table is written again only when its rows changed, else it is the served file under a second name."""
     from generator.build import build
 
     proj = make_project(tmp_path)
     out = proj / "build"
     db_path = out.joinpath(*API, "data.sqlite")
+    csv_dir = out.joinpath(*API, "csv")
     build(proj, out, search=False)
-    first = db_path.stat().st_ino, db_path.read_bytes()
-    again = build(proj, out, search=False)
-    assert again.rendered == 0 and db_path.stat().st_ino == first[0]  # the same file, not made again
+    first = dumped(db_path)
+    served_ino = db_path.stat().st_ino
+    again = build(proj, out, search=False)  # nothing changed: a copy of the served file, updated by nothing
+    assert again.rendered == 0 and dumped(db_path) == first
+    assert db_path.stat().st_nlink == 1 and db_path.stat().st_ino != served_ino
+    csv_before = {p.name: p.stat().st_ino for p in csv_dir.iterdir()}
     src = proj / "content" / "sources" / "2025-daxing-progress.txt"
     src.write_text(src.read_text("utf-8").replace("3.已完成500张养老家庭照护床位建设。", "3.已完成600张养老家庭照护床位建设。"),
                    "utf-8")
+    shutil.copy(ROOT / "tests" / "data" / "ingest" / "gazette-2026-13.txt",
+                proj / "content" / "sources" / "2026-gazette-013.txt")
+    other = [t for t in out.parent.glob(".build.[ab]") if t.resolve() != out.resolve()]
+    spare = other[0].joinpath(*API, "data.sqlite")
+    assert spare.is_file() and spare.stat().st_nlink == 1  # the tree of two builds ago has a file of its own
+    served_before = db_path.read_bytes()
+    served_file = out.resolve().joinpath(*API, "data.sqlite")
     build(proj, out, search=False)
-    assert db_path.read_bytes() != first[1]
+    assert served_file.read_bytes() == served_before  # the site served during the build was not touched
+    assert db_path.resolve() == spare and db_path.stat().st_nlink == 1  # the spare file, moved in and updated
+    assert sorted(p.name for p in db_path.parent.glob("data.sqlite*")) == ["data.sqlite"]  # no journal left
     con = sqlite3.connect(db_path)
     try:
         assert con.execute("SELECT id FROM search WHERE search MATCH '已完成600张'").fetchall() == \
             [("progress/2025/daxing/1",)]
+        assert con.execute("SELECT count(*) FROM documents WHERE gazette = 'gazette/2026/13'").fetchone()[0] >= 1
     finally:
         con.close()
     fresh = tmp_path / "fresh" / "build"
     build(proj, fresh, search=False)
-    assert fresh.joinpath(*API, "data.sqlite").read_bytes() == db_path.read_bytes()
-    for t in ("tasks", "progress_rows"):
-        assert fresh.joinpath(*API, "csv", f"{t}.csv").read_bytes() == out.joinpath(*API, "csv", f"{t}.csv").read_bytes()
+    assert dumped(db_path) == dumped(fresh.joinpath(*API, "data.sqlite")) != first
+    for t in sorted(csv_before):
+        assert fresh.joinpath(*API, "csv", t).read_bytes() == (csv_dir / t).read_bytes(), t
+    now = {p.name: p.stat().st_ino for p in csv_dir.iterdir()}
+    assert now["units.csv"] == csv_before["units.csv"]  # its rows did not change: the same file
+    assert now["progress_rows.csv"] != csv_before["progress_rows.csv"]
+    assert now["documents.csv"] != csv_before["documents.csv"]
+    build(proj, out, search=False)  # and the other tree's database (of the build before) catches up too
+    assert dumped(db_path) == dumped(fresh.joinpath(*API, "data.sqlite"))
+
+
+@pytest.fixture()
+def two_apis(site, tmp_path):
+    """The seed site's API files (new/) and an older state of them (old/): a document's and a task's text
+    changed, a link and a report topic's text different, a citation not there yet."""
+    new, old = tmp_path / "new", tmp_path / "old"
+    for d in (new, old):
+        d.mkdir()
+    for p in api_dir(site).glob("*.json"):
+        shutil.copy(p, new / p.name)
+        lines = p.read_text("utf-8").split("\n")
+        if p.name == "documents.json":
+            lines[1] = lines[1].replace("北京市", "北平市", 3)
+        elif p.name == "tasks.json":
+            lines[5] = lines[5].replace("\"text_zh\": \"", "\"text_zh\": \"改", 1)
+        elif p.name == "links.json":
+            del lines[3]
+        elif p.name == "reports.json":
+            lines[1] = lines[1].replace("经济", "金济", 2)
+        elif p.name == "citations.json":
+            del lines[2]
+        (old / p.name).write_text(fix_list("\n".join(lines)), "utf-8")
+    return old, new
+
+
+def fix_list(text: str) -> str:
+    """A JSON list with one record a line, after a line was deleted (the last record has no comma)."""
+    lines = text.split("\n")
+    if "]" not in lines:  # not a record file (index.json)
+        return text
+    end = lines.index("]")
+    if lines[end - 1].endswith(","):
+        lines[end - 1] = lines[end - 1][:-1]
+    return "\n".join(lines)
+
+
+def test_database_update_equals_a_fresh_database(two_apis, tmp_path):
+    from generator.site.opendata import build_database, update_database
+
+    old, new = two_apis
+    build_database(old, tmp_path / "db.sqlite")
+    build_database(new, tmp_path / "fresh.sqlite")
+    changes = update_database(new, tmp_path / "db.sqlite")
+    assert changes == {"documents.json": (1, 1), "tasks.json": (1, 1), "reports.json": (1, 1),
+                       "links.json": (0, 1), "citations.json": (0, 1)}
+    assert dumped(tmp_path / "db.sqlite") == dumped(tmp_path / "fresh.sqlite")
+    assert update_database(new, tmp_path / "db.sqlite") == {}  # nothing changed: nothing done
+    con = sqlite3.connect(tmp_path / "db.sqlite")
+    try:
+        assert con.execute("SELECT count(*) FROM search WHERE search MATCH '北平市'").fetchone()[0] == 0
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("spoil", ["missing", "garbage", "schema", "code", "linked"])
+def test_a_database_that_cannot_be_updated_is_made_again(two_apis, tmp_path, spoil):
+    """A spare database that is missing, unreadable, of another schema or code version is not used: the
+    database is copied from the served one, or made from scratch; one with a second name (the served
+    site's file) is never moved nor written."""
+    from generator.site.opendata import build_database, write_database_and_csv
+
+    old, new = two_apis
+    spare = tmp_path / "spare.sqlite"
+    build_database(old, spare)
+    twin = None
+    if spoil == "missing":
+        spare.unlink()
+    elif spoil == "garbage":
+        spare.write_bytes(b"not a database" * 100)
+    elif spoil in ("schema", "code"):
+        con = sqlite3.connect(spare)
+        con.execute("PRAGMA user_version = 1" if spoil == "schema" else "UPDATE _meta SET value = 'x' WHERE key = 'code'")
+        con.commit()
+        con.close()
+    else:
+        twin = tmp_path / "served.sqlite"
+        os.link(spare, twin)
+    before = twin.read_bytes() if twin else None
+    build_database(new, tmp_path / "fresh.sqlite")
+    r = write_database_and_csv(new, spare=spare)
+    assert r["how"] == "fresh" and r["changes"] is None, r
+    assert dumped(new / "data.sqlite") == dumped(tmp_path / "fresh.sqlite")
+    if twin:
+        assert spare.is_file() and twin.read_bytes() == before and os.stat(twin).st_nlink == 2
+    # with a good spare it is moved and updated
+    good = tmp_path / "good.sqlite"
+    build_database(old, good)
+    r = write_database_and_csv(new, spare=good)
+    assert r["how"] == "updated" and not good.exists() and r["changes"]["links.json"] == (0, 1)
+    assert dumped(new / "data.sqlite") == dumped(tmp_path / "fresh.sqlite")
+
+
+def test_an_update_to_an_unknown_item_is_named_and_changes_nothing(two_apis, tmp_path):
+    from generator.errors import SourceError
+    from generator.site.opendata import build_database, update_database
+
+    old, new = two_apis
+    db = tmp_path / "db.sqlite"
+    build_database(old, db)
+    before = dumped(db)
+    text = (new / "links.json").read_text("utf-8")
+    first = json.loads(text.split("\n")[1].rstrip(","))
+    (new / "links.json").write_text(text.replace(f'"target": "{first["target"]}"', '"target": "task/2099/1"', 1),
+                                    "utf-8")
+    with pytest.raises(SourceError) as e:
+        update_database(new, db)
+    assert f"api/v1/links.json: record {first['id']}: its target 'task/2099/1' is in no row of the items table" \
+        in str(e.value)
+    assert dumped(db) == before  # one transaction: rolled back
 
 
 # ------------------------------------------------------------------------------------------- in a browser

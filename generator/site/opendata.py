@@ -14,9 +14,12 @@ kind and pages, so that links and citations, whose ends may be any item, have fo
 an FTS5 table with the trigram tokenizer: a query of three or more characters finds any substring,
 Chinese included; a shorter one (养老) is matched with LIKE on the same table (see the README).
 
-The file is deterministic: a fresh database, tables and rows inserted in a fixed order, the full-text
-index merged into one segment, then VACUUM: the same API gives the same bytes. It is made again when an
-API file (or this code) changed, and kept, with the CSV tables, when nothing did."""
+The database is brought up to date, not made again: each record's line has a digest in ``_records``; a build
+takes the database of the tree it will replace (two builds ago, moved when no other name shares it; else a
+copy of the served one), deletes the rows of the records whose lines are gone and inserts those of the new
+ones, in one transaction (update_database). A database that cannot be updated is made from scratch
+(build_database). Either way the rows are the same (``dump`` lists them in a fixed order); the bytes are not.
+A CSV table is written again only when the API file of its rows changed."""
 from __future__ import annotations
 
 import csv
@@ -27,6 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import ids
@@ -50,7 +54,7 @@ CSV_TABLES = ("documents", "tasks", "task_units", "units", "projects", "project_
 # the database.
 CELL_LIMIT = 32767
 CSV_LEFT_OUT = {"documents": ("text_zh", "text_en")}
-SCHEMA_VERSION = 1  # PRAGMA user_version of the database
+SCHEMA_VERSION = 2  # PRAGMA user_version of the database
 
 # ---------------------------------------------------------------------------------------------- schema
 # Each table: (name, columns). A column is "name TYPE [REFERENCES …]"; the first is the primary key unless the
@@ -128,6 +132,10 @@ INDEXES = ["items(kind)", "items(parent)", "documents(gazette)", "provisions(doc
 SEARCH = ("CREATE VIRTUAL TABLE search USING fts5(id UNINDEXED, kind UNINDEXED, title_zh, title_en, text_zh, "
           "text_en, tokenize='trigram')")
 COLUMNS = {name: [c.split()[0] for c in cols] for name, cols, _ in TABLES}
+TABLE_NAMES = [name for name, _, _ in TABLES] + ["search"]
+SEARCH_COLUMNS = ("id", "kind", "title_zh", "title_en", "text_zh", "text_en")
+# the columns the loader gives: the items' rowid too (the full-text row of an item has the same rowid)
+_INSERTED = dict(COLUMNS, items=["rowid"] + COLUMNS["items"])
 
 
 def _json(v) -> str | None:
@@ -167,14 +175,17 @@ def read_records(path: Path):
 class _Loader:
     """Turns API records into the rows of the tables and of the full-text index, inserted in batches."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, next_rowid: int = 1):
         self.db = db
         self.pending: dict[str, list] = {}
         self.search: list = []
-        self.sections: set[str] = set()  # task-list (sub)sections, known from the tasks
+        # an item's row and its full-text row share a rowid, so that a record's rows are found (and deleted) by
+        # its ids without scanning the full-text table
+        self.next_rowid = next_rowid
+        self.rowid_of: dict[str, int] = {}  # the items of the record being loaded
 
     def row(self, table: str, **values):
-        cols = COLUMNS[table]
+        cols = _INSERTED[table]
         pending = self.pending.get(table)
         if pending is None:  # the first row of a batch: its names are the table's (a programming error if not)
             assert set(values) <= set(cols), (table, set(values) - set(cols))
@@ -185,24 +196,34 @@ class _Loader:
 
     def item(self, id, kind, parent=None, title_zh=None, title_en=None, urls=None):
         urls = urls or {}
-        self.row("items", id=id, kind=kind, parent=parent, title_zh=title_zh, title_en=title_en,
+        rowid = self.rowid_of[id] = self.next_rowid
+        self.next_rowid += 1
+        self.row("items", rowid=rowid, id=id, kind=kind, parent=parent, title_zh=title_zh, title_en=title_en,
                  url_zh=urls.get("zh"), url_en=urls.get("en"))
 
     def text(self, id, kind, title_zh=None, title_en=None, text_zh=None, text_en=None):
-        self.search.append((id, kind, title_zh or "", title_en or "", text_zh or "", text_en or ""))
+        self.search.append((self.rowid_of[id], id, kind, title_zh or "", title_en or "", text_zh or "",
+                            text_en or ""))
         if len(self.search) >= 2000:
             self.flush_search()
 
     def flush(self, table: str):
         rows = self.pending.pop(table, [])
         if rows:
-            marks = ",".join("?" * len(COLUMNS[table]))
-            self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            cols = _INSERTED[table]
+            self.db.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                                rows)
 
     def flush_search(self):
         if self.search:
-            self.db.executemany("INSERT INTO search VALUES (?,?,?,?,?,?)", self.search)
+            self.db.executemany(f"INSERT INTO search (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?,?,?,?,?,?,?)",
+                                self.search)
             self.search = []
+
+    def load(self, name: str, record: dict) -> None:
+        """The rows of one record of the API file ``name``."""
+        self.rowid_of.clear()
+        getattr(self, name[: -len(".json")])(record)
 
     def flush_all(self):
         for table, _, _ in TABLES:
@@ -251,26 +272,7 @@ class _Loader:
                  district=r["district"], aliases=_json(r["aliases"]), url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
         self.text(r["id"], "unit", r["name_zh"], r["name_en"], _lines(r["aliases"]))
 
-    def lists(self, item_id: str, kind: str, base_urls: dict, record_id: str):
-        """A structured list (a task list, a livelihood list, a progress table): an item, known from its items,
-        so that links and citations may name it."""
-        if item_id in self.sections:
-            return
-        self.sections.add(item_id)
-        base = base_urls["zh"][: -len(url_for(record_id, "zh"))]
-        self.item(item_id, kind, urls={lang: base + url_for(item_id, lang) for lang in ("zh", "en")})
-
-    def tasks(self, r):
-        self.lists(ids.prefix(r["section"], 1), "tasklist", r["urls"], r["id"])
-        for key, parent in (("section", ids.prefix(r["section"], 1)), ("subsection", r["section"])):
-            sid = r[key]
-            if sid not in self.sections:  # a task-list (sub)section: an item, known from its tasks
-                self.sections.add(sid)
-                # its pages follow the id scheme (index.json's id_scheme), on the site of the task's pages
-                base = r["urls"]["zh"][: -len(url_for(r["id"], "zh"))]
-                self.item(sid, f"tasklist-{key}", parent=parent, title_zh=r[f"{key}_zh"], title_en=r[f"{key}_en"],
-                          urls={lang: base + url_for(sid, lang) for lang in ("zh", "en")})
-                self.text(sid, f"tasklist-{key}", r[f"{key}_zh"], r[f"{key}_en"])
+    def tasks(self, r):  # its list, section and subsection are items too: see derive_lists
         self.item(r["id"], "task", parent=r["subsection"], urls=r["urls"])
         plain = {c: r[c] for c in ("id", "year", "number", "text_zh", "text_en", "section", "section_zh", "section_en",
                                    "subsection", "subsection_zh", "subsection_en", "document")}
@@ -283,7 +285,6 @@ class _Loader:
                   text_en=_lines(r["text_en"], r["section_en"], r["subsection_en"], r["units_en"]))
 
     def projects(self, r):
-        self.lists(ids.prefix(r["id"], 1), "livelihood", r["urls"], r["id"])
         self.item(r["id"], "project", parent=ids.prefix(r["id"], 1), title_zh=r["name_zh"], title_en=r["name_en"],
                   urls=r["urls"])
         self.row("projects", **{c: r[c] for c in ("id", "year", "number", "name_zh", "name_en", "text_zh", "text_en",
@@ -299,7 +300,6 @@ class _Loader:
                       text_en=_lines(it["text_en"], r["name_en"]))
 
     def progress(self, r):
-        self.lists(ids.prefix(r["id"], 2), "progress", r["urls"], r["id"])
         self.item(r["id"], "progress-row", parent=ids.prefix(r["id"], 2), urls=r["urls"])
         plain = {c: r[c] for c in ("id", "year", "district", "district_zh", "district_en", "number", "source_zh",
                                    "source_en", "task_zh", "task_en", "deadline", "status_zh", "status_en",
@@ -361,12 +361,19 @@ _DISK_ERRORS = {"disk is full": errno.ENOSPC, "disk i/o error": errno.EIO, "unab
                 "readonly database": errno.EROFS}
 
 
-def build_database(api_dir: Path, path: Path) -> dict[str, int]:
+def build_database(api_dir: Path, path: Path, digests: dict | None = None) -> dict[str, int]:
     """Make the database at ``path`` from the API files in ``api_dir``; returns rows per table. A file that
     is absent (citations.json until the build writes it) leaves its tables empty. A full disk or an
     unwritable folder is an OSError naming the database file (the build reports it as any failed write)."""
+    with _disk_errors(path):
+        _build_database(api_dir, path, digests)
+        return table_counts(path)
+
+
+@contextmanager
+def _disk_errors(path: Path):
     try:
-        return _build_database(api_dir, path)
+        yield
     except sqlite3.OperationalError as e:
         code = next((c for m, c in _DISK_ERRORS.items() if m in str(e).lower()), None)
         if code is None:
@@ -374,33 +381,306 @@ def build_database(api_dir: Path, path: Path) -> dict[str, int]:
         raise OSError(code, str(e), str(path)) from None  # the build names the file, as for any write
 
 
-def _build_database(api_dir: Path, path: Path) -> dict[str, int]:
-    path.unlink(missing_ok=True)
+def table_counts(path: Path) -> dict[str, int]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_NAMES}
+    finally:
+        db.close()
+
+
+def code_key() -> str:
+    """What the rows are made by: this code, the SQLite library and the schema version. A database made by
+    another is made again from scratch, never updated."""
+    return hashlib.sha256(f"{sqlite3.sqlite_version}\0{SCHEMA_VERSION}\0{code_fingerprint(('site/opendata.py',))}"
+                          .encode()).hexdigest()
+
+
+def _line_digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16).digest()
+
+
+def file_digest(path: Path) -> str:
+    """The digest of an API file's bytes ("" for a file that is absent)."""
+    if not path.is_file():
+        return ""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def record_lines(path: Path):
+    """(digest, JSON text) of each record of an API file, without parsing it: the API writes one record a
+    line (api.py), keys sorted, so the same record is the same line. Any other layout is parsed whole and
+    each record written as the API writes it."""
+    if not path.is_file():
+        return
+    with open(path, "rb") as fh:
+        first = fh.readline()
+        if first.strip() != b"[":
+            for r in json.loads(first + fh.read()):
+                line = json.dumps(r, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                yield _line_digest(line), line
+            return
+        for line in fh:
+            line = line.rstrip(b"\n")
+            if line == b"]":
+                return
+            if line.endswith(b","):
+                line = line[:-1]
+            yield _line_digest(line), line
+
+
+def _create(db: sqlite3.Connection) -> None:
+    for name, cols, extra in TABLES:
+        db.execute(f"CREATE TABLE {name} ({', '.join(cols + ([extra] if extra else []))})")
+    db.execute(SEARCH)
+    # the full-text index holds up to 64 MB of new terms in memory before it writes a segment (FTS5's default is
+    # 1 MB): fewer, larger segments to merge; 15-25 % less time to make the database of the --quick archive
+    db.execute("INSERT INTO search(search, rank) VALUES ('hashsize', 67108864)")
+    db.execute("CREATE TABLE _records (digest BLOB PRIMARY KEY, file TEXT NOT NULL, id TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+
+
+def _build_database(api_dir: Path, path: Path, digests: dict | None) -> None:
+    """A fresh file: bulk-load settings (the file is not published until the build ends; a failed build
+    deletes it), rows in a fixed order, indexes made once at the end."""
+    for p in (path, path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
     try:
-        for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF", "cache_size = -65536",
-                       f"user_version = {SCHEMA_VERSION}"):
+        for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF", "cache_size = -131072",
+                       "temp_store = MEMORY", f"user_version = {SCHEMA_VERSION}"):
             db.execute(f"PRAGMA {pragma}")
         db.execute("BEGIN")
-        for name, cols, extra in TABLES:
-            db.execute(f"CREATE TABLE {name} ({', '.join(cols + ([extra] if extra else []))})")
-        db.execute(SEARCH)
+        _create(db)
         loader = _Loader(db)
+        records = []
         for name in API_FILES:
-            file = api_dir / name
-            if file.is_file():
-                load = getattr(loader, name[: -len(".json")])
-                for record in read_records(file):
-                    load(record)
+            for digest, line in record_lines(api_dir / name):
+                r = json.loads(line)
+                loader.load(name, r)
+                records.append((digest, name, r["id"]))
+                if len(records) >= 5000:
+                    db.executemany("INSERT INTO _records VALUES (?,?,?)", records)
+                    records = []
+        db.executemany("INSERT INTO _records VALUES (?,?,?)", records)
         loader.flush_all()
+        derive_lists(db, loader)
         for k, spec in enumerate(INDEXES):
             db.execute(f"CREATE INDEX ix_{spec.split('(')[0]}_{k} ON {spec}")
-        _check_references(db, api_dir)
-        db.execute("INSERT INTO search(search) VALUES ('optimize')")  # one segment: smaller, and the same bytes
+        _check_references(db, db.execute("PRAGMA foreign_key_check").fetchall())
+        _set_meta(db, api_dir, digests)
         db.execute("COMMIT")
-        db.execute("VACUUM")
-        return {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _, _ in TABLES} | {
-            "search": db.execute("SELECT count(*) FROM search").fetchone()[0]}
+    finally:
+        db.close()
+
+
+def _set_meta(db: sqlite3.Connection, api_dir: Path, digests: dict | None = None) -> None:
+    digests = digests or {name: file_digest(api_dir / name) for name in API_FILES}
+    db.executemany("INSERT OR REPLACE INTO _meta VALUES (?, ?)",
+                   [("code", code_key())] + [(f"file {n}", d) for n, d in digests.items()])
+
+
+# the kinds of the items that are lists (a task list, its sections and subsections, a livelihood list, a progress
+# table): known from their records, not records of their own
+LIST_KINDS = ("tasklist", "tasklist-section", "tasklist-subsection", "livelihood", "progress")
+
+
+def derive_lists(db: sqlite3.Connection, loader: _Loader) -> None:
+    """The items of the structured lists, made again from the tables of tasks, projects and progress rows
+    (in a fixed order, so that a full and an incremental build give the same rows): so that links and
+    citations may name a list. A (sub)section has its title and a full-text row."""
+    marks = ",".join("?" * len(LIST_KINDS))
+    db.execute(f"DELETE FROM search WHERE rowid IN (SELECT rowid FROM items WHERE kind IN ({marks}))", LIST_KINDS)
+    db.execute(f"DELETE FROM items WHERE kind IN ({marks})", LIST_KINDS)
+    seen: set[str] = set(r[0] for r in db.execute(f"SELECT id FROM items WHERE kind IN ({marks})", LIST_KINDS))
+    loader.rowid_of.clear()
+
+    def item(item_id, kind, record_id, url_zh, parent=None, title_zh=None, title_en=None, text=False):
+        if item_id in seen:
+            return
+        seen.add(item_id)
+        # its pages follow the id scheme (index.json's id_scheme), on the site of the record's pages
+        base = url_zh[: -len(url_for(record_id, "zh"))]
+        loader.item(item_id, kind, parent=parent, title_zh=title_zh, title_en=title_en,
+                    urls={lang: base + url_for(item_id, lang) for lang in ("zh", "en")})
+        if text:
+            loader.text(item_id, kind, title_zh, title_en)
+
+    for tid, sec, sec_zh, sec_en, sub, sub_zh, sub_en, url in db.execute(
+            "SELECT id, section, section_zh, section_en, subsection, subsection_zh, subsection_en, url_zh FROM tasks "
+            "ORDER BY year, number, id"):
+        item(ids.prefix(sec, 1), "tasklist", tid, url)
+        item(sec, "tasklist-section", tid, url, ids.prefix(sec, 1), sec_zh, sec_en, text=True)
+        item(sub, "tasklist-subsection", tid, url, sec, sub_zh, sub_en, text=True)
+    for pid, url in db.execute("SELECT id, url_zh FROM projects ORDER BY year, number, id"):
+        item(ids.prefix(pid, 1), "livelihood", pid, url)
+    for rid, url in db.execute("SELECT id, url_zh FROM progress_rows ORDER BY id"):
+        item(ids.prefix(rid, 2), "progress", rid, url)
+    loader.flush_all()
+
+
+# ------------------------------------------------------------------------------------ incremental update
+# The rows a record of each API file owns, besides its items and their full-text rows: (table, condition on the
+# record's id), deleted children first; and the queries that find the ids of its items besides its own.
+_OWNED = {
+    "gazettes.json": ([], [("gazette_toc", "gazette = ?"), ("gazettes", "id = ?")]),
+    "documents.json": (["SELECT id FROM provisions WHERE document = ?"],
+                       [("provisions", "document = ?"), ("documents", "id = ?")]),
+    "units.json": ([], [("units", "id = ?")]),
+    "tasks.json": ([], [("task_units", "task = ?"), ("tasks", "id = ?")]),
+    "projects.json": (["SELECT id FROM project_items WHERE project = ?"],
+                      [("project_items", "project = ?"), ("projects", "id = ?")]),
+    "progress.json": ([], [("progress_units", "row = ?"), ("progress_figures", "row = ?"),
+                           ("progress_rows", "id = ?")]),
+    "reports.json": (["SELECT id FROM report_parts WHERE report = ?",
+                      "SELECT s.id FROM report_sections AS s JOIN report_parts AS p ON p.id = s.part WHERE p.report = ?",
+                      "SELECT t.id FROM report_topics AS t JOIN report_sections AS s ON s.id = t.section "
+                      "JOIN report_parts AS p ON p.id = s.part WHERE p.report = ?"],
+                     [("report_topics", "section IN (SELECT s.id FROM report_sections AS s JOIN report_parts AS p "
+                                        "ON p.id = s.part WHERE p.report = ?)"),
+                      ("report_sections", "part IN (SELECT id FROM report_parts WHERE report = ?)"),
+                      ("report_parts", "report = ?"), ("report_targets", "report = ?"), ("reports", "id = ?")]),
+    "links.json": (None, [("links", "id = ?")]),
+    "citations.json": (None, [("citations", "id = ?")]),
+}
+# an update larger than this share of the records is a fresh build (cheaper than deleting most of the rows)
+REBUILD_SHARE = 0.25
+
+
+class _Stale(Exception):
+    """The database cannot be updated: it is made again from scratch."""
+
+
+def update_database(api_dir: Path, path: Path, digests: dict | None = None) -> dict | None:
+    """Bring the database at ``path`` (made by an earlier build, a file of its own) up to date with the API
+    files in ``api_dir``, in place and in one transaction: the rows of the records whose lines are gone are
+    deleted, those of new lines inserted (a changed record is both). Returns what changed, per API file
+    (records removed, added), or None when the file cannot be updated (missing, unreadable, another schema or
+    code version, or a change too large to be worth it): the caller makes it again from scratch."""
+    with _disk_errors(path):
+        try:
+            return _update_database(api_dir, path, digests or {n: file_digest(api_dir / n) for n in API_FILES})
+        except _Stale:
+            return None
+        except sqlite3.DatabaseError as e:  # not a database, or a damaged one; a full disk is the disk's fault
+            if any(m in str(e).lower() for m in _DISK_ERRORS):
+                raise
+            return None
+
+
+def _update_database(api_dir: Path, path: Path, digests: dict) -> dict:
+    if not path.is_file():
+        raise _Stale
+    db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            raise _Stale
+        meta = dict(db.execute("SELECT key, value FROM _meta"))
+        if meta.get("code") != code_key():
+            raise _Stale
+        for pragma in ("journal_mode = DELETE", "synchronous = OFF", "cache_size = -131072",
+                       "temp_store = MEMORY"):
+            db.execute(f"PRAGMA {pragma}")
+        changed = [n for n in API_FILES if meta.get(f"file {n}") != digests[n]]
+        db.execute("BEGIN")
+        total = db.execute("SELECT count(*) FROM _records").fetchone()[0]
+        gone: dict[str, dict[bytes, str]] = {}
+        added: dict[str, list[bytes]] = {}
+        for name in changed:
+            old = dict(db.execute("SELECT digest, id FROM _records WHERE file = ?", (name,)))
+            new = []
+            for digest, line in record_lines(api_dir / name):
+                if old.pop(digest, None) is None:
+                    new.append(line)
+            gone[name], added[name] = old, new
+        size = sum(len(v) for v in gone.values()) + sum(len(v) for v in added.values())
+        if size > REBUILD_SHARE * max(total, 1) and size > 1000:
+            raise _Stale
+        removed_items: set[str] = set()
+        for name in changed:
+            removed_items |= _delete_records(db, name, gone[name])
+        before = {t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in TABLE_NAMES
+                  if t != "search"}
+        loader = _Loader(db, before["items"] + 1)
+        for name in API_FILES:  # in the order of a full build
+            rows = []
+            for line in added.get(name, ()):
+                r = json.loads(line)
+                loader.load(name, r)
+                rows.append((_line_digest(line), name, r["id"]))
+            db.executemany("INSERT INTO _records VALUES (?,?,?)", rows)
+        loader.flush_all()
+        if {"tasks.json", "projects.json", "progress.json"} & set(changed):
+            removed_items |= {r[0] for r in db.execute(
+                f"SELECT id FROM items WHERE kind IN ({','.join('?' * len(LIST_KINDS))})", LIST_KINDS)}
+            derive_lists(db, loader)
+        bad = _new_dangling(db, before)
+        if any(db.execute("SELECT 1 FROM items WHERE id = ?", (i,)).fetchone() is None for i in removed_items):
+            bad = db.execute("PRAGMA foreign_key_check").fetchall()  # a row may point at an item now gone
+        _check_references(db, bad)
+        _set_meta(db, api_dir, digests)
+        db.execute("COMMIT")
+        return {name: (len(gone[name]), len(added[name])) for name in changed}
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    finally:
+        db.close()
+
+
+def _delete_records(db: sqlite3.Connection, name: str, records: dict[bytes, str]) -> set[str]:
+    """Delete every row of these records (digest -> id) of the API file ``name``; returns the ids of the items
+    deleted."""
+    queries, owned = _OWNED[name]
+    items: set[str] = set()
+    for digest, rid in records.items():
+        if queries is not None:
+            mine = [rid] + [r[0] for q in queries for r in db.execute(q, (rid,))]
+            for iid in mine:
+                row = db.execute("SELECT rowid FROM items WHERE id = ?", (iid,)).fetchone()
+                if row is not None:
+                    db.execute("DELETE FROM search WHERE rowid = ?", row)
+                    db.execute("DELETE FROM items WHERE rowid = ?", row)
+                    items.add(iid)
+        for table, cond in owned:
+            db.execute(f"DELETE FROM {table} WHERE {cond}", (rid,))
+        db.execute("DELETE FROM _records WHERE digest = ?", (digest,))
+    return items
+
+
+def _new_dangling(db: sqlite3.Connection, before: dict[str, int]) -> list[tuple]:
+    """The foreign keys of the rows this update inserted that point nowhere, as PRAGMA foreign_key_check
+    gives them (table, rowid, parent table, key number): the rows kept were checked when they were made."""
+    bad = []
+    for table in TABLE_NAMES:
+        if table == "search":
+            continue
+        for fk, _, parent, col, to, *_ in db.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+            bad += db.execute(f"SELECT '{table}', t.rowid, '{parent}', {fk} FROM {table} AS t WHERE t.rowid > ? "
+                              f"AND t.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} AS p "
+                              f"WHERE p.{to or 'id'} = t.{col})", (before[table],)).fetchall()
+    return bad
+
+
+def dump(path: Path):
+    """Every row of the database as text, in a fixed order (each table by its key; the full-text table by id),
+    without rowids: what an incremental and a full build must agree on (their bytes may differ)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for name, cols, extra in TABLES:
+            key = extra[extra.index("(") + 1: -1] if extra else COLUMNS[name][0]
+            for row in db.execute(f"SELECT {', '.join(COLUMNS[name])} FROM {name} ORDER BY {key}"):
+                yield f"{name}\t{json.dumps(row, ensure_ascii=False)}"
+        for row in db.execute(f"SELECT {', '.join(SEARCH_COLUMNS)} FROM search ORDER BY id, kind"):
+            yield f"search\t{json.dumps(row, ensure_ascii=False)}"
+        for table in ("_records", "_meta"):
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                yield f"{table}\t{json.dumps([v.hex() if isinstance(v, bytes) else v for v in row])}"
     finally:
         db.close()
 
@@ -416,10 +696,10 @@ _FILE_OF = {"gazette_toc": "gazettes.json", "provisions": "documents.json", "tas
             "report-part": "reports.json", "report-section": "reports.json", "report-topic": "reports.json"}
 
 
-def _check_references(db: sqlite3.Connection, api_dir: Path) -> None:
-    """Every foreign key points at a row: a link or a citation to an item no API file has stops the build,
-    naming the file and the record, rather than publishing a database whose joins silently lose rows."""
-    bad = db.execute("PRAGMA foreign_key_check").fetchall()
+def _check_references(db: sqlite3.Connection, bad: list[tuple]) -> None:
+    """Every foreign key points at a row (``bad``: those that do not, as PRAGMA foreign_key_check lists them): a
+    link or a citation to an item no API file has stops the build, naming the file and the record, rather
+    than publishing a database whose joins silently lose rows."""
     if not bad:
         return
     problems = []
@@ -439,23 +719,38 @@ def csv_columns(table: str) -> list[str]:
     return [c for c in COLUMNS[table] if c not in CSV_LEFT_OUT.get(table, ())]
 
 
-def write_csv(db_path: Path, csv_dir: Path) -> dict[str, int]:
-    """One CSV file per main table, for spreadsheets: UTF-8 with a byte-order mark (without it Excel on
-    Windows reads UTF-8 as the local code page and shows mojibake; LibreOffice detects it too), CRLF line ends
-    and RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes doubled). NULL is an
-    empty field; lists are JSON text, as in the database. Rows in the database's order. A cell longer than a
-    spreadsheet holds stops the build rather than being cut where the reader cannot see it."""
+# the order of a CSV table's rows: the order a reader expects (a year's tasks by number), never the rowid, which
+# an incremental build does not keep
+CSV_ORDER = {"documents": "date, id", "tasks": "year, number, id",
+             "task_units": "(SELECT year FROM tasks WHERE tasks.id = task), "
+                           "(SELECT number FROM tasks WHERE tasks.id = task), task, position",
+             "units": "id", "projects": "year, number, id",
+             "project_items": "(SELECT year FROM projects WHERE projects.id = project), "
+                              "(SELECT number FROM projects WHERE projects.id = project), project, position",
+             "progress_rows": "year, district, number, id", "links": "id"}
+
+
+def write_csv(db_path: Path, csv_dir: Path, tables=CSV_TABLES) -> dict[str, int]:
+    """One CSV file per main table (those of ``tables``), for spreadsheets: UTF-8 with a byte-order mark
+    (without it Excel on Windows reads UTF-8 as the local code page and shows mojibake; LibreOffice detects
+    it too), CRLF line ends and RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes
+    doubled). NULL is an empty field; lists are JSON text, as in the database. Rows in the order of
+    CSV_ORDER. A cell longer than a spreadsheet holds stops the build rather than being cut where the
+    reader cannot see it."""
     csv_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        for table in CSV_TABLES:
+        for table in tables:
             cols = csv_columns(table)
-            with open(csv_dir / f"{table}.csv", "w", encoding="utf-8-sig", newline="") as fh:
+            dest = csv_dir / f"{table}.csv"
+            if os.path.lexists(dest):  # never written in place: it may be a hard link to the served site's
+                os.unlink(dest)
+            with open(dest, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh, dialect="excel", lineterminator="\r\n")
                 w.writerow(cols)
                 n = 0
-                for row in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid"):
+                for row in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {CSV_ORDER[table]}"):
                     for col, v in zip(cols, row):
                         if isinstance(v, str) and len(v) > CELL_LIMIT:
                             raise SourceError(Problem(f"api/v1/csv/{table}.csv", n + 2, f"{row[0]}: the {col} "
@@ -469,61 +764,84 @@ def write_csv(db_path: Path, csv_dir: Path) -> dict[str, int]:
     return counts
 
 
-def _digest(api_dir: Path) -> str:
-    """What the database and the CSV tables are made of: the API files' bytes, this code and the SQLite
-    library (whose version is written into the file)."""
-    h = hashlib.sha256(f"{sqlite3.sqlite_version}\0{SCHEMA_VERSION}\0".encode())
-    h.update(code_fingerprint(("site/opendata.py",)).encode())
-    for name in API_FILES:
-        p = api_dir / name
-        h.update(name.encode() + b"\0")
-        if p.is_file():
-            with open(p, "rb") as fh:
-                while chunk := fh.read(1 << 22):
-                    h.update(chunk)
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def _outputs() -> list[str]:
-    return [DB_NAME] + [f"{CSV_DIR}/{t}.csv" for t in CSV_TABLES]
+# the API file whose records give the rows of each CSV table
+CSV_SOURCES = {"documents": "documents.json", "tasks": "tasks.json", "task_units": "tasks.json",
+               "units": "units.json", "projects": "projects.json", "project_items": "projects.json",
+               "progress_rows": "progress.json", "links": "links.json"}
 
 
 def write_database_and_csv(api_dir: Path, old_dir: Path | None = None, old: dict | None = None,
-                           new: dict | None = None) -> None:
-    """The database and the CSV tables in ``api_dir``, made from its API files; copied from ``old_dir`` (the
-    previous build's api/v1) instead when the previous build (its record in ``old``) made them from the same
-    bytes and they are still there, the size it wrote. ``new`` receives this build's record."""
-    key = _digest(api_dir)
-    before = (old or {}).get(DB_NAME)
-    if before is not None and old_dir is not None and before.get("key") == key and _reuse(old_dir, api_dir, before):
-        if new is not None:
-            new[DB_NAME] = before
-        return
-    build_database(api_dir, api_dir / DB_NAME)
-    write_csv(api_dir / DB_NAME, api_dir / CSV_DIR)
+                           new: dict | None = None, spare: Path | None = None) -> dict:
+    """The database and the CSV tables in ``api_dir``, made from its API files.
+
+    The database is an earlier build's brought up to date by the difference of records (update_database):
+    ``spare``, the database of the tree this build will replace (two builds ago), when it is a file of its
+    own (moved here, never one with a second name: that is the served site's file); else a copy of the
+    served one (in ``old_dir``, the previous build's api/v1); else, or when neither can be updated, it is
+    made from scratch. A CSV table is written again only when the API file of its rows changed since the
+    previous build (its record in ``old``), and otherwise is a second name for the served file. ``new``
+    receives this build's record. Returns how the database was made (``how``: fresh, updated or copied and
+    updated; ``changes``: records removed and added per API file)."""
+    path = api_dir / DB_NAME
+    digests = {name: file_digest(api_dir / name) for name in API_FILES}
+    how = _take(spare, old_dir / DB_NAME if old_dir is not None else None, path)
+    changes = update_database(api_dir, path, digests) if how else None
+    if changes is None:
+        how = "fresh"
+        build_database(api_dir, path, digests)
+    before = (old or {}).get(DB_NAME) or {}
+    same_code = before.get("code") == code_key()
+    sizes = before.get("csv", {})
+    write = []
+    for table in CSV_TABLES:
+        rel = f"{CSV_DIR}/{table}.csv"
+        src = CSV_SOURCES[table]
+        if not (same_code and old_dir is not None and before.get("files", {}).get(src) == digests[src]
+                and table in sizes and _link_same(old_dir / rel, api_dir / rel, sizes[table])):
+            write.append(table)
+    write_csv(path, api_dir / CSV_DIR, write)
     if new is not None:
-        new[DB_NAME] = {"key": key, "sizes": {rel: (api_dir / rel).stat().st_size for rel in _outputs()}}
+        new[DB_NAME] = {"code": code_key(), "files": digests,
+                        "csv": {t: (api_dir / CSV_DIR / f"{t}.csv").stat().st_size for t in CSV_TABLES}}
+    return {"how": how, "changes": changes, "csv_written": write}
 
 
-def _reuse(old_dir: Path, api_dir: Path, before: dict) -> bool:
-    sizes = before.get("sizes", {})
-    if sorted(sizes) != sorted(_outputs()):
-        return False
-    for rel in _outputs():
+def _take(spare: Path | None, served: Path | None, path: Path) -> str | None:
+    """Put an earlier build's database at ``path`` to be updated in place: the spare one moved (when no other
+    name shares its bytes), else a copy of the served one. None when there is neither."""
+    for p in (path, path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)
+    if spare is not None:
         try:
-            if (old_dir / rel).stat().st_size != sizes[rel]:
-                return False
+            if os.stat(spare).st_nlink == 1 and not spare.with_name(spare.name + "-journal").exists():
+                os.rename(spare, path)
+                return "updated"
         except OSError:
+            pass
+    if served is not None and served.is_file():
+        try:
+            shutil.copyfile(served, path)
+            return "copied"
+        except OSError:
+            path.unlink(missing_ok=True)
+    return None
+
+
+def _link_same(src: Path, dest: Path, size: int) -> bool:
+    """``dest`` becomes a second name of ``src`` when that is the size the previous build wrote."""
+    try:
+        if src.stat().st_size != size:
             return False
-    for rel in _outputs():
-        dest = api_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        try:  # the same bytes: a second name for the old file (it is renamed over itself later)
-            os.link(old_dir / rel, dest)
+        if os.path.lexists(dest):
+            os.unlink(dest)
+        try:
+            os.link(src, dest)
         except OSError:
-            shutil.copyfile(old_dir / rel, dest)
-    return True
+            shutil.copyfile(src, dest)
+        return True
+    except OSError:
+        return False
 
 
 # ------------------------------------------------------------------------------------------ schemas
@@ -783,8 +1101,9 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
     latest_url = (latest["urls"].get(lang) or base + url_for(latest["id"], lang)) if latest else ""
     return {
         "json_files": json_files, "csv_files": csv_files, "fields": fields, "shapes": shapes,
-        "database": {"name": DB_NAME, "url": f"{root}/{DB_NAME}", "size": _size(db_path.stat().st_size, ui, lang),
-                     "tables": tables},
+        # no size: an incremental build's file has the rows of a full build's but not its bytes, and the page is
+        # the same whichever build made it
+        "database": {"name": DB_NAME, "url": f"{root}/{DB_NAME}", "tables": tables},
         "index": {"name": "index.json", "url": f"{root}/index.json"},
         "licence": {"text": licence[lang], "url": licence["url"]},
         "latest": ui["api_latest"].format(year=latest["year"], number=latest["number"], date=as_of,
@@ -843,11 +1162,12 @@ def write_data_pages(out: Path, env, ui: dict, site: dict, config, old_out: Path
 
 
 def write_open_data(out: Path, old_out: Path | None, env, ui: dict, site: dict, config,
-                    old: dict | None, new: dict | None) -> DataPages:
+                    old: dict | None, new: dict | None, spare: Path | None = None) -> DataPages:
     """Everything beside the JSON API in the staging folder ``out``, once the API files are written: the
-    schemas, the database and the CSV tables (kept from the previous build's output ``old_out`` when their
-    API files did not change), then the Open data pages, which show their sizes."""
+    schemas, the database (``spare``: the database of the tree this build replaces, updated in place) and the
+    CSV tables (kept from the previous build's output ``old_out`` when their rows did not change; see
+    write_database_and_csv), then the Open data pages, which show their sizes."""
     api_dir = out / "api" / "v1"
     write_schemas(api_dir, site["base_url"], ui["en"])
-    write_database_and_csv(api_dir, old_out / "api" / "v1" if old_out is not None else None, old, new)
+    write_database_and_csv(api_dir, old_out / "api" / "v1" if old_out is not None else None, old, new, spare)
     return write_data_pages(out, env, ui, site, config, old_out)
