@@ -34,6 +34,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import ids
@@ -259,7 +260,34 @@ def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[s
     """Read the raw text of a PO catalog as gettext does, entry by entry, because Babel repairs what it
     cannot read without a word. Returns (errors, warnings, msgctxt -> line): malformed strings and lines,
     a msgctxt twice in the file (one translation would be lost), entries without msgctxt (never used)."""
-    errors, warnings, contexts = [], [], {}
+    marked, warnings = _check_part(text, file)
+    contexts: dict[str, int] = {}
+    return _resolve_contexts(marked, file, 0, contexts), warnings, contexts
+
+
+def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> list[Problem]:
+    """The errors of a part of a catalog (``_check_part``) with its lines moved down by ``offset``; each msgctxt
+    marker in it is entered into ``contexts`` (msgctxt -> line), or is an error when it is there already."""
+    errors = []
+    for m in marked:
+        if type(m) is tuple:
+            text_, line = m[0], m[1] + offset
+            if text_ in contexts:
+                errors.append(Problem(file, line, f"msgctxt {short(text_)} is also at {file}:{contexts[text_]}; "
+                                      "one of the two entries would be lost", "each msgctxt once"))
+            else:
+                contexts[text_] = line
+        else:
+            errors.append(m if not offset or m.line is None else
+                          Problem(m.file, m.line + offset, m.message, m.expected))
+    return errors
+
+
+def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
+    """``check_po`` of a part of a catalog, its lines counted from its start: the errors in order, with a
+    (msgctxt, line) marker where each msgctxt's entry ends (duplicates are found over the whole file by
+    ``_resolve_contexts``), and the warnings."""
+    errors, warnings = [], []
     entry: dict = {}
     field = None
 
@@ -268,12 +296,7 @@ def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[s
             return
         ctx, msgid = entry.get("msgctxt"), entry.get("msgid")
         if ctx is not None:
-            text_, line = ctx
-            if text_ in contexts:
-                errors.append(Problem(file, line, f"msgctxt {short(text_)} is also at {file}:{contexts[text_]}; "
-                                      "one of the two entries would be lost", "each msgctxt once"))
-            else:
-                contexts[text_] = line
+            errors.append((ctx[0], ctx[1]))
         elif msgid is not None and msgid[0]:
             warnings.append(Problem(file, msgid[1], f"entry {short(msgid[0])} has no msgctxt; it is not used",
                                     "a msgctxt naming the segment (as `python -m generator i18n` writes it)"))
@@ -309,12 +332,12 @@ def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[s
         errors.append(Problem(file, n, f"unexpected line {short(line)}",
                               'msgctxt "…", msgid "…", msgstr "…", a continued "…" string, or a # comment'))
     close()
-    return errors, warnings, contexts
+    return errors, warnings
 
 
-def _msgctxt_lines(path: Path) -> dict[str, int]:
+def _msgctxt_lines(text: str) -> dict[str, int]:
     out = {}
-    for n, line in enumerate(path.read_text("utf-8").split("\n"), 1):
+    for n, line in enumerate(text.split("\n"), 1):
         if line.startswith("msgctxt "):
             m = re.match(r'^msgctxt "(.*)"$', line)
             if m:
@@ -322,17 +345,15 @@ def _msgctxt_lines(path: Path) -> dict[str, int]:
     return out
 
 
-def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
-    """(key, Entry) for every entry of one PO file, in file order."""
+def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start."""
     from babel.messages.pofile import PoFileError, read_po
 
-    rel = path.relative_to(root).as_posix()
     try:
-        with path.open("rb") as fh:
-            cat = read_po(fh, abort_invalid=True)
+        cat = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except (PoFileError, Exception) as e:  # babel raises several kinds
         raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
-    lines = _msgctxt_lines(path)
+    lines = _msgctxt_lines(text)
     out = []
     for m in cat:
         if not m.id or not m.context:
@@ -346,33 +367,175 @@ def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
     return out
 
 
-def load_catalogs(root: Path) -> Translator:
-    t = Translator()
-    root = Path(root)
+def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of one PO file, in file order."""
+    from ..fileio import read_text
+
+    rel = path.relative_to(root).as_posix()
+    return _read_entries(read_text(path, rel, "a gettext PO catalog"), rel)
+
+
+# ---------------------------------------------------------------- the catalogs' cache
+# A large archive's catalogs hold hundreds of thousands of entries (609,420 segments, 361 MB of PO for 15 years),
+# and reading them with Babel took most of a build in which nothing changed. Each catalog is cut into parts at
+# the entries where the text a key belongs to changes (a document, a task, a district's table: what one gazette
+# issue adds or changes is a few parts), and each part's reading (check_po's errors and warnings, Babel's
+# entries) is kept in .cache/catalogs/, keyed by the part's text and this reader's code. A build reads only the
+# parts it has not seen; the rest comes from the cache as it was read, its line numbers moved to where the part
+# now starts. Cutting changes nothing of the reading: a part starts only at an entry's comments or msgctxt, after
+# a blank line that follows a complete entry (one with its msgstr), where both check_po and Babel close an entry.
+
+CATALOG_CACHE_VERSION = 1
+_MSGCTXT_LINE = re.compile(r'^msgctxt "([^"\n]*)', re.M)
+
+
+def _part_label(key: str) -> str:
+    """What decides where a catalog is cut: the text a key belongs to (``doc:X`` of ``doc:X#p12``, ``task/2026/20``
+    of ``task/2026/20/3``)."""
+    return "/".join(key.split("#", 1)[0].split("/", 3)[:3])
+
+
+def _parts(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of the parts ``text`` is cut into (see above); the parts joined are ``text``."""
+    out, start, line, label = [], 0, 1, None
+    for m in _MSGCTXT_LINE.finditer(text):
+        lab = _part_label(m.group(1))
+        if lab == label:
+            continue
+        label = lab
+        cut = text.rfind("\n\n", start, m.start())
+        if cut < 0:
+            continue
+        cut += 2
+        # only comments between the blank line and the msgctxt; a complete entry before the blank line
+        between = text[cut:m.start()]
+        if between and not all(x.startswith("#") for x in between.rstrip("\n").split("\n")):
+            continue
+        before = text.rfind("\nmsgstr", start, cut)
+        if before < 0 or before < max(text.rfind("\nmsgid", start, cut), text.rfind("\nmsgctxt", start, cut)):
+            continue
+        part = text[start:cut]
+        out.append((line, part))
+        line += part.count("\n")
+        start = cut
+    out.append((line, text[start:]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _reader_version() -> str:
+    from importlib.metadata import version
+
+    from ..cache import code_fingerprint
+
+    return f"{CATALOG_CACHE_VERSION}-{code_fingerprint(('i18n/catalog.py', 'errors.py', 'yamlfile.py'))}-" \
+           f"{version('babel')}"
+
+
+class _PartCache:
+    """The parts of one catalog read before: {part digest: (marked errors, warnings, entries or None)} in one
+    file per catalog, written again only when this build read a part it did not have or left one unused."""
+
+    def __init__(self, path: Path | None):
+        from ..cache.store import load_pickle
+
+        self.path = path
+        data = load_pickle(path, {}) if path is not None else {}
+        self.old = data.get("parts", {}) if data.get("version") == _reader_version() else {}
+        self.new: dict = {}
+        self.used: set = set()
+        self.changed = False
+
+    def check(self, part: str, rel: str) -> tuple[bytes, list, list]:
+        """(digest, marked errors, warnings) of a part (``_check_part``)."""
+        key = hashlib.sha1(part.encode("utf-8", "surrogatepass")).digest()
+        hit = self.new.get(key) or self.old.pop(key, None)
+        if hit is None:
+            hit = (*_check_part(part, rel), None)
+            self.changed = True
+        self.new[key] = hit
+        return key, hit[0], hit[1]
+
+    def entries(self, key: bytes, part: str, rel: str) -> list:
+        """The entries of a part checked before (``check``): read by Babel when the cache lacks them, read
+        again when the same part came earlier in the catalog (its entries are in use, their lines moved)."""
+        marked, warnings, entries = self.new[key]
+        if entries is None or key in self.used:
+            entries = _read_entries(part, rel)
+            if key not in self.used:
+                self.new[key] = (marked, warnings, entries)
+                self.changed = True
+        self.used.add(key)
+        return entries
+
+    def save(self) -> None:
+        from ..cache.store import save_pickle
+
+        if self.path is not None and (self.changed or self.old):
+            save_pickle(self.path, {"version": _reader_version(), "parts": self.new})
+
+
+def _moved(problems: list[Problem], offset: int) -> list[Problem]:
+    return [p if not offset or p.line is None else Problem(p.file, p.line + offset, p.message, p.expected)
+            for p in problems]
+
+
+def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
+    """Every catalog's entries (key -> Entry), with the warnings found reading them; SourceError with every
+    problem of every catalog. ``cache``: read the parts read before from .cache/catalogs/ (see above)."""
+    import gc
+
     from ..content import files_of
     from ..fileio import decode_text, read_bytes
+    from ..paths import Paths
 
+    t = Translator()
+    root = Path(root)
     problems: list[Problem] = []
     where_ctx: dict[str, str] = {}
-    for po in files_of(root, "catalog"):
-        rel = po.relative_to(root).as_posix()
-        errors, warnings, contexts = check_po(decode_text(read_bytes(po, rel, "a gettext PO catalog"), rel,
-                                                          "a gettext PO catalog"), rel)
-        t.warnings.extend(warnings)
-        for ctx, line in contexts.items():
-            if ctx in where_ctx:
-                errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of the two "
-                                      "entries would be lost", "each msgctxt in one catalog only"))
-            else:
-                where_ctx[ctx] = f"{rel}:{line}"
-        if errors:
-            problems.extend(errors)
-            continue
-        try:
-            for key, e in read_catalog(po, root):
-                t.entries[key] = e
-        except SourceError as e:
-            problems.extend(e.problems)
+    cache_dir = Paths(root).cached("catalogs") if cache else None
+    frozen = gc.isenabled()
+    gc.disable()  # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage)
+    try:
+        for po in files_of(root, "catalog"):
+            rel = po.relative_to(root).as_posix()
+            text = decode_text(read_bytes(po, rel, "a gettext PO catalog"), rel, "a gettext PO catalog")
+            parts = _parts(text)
+            del text
+            store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                                            + ".pickle") if cache_dir is not None else None)
+            errors, contexts, read, keys = [], {}, [], []
+            for line, part in parts:
+                key, marked, warnings = store.check(part, rel)
+                keys.append(key)
+                errors.extend(_resolve_contexts(marked, rel, line - 1, contexts))
+                t.warnings.extend(_moved(warnings, line - 1))
+            for ctx, line in contexts.items():
+                if ctx in where_ctx:
+                    errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of the "
+                                          "two entries would be lost", "each msgctxt in one catalog only"))
+                else:
+                    where_ctx[ctx] = f"{rel}:{line}"
+            if errors:
+                problems.extend(errors)
+                store.save()
+                continue
+            try:
+                for (line, part), key in zip(parts, keys):
+                    read.append((line, store.entries(key, part, rel)))
+            except SourceError as e:
+                problems.extend(_moved(e.problems, line - 1))
+                store.save()
+                continue
+            store.save()
+            for line, entries in read:
+                for key, e in entries:
+                    if line > 1:
+                        e.line += line - 1 if e.line else 0
+                    t.entries[key] = e
+    finally:
+        if frozen:
+            gc.enable()
     if problems:
         raise SourceError(problems)
     return t
