@@ -118,10 +118,10 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
     entries = dict(dict.items(translator.entries))
     by_hash: dict = {}
     for k, e in entries.items():
-        by_hash.setdefault((key_scope(k), source_hash(e.zh)), []).append(k)
+        by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
 
     def entry(e):  # what a page can show of an entry (not where it is in its file)
-        return None if e is None else (e.zh, e.en, e.sha, e.prov, e.fuzzy)
+        return None if e is None else e.fingerprint()
 
     def catalog_fp(key) -> str:
         k, h = key

@@ -136,6 +136,23 @@ class Entry:
     prov: Provenance = field(default_factory=Provenance)
     fuzzy: bool = False
     comments: list = field(default_factory=list)  # other translator comments, kept as they are
+    # made once, when the entry is read, and kept with it in the catalogs' cache: a build that finds nothing
+    # changed then hashes no catalog text (an Entry is not changed in place once these are made)
+    _zh_hash: str = field(default="", compare=False, repr=False)
+    _fp: str = field(default="", compare=False, repr=False)
+
+    def zh_hash(self) -> str:
+        """``source_hash`` of the Chinese."""
+        if not self._zh_hash:
+            self._zh_hash = source_hash(self.zh)
+        return self._zh_hash
+
+    def fingerprint(self) -> str:
+        """A digest of what a page can show of the entry (not where it is in its file)."""
+        if not self._fp:
+            self._fp = hashlib.sha256(repr((self.zh, self.en, self.sha, self.prov, self.fuzzy)).encode(
+                "utf-8", "surrogatepass")).hexdigest()[:24]
+        return self._fp
 
 
 @dataclass
@@ -169,7 +186,7 @@ class Translator:
         if self._by_text is None:
             idx = {}
             for k, e in self.entries.items():
-                if e.en and not e.fuzzy and (not e.sha or e.sha == source_hash(e.zh)):
+                if e.en and not e.fuzzy and (not e.sha or e.sha == e.zh_hash()):
                     idx.setdefault((key_scope(k), e.zh), k)
             self._by_text = idx
         return self._by_text
@@ -177,7 +194,7 @@ class Translator:
     def find(self, key: str, zh: str) -> tuple[str, Entry | None, str]:
         """The entry that translates ``zh`` at ``key``: (status, entry, key of the entry used)."""
         e = self.entries.get(key)
-        if e is not None and e.zh == zh and (not e.sha or e.sha == source_hash(zh)):
+        if e is not None and e.zh == zh and (not e.sha or e.sha == e.zh_hash()):
             if e.fuzzy:
                 return "stale", None, key  # needs review: not shown, as for a changed source
             if e.en:
@@ -362,8 +379,10 @@ def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
         msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
         prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
         others = [c for c in m.user_comments if c not in prov_lines]
-        out.append((m.context, Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0),
-                                     Provenance.from_comments(prov_lines), bool(m.fuzzy and msgstr), others)))
+        e = Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0), Provenance.from_comments(prov_lines),
+                  bool(m.fuzzy and msgstr), others)
+        e.zh_hash(), e.fingerprint()  # kept with the entry in the cache
+        out.append((m.context, e))
     return out
 
 
