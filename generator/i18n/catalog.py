@@ -84,7 +84,7 @@ def key_scope(key: str) -> str:
     return ids.prefix(base, 2 if family == "progress" else 1)
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a large archive has hundreds of thousands
 class Provenance:
     by: str = ""  # "machine (…)" | "human (…)" | "" (not recorded)
     on: str = ""  # ISO date the English was written
@@ -126,7 +126,7 @@ class Provenance:
         return p
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     zh: str
     en: str
@@ -273,15 +273,6 @@ def _po_string(rest: str, file: str, line: int, problems: list) -> str | None:
     return "".join(out)
 
 
-def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[str, int]]:
-    """Read the raw text of a PO catalog as gettext does, entry by entry, because Babel repairs what it
-    cannot read without a word. Returns (errors, warnings, msgctxt -> line): malformed strings and lines,
-    a msgctxt twice in the file (one translation would be lost), entries without msgctxt (never used)."""
-    marked, warnings = _check_part(text, file)
-    contexts: dict[str, int] = {}
-    return _resolve_contexts(marked, file, 0, contexts), warnings, contexts
-
-
 def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> list[Problem]:
     """The errors of a part of a catalog (``_check_part``) with its lines moved down by ``offset``; each msgctxt
     marker in it is entered into ``contexts`` (msgctxt -> line), or is an error when it is there already."""
@@ -301,9 +292,11 @@ def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> l
 
 
 def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
-    """``check_po`` of a part of a catalog, its lines counted from its start: the errors in order, with a
-    (msgctxt, line) marker where each msgctxt's entry ends (duplicates are found over the whole file by
-    ``_resolve_contexts``), and the warnings."""
+    """Read the raw text of a PO catalog (or a part of one) as gettext does, entry by entry, because Babel
+    repairs what it cannot read without a word; lines are counted from the text's start. Returns the errors
+    in order (malformed strings and lines), with a (msgctxt, line) marker where each msgctxt's entry ends (a
+    msgctxt twice in a file, which would lose one translation, is found over the whole file by
+    ``_resolve_contexts``), and the warnings (entries without msgctxt: never used)."""
     errors, warnings = [], []
     entry: dict = {}
     field = None
@@ -371,7 +364,7 @@ def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
     except (PoFileError, Exception) as e:  # babel raises several kinds
         raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
     lines = _msgctxt_lines(text)
-    out = []
+    out, provenances = [], {}
     for m in cat:
         if not m.id or not m.context:
             continue
@@ -379,8 +372,12 @@ def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
         msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
         prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
         others = [c for c in m.user_comments if c not in prov_lines]
-        e = Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0), Provenance.from_comments(prov_lines),
-                  bool(m.fuzzy and msgstr), others)
+        prov = provenances.get(tuple(prov_lines))  # most entries share one (one tool, one day): one object
+        if prov is None:
+            prov = provenances[tuple(prov_lines)] = Provenance.from_comments(prov_lines)
+        e = Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0), prov, bool(m.fuzzy and msgstr), others)
+        if sha and sha == source_hash(m.id):
+            e._zh_hash = sha  # one string for both
         e.zh_hash(), e.fingerprint()  # kept with the entry in the cache
         out.append((m.context, e))
     return out
@@ -398,11 +395,11 @@ def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
 # A large archive's catalogs hold hundreds of thousands of entries (609,420 segments, 361 MB of PO for 15 years),
 # and reading them with Babel took most of a build in which nothing changed. Each catalog is cut into parts at
 # the entries where the text a key belongs to changes (a document, a task, a district's table: what one gazette
-# issue adds or changes is a few parts), and each part's reading (check_po's errors and warnings, Babel's
+# issue adds or changes is a few parts), and each part's reading (_check_part's errors and warnings, Babel's
 # entries) is kept in .cache/catalogs/, keyed by the part's text and this reader's code. A build reads only the
 # parts it has not seen; the rest comes from the cache as it was read, its line numbers moved to where the part
 # now starts. Cutting changes nothing of the reading: a part starts only at an entry's comments or msgctxt, after
-# a blank line that follows a complete entry (one with its msgstr), where both check_po and Babel close an entry.
+# a blank line that follows a complete entry (one with its msgstr), where both _check_part and Babel close an entry.
 
 CATALOG_CACHE_VERSION = 1
 _MSGCTXT_LINE = re.compile(r'^msgctxt "([^"\n]*)', re.M)
