@@ -510,7 +510,7 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
     problems: list[Problem] = []
     where_ctx: dict[str, str] = {}
     cache_dir = Paths(root).cached("catalogs") if cache else None
-    frozen = gc.isenabled()
+    frozen, read_any = gc.isenabled(), False
     gc.disable()  # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage)
     try:
         for po in files_of(root, "catalog"):
@@ -544,6 +544,7 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
                 store.save()
                 continue
             store.save()
+            read_any = read_any or store.changed
             for line, entries in read:
                 for key, e in entries:
                     if line > 1:
@@ -552,6 +553,8 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
     finally:
         if frozen:
             gc.enable()
+            if read_any:  # what Babel left (before a build freezes what lives: see parallel.frozen_heap)
+                gc.collect()
     if problems:
         raise SourceError(problems)
     return t
