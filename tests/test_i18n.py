@@ -478,9 +478,12 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
     reads = []
     real = catalog._read_entries
     monkeypatch.setattr(catalog, "_read_entries", lambda text, rel: reads.append(rel) or real(text, rel))
+    cuts = []
+    real_parts = catalog._parts
+    monkeypatch.setattr(catalog, "_parts", lambda text: cuts.append(1) or real_parts(text))
     assert _snapshot(catalog.load_catalogs(proj)) == first == fresh
-    assert reads == []  # nothing changed: no Babel read at all
-    parts = catalog._parts(po.read_text("utf-8"))
+    assert reads == [] and cuts == []  # nothing changed: no Babel read, no catalog text even decoded and cut
+    parts = real_parts(po.read_text("utf-8"))
     assert len(parts) > 5 and "".join(p for _, p in parts) == po.read_text("utf-8")
     # a line added to one entry's English moves every later entry of the file down by one
     text = po.read_text("utf-8")
@@ -489,7 +492,7 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
     k = text.index("\n", j + 1)
     po.write_text(text[:k] + '\n"(revised)"' + text[k:], "utf-8")
     changed = _snapshot(catalog.load_catalogs(proj))
-    assert reads == ["content/translations/en/documents.po"]  # one part of one catalog
+    assert reads == ["content/translations/en/documents.po"] and len(cuts) == 1  # one part of one catalog
     assert changed == _snapshot(catalog.load_catalogs(proj, cache=False))
     lines = {key: n for n, line in enumerate(po.read_text("utf-8").split("\n"), 1)
              for key in [line[len('msgctxt "'):-1]] if line.startswith("msgctxt ")}

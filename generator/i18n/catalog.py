@@ -457,10 +457,28 @@ class _PartCache:
 
         self.path = path
         data = load_pickle(path, {}) if path is not None else {}
-        self.old = data.get("parts", {}) if data.get("version") == _reader_version() else {}
+        ok = data.get("version") == _reader_version()
+        self.old = data.get("parts", {}) if ok else {}
+        self.file = data.get("file") if ok else None  # (digest of the catalog's bytes, [(first line, part key)])
         self.new: dict = {}
         self.used: set = set()
         self.changed = False
+
+    def same_file(self, digest: bytes) -> list | None:
+        """[(first line, part digest)] of the catalog when its bytes are those of the last load and every part
+        was read whole (so neither its text nor its parts need be made again), else None."""
+        if self.file is None or self.file[0] != digest:
+            return None
+        order = self.file[1]
+        keys = [k for _, k in order]
+        if len(set(keys)) != len(keys) or any(self.old.get(k, (0, 0, None))[2] is None for k in keys):
+            return None
+        return order
+
+    def cached(self, key: bytes) -> tuple[bytes, list, list]:
+        """``check`` of a part known to be in the cache (``same_file``)."""
+        hit = self.new[key] = self.old.pop(key)
+        return key, hit[0], hit[1]
 
     def check(self, part: str, rel: str) -> tuple[bytes, list, list]:
         """(digest, marked errors, warnings) of a part (``_check_part``)."""
@@ -484,11 +502,12 @@ class _PartCache:
         self.used.add(key)
         return entries
 
-    def save(self) -> None:
+    def save(self, file: tuple | None = None) -> None:
+        """Write the parts this load used (and ``file``: see ``same_file``) when anything changed."""
         from ..cache.store import save_pickle
 
-        if self.path is not None and (self.changed or self.old):
-            save_pickle(self.path, {"version": _reader_version(), "parts": self.new})
+        if self.path is not None and (self.changed or self.old or file != self.file):
+            save_pickle(self.path, {"version": _reader_version(), "parts": self.new, "file": file})
 
 
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
@@ -515,14 +534,19 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
     try:
         for po in files_of(root, "catalog"):
             rel = po.relative_to(root).as_posix()
-            text = decode_text(read_bytes(po, rel, "a gettext PO catalog"), rel, "a gettext PO catalog")
-            parts = _parts(text)
-            del text
+            raw = read_bytes(po, rel, "a gettext PO catalog")
+            digest = hashlib.sha1(raw).digest()
             store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
                                             + ".pickle") if cache_dir is not None else None)
+            order = store.same_file(digest)
+            if order is not None:  # the same bytes as last time: no text to decode and cut (361 MB on an archive)
+                parts = [(line, None) for line, _ in order]
+            else:
+                parts = _parts(decode_text(raw, rel, "a gettext PO catalog"))
+            del raw
             errors, contexts, read, keys = [], {}, [], []
-            for line, part in parts:
-                key, marked, warnings = store.check(part, rel)
+            for i, (line, part) in enumerate(parts):
+                key, marked, warnings = store.check(part, rel) if part is not None else store.cached(order[i][1])
                 keys.append(key)
                 errors.extend(_resolve_contexts(marked, rel, line - 1, contexts))
                 t.warnings.extend(_moved(warnings, line - 1))
@@ -543,7 +567,7 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
                 problems.extend(_moved(e.problems, line - 1))
                 store.save()
                 continue
-            store.save()
+            store.save((digest, [(line, key) for (line, _), key in zip(parts, keys)]))
             read_any = read_any or store.changed
             for line, entries in read:
                 for key, e in entries:
