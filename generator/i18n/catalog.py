@@ -507,7 +507,10 @@ class _PartCache:
         from ..cache.store import save_pickle
 
         if self.path is not None and (self.changed or self.old or file != self.file):
-            save_pickle(self.path, {"version": _reader_version(), "parts": self.new, "file": file})
+            try:
+                save_pickle(self.path, {"version": _reader_version(), "parts": self.new, "file": file})
+            except (OSError, SourceError):  # a full disk: the catalogs were read; the next load reads them again
+                pass
 
 
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
