@@ -17,7 +17,7 @@ from .errors import Problem, Report, SourceError
 from .fileio import naming
 from .i18n.catalog import load_catalogs
 from .i18n.glossary import load_glossary
-from .parallel import can_fork, fork_map
+from .parallel import can_fork, fork_map, freeze_more, frozen_heap
 from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
 from .site.opendata import DB_NAME, write_open_data
@@ -115,7 +115,9 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
         config = load_config(root)
         glossary = load_glossary(root)
         corpus = load_corpus(root, glossary=glossary)
+        freeze_more()
         translator = load_catalogs(root)
+        freeze_more()
         corpus.warnings[:0] = inventory.warnings + translator.warnings
     with timer("link"):
         rep = Report()
@@ -395,11 +397,18 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
 
 def _build(root: Path, out: Path, *, search: bool, progress, workers, index_later: bool = False) -> BuildResult:
+    with frozen_heap():  # the corpus and the catalogs live until the end: the collector need not visit them
+        config, glossary, corpus, translator, timer = load_all(
+            root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
+        return _build_pages(root, out, config, glossary, corpus, translator, timer, search=search, progress=progress,
+                            workers=workers, index_later=index_later)
+
+
+def _build_pages(root: Path, out: Path, config, glossary, corpus, translator, timer, *, search: bool, progress,
+                 workers, index_later: bool) -> BuildResult:
     from . import output
     from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
 
-    config, glossary, corpus, translator, timer = load_all(
-        root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
     recorded_glossary = install_recording(corpus, translator, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
@@ -611,7 +620,7 @@ def _release_memory() -> None:
     import ctypes
     import gc
 
-    gc.collect()
+    gc.collect(1)  # not a full collection: one over a large archive's corpus takes seconds and finds little
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc

@@ -118,14 +118,17 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
     entries = dict(dict.items(translator.entries))
     by_hash: dict = {}
     for k, e in entries.items():
-        by_hash.setdefault((key_scope(k), source_hash(e.zh)), []).append(k)
+        by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
 
     def entry(e):  # what a page can show of an entry (not where it is in its file)
-        return None if e is None else (e.zh, e.en, e.sha, e.prov, e.fuzzy)
+        return None if e is None else e.fingerprint()
 
     def catalog_fp(key) -> str:
         k, h = key
-        return _digest(entry(entries.get(k)), [(o, entry(entries[o])) for o in by_hash.get((key_scope(k), h), ())])
+        e, same = entries.get(k), by_hash.get((key_scope(k), h), ())
+        if e is not None and len(same) == 1 and same[0] == k:  # the usual case: the entry alone holds its Chinese
+            return e.fingerprint()  # (a digest itself: hundreds of thousands of reads need no second one)
+        return _digest(entry(e), [(o, entry(entries[o])) for o in same])
 
     families = {
         **{family: item(family) for family in kinds.families()},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable
 
 _PR_SET_PDEATHSIG = 1
@@ -55,7 +56,9 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
 
     _CALL = (fn, state)
     # the state the workers inherit stays shared with this process as far as it can: the collector (which
-    # writes into every object it visits) leaves the inherited objects alone in the workers
+    # writes into every object it visits) leaves the inherited objects alone in the workers; a caller that froze
+    # them already (the build, see frozen_heap) keeps them frozen after the call
+    outer = gc.get_freeze_count()
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
@@ -66,5 +69,32 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
                 while_waiting(pending)
             return pending.get()
     finally:
-        gc.unfreeze()
+        if not outer:
+            gc.unfreeze()
         _CALL = None
+
+
+@contextmanager
+def frozen_heap():
+    """Leave every object alive now out of the collector's work until the end of the block (``gc.freeze``):
+    a large archive's corpus and catalogs are millions of objects that live for the whole build, and each
+    full collection visited them all again (seconds each, several in a build), for no garbage. Cycles made
+    later are collected as before; the objects are handed back to the collector at the end."""
+    import gc
+
+    outer = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not outer:
+            gc.unfreeze()
+
+
+def freeze_more() -> None:
+    """Inside ``frozen_heap``: what was made since it began (a loaded corpus, the catalogs) is left out of the
+    collector's work too. Elsewhere nothing is done."""
+    import gc
+
+    if gc.get_freeze_count():
+        gc.freeze()

@@ -457,3 +457,63 @@ def test_fallbacks_are_marked_chinese_with_a_notice_in_a_browser(tmp_path, brows
     finally:
         pg.close()
         httpd.shutdown()
+
+
+def _snapshot(tr):
+    return ([(k, e.zh, e.en, e.sha, e.file, e.line, e.prov, e.fuzzy, e.comments) for k, e in tr.entries.items()],
+            [str(w) for w in tr.warnings])
+
+
+def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_again(tmp_path, monkeypatch):
+    """The catalogs' cache (.cache/catalogs/) gives what reading the PO files gives, entries, file lines and
+    warnings alike; after one entry of the seed catalog changes, only the part holding it is read again."""
+    from generator.i18n import catalog
+
+    proj = make_project(tmp_path)
+    po = proj / "content" / "translations" / "en" / "documents.po"
+    fresh = _snapshot(catalog.load_catalogs(proj, cache=False))
+    assert len(fresh[0]) > 300
+    first = _snapshot(catalog.load_catalogs(proj))  # fills the cache
+    assert list((proj / ".cache" / "catalogs").glob("*.pickle"))
+    reads = []
+    real = catalog._read_entries
+    monkeypatch.setattr(catalog, "_read_entries", lambda text, rel: reads.append(rel) or real(text, rel))
+    cuts = []
+    real_parts = catalog._parts
+    monkeypatch.setattr(catalog, "_parts", lambda text: cuts.append(1) or real_parts(text))
+    assert _snapshot(catalog.load_catalogs(proj)) == first == fresh
+    assert reads == [] and cuts == []  # nothing changed: no Babel read, no catalog text even decoded and cut
+    parts = real_parts(po.read_text("utf-8"))
+    assert len(parts) > 5 and "".join(p for _, p in parts) == po.read_text("utf-8")
+    # a line added to one entry's English moves every later entry of the file down by one
+    text = po.read_text("utf-8")
+    i = text.index('msgctxt "doc:京商消一字〔2026〕5号#')
+    j = text.index("\nmsgstr ", i)
+    k = text.index("\n", j + 1)
+    po.write_text(text[:k] + '\n"(revised)"' + text[k:], "utf-8")
+    changed = _snapshot(catalog.load_catalogs(proj))
+    assert reads == ["content/translations/en/documents.po"] and len(cuts) == 1  # one part of one catalog
+    assert changed == _snapshot(catalog.load_catalogs(proj, cache=False))
+    lines = {key: n for n, line in enumerate(po.read_text("utf-8").split("\n"), 1)
+             for key in [line[len('msgctxt "'):-1]] if line.startswith("msgctxt ")}
+    assert all(e[5] == lines[e[0]] for e in changed[0] if e[4].endswith("documents.po"))
+    assert sum(e[2].endswith("(revised)") for e in changed[0]) == 1
+
+
+def test_a_msgctxt_twice_in_two_parts_of_a_catalog_is_an_error_with_both_lines_cached_or_not(tmp_path):
+    from generator.errors import SourceError
+    from generator.i18n.catalog import load_catalogs
+
+    proj = make_project(tmp_path)
+    po = proj / "content" / "translations" / "en" / "tasks.po"
+    lines = po.read_text("utf-8").split("\n")
+    ctx = [n for n, line in enumerate(lines) if line.startswith("msgctxt ")]
+    lines[ctx[280]] = lines[ctx[5]]  # task 280's entry now claims the key of task 5 (another part of the file)
+    po.write_text("\n".join(lines), "utf-8")
+    for _ in range(2):  # read, then from the cache
+        with pytest.raises(SourceError) as e:
+            load_catalogs(proj)
+        assert [str(p) for p in e.value.problems] == [
+            f"content/translations/en/tasks.po:{ctx[280] + 1}: msgctxt {lines[ctx[5]][9:-1]!r} is also at "
+            f"content/translations/en/tasks.po:{ctx[5] + 1}; one of the two entries would be lost "
+            "(expected each msgctxt once)"]

@@ -34,6 +34,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import ids
@@ -84,7 +85,7 @@ def key_scope(key: str) -> str:
     return ids.prefix(base, 2 if family == "progress" else 1)
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a large archive has hundreds of thousands
 class Provenance:
     by: str = ""  # "machine (…)" | "human (…)" | "" (not recorded)
     on: str = ""  # ISO date the English was written
@@ -126,7 +127,7 @@ class Provenance:
         return p
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     zh: str
     en: str
@@ -136,6 +137,23 @@ class Entry:
     prov: Provenance = field(default_factory=Provenance)
     fuzzy: bool = False
     comments: list = field(default_factory=list)  # other translator comments, kept as they are
+    # made once, when the entry is read, and kept with it in the catalogs' cache: a build that finds nothing
+    # changed then hashes no catalog text (an Entry is not changed in place once these are made)
+    _zh_hash: str = field(default="", compare=False, repr=False)
+    _fp: str = field(default="", compare=False, repr=False)
+
+    def zh_hash(self) -> str:
+        """``source_hash`` of the Chinese."""
+        if not self._zh_hash:
+            self._zh_hash = source_hash(self.zh)
+        return self._zh_hash
+
+    def fingerprint(self) -> str:
+        """A digest of what a page can show of the entry (not where it is in its file)."""
+        if not self._fp:
+            self._fp = hashlib.sha256(repr((self.zh, self.en, self.sha, self.prov, self.fuzzy)).encode(
+                "utf-8", "surrogatepass")).hexdigest()[:24]
+        return self._fp
 
 
 @dataclass
@@ -169,7 +187,7 @@ class Translator:
         if self._by_text is None:
             idx = {}
             for k, e in self.entries.items():
-                if e.en and not e.fuzzy and (not e.sha or e.sha == source_hash(e.zh)):
+                if e.en and not e.fuzzy and (not e.sha or e.sha == e.zh_hash()):
                     idx.setdefault((key_scope(k), e.zh), k)
             self._by_text = idx
         return self._by_text
@@ -177,7 +195,7 @@ class Translator:
     def find(self, key: str, zh: str) -> tuple[str, Entry | None, str]:
         """The entry that translates ``zh`` at ``key``: (status, entry, key of the entry used)."""
         e = self.entries.get(key)
-        if e is not None and e.zh == zh and (not e.sha or e.sha == source_hash(zh)):
+        if e is not None and e.zh == zh and (not e.sha or e.sha == e.zh_hash()):
             if e.fuzzy:
                 return "stale", None, key  # needs review: not shown, as for a changed source
             if e.en:
@@ -256,11 +274,31 @@ def _po_string(rest: str, file: str, line: int, problems: list) -> str | None:
     return "".join(out)
 
 
-def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[str, int]]:
-    """Read the raw text of a PO catalog as gettext does, entry by entry, because Babel repairs what it
-    cannot read without a word. Returns (errors, warnings, msgctxt -> line): malformed strings and lines,
-    a msgctxt twice in the file (one translation would be lost), entries without msgctxt (never used)."""
-    errors, warnings, contexts = [], [], {}
+def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> list[Problem]:
+    """The errors of a part of a catalog (``_check_part``) with its lines moved down by ``offset``; each msgctxt
+    marker in it is entered into ``contexts`` (msgctxt -> line), or is an error when it is there already."""
+    errors = []
+    for m in marked:
+        if type(m) is tuple:
+            text_, line = m[0], m[1] + offset
+            if text_ in contexts:
+                errors.append(Problem(file, line, f"msgctxt {short(text_)} is also at {file}:{contexts[text_]}; "
+                                      "one of the two entries would be lost", "each msgctxt once"))
+            else:
+                contexts[text_] = line
+        else:
+            errors.append(m if not offset or m.line is None else
+                          Problem(m.file, m.line + offset, m.message, m.expected))
+    return errors
+
+
+def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
+    """Read the raw text of a PO catalog (or a part of one) as gettext does, entry by entry, because Babel
+    repairs what it cannot read without a word; lines are counted from the text's start. Returns the errors
+    in order (malformed strings and lines), with a (msgctxt, line) marker where each msgctxt's entry ends (a
+    msgctxt twice in a file, which would lose one translation, is found over the whole file by
+    ``_resolve_contexts``), and the warnings (entries without msgctxt: never used)."""
+    errors, warnings = [], []
     entry: dict = {}
     field = None
 
@@ -269,12 +307,7 @@ def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[s
             return
         ctx, msgid = entry.get("msgctxt"), entry.get("msgid")
         if ctx is not None:
-            text_, line = ctx
-            if text_ in contexts:
-                errors.append(Problem(file, line, f"msgctxt {short(text_)} is also at {file}:{contexts[text_]}; "
-                                      "one of the two entries would be lost", "each msgctxt once"))
-            else:
-                contexts[text_] = line
+            errors.append((ctx[0], ctx[1]))
         elif msgid is not None and msgid[0]:
             warnings.append(Problem(file, msgid[1], f"entry {short(msgid[0])} has no msgctxt; it is not used",
                                     "a msgctxt naming the segment (as `python -m generator i18n` writes it)"))
@@ -310,12 +343,12 @@ def check_po(text: str, file: str) -> tuple[list[Problem], list[Problem], dict[s
         errors.append(Problem(file, n, f"unexpected line {short(line)}",
                               'msgctxt "…", msgid "…", msgstr "…", a continued "…" string, or a # comment'))
     close()
-    return errors, warnings, contexts
+    return errors, warnings
 
 
-def _msgctxt_lines(path: Path) -> dict[str, int]:
+def _msgctxt_lines(text: str) -> dict[str, int]:
     out = {}
-    for n, line in enumerate(path.read_text("utf-8").split("\n"), 1):
+    for n, line in enumerate(text.split("\n"), 1):
         if line.startswith("msgctxt "):
             m = re.match(r'^msgctxt "(.*)"$', line)
             if m:
@@ -323,18 +356,16 @@ def _msgctxt_lines(path: Path) -> dict[str, int]:
     return out
 
 
-def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
-    """(key, Entry) for every entry of one PO file, in file order."""
+def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start."""
     from babel.messages.pofile import PoFileError, read_po
 
-    rel = path.relative_to(root).as_posix()
     try:
-        with path.open("rb") as fh:
-            cat = read_po(fh, abort_invalid=True)
+        cat = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except (PoFileError, Exception) as e:  # babel raises several kinds
         raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
-    lines = _msgctxt_lines(path)
-    out = []
+    lines = _msgctxt_lines(text)
+    out, provenances = [], {}
     for m in cat:
         if not m.id or not m.context:
             continue
@@ -342,38 +373,216 @@ def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
         msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
         prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
         others = [c for c in m.user_comments if c not in prov_lines]
-        out.append((m.context, Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0),
-                                     Provenance.from_comments(prov_lines), bool(m.fuzzy and msgstr), others)))
+        prov = provenances.get(tuple(prov_lines))  # most entries share one (one tool, one day): one object
+        if prov is None:
+            prov = provenances[tuple(prov_lines)] = Provenance.from_comments(prov_lines)
+        e = Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0), prov, bool(m.fuzzy and msgstr), others)
+        if sha and sha == source_hash(m.id):
+            e._zh_hash = sha  # one string for both
+        e.zh_hash(), e.fingerprint()  # kept with the entry in the cache
+        out.append((m.context, e))
     return out
 
 
-def load_catalogs(root: Path) -> Translator:
-    t = Translator()
-    root = Path(root)
+def read_catalog(path: Path, root: Path) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of one PO file, in file order."""
+    from ..fileio import read_text
+
+    rel = path.relative_to(root).as_posix()
+    return _read_entries(read_text(path, rel, "a gettext PO catalog"), rel)
+
+
+# ---------------------------------------------------------------- the catalogs' cache
+# A large archive's catalogs hold hundreds of thousands of entries (609,420 segments, 361 MB of PO for 15 years),
+# and reading them with Babel took most of a build in which nothing changed. Each catalog is cut into parts at
+# the entries where the text a key belongs to changes (a document, a task, a district's table: what one gazette
+# issue adds or changes is a few parts), and each part's reading (_check_part's errors and warnings, Babel's
+# entries) is kept in .cache/catalogs/, keyed by the part's text and this reader's code. A build reads only the
+# parts it has not seen; the rest comes from the cache as it was read, its line numbers moved to where the part
+# now starts. Cutting changes nothing of the reading: a part starts only at an entry's comments or msgctxt, after
+# a blank line that follows a complete entry (one with its msgstr), where both _check_part and Babel close an entry.
+
+CATALOG_CACHE_VERSION = 1
+_MSGCTXT_LINE = re.compile(r'^msgctxt "([^"\n]*)', re.M)
+
+
+def _part_label(key: str) -> str:
+    """What decides where a catalog is cut: the text a key belongs to (``doc:X`` of ``doc:X#p12``, ``task/2026/20``
+    of ``task/2026/20/3``)."""
+    return "/".join(key.split("#", 1)[0].split("/", 3)[:3])
+
+
+def _parts(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of the parts ``text`` is cut into (see above); the parts joined are ``text``."""
+    out, start, line, label = [], 0, 1, None
+    for m in _MSGCTXT_LINE.finditer(text):
+        lab = _part_label(m.group(1))
+        if lab == label:
+            continue
+        label = lab
+        cut = text.rfind("\n\n", start, m.start())
+        if cut < 0:
+            continue
+        cut += 2
+        # only comments between the blank line and the msgctxt; a complete entry before the blank line
+        between = text[cut:m.start()]
+        if between and not all(x.startswith("#") for x in between.rstrip("\n").split("\n")):
+            continue
+        before = text.rfind("\nmsgstr", start, cut)
+        if before < 0 or before < max(text.rfind("\nmsgid", start, cut), text.rfind("\nmsgctxt", start, cut)):
+            continue
+        part = text[start:cut]
+        out.append((line, part))
+        line += part.count("\n")
+        start = cut
+    out.append((line, text[start:]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _reader_version() -> str:
+    from importlib.metadata import version
+
+    from ..cache import code_fingerprint
+
+    return f"{CATALOG_CACHE_VERSION}-{code_fingerprint(('i18n/catalog.py', 'errors.py', 'yamlfile.py'))}-" \
+           f"{version('babel')}"
+
+
+class _PartCache:
+    """The parts of one catalog read before: {part digest: (marked errors, warnings, entries or None)} in one
+    file per catalog, written again only when this build read a part it did not have or left one unused."""
+
+    def __init__(self, path: Path | None):
+        from ..cache.store import load_pickle
+
+        self.path = path
+        data = load_pickle(path, {}) if path is not None else {}
+        ok = data.get("version") == _reader_version()
+        self.old = data.get("parts", {}) if ok else {}
+        self.file = data.get("file") if ok else None  # (digest of the catalog's bytes, [(first line, part key)])
+        self.new: dict = {}
+        self.used: set = set()
+        self.changed = False
+
+    def same_file(self, digest: bytes) -> list | None:
+        """[(first line, part digest)] of the catalog when its bytes are those of the last load and every part
+        was read whole (so neither its text nor its parts need be made again), else None."""
+        if self.file is None or self.file[0] != digest:
+            return None
+        order = self.file[1]
+        keys = [k for _, k in order]
+        if len(set(keys)) != len(keys) or any(self.old.get(k, (0, 0, None))[2] is None for k in keys):
+            return None
+        return order
+
+    def cached(self, key: bytes) -> tuple[bytes, list, list]:
+        """``check`` of a part known to be in the cache (``same_file``)."""
+        hit = self.new[key] = self.old.pop(key)
+        return key, hit[0], hit[1]
+
+    def check(self, part: str, rel: str) -> tuple[bytes, list, list]:
+        """(digest, marked errors, warnings) of a part (``_check_part``)."""
+        key = hashlib.sha1(part.encode("utf-8", "surrogatepass")).digest()
+        hit = self.new.get(key) or self.old.pop(key, None)
+        if hit is None:
+            hit = (*_check_part(part, rel), None)
+            self.changed = True
+        self.new[key] = hit
+        return key, hit[0], hit[1]
+
+    def entries(self, key: bytes, part: str, rel: str) -> list:
+        """The entries of a part checked before (``check``): read by Babel when the cache lacks them, read
+        again when the same part came earlier in the catalog (its entries are in use, their lines moved)."""
+        marked, warnings, entries = self.new[key]
+        if entries is None or key in self.used:
+            entries = _read_entries(part, rel)
+            if key not in self.used:
+                self.new[key] = (marked, warnings, entries)
+                self.changed = True
+        self.used.add(key)
+        return entries
+
+    def save(self, file: tuple | None = None) -> None:
+        """Write the parts this load used (and ``file``: see ``same_file``) when anything changed."""
+        from ..cache.store import save_pickle
+
+        if self.path is not None and (self.changed or self.old or file != self.file):
+            try:
+                save_pickle(self.path, {"version": _reader_version(), "parts": self.new, "file": file})
+            except (OSError, SourceError):  # a full disk: the catalogs were read; the next load reads them again
+                pass
+
+
+def _moved(problems: list[Problem], offset: int) -> list[Problem]:
+    return [p if not offset or p.line is None else Problem(p.file, p.line + offset, p.message, p.expected)
+            for p in problems]
+
+
+def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
+    """Every catalog's entries (key -> Entry), with the warnings found reading them; SourceError with every
+    problem of every catalog. ``cache``: read the parts read before from .cache/catalogs/ (see above)."""
+    import gc
+
     from ..content import files_of
     from ..fileio import decode_text, read_bytes
+    from ..paths import Paths
 
+    t = Translator()
+    root = Path(root)
     problems: list[Problem] = []
     where_ctx: dict[str, str] = {}
-    for po in files_of(root, "catalog"):
-        rel = po.relative_to(root).as_posix()
-        errors, warnings, contexts = check_po(decode_text(read_bytes(po, rel, "a gettext PO catalog"), rel,
-                                                          "a gettext PO catalog"), rel)
-        t.warnings.extend(warnings)
-        for ctx, line in contexts.items():
-            if ctx in where_ctx:
-                errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of the two "
-                                      "entries would be lost", "each msgctxt in one catalog only"))
+    cache_dir = Paths(root).cached("catalogs") if cache else None
+    frozen, read_any = gc.isenabled(), False
+    gc.disable()  # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage)
+    try:
+        for po in files_of(root, "catalog"):
+            rel = po.relative_to(root).as_posix()
+            raw = read_bytes(po, rel, "a gettext PO catalog")
+            digest = hashlib.sha1(raw).digest()
+            store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                                            + ".pickle") if cache_dir is not None else None)
+            order = store.same_file(digest)
+            if order is not None:  # the same bytes as last time: no text to decode and cut (361 MB on an archive)
+                parts = [(line, None) for line, _ in order]
             else:
-                where_ctx[ctx] = f"{rel}:{line}"
-        if errors:
-            problems.extend(errors)
-            continue
-        try:
-            for key, e in read_catalog(po, root):
-                t.entries[key] = e
-        except SourceError as e:
-            problems.extend(e.problems)
+                parts = _parts(decode_text(raw, rel, "a gettext PO catalog"))
+            del raw
+            errors, contexts, read, keys = [], {}, [], []
+            for i, (line, part) in enumerate(parts):
+                key, marked, warnings = store.check(part, rel) if part is not None else store.cached(order[i][1])
+                keys.append(key)
+                errors.extend(_resolve_contexts(marked, rel, line - 1, contexts))
+                t.warnings.extend(_moved(warnings, line - 1))
+            for ctx, line in contexts.items():
+                if ctx in where_ctx:
+                    errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of the "
+                                          "two entries would be lost", "each msgctxt in one catalog only"))
+                else:
+                    where_ctx[ctx] = f"{rel}:{line}"
+            if errors:
+                problems.extend(errors)
+                store.save()
+                continue
+            try:
+                for (line, part), key in zip(parts, keys):
+                    read.append((line, store.entries(key, part, rel)))
+            except SourceError as e:
+                problems.extend(_moved(e.problems, line - 1))
+                store.save()
+                continue
+            store.save((digest, [(line, key) for (line, _), key in zip(parts, keys)]))
+            read_any = read_any or store.changed
+            for line, entries in read:
+                for key, e in entries:
+                    if line > 1:
+                        e.line += line - 1 if e.line else 0
+                    t.entries[key] = e
+    finally:
+        if frozen:
+            gc.enable()
+            if read_any:  # what Babel left (before a build freezes what lives: see parallel.frozen_heap)
+                gc.collect()
     if problems:
         raise SourceError(problems)
     return t
