@@ -144,6 +144,16 @@ def first_query(browser, base: str, q: str) -> dict:
     page.wait_for_selector("[data-search-results] .result, [data-search-results][data-done]", timeout=120000)
     first_s = time.perf_counter() - t
     first_kb, first_raw = (SENT["bytes"] - start) / 1e3, (SENT["raw"] - start_raw) / 1e3
+    # the browser's own account: the search page marks when its first results are on screen; what had arrived
+    # by then (the server's count above also holds what was asked for before Playwright saw the results)
+    mark = page.evaluate("""() => {
+      const m = performance.getEntriesByName('search-first-results')[0];
+      if (!m) return null;
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource').filter((e) => e.responseEnd <= m.startTime);
+      return { ms: m.startTime, bytes: nav.transferSize + res.reduce((a, e) => a + e.transferSize, 0),
+               requests: res.length + 1 };
+    }""")
     page.wait_for_selector("[data-search-results][data-done]", timeout=300000)
     done_s = time.perf_counter() - t
     page.wait_for_load_state("networkidle")
@@ -152,6 +162,8 @@ def first_query(browser, base: str, q: str) -> dict:
     excerpt = page.eval_on_selector_all("[data-search-results] .result .excerpt", "els => els.map(e => e.innerHTML)")
     ctx.close()
     return {"q": q, "first_results_s": round(first_s, 2), "first_results_kB": round(first_kb, 1),
+            "browser_first_s": mark and round(mark["ms"] / 1e3, 2),
+            "browser_first_kB": mark and round(mark["bytes"] / 1e3, 1),
             "first_results_raw_kB": round(first_raw, 1), "done_s": round(done_s, 2), "done_kB": round(done_kb, 1),
             "status": status, "excerpts_marked": sum("<mark>" in e for e in excerpt), "results_shown": len(excerpt)}
 
@@ -162,7 +174,8 @@ def main():
     ap.add_argument("--work", type=Path, default=HERE / "out")
     ap.add_argument("--queries", type=int, default=220, help="sampled queries for recall/precision (default 220)")
     ap.add_argument("--first-sampled", type=int, default=13,
-                    help="sampled queries also measured as the first query of a fresh browser (default 13)")
+                    help="sampled queries also measured as the first query of a fresh browser (default 13; -1: no "
+                         "first-query measurement at all)")
     ap.add_argument("--no-compress", action="store_true", help="send text files as they are (no gzip)")
     a = ap.parse_args()
     Counting.compress = not a.no_compress
@@ -199,7 +212,7 @@ def main():
     seconds = 0.0
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        first_qs = FIRST_QUERIES + sampled[:a.first_sampled]
+        first_qs = (FIRST_QUERIES if a.first_sampled >= 0 else []) + sampled[:max(a.first_sampled, 0)]
         firsts = []
         print("first query of a fresh browser (bytes sent by the server, and the files' own sizes; seconds from "
               "opening the search URL):", flush=True)
@@ -207,7 +220,8 @@ def main():
             r = first_query(b, base, q)
             firsts.append(r)
             print(f"  {r['q']}: first results after {r['first_results_kB']} kB ({r['first_results_raw_kB']} kB "
-                  f"uncompressed), {r['first_results_s']} s; done (counts, filters) after {r['done_kB']} kB, "
+                  f"uncompressed), {r['first_results_s']} s (browser's account: {r['browser_first_kB']} kB, "
+                  f"{r['browser_first_s']} s); done (counts, filters) after {r['done_kB']} kB, "
                   f"{r['done_s']} s; {r['excerpts_marked']}/{r['results_shown']} excerpts show the match — "
                   f"{r['status']}", flush=True)
         if queries:
@@ -247,10 +261,12 @@ def main():
         print("  wrong:", wrong[:5])
     print(json.dumps({"pages": pages, "queries": len(queries), "recall": recall and round(recall, 4),
                       "precision": precision and round(precision, 4), "first": firsts,
-                      "first_results_kB_max": max(r["first_results_kB"] for r in firsts),
-                      "first_results_kB_median": statistics.median(r["first_results_kB"] for r in firsts),
-                      "first_results_s_median": statistics.median(r["first_results_s"] for r in firsts),
-                      "first_results_s_max": max(r["first_results_s"] for r in firsts),
+                      **({"first_results_kB_max": max(r["first_results_kB"] for r in firsts),
+                          "first_results_kB_median": statistics.median(r["first_results_kB"] for r in firsts),
+                          "first_results_s_median": statistics.median(r["first_results_s"] for r in firsts),
+                          "first_results_s_max": max(r["first_results_s"] for r in firsts),
+                          "browser_first_kB_max": max(r["browser_first_kB"] or 0 for r in firsts),
+                          "browser_first_s_max": max(r["browser_first_s"] or 0 for r in firsts)} if firsts else {}),
                       "load_average": os.getloadavg()[0]},
                      ensure_ascii=False))
 

@@ -504,9 +504,14 @@
   window.siteSearchAll = async (query, filters) => { // every result, every year
     const s = await open(query, filters);
     while (!s.complete) await s.more(false);
-    // the fragments only (each result's address), no excerpts
-    const datas = await Promise.all(s.items.map((it) => it.data()));
-    return datas.map((d) => d.url);
+    // the fragments only (each result's address), no excerpts; 100 at a time (thousands of requests at once
+    // fail in the browser)
+    const urls = [];
+    for (let i = 0; i < s.items.length; i += 100) {
+      const datas = await Promise.all(s.items.slice(i, i + 100).map((it) => it.data()));
+      urls.push(...datas.map((d) => d.url));
+    }
+    return urls;
   };
   // stock Pagefind, for comparison in tests and benchmarks: /pagefind-stock/ if built
   window.stockSearch = async (q, limit) => {
@@ -577,6 +582,11 @@
     });
   }
 
+  // when the first results of the page's first search are on screen (for benchmarks: bench/search.py)
+  const markFirst = () => {
+    if (!performance.getEntriesByName("search-first-results").length) performance.mark("search-first-results");
+  };
+
   let current = null; // the search on screen
   let seq = 0;
 
@@ -614,6 +624,7 @@
       const shown = await describe(items, st.q.terms);
       if (final || mine !== seq) return;
       list.innerHTML = shown.map(itemHTML).join("");
+      markFirst();
       status.textContent = fmt(T.found_partial, { n: num(st.total), year: st.lastYear || "" });
     };
     const s = await open(q, filters, early);
@@ -624,6 +635,7 @@
     if (mine !== seq) return;
     current = s;
     list.innerHTML = first.map(itemHTML).join("");
+    markFirst();
     showStatus(status, list, more);
     // the counts of the filters come after the results (their files are loaded now); then the page is done
     const c = await counts(s);
