@@ -129,6 +129,17 @@ def truth_pages(site: Path, cache_dir: Path) -> dict:
     return out
 
 
+def fragment_urls(site: Path) -> dict[str, set[str]]:
+    """page id (fragment name) -> the addresses of the Chinese pages of that id (one each, unless two shards
+    share an id: indexes built before fragment names carried their shard)."""
+    from generator.search import fragment_text
+
+    out: dict[str, set[str]] = {}
+    for f in (site / "pagefind" / "zh").glob("*/fragment/*.pf_fragment"):
+        out.setdefault(f.name[:-len(".pf_fragment")], set()).add(fragment_text(f.read_bytes())["url"])
+    return out
+
+
 def holds(joined: str, terms: list[str]) -> bool:
     return all(t in joined for t in terms)
 
@@ -229,8 +240,12 @@ def main():
             page.goto(f"{base}/zh/search/")
             page.wait_for_selector("body[data-search-ready]")
             t = time.perf_counter()
+            # the search page's query code, every year; its results are page ids (fragment names), read as
+            # addresses from the fragment files here (loading thousands of fragments in the browser took most
+            # of the time)
+            url_of = fragment_urls(site)
             for i, q in enumerate(queries):
-                returned.append(set(page.evaluate("q => window.siteSearchAll(q)", q)))
+                returned.append({u for i_ in page.evaluate("q => window.siteSearchIds(q)", q) for u in url_of[i_]})
                 if (i + 1) % 25 == 0:
                     print(f"  {i + 1}/{len(queries)} queries in {time.perf_counter() - t:.0f} s", flush=True)
             seconds = time.perf_counter() - t

@@ -513,6 +513,11 @@
     }
     return urls;
   };
+  window.siteSearchIds = async (query, filters) => { // every result's page id (fragment name), every year
+    const s = await open(query, filters);
+    while (!s.complete) await s.more(false);
+    return s.items.map((it) => it.id);
+  };
   // stock Pagefind, for comparison in tests and benchmarks: /pagefind-stock/ if built
   window.stockSearch = async (q, limit) => {
     const pf = await import("/pagefind-stock/pagefind.js");
