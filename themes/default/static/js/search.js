@@ -217,7 +217,7 @@
       partCache.set(url, fetch(url).then((r) => {
         if (!r.ok) throw new Error(`${url}: ${r.status}`);
         return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text();
-      }));
+      }).catch((e) => { partCache.delete(url); throw e; })); // asked again next time
     }
     return partCache.get(url);
   }
@@ -377,8 +377,13 @@
     let items = ids.map((id) => ({ id, rank: 2, score: score.get(id) || 0, data: byId.get(id).data,
                                    locs: (at.get(id).words || []).slice().sort((a, b) => a - b) }));
     if (q.verify) { // Latin parts: as typed, inside words too
-      const datas = await Promise.all(items.map((it) => it.data()));
-      const texts = await Promise.all(datas.map(fullContent));
+      // 20 pages at a time: a long page is many part files, and thousands of requests at once fail
+      const datas = [], texts = [];
+      for (let i = 0; i < items.length; i += 20) {
+        const ds = await Promise.all(items.slice(i, i + 20).map((it) => it.data()));
+        datas.push(...ds);
+        texts.push(...(await Promise.all(ds.map(fullContent))));
+      }
       const kept = [];
       const cnt = {};
       items.forEach((it, i) => {
