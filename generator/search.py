@@ -44,8 +44,12 @@ shards of its language newest first and stops when it has enough results (see se
 transformation, and a shard is indexed again only when the set of its pages' records changed; a
 build where nothing changed indexes nothing and links the previous shards into the new site.
 
+**Fragments.** A long page's words are cut into parts (``split_fragment``): the search page loads a result's
+fragment (title, filters, first part) and the one part that holds its match, not the whole text. Fragment
+names carry their shard's key, so that no two pages of the site share an id when the shards are merged.
+
 Traditional-script queries are folded to Simplified in the browser with a map generated here from
-OpenCC for every character the site uses (``t2s.json``).
+OpenCC for every character the site uses (``t2s/<bucket>.json``: a query loads its characters' buckets).
 """
 from __future__ import annotations
 
@@ -71,6 +75,9 @@ from pathlib import Path
 from .normalize import CJK, to_simplified, to_traditional
 
 SEARCH_VERSION = "5"  # the format of the index copies and of the shard folders; a change re-indexes everything
+# the format of the shard folders alone (fragments cut into parts): a change indexes every shard again from the
+# copies the record store keeps (SEARCH_VERSION's change would make the copies again too)
+BUNDLE_VERSION = "2"
 INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 ZH_INDEX_LANG = "x"  # the language the Chinese shards are indexed as: no segmenter, no stemmer (see module doc)
@@ -122,7 +129,7 @@ def _fold_table() -> tuple[dict, re.Pattern]:
     table = {}
     for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
         for o in range(a, b + 1):
-            s = to_simplified(chr(o))  # one character at a time, as t2s.json and the search page fold
+            s = to_simplified(chr(o))  # one character at a time, as the script map and the search page fold
             if s != chr(o) and len(s) == 1:
                 table[o] = s
     return table, re.compile("[" + "".join(chr(o) for o in table) + "]")
@@ -354,7 +361,7 @@ class RecordStore:
     """Index copies by shard, kept between builds: ``records/<lang>/<shard>.pickle`` holds
     ``{rel: (record key, copy hash, zlib(index copy))}``; ``index.pickle`` lists every page's shard, record
     key and copy hash,
-    each shard's characters (for t2s.json) and the state of the index the last build made (which pages
+    each shard's characters (for the script map) and the state of the index the last build made (which pages
     each shard holds, see update_index). Workers add new copies to spool files of their own
     (``spool/<pid>/<lang>__<shard>``), merged when the index is updated."""
 
@@ -472,7 +479,7 @@ def record_for(page, html: str) -> str | None:
 
 
 def shard_fingerprint(pages: dict[str, str]) -> str:
-    h = hashlib.sha256(SEARCH_VERSION.encode())
+    h = hashlib.sha256(f"{SEARCH_VERSION}.{BUNDLE_VERSION}".encode())
     for rel in sorted(pages):
         h.update(f"{rel}\t{pages[rel]}\n".encode())
     return h.hexdigest()[:20]
@@ -590,21 +597,32 @@ def _pf_dump(obj) -> bytes:
     return gzip.compress(PF_SIG + cbor2.dumps(obj), compresslevel=6, mtime=0)
 
 
-def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
+def shard_files(files: list[tuple[str, bytes]], sid: str = "") -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
     """A shard's bundle, made byte-stable and trimmed: (files of the shard folder, files shared by all shards).
 
     Pagefind (1.5) writes filter values and the list of filters in hash-map order (upstream issue #638), so
     two builds of the same pages differ there: values and filters are sorted and the files renamed after
     their content. The shard keeps its entry, metadata, index, fragments, filters and the WebAssembly of its
-    language; pagefind.js is shared (one copy at the top); the UI bundles are not used. Also returns the
-    fragment of each page, in the order the pages were added."""
+    language; pagefind.js is shared (one copy at the top); the UI bundles are not used. A long page's
+    fragment is cut into parts (``split_fragment``; ``sid``, the shard's folder under pagefind/, says where the
+    parts are). Also returns the fragment of each page, in the order the pages were added."""
     byname = dict(files)
     entry = json.loads(byname["pagefind-entry.json"])
     keep: dict[str, bytes] = {}
     shared = {"pagefind.js": byname["pagefind.js"]}
     hashes: list[str] = []
+    # a page's id is its fragment's name, a short hash of its content that Pagefind makes unique within one
+    # index only: two shards can hold different pages of the same id (the archive had one such pair), and the
+    # search page, which merges the shards into one instance, would show one page's fragment for both. The
+    # shard's key goes into the names of its fragments.
+    renamed_frag: dict[str, str] = {}
+    tag = sid.split("/")[-1] if sid else ""
     for lang, info in entry["languages"].items():
         meta = _pf_load(byname[f"pagefind.{info['hash']}.pf_meta"])
+        if tag:
+            for p in meta[1]:
+                renamed_frag[p[0]] = new_id = f"{p[0][:len(lang) + 1]}{tag}-{p[0][len(lang) + 1:]}"
+                p[0] = new_id
         hashes.extend(p[0] for p in meta[1])
         renamed = []
         for name, fhash in meta[3]:
@@ -626,10 +644,69 @@ def shard_files(files: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[
         keep[wasm] = byname[wasm]
     for path, data in files:
         if path.startswith("fragment/"):
-            keep[path] = data
+            old = path[len("fragment/"):-len(".pf_fragment")]
+            if old in renamed_frag:
+                path = f"fragment/{renamed_frag[old]}.pf_fragment"
+            keep.update(split_fragment(path, data, sid))
     keep["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, sort_keys=True,
                                              separators=(",", ":")).encode()
     return keep, shared, hashes
+
+
+# A long page's words, in parts: the search page shows a result's title and the excerpt around its match, so it
+# loads the fragment (title, filters, the first PART_WORDS words) and at most one part file more, the one holding
+# the match (the result's word locations say which), instead of the whole page's words (a 46,000-character
+# circular is 61 kB of fragment). Part k (k >= 1) holds words [k*PART_WORDS - PART_BACK, (k+1)*PART_WORDS +
+# PART_AHEAD): the words before a match for the excerpt's start, and after it for the phrase and the excerpt's end.
+PART_WORDS = 400
+PART_BACK = 40
+PART_AHEAD = 120
+SPLIT_FROM_BYTES = 2500  # fragments smaller than this (gzip) are left as Pagefind wrote them
+PART_EXT = ".pf_part"
+
+
+def split_fragment(path: str, data: bytes, sid: str) -> dict[str, bytes]:
+    """A fragment file as the shard keeps it: ``{path: data}`` as it was when it is small; else without its
+    anchors (each carries its element's whole text; the search page does not use them) and, when the page
+    has more than 2 * PART_WORDS words, with the content cut to its first part and the others in files of
+    their own (``fragment/<hash>.<k>.pf_part``: gzip text; see PART_WORDS). The fragment then says
+    ``parts`` (how many, the first included), ``part_words``, ``part_back`` and ``part_base`` (the parts' path
+    under pagefind/ without ``.<k>.pf_part``)."""
+    if len(data) < SPLIT_FROM_BYTES:
+        return {path: data}
+    raw = gzip.decompress(data)
+    at = raw.index(b"{")
+    frag = json.loads(raw[at:])
+    frag["anchors"] = []
+    out = {}
+    words = frag["content"].split()
+    if len(words) > 2 * PART_WORDS:
+        n = -(-len(words) // PART_WORDS)
+        name = path[len("fragment/"):-len(".pf_fragment")]
+        frag["content"] = " ".join(words[:PART_WORDS + PART_AHEAD])
+        frag.update(parts=n, part_words=PART_WORDS, part_back=PART_BACK, part_base=f"{sid}/fragment/{name}")
+        for k in range(1, n):
+            text = " ".join(words[k * PART_WORDS - PART_BACK:(k + 1) * PART_WORDS + PART_AHEAD])
+            out[f"fragment/{name}.{k}{PART_EXT}"] = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    out[path] = gzip.compress(raw[:at] + json.dumps(frag, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                              compresslevel=6, mtime=0)
+    return out
+
+
+def fragment_words(path: Path) -> dict:
+    """A fragment's JSON with its whole content, the parts of a long page joined again (for tests and the
+    benchmark; the search page does the same in fullText)."""
+    path = Path(path)
+    frag = fragment_text(path.read_bytes())
+    n = frag.get("parts", 1)
+    if n > 1:
+        pw, back = frag["part_words"], frag["part_back"]
+        words = frag["content"].split()[:pw]
+        for k in range(1, n):
+            part = gzip.decompress((path.parent / f"{path.name[:-len('.pf_fragment')]}.{k}{PART_EXT}").read_bytes())
+            words += part.decode("utf-8").split()[back:back + pw]
+        frag["content"] = " ".join(words)
+    return frag
 
 
 META_ENTRY_BYTES = 12  # what one more chunk adds to a shard's metadata (its bounds and name), compressed
@@ -787,7 +864,7 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
       the workers spooled in this one), and leaves the recent shard.
 
     A full build (no previous index) indexes every shard and has no recent shard. Writes into ``bundle``: the
-    shard folders, shards.json, t2s.json and pagefind.js. A page whose copy the store lacks (the pages were
+    shard folders, shards.json, the script map (t2s/) and pagefind.js. A page whose copy the store lacks (the pages were
     built without search) is asked of ``make_copy(sid, rel)``, which returns it, made from the page's file.
     An unchanged shard's files are hard links to the previous ones: files of a bundle are never written in
     place. ``keep_if_same``: when the new index would be the previous one as it is (nothing changed), nothing
@@ -903,7 +980,7 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
 
     def save(job, files):
         sid, pages = job
-        keep, common, hashes = shard_files(files)
+        keep, common, hashes = shard_files(files, sid)
         shared.update(common)
         for rel, data in keep.items():
             path = bundle / sid / rel
@@ -954,11 +1031,10 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     for name, data in shared.items():
         (bundle / name).write_bytes(data)
     langs, build_id, stats.recent = _listing(new_state, plan, masks)
-    (bundle / SHARDS_FILE).write_text(json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs},
+    (bundle / SHARDS_FILE).write_text(json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs,
+                                                  "t2s_buckets": T2S_BUCKETS},
                                                  ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
-    mapping = script_map(store.chars.get(sid, "") for sid in plan)
-    (bundle / "t2s.json").write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True,
-                                                separators=(",", ":")), "utf-8")
+    write_script_map(bundle, script_map(store.chars.get(sid, "") for sid in plan))
     # the store keeps exactly the pages of the new site, and the state of the index just written
     store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items() for rel, chash in pages.items()}
     store.chars = {sid: store.chars.get(sid, "") for sid in plan}
@@ -1032,6 +1108,21 @@ def index_stock(site: Path, output_subdir: str = "pagefind-stock") -> int:
         (dest / path).parent.mkdir(parents=True, exist_ok=True)
         (dest / path).write_bytes(data)
     return count
+
+
+T2S_BUCKETS = 32  # the script map's files: a query loads those of its characters (code point modulo this)
+
+
+def write_script_map(bundle: Path, mapping: dict[str, str]) -> None:
+    """The script map in T2S_BUCKETS files ``t2s/<code point % T2S_BUCKETS>.json`` (every one written, empty or
+    not): the search page loads those of the query's characters, a few hundred bytes each, not the whole map."""
+    buckets: dict[int, dict[str, str]] = {b: {} for b in range(T2S_BUCKETS)}
+    for trad, simp in mapping.items():
+        buckets[ord(trad) % T2S_BUCKETS][trad] = simp
+    (bundle / "t2s").mkdir(parents=True, exist_ok=True)
+    for b, part in buckets.items():
+        (bundle / "t2s" / f"{b}.json").write_text(json.dumps(part, ensure_ascii=False, sort_keys=True,
+                                                             separators=(",", ":")), "utf-8")
 
 
 def script_map(texts) -> dict[str, str]:

@@ -286,11 +286,11 @@ def test_the_index_spells_each_page_as_a_reader_reads_it(site, truth_pages):
     """Pagefind stores, for every page, the words the build rewrote its text into (pairs of characters,
     punctuation codes, gaps): read back, they give the page's indexed text exactly as a reader sees it
     (same words, same breaks), so an exact phrase in the index is a string in a piece of the page."""
-    from generator.search import fragment_text, read_text
+    from generator.search import fragment_words, read_text
 
     pages, differ = 0, []
     for f in sorted(site.glob("pagefind/*/*/fragment/*.pf_fragment")):
-        frag = fragment_text(f.read_bytes())
+        frag = fragment_words(f)  # a long page's parts joined
         html = (site / (frag["url"].lstrip("/") + "index.html")).read_text("utf-8")
         if norm(read_text(frag["content"])).split() != norm(" ".join(reader_pieces(html))).split():
             differ.append(frag["url"])
@@ -406,3 +406,31 @@ def test_filters(page, server):
     page.wait_for_selector("[data-search-results][data-done]")
     kinds = dict(page.eval_on_selector_all("#f-kind option", "els => els.map(e => [e.value, e.textContent])"))
     assert kinds["task"].startswith("Tasks (")
+
+
+def test_a_long_page_loads_only_the_part_that_holds_its_match(page, server, site, truth_pages):
+    """A long page's words are in parts (generator/search.py: split_fragment): a query found near its end shows
+    the match in the excerpt, having loaded the page's fragment and the part that holds it, not the whole text."""
+    from generator.search import fragment_text, fragment_words, read_text
+
+    frags = [(f, fragment_text(f.read_bytes())) for f in site.glob("pagefind/zh/*/fragment/*.pf_fragment")]
+    f, frag = max(((f, fr) for f, fr in frags if fr.get("parts", 1) > 2), key=lambda x: x[1]["parts"])
+    words = fragment_words(f)["content"].split()
+    assert len(words) > frag["part_words"] * (frag["parts"] - 1)
+    k, pw = frag["parts"] - 2, frag["part_words"]  # a whole part, not the first
+    before = read_text(" ".join(words[:k * pw + 20]))
+    runs = [r for r in sorted(set(re.findall(f"[{CJK}]{{6,12}}", read_text(" ".join(words[k * pw + 20:(k + 1) * pw])))))
+            if r not in before]  # found first in part k
+    assert runs
+    q = next((r for r in runs if truth(truth_pages, r) == {frag["url"]}), runs[0])
+    assert frag["url"] in truth(truth_pages, q)
+    open_search_page(page, server)
+    results = page.evaluate("q => window.siteSearch(q, {}, 200)", q)
+    mine = [r for r in results if r["url"] == frag["url"]]
+    assert mine and f"<mark>{q}</mark>" in mine[0]["excerpt"]
+    name = f.name[:-len(".pf_fragment")]
+    loaded = page.evaluate("n => performance.getEntriesByType('resource').map(e => e.name).filter(u => u.includes(n))",
+                           name)
+    parts = [u for u in loaded if u.endswith(".pf_part")]
+    assert any(u.endswith(f"{name}.pf_fragment") for u in loaded)
+    assert parts == [f"{server}/pagefind/{frag['part_base']}.{k}.pf_part"], loaded

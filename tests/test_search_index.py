@@ -17,11 +17,11 @@ def _files(folder: Path) -> dict[str, str]:
 
 
 def _texts(shard: Path) -> dict[str, str]:
-    from generator.search import fragment_text, read_text
+    from generator.search import fragment_words, read_text
 
     out = {}
     for f in shard.glob("fragment/*.pf_fragment"):
-        frag = fragment_text(f.read_bytes())
+        frag = fragment_words(f)
         out[frag["url"]] = read_text(frag["content"])
     return out
 

@@ -52,10 +52,25 @@
   // ------------------------------------------------------------ loading: started at once, in parallel
   const getJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const shardsP = getJSON("/pagefind/shards.json");
-  const t2sP = getJSON("/pagefind/t2s.json");
   const moduleP = import("/pagefind/pagefind.js");
-  let t2s = {};
-  t2sP.then((m) => { if (m) t2s = m; });
+  // Traditional -> Simplified, loaded for the characters a query has: the map is cut into buckets by code point
+  // (shards.json says how many), so a query loads the few small ones of its Chinese characters, and an English
+  // query none
+  const t2s = {};
+  const t2sLoaded = new Map();
+  async function loadScriptMap(text) {
+    const manifest = await shardsP;
+    const n = manifest && manifest.t2s_buckets;
+    if (!n) return;
+    const want = new Set();
+    for (const ch of text.normalize("NFKC")) if (isRun(ch) && !/[0-9]/.test(ch)) want.add(ch.codePointAt(0) % n);
+    await Promise.all([...want].map((b) => {
+      if (!t2sLoaded.has(b)) {
+        t2sLoaded.set(b, getJSON(`/pagefind/t2s/${b}.json`).then((m) => { if (m) Object.assign(t2s, m); }));
+      }
+      return t2sLoaded.get(b);
+    }));
+  }
 
   let enginePromise = null;
   function engine() {
@@ -65,7 +80,6 @@
 
   async function makeEngine() {
     const [manifest, pf] = await Promise.all([shardsP, moduleP]);
-    await t2sP;
     const shards = ((manifest && manifest.langs && manifest.langs[lang]) || []).map((s) => ({
       ...s, path: `/pagefind/${lang}/${s.key}/` }));
     const masked = new Map(); // fragment id -> its filters (pages a shard masks: see generator/search.py)
@@ -193,6 +207,51 @@
     return out.join("").replace(/ {2,}/g, " ").trim();
   }
 
+  // ------------------------------------------------------------ a long page's words, in parts
+  // (generator/search.py: split_fragment): the fragment holds the first part_words words, part k (k >= 1) the
+  // words from k * part_words - part_back on; a result's word locations say which part holds its match
+  const partCache = new Map();
+  function loadPart(d, k) {
+    const url = `/pagefind/${d.part_base}.${k}.pf_part`;
+    if (!partCache.has(url)) {
+      partCache.set(url, fetch(url).then((r) => {
+        if (!r.ok) throw new Error(`${url}: ${r.status}`);
+        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text();
+      }).catch((e) => { partCache.delete(url); throw e; })); // asked again next time
+    }
+    return partCache.get(url);
+  }
+  const partOf = (d, at) => Math.min(Math.floor(at / d.part_words), d.parts - 1);
+
+  async function fullContent(d) { // every word of the page
+    if (!(d.parts > 1)) return d.content;
+    const rest = await Promise.all(Array.from({ length: d.parts - 1 }, (_, i) => loadPart(d, i + 1)));
+    const words = d.content.trim().split(/\s+/).slice(0, d.part_words);
+    for (const t of rest) words.push(...t.trim().split(/\s+/).slice(d.part_back, d.part_back + d.part_words));
+    return words.join(" ");
+  }
+
+  /* The text of the excerpt of a result: where its match is (`locs`: its word locations, least first). A page
+   * in parts loads the part of its first location whose text holds the term shown (at most MAX_PARTS parts;
+   * the whole page if none does). */
+  const MAX_PARTS = 3;
+  async function excerptOf(d, locs, terms) {
+    if (!(d.parts > 1)) return excerpt(readText(d.content), terms);
+    const parts = [];
+    for (const at of locs || []) {
+      const k = partOf(d, at);
+      if (!parts.includes(k)) parts.push(k);
+      if (parts.length === MAX_PARTS) break;
+    }
+    if (!parts.length) parts.push(0);
+    const needle = longest(terms);
+    for (const k of parts) {
+      const raw = readText(k === 0 ? d.content : await loadPart(d, k));
+      if (!needle || locate(raw, norm(raw), needle)) return excerpt(raw, terms);
+    }
+    return excerpt(readText(await fullContent(d)), terms);
+  }
+
   // ------------------------------------------------------------ excerpts
   function esc(s) {
     return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -219,9 +278,11 @@
     return [map[i], end];
   }
 
+  const longest = (terms) => terms.slice().sort((x, y) => y.length - x.length)[0];
+
   function excerpt(raw, terms) {
     const normed = norm(raw);
-    const needle = terms.slice().sort((x, y) => y.length - x.length)[0];
+    const needle = longest(terms);
     const span = needle ? locate(raw, normed, needle) : null;
     if (!span) return esc(raw.slice(0, 100)) + (raw.length > 100 ? "…" : "");
     const [a, b] = span;
@@ -250,7 +311,14 @@
     const phrases = plain ? terms.map((t) => [t]) : parsed.flatMap((p) => p.phrases);
     const verify = !plain && parsed.some((p) => p.latin);
     const names = parsed.flatMap((p) => p.words); // the query as a name: all its words in order
-    return { terms, parsed, plain, phrases, verify, names };
+    // the phrase whose word locations place the excerpt: the first of the longest term (the one excerpts show)
+    let shown = 0;
+    if (!plain) {
+      const t = parsed.find((p) => p.term === longest(terms));
+      const i = t && t.phrases.length ? phrases.indexOf(t.phrases[0]) : -1;
+      if (i >= 0) shown = i;
+    }
+    return { terms, parsed, plain, phrases, verify, names, shown };
   }
 
   const quoted = (ws) => `"${ws.join(" ")}"`;
@@ -305,13 +373,21 @@
       } else counts = null;
     }
     const byId = sets[0];
-    let items = ids.map((id) => ({ id, rank: 2, score: score.get(id) || 0, data: byId.get(id).data }));
+    const at = sets[Math.min(q.shown, sets.length - 1)];
+    let items = ids.map((id) => ({ id, rank: 2, score: score.get(id) || 0, data: byId.get(id).data,
+                                   locs: (at.get(id).words || []).slice().sort((a, b) => a - b) }));
     if (q.verify) { // Latin parts: as typed, inside words too
-      const datas = await Promise.all(items.map((it) => it.data()));
+      // 20 pages at a time: a long page is many part files, and thousands of requests at once fail
+      const datas = [], texts = [];
+      for (let i = 0; i < items.length; i += 20) {
+        const ds = await Promise.all(items.slice(i, i + 20).map((it) => it.data()));
+        datas.push(...ds);
+        texts.push(...(await Promise.all(ds.map(fullContent))));
+      }
       const kept = [];
       const cnt = {};
       items.forEach((it, i) => {
-        const text = norm(readText(datas[i].content));
+        const text = norm(readText(texts[i]));
         if (q.terms.every((t) => text.includes(t))) {
           kept.push(it);
           for (const [k, vals] of Object.entries(datas[i].filters || {})) {
@@ -343,8 +419,8 @@
 
   /* Open a search: resolves to an object that gives results a page at a time, loading earlier years as
    * needed (see the comment at the top). */
-  async function open(query, filters) {
-    const E = await engine(); // first: the script map must be loaded to read the query
+  async function open(query, filters, onYear) {
+    const [E] = await Promise.all([engine(), loadScriptMap(query || "")]); // the script map, to read the query
     const q = parse(query || "");
     const yearFilter = filters && filters.year;
     const rest = Object.assign({}, filters || {});
@@ -381,6 +457,10 @@
     while (!state.complete && (state.items.length < PAGE_SIZE || pages < AUTO_PAGES)) {
       pages += state.groups[state.next].pages;
       await state.more(false);
+      if (onYear && !state.complete && state.items.length) { // the results so far, shown before it goes on
+        await onYear(state);
+        onYear = null;
+      }
     }
     // what the first display holds: a name's exact match first, whatever its year (the sort is stable, so the
     // years stay newest first within a rank)
@@ -392,12 +472,15 @@
     while (state.items.length - state.at < n && !state.complete) await state.more(false);
     const slice = state.items.slice(state.at, state.at + n);
     state.at += slice.length;
-    const datas = await Promise.all(slice.map((it) => it.data()));
-    return datas.map((d) => {
-      const raw = readText(d.content);
+    return describe(slice, state.q.terms);
+  }
+
+  function describe(items, terms) { // titles and excerpts (fragments and parts are loaded once: Pagefind caches)
+    return Promise.all(items.map(async (it) => {
+      const d = await it.data();
       return { url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
-               excerpt: excerpt(raw, state.q.terms) };
-    });
+               excerpt: await excerptOf(d, it.locs, terms) };
+    }));
   }
 
   /* Filter counts of the query's results in every year searched so far: for each value, the pages it would
@@ -426,9 +509,19 @@
   window.siteSearchAll = async (query, filters) => { // every result, every year
     const s = await open(query, filters);
     while (!s.complete) await s.more(false);
-    const out = [];
-    while (s.at < s.items.length) out.push(...(await take(s, 200)));
-    return out.map((r) => r.url);
+    // the fragments only (each result's address), no excerpts; 100 at a time (thousands of requests at once
+    // fail in the browser)
+    const urls = [];
+    for (let i = 0; i < s.items.length; i += 100) {
+      const datas = await Promise.all(s.items.slice(i, i + 100).map((it) => it.data()));
+      urls.push(...datas.map((d) => d.url));
+    }
+    return urls;
+  };
+  window.siteSearchIds = async (query, filters) => { // every result's page id (fragment name), every year
+    const s = await open(query, filters);
+    while (!s.complete) await s.more(false);
+    return s.items.map((it) => it.id);
   };
   // stock Pagefind, for comparison in tests and benchmarks: /pagefind-stock/ if built
   window.stockSearch = async (q, limit) => {
@@ -499,6 +592,11 @@
     });
   }
 
+  // when the first results of the page's first search are on screen (for benchmarks: bench/search.py)
+  const markFirst = () => {
+    if (!performance.getEntriesByName("search-first-results").length) performance.mark("search-first-results");
+  };
+
   let current = null; // the search on screen
   let seq = 0;
 
@@ -529,13 +627,25 @@
     if (!q.trim()) { current = null; list.innerHTML = ""; showStatus(status, list, more); list.dataset.done = "1"; return; }
     status.textContent = T.searching;
     more.hidden = true;
-    const s = await open(q, filters);
+    let final = false;
+    // while earlier years are still searched (a query with few results), the results found so far are shown
+    const early = async (st) => {
+      const items = st.items.slice().sort((a, b) => a.rank - b.rank).slice(0, PAGE_SIZE);
+      const shown = await describe(items, st.q.terms);
+      if (final || mine !== seq) return;
+      list.innerHTML = shown.map(itemHTML).join("");
+      markFirst();
+      status.textContent = fmt(T.found_partial, { n: num(st.total), year: st.lastYear || "" });
+    };
+    const s = await open(q, filters, early);
+    final = true;
     if (mine !== seq) return; // a newer search took over
     s.allGroups = (await engine()).groups;
     const first = await take(s, PAGE_SIZE);
     if (mine !== seq) return;
     current = s;
     list.innerHTML = first.map(itemHTML).join("");
+    markFirst();
     showStatus(status, list, more);
     // the counts of the filters come after the results (their files are loaded now); then the page is done
     const c = await counts(s);
