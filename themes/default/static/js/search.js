@@ -31,8 +31,14 @@
   const RUNWORD = new RegExp(`^[${CJK}0-9]{1,2}$`, "u");
   const HEX = "bcfghjkmnpqrtvwx";
   const PUNCT_MARK = "\u03d9", NAME = "\u03db", NAME_FIRST = "\u03df", NAME_LAST = "\u03e1";
-  const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  const INDEX_LANG = lang === "zh" ? "x" : "en"; // what the build indexes Chinese pages as (no segmenter)
+  let PAGE = {}; // the page's words and its language code, from the theme (search.html)
+  try {
+    const el = document.getElementById("search-strings");
+    if (el) PAGE = JSON.parse(el.textContent);
+  } catch (e) { /* the defaults below */ }
+  const LOCALE = document.documentElement.lang; // the page's hreflang (zh-CN, en, fr …)
+  const lang = PAGE.lang || (LOCALE.startsWith("zh") ? "zh" : "en"); // the configured code: pagefind/<code>/
+  const INDEX_LANG = lang === "zh" ? "x" : lang; // what the build indexes Chinese pages as (no segmenter)
   const DEFAULTS = lang === "zh"
     ? { searching: "正在搜索……", none: "没有找到结果。", found: "找到 {n} 条结果", found_one: "找到 1 条结果",
         shown: "显示第 1–{shown} 条", more: "更多结果", all: "全部", kind: "类型", year: "年份", department: "主责单位",
@@ -41,13 +47,9 @@
         shown: "showing 1–{shown}", more: "More results", all: "All", kind: "Kind", year: "Year",
         department: "Lead department", issuer: "Issuing body", found_partial: "{n} results in the years back to {year}",
         earlier: "Search earlier years", kinds: {} };
-  let T = DEFAULTS;
-  try {
-    const el = document.getElementById("search-strings");
-    if (el) T = Object.assign({}, DEFAULTS, JSON.parse(el.textContent));
-  } catch (e) { /* the defaults above */ }
+  const T = Object.assign({}, DEFAULTS, PAGE);
   const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-  const num = (n) => n.toLocaleString(lang === "zh" ? "zh-CN" : "en");
+  const num = (n) => n.toLocaleString(LOCALE);
 
   // ------------------------------------------------------------ loading: started at once, in parallel
   const getJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
@@ -211,13 +213,24 @@
   // (generator/search.py: split_fragment): the fragment holds the first part_words words, part k (k >= 1) the
   // words from k * part_words - part_back on; a result's word locations say which part holds its match
   const partCache = new Map();
+  // At most PART_FETCHES part files are asked for at once: a query with a Latin term checks every word of many
+  // long pages, and thousands of requests at a time fail in the browser ("Failed to fetch").
+  const PART_FETCHES = 24;
+  let fetching = 0;
+  const waiting = [];
+  const acquire = () => (fetching < PART_FETCHES ? (fetching++, Promise.resolve()) : new Promise((r) => waiting.push(r)));
+  const release = () => { const next = waiting.shift(); if (next) next(); else fetching--; }; // a waiter takes the slot
   function loadPart(d, k) {
     const url = `/pagefind/${d.part_base}.${k}.pf_part`;
     if (!partCache.has(url)) {
-      partCache.set(url, fetch(url).then((r) => {
-        if (!r.ok) throw new Error(`${url}: ${r.status}`);
-        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text();
-      }).catch((e) => { partCache.delete(url); throw e; })); // asked again next time
+      partCache.set(url, (async () => {
+        await acquire();
+        try {
+          const r = await fetch(url);
+          if (!r.ok) throw new Error(`${url}: ${r.status}`);
+          return await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text();
+        } finally { release(); }
+      })().catch((e) => { partCache.delete(url); throw e; })); // asked again next time
     }
     return partCache.get(url);
   }
@@ -561,7 +574,7 @@
       if (chosen[key] && !names.includes(chosen[key])) names.push(chosen[key]);
       const label = (n) => (key === "kind" && T.kinds && T.kinds[n]) || n;
       if (key === "year") names.sort();
-      else names.sort((a, b) => label(a).localeCompare(label(b), lang === "zh" ? "zh-CN" : "en"));
+      else names.sort((a, b) => label(a).localeCompare(label(b), LOCALE));
       if (!names.length) continue;
       const id = "f-" + key;
       const lab = document.createElement("label");
@@ -607,7 +620,7 @@
     let text;
     if (s.complete) text = s.total === 1 ? T.found_one : fmt(T.found, { n: num(s.total) });
     else text = fmt(T.found_partial, { n: num(s.total), year: s.lastYear || "" });
-    if (shown < s.total) text += (lang === "zh" ? "，" : ", ") + fmt(T.shown, { shown });
+    if (shown < s.total) text += (T.sep || ", ") + fmt(T.shown, { shown });
     status.textContent = text;
     const loadedLeft = shown < s.items.length;
     more.hidden = !loadedLeft && s.complete;
