@@ -496,7 +496,7 @@ def derive_lists(db: sqlite3.Connection, loader: _Loader) -> None:
     marks = ",".join("?" * len(LIST_KINDS))
     db.execute(f"DELETE FROM search WHERE rowid IN (SELECT rowid FROM items WHERE kind IN ({marks}))", LIST_KINDS)
     db.execute(f"DELETE FROM items WHERE kind IN ({marks})", LIST_KINDS)
-    seen: set[str] = set(r[0] for r in db.execute(f"SELECT id FROM items WHERE kind IN ({marks})", LIST_KINDS))
+    seen: set[str] = set()  # the list items made so far (several records name the same list)
     loader.rowid_of.clear()
 
     def item(item_id, kind, record_id, url_zh, parent=None, title_zh=None, title_en=None, text=False):
