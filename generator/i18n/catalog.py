@@ -287,8 +287,7 @@ def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> l
             else:
                 contexts[text_] = line
         else:
-            errors.append(m if not offset or m.line is None else
-                          Problem(m.file, m.line + offset, m.message, m.expected))
+            errors.append(_moved_one(m, offset))
     return errors
 
 
@@ -514,9 +513,13 @@ class _PartCache:
                 pass
 
 
+def _moved_one(p: Problem, offset: int) -> Problem:
+    """``p`` with its line moved down by ``offset`` (a part's lines are counted from the part's start)."""
+    return p if not offset or p.line is None else Problem(p.file, p.line + offset, p.message, p.expected)
+
+
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
-    return [p if not offset or p.line is None else Problem(p.file, p.line + offset, p.message, p.expected)
-            for p in problems]
+    return [_moved_one(p, offset) for p in problems]
 
 
 def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
