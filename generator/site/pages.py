@@ -19,6 +19,12 @@ from ..link.evidence import passage
 from markupsafe import Markup, escape
 from .urls import authoritative, languages, other_langs, url_for, use_languages
 
+def _provenance(prov, zh: str) -> tuple:
+    """A translated passage's "tr": (translated-by, translated-on, reviewed, hash of its Chinese); an
+    untranslated one's is ("", "", "no", hash)."""
+    return (prov.by if prov else "", prov.on if prov else "", prov.reviewed if prov else "no", source_hash(zh))
+
+
 def cn_ordinal(n: int, digits: str) -> str:
     """``n`` (0–99) in Chinese numerals, as a section of a Chinese text numbers itself; ``digits`` are the
     theme's numerals 0–10 (its ``numerals`` string, 零 … 十)."""
@@ -178,18 +184,12 @@ class ViewContext:
             return {"text": zh, "zh": zh, "status": "ok", "lang": auth}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
-        if lang != CATALOG_LANG:  # a language whose catalogs are not read: the authoritative text stands in
-            out = {"text": zh, "zh": zh, "status": "missing", "lang": auth, "tr": ("", "", "no", source_hash(zh))}
-            if self.tally is not None:
-                self.tally.append(out)
-            return out
-        s = self.translator.get(key, zh, family)
-        if s.ok:
-            p = s.prov
-            out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en",
-                   "tr": (p.by if p else "", p.on if p else "", p.reviewed if p else "no", source_hash(zh))}
+        # a language whose catalogs are not read: the authoritative text stands in, as for a missing translation
+        s = self.translator.get(key, zh, family) if lang == CATALOG_LANG else None
+        if s is not None and s.ok:
+            out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en", "tr": _provenance(s.prov, zh)}
         else:
-            out = {"text": zh, "zh": zh, "status": s.status, "lang": auth, "tr": ("", "", "no", source_hash(zh))}
+            out = self._stand_in(zh, s.status if s is not None else "missing")
         if self.tally is not None:
             self.tally.append(out)
         return out
@@ -426,11 +426,12 @@ class ViewContext:
         if name.ok and all(i.ok for i in items):
             text = f"{p.number}. {name.en}. " + " ".join(i.en for i in items)
             return {"text": text, "zh": b.text, "status": "ok", "lang": "en", "parts": [
-                {"status": "ok", "zh": x.zh, "tr": (x.prov.by if x.prov else "", x.prov.on if x.prov else "",
-                                                  x.prov.reviewed if x.prov else "no", source_hash(x.zh))}
-                for x in [name, *items]]}
-        return {"text": b.text, "zh": b.text, "status": "missing", "lang": self.authoritative,
-                "tr": ("", "", "no", source_hash(b.text))}
+                {"status": "ok", "zh": x.zh, "tr": _provenance(x.prov, x.zh)} for x in [name, *items]]}
+        return self._stand_in(b.text, "missing")
+
+    def _stand_in(self, zh: str, status: str) -> dict:
+        """A passage without its translation (``status``: missing or stale): the authoritative text shown."""
+        return {"text": zh, "zh": zh, "status": status, "lang": self.authoritative, "tr": _provenance(None, zh)}
 
     def _task_by_id(self, tid: str):
         tl = self.corpus.tasklists.get(ids.format_id("tasklist", ids.parse(tid).year))
