@@ -659,9 +659,9 @@ def shard_files(files: list[tuple[str, bytes]], sid: str = "") -> tuple[dict[str
 
 
 # A long page's words, in parts: the search page shows a result's title and the excerpt around its match, so it
-# loads the fragment (title, filters, the first part: words [0, PART_WORDS + PART_AHEAD)) and at most one part
-# file more, the one holding the match (the result's word locations say which), instead of the whole page's words
-# (a 46,000-character circular is 61 kB of fragment). Part k (k >= 1) holds words [k*PART_WORDS - PART_BACK, (k+1)*PART_WORDS +
+# loads the fragment (title, filters, the first PART_WORDS words) and at most one part file more, the one holding
+# the match (the result's word locations say which), instead of the whole page's words (a 46,000-character
+# circular is 61 kB of fragment). Part k (k >= 1) holds words [k*PART_WORDS - PART_BACK, (k+1)*PART_WORDS +
 # PART_AHEAD): the words before a match for the excerpt's start, and after it for the phrase and the excerpt's end.
 PART_WORDS = 400
 PART_BACK = 40
