@@ -528,7 +528,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translator, ti
                 other = "b" if which == "a" else "a"
                 record = {"gen": gen, "trees": {which: gen, other: manifest["gen"]}, "delta": sorted(delta)}
                 output.finish(out, which)
-                shutil.rmtree(staging, ignore_errors=True)  # what is left of it: empty folders
+                output.remove_now(staging)  # what is left of it: empty folders and the marker
         with timer("write"):
             from .fileio import replace_file
 

@@ -22,6 +22,7 @@ What may be deleted is decided here and nowhere else: the staging and tree folde
 the marker) and, inside them, files a previous build wrote that the new site no longer has."""
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -33,6 +34,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import remove_folder
 from .errors import Problem, SourceError
 from .paths import CACHE, CONTENT, THEMES
 from .fileio import write_error
@@ -188,23 +190,29 @@ def _ours(path: Path) -> bool:
         return False
 
 
+def remove_now(path: Path) -> None:
+    """Delete a folder this module made, in this process, its marker last (``remove_folder``)."""
+    remove_folder.remove(str(path), MARKER)
+
+
 def delete_later(out: Path, path: Path) -> None:
     """Delete a folder this module made beside ``out``, in a process of its own: a whole site takes seconds to
-    delete (a folder per page), and the build need not wait. It is renamed to a trash name first, so that a
-    build starting meanwhile sees it as a leftover to delete, never as a tree or a staging folder."""
+    delete (a folder per page), and the build need not wait. It gets the marker, then is renamed to a trash
+    name, so that a build starting meanwhile sees it as a leftover to delete (never as a tree or a staging
+    folder), and one stopped at any moment leaves a folder that the next build knows for its own."""
     path = Path(path)
+    if not (path / MARKER).is_file():
+        (path / MARKER).write_text(MARKER_TEXT, "utf-8")
     if not path.name.startswith(f".{out.name}{TRASH_PREFIX}"):
         trash = out.parent / f".{out.name}{TRASH_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
         os.rename(path, trash)
-        if not (trash / MARKER).is_file():
-            (trash / MARKER).write_text(MARKER_TEXT, "utf-8")
         path = trash
     try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        subprocess.Popen([sys.executable, remove_folder.__file__, str(path), MARKER], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                         close_fds=True)
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        remove_now(path)
 
 
 def delete_site_later(out: Path, path: Path, known: set[str] | None) -> list[str]:
@@ -363,11 +371,16 @@ def move_in(staging: Path, tree: Path, staged, stale) -> None:
     what is there (a rename: a hard link shared with the other tree is never written), and delete ``stale``."""
     for rel in staged:
         dest = os.path.join(tree, rel)
+        src = os.path.join(staging, rel)
         try:
-            os.replace(os.path.join(staging, rel), dest)
+            os.replace(src, dest)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.replace(os.path.join(staging, rel), dest)
+            os.replace(src, dest)
+        # a file written unchanged is a hard link to the tree's: renaming a file onto another link to it does
+        # nothing (POSIX), so the staging folder's name is removed here
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(src)
     for rel in sorted(stale):
         _remove_file(tree, rel)
 

@@ -138,6 +138,72 @@ def test_leftovers_of_an_interrupted_build_are_removed(proj, tmp_path):
     assert (other / "notes.txt").read_text("utf-8") == "mine"
 
 
+def test_moving_files_in_empties_the_staging_folder_even_for_files_written_unchanged(tmp_path):
+    """A file a build wrote unchanged can be a hard link to the tree's own: renaming it onto the tree does
+    nothing (POSIX), so ``move_in`` must still take it out of the staging folder. Left there, it kept the
+    staging folder non-empty until the end of the build, where a kill -9 in the middle of deleting it left a
+    folder without its marker, which no later build would delete."""
+    from generator import output
+
+    staging, tree = tmp_path / "staging", tmp_path / "tree"
+    (staging / "api").mkdir(parents=True)
+    (tree / "api").mkdir(parents=True)
+    (tree / "api" / "same.json").write_text("[]", "utf-8")
+    os.link(tree / "api" / "same.json", staging / "api" / "same.json")  # written unchanged: the tree's file
+    (staging / "api" / "new.json").write_text("[1]", "utf-8")
+    (staging / "zh" / "p").mkdir(parents=True)
+    (staging / "zh" / "p" / "index.html").write_text("page", "utf-8")
+    output.move_in(staging, tree, ["api/same.json", "api/new.json", "zh/p/index.html"], [])
+    assert output.list_files(staging) == set()
+    assert output.list_files(tree) == {"api/same.json", "api/new.json", "zh/p/index.html"}
+    assert (tree / "api" / "same.json").read_text("utf-8") == "[]"
+
+
+def test_a_folder_is_deleted_with_its_marker_last(tmp_path, monkeypatch):
+    """Stopped at any moment, a folder being deleted still carries the marker that lets the next build delete
+    it: ``remove_folder`` deletes the marker only after everything else."""
+    from generator import output, remove_folder
+
+    folder = tmp_path / ".site-old-1"
+    for rel in ("a/b/index.html", "z.json", "api/v1/x.csv"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text("x", "utf-8")
+    (folder / output.MARKER).write_text(output.MARKER_TEXT, "utf-8")
+    gone = []
+    real_unlink, real_rmtree = os.unlink, remove_folder.shutil.rmtree
+
+    def unlink(path, *a, **k):
+        assert (folder / output.MARKER).exists() or os.path.basename(path) == output.MARKER
+        gone.append(os.path.basename(path))
+        return real_unlink(path, *a, **k)
+
+    def rmtree(path, *a, **k):
+        assert (folder / output.MARKER).exists()
+        gone.append(os.path.basename(path))
+        return real_rmtree(path, *a, **k)
+
+    monkeypatch.setattr(remove_folder.os, "unlink", unlink)
+    monkeypatch.setattr(remove_folder.shutil, "rmtree", rmtree)
+    output.remove_now(folder)
+    assert not folder.exists()
+    assert gone[-1] == output.MARKER and {"a", "api", "z.json"} <= set(gone)
+
+
+def test_a_killed_deletion_is_finished_by_the_next_build(proj, tmp_path):
+    """A trash folder whose deletion was stopped half-way (its marker still there, the rest partly gone) is
+    deleted by the next build; the background deletion runs the same code as a script."""
+    out = tmp_path / "site"
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    half = tmp_path / ".site-old-999-half"
+    (half / "api" / "v1").mkdir(parents=True)
+    (half / "api" / "v1" / "links.json").write_text("{}", "utf-8")
+    (half / ".buildinfo").write_text("x", "utf-8")
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    from conftest import leftovers
+
+    assert not leftovers(tmp_path, ".site-old-")
+
+
 def test_no_search_keeps_the_existing_index_and_says_so(proj, tmp_path):
     out = tmp_path / "site"
     assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
