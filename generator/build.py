@@ -73,7 +73,10 @@ def _theme_key(theme_dir: Path, assets: dict, site: dict) -> str:
     for p in sorted((theme_dir / "templates").rglob("*")) + sorted((theme_dir / "i18n").rglob("*")):
         if not p.is_dir():  # a dangling link, a pipe, a template that is not UTF-8: an error naming it
             rel = p.relative_to(theme_dir.parent.parent).as_posix()
-            h.update(p.as_posix().encode() + b"\0" + read_text(p, rel, "a template of the theme").encode())
+            # by its place in the theme, not on this machine: a project moved or copied (a CI cache restored in
+            # another folder) keeps its pages' keys, so its first build there renders nothing again
+            h.update(p.relative_to(theme_dir).as_posix().encode() + b"\0"
+                     + read_text(p, rel, "a template of the theme").encode())
     h.update(json.dumps([assets, site], sort_keys=True).encode())
     from . import __version__
     from .cache import code_fingerprint

@@ -59,6 +59,20 @@ def test_incremental_build_renders_only_affected_pages(tmp_path):
     assert "2026年第13期" in (out / "zh" / "gazette" / "index.html").read_text("utf-8")
 
 
+def test_a_project_moved_to_another_folder_renders_nothing_again(tmp_path):
+    """A CI cache restored into another folder, or a project copied: its pages' keys do not depend on where
+    the project lies on this machine, so the first build there reuses every page of the output it had."""
+    from generator.build import build
+
+    first_proj = make_project(tmp_path / "one")
+    out = tmp_path / "site"
+    first = build(first_proj, out, search=False)
+    moved = tmp_path / "elsewhere" / "proj"
+    shutil.copytree(first_proj, moved, symlinks=True)
+    again = build(moved, out, search=False)
+    assert again.rendered == 0 and again.reused == again.pages == first.pages
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, (path.name, old)
