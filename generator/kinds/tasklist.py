@@ -9,6 +9,7 @@ from ..errors import Report
 from ..model import Block, Origin, Section, Subsection, Task, TaskList
 from ..normalize import Para, normalize_text
 from ..ids import format_id, parse as parse_id
+from .base import cite_parts
 from .circular import CircularKind
 from .common import cn_number
 from .. import ids
@@ -223,7 +224,7 @@ class TaskListKind(CircularKind):
         ui = v.ui[lang]
         where = (ui["where_task"] if i.scheme == "task" else ui["where_section"]).format(n=i.last) \
             if len(i.parts) > 1 else ""
-        return base + (f" · {where}" if where else "")
+        return cite_parts(ui, base, where)
 
     def page_groups(self, v, lang: str):
         for tid in list(dict.keys(v.corpus.tasklists)):

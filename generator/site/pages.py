@@ -207,6 +207,17 @@ class ViewContext:
         """``n`` in the authoritative text's numerals (the {cn} of the theme's section labels)."""
         return cn_ordinal(n, self.ui[self.authoritative]["numerals"])
 
+    def doc_number(self, d, lang: str) -> str:
+        """A document's number as ``lang``'s pages cite it: the kind's citation form in the catalogs' language
+        (京政发〔2026〕1号 -> Jing Zheng Fa [2026] No. 1), else as printed (another language: as printed)."""
+        if self.translated(lang):
+            return kinds.kind_of(d).number_en(d, self) or d.number
+        return d.number
+
+    def issuer_name(self, zh: str, lang: str) -> str:
+        """An issuing body's name in ``lang``: the glossary's English, else as printed."""
+        return self.glossary.issuer_en(zh) if self.translated(lang) else zh
+
     def unit_name(self, uid: str, lang: str) -> str:
         u = self.corpus.units.get(uid)
         if not u:

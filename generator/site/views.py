@@ -166,13 +166,10 @@ def doc_index(v: ViewContext, lang: str):
     ui = v.ui[lang]
     docs = sorted(v.corpus.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
 
-    def number(d):
-        return d.number if not v.translated(lang) else (kinds.kind_of(d).number_en(d, v) or d.number)
-
     yield Page("doc", lang, "list.html", ui["all_documents"], {
         "heading": ui["all_documents"],
         "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
-                   "meta": " · ".join(x for x in (number(d), v.date(d.date, lang)) if x)} for d in docs]},
+                   "meta": ui["part_sep"].join(x for x in (v.doc_number(d, lang), v.date(d.date, lang)) if x)} for d in docs]},
         kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
@@ -496,7 +493,7 @@ def document(v: ViewContext, d, lang: str, kind):
     meta = {
         "number": d.number, "number_en": kind.number_en(d, v),
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers if not v.translated(lang) else [v.glossary.issuer_en(i) for i in d.issuers],
+        "issuers": [v.issuer_name(i, lang) for i in d.issuers],
         "addressees": addressees(v, d, lang),
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
         "page": d.page, "category": d.category if not v.translated(lang) else (d.category_en or d.category),
@@ -548,7 +545,8 @@ def article_pages(v: ViewContext, d, lang: str):
         def ref(q):
             return {"url": url_for(f"{base}/article/{q.number}", lang), "label": provision_label(v, d, q, lang)}
 
-        yield Page(pid, lang, "provision.html", f"{provision_label(v, d, p, lang)} · {doc_title}", {
+        title = v.ui[lang]["part_sep"].join((provision_label(v, d, p, lang), doc_title))
+        yield Page(pid, lang, "provision.html", title, {
             "label": provision_label(v, d, p, lang),
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
             "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
