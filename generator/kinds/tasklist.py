@@ -50,6 +50,7 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
                 report.error(path, p.line, "主责单位 line without a task before it", "a numbered task first")
                 continue
             last_task.units_raw = split_units(m.group(1))
+            last_task.units_line = m.group(1).strip()
             last_task.origins[0].end_line = p.end_line
             blocks.append(Block("units", text, p.line, anchor=last_task.id))
             continue
