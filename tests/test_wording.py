@@ -60,9 +60,6 @@ ALLOWED = [
     ("generator/kinds/structure.py", r"^第一条$|^第$|^条之$|^does not start at 第一条$|^款$",
      "the article or paragraph a numbering warning expects or names: messages for the editor, built in a "
      "variable before they reach report.warn"),
-    ("generator/site/(text|pages|charts|views|opendata).py", r"^ ?… ?$",
-     "TODO(words2): the mark of a text cut short (summaries, quotations' context, chart labels, nav labels, "
-     "data page cells): the same in both languages today; it is the theme's to give (Chinese may print ……)"),
     ("generator/site/render.py", r"^a file of the theme$|^template not found: $",
      "messages for the editor passed on positionally (read_bytes' what, template_problem's message)"),
     ("generator/site/text.py", r"^UI strings: key: text lines",

@@ -12,7 +12,7 @@ from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, ViewContext, notes_shown
-from .text import format_number, opening
+from .text import format_number
 from .urls import authoritative, codes, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
@@ -362,7 +362,7 @@ def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[
         if text_lang == v.authoritative:
             text = text[:NAV_LABEL_ZH]
         elif len(text) > NAV_LABEL_EN:
-            text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + v.ui[text_lang]["ellipsis"]
         out.append(text_html(_fixed(text, text_lang), v.ui[lang], lang))
     return out
 
@@ -646,9 +646,11 @@ def tasklist(v: ViewContext, tl, lang: str):
     top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
     ui = v.ui[lang]
     per_section = [(s["label"] + ui["label_title_sep"] + s["title"], s["count"]) for s in sections]
-    charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"]),
+    charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"],
+                        ui["ellipsis"]),
               bar_chart([(v.unit_name(u, lang), n) for u, n in top_units], lang,
-                        ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"])]
+                        ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"],
+                        ui["ellipsis"])]
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
     yield Page(tl.id, lang, "tasklist.html", v.title(tl.id, lang), {
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
@@ -688,7 +690,7 @@ def tasklist(v: ViewContext, tl, lang: str):
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
-            names=[opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
+            names=[v.opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
 
 
 def report_front(v: ViewContext, rep, lang: str) -> dict:
@@ -884,7 +886,7 @@ def progress(v: ViewContext, t, lang: str):
     done = sum(1 for r in rows if r["done"])
     as_of = _as_of(t)
     as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
-    words = {**ui["dashboard"], "colon": ui["colon"], "as_of": as_of_text}
+    words = {**ui["dashboard"], "colon": ui["colon"], "ellipsis": ui["ellipsis"], "as_of": as_of_text}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
         "as_of": as_of_text, "as_of_iso": as_of,
         "rows": rows, "headers": headers, "dashboard": progress_dashboard(rows, lang, words),
