@@ -127,6 +127,7 @@ class Task:
     subsection: int
     units: list[str] = field(default_factory=list)  # unit ids, filled by the register
     origins: list[Origin] = field(default_factory=list)
+    units_line: str = ""  # the 主责单位 line's list as printed (its own separators): what evidence quotes
 
 
 @dataclass

@@ -1,7 +1,11 @@
 """Every word a reader sees comes from the theme's i18n files or the content, never from a Python literal (issue
 21, point 4), kept by a checker: it walks the syntax tree of the modules that make what a reader sees and fails
-on a string literal holding Chinese (ideographs or full-width punctuation) or English prose (three words or
-more) that can reach a page.
+on a string literal holding Chinese (ideographs or full-width punctuation), a typographic mark (the " · " between
+a citation's parts, dashes, …) or English prose (three words or more) that can reach a page. The kinds' parser
+modules are read in their functions that take a page's ``lang`` (titles, citation lines); link/evidence.py whole,
+as its passages are quoted on the pages. It also fails on a flag named after a language (``zh = not
+v.translated(lang)``): a page's choice of words is made for its language (the view's methods), not by a test
+whose name says Chinese and means "not a translation".
 
 A literal cannot reach a page, and is not reported, when it is
 - a docstring;
@@ -22,13 +26,18 @@ from pathlib import Path
 from jinja2 import Environment
 
 from conftest import ROOT
+from generator.config import load_config
 
 # the modules whose strings can end up on a page, in the search index, a feed or the open data (the kinds'
 # modules beyond base.py, units.py and structure.py, which write labels and references, are parsers: their Chinese literals are the patterns they read)
 SCOPE = ["generator/site", "generator/search.py", "generator/notes.py", "generator/kinds/base.py",
-         "generator/kinds/units.py", "generator/kinds/structure.py"]
+         "generator/kinds/units.py", "generator/kinds/structure.py", "generator/link/evidence.py"]
+# the kinds' parsers: only their functions that take a page's language (title, citation …) make a reader's text
+LANG_SCOPE = "generator/kinds"
 
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Chinese (ideographs, full-width punctuation) and the typographic marks of Latin-1 and General Punctuation (·,
+# –, —, “ ”, …): a separator a reader sees is the theme's, as much as a word
+CHINESE = re.compile(r"[\u00a1-\u00bf\u2010-\u205e\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 PROSE = re.compile(r"\b[A-Za-z][a-z]+(?: [a-z]+){2,}\b")  # "Tasks per section", not an id or a class name
 TAG = re.compile(r"<[^>]*>")  # markup is not prose: its attributes are not words a reader sees
 
@@ -37,19 +46,15 @@ PARSING = {"split", "rsplit", "strip", "lstrip", "rstrip", "startswith", "endswi
 EDITOR = {"Problem", "SourceError", "error", "warn", "warning", "print"}
 EDITOR_KEYWORDS = {"expected", "what", "message"}
 
-# (file, the literal as a regular expression, why it is not a reader's word -- or a TODO naming the finding that
+# (file (its path as a regular expression), the literal as a regular expression, why it is not a reader's word -- or a TODO naming the finding that
 # the module's owner finishes after the merge). Keep this list short: every entry must still match something.
 ALLOWED = [
     ("generator/site/pages.py", r"^，。；：！？,;:!\?$", "the clause ends opening() cuts at: parsing"),
     ("generator/site/text.py", r"^，。；：！？,;:!\?$|^。；！？;!\?$|^0123456789\.．、 $",
      "clause and sentence ends, list numbering: parsing"),
     ("generator/site/html.py", r"^。$", "the sentence end a block's lead is cut at (text.find): parsing"),
-    ("generator/site/api.py", r"^kind/year/number, documents as doc:",
-     "TODO(od): the API index describes its id scheme in an English literal; the open data's descriptions "
-     "belong to its schema/i18n text"),
-    ("generator/site/opendata.py", r".",
-     "TODO(od): 60 literals (the CSV/SQLite column descriptions and the schemas' titles in Chinese and English) "
-     "are the open data's documentation; they belong in its own text file (schemas/), not in Python"),
+    ("generator/site/opendata.py", r"^disk is full$|^unable to open database$",
+     "SQLite's error messages, matched to tell a disk's fault from the data's (_DISK_ERRORS): parsing"),
     ("generator/kinds/structure.py", r"^。；：:;！？!\?$|^。；;：:！!？\?…”’」』$",
      "the punctuation a sentence or a paragraph ends with: parsing"),
     ("generator/kinds/structure.py", r"^第一条$|^第$|^条之$|^does not start at 第一条$|^款$",
@@ -99,42 +104,75 @@ def _docstrings(tree: ast.AST) -> set[int]:
             and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
 
 
-def reader_literals(path: Path, shown: str) -> list[tuple[str, int, str]]:
+def _takes_lang(fn: ast.AST) -> bool:
+    return isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        a.arg == "lang" for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs)
+
+
+def _is_language_test(node: ast.AST) -> bool:
+    """``v.translated(lang)``, ``lang == …``: a test of the page's language."""
+    return any((isinstance(n, ast.Call) and _call_name(n)[1] == "translated")
+               or (isinstance(n, ast.Compare) and any(isinstance(x, ast.Name) and x.id == "lang"
+                                                      for x in [n.left, *n.comparators]))
+               for n in ast.walk(node))
+
+
+def reader_literals(path: Path, shown: str, only_lang_functions: bool = False,
+                    languages: frozenset = frozenset({"zh", "en"})) -> list[tuple[str, int, str]]:
     """(file, line, literal) of every string literal in ``path`` that holds a reader's words and can reach a
-    page (see the module's docstring)."""
+    page, and of every flag named after one of ``languages`` set by a test of the page's language (see the
+    module's docstring). ``only_lang_functions``: only in the functions that take ``lang``."""
     tree = ast.parse(path.read_text("utf-8"), str(path))
     docs = _docstrings(tree)
     parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    roots = [fn for fn in ast.walk(tree) if _takes_lang(fn)] if only_lang_functions else [tree]
     found = []
-    for n in ast.walk(tree):
+    for n in {id(n): n for root in roots for n in ast.walk(root)}.values():
+        if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                and n.targets[0].id in languages and _is_language_test(n.value)):
+            found.append((shown, n.lineno, f"{n.targets[0].id} = {ast.unparse(n.value)}"))
         if not (isinstance(n, ast.Constant) and isinstance(n.value, str)) or id(n) in docs:
             continue
         s = n.value
         if (CHINESE.search(s) or PROSE.search(TAG.sub(" ", s))) and not _not_shown(n, parents):
             found.append((shown, n.lineno, s))
-    return found
+    return sorted(found, key=lambda hit: hit[1])
 
 
-def _files(root: Path) -> list[tuple[Path, str]]:
-    out = []
+def _files(root: Path) -> list[tuple[Path, str, bool]]:
+    """(file, its name, only its functions that take ``lang``) of every module the checker reads."""
+    out, whole = [], set()
     for entry in SCOPE:
         p = root / entry
         for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
-            out.append((f, f.relative_to(root).as_posix()))
+            out.append((f, f.relative_to(root).as_posix(), False))
+            whole.add(f)
+    out += [(f, f.relative_to(root).as_posix(), True) for f in sorted((root / LANG_SCOPE).rglob("*.py"))
+            if f not in whole]
     return out
+
+
+def _languages() -> frozenset:
+    return frozenset(load_config(ROOT).codes)
 
 
 def _unallowed(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
     return [(f, line, s) for f, line, s in found
-            if not any(f == af and re.search(pat, s) for af, pat, _ in ALLOWED)]
+            if not any(re.fullmatch(af, f) and re.search(pat, s) for af, pat, _ in ALLOWED)]
 
 
 def test_no_reader_words_in_python():
-    found = [hit for f, shown in _files(ROOT) for hit in reader_literals(f, shown)]
+    langs = _languages()
+    found = [hit for f, shown, part in _files(ROOT) for hit in reader_literals(f, shown, part, langs)]
     bad = _unallowed(found)
-    assert not bad, "\n".join(f"{f}:{line}: the literal {s!r} can reach a page: its words belong in "
-                              f"themes/default/i18n/{{zh,en}}.yaml (or the content)" for f, line, s in bad)
-    stale = [(af, pat) for af, pat, _ in ALLOWED if not any(f == af and re.search(pat, s) for f, _, s in found)]
+    flags = tuple(f"{code} = " for code in langs)
+    assert not bad, "\n".join(
+        f"{f}:{line}: {s!r} names a language test after a language: choose the words for the page's language "
+        f"(the view's methods: doc_number, issuer_name, unit_name …)" if s.startswith(flags) else
+        f"{f}:{line}: the literal {s!r} can reach a page: its words belong in themes/default/i18n/{{zh,en}}.yaml "
+        f"(or the content)" for f, line, s in bad)
+    stale = [(af, pat) for af, pat, _ in ALLOWED
+             if not any(re.fullmatch(af, f) and re.search(pat, s) for f, _, s in found)]
     assert not stale, f"allow-list entries that match nothing any more (remove them): {stale}"
 
 
@@ -160,6 +198,26 @@ def test_the_checker_finds_a_planted_literal(tmp_path):
     assert sorted(s for _, _, s in found) == [" tasks in this section", "Tasks per section", "各部分任务数"]
     assert {line for _, line, _ in found} == {12, 13}
     assert _unallowed(found) == found  # the allow-list names files, so a planted module is never excused
+
+
+def test_the_checker_finds_separators_and_language_flags(tmp_path):
+    """A separator written in Python (" · ") and a flag named after a language are found; in a parser module
+    only inside the functions that take a page's ``lang``, where the kinds make titles and citation lines."""
+    mod = tmp_path / "kind.py"
+    mod.write_text(textwrap.dedent('''
+        SEP = " · "
+        def parse(text):
+            return text.split(" · ")
+        def citation(v, d, lang):
+            zh = not v.translated(lang)
+            num = d.number if zh else d.number_en
+            return num + " · " + v.date(d.date, lang)
+        '''), "utf-8")
+    whole = reader_literals(mod, "kind.py")
+    assert [(line, s) for _, line, s in whole] == [(2, " · "), (6, "zh = not v.translated(lang)"), (8, " · ")]
+    assert [(line, s) for _, line, s in reader_literals(mod, "kind.py", only_lang_functions=True)] == [
+        (6, "zh = not v.translated(lang)"), (8, " · ")]
+    assert reader_literals(mod, "kind.py", languages=frozenset({"fr"})) == [w for w in whole if w[1] != 6]
 
 
 # Templates: the words between tags (and in Jinja string literals) must be expressions, not text. (template,

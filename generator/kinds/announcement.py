@@ -177,7 +177,7 @@ class AnnouncementKind(DocumentKind):
         if v is None or not d.number:
             return ""
         word = "notice" if d.kind == "notice" else "announcement"
-        issuer = "; ".join(v.glossary.issuer_en(i) for i in d.issuers) or ""
+        issuer = v.ui["en"]["issuers_sep"].join(v.glossary.issuer_en(i) for i in d.issuers)
         return v.ui["en"]["citation_forms"][word].format(issuer=issuer, n=d.slug, year=d.year)
 
     def citation_keys(self, doc) -> list[str]:

@@ -115,6 +115,12 @@ def _doc_and_rest(v, item_id: str):
     return None, [], ""
 
 
+def cite_parts(ui: dict, *parts: str) -> str:
+    """The parts of a citation line that are there (the item, then where in it), joined by the theme's
+    ``part_sep``."""
+    return ui["part_sep"].join(p for p in parts if p)
+
+
 def provision_label(v, doc, p, lang: str) -> str:
     """A provision's label in ``lang``: as printed in Chinese (第三条, （二）; a paragraph 第二款 by rule), by
     rule in English (Article 3, Item (2))."""
@@ -178,12 +184,10 @@ class DocumentKindPages:
         d, rest, frag = _doc_and_rest(v, item_id)
         if d is None:
             return None
-        zh = not v.translated(lang)
         ui = v.ui[lang]
         sep = ui["list_sep"]
-        num = d.number if zh else (self.number_en(d, v) or d.number)
-        issuer = ui["issuers_sep"].join(d.issuers if zh else [v.glossary.issuer_en(i) for i in d.issuers])
-        out = sep.join(x for x in (num, v.date(d.date, lang), issuer) if x)
+        issuer = ui["issuers_sep"].join(v.issuer_name(i, lang) for i in d.issuers)
+        out = sep.join(x for x in (v.doc_number(d, lang), v.date(d.date, lang), issuer) if x)
         where = []
         if rest[:1] == ["parallel"]:
             where.append(ui["side_by_side"])
@@ -193,7 +197,7 @@ class DocumentKindPages:
             p = find(d.provisions, frag)
             if p is not None:
                 where.append(provision_label(v, d, p, lang))
-        return out + (f" · {sep.join(where)}" if where else "")
+        return cite_parts(ui, out, sep.join(where))
 
     def page_context(self, v, d, lang: str) -> dict:
         """What this kind's document pages show besides the text (a decree's promulgation, a rule's history)."""

@@ -12,7 +12,7 @@ from ..model import Block, Document, LivelihoodList, Project, Source, SubItem
 from ..normalize import normalize_text, to_simplified, unwrap
 from .circular import parse_circular
 from ..ids import format_id, parse as parse_id
-from .base import Kind, Reading
+from .base import Kind, Reading, cite_parts
 from .. import ids
 
 CATEGORY = re.compile(r"^(\d+)[\.．]\s*([^。]{2,12})方面。(.+)$")
@@ -157,7 +157,7 @@ class LivelihoodKind(Kind):
         if d is None:
             return None
         where = v.ui[lang]["where_item"].format(n=parse_id(item_id).last) if p is not None else ""
-        return v.citation(d.id, lang) + (f" · {where}" if where else "")
+        return cite_parts(v.ui[lang], v.citation(d.id, lang), where)
 
     def page_groups(self, v, lang: str):
         for lid in list(dict.keys(v.corpus.livelihood)):

@@ -11,7 +11,7 @@ from ..model import Block, Origin, ProgressRow, ProgressTable, Quantity, Source
 from ..normalize import TERMINAL, normalize_text
 from .common import ORG_SUFFIX, is_org_line, parse_date
 from ..ids import format_id, parse as parse_id
-from .base import Kind, Reading
+from .base import Kind, Reading, cite_parts
 from .. import ids
 
 TITLE = re.compile(r"^(\d{4})年(.*)进展情况汇总表$")
@@ -323,8 +323,8 @@ class ProgressKind(Kind):
         ui = v.ui[lang]
         head = v.title(t.id, lang)
         if rest[:1] == ["parallel"]:
-            return f"{head} · {ui['side_by_side']}"
-        return head + (f" · {ui['where_row'].format(n=row.number)}" if row is not None else "")
+            return cite_parts(ui, head, ui["side_by_side"])
+        return cite_parts(ui, head, ui["where_row"].format(n=row.number) if row is not None else "")
 
     def page_groups(self, v, lang: str):
         for tid in list(dict.keys(v.corpus.progress)):

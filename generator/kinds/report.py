@@ -11,7 +11,7 @@ from ..model import Block, Origin, ReportPart, ReportSection, Source, Target, To
 from ..normalize import normalize_text, unwrap
 from .common import cn_number, parse_date
 from ..ids import format_id, parse as parse_id
-from .base import Kind, Reading
+from .base import Kind, Reading, cite_parts
 from .. import ids
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
@@ -222,7 +222,7 @@ class ReportKind(Kind):
         base = sep.join([head, v.date(rep.date, lang), rep.speaker] if not v.translated(lang) else [head, v.date(rep.date, lang)])
         rest = list(i.parts[1:])
         where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
-        return base + (f" · {where}" if where else "")
+        return cite_parts(ui, base, where)
 
     def page_groups(self, v, lang: str):
         for rid in list(dict.keys(v.corpus.reports)):

@@ -407,8 +407,8 @@ def _headings(b: _Builder, body: list[Block]) -> None:
                 slot = (id(parent) if parent is not None else 0, "group")
                 n = b.last_child.get(slot, 0) + 1
                 b.last_child[slot] = n
-                label = "——"
-                rest = blk.text.strip()[2:].strip()
+                head = blk.text.strip()  # GROUP: it starts with ——, the label as printed
+                label, rest = head[:2], head[2:].strip()
             else:
                 n = int(m.group(2)) if kind == "worddot" else cn_number(m.group(1))
                 label = _label_of(blk.text, m)

@@ -9,6 +9,7 @@ from ..errors import Report
 from ..model import Block, Origin, Section, Subsection, Task, TaskList
 from ..normalize import Para, normalize_text
 from ..ids import format_id, parse as parse_id
+from .base import cite_parts
 from .circular import CircularKind
 from .common import cn_number
 from .. import ids
@@ -49,6 +50,7 @@ def parse_tasklist(paras: list[Para], path: str, doc_id: str, report: Report) ->
                 report.error(path, p.line, "主责单位 line without a task before it", "a numbered task first")
                 continue
             last_task.units_raw = split_units(m.group(1))
+            last_task.units_line = m.group(1).strip()
             last_task.origins[0].end_line = p.end_line
             blocks.append(Block("units", text, p.line, anchor=last_task.id))
             continue
@@ -223,7 +225,7 @@ class TaskListKind(CircularKind):
         ui = v.ui[lang]
         where = (ui["where_task"] if i.scheme == "task" else ui["where_section"]).format(n=i.last) \
             if len(i.parts) > 1 else ""
-        return base + (f" · {where}" if where else "")
+        return cite_parts(ui, base, where)
 
     def page_groups(self, v, lang: str):
         for tid in list(dict.keys(v.corpus.tasklists)):

@@ -15,8 +15,10 @@ from ..normalize import to_simplified
 
 def passage(corpus: Corpus, ref: str) -> str | None:
     """The text a span's ``item`` indexes: a task's or livelihood item's text, a progress row's task cell, a
-    work-report topic paragraph, a task-list or report heading, a task's lead-units line (``task/…#units``),
-    a department's name; None for anything else."""
+    work-report topic paragraph, a task-list or report heading, a task's lead-units line (``task/…#units``: the
+    list as the line prints it, with its own separators) or a progress row's lead-units cell (``…#units``: a
+    name per line, as the table prints them; no separator is made up), a department's name; None for anything
+    else. A passage is quoted as the source's text: its characters are the source's."""
     item, _, part = ref.partition("#")
     scheme = item.split("/", 1)[0]
     if scheme == "task":
@@ -25,7 +27,7 @@ def passage(corpus: Corpus, ref: str) -> str | None:
         t = tl.tasks.get(int(n)) if tl and n.isdigit() else None
         if t is None:
             return None
-        return "、".join(t.units_raw) if part == "units" else t.text
+        return t.units_line if part == "units" else t.text
     if scheme == "tasklist":
         tl = corpus.tasklists.get("/".join(item.split("/")[:2]))
         for sec in tl.sections if tl else []:
@@ -56,7 +58,7 @@ def passage(corpus: Corpus, ref: str) -> str | None:
         tb = corpus.progress.get("/".join(item.split("/")[:3]))
         for r in tb.rows if tb else []:
             if r.id == item:
-                return "、".join(r.units_raw) if part == "units" else r.task
+                return "\n".join(r.units_raw) if part == "units" else r.task
         return None
     if scheme == "unit":
         u = corpus.units.get(item)

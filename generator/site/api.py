@@ -15,7 +15,7 @@ from ..cache.deps import RECORDER
 from ..cache.store import blocks_once
 from .. import ids, kinds
 from ..i18n.romanize import parse_number, romanize_number
-from .opendata import index_links, schema_url
+from .opendata import SCHEMAS, index_links, schema_url
 from .pages import ViewContext
 from .urls import url_for
 from .views import report_front
@@ -374,9 +374,15 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     yield "index.json", {
         "version": 1, "files": {name: {"records": files[name].count, "url": f"{base}/{API_ROOT}/{name}",
                                        "schema": schema_url(base, name)} for name in names},
-        "id_scheme": "kind/year/number, documents as doc:<number>; pages at /{zh|en}/<id path>/",
+        "id_scheme": id_scheme(),
         **index_links(base),
     }
+
+
+def id_scheme() -> str:
+    """How ids are made, as index.json states it: the data contract's words, kept where the contract is (the
+    ``const`` that schemas/index.json gives ``id_scheme``), so the file and its published schema say the same."""
+    return json.loads((SCHEMAS / "index.json").read_text("utf-8"))["properties"]["id_scheme"]["const"]
 
 
 def _record_json(record: dict) -> str:

@@ -51,9 +51,9 @@ def _cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(c) in "WF" for c in text)
 
 
-def wrap(text: str, px: float, room: float, lines: int = 1) -> list[str]:
+def wrap(text: str, px: float, room: float, lines: int, mark: str) -> list[str]:
     """``text`` in at most ``lines`` lines of at most ``room`` px, broken at a space in English (anywhere in
-    Chinese); what does not fit is cut with an ellipsis."""
+    Chinese); what does not fit is cut with ``mark`` (the theme's ellipsis)."""
     out = []
     rest = text.strip()
     while rest and len(out) < lines:
@@ -80,7 +80,7 @@ def wrap(text: str, px: float, room: float, lines: int = 1) -> list[str]:
             elif len(rest) - len(cut) < 4 and text_width(rest, px) <= 2 * room:  # no line of one or two characters
                 cut = cut[:len(rest) - 4]
         rest = rest[len(cut):].lstrip()
-        out.append(cut.rstrip(" ，、,;；:：") + "…" if last and rest else cut.rstrip())
+        out.append(cut.rstrip(" ，、,;；:：") + mark if last and rest else cut.rstrip())
     return out
 
 
@@ -90,14 +90,15 @@ def _lang(segment_lang: str, page_lang: str) -> str:
     return "zh-CN" if segment_lang == "zh" and page_lang != "zh" else ""
 
 
-def _lines(text: str, px: float, room: float, lines: int, y: float, step: int) -> list[dict]:
-    return [{"y": y + step * i, "text": t} for i, t in enumerate(wrap(text, px, room, lines))]
+def _lines(text: str, px: float, room: float, lines: int, y: float, step: int, mark: str) -> list[dict]:
+    return [{"y": y + step * i, "text": t} for i, t in enumerate(wrap(text, px, room, lines, mark))]
 
 
-def bar_chart(rows: list[tuple[str, float]], lang: str, title: str, item: str, sep: str) -> dict | None:
+def bar_chart(rows: list[tuple[str, float]], lang: str, title: str, item: str, sep: str,
+              mark: str) -> dict | None:
     """Horizontal bars, each under its label: (label, value) rows, for a page in ``lang``. ``title`` is the
     chart's title; its description lists every row as ``item`` (the theme's wording, with {label} and {n})
-    joined by ``sep``. The lists next to each chart carry the links: an image (role="img") must not hold
+    joined by ``sep``; a label too long is cut with ``mark``. The lists next to each chart carry the links: an image (role="img") must not hold
     interactive controls. None when there is nothing to draw."""
     if not rows:
         return None
@@ -106,7 +107,7 @@ def bar_chart(rows: list[tuple[str, float]], lang: str, title: str, item: str, s
     y = 0
     for label, value in rows:
         pct = 86 * value / top  # of the chart's width; the rest is room for the figure
-        shown = _lines(label, LABEL_PX, FIT, 2, y + 14, 17)
+        shown = _lines(label, LABEL_PX, FIT, 2, y + 14, 17, mark)
         y += 17 * (len(shown) - 1)
         out.append({"label": shown, "lang": _lang("zh" if _cjk(label) else lang, lang),
                     "bar_y": y + 20, "bar_width": f"{max(pct, .5):.2f}", "value_x": f"{pct:.2f}", "value_y": y + 30,
@@ -136,7 +137,8 @@ def progress_dashboard(rows: list[dict], lang: str, words: dict) -> dict:
     (the task's clause that sets it), a bar (reported against target, coloured by status; a rate drawn as
     itself with a mark at its target rate) over the figures, and the row's deadline. A row with no figure to
     compare gets no bar, only its status and the words "no figure reported". ``words``: the theme's wording
-    (ui ``dashboard``: title, desc, due, none, target, num, sep, item_sep, when, gap) and the as-of line."""
+    (ui ``dashboard``: title, desc, due, none, target, num, sep, item_sep, when, gap), the colon, the ellipsis and
+    the as-of line."""
     out, desc_bits = [], []
     y = 0
     for k, r in enumerate(rows):
@@ -147,7 +149,7 @@ def progress_dashboard(rows: list[dict], lang: str, words: dict) -> dict:
         y += 8
         indent = text_width(num + words["gap"], LABEL_PX) + 2
         row.update(label_y=y + 14, indent=f"{indent:.0f}", lang=_lang(task.get("lang", lang), lang),
-                   label=_lines(name, LABEL_PX, FIT - indent, 2, y + 14, 17))
+                   label=_lines(name, LABEL_PX, FIT - indent, 2, y + 14, 17, words["ellipsis"]))
         y += 18 + 17 * (len(row["label"]) - 1)
         deadline = words["due"].format(date=r["deadline"]) if r.get("deadline") else ""
         bits, figures = [], []
@@ -156,7 +158,7 @@ def progress_dashboard(rows: list[dict], lang: str, words: dict) -> dict:
             fig = {"indicator": [], "indicator_lang": ""}
             ind = p.get("indicator")
             if ind and ind.get("text"):  # what the bar counts, in the task's words (the page's language)
-                fig["indicator"] = _lines(ind["text"], VALUE_PX, FIT, 2, y + 13, 15)
+                fig["indicator"] = _lines(ind["text"], VALUE_PX, FIT, 2, y + 13, 15, words["ellipsis"])
                 fig["indicator_lang"] = _lang(ind.get("lang", lang), lang)
                 y += 15 * len(fig["indicator"])
                 bits.append(ind["text"])

@@ -72,20 +72,22 @@ def root_404(config, views) -> str:
     def s(lg, key):
         return escape(str(views.ui[lg.code][key]))
 
+    sep = s(first, "part_sep")  # the languages' words side by side, parted as the first language parts them
+
     return (
         f'<!doctype html>\n<html lang="{first.hreflang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
-        f'<title>{" · ".join(s(lg, "not_found") for lg in langs)}</title>\n'
+        f'<title>{sep.join(s(lg, "not_found") for lg in langs)}</title>\n'
         '</head>\n<body>\n<main>\n'
         f'<h1>{s(first, "not_found")}'
-        + "".join(f' · <span lang="{lg.hreflang}">{s(lg, "not_found")}</span>' for lg in rest) + '</h1>\n'
+        + "".join(f'{sep}<span lang="{lg.hreflang}">{s(lg, "not_found")}</span>' for lg in rest) + '</h1>\n'
         f'<p>{s(first, "not_found_text")}</p>\n'
         + "".join(f'<p lang="{lg.hreflang}">{s(lg, "not_found_text")}</p>\n' for lg in rest)
-        + f'<ul>\n<li><a href="/{first.code}/" hreflang="{first.hreflang}">{escape(t[first.code])} · '
+        + f'<ul>\n<li><a href="/{first.code}/" hreflang="{first.hreflang}">{escape(t[first.code])}{sep}'
         f'{s(first, "home")}</a></li>\n'
-        + "".join(f'<li lang="{lg.hreflang}"><a href="/{lg.code}/" hreflang="{lg.hreflang}">{escape(t[lg.code])} · '
-                  f'{s(lg, "home")}</a></li>\n' for lg in rest)
+        + "".join(f'<li lang="{lg.hreflang}"><a href="/{lg.code}/" hreflang="{lg.hreflang}">{escape(t[lg.code])}'
+                  f'{s(lg, "part_sep")}{s(lg, "home")}</a></li>\n' for lg in rest)
         + '</ul>\n</main>\n</body>\n</html>\n')
 
 

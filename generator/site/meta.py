@@ -44,11 +44,12 @@ def page_summary(page, ui: dict) -> str:
         first = re.search(r"<p>(.*?)</p>", page.ctx["note"]["html"], re.S)
         text = re.sub(r"<[^>]+>", "", first.group(1) if first else page.ctx["note"]["html"])
         text = re.sub(r"<[^>]*>", "", html.unescape(text))  # markup the note shows as text: not in a summary
+    mark = ui["ellipsis"]
     if text:
-        return summary(text, lang)
+        return summary(text, lang, mark=mark)
     if page.citation:
-        return summary(f"{page.title}{ui['colon']}{page.citation}", lang)
-    return summary(page.title, lang)
+        return summary(f"{page.title}{ui['colon']}{page.citation}", lang, mark=mark)
+    return summary(page.title, lang, mark=mark)
 
 
 def head_view(page, site: dict, ui: dict) -> dict:

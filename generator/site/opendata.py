@@ -1118,7 +1118,7 @@ def _cell(v, ui: dict) -> str:
     if v is None:
         return ui["api_null"]
     s = str(v)
-    return s if len(s) <= 80 else s[:79] + "…"
+    return s if len(s) <= 80 else s[:79] + ui["ellipsis"]
 
 
 class DataPages:

@@ -207,6 +207,17 @@ class ViewContext:
         """``n`` in the authoritative text's numerals (the {cn} of the theme's section labels)."""
         return cn_ordinal(n, self.ui[self.authoritative]["numerals"])
 
+    def doc_number(self, d, lang: str) -> str:
+        """A document's number as ``lang``'s pages cite it: the kind's citation form in the catalogs' language
+        (京政发〔2026〕1号 -> Jing Zheng Fa [2026] No. 1), else as printed (another language: as printed)."""
+        if self.translated(lang):
+            return kinds.kind_of(d).number_en(d, self) or d.number
+        return d.number
+
+    def issuer_name(self, zh: str, lang: str) -> str:
+        """An issuing body's name in ``lang``: the glossary's English, else as printed."""
+        return self.glossary.issuer_en(zh) if self.translated(lang) else zh
+
     def unit_name(self, uid: str, lang: str) -> str:
         u = self.corpus.units.get(uid)
         if not u:
@@ -237,7 +248,7 @@ class ViewContext:
         return self.ui[lang]["list_sep"].join([n.author, self.date(n.date, lang)]) if n is not None else ""
 
     def opening(self, text: str, lang: str, limit: int | None = None) -> str:
-        return opening(text, lang, limit)
+        return opening(text, lang, limit, mark=self.ui[lang]["ellipsis"])
 
     # ------------------------------------------------------------- shared parts
     LINK_ORDER = ("details", "implements", "related", "cites", "amends")
@@ -291,7 +302,8 @@ class ViewContext:
             if text is None:
                 continue
             base = item.split("#")[0]
-            out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group]),
+            cut = self.ui[self.authoritative]["ellipsis"]  # the passage's language: the authoritative one
+            out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group], cut),
                         "en": self.passage_en(item, text, lang),
                         "where": self.title(base, lang) if base not in (link.src, link.dst) else ""})
         return out
@@ -320,7 +332,7 @@ class ViewContext:
                 return ""
             key = f"{rep.id}#{block.key}"
         s = self.seg(key, zh, lang, family)
-        return summary(s["text"], "en", 320) if s["status"] == "ok" and s["lang"] == "en" else ""
+        return summary(s["text"], "en", 320, mark=self.ui["en"]["ellipsis"]) if s["status"] == "ok" and s["lang"] == "en" else ""
 
     def notes(self, item_id: str, lang: str) -> list[dict]:
         """The notes about an item in the page's language, and the notes in the other language that have no
@@ -442,10 +454,10 @@ QUOTE_CONTEXT = 24  # characters of context on either side of a quotation, at mo
 STOPS = "，。；：！？,;:!?"
 
 
-def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
+def marked(text: str, spans: list[tuple[int, int]], mark: str) -> Markup:
     """The words of ``text`` around the spans, the spans marked (<mark>): each span with up to QUOTE_CONTEXT
-    characters either side, cut at a clause end where there is one, with an ellipsis where text is left out;
-    windows that touch are merged."""
+    characters either side, cut at a clause end where there is one, with ``mark`` (the theme's ellipsis, of the
+    passage's language) where text is left out; windows that touch are merged."""
     windows = []
     for start, end in sorted(spans):
         lo = max(0, start - QUOTE_CONTEXT)
@@ -458,10 +470,11 @@ def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]), windows[-1][2] + [(start, end)])
         else:
             windows.append((lo, hi, [(start, end)]))
-    out = [Markup("…")] if windows and windows[0][0] > 0 else []
+    cut = escape(mark)
+    out = [cut] if windows and windows[0][0] > 0 else []
     for n, (lo, hi, marks) in enumerate(windows):
         if n:
-            out.append(Markup(" … "))
+            out.append(Markup(" ") + cut + Markup(" "))
         pos = lo
         for start, end in marks:
             start = max(start, pos)
@@ -472,5 +485,5 @@ def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
             pos = end
         out.append(escape(text[pos:hi]))
     if windows and windows[-1][1] < len(text):
-        out.append(Markup("…"))
+        out.append(cut)
     return Markup("").join(out)

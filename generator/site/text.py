@@ -183,10 +183,10 @@ CLAUSE_END = "，。；：！？,;:!?"
 OPENING = {"zh": 28, "en": 90}  # at most this many characters of a text name it in titles and lists
 
 
-def opening(text: str, lang: str, limit: int | None = None) -> str:
+def opening(text: str, lang: str, limit: int | None = None, *, mark: str) -> str:
     """The opening of a text that names it in a title or a list: its first clause (up to the first comma,
     full stop, semicolon or colon) when that is short enough, else the text cut at the last clause end or, in
-    English, the last word before ``limit``, with an ellipsis. Never cut inside a word."""
+    English, the last word before ``limit``, with ``mark`` (the theme's ellipsis). Never cut inside a word."""
     limit = limit or OPENING.get(lang, OPENING["en"])  # a language written in words: as English
     text = text.strip().lstrip("0123456789.．、 ")
     ends = [i for i in range(len(text)) if _clause_end(text, i)]
@@ -195,11 +195,11 @@ def opening(text: str, lang: str, limit: int | None = None) -> str:
         return text[:cut].rstrip()
     k = max((i for i in ends if i < limit), default=-1)
     if k >= limit // 2:
-        return text[:k].rstrip() + "…"
+        return text[:k].rstrip() + mark
     head = text[:limit]
     if lang != "zh" and " " in head and text[limit:limit + 1] not in ("", " "):
         head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.") + "…"
+    return head.rstrip(" ,;:.") + mark
 
 
 def _clause_end(text: str, i: int) -> bool:
@@ -225,9 +225,9 @@ SENTENCE_END = "。；！？;!?"
 SUMMARY = {"zh": 110, "en": 200}  # a page's meta description: at most this many characters
 
 
-def summary(text: str, lang: str, limit: int | None = None) -> str:
+def summary(text: str, lang: str, limit: int | None = None, *, mark: str) -> str:
     """A passage cut short enough for a meta description or a search snippet: whole sentences while they
-    fit, else cut at the last clause end (or, in English, the last word) before ``limit``, with an ellipsis.
+    fit, else cut at the last clause end (or, in English, the last word) before ``limit``, with ``mark``.
     Never cut inside a word."""
     limit = limit or SUMMARY.get(lang, SUMMARY["en"])
     text = " ".join(text.split())
@@ -240,7 +240,7 @@ def summary(text: str, lang: str, limit: int | None = None) -> str:
         return head[:k + 1]
     k = max(ends, default=-1)
     if k >= limit // 2:
-        return head[:k].rstrip() + "…"
+        return head[:k].rstrip() + mark
     if lang != "zh" and " " in head and text[limit:limit + 1] not in ("", " "):
         head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.") + "…"
+    return head.rstrip(" ,;:.") + mark

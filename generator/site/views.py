@@ -12,7 +12,7 @@ from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, ViewContext, notes_shown
-from .text import format_number, opening
+from .text import format_number
 from .urls import authoritative, codes, path_of, url_for
 from .. import kinds
 from ..i18n.status import passages, summarize
@@ -166,13 +166,10 @@ def doc_index(v: ViewContext, lang: str):
     ui = v.ui[lang]
     docs = sorted(v.corpus.documents.values(), key=lambda d: (d.date, d.number), reverse=True)
 
-    def number(d):
-        return d.number if not v.translated(lang) else (kinds.kind_of(d).number_en(d, v) or d.number)
-
     yield Page("doc", lang, "list.html", ui["all_documents"], {
         "heading": ui["all_documents"],
         "items": [{"title": v.title(d.id, lang), "url": url_for(d.id, lang),
-                   "meta": " · ".join(x for x in (number(d), v.date(d.date, lang)) if x)} for d in docs]},
+                   "meta": ui["part_sep"].join(x for x in (v.doc_number(d, lang), v.date(d.date, lang)) if x)} for d in docs]},
         kind="index", breadcrumbs=_crumbs(v, lang, []), searchable=False)
 
 
@@ -365,7 +362,7 @@ def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[
         if text_lang == v.authoritative:
             text = text[:NAV_LABEL_ZH]
         elif len(text) > NAV_LABEL_EN:
-            text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + v.ui[text_lang]["ellipsis"]
         out.append(text_html(_fixed(text, text_lang), v.ui[lang], lang))
     return out
 
@@ -496,7 +493,7 @@ def document(v: ViewContext, d, lang: str, kind):
     meta = {
         "number": d.number, "number_en": kind.number_en(d, v),
         "date": v.date(d.date, lang), "date_iso": d.date,
-        "issuers": d.issuers if not v.translated(lang) else [v.glossary.issuer_en(i) for i in d.issuers],
+        "issuers": [v.issuer_name(i, lang) for i in d.issuers],
         "addressees": addressees(v, d, lang),
         "gazette": {"title": v.title(d.gazette, lang), "url": url_for(d.gazette, lang)} if d.gazette else None,
         "page": d.page, "category": d.category if not v.translated(lang) else (d.category_en or d.category),
@@ -548,7 +545,8 @@ def article_pages(v: ViewContext, d, lang: str):
         def ref(q):
             return {"url": url_for(f"{base}/article/{q.number}", lang), "label": provision_label(v, d, q, lang)}
 
-        yield Page(pid, lang, "provision.html", f"{provision_label(v, d, p, lang)} · {doc_title}", {
+        title = v.ui[lang]["part_sep"].join((provision_label(v, d, p, lang), doc_title))
+        yield Page(pid, lang, "provision.html", title, {
             "label": provision_label(v, d, p, lang),
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
             "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
@@ -648,9 +646,11 @@ def tasklist(v: ViewContext, tl, lang: str):
     top_units = sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))[:15]
     ui = v.ui[lang]
     per_section = [(s["label"] + ui["label_title_sep"] + s["title"], s["count"]) for s in sections]
-    charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"]),
+    charts = [bar_chart(per_section, lang, ui["chart_per_section"], ui["chart_item"], ui["chart_item_sep"],
+                        ui["ellipsis"]),
               bar_chart([(v.unit_name(u, lang), n) for u, n in top_units], lang,
-                        ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"])]
+                        ui["chart_top_units"].format(n=len(top_units)), ui["chart_item"], ui["chart_item_sep"],
+                        ui["ellipsis"])]
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
     yield Page(tl.id, lang, "tasklist.html", v.title(tl.id, lang), {
         "sections": sections, "doc": doc_ref, "task_count": len(tl.tasks),
@@ -690,7 +690,7 @@ def tasklist(v: ViewContext, tl, lang: str):
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
-            names=[opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
+            names=[v.opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
 
 
 def report_front(v: ViewContext, rep, lang: str) -> dict:
@@ -886,7 +886,7 @@ def progress(v: ViewContext, t, lang: str):
     done = sum(1 for r in rows if r["done"])
     as_of = _as_of(t)
     as_of_text = ui["as_of"].format(date=v.date(as_of, lang)) if as_of else ""
-    words = {**ui["dashboard"], "colon": ui["colon"], "as_of": as_of_text}
+    words = {**ui["dashboard"], "colon": ui["colon"], "ellipsis": ui["ellipsis"], "as_of": as_of_text}
     yield Page(t.id, lang, "progress.html", v.title(t.id, lang), {
         "as_of": as_of_text, "as_of_iso": as_of,
         "rows": rows, "headers": headers, "dashboard": progress_dashboard(rows, lang, words),
