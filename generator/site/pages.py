@@ -186,11 +186,12 @@ class ViewContext:
             return {"text": zh, "zh": zh, "status": "ok", "lang": auth}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
-        s = self.translators[lang].get(key, zh, family)
-        if s.ok:
+        tr = self.translators.get(lang)  # None: not a language of the site (the data API's English on a site
+        s = tr.get(key, zh, family) if tr is not None else None  # without English): the authoritative text
+        if s is not None and s.ok:
             out = {"text": s.text, "zh": zh, "status": "ok", "lang": lang, "tr": _provenance(s.prov, zh)}
         else:
-            out = self._stand_in(zh, s.status)
+            out = self._stand_in(zh, s.status if s is not None else "missing")
         if self.tally is not None:
             self.tally.append(out)
         return out

@@ -617,13 +617,13 @@ def gazette(v: ViewContext, g, lang: str) -> Page:
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
 
-GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long
+GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long (another language: as English)
 
 
 def _task_summary(v: ViewContext, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
     if gist:  # cut at a clause end, else at a word: never inside a word
-        s = {**s, "text": v.opening(s["text"], s["lang"], GIST[s["lang"]]), "gist": True}
+        s = {**s, "text": v.opening(s["text"], s["lang"], GIST.get(s["lang"], GIST["en"])), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
