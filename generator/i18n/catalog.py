@@ -79,6 +79,7 @@ def header(lang: str) -> str:
         name, plural = lang, str(get_plural("en"))
     return HEADER.format(language=name, code=lang, plural_forms=plural)
 
+
 PROVENANCE_KEYS = ("translated-by", "translated-on", "reviewed")
 
 
