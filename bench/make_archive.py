@@ -146,11 +146,12 @@ def bilingual(project: Path, districts: dict) -> dict:
 
     _sys.path.insert(0, str(ROOT))
     from generator.fileio import atomic_write
-    from generator.i18n.catalog import CATALOG_DIR, Entry, Provenance, Translator, catalog_bytes, load_catalogs, \
-        source_hash
+    from generator.build import load_all
+    from generator.i18n.catalog import Entry, Provenance, Translator, catalog_bytes, load_catalogs, source_hash
+    from generator.paths import catalogs
     from generator.translate import FAMILY_FILES, _requested
 
-    seed = load_catalogs(ROOT)
+    seed = load_catalogs(ROOT, "en")
     import unicodedata
 
     nfkc = lambda x: unicodedata.normalize("NFKC", x)  # noqa: E731
@@ -168,7 +169,7 @@ def bilingual(project: Path, districts: dict) -> dict:
                 headings[nfkc(str(e["zh"])).strip()] = e["en"]
     table: dict[str, str] = {}
     for key, entry in seed.entries.items():
-        zh, en = entry.zh, entry.en
+        zh, en = entry.zh, entry.text
         if not en:
             continue
         t, numbers = _template(zh, 2026, "大兴区" if key.startswith("progress/") else None)
@@ -178,8 +179,9 @@ def bilingual(project: Path, districts: dict) -> dict:
         it = iter(numbers)
         e = _EN_NUMBER.sub(lambda m: m.group(1) + ("\u27e8N\u27e9" if next(it, None) is not None else m.group(2)), e)
         table.setdefault(t, e)
-    recorder = Translator(record_requests=True)
-    segments, _ = _requested(project, recorder)
+    config, glossary, corpus, _, _ = load_all(project)
+    recorder = Translator("en", record_requests=True)
+    segments = _requested(config, glossary, corpus, {"en": recorder})["en"]
     by_file: dict[str, list] = {}
     done = 0
     for key, (zh, fam) in segments.items():
@@ -214,9 +216,9 @@ def bilingual(project: Path, districts: dict) -> dict:
             done += 1
         by_file.setdefault(FAMILY_FILES.get(fam, "other.po"), []).append(
             (key, Entry(zh, en or "", source_hash(zh), "", 0, Provenance(), False, [])))
-    (project / CATALOG_DIR).mkdir(parents=True, exist_ok=True)
+    (project / catalogs("en")).mkdir(parents=True, exist_ok=True)
     for name, segs in sorted(by_file.items()):
-        atomic_write(project / CATALOG_DIR / name, catalog_bytes(segs))
+        atomic_write(project / catalogs("en") / name, catalog_bytes(segs, "en"))
     return {"segments": len(segments), "translated": done}
 
 

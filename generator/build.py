@@ -15,7 +15,7 @@ from jinja2 import TemplateError
 from .config import load_config
 from .errors import Problem, Report, SourceError
 from .fileio import naming
-from .i18n.catalog import load_catalogs
+from .i18n.catalog import load_translations
 from .i18n.glossary import load_glossary
 from .parallel import can_fork, fork_map, freeze_more, frozen_heap
 from .cache.deps import RECORDER, stored
@@ -119,9 +119,9 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
         glossary = load_glossary(root)
         corpus = load_corpus(root, glossary=glossary)
         freeze_more()
-        translator = load_catalogs(root)
+        translators = load_translations(root, config.languages)
         freeze_more()
-        corpus.warnings[:0] = inventory.warnings + translator.warnings
+        corpus.warnings[:0] = inventory.warnings + translators.warnings
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
@@ -129,12 +129,12 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
             load_notes(corpus, root, rep)
         rep.raise_if_errors()
         corpus.warnings.extend(rep.warnings)
-    return config, glossary, corpus, translator, timer
+    return config, glossary, corpus, translators, timer
 
 
 
 
-MANIFEST_VERSION = 11
+MANIFEST_VERSION = 12
 
 
 def _manifest_path(out: Path) -> Path:
@@ -180,17 +180,28 @@ def _pack_lookups(seen: dict, families: dict) -> dict[str, str]:
     return {code: "\n".join(keys) for code, keys in by.items()}
 
 
-def _coverage(packed: list[dict]) -> dict:
-    """Translation coverage (catalog.coverage_table) over the lookups of every group, each key once."""
+def _coverage(packed: list[dict], languages) -> dict:
+    """Translation coverage per language (``languages``: the translations' codes): catalog.coverage_table over
+    the lookups of every group ({language: packed lookups}), each key once."""
     from collections import defaultdict
 
     from .i18n.catalog import coverage_table
 
-    keys: dict[str, set] = defaultdict(set)
-    for p in packed:
-        for code, joined in p.items():
-            keys[code].update(joined.split("\n"))
-    return coverage_table({(code[1:], _STATUS_OF[code[0]]): len(ks) for code, ks in keys.items()})
+    keys: dict[str, dict[str, set]] = {lang: defaultdict(set) for lang in languages}
+    for by_lang in packed:
+        for lang, p in by_lang.items():
+            for code, joined in p.items():
+                keys[lang][code].update(joined.split("\n"))
+    return {lang: coverage_table({(code[1:], _STATUS_OF[code[0]]): len(ks) for code, ks in by.items()})
+            for lang, by in keys.items()}
+
+
+def _own_lookups(translators: dict, share: str) -> dict[str, dict]:
+    """The lookups a share's groups count in the coverage, packed per language: a language's own pages count for
+    it (the authoritative language's side-by-side views and a translation's look up the same segments as the
+    pages of the language they show, so they add nothing); the notes count for every language."""
+    return {lang: _pack_lookups(tr.seen, tr.families) for lang, tr in translators.items()
+            if share == lang or share not in translators and share not in codes()}
 
 
 def _groups_of(job: dict, share: str):
@@ -229,8 +240,8 @@ def _produce(job: dict, share: str) -> dict:
     counter = job.get("counter")
     have = job.get("search_have")  # page file -> record key of the copies the store holds; None: no copies made
     spool = search_mod.Spool(job["search_store"]) if have is not None else None
-    tr = job["views"].translator
-    seen_all, families_all = tr.seen, tr.families
+    translators = job["views"].translators
+    seen_all = {lang: (tr.seen, tr.families) for lang, tr in translators.items()}
     groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
     forget_loaded()
 
@@ -246,7 +257,8 @@ def _produce(job: dict, share: str) -> dict:
                 kept += len(old["pages"])
                 pending += len(old["pages"])
             else:
-                tr.seen, tr.families = {}, {}  # the translation lookups of this group, for the coverage report
+                for tr in translators.values():  # the translation lookups of this group, for the coverage report
+                    tr.seen, tr.families = {}, {}
                 made += 1
                 pages, searchable = [], []
                 recording = RECORDER.recording()
@@ -273,9 +285,7 @@ def _produce(job: dict, share: str) -> dict:
                 recording.__exit__(None, None, None)
                 # notes pages are made in every build (their group reads every note): no dependencies kept
                 deps = stored(deps) if share != "notes" else None
-                # coverage counts what the translations' pages show; the authoritative language's side-by-side
-                # views look up the same segments as their translated twins, so its share's lookups add nothing
-                lookups = _pack_lookups(tr.seen, tr.families) if share != job["views"].authoritative else {}
+                lookups = _own_lookups(translators, share)
                 groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
                                         "pages": pages, "i18n": lookups, "search": searchable}
                 release_loaded()  # the documents' text read for this group need not stay in this worker
@@ -283,8 +293,9 @@ def _produce(job: dict, share: str) -> dict:
                 with counter.get_lock():
                     counter.value += pending
                 pending = 0
-    finally:  # the lookups travel with their groups; the translator is left as it was
-        tr.seen, tr.families = seen_all, families_all
+    finally:  # the lookups travel with their groups; the translators are left as they were
+        for lang, tr in translators.items():
+            tr.seen, tr.families = seen_all[lang]
         if spool is not None:
             spool.close()
     if counter is not None and pending:
@@ -401,25 +412,25 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
 def _build(root: Path, out: Path, *, search: bool, progress, workers, index_later: bool = False) -> BuildResult:
     with frozen_heap():  # the corpus and the catalogs live until the end: the collector need not visit them
-        config, glossary, corpus, translator, timer = load_all(
+        config, glossary, corpus, translators, timer = load_all(
             root, on_stage=(lambda stage: progress(0, stage=stage)) if progress else None)
-        return _build_pages(root, out, config, glossary, corpus, translator, timer, search=search, progress=progress,
-                            workers=workers, index_later=index_later)
+        return _build_pages(root, out, config, glossary, corpus, translators, timer, search=search,
+                            progress=progress, workers=workers, index_later=index_later)
 
 
-def _build_pages(root: Path, out: Path, config, glossary, corpus, translator, timer, *, search: bool, progress,
+def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, timer, *, search: bool, progress,
                  workers, index_later: bool) -> BuildResult:
     from . import output
     from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
 
-    recorded_glossary = install_recording(corpus, translator, glossary)  # from here on, page reads are recorded
+    recorded_glossary = install_recording(corpus, translators, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
     ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
     with timer("render"):
         from .notes import render_notes
 
-        views = ViewContext(corpus, translator, recorded_glossary, ui, config.languages)
+        views = ViewContext(corpus, translators, recorded_glossary, ui, config.languages)
         note_pages = render_notes(views, corpus)  # note HTML first: item pages show it
         env = make_env(config.theme_dir, config.paths.cached("templates"))
     manifest = load_manifest(out)  # None: every page is made again, into a new folder
@@ -435,7 +446,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translator, ti
             assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            fps = fingerprints(corpus, translator, glossary, views, global_fingerprint(root, theme_key))
+            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key))
             kept_fps = kept_groups(old_groups, fps)
             api_old = manifest.get("api", {}) if manifest else {}
             api_old_groups = manifest.get("api_groups", {}) if manifest else {}
@@ -551,7 +562,8 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translator, ti
     result.reused = kept
     result.timings = timer.t
     # and the lookups made here (notes, data API)
-    result.coverage = _coverage(lookups + [_pack_lookups(translator.seen, translator.families)])
+    result.coverage = _coverage(lookups + [{lang: _pack_lookups(tr.seen, tr.families)
+                                            for lang, tr in translators.items()}], translators)
     result.warnings = corpus.warnings
     return result
 

@@ -120,7 +120,6 @@ def cmd_build(args) -> int:
     shown, known = _sorted_warnings(args, result.warnings)
     for note in result.notes:  # what the user should know of the output folder (not warnings about the sources)
         print(f"note: {note}", file=sys.stderr)
-    cov = result.coverage.get("all", {})
     report.print(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged; "
                  f"{result.files} files) into {out} in {elapsed:.2f} s", markup=False)
     if result.search is not None:
@@ -136,11 +135,14 @@ def cmd_build(args) -> int:
     table.add_row("pages rendered", str(result.rendered))
     table.add_row("pages unchanged (cache hits)", str(result.reused))
     report.print(table)
-    if cov:
-        report.print(f"translation coverage: {cov['ok']}/{cov['total']} segments "
+    for lang, coverage in result.coverage.items():  # each translation's, in the configured order
+        cov = coverage.get("all", {})
+        if not cov.get("total"):
+            continue
+        report.print(f"translation coverage ({lang}): {cov['ok']}/{cov['total']} segments "
                      f"({100 * cov['ok'] / max(cov['total'], 1):.1f}%), {cov['stale']} stale, {cov['missing']} missing",
                      markup=False)
-        for fam, c in result.coverage.items():
+        for fam, c in coverage.items():
             if fam != "all":
                 report.print(f"  {fam:<12} {c['ok']:>5}/{c['total']:<5} stale {c['stale']:<4} missing {c['missing']}",
                              markup=False)
@@ -151,7 +153,7 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     from .build import load_all
 
-    config, glossary, corpus, translator, timer = load_all(_root(args))
+    config, glossary, corpus, translators, timer = load_all(_root(args))
     shown, known = _sorted_warnings(args, corpus.warnings)
     tasks = sum(len(t.tasks) for t in corpus.tasklists.values())
     print(f"ok: {len(corpus.sources)} sources, {len(corpus.documents)} documents, {tasks} tasks, "
@@ -196,7 +198,7 @@ def cmd_i18n(args) -> int:
     from .translate import update_catalogs
 
     return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None,
-                           imported_by=args.translated_by)
+                           imported_by=args.translated_by, langs=args.langs)
 
 
 class _Help(argparse.HelpFormatter):
@@ -264,8 +266,13 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--title", help="title (default: the item's name in the note's language)")
     n.add_argument("--author", help="author (default: the theme's note_author string in the note's language)")
     t = command("i18n", cmd_i18n, "update the PO catalogs from the current sources (new segments, stale marks)")
+    t.add_argument("--lang", dest="langs", action="append", metavar="CODE",
+                   help="a language whose catalogs (content/translations/CODE/) to create or update: a code of "
+                        "content/site.yaml's languages other than the authoritative one; may be given more than "
+                        "once (default: every such language)")
     t.add_argument("--import", dest="import_dir", metavar="DIR",
-                   help="merge batch translations (YAML) from this folder (default: none)")
+                   help="merge batch translations (YAML) from this folder into the catalogs of the one language "
+                        "updated (--lang, or the site's only translation) (default: none)")
     t.add_argument("--translated-by", default="machine (AI language model)",
                    help="who or what made the imported translations, recorded in each entry: "
                         "'machine (<system>)' or 'human (<name>)'")

@@ -43,13 +43,15 @@ KINDS = (
     Kind("note", "notes", ("*.md", "*.markdown"), "editors' notes (*.md, *.markdown)"),
     Kind("glossary", "glossary", ("units.yaml", "headings.yaml", "termbase.yaml"),
          "the glossary (units.yaml, headings.yaml, termbase.yaml)"),
-    Kind("catalog", "translations/en", ("*.po",), "English translation catalogs (*.po)"),
+    # one folder per language, named by its code (translations/en/, translations/fr/ …): the catalogs' loader
+    # reads the folders of the languages site.yaml lists and warns about any other
+    Kind("catalog", "translations/*", ("*.po",), "translation catalogs (*.po)"),
 )
 KNOWN = ("readme", "readme.*", ".gitkeep", ".gitignore")  # anywhere: known, not read
 KEPT_FOLDERS = {k.folder for k in KINDS if not k.name}  # known folders whose files are not read
 FOLDERS = ({k.folder for k in KINDS} | {"translations"}) - KEPT_FOLDERS  # folders of content/ the walk enters
 SUMMARY = ("content/ holds site.yaml, links.yaml, sources/ (*.txt, provenance.yaml, replaced/), notes/ "
-           "(*.md), glossary/ (units.yaml, headings.yaml, termbase.yaml) and translations/en/ (*.po)")
+           "(*.md), glossary/ (units.yaml, headings.yaml, termbase.yaml) and translations/<language code>/ (*.po)")
 
 
 @dataclass
@@ -59,16 +61,23 @@ class Inventory:
     warnings: list = field(default_factory=list)  # Problems: files and folders nothing reads
 
 
+def _in_folder(folder: str, pattern: str) -> bool:
+    """Whether ``folder`` is one the table's ``pattern`` names (``translations/*``: any folder directly in
+    translations/, not one below it)."""
+    parts, wanted = folder.split("/"), pattern.split("/")
+    return len(parts) == len(wanted) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, wanted))
+
+
 def _kind_of(folder: str, name: str) -> Kind | None:
     low = name.lower()
     for k in KINDS:
-        if k.folder == folder and any(fnmatch.fnmatchcase(low, p) for p in k.patterns):
+        if _in_folder(folder, k.folder) and any(fnmatch.fnmatchcase(low, p) for p in k.patterns):
             return k
     return None
 
 
 def _what(folder: str) -> str:
-    kinds = [k.what for k in KINDS if k.folder == folder]
+    kinds = [k.what for k in KINDS if _in_folder(folder, k.folder)]
     return ", ".join(kinds) if kinds and folder else SUMMARY
 
 
@@ -122,7 +131,7 @@ def scan(root: Path) -> Inventory:
             if stat.S_ISDIR(st.st_mode):
                 if rel in KEPT_FOLDERS:
                     continue  # known, deliberately not read
-                if rel in FOLDERS:
+                if any(_in_folder(rel, f) for f in FOLDERS):
                     stack.append(rel)
                     continue
                 if kind is not None and kind.name:

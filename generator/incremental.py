@@ -3,14 +3,15 @@
 Pages come in groups (``site.views.page_groups``): the pages of one document, gazette issue, task list, report,
 livelihood list or progress table, the department pages, and single pages of the site. While a group is made its
 reads of the corpus are recorded (``cache/deps.py``); this module says what each recorded read's fingerprint is
-in the current corpus, and installs the recording containers on the corpus, the translator and the glossary.
+in the current corpus, and installs the recording containers on the corpus, the translators and the glossary.
 
 * an item of the corpus (a document, an issue, a task list …): the sources it was parsed from (each by its parse
   key: its bytes and the readers' code) and their provenance; for task lists and progress tables also the lead
   units the register gave their items (the glossary decides those);
 * a department: its names and level; the links or the notes of an item: every field of them (a note with its
   rendered HTML);
-* a catalog entry: its Chinese, English, hash and fuzzy mark; a glossary look-up: its answer now.
+* a catalog entry (family ``catalog:<language>``): its Chinese, translation, hash and fuzzy mark; a glossary
+  look-up: its answer now.
 
 The global inputs (the generator's code, the theme, the configuration and any content file no recorded read
 covers) are in every fingerprint. A group whose fingerprint is the one recorded by the previous build is not
@@ -51,28 +52,53 @@ def global_fingerprint(root: Path, theme_key: str) -> str:
     return h.hexdigest()
 
 
-def install_recording(corpus, translator, glossary):
+def catalog_family(lang: str) -> str:
+    """The dependency family of one language's catalog entries."""
+    return f"catalog:{lang}"
+
+
+def install_recording(corpus, translators: dict, glossary):
     """From here on, reads of the corpus, catalog entries and glossary names are recorded while a group is
     being made. Call once the corpus is loaded and linked, before the page views are made; the page views get
     the glossary this returns (a recording stand-in)."""
     for family in kinds.families():
         setattr(corpus, family, RecordingDict(family, getattr(corpus, family)))
     corpus.notes = RecordingList("note", corpus.notes)  # a list of every note reads them all
-    translator.by_text()  # its index over every entry, made now: not inside the first group that looks up
-    translator.entries = IterRecordingDict("catalog", translator.entries)
-    get = translator.get
+    for lang, translator in translators.items():
+        translator.by_text()  # its index over every entry, made now: not inside the first group that looks up
+        translator.entries = IterRecordingDict(catalog_family(lang), translator.entries)
 
-    def recorded_get(key, zh, family="other", _get=get):
-        # what a look-up returns depends on the entry at the key and on the entries of its scope that hold
-        # the same Chinese (lookups are text-aware, see i18n/catalog.py)
-        RECORDER.note("catalog", (key, source_hash(zh)))
-        return _get(key, zh, family)
+        def recorded_get(key, zh, family="other", _get=translator.get, _family=catalog_family(lang)):
+            # what a look-up returns depends on the entry at the key and on the entries of its scope that hold
+            # the same Chinese (lookups are text-aware, see i18n/catalog.py)
+            RECORDER.note(_family, (key, source_hash(zh)))
+            return _get(key, zh, family)
 
-    translator.get = recorded_get
+        translator.get = recorded_get
     return RecordingProxy(glossary, "glossary")
 
 
-def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerprints:
+def _catalog_fingerprints(translator) -> KeyedFamily:
+    """The fingerprints of one language's recorded catalog look-ups."""
+    entries = dict(dict.items(translator.entries))
+    by_hash: dict = {}
+    for k, e in entries.items():
+        by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
+
+    def entry(e):  # what a page can show of an entry (not where it is in its file)
+        return None if e is None else e.fingerprint()
+
+    def catalog_fp(key) -> str:
+        k, h = key
+        e, same = entries.get(k), by_hash.get((key_scope(k), h), ())
+        if e is not None and len(same) == 1 and same[0] == k:  # the usual case: the entry alone holds its Chinese
+            return e.fingerprint()  # (a digest itself: hundreds of thousands of reads need no second one)
+        return _digest(entry(e), [(o, entry(entries[o])) for o in same])
+
+    return KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items())))
+
+
+def fingerprints(corpus, translators: dict, glossary, views, global_fp: str) -> Fingerprints:
     """The fingerprint of every kind of recorded read, in the current corpus."""
     provenance = {s.path: s.provenance for s in corpus.sources}
     source_fp = {}
@@ -115,28 +141,13 @@ def fingerprints(corpus, translator, glossary, views, global_fp: str) -> Fingerp
         n = dict.get(views.notes_by_id, key)
         return "absent" if n is None else _digest(n.id, n.lang, n.title, n.date, n.author, n.html, n.refs, n.tags)
 
-    entries = dict(dict.items(translator.entries))
-    by_hash: dict = {}
-    for k, e in entries.items():
-        by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
-
-    def entry(e):  # what a page can show of an entry (not where it is in its file)
-        return None if e is None else e.fingerprint()
-
-    def catalog_fp(key) -> str:
-        k, h = key
-        e, same = entries.get(k), by_hash.get((key_scope(k), h), ())
-        if e is not None and len(same) == 1 and same[0] == k:  # the usual case: the entry alone holds its Chinese
-            return e.fingerprint()  # (a digest itself: hundreds of thousands of reads need no second one)
-        return _digest(entry(e), [(o, entry(entries[o])) for o in same])
-
     families = {
         **{family: item(family) for family in kinds.families()},
         "links": KeyedFamily(links_fp, lambda: list(dict.keys(views.links_by_item))),
         "notes": KeyedFamily(notes_fp, lambda: list(dict.keys(views.notes_by_item))),
         "note": KeyedFamily(note_fp, lambda: list(dict.keys(views.notes_by_id))),
         "citations": KeyedFamily(citations_fp, lambda: list(dict.keys(views.citations_by_doc))),
-        "catalog": KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items()))),
+        **{catalog_family(lang): _catalog_fingerprints(tr) for lang, tr in translators.items()},
         "glossary": call_family(glossary),
     }
     return Fingerprints(families, global_fp)

@@ -23,8 +23,8 @@ CACHE = ".cache"  # what a build can always make again
 OUTPUT = "build"  # the default output folder
 
 
-def catalogs(lang: str = "en") -> str:
-    """The folder of one language's translation catalogs."""
+def catalogs(lang: str) -> str:
+    """The folder of one language's translation catalogs (``lang``: its code in site.yaml's ``languages:``)."""
     return f"{TRANSLATIONS}/{lang}"
 
 

@@ -41,7 +41,7 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
     from .site.pages import ViewContext
     from .site.text import ui_strings
 
-    config, glossary, corpus, translator, _ = load_all(root, notes=False)
+    config, glossary, corpus, translators, _ = load_all(root, notes=False)
     if ref not in known_ids(corpus):
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",
                                   "an id such as task/2026/20, livelihood/2026/7 or doc:京政发〔2026〕1号"))
@@ -49,7 +49,7 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
     if lang not in ui:
         raise SourceError(Problem("--lang", None, f"{lang!r} is not a language of the site",
                                   "one of " + ", ".join(config.codes) + " (content/site.yaml, languages)"))
-    views = ViewContext(corpus, translator, glossary, ui, config.languages)
+    views = ViewContext(corpus, translators, glossary, ui, config.languages)
     title = title or item_name(views, ref, lang)
     author = author or _ui(config, ui, lang, "note_author")
     placeholder = _ui(config, ui, lang, "note_placeholder").format(ref=ref)

@@ -1,11 +1,14 @@
 """``python -m generator i18n``: bring the PO catalogs in line with the sources.
 
-The segments are exactly those the English pages ask for (the page views run
-with a recording translator), so catalogs and pages cannot drift apart.
-Existing translations are kept; a segment whose Chinese changed keeps its old
-English as a *fuzzy* entry with the previous source (``#| msgid``), which the
-build treats as stale until a translator confirms it. ``--import DIR`` merges
-batch translations delivered as YAML (see ``import_yaml``)."""
+Each translation (every language of site.yaml but the authoritative one, or those
+``--lang`` names) has its catalogs in content/translations/<code>/, created when
+missing. A language's segments are exactly those its pages ask for (the page views
+run with a recording translator per language), so catalogs and pages cannot drift
+apart; their msgids are the Chinese segments. Existing translations are kept; a
+segment whose Chinese changed keeps its old translation as a *fuzzy* entry with the
+previous source (``#| msgid``), which the build treats as stale until a translator
+confirms it. ``--import DIR`` merges batch translations delivered as YAML into one
+language's catalogs (see ``import_yaml``)."""
 from __future__ import annotations
 
 import re
@@ -15,28 +18,47 @@ from pathlib import Path
 
 from .normalize import to_simplified
 
-from .i18n.catalog import CATALOG_DIR, Translator, catalog_bytes, load_catalogs
+from .i18n.catalog import Translator, catalog_bytes
+from .paths import SITE_FILE, catalogs
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
-                "other": "other.po"}
+                "units": "units.po", "other": "other.po"}
 
 
-def _requested(root: Path, translator: Translator):
-    """Run every page view against the translator; return key -> (zh, family) in page order. (The data
-    API shows no English the pages do not look up, so the pages ask for every segment there is.)"""
-    from .build import load_all
+def _requested(config, glossary, corpus, recorders: dict) -> dict[str, dict]:
+    """Run every page view against the recording translators (language -> Translator); return, per language,
+    key -> (zh, family) in page order. (The data API shows no translation the pages do not look up, so the
+    pages ask for every segment there is.)"""
     from .site.pages import ViewContext
     from .site.views import build_pages
     from .site.text import ui_strings
 
-    config, glossary, corpus, _, _ = load_all(root)
     ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
-    views = ViewContext(corpus, translator, glossary, ui, config.languages)
+    views = ViewContext(corpus, recorders, glossary, ui, config.languages)
     site = {"title": config.title, "tagline": config.tagline, "base_url": config.base_url}
-    for _ in build_pages(views, site):  # the views ask the translator for every segment they show
+    for _ in build_pages(views, site):  # the views ask the translators for every segment they show
         pass
-    return {k: (zh, translator.families.get(k, "other")) for k, zh in translator.requested.items() if k}, corpus
+    return {lang: {k: (zh, tr.families.get(k, "other")) for k, zh in tr.requested.items() if k}
+            for lang, tr in recorders.items()}
+
+
+def _languages(config, langs: list | None, import_dir) -> list[str]:
+    """The languages whose catalogs ``i18n`` updates: ``langs`` (--lang), else every translation of the site;
+    with ``import_dir``, exactly one."""
+    from .errors import Problem, SourceError
+
+    translations = [lg.code for lg in config.languages if not lg.authoritative]
+    wanted = list(dict.fromkeys(langs)) if langs else translations
+    problems = [Problem(SITE_FILE, None, f"--lang {code}: no such translation under languages:",
+                        "a code of a language that is not the authoritative one: " + ", ".join(translations))
+                for code in wanted if code not in translations]
+    if import_dir and not problems and len(wanted) != 1:
+        problems.append(Problem(str(import_dir), None, f"batch translations, but {len(wanted)} languages to update "
+                                f"({', '.join(wanted)})", "--lang CODE: the language the batch translations are in"))
+    if problems:
+        raise SourceError(problems)
+    return wanted
 
 
 def _prefix(text: str, n: int = 12) -> str:
@@ -284,7 +306,7 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
     # entries with English whose Chinese no requested segment holds any more: edited (or deleted) texts
     orphans = defaultdict(list)
     for k, e in existing.entries.items():
-        if e.en and (key_scope(k), e.zh) not in current:
+        if e.text and (key_scope(k), e.zh) not in current:
             orphans[key_scope(k)].append(k)
     claimed = set()
     plan, previous, counts = {}, {}, defaultdict(lambda: defaultdict(int))
@@ -293,13 +315,13 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
         old = existing.entries.get(key)
         entry, outcome = None, "new"
         if old is not None and old.zh == zh:
-            entry, outcome = old, ("fuzzy" if old.fuzzy else "kept" if old.en else "new")
+            entry, outcome = old, ("fuzzy" if old.fuzzy else "kept" if old.text else "new")
         elif (scope, zh) in by_text:
             src = existing.entries[by_text[(scope, zh)]]
-            entry, outcome = Entry(zh, src.en, src.sha, src.file, 0, src.prov, False, list(src.comments)), "moved"
+            entry, outcome = Entry(zh, src.text, src.sha, src.file, 0, src.prov, False, list(src.comments)), "moved"
         else:
             cand = None
-            if old is not None and old.en and key in orphans.get(scope, ()) and key not in claimed:
+            if old is not None and old.text and key in orphans.get(scope, ()) and key not in claimed:
                 cand = key
             else:
                 best = max(((_similar(zh, existing.entries[k].zh), k) for k in orphans.get(scope, ())
@@ -309,12 +331,12 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
             if cand is not None:
                 claimed.add(cand)
                 src = existing.entries[cand]
-                entry = Entry(zh, src.en, source_hash(zh), src.file, 0, src.prov, True, list(src.comments))
+                entry = Entry(zh, src.text, source_hash(zh), src.file, 0, src.prov, True, list(src.comments))
                 previous[key] = src.zh
                 outcome = "fuzzy"
         if entry is None:
             entry = Entry(zh, "", source_hash(zh), "", 0, Provenance(), False, [])
-        if key in imported and imported[key] != entry.en:
+        if key in imported and imported[key] != entry.text:
             entry = Entry(zh, imported[key], source_hash(zh), entry.file, 0,
                           Provenance(by=imported_by, on=today, reviewed="no"), False, list(entry.comments))
             previous.pop(key, None)
@@ -324,29 +346,41 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
     return plan, previous, counts
 
 
-def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str = MACHINE) -> int:
-    root = Path(root)
-    batches = read_batches(import_dir) if import_dir else None  # a bad batch file stops it before any work
-    existing = load_catalogs(root)
-    recorder = Translator(entries=dict(existing.entries), record_requests=True)
-    segments, corpus = _requested(root, recorder)
-    imported = import_yaml(import_dir, segments, corpus, batches) if import_dir else {}
-    plan, previous, counts = plan_entries(existing, segments, imported, imported_by)
-    by_file = defaultdict(list)
-    for key, (zh, fam) in segments.items():
-        by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
-    d = root / CATALOG_DIR
+def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str = MACHINE,
+                    langs: list | None = None) -> int:
+    """Create or update the catalogs of ``langs`` (default: every translation of the site; see the module's
+    docstring), and print what each language's hold per family."""
+    from .build import load_all
     from .fileio import atomic_write_many, write_error
 
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise write_error(d, e, "creating") from None
+    root = Path(root)
+    batches = read_batches(import_dir) if import_dir else None  # a bad batch file stops it before any work
+    config, glossary, corpus, existing, _ = load_all(root)
+    targets = _languages(config, langs, import_dir)
+    recorders = {lang: Translator(lang, entries=dict(tr.entries), record_requests=True)
+                 for lang, tr in existing.items()}  # every language's: the views look up each one's
+    requested = _requested(config, glossary, corpus, recorders)
+    files, report = {}, []
+    for lang in targets:
+        segments = requested[lang]
+        imported = import_yaml(import_dir, segments, corpus, batches) if import_dir else {}
+        plan, previous, counts = plan_entries(existing[lang], segments, imported, imported_by)
+        by_file = defaultdict(list)
+        for key, (zh, fam) in segments.items():
+            by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
+        d = root / catalogs(lang)
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise write_error(d, e, "creating") from None
+        files.update({d / name: catalog_bytes(entries, lang, previous) for name, entries in sorted(by_file.items())})
+        for fam, c in sorted(counts.items()):
+            total = sum(c.values())
+            done = total - c["new"] - c["fuzzy"]
+            report.append(f"{lang} {fam:<12} {done}/{total} translated, {c['fuzzy']} stale (fuzzy), {c['new']} new "
+                          "untranslated" + (f", {c['moved']} found under another key" if c["moved"] else ""))
     # all catalogs or none: a full disk half-way leaves every catalog as it was
-    atomic_write_many({d / name: catalog_bytes(entries, previous) for name, entries in sorted(by_file.items())})
-    for fam, c in sorted(counts.items()):
-        total = sum(c.values())
-        done = total - c["new"] - c["fuzzy"]
-        print(f"{fam:<12} {done}/{total} translated, {c['fuzzy']} stale (fuzzy), {c['new']} new untranslated"
-              + (f", {c['moved']} found under another key" if c["moved"] else ""))
+    atomic_write_many(files)
+    for line in report:
+        print(line)
     return 0

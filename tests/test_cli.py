@@ -91,7 +91,7 @@ def test_build_report_on_stdout_and_no_warnings_on_the_seeds(tmp_path):
     assert r.stderr == ""
     out = r.stdout
     for part in ("built 1338 pages", "time per stage", "parse", "link", "render", "write", "pages rendered",
-                 "translation coverage: 919/919 segments",
+                 "translation coverage (en): 919/919 segments",
                  "warnings: 0 (and 6 acknowledged in content/sources/provenance.yaml; --verbose lists them)"):
         assert part in out
     assert out.index("built") < out.index("time per stage") < out.index("translation coverage") < out.index("warnings")

@@ -438,10 +438,11 @@ ACCEPTED = [
      ["warning: content/glossary/terms.yaml: file not read (expected the glossary (units.yaml, headings.yaml, termbase.yaml))"],
      None),
     ("catalog-backup-is-reported", "check", lambda c: shutil.copy(c.path(TASKS_PO), c.path(TASKS_PO + ".bak")),
-     ["warning: content/translations/en/tasks.po.bak: file not read (expected English translation catalogs (*.po))"],
+     ["warning: content/translations/en/tasks.po.bak: file not read (expected translation catalogs (*.po))"],
      None),
     ("other-language-folder-is-reported", "check", lambda c: c.write("content/translations/fr/tasks.po", ""),
-     ["warning: content/translations/fr/: folder not read"], None),
+     ["warning: content/translations/fr/: catalogs of a language that content/site.yaml does not list as a "
+      "translation ('fr'); they are not read"], None),
     ("interrupted-write-leftover-is-reported", "check",
      lambda c: c.write("content/translations/en/.tasks.po.x1y2.tmp", "half"),
      ["warning: content/translations/en/.tasks.po.x1y2.tmp: a temporary file left by an interrupted write"], None),

@@ -70,7 +70,7 @@ def test_changed_source_marks_translation_stale(tmp_path):
         text.replace("优化提升应寺、永乐等进京检查站。", "优化提升应寺、永乐、马驹桥等进京检查站。", 1), "utf-8")
     out = tmp_path / "out"
     result = build(proj, out, search=False)
-    assert result.coverage["tasks"]["stale"] == 1
+    assert result.coverage["en"]["tasks"]["stale"] == 1
     en = (out / "en/task/2026/20/index.html").read_text("utf-8")
     assert "优化提升应寺、永乐、马驹桥等进京检查站" in en  # the Chinese is shown …
     assert "tr-stale" in en and "The Chinese source has changed" in en  # … with a visible notice
@@ -83,14 +83,14 @@ def test_build_prints_translation_coverage(tmp_path):
     r = subprocess.run([sys.executable, "-m", "generator", "build", "--no-search", "--out", str(tmp_path / "o")],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"translation coverage: (\d+)/(\d+) segments", r.stdout)
+    m = re.search(r"translation coverage \(en\): (\d+)/(\d+) segments", r.stdout)
     assert m and int(m.group(2)) > 850 and m.group(1) == m.group(2)  # 100 % on the seeds
     tasks = re.search(r"tasks\s+(\d+)/(\d+)", r.stdout)
     assert tasks and tasks.group(2) == "308"
 
 
 def test_required_translations_present(corpus, loaded):
-    tr = loaded[3]
+    tr = loaded[3]["en"]
     tl = corpus.tasklists["tasklist/2026"]
     missing = [n for n, t in tl.tasks.items() if not tr.get(t.id, t.text, "tasks").ok]
     assert not missing, f"tasks without an English translation: {missing[:20]}"
@@ -195,7 +195,7 @@ def test_untranslated_and_fuzzy_segments_show_the_chinese_with_a_notice(tmp_path
         write_po(fh, cat)
     out = tmp_path / "out"
     result = build(proj, out, search=False)
-    assert result.coverage["tasks"] == {"ok": 306, "stale": 1, "missing": 1, "total": 308}
+    assert result.coverage["en"]["tasks"] == {"ok": 306, "stale": 1, "missing": 1, "total": 308}
     t21 = read(out, "/en/task/2026/21/")
     assert "tr-missing" in t21 and "This passage is not translated yet" in t21
     assert result.corpus.tasklists["tasklist/2026"].tasks[21].text[:12] in t21  # the Chinese, never a blank
@@ -266,7 +266,7 @@ NEW5 = "本通知所称资金项目，是指使用市级商务发展资金支持
 def _entries(proj):
     from generator.i18n.catalog import load_catalogs
 
-    return load_catalogs(proj).entries
+    return load_catalogs(proj, "en").entries
 
 
 def _run_i18n(proj):
@@ -297,23 +297,23 @@ def test_keys_survive_inserting_deleting_and_moving_a_paragraph(tmp_path, edit):
         pre = body[body.index("为贯彻落实《财政部"):body.index(HEAD5)]
         body = body.replace(pre + HEAD5, HEAD5 + pre, 1)
     src.write_text(head + body, "utf-8")
-    before = {e.en for k, e in _entries(proj).items() if k.startswith(DOC5)}
+    before = {e.text for k, e in _entries(proj).items() if k.startswith(DOC5)}
     out = _run_i18n(proj)
     after = {k: e for k, e in _entries(proj).items() if k.startswith(DOC5)}
-    untranslated = [k for k, e in after.items() if not e.en]
+    untranslated = [k for k, e in after.items() if not e.text]
     fuzzy = [k for k, e in after.items() if e.fuzzy]
     assert not fuzzy, (out, fuzzy)
     assert len(untranslated) == (1 if edit == "insert" else 0), out
     if edit == "insert":
         assert after[untranslated[0]].zh == NEW5.strip()
-    assert {e.en for e in after.values() if e.en} == before - ({"2. The number of merchants in the business district "
+    assert {e.text for e in after.values() if e.text} == before - ({"2. The number of merchants in the business district "
                                                                  "(venue) shall be no less than 50."} if edit == "delete" else set()) \
         or edit == "delete"
     po = (proj / "content/translations/en/documents.po").read_text("utf-8")
     assert "#, fuzzy" not in po
     result = build(proj, tmp_path / "out", search=False)
-    assert result.coverage["documents"]["stale"] == 0
-    assert result.coverage["documents"]["missing"] == (1 if edit == "insert" else 0)
+    assert result.coverage["en"]["documents"]["stale"] == 0
+    assert result.coverage["en"]["documents"]["missing"] == (1 if edit == "insert" else 0)
     html = read(tmp_path / "out", "/en/doc/jingshangxiaoyizi-2026-5/")
     assert html.count("tr-missing") == (1 if edit == "insert" else 0) and "tr-stale" not in html
 
@@ -333,7 +333,7 @@ def test_i18n_on_a_clean_checkout_changes_nothing(tmp_path):
 def test_every_entry_records_who_translated_it_and_no_review_is_claimed():
     from generator.i18n.catalog import load_catalogs
 
-    entries = [e for e in load_catalogs(ROOT).entries.values() if e.en]
+    entries = [e for e in load_catalogs(ROOT, "en").entries.values() if e.text]
     assert len(entries) == 919
     assert all(e.prov.by == "machine (AI language model)" for e in entries)
     assert all(re.fullmatch(r"2026-\d\d-\d\d", e.prov.on) for e in entries)
@@ -365,7 +365,7 @@ def test_import_and_editing_keep_provenance(tmp_path):
     assert r.returncode == 0, r.stderr
     e = _entries(proj)
     assert e["task/2026/30"].prov.by == "human (A. Translator)" and e["task/2026/30"].prov.is_reviewed
-    assert e["task/2026/31"].en == "Revised English of task 31." and e["task/2026/31"].prov.by == "human (C. Editor)"
+    assert e["task/2026/31"].text == "Revised English of task 31." and e["task/2026/31"].prov.by == "human (C. Editor)"
     assert e["task/2026/31"].prov.reviewed == "no"
 
 
@@ -460,7 +460,7 @@ def test_fallbacks_are_marked_chinese_with_a_notice_in_a_browser(tmp_path, brows
 
 
 def _snapshot(tr):
-    return ([(k, e.zh, e.en, e.sha, e.file, e.line, e.prov, e.fuzzy, e.comments) for k, e in tr.entries.items()],
+    return ([(k, e.zh, e.text, e.sha, e.file, e.line, e.prov, e.fuzzy, e.comments) for k, e in tr.entries.items()],
             [str(w) for w in tr.warnings])
 
 
@@ -471,9 +471,9 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
 
     proj = make_project(tmp_path)
     po = proj / "content" / "translations" / "en" / "documents.po"
-    fresh = _snapshot(catalog.load_catalogs(proj, cache=False))
+    fresh = _snapshot(catalog.load_catalogs(proj, "en", cache=False))
     assert len(fresh[0]) > 300
-    first = _snapshot(catalog.load_catalogs(proj))  # fills the cache
+    first = _snapshot(catalog.load_catalogs(proj, "en"))  # fills the cache
     assert list((proj / ".cache" / "catalogs").glob("*.pickle"))
     reads = []
     real = catalog._read_entries
@@ -481,7 +481,7 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
     cuts = []
     real_parts = catalog._parts
     monkeypatch.setattr(catalog, "_parts", lambda text: cuts.append(1) or real_parts(text))
-    assert _snapshot(catalog.load_catalogs(proj)) == first == fresh
+    assert _snapshot(catalog.load_catalogs(proj, "en")) == first == fresh
     assert reads == [] and cuts == []  # nothing changed: no Babel read, no catalog text even decoded and cut
     parts = real_parts(po.read_text("utf-8"))
     assert len(parts) > 5 and "".join(p for _, p in parts) == po.read_text("utf-8")
@@ -491,9 +491,9 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
     j = text.index("\nmsgstr ", i)
     k = text.index("\n", j + 1)
     po.write_text(text[:k] + '\n"(revised)"' + text[k:], "utf-8")
-    changed = _snapshot(catalog.load_catalogs(proj))
+    changed = _snapshot(catalog.load_catalogs(proj, "en"))
     assert reads == ["content/translations/en/documents.po"] and len(cuts) == 1  # one part of one catalog
-    assert changed == _snapshot(catalog.load_catalogs(proj, cache=False))
+    assert changed == _snapshot(catalog.load_catalogs(proj, "en", cache=False))
     lines = {key: n for n, line in enumerate(po.read_text("utf-8").split("\n"), 1)
              for key in [line[len('msgctxt "'):-1]] if line.startswith("msgctxt ")}
     assert all(e[5] == lines[e[0]] for e in changed[0] if e[4].endswith("documents.po"))
@@ -512,7 +512,7 @@ def test_a_msgctxt_twice_in_two_parts_of_a_catalog_is_an_error_with_both_lines_c
     po.write_text("\n".join(lines), "utf-8")
     for _ in range(2):  # read, then from the cache
         with pytest.raises(SourceError) as e:
-            load_catalogs(proj)
+            load_catalogs(proj, "en")
         assert [str(p) for p in e.value.problems] == [
             f"content/translations/en/tasks.po:{ctx[280] + 1}: msgctxt {lines[ctx[5]][9:-1]!r} is also at "
             f"content/translations/en/tasks.po:{ctx[5] + 1}; one of the two entries would be lost "

@@ -1,7 +1,8 @@
 """Issue 21 point 2: the language list is the configuration's (content/site.yaml ``languages:``). A third
-language is a config entry and a theme strings file: it gets every page, in the switcher, the hreflang
-alternates and the sitemap, and shows the authoritative Chinese, marked lang="zh-CN", where it has no
-translation. A bad language list is reported with its file and line."""
+language is a config entry, a theme strings file and its catalogs (content/translations/<code>/): it gets every
+page, in the switcher, the hreflang alternates and the sitemap, shows its catalogs' translations, and the
+authoritative Chinese, marked lang="zh-CN", where they have none. A bad language list is reported with its file
+and line."""
 from __future__ import annotations
 
 import re
@@ -42,10 +43,41 @@ SEED = """  - code: zh
 """
 
 
+TASK21 = "Favoriser le développement innovant du cercle fonctionnel et la zone de coopération Pékin-Tianjin."
+HEADING = "(4) Bâtir une aire métropolitaine moderne autour de la capitale"
+TRANSPORT = "Commission municipale des transports de Pékin"
+PARAGRAPH = "La quatrième session du XVIe Congrès populaire municipal a approuvé le Rapport d'activité du gouvernement."
+DOC = "doc:京政发〔2026〕1号"
+
+
+def po_entry(key: str, zh: str, text: str) -> str:
+    """One catalog entry as a translator writes it (with a gettext tool, or by hand)."""
+    quoted = lambda x: '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
+    return (f"# translated-by: human (A. Traductrice)\n# translated-on: 2026-12-01\n# reviewed: no\n"
+            f"msgctxt {quoted(key)}\nmsgid {quoted(zh)}\nmsgstr {quoted(text)}\n\n")
+
+
+def french_catalogs(corpus) -> dict[str, str]:
+    """A French catalog of four entries, one per file: a task, a task-list heading, a department's name and a
+    paragraph of the task list's notice; file name -> its text."""
+    d = corpus.documents[DOC]
+    heading = next(b for b in d.blocks if b.anchor == "tasklist/2026/1.4")
+    para = next(b for b in d.blocks if b.key == "p3")
+    return {"tasks.po": po_entry("task/2026/21", corpus.tasklists["tasklist/2026"].tasks[21].text, TASK21),
+            "headings.po": po_entry("tasklist/2026/1.4#heading", heading.text, HEADING),
+            "units.po": po_entry("unit/shi-jiao-tong-wei#name", corpus.units["unit/shi-jiao-tong-wei"].zh, TRANSPORT),
+            "documents.po": po_entry(f"{DOC}#p3", para.text, PARAGRAPH)}
+
+
+def tree(out, lang: str) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / lang).rglob("*") if p.is_file()}
+
+
 @pytest.fixture(scope="module")
-def french(tmp_path_factory):
+def french_project(tmp_path_factory, corpus):
     """The seed project with French added: its theme strings (a copy of the English ones, so that the
-    interface is complete) and no catalogs."""
+    interface is complete), built first without catalogs, then again (incrementally) with a French catalog of four
+    entries. Returns (project, output, the first build's zh/ and en/ files, the second build's stdout)."""
     proj = make_project(tmp_path_factory.mktemp("fr"))
     i18n = proj / "themes" / "default" / "i18n"
     (i18n / "fr.yaml").write_text((i18n / "en.yaml").read_text("utf-8"), "utf-8")
@@ -57,7 +89,19 @@ def french(tmp_path_factory):
     out = proj / "build"
     r = run("build", "--root", str(proj), "--out", str(out), "--no-search")
     assert r.returncode == 0, r.stderr
-    return out
+    before = {**tree(out, "zh"), **tree(out, "en")}
+    folder = proj / "content" / "translations" / "fr"
+    folder.mkdir()
+    for name, text in french_catalogs(corpus).items():
+        (folder / name).write_text(text, "utf-8")
+    r = run("build", "--root", str(proj), "--out", str(out), "--no-search")
+    assert r.returncode == 0, r.stderr
+    return proj, out, before, r.stdout
+
+
+@pytest.fixture(scope="module")
+def french(french_project):
+    return french_project[1]
 
 
 def pages_of(out, lang: str) -> set[str]:
@@ -100,13 +144,14 @@ def test_french_pages_are_valid_html(french):
 
 def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
     page = (french / "fr" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
-    # the task's text: no French catalog, so the authoritative Chinese, marked, with the theme's notice
+    # the task's text: not in the French catalog, so the authoritative Chinese, marked, with the theme's notice
     assert re.search(r'<p class="task-text"><span lang="zh-CN">促进通勤圈一体发展，轨道交通22号线[^<]*</span> '
                      r'<small class="tr-notice tr-missing"', page)
     assert '<p class="unofficial wrap"' in page  # a translation's page says the Chinese is authoritative
     # names without a French form (the lead units, the site's title) are the Chinese ones, marked too
     assert '<a href="/fr/unit/shi-gong-an-ju/"><span lang="zh-CN">市公安局</span></a>' in page
     assert '<a class="brand" href="/fr/"><span lang="zh-CN">北京政务公开文献库</span></a>' in page
+    assert f'<a href="/fr/unit/shi-jiao-tong-wei/">{TRANSPORT}</a>' in page  # the one the catalog names
     # the English catalog is not used for French: no English sentence of the task on the French page
     en = (french / "en" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     english = re.search(r'<p class="task-text">([^<]+)', en).group(1)
@@ -151,3 +196,108 @@ def test_a_bad_language_list_is_reported_with_its_line(tmp_path, entries, messag
     line = int(found[0][len(head):].split(":")[0])
     assert 1 <= line <= len(lines) and ("languages" in lines[line - 1] or "code" in lines[line - 1]
                                         or "hreflang" in lines[line - 1] or "authoritative" in lines[line - 1])
+
+
+def test_french_pages_show_the_french_catalogs_translations(french):
+    """A task, a heading, a department's name and a paragraph from content/translations/fr/: on the French pages,
+    in the page's language (no lang="zh-CN" around them); the segments next to them, not in the catalog, are the
+    Chinese, marked, with the notice."""
+    task = (french / "fr" / "task" / "2026" / "21" / "index.html").read_text("utf-8")
+    assert '<html lang="fr">' in task
+    assert f'<p class="task-text">{TASK21}</p>' in task
+    assert "<title>Task 21: Favoriser le développement innovant" in task  # its title: the French text's opening
+    assert re.search(r'class="tr-status[^>]*>.*1 of 1 passages translated', task)
+    assert f'<a href="/fr/unit/shi-jiao-tong-wei/">{TRANSPORT}</a>' in task
+    assert '<a href="/fr/unit/shi-gong-an-ju/"><span lang="zh-CN">市公安局</span></a>' in task
+    doc = (french / "fr" / "doc" / "jingzhengfa-2026-1" / "index.html").read_text("utf-8")
+    assert re.search(r'<h4 class="blk blk-heading" id="tasklist-2026-1-4"><a href="/fr/tasklist/2026/1.4/">'
+                     + re.escape(HEADING) + "</a></h4>", doc)
+    assert f'<p class="blk blk-para">{PARAGRAPH.replace(chr(39), "&#39;")}</p>' in doc
+    following = re.search(r'id="part-1".*?<p class="blk blk-para">(.*?)</p>', doc).group(1)
+    assert following.startswith('<span lang="zh-CN">一、坚持首善标准') and "tr-missing" in following
+    unit = (french / "fr" / "unit" / "shi-jiao-tong-wei" / "index.html").read_text("utf-8")
+    assert f"<h1>{TRANSPORT}</h1>" in unit and f"Cite: {TRANSPORT} (市交通委)" in unit
+
+
+def test_french_catalogs_change_no_english_or_chinese_page_and_have_their_own_coverage(french_project):
+    """Adding the French catalogs to a built site makes again only French pages (and the Chinese About the
+    translations page, which counts every language's catalogs); the build reports each language's coverage."""
+    proj, out, before, report = french_project
+    after = {**tree(out, "zh"), **tree(out, "en")}
+    assert after.keys() == before.keys()
+    assert [f for f in after if after[f] != before[f]] == ["zh/about/translations/index.html"]
+    assert "译文库共有923段译文" in after["zh/about/translations/index.html"].decode()
+    assert "The catalogs hold 4 translated passages" in (out / "fr/about/translations/index.html").read_text("utf-8")
+    assert re.search(r"translation coverage \(en\): 919/919 segments", report)
+    fr = re.search(r"translation coverage \(fr\): (\d+)/(\d+) segments", report)
+    assert fr and fr.group(1) == "4" and int(fr.group(2)) > 1000
+    assert re.search(r"^  units +1/\d+ ", report.split("(fr)")[1], re.M)
+
+
+def test_i18n_writes_the_french_catalogs_from_the_chinese_segments(french_project, corpus):
+    """`i18n --lang fr` writes content/translations/fr/ with one entry per segment the French pages show, its
+    msgid the Chinese segment (the same as the English catalogs' for the same key), keeping the French entries;
+    English's catalogs are not touched, and a plain `i18n` then rewrites nothing."""
+    from generator.i18n.catalog import load_catalogs
+
+    proj = french_project[0]
+    en_dir, fr_dir = proj / "content" / "translations" / "en", proj / "content" / "translations" / "fr"
+    en_before = {p.name: p.read_bytes() for p in en_dir.glob("*.po")}
+    r = run("i18n", "--root", str(proj), "--lang", "fr")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^fr tasks +1/308 translated", r.stdout, re.M) and not re.search(r"^en ", r.stdout, re.M)
+    assert {p.name: p.read_bytes() for p in en_dir.glob("*.po")} == en_before
+    fr, en = load_catalogs(proj, "fr").entries, load_catalogs(proj, "en").entries
+    assert fr["task/2026/21"].text == TASK21 and fr["tasklist/2026/1.4#heading"].text == HEADING
+    assert fr["unit/shi-jiao-tong-wei#name"].text == TRANSPORT and fr[f"{DOC}#p3"].text == PARAGRAPH
+    assert sum(bool(e.text) for e in fr.values()) == 4
+    tasks = corpus.tasklists["tasklist/2026"].tasks
+    assert all(fr[t.id].zh == t.text for t in tasks.values())  # every task, its Chinese the msgid
+    assert all(fr[k].zh == e.zh for k, e in en.items() if k in fr) and len(set(en) & set(fr)) > 850
+    assert fr["unit/shi-gong-an-ju#name"].zh == "市公安局" and not fr["unit/shi-gong-an-ju#name"].text
+    text = (fr_dir / "tasks.po").read_text("utf-8")
+    assert '"Language: fr\\n"' in text and "# French translations" in text
+    fr_after = {p.name: p.read_bytes() for p in fr_dir.glob("*.po")}
+    r = run("i18n", "--root", str(proj))  # every translation: nothing changed since
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in en_dir.glob("*.po")} == en_before
+    assert {p.name: p.read_bytes() for p in fr_dir.glob("*.po")} == fr_after
+
+
+def test_the_catalogs_cache_keeps_languages_apart(tmp_path):
+    """A French tasks.po that is the English one with one translation changed: each language reads its own
+    entries, from the files and then from .cache/catalogs/ (one cache file per catalog file)."""
+    from generator.config import load_config
+    from generator.i18n.catalog import load_translations
+
+    proj = make_project(tmp_path)
+    i18n = proj / "themes" / "default" / "i18n"
+    (i18n / "fr.yaml").write_text((i18n / "en.yaml").read_text("utf-8"), "utf-8")
+    with_languages(proj, SEED + FR)
+    en_po = proj / "content" / "translations" / "en" / "tasks.po"
+    (proj / "content" / "translations" / "fr").mkdir()
+    text = en_po.read_text("utf-8")
+    english = re.search(r'msgctxt "task/2026/21"\nmsgid "[^\n]*"\nmsgstr "([^\n]*)"', text).group(1)
+    (proj / "content" / "translations" / "fr" / "tasks.po").write_text(text.replace(english, TASK21), "utf-8")
+    languages = load_config(proj).languages
+    for _ in range(2):  # read, then from the cache
+        tr = load_translations(proj, languages)
+        assert list(tr) == ["en", "fr"] and len(tr["fr"].entries) == 308
+        assert tr["fr"].get("task/2026/21", tr["fr"].entries["task/2026/21"].zh).text == TASK21
+        assert tr["en"].entries["task/2026/21"].text == english.replace('\\"', '"')  # as the PO file escapes it
+        assert {e.file for e in tr["fr"].entries.values()} == {"content/translations/fr/tasks.po"}
+        assert "content/translations/fr/tasks.po" not in {e.file for e in tr["en"].entries.values()}
+    assert len(list((proj / ".cache" / "catalogs").glob("*.pickle"))) == 6  # five English catalogs, one French
+
+
+def test_catalogs_of_a_language_not_listed_are_reported_and_i18n_names_the_languages(tmp_path):
+    proj = make_project(tmp_path)
+    (proj / "content" / "translations" / "de").mkdir()
+    (proj / "content" / "translations" / "de" / "tasks.po").write_text("", "utf-8")
+    r = run("check", "--root", str(proj))
+    assert r.returncode == 0 and "content/translations/de/: catalogs of a language that content/site.yaml does " \
+        "not list as a translation ('de'); they are not read" in r.stderr
+    r = run("i18n", "--root", str(proj), "--lang", "de")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "content/site.yaml: --lang de: no such translation under languages: (expected a code of a language " \
+        "that is not the authoritative one: en)" in r.stderr

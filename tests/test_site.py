@@ -449,7 +449,7 @@ def _untranslated_views(loaded):
 
     config, glossary, corpus = loaded[0], loaded[1], loaded[2]
     ui = {lang: ui_strings(str(config.theme_dir), lang, config.codes) for lang in config.codes}
-    return ViewContext(corpus, Translator(), glossary, ui, config.languages)
+    return ViewContext(corpus, {"en": Translator("en")}, glossary, ui, config.languages)
 
 
 def test_part_navigation_falls_back_to_marked_chinese(loaded):

@@ -46,17 +46,17 @@ def test_termbase_holds_the_issue_terms_with_their_sources(termbase):
 
 def test_no_term_has_two_renderings_in_the_catalogs():
     """The issue's examples: one English each, wherever the Chinese stands."""
-    tr = load_catalogs(ROOT)
-    english = " ".join(e.en for e in tr.entries.values())
+    tr = load_catalogs(ROOT, "en")
+    english = " ".join(e.text for e in tr.entries.values())
     for wrong in ("immediate response to public complaints", "swift response to public complaints",
                   "one key issue each month", "one topic per month", '"AI +"', "Beijing Municipal People's Government Gazette",
                   "Internationalized Consumption Environment", "Prize-Winning Invoice", "carry out well", "Hold well",
                   "a Peaceful Beijing"):
         assert wrong.lower() not in english.lower(), wrong
-    notices = [k for k, e in tr.entries.items() if re.search(r"的通知", e.zh) and re.search(r"\bNotice (of|on)\b", e.en)]
+    notices = [k for k, e in tr.entries.items() if re.search(r"的通知", e.zh) and re.search(r"\bNotice (of|on)\b", e.text)]
     assert not notices
     us = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b")
-    assert not [k for k, e in tr.entries.items() if us.search(e.en)]  # one date style: 27 March 2026
+    assert not [k for k, e in tr.entries.items() if us.search(e.text)]  # one date style: 27 March 2026
 
 
 def test_a_catalog_entry_that_drops_a_term_is_named(tmp_path):
@@ -105,9 +105,9 @@ def test_official_titles_win_in_the_body(corpus, loaded):
     """The commerce bureau's documents: the body's title is the gazette's English contents title."""
     from generator.cache.store import first_title
 
-    tr = loaded[3]
+    tr = loaded[3]["en"]
     for did in ("doc:京商函字〔2026〕125号", "doc:京商电商字〔2026〕6号", "doc:京商消一字〔2026〕5号"):
         d = corpus.documents[did]
         key, zh = first_title(d)
-        body = tr.get(f"{d.id}#{key}", zh, "documents").en
+        body = tr.get(f"{d.id}#{key}", zh, "documents").text
         assert body.replace('"', "") == d.title_en.replace("“", "").replace("”", "").replace("–", "-"), did

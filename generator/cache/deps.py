@@ -3,7 +3,7 @@
 Nothing here lists by hand what a page depends on. While a group of pages (or the data-API records of a group)
 is made, every read of the corpus is recorded: the page views reach the corpus only through containers that
 record each key they look up (``RecordingDict``: documents, gazette issues, task lists, reports, livelihood
-lists, progress tables, departments, the links and the notes of each item), through the translator (each
+lists, progress tables, departments, the links and the notes of each item), through the translators (each
 catalog entry asked for) and through the glossary (each name looked up). Reading a whole family (a list of
 every document) records the family. Memoised results replay the dependencies they were made with
 (``recorded_cache``), so a cache cannot hide a read.

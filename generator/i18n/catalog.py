@@ -1,13 +1,15 @@
-"""Translation catalogs: gettext PO files under content/translations/en/,
-read and written with Babel so translators can use Poedit, Weblate or any
-gettext tool.
+"""Translation catalogs: gettext PO files under content/translations/<code>/, one
+folder per language other than the authoritative one (en/, fr/ …), read and
+written with Babel so translators can use Poedit, Weblate or any gettext tool.
+Every language's catalogs have the same entries (the Chinese segments its
+pages show); a ``Translator`` holds one language's.
 
 One entry per segment (paragraph, task, sub-item, heading, table row):
 ``msgctxt`` is the segment's key (``task/2026/20``, ``doc:京政发〔2026〕1号#p12``),
 ``msgid`` the Chinese source text and an extracted comment ``source-sha1:`` its
 hash. When the Chinese source changes, the entry no longer matches: the segment
 is reported *stale* and the page shows the Chinese with a notice instead of an
-outdated English text.
+outdated translation.
 
 Keys are positions (the 12th paragraph), so an inserted or deleted paragraph
 moves the Chinese under other keys. Lookups are therefore text-aware: an entry
@@ -42,30 +44,41 @@ from ..errors import Problem, SourceError
 from ..paths import catalogs
 from ..yamlfile import short
 
-CATALOG_LANG = "en"  # the language whose catalogs are read (a Translator holds one language: Entry.en)
-CATALOG_DIR = catalogs(CATALOG_LANG)
-
-# The header every catalog is written with: fixed text, so that rewriting a catalog with the same entries
-# changes no byte whatever the installed Babel (whose version would otherwise go into Generated-By).
+# The header every catalog is written with: fixed text for a language, so that rewriting a catalog with the same
+# entries changes no byte whatever the installed Babel (whose version would otherwise go into Generated-By).
 HEADER = """\
-# English translations of the Beijing government documents (the Chinese text is authoritative).
+# {language} translations of the Beijing government documents (the Chinese text is authoritative).
 # Written by `python -m generator i18n`; edit the msgstr lines with any gettext tool.
 # Each entry's translator comments say who or what translated it, when, and whether anyone reviewed it.
 #
 msgid ""
 msgstr ""
 "Project-Id-Version: beijing-gov-docs 1\\n"
-"Report-Msgid-Bugs-To: see /en/about/translations/\\n"
+"Report-Msgid-Bugs-To: see /{code}/about/translations/\\n"
 "POT-Creation-Date: 2026-01-01 00:00+0000\\n"
 "PO-Revision-Date: 2026-01-01 00:00+0000\\n"
 "Last-Translator: per entry (see the translated-by comments)\\n"
-"Language: en\\n"
+"Language: {code}\\n"
 "Language-Team: none\\n"
-"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"Plural-Forms: {plural_forms}\\n"
 "MIME-Version: 1.0\\n"
 "Content-Type: text/plain; charset=utf-8\\n"
 "Content-Transfer-Encoding: 8bit\\n"
 """
+
+
+def header(lang: str) -> str:
+    """The header of ``lang``'s catalogs: its name in English and its plural forms from Babel's data (for a code
+    Babel does not know: the code, and English's plural forms)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.plurals import get_plural
+
+    try:
+        name, plural = Locale.parse(lang, sep="-").english_name, str(get_plural(lang.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        name, plural = lang, str(get_plural("en"))
+    return HEADER.format(language=name, code=lang, plural_forms=plural)
+
 
 PROVENANCE_KEYS = ("translated-by", "translated-on", "reviewed")
 
@@ -88,7 +101,7 @@ def key_scope(key: str) -> str:
 @dataclass(slots=True)  # no __dict__: a large archive has hundreds of thousands
 class Provenance:
     by: str = ""  # "machine (…)" | "human (…)" | "" (not recorded)
-    on: str = ""  # ISO date the English was written
+    on: str = ""  # ISO date the translation was written
     reviewed: str = "no"  # "no" | "yes (name, date)"
 
     @property
@@ -130,7 +143,7 @@ class Provenance:
 @dataclass(slots=True)
 class Entry:
     zh: str
-    en: str
+    text: str  # the translation ("": none yet)
     sha: str
     file: str
     line: int = 0
@@ -151,7 +164,7 @@ class Entry:
     def fingerprint(self) -> str:
         """A digest of what a page can show of the entry (not where it is in its file)."""
         if not self._fp:
-            self._fp = hashlib.sha256(repr((self.zh, self.en, self.sha, self.prov, self.fuzzy)).encode(
+            self._fp = hashlib.sha256(repr((self.zh, self.text, self.sha, self.prov, self.fuzzy)).encode(
                 "utf-8", "surrogatepass")).hexdigest()[:24]
         return self._fp
 
@@ -160,7 +173,7 @@ class Entry:
 class Segment:
     key: str
     zh: str
-    en: str | None
+    text: str | None  # the translation (None: missing or stale)
     status: str  # ok | stale | missing
     prov: Provenance | None = None
 
@@ -171,6 +184,8 @@ class Segment:
 
 @dataclass
 class Translator:
+    """One language's catalogs (``lang``), and the look-ups made in them."""
+    lang: str = ""
     entries: dict = field(default_factory=dict)  # key -> Entry
     seen: dict = field(default_factory=dict)  # key -> status, for coverage
     families: dict = field(default_factory=dict)  # key -> family
@@ -187,7 +202,7 @@ class Translator:
         if self._by_text is None:
             idx = {}
             for k, e in self.entries.items():
-                if e.en and not e.fuzzy and (not e.sha or e.sha == e.zh_hash()):
+                if e.text and not e.fuzzy and (not e.sha or e.sha == e.zh_hash()):
                     idx.setdefault((key_scope(k), e.zh), k)
             self._by_text = idx
         return self._by_text
@@ -198,12 +213,12 @@ class Translator:
         if e is not None and e.zh == zh and (not e.sha or e.sha == e.zh_hash()):
             if e.fuzzy:
                 return "stale", None, key  # needs review: not shown, as for a changed source
-            if e.en:
+            if e.text:
                 return "ok", e, key
         other = self.by_text().get((key_scope(key), zh))
-        if other is not None:  # the same Chinese under another key (a paragraph moved): its English
+        if other is not None:  # the same Chinese under another key (a paragraph moved): its translation
             return "ok", self.entries[other], other
-        if e is not None and e.en and e.zh != zh:
+        if e is not None and e.text and e.zh != zh:
             return "stale", None, key
         if e is not None and e.fuzzy:
             return "stale", None, key
@@ -217,7 +232,7 @@ class Translator:
         if self.record_requests:
             self.requested.setdefault(key, zh)
         if status == "ok":
-            return Segment(key, zh, e.en, "ok", e.prov)
+            return Segment(key, zh, e.text, "ok", e.prov)
         return Segment(key, zh, None, status)
 
     def unused(self) -> list[str]:
@@ -522,24 +537,66 @@ def _moved(problems: list[Problem], offset: int) -> list[Problem]:
     return [_moved_one(p, offset) for p in problems]
 
 
-def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
-    """Every catalog's entries (key -> Entry), with the warnings found reading them; SourceError with every
-    problem of every catalog. ``cache``: read the parts read before from .cache/catalogs/ (see above)."""
+class Translations(dict):
+    """Language code -> its Translator, for every language of the site but the authoritative one (a language
+    without catalogs has an empty one), with the warnings found reading the catalogs."""
+
+    def __init__(self, translators=(), warnings=()):
+        super().__init__(translators)
+        self.warnings = list(warnings)
+
+
+def load_translations(root: Path, languages, *, cache: bool = True) -> Translations:
+    """The catalogs of every language of ``languages`` (config.Language) but the authoritative one, each read
+    from content/translations/<code>/ (``load_catalogs``); a folder there of a language site.yaml does not list
+    (or of the authoritative one) is not read, and is a warning. SourceError with every problem of every catalog."""
+    from ..content import files_of
+
+    by_lang: dict[str, list] = {}
+    for po in files_of(Path(root), "catalog"):
+        by_lang.setdefault(po.parent.name, []).append(po)
+    out, problems = Translations(), []
+    for lg in languages:
+        if lg.authoritative:
+            continue
+        try:
+            out[lg.code] = load_catalogs(root, lg.code, cache=cache, files=by_lang.pop(lg.code, []))
+        except SourceError as e:
+            problems.extend(e.problems)
+            continue
+        out.warnings.extend(out[lg.code].warnings)
+    if problems:
+        raise SourceError(problems)
+    listed = ", ".join(lg.code for lg in languages if not lg.authoritative)
+    for code in sorted(by_lang):
+        out.warnings.append(Problem(catalogs(code) + "/", None, f"catalogs of a language that content/site.yaml "
+                                    f"does not list as a translation ({code!r}); they are not read",
+                                    f"a folder named by the code of a language under languages: ({listed})"))
+    return out
+
+
+def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | None = None) -> Translator:
+    """``lang``'s catalogs (content/translations/<lang>/*.po; ``files``: those files, when the caller listed
+    them): every entry (key -> Entry), with the warnings found reading them; SourceError with every problem of
+    every catalog. ``cache``: read the parts read before from .cache/catalogs/ (see above; each catalog file
+    has its own cache file, so languages never share an entry)."""
     import gc
 
     from ..content import files_of
     from ..fileio import decode_text, read_bytes
     from ..paths import Paths
 
-    t = Translator()
+    t = Translator(lang)
     root = Path(root)
+    if files is None:
+        files = [po for po in files_of(root, "catalog") if po.parent.name == lang]
     problems: list[Problem] = []
     where_ctx: dict[str, str] = {}
     cache_dir = Paths(root).cached("catalogs") if cache else None
     frozen, read_any = gc.isenabled(), False
     gc.disable()  # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage)
     try:
-        for po in files_of(root, "catalog"):
+        for po in files:
             rel = po.relative_to(root).as_posix()
             raw = read_bytes(po, rel, "a gettext PO catalog")
             digest = hashlib.sha1(raw).digest()
@@ -591,20 +648,20 @@ def load_catalogs(root: Path, *, cache: bool = True) -> Translator:
     return t
 
 
-def catalog_bytes(entries: list[tuple[str, Entry]], previous: dict | None = None) -> bytes:
-    """A catalog of (key, Entry) pairs in the given order, with the fixed HEADER, as PO bytes; ``previous``
-    maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``)."""
+def catalog_bytes(entries: list[tuple[str, Entry]], lang: str, previous: dict | None = None) -> bytes:
+    """A catalog of ``lang`` of (key, Entry) pairs in the given order, with its fixed header, as PO bytes;
+    ``previous`` maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
     previous = previous or {}
-    cat = Catalog(locale="en", charset="utf-8", fuzzy=False)
+    cat = Catalog(charset="utf-8", fuzzy=False)  # no header of Babel's (omit_header): no locale needed
     for key, e in entries:
         comments = [f"source-sha1: {source_hash(e.zh)}"]
-        user = list(e.comments) + (e.prov.comments() if e.en else [])
-        cat.add(e.zh, e.en or "", context=key, auto_comments=comments, user_comments=user,
-                flags=("fuzzy",) if e.fuzzy and e.en else (), previous_id=previous.get(key) or ())
+        user = list(e.comments) + (e.prov.comments() if e.text else [])
+        cat.add(e.zh, e.text or "", context=key, auto_comments=comments, user_comments=user,
+                flags=("fuzzy",) if e.fuzzy and e.text else (), previous_id=previous.get(key) or ())
     buf = io.BytesIO()
     write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True)
-    return (HEADER + "\n" + buf.getvalue().decode("utf-8").lstrip("\n")).encode("utf-8")
+    return (header(lang) + "\n" + buf.getvalue().decode("utf-8").lstrip("\n")).encode("utf-8")
 

@@ -16,6 +16,9 @@ from pathlib import Path
 from ..errors import Problem, Report, SourceError
 from ..paths import GLOSSARY as GLOSSARY_DIR, TERMBASE
 
+# the language of the whole glossary: the termbase's renderings, and units.yaml's and headings.yaml's names (en:)
+NAMES_LANG = "en"
+
 
 
 @dataclass
@@ -189,15 +192,18 @@ class CheckResult:
 
 
 def check_catalogs(root: Path, tb: Termbase | None = None) -> CheckResult:
-    from .catalog import CATALOG_DIR, read_catalog
+    """The catalogs in the termbase's language (English, as the whole glossary: ``NAMES_LANG``) against its
+    renderings."""
+    from ..paths import catalogs
+    from .catalog import read_catalog
 
     root = Path(root)
     tb = tb or load_termbase(root)
     violations, excused, used = [], [], set()
     entries = covered = pairs = 0
-    for po in sorted((root / CATALOG_DIR).glob("*.po")):
+    for po in sorted((root / catalogs(NAMES_LANG)).glob("*.po")):
         for key, e in read_catalog(po, root):
-            if not e.en:
+            if not e.text:
                 continue
             entries += 1
             hit = False
@@ -206,7 +212,7 @@ def check_catalogs(root: Path, tb: Termbase | None = None) -> CheckResult:
                     continue
                 hit = True
                 pairs += 1
-                if t.in_en(e.en):
+                if t.in_en(e.text):
                     continue
                 if (key, t.zh) in tb.exceptions:
                     used.add((key, t.zh))

@@ -148,16 +148,16 @@ class DocumentKindPages:
     def doc_title(self, v, d, lang: str) -> str:
         from ..cache.store import first_title
 
-        if not v.translated(lang):
+        if lang == v.authoritative:
             return d.title
-        if d.title_en:
+        if v.translated(lang) and d.title_en:  # the gazette's own English title
             return d.title_en
-        tb = first_title(d)
+        tb = first_title(d)  # else the catalogs' translation of the title block
         if tb is not None and tb[1] == d.title:
-            s = v.translator.get(f"{d.id}#{tb[0]}", tb[1], "documents")
-            if s.ok:
-                return s.en
-        return self.number_en(d, v) or d.title
+            s = v.name_in(f"{d.id}#{tb[0]}", tb[1], lang, "documents")
+            if s:
+                return s
+        return (self.number_en(d, v) if v.translated(lang) else "") or d.title
 
     def title(self, v, item_id: str, lang: str) -> str | None:
         from .structure import find

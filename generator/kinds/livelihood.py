@@ -146,10 +146,8 @@ class LivelihoodKind(Kind):
         if it is not None:  # a sub-item: its number and its text's first clause
             s = v.seg(it.id, it.text, lang, "livelihood")
             return ui["title_subitem"].format(number=it.number, text=v.opening(s["text"], s["lang"]))
-        if not v.translated(lang):
-            return ui["title_project"].format(n=p.number, name=p.name)
-        s = v.translator.get(f"{p.id}#name", p.name, "livelihood")
-        return ui["title_project"].format(n=p.number, name=s.en if s.ok else p.name)
+        return ui["title_project"].format(n=p.number, name=v.name_in(f"{p.id}#name", p.name, lang, "livelihood")
+                                          or p.name)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         ll, p, it = self._find(v, item_id)

@@ -17,13 +17,16 @@ class UnitsKind(Kind):
 
     def title(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
-        return None if u is None else (u.zh if not v.translated(lang) else u.en)
+        return None if u is None else v.unit_name(item_id, lang)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         u = v.corpus.units.get(item_id)
         if u is None:
             return None
-        name, other = (u.zh, u.en) if not v.translated(lang) else (u.en, u.zh)
+        own = v.own_unit_name(item_id, lang)
+        # the name in the page's language and the Chinese one (on a Chinese page, or where there is no name in
+        # the page's language: the Chinese name and the English one)
+        name, other = (own, u.zh) if own and own != u.zh else (u.zh, u.en)
         return v.ui[lang]["unit_citation"].format(name=name, other=other)
 
     def page_groups(self, v, lang: str):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..i18n.catalog import CATALOG_LANG, Translator, source_hash
+from ..i18n.catalog import Translator, source_hash
 from ..i18n.glossary import Glossary
+from ..i18n.termbase import NAMES_LANG
 from ..i18n.romanize import parse_number, romanize_number
 from ..kinds.common import parse_date
 from .. import ids, kinds
@@ -132,7 +133,8 @@ class Page:
 class ViewContext:
     """Builds view models from the corpus for one language at a time."""
 
-    def __init__(self, corpus: Corpus, translator: Translator, glossary: Glossary, ui: dict, languages: list):
+    def __init__(self, corpus: Corpus, translators: dict[str, Translator], glossary: Glossary, ui: dict,
+                 languages: list):
         use_languages(languages)  # the site's (Config.languages): every page loop and alternate reads them
         self.languages = list(languages)
         self.authoritative = authoritative()
@@ -140,7 +142,7 @@ class ViewContext:
         # missing in the page's language is the first of its versions in this order)
         self.language_order = [self.authoritative] + [lg.code for lg in languages if not lg.authoritative]
         self.corpus = corpus
-        self.translator = translator
+        self.translators = translators  # language code -> its catalogs (catalog.Translations)
         self.glossary = glossary
         self.ui = ui  # lang -> strings
         # indexes of the corpus the pages read: their reads are recorded as dependencies (cache/deps.py)
@@ -184,21 +186,30 @@ class ViewContext:
             return {"text": zh, "zh": zh, "status": "ok", "lang": auth}
         if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
             return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
-        # a language whose catalogs are not read: the authoritative text stands in, as for a missing translation
-        s = self.translator.get(key, zh, family) if lang == CATALOG_LANG else None
+        tr = self.translators.get(lang)  # None: not a language of the site (the data API's English on a site
+        s = tr.get(key, zh, family) if tr is not None else None  # without English): the authoritative text
         if s is not None and s.ok:
-            out = {"text": s.en, "zh": zh, "status": "ok", "lang": "en", "tr": _provenance(s.prov, zh)}
+            out = {"text": s.text, "zh": zh, "status": "ok", "lang": lang, "tr": _provenance(s.prov, zh)}
         else:
             out = self._stand_in(zh, s.status if s is not None else "missing")
         if self.tally is not None:
             self.tally.append(out)
         return out
 
+    def name_in(self, key: str, zh: str, lang: str, family: str) -> str | None:
+        """A name's translation in ``lang``'s catalogs (a department's, a livelihood category's), or None where
+        they have none (the authoritative language's pages: None)."""
+        tr = self.translators.get(lang)
+        s = tr.get(key, zh, family) if tr is not None else None
+        return s.text if s is not None and s.ok else None
+
     @staticmethod
     def translated(lang: str) -> bool:
-        """Whether the content holds ``lang``'s own words: the catalogs and the glossary's names are English
-        (Entry.en, Unit.en …); on another language's pages the authoritative text stands in for them."""
-        return lang == CATALOG_LANG
+        """Whether the glossary holds ``lang``'s words: its names of departments, districts, issuers and
+        headings, and its terms, are English (Unit.en, headings.yaml's en …). On another language's pages a
+        name comes from that language's catalogs where they have it (``name_in``), else the authoritative one
+        stands in."""
+        return lang == NAMES_LANG
 
     def date(self, iso: str, lang: str) -> str:
         return format_date(iso, lang, self.ui[lang].get("date_format", "long"))
@@ -219,10 +230,23 @@ class ViewContext:
         return self.glossary.issuer_en(zh) if self.translated(lang) else zh
 
     def unit_name(self, uid: str, lang: str) -> str:
+        """A department's name in ``lang`` where there is one (``own_unit_name``), else its Chinese name."""
         u = self.corpus.units.get(uid)
         if not u:
             return uid
-        return u.en if self.translated(lang) else u.zh  # the glossary's names: Chinese and English (another language: Chinese)
+        return self.own_unit_name(uid, lang) or u.zh
+
+    def own_unit_name(self, uid: str, lang: str) -> str | None:
+        """A department's name in ``lang``: the glossary's (Chinese, English), else ``lang``'s catalogs' (key
+        ``unit/<slug>#name``), else None."""
+        u = self.corpus.units.get(uid)
+        if not u:
+            return None
+        if lang == self.authoritative:
+            return u.zh
+        if self.translated(lang):
+            return u.en
+        return self.name_in(f"{uid}#name", u.zh, lang, "units")
 
     def unit_refs(self, uids: list[str], lang: str) -> list[dict]:
         return [{"name": self.unit_name(u, lang), "url": url_for(u, lang), "id": u} for u in uids]
@@ -290,8 +314,8 @@ class ViewContext:
     def quotes(self, link, here: str, lang: str) -> list[dict]:
         """A link's evidence as the passages it quotes, the words shown in their context with the quoted
         ones marked: from the other end where it has them (the reader is on ``here``), else from wherever they
-        stand (the heading a task stands under). Each: {"zh": Markup, "en": the passage's English on an English
-        page where it is translated, or "", "where": the title of the passage's item when it is neither end}."""
+        stand (the heading a task stands under). Each: {"zh": Markup, "translation": the passage in the page's
+        language where it is translated, or "", "where": the title of the passage's item when it is neither end}."""
         spans = [sp for sp in link.spans if sp.item.split("#")[0] != here] or list(link.spans)
         by_item: dict[str, list] = {}
         for sp in spans:
@@ -304,18 +328,19 @@ class ViewContext:
             base = item.split("#")[0]
             cut = self.ui[self.authoritative]["ellipsis"]  # the passage's language: the authoritative one
             out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group], cut),
-                        "en": self.passage_en(item, text, lang),
+                        "translation": self.passage_translation(item, text, lang),
                         "where": self.title(base, lang) if base not in (link.src, link.dst) else ""})
         return out
 
-    def passage_en(self, item: str, zh: str, lang: str) -> str:
-        """The English of a quoted passage on an English page, where the catalog (or the glossary) has it."""
-        if not self.translated(lang):  # the catalogs and the glossary are English: another page shows the quotation alone
+    def passage_translation(self, item: str, zh: str, lang: str) -> str:
+        """A quoted passage in ``lang``, where its catalogs (or the glossary) have it; "" on the authoritative
+        language's pages (the quotation is the text)."""
+        if lang == self.authoritative:
             return ""
         base, _, part = item.partition("#")
         scheme = ids.scheme(base)
         if part == "units" or scheme == "unit":
-            return ""  # names: the page links the departments by their English names
+            return ""  # names: the page links the departments by their names in its language
         if scheme in ("tasklist",) or (scheme == "report" and base.count(".") == 1):
             t = self.title(base, lang)
             return "" if CJK_RE.search(t) else t
@@ -332,7 +357,8 @@ class ViewContext:
                 return ""
             key = f"{rep.id}#{block.key}"
         s = self.seg(key, zh, lang, family)
-        return summary(s["text"], "en", 320, mark=self.ui["en"]["ellipsis"]) if s["status"] == "ok" and s["lang"] == "en" else ""
+        return summary(s["text"], lang, 320, mark=self.ui[lang]["ellipsis"]) if s["status"] == "ok" and s["lang"] == lang \
+            else ""
 
     def notes(self, item_id: str, lang: str) -> list[dict]:
         """The notes about an item in the page's language, and the notes in the other language that have no
@@ -391,11 +417,11 @@ class ViewContext:
             v.update(s)
         elif b.kind == "units":
             task = self._task_by_id(b.anchor)
-            if self.translated(lang) and task is not None:
-                ui = self.ui["en"]
-                v.update({"text": ui["lead_units"] + ui["colon"] + ui["units_sep"].join(
-                              self.unit_name(u, "en") for u in task.units),
-                          "zh": b.text, "status": "ok", "lang": "en"})
+            names = [self.own_unit_name(u, lang) for u in task.units] if task is not None else [None]
+            if lang != self.authoritative and all(names):  # every lead unit named in the page's language
+                ui = self.ui[lang]
+                v.update({"text": ui["lead_units"] + ui["colon"] + ui["units_sep"].join(names),
+                          "zh": b.text, "status": "ok", "lang": lang})
             else:
                 v.update(self.seg("", b.text, self.authoritative, "units"))
             v["units"] = self.unit_refs(task.units, lang) if task else []
@@ -429,15 +455,16 @@ class ViewContext:
 
     def _project_text(self, b, lang: str) -> dict:
         """A livelihood category in running text: its name and sub-items, each translated on its own."""
-        if lang != CATALOG_LANG:  # the source's text (another language: it stands in, marked as the source's)
+        tr = self.translators.get(lang)
+        if tr is None:  # the authoritative language: the source's text
             return self.seg("", b.text, lang, "livelihood")
         ll = self.corpus.livelihood.get(ids.prefix(b.anchor, 1))
         p = ll.projects[int(ids.number_of(b.anchor)) - 1]
-        name = self.translator.get(f"{p.id}#name", p.name, "livelihood")
-        items = [self.translator.get(it.id, it.text, "livelihood") for it in p.items]
+        name = tr.get(f"{p.id}#name", p.name, "livelihood")
+        items = [tr.get(it.id, it.text, "livelihood") for it in p.items]
         if name.ok and all(i.ok for i in items):
-            text = f"{p.number}. {name.en}. " + " ".join(i.en for i in items)
-            return {"text": text, "zh": b.text, "status": "ok", "lang": "en", "parts": [
+            text = f"{p.number}. {name.text}. " + " ".join(i.text for i in items)
+            return {"text": text, "zh": b.text, "status": "ok", "lang": lang, "parts": [
                 {"status": "ok", "zh": x.zh, "tr": _provenance(x.prov, x.zh)} for x in [name, *items]]}
         return self._stand_in(b.text, "missing")
 

@@ -76,10 +76,12 @@ def translation_view(v: ViewContext, lang: str, ctx) -> dict | None:
 
 
 def about_translations(v: ViewContext, lang: str):
-    """The About-the-translations page: what the English is, how to cite, how to report an error, and the
-    catalogs' own figures (how many passages, by whom, reviewed or not)."""
+    """The About-the-translations page: what the translation is, how to cite, how to report an error, and the
+    catalogs' own figures (how many passages, by whom, reviewed or not): of the page's language, or, on the
+    authoritative language's page, of every language's catalogs."""
     ui = v.ui[lang]
-    entries = [e for e in v.translator.entries.values() if e.en]
+    catalogs = [v.translators[lang]] if lang in v.translators else list(v.translators.values())
+    entries = [e for tr in catalogs for e in tr.entries.values() if e.text]
     dates = sorted(e.prov.on for e in entries if e.prov.on)
     stats = {"passages": len(entries), "machine": sum(e.prov.machine for e in entries),
              "human": sum(e.prov.human for e in entries), "reviewed": sum(e.prov.is_reviewed for e in entries),
@@ -613,13 +615,13 @@ def gazette(v: ViewContext, g, lang: str) -> Page:
     }, kind="gazette", year=str(g.year), breadcrumbs=_crumbs(v, lang, ["gazette"]), date=g.date)
 
 
-GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long
+GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening clause, at most this long (another language: as English)
 
 
 def _task_summary(v: ViewContext, t, lang: str, gist: bool = False) -> dict:
     s = v.seg(t.id, t.text, lang, "tasks")
     if gist:  # cut at a clause end, else at a word: never inside a word
-        s = {**s, "text": v.opening(s["text"], s["lang"], GIST[s["lang"]]), "gist": True}
+        s = {**s, "text": v.opening(s["text"], s["lang"], GIST.get(s["lang"], GIST["en"])), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
             "units": v.unit_refs(t.units, lang)}
 
