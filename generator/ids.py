@@ -11,12 +11,20 @@ own adds ``/article/N`` to the document's path.
 
 Pages that are not items (a document's continuation page, its side-by-side view, the index pages) have page ids
 of the same shape: ``doc/<slug>/2``, ``doc/<slug>/parallel``, ``doc``, ``search``.
+
+A translation catalog names each segment by a key of the same shape (i18n/catalog.py): an item's id with an
+anchor. An item's title that is a heading of its text (a task-list section, a work-report part, section or
+topic) is ``<id>#title`` (``title_key``); a name with no page of its own is ``<scheme>/<name>#name``
+(``name_key``): an issuing body by its Chinese name (``issuer/北京市人民政府#name``), a district by its slug
+(``district/daxing#name``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 DOC_PREFIX = "doc:"
+TITLE, NAME = "title", "name"  # the anchors of a title's and a name's catalog keys
+ISSUER, DISTRICT = "issuer", "district"  # the schemes of names without pages (catalog keys only)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,19 @@ def prefix(item_id: str, n: int) -> str:
 def number_of(item_id: str) -> str:
     """The last part of an id (a task's number, a section's number such as ``1.4``)."""
     return parse(item_id).last
+
+
+def title_key(item_id: str) -> str:
+    """The catalog key of an item's title: ``tasklist/2026/1.4#title`` (for ``tasklist/2026/1.4``, with or
+    without an anchor)."""
+    i = parse(item_id)
+    return format_id(i.scheme, *i.parts, anchor=TITLE)
+
+
+def name_key(scheme: str, name: str) -> str:
+    """The catalog key of a name that has no page: ``name_key("issuer", "北京市人民政府")`` =
+    ``issuer/北京市人民政府#name``."""
+    return format_id(scheme, name, anchor=NAME)
 
 
 def doc_id(number: str) -> str:

@@ -23,7 +23,7 @@ from .paths import SITE_FILE, catalogs
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
-                "units": "units.po", "other": "other.po"}
+                "units": "units.po", "names": "names.po", "other": "other.po"}
 
 
 def _requested(config, glossary, corpus, recorders: dict) -> dict[str, dict]:

@@ -46,6 +46,12 @@ SEED = """  - code: zh
 TASK21 = "Favoriser le développement innovant du cercle fonctionnel et la zone de coopération Pékin-Tianjin."
 HEADING = "(4) Bâtir une aire métropolitaine moderne autour de la capitale"
 TRANSPORT = "Commission municipale des transports de Pékin"
+# a task-list subsection's title, a work-report section's title and an issuing body's name (keys <id>#title and
+# issuer/<its Chinese>#name): the glossary holds them for English only
+SUBSECTION = "Bâtir une aire métropolitaine moderne autour de la capitale"
+REPORT_SECTION = "Mettre en œuvre le plan directeur de la ville et approfondir le développement coordonné de Pékin, " \
+    "Tianjin et Hebei"
+ISSUER = "Gouvernement populaire de la municipalité de Pékin"
 PARAGRAPH = "La quatrième session du XVIe Congrès populaire municipal a approuvé le Rapport d'activité du gouvernement."
 DOC = "doc:京政发〔2026〕1号"
 
@@ -58,13 +64,20 @@ def po_entry(key: str, zh: str, text: str) -> str:
 
 
 def french_catalogs(corpus) -> dict[str, str]:
-    """A French catalog of four entries, one per file: a task, a task-list heading, a department's name and a
-    paragraph of the task list's notice; file name -> its text."""
+    """A French catalog of seven entries: a task, a task-list heading (as the text prints it), a department's
+    name, a paragraph of the task list's notice, a task-list subsection's and a work-report section's title and
+    an issuing body's name; file name -> its text."""
     d = corpus.documents[DOC]
     heading = next(b for b in d.blocks if b.anchor == "tasklist/2026/1.4")
     para = next(b for b in d.blocks if b.key == "p3")
+    subsection = corpus.tasklists["tasklist/2026"].sections[0].subsections[3]
+    section = corpus.reports["report/2026"].parts[2].sections[0]
+    assert (subsection.id, section.id, d.issuers) == ("tasklist/2026/1.4", "report/2026/3.1", ["北京市人民政府"])
     return {"tasks.po": po_entry("task/2026/21", corpus.tasklists["tasklist/2026"].tasks[21].text, TASK21),
-            "headings.po": po_entry("tasklist/2026/1.4#heading", heading.text, HEADING),
+            "headings.po": po_entry("tasklist/2026/1.4#heading", heading.text, HEADING)
+            + po_entry("tasklist/2026/1.4#title", subsection.title, SUBSECTION)
+            + po_entry("report/2026/3.1#title", section.title, REPORT_SECTION),
+            "names.po": po_entry("issuer/北京市人民政府#name", "北京市人民政府", ISSUER),
             "units.po": po_entry("unit/shi-jiao-tong-wei#name", corpus.units["unit/shi-jiao-tong-wei"].zh, TRANSPORT),
             "documents.po": po_entry(f"{DOC}#p3", para.text, PARAGRAPH)}
 
@@ -76,7 +89,7 @@ def tree(out, lang: str) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def french_project(tmp_path_factory, corpus):
     """The seed project with French added: its theme strings (a copy of the English ones, so that the
-    interface is complete), built first without catalogs, then again (incrementally) with a French catalog of four
+    interface is complete), built first without catalogs, then again (incrementally) with a French catalog of seven
     entries. Returns (project, output, the first build's zh/ and en/ files, the second build's stdout)."""
     proj = make_project(tmp_path_factory.mktemp("fr"))
     i18n = proj / "themes" / "default" / "i18n"
@@ -226,12 +239,14 @@ def test_french_catalogs_change_no_english_or_chinese_page_and_have_their_own_co
     after = {**tree(out, "zh"), **tree(out, "en")}
     assert after.keys() == before.keys()
     assert [f for f in after if after[f] != before[f]] == ["zh/about/translations/index.html"]
-    assert "译文库共有923段译文" in after["zh/about/translations/index.html"].decode()
-    assert "The catalogs hold 4 translated passages" in (out / "fr/about/translations/index.html").read_text("utf-8")
+    assert "译文库共有926段译文" in after["zh/about/translations/index.html"].decode()
+    assert "The catalogs hold 7 translated passages" in (out / "fr/about/translations/index.html").read_text("utf-8")
     assert re.search(r"translation coverage \(en\): 919/919 segments", report)
     fr = re.search(r"translation coverage \(fr\): (\d+)/(\d+) segments", report)
-    assert fr and fr.group(1) == "4" and int(fr.group(2)) > 1000
+    assert fr and fr.group(1) == "7" and int(fr.group(2)) > 1000
     assert re.search(r"^  units +1/\d+ ", report.split("(fr)")[1], re.M)
+    assert re.search(r"^  headings +3/\d+ ", report.split("(fr)")[1], re.M)  # a heading and two titles
+    assert re.search(r"^  names +1/\d+ ", report.split("(fr)")[1], re.M)  # an issuer
 
 
 def test_i18n_writes_the_french_catalogs_from_the_chinese_segments(french_project, corpus):
@@ -250,9 +265,25 @@ def test_i18n_writes_the_french_catalogs_from_the_chinese_segments(french_projec
     fr, en = load_catalogs(proj, "fr").entries, load_catalogs(proj, "en").entries
     assert fr["task/2026/21"].text == TASK21 and fr["tasklist/2026/1.4#heading"].text == HEADING
     assert fr["unit/shi-jiao-tong-wei#name"].text == TRANSPORT and fr[f"{DOC}#p3"].text == PARAGRAPH
-    assert sum(bool(e.text) for e in fr.values()) == 4
+    assert fr["tasklist/2026/1.4#title"].text == SUBSECTION and fr["report/2026/3.1#title"].text == REPORT_SECTION
+    assert fr["issuer/北京市人民政府#name"].text == ISSUER
+    assert sum(bool(e.text) for e in fr.values()) == 7
     tasks = corpus.tasklists["tasklist/2026"].tasks
     assert all(fr[t.id].zh == t.text for t in tasks.values())  # every task, its Chinese the msgid
+    # every title of a task-list section and subsection, of a work-report part, section and topic, and the names
+    # of the issuers and the district, each with its Chinese as the msgid, untranslated but for the French ones
+    tl, rep = corpus.tasklists["tasklist/2026"], corpus.reports["report/2026"]
+    titles = {**{f"{s.id}#title": s.title for sec in tl.sections for s in [sec, *sec.subsections]},
+              **{f"{p.id}#title": p.title for p in rep.parts},
+              **{f"{s.id}#title": s.title for p in rep.parts for s in p.sections},
+              **{f"{x.id}#title": x.lead for p in rep.parts for s in p.sections for x in s.topics}}
+    assert len(titles) > 90 and {k: fr[k].zh for k in titles} == titles
+    assert {k for k in titles if fr[k].text} == {"tasklist/2026/1.4#title", "report/2026/3.1#title"}
+    issuers = {i for d in corpus.documents.values() for i in d.issuers}
+    names = {k: e for k, e in fr.items() if e.file == "content/translations/fr/names.po"}
+    assert set(names) == {f"issuer/{i}#name" for i in issuers} | {"district/daxing#name"}
+    assert names["district/daxing#name"].zh == "大兴区" and not names["district/daxing#name"].text
+    assert not any(k.endswith("#title") or k.startswith(("issuer/", "district/")) for k in en)  # the glossary's
     assert all(fr[k].zh == e.zh for k, e in en.items() if k in fr) and len(set(en) & set(fr)) > 850
     assert fr["unit/shi-gong-an-ju#name"].zh == "市公安局" and not fr["unit/shi-gong-an-ju#name"].text
     text = (fr_dir / "tasks.po").read_text("utf-8")
@@ -262,6 +293,40 @@ def test_i18n_writes_the_french_catalogs_from_the_chinese_segments(french_projec
     assert r.returncode == 0, r.stderr
     assert {p.name: p.read_bytes() for p in en_dir.glob("*.po")} == en_before
     assert {p.name: p.read_bytes() for p in fr_dir.glob("*.po")} == fr_after
+
+
+def test_titles_and_issuers_come_from_the_french_catalogs(french):
+    """The titles of a task-list subsection and of a work-report section, and an issuing body's name, from the
+    French catalogs (their English comes from the glossary, which is English only): on the item's own page, in
+    the links to it and in a document's metadata and citation line. Titles and names the catalogs lack are the
+    Chinese, marked lang="zh-CN"."""
+    marked = '<span lang="zh-CN">{}</span>'.format
+    section = (french / "fr" / "tasklist" / "2026" / "1.4" / "index.html").read_text("utf-8")
+    assert f"<h1>1.4 {SUBSECTION}</h1>" in section and f"<title>{SUBSECTION} · " in section
+    task = (french / "fr" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
+    assert f'<a href="/fr/tasklist/2026/1.4/">{SUBSECTION}</a>' in task  # its section and subsection
+    assert f'<a href="/fr/tasklist/2026/1/">{marked("深入落实城市总体规划，推动京津冀协同发展走深走实")}</a>' in task
+    tasklist = (french / "fr" / "tasklist" / "2026" / "index.html").read_text("utf-8")
+    assert f'<h3><a href="/fr/tasklist/2026/1.4/">1.4 {SUBSECTION}</a></h3>' in tasklist
+    assert f'<h3><a href="/fr/tasklist/2026/1.1/">1.1 {marked("充分发挥规划统筹引领作用")}' \
+        in tasklist
+    report = (french / "fr" / "report" / "2026" / "3.1" / "index.html").read_text("utf-8")
+    assert f"<h1>3.1 {REPORT_SECTION}</h1>" in report
+    topic = (french / "fr" / "report" / "2026" / "3.1.1" / "index.html").read_text("utf-8")
+    assert f'<a href="/fr/report/2026/3.1/">{REPORT_SECTION}</a>' in topic
+    assert f"<h1>{marked('充分发挥规划统筹引领作用')}</h1>" in topic  # a topic's lead phrase: not translated
+    other = (french / "fr" / "report" / "2026" / "3.2" / "index.html").read_text("utf-8")
+    assert re.search(r'<h1>3\.2 <span lang="zh-CN">[^<]+</span></h1>', other)
+    doc = (french / "fr" / "doc" / "jingzhengfa-2026-1" / "index.html").read_text("utf-8")
+    assert f"<dt>Issued by</dt><dd>{ISSUER}</dd>" in doc
+    assert f"Cite: 京政发〔2026〕1号, 10 février 2026, {ISSUER}</span>" in doc
+    office = (french / "fr" / "doc" / "jingzhengbanfa-2026-1" / "index.html").read_text("utf-8")
+    assert f"<dt>Issued by</dt><dd>{marked('北京市人民政府办公厅')}</dd>" in office
+    assert f"<dt>Issuing authority</dt><dd>{marked('北京市人民政府办公厅')}</dd>" in office
+    progress = (french / "fr" / "progress" / "2025" / "daxing" / "index.html").read_text("utf-8")
+    assert f"<h1>{marked('大兴区')}: " in progress  # a district: no French name in the catalogs
+    english = (french / "en" / "tasklist" / "2026" / "1.4" / "index.html").read_text("utf-8")
+    assert SUBSECTION not in english and re.search(r"<h1>1\.4 [A-Z][a-z]+ [^<]+</h1>", english)  # the glossary's
 
 
 def test_the_catalogs_cache_keeps_languages_apart(tmp_path):

@@ -310,7 +310,7 @@ class ProgressKind(Kind):
         if t is None:
             return None
         ui = v.ui[lang]
-        district = t.district_zh if not v.translated(lang) else v.glossary.district_en(t.district)
+        district = v.district_name(t.district, t.district_zh, lang)
         if row is None:
             return ui["title_progress"].format(district=district, year=t.year)
         s = v.seg(f"{row.id}#task", row.task, lang, "progress")

@@ -205,11 +205,11 @@ class ReportKind(Kind):
         obj = self.part(rep, num)
         if obj is None:
             return None
-        if num.count(".") == 2:  # a topic paragraph: its lead phrase, as the headings glossary renders it
-            return obj.lead if not v.translated(lang) else (v.glossary.heading_for_zh(obj.lead) or obj.lead)
-        if not v.translated(lang):
-            return obj.title
-        return v.glossary.heading_en("report", num) or obj.title
+        topic = num.count(".") == 2  # a topic paragraph: titled by its lead phrase
+        zh = obj.lead if topic else obj.title
+        if v.translated(lang):  # as the headings glossary renders it
+            return (v.glossary.heading_for_zh(zh) if topic else v.glossary.heading_en("report", num)) or zh
+        return v.heading_title(item_id, zh, lang)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         i = parse_id(item_id)

@@ -209,10 +209,10 @@ class TaskListKind(CircularKind):
         if len(i.parts) == 1:
             return ui["title_tasklist"].format(title=tl.title, year=tl.year)
         num = i.last
-        if not v.translated(lang):
-            return self.heading(tl, num)
-        en = v.glossary.heading_en("tasklist", num)
-        return en or self.heading(tl, num)
+        zh = self.heading(tl, num)
+        if v.translated(lang):
+            return v.glossary.heading_en("tasklist", num) or zh
+        return v.heading_title(item_id, zh, lang)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         tl, i = self._list(v, item_id)

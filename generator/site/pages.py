@@ -211,6 +211,13 @@ class ViewContext:
         stands in."""
         return lang == NAMES_LANG
 
+    def heading_title(self, item_id: str, zh: str, lang: str) -> str:
+        """The title of an item that is a heading of its text (a task-list section, a work-report part, section
+        or topic; ``zh``: the heading's words) in a language the glossary does not hold: its catalogs'
+        (``<id>#title``), else the Chinese (counted as missing; the page marks it). The kind asks the glossary
+        first for the glossary's language."""
+        return self.name_in(ids.title_key(item_id), zh, lang, "headings") or zh
+
     def date(self, iso: str, lang: str) -> str:
         return format_date(iso, lang, self.ui[lang].get("date_format", "long"))
 
@@ -226,8 +233,18 @@ class ViewContext:
         return d.number
 
     def issuer_name(self, zh: str, lang: str) -> str:
-        """An issuing body's name in ``lang``: the glossary's English, else as printed."""
-        return self.glossary.issuer_en(zh) if self.translated(lang) else zh
+        """An issuing body's name in ``lang``: the glossary's English, else ``lang``'s catalogs'
+        (``issuer/<Chinese>#name``), else as printed."""
+        if self.translated(lang):
+            return self.glossary.issuer_en(zh)
+        return self.name_in(ids.name_key(ids.ISSUER, zh), zh, lang, "names") or zh
+
+    def district_name(self, slug: str, zh: str, lang: str) -> str:
+        """A district's name in ``lang`` (``zh``: its Chinese name): the glossary's English, else ``lang``'s
+        catalogs' (``district/<slug>#name``), else the Chinese."""
+        if self.translated(lang):
+            return self.glossary.district_en(slug)
+        return self.name_in(ids.name_key(ids.DISTRICT, slug), zh, lang, "names") or zh
 
     def unit_name(self, uid: str, lang: str) -> str:
         """A department's name in ``lang`` where there is one (``own_unit_name``), else its Chinese name."""

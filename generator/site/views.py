@@ -279,21 +279,25 @@ def _en_series(names: list[str]) -> str:
 
 def addressees(v: ViewContext, d, lang: str) -> list[dict]:
     """Each addressee in the page language: in English when the glossary knows every part of it
-    (各区人民政府 -> All district governments), else the Chinese (marked as such by text_html)."""
-    if not v.translated(lang):
+    (各区人民政府 -> All district governments), else the translation of the whole addressee line (the one the
+    text shows; a language without the glossary has only that), else the Chinese (marked as such by text_html)."""
+    if lang == v.authoritative or not d.addressees:
         return [_fixed(a, v.authoritative) for a in d.addressees]
-    out = []
-    for a in d.addressees:
-        names = [glossary_en(v, part) for part in a.split("、")]
-        out.append(_fixed(_en_series(names), "en") if all(names) else None)
-    if all(out):
-        return out
-    # otherwise the translator's English of the whole addressee line, as one entry
+    out = [None] * len(d.addressees)
+    if v.translated(lang):
+        for k, a in enumerate(d.addressees):
+            names = [glossary_en(v, part) for part in a.split("、")]
+            out[k] = _fixed(_en_series(names), "en") if all(names) else None
+        if all(out):
+            return out
+    # otherwise the translator's words for the whole addressee line, as one entry
     block = next((b for b in d.blocks if b.kind == "addressee"), None)
     if block is not None:
-        s = v.seg(f"{d.id}#{block.key}", block.text, "en", "documents")
-        if s["status"] == "ok" and s["lang"] == "en":
-            return [_fixed(s["text"].rstrip(":： "), "en")]
+        s = v.seg(f"{d.id}#{block.key}", block.text, lang, "documents")
+        if s["status"] == "ok" and s["lang"] == lang:
+            return [_fixed(s["text"].rstrip(":： "), lang)]
+    if not v.translated(lang):  # as the names without a translation in this language: the Chinese, marked
+        return [_fixed(a, v.authoritative) for a in d.addressees]
     return [o or _untranslated(a) for o, a in zip(out, d.addressees)]
 
 
@@ -339,6 +343,10 @@ def metadata(v: ViewContext, d, lang: str) -> list[dict]:
                 if m and m.group(2) and not CJK_RE.search(m.group(2)):
                     en = m.group(2)
             seg = _fixed(en, "en") if en else _untranslated(value)
+        elif key == "issuer" and lang != v.authoritative:  # a language without the glossary: its catalogs' names
+            names = [v.issuer_name(x, lang) for x in (raw if isinstance(raw, list) else [value])]
+            seg = _fixed(ui["issuers_sep"].join(names), lang) if not any(CJK_RE.search(n) for n in names) \
+                else _fixed(value, v.authoritative)
         else:  # a page in the authoritative language, a value without Chinese (a date, ---), or the source's
             seg = _fixed(shown, v.authoritative if CJK_RE.search(shown) else lang)  # value standing in
         out.append({"key": key, "label": labels.get(key, key), "value": seg, "datetime": iso})
