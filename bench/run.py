@@ -129,9 +129,9 @@ def cold(project: Path, out: Path) -> None:
     """Empty caches and no output: the state of a first build."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     for p in [out, *out.parent.glob(f".{out.name}.*")]:
-        if p.is_dir():
+        if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p)
-        elif p.exists():
+        elif os.path.lexists(p):  # a file, or the output's link to the tree it serves (after incremental builds)
             p.unlink()
 
 

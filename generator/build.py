@@ -527,9 +527,15 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                 delta = staged | stale
             if search:
                 with timer("index"):
-                    result.search = _index(out, groups, store, tree / PARTIAL_INDEX, _live_index(out),
-                                           site=tree, workers=workers, keep_if_same=True)
-                    if not result.search.unchanged:  # else the work tree holds the served index already
+                    live = _live_index(out)
+                    # the work tree holds a copy of the served index (hard links): it is brought up to date where
+                    # it is, shard by shard, and the next build does the same to the other tree's copy
+                    in_place = live is not None and _same_index(tree / output.INDEX_DIR, live)
+                    result.search = _index(out, groups, store, tree / (output.INDEX_DIR if in_place else PARTIAL_INDEX),
+                                           live, site=tree, workers=workers, keep_if_same=True, in_place=in_place)
+                    if in_place:
+                        delta.update(f"{output.INDEX_DIR}/{rel}" for rel in result.search.changed)
+                    elif not result.search.unchanged:  # else the work tree holds the served index already
                         output.replace_folder(out, tree, PARTIAL_INDEX, output.INDEX_DIR)
                         delta.add(output.INDEX_DIR + "/")
             elif (tree / output.INDEX_DIR).is_dir() and not index_later:
@@ -592,12 +598,24 @@ def _live_index(site: Path) -> Path | None:
     return bundle if (bundle / SHARDS_FILE).is_file() else None
 
 
+def _same_index(copy: Path, served: Path) -> bool:
+    """Does ``copy`` (the work tree's index folder) hold the index ``served`` is? The work tree is kept equal to
+    the served site file by file (output.work_tree); its list of shards, which names the index's build, is the
+    check that nothing else (the ``index`` command) changed the served index since."""
+    from .search import SHARDS_FILE
+
+    try:
+        return (copy / SHARDS_FILE).read_bytes() == (served / SHARDS_FILE).read_bytes()
+    except OSError:
+        return False
+
+
 def _index(out: Path, groups: dict, store, bundle: Path, previous: Path | None, *, site: Path,
-           workers: int | None = None, keep_if_same: bool = False):
+           workers: int | None = None, keep_if_same: bool = False, in_place: bool = False):
     """Write the search index of the pages of ``groups`` (the build's group records) into ``bundle``, from
-    the index ``previous`` (see search.update_index); returns its IndexStats. ``site``: the folder holding the
-    new site's pages, from which a copy the store lacks is made (pages built without search, or a store left
-    incomplete by a stopped build). A failure is an error naming the index in the output, never a traceback."""
+    the index ``previous`` (see search.update_index; ``in_place``: ``bundle`` holds a copy of it to update);
+    returns its IndexStats. ``site``: the folder holding the new site's pages, from which a copy the store lacks
+    is made (pages built without search, or a store left incomplete by a stopped build). A failure is an error naming the index in the output, never a traceback."""
     from . import output
     from .search import index_copy, plan_from_groups, update_index
 
@@ -620,7 +638,7 @@ def _index(out: Path, groups: dict, store, bundle: Path, previous: Path | None, 
     try:
         with naming(out / output.INDEX_DIR):
             return update_index(bundle, plan=plan, store=store, previous=previous, workers=workers,
-                                make_copy=make_copy, keep_if_same=keep_if_same)
+                                make_copy=make_copy, keep_if_same=keep_if_same, in_place=in_place)
     except (OSError, SourceError):
         raise
     except Exception as e:  # Pagefind reports its failures (a full disk among them) as Exception

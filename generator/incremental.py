@@ -84,16 +84,17 @@ def _catalog_fingerprints(translator) -> KeyedFamily:
     by_hash: dict = {}
     for k, e in entries.items():
         by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
+    alone = {ks[0] for ks in by_hash.values() if len(ks) == 1}  # entries no other of their scope shares Chinese with
 
     def entry(e):  # what a page can show of an entry (not where it is in its file)
         return None if e is None else e.fingerprint()
 
     def catalog_fp(key) -> str:
         k, h = key
-        e, same = entries.get(k), by_hash.get((key_scope(k), h), ())
-        if e is not None and len(same) == 1 and same[0] == k:  # the usual case: the entry alone holds its Chinese
+        e = entries.get(k)
+        if e is not None and k in alone and e.zh_hash() == h:  # the usual case: the entry alone holds its Chinese
             return e.fingerprint()  # (a digest itself: hundreds of thousands of reads need no second one)
-        return _digest(entry(e), [(o, entry(entries[o])) for o in same])
+        return _digest(entry(e), [(o, entry(entries[o])) for o in by_hash.get((key_scope(k), h), ())])
 
     return KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items())))
 

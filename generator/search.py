@@ -780,6 +780,7 @@ class IndexStats:
     indexed_shards: list = field(default_factory=list)
     recent: int = 0  # pages in the recent shards
     unchanged: bool = False  # the index is the previous one as it was: nothing was written (keep_if_same)
+    changed: list = field(default_factory=list)  # in place: what was replaced in the bundle (a folder ends with /)
 
 
 def _shard_order(key: str) -> tuple:
@@ -804,6 +805,23 @@ def _link_tree(src: Path, dest: Path) -> list[str]:
                 shutil.copy2(os.path.join(dirpath, n), target / n)
             done.append(n if rel_dir == "." else f"{rel_dir}/{n}")
     return done
+
+
+def _put(bundle: Path, rel: str, data: bytes, changed: list | None) -> None:
+    """Write the file ``rel`` of ``bundle``. ``changed`` (a bundle updated in place, its files hard links to the
+    served index's): a file that already holds ``data`` is left as it is, any other is replaced by a new file
+    (never written in place) and listed in ``changed``."""
+    path = bundle / rel
+    if changed is not None:
+        try:
+            if path.read_bytes() == data:
+                return
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        changed.append(rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def plan_from_groups(groups) -> dict[str, dict[str, str]]:
@@ -851,7 +869,8 @@ def _listing(new_state: dict, plan: dict, masks: dict) -> tuple[dict, str, int]:
 
 
 def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: RecordStore, previous: Path | None,
-                 workers: int | None = None, make_copy=None, keep_if_same: bool = False) -> IndexStats:
+                 workers: int | None = None, make_copy=None, keep_if_same: bool = False,
+                 in_place: bool = False) -> IndexStats:
     """Write the search index of a site into the folder ``bundle`` (new or empty), from the index it replaces
     (``previous``: its bundle folder, or None).
 
@@ -872,7 +891,13 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     built without search) is asked of ``make_copy(sid, rel)``, which returns it, made from the page's file.
     An unchanged shard's files are hard links to the previous ones: files of a bundle are never written in
     place. ``keep_if_same``: when the new index would be the previous one as it is (nothing changed), nothing
-    is written and the stats say ``unchanged`` (the caller keeps the previous index where it is)."""
+    is written and the stats say ``unchanged`` (the caller keeps the previous index where it is).
+
+    ``in_place``: ``bundle`` already holds the index ``previous`` is, as hard links to its files (the work tree's
+    copy of the served index, see output.py). Only what changed is replaced there: the folder of each shard
+    indexed again or dropped, and each shared file whose bytes changed; an unchanged shard costs nothing, where
+    a new bundle links every one of its files. ``stats.changed`` lists what was replaced (paths relative to the
+    bundle; a shard's folder ends with ``/``): the next build brings the other tree's copy up to date by it."""
     bundle = Path(bundle)
     prev_bundle = Path(previous) if previous is not None else None
     try:
@@ -982,10 +1007,15 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     shared: dict[str, bytes] = {}
     written = set()
 
+    changed = stats.changed if in_place else None
+
     def save(job, files):
         sid, pages = job
         keep, common, hashes = shard_files(files, sid)
         shared.update(common)
+        if changed is not None:  # the shard's old folder goes (its files stay the served index's)
+            shutil.rmtree(bundle / sid, ignore_errors=True)
+            changed.append(f"{sid}/")
         for rel, data in keep.items():
             path = bundle / sid / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -1024,21 +1054,31 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
             stats.pages = sum(len(p) for p in plan.values())
             return stats
     _run_jobs(order, workers or min(2, os.cpu_count() or 1), load, save)
-    for sid in list(new_state["shards"]) + [f"{lang}/{RECENT}" for lang in new_state["recent"]]:
-        if sid not in written:
+    kept = set(new_state["shards"]) | {f"{lang}/{RECENT}" for lang in new_state["recent"]}
+    for sid in sorted(kept - written):
+        if not (in_place and (bundle / sid).is_dir()):
             _link_tree(prev_bundle / sid, bundle / sid)
+    if changed is not None:  # the shards the new index no longer has
+        for lang in sorted({sid.split("/")[0] for sid in plan} | set(live.get("langs", {}))):
+            if not (bundle / lang).is_dir():
+                continue
+            for key in sorted(e.name for e in os.scandir(bundle / lang) if e.is_dir()):
+                if f"{lang}/{key}" not in kept | written:
+                    shutil.rmtree(bundle / lang / key)
+                    changed.append(f"{lang}/{key}/")
     if not shared and prev_bundle is not None and (prev_bundle / "pagefind.js").is_file():
         shared = {"pagefind.js": (prev_bundle / "pagefind.js").read_bytes()}
     if not shared and plan:
         raise RuntimeError("search: no pagefind.js to publish (no shard was indexed and there is no previous index)")
     bundle.mkdir(parents=True, exist_ok=True)
     for name, data in shared.items():
-        (bundle / name).write_bytes(data)
+        _put(bundle, name, data, changed)
     langs, build_id, stats.recent = _listing(new_state, plan, masks)
-    (bundle / SHARDS_FILE).write_text(json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs,
-                                                  "t2s_buckets": T2S_BUCKETS},
-                                                 ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
-    write_script_map(bundle, script_map(store.chars.get(sid, "") for sid in plan))
+    _put(bundle, SHARDS_FILE, json.dumps({"version": SEARCH_VERSION, "build": build_id, "langs": langs,
+                                          "t2s_buckets": T2S_BUCKETS},
+                                         ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"),
+         changed)
+    write_script_map(bundle, script_map(store.chars.get(sid, "") for sid in plan), changed)
     # the store keeps exactly the pages of the new site, and the state of the index just written
     store.pages = {rel: (sid, keys[sid][rel], chash) for sid, pages in plan.items() for rel, chash in pages.items()}
     store.chars = {sid: store.chars.get(sid, "") for sid in plan}
@@ -1117,16 +1157,17 @@ def index_stock(site: Path, output_subdir: str = "pagefind-stock") -> int:
 T2S_BUCKETS = 32  # the script map's files: a query loads those of its characters (code point modulo this)
 
 
-def write_script_map(bundle: Path, mapping: dict[str, str]) -> None:
+def write_script_map(bundle: Path, mapping: dict[str, str], changed: list | None = None) -> None:
     """The script map in T2S_BUCKETS files ``t2s/<code point % T2S_BUCKETS>.json`` (every one written, empty or
-    not): the search page loads those of the query's characters, a few hundred bytes each, not the whole map."""
+    not): the search page loads those of the query's characters, a few hundred bytes each, not the whole map.
+    ``changed``: the bundle is updated in place (``_put``)."""
     buckets: dict[int, dict[str, str]] = {b: {} for b in range(T2S_BUCKETS)}
     for trad, simp in mapping.items():
         buckets[ord(trad) % T2S_BUCKETS][trad] = simp
     (bundle / "t2s").mkdir(parents=True, exist_ok=True)
     for b, part in buckets.items():
-        (bundle / "t2s" / f"{b}.json").write_text(json.dumps(part, ensure_ascii=False, sort_keys=True,
-                                                             separators=(",", ":")), "utf-8")
+        _put(bundle, f"t2s/{b}.json", json.dumps(part, ensure_ascii=False, sort_keys=True,
+                                                 separators=(",", ":")).encode("utf-8"), changed)
 
 
 def script_map(texts) -> dict[str, str]:

@@ -231,10 +231,15 @@ def test_incremental_index(tmp_path, browser):
     assert same.search.indexed == 0 and _files(out / "pagefind") == before  # nothing changed: nothing indexed
     shutil.copy(ROOT / "tests" / "data" / "ingest" / "gazette-2026-13.txt",
                 proj / "content" / "sources" / "2026-gazette-013.txt")
+    served = out.resolve()
     added = build(proj, out, search=True)
     assert sorted(added.search.indexed_shards) == ["en/recent", "zh/recent"], added.search.indexed_shards
     assert added.search.pages_indexed == 4  # the issue and its document, in two languages
     after = _files(out / "pagefind")
+    # the new index was made in the other tree, from its copy of the served one (hard links): the tree served
+    # until then still holds the index as it was, every file unchanged
+    assert out.resolve() != served and _files(served / "pagefind") == before
+    assert [k for k in added.search.changed if k.endswith("/")] == ["en/recent/", "zh/recent/"]  # only they
     unchanged = [k for k in before if k.startswith(("zh/2026/", "en/2026/", "zh/site/", "zh/2025/"))]
     assert unchanged and all(after.get(k) == before[k] for k in unchanged)  # the other shards kept their bytes
     # an edited task: its pages (task, document part, section) move to the recent shards, masked in 2026
@@ -244,6 +249,13 @@ def test_incremental_index(tmp_path, browser):
     tl.write_text(text.replace("优化提升应寺、永乐等进京检查站", "优化提升应寺、永乐、漷县等进京检查站"), "utf-8")
     edited = build(proj, out, search=True)
     assert sorted(edited.search.indexed_shards) == ["en/recent", "zh/recent"], edited.search.indexed_shards
+    assert [k for k in edited.search.changed if k.endswith("/")] == ["en/recent/", "zh/recent/"]
+    # a build where nothing changed brings the other tree's copy of the index up to date by what the last build
+    # replaced: both trees then hold the same index
+    served = out.resolve()
+    again = build(proj, out, search=True)
+    assert again.search.indexed == 0 and out.resolve() != served
+    assert _files(out / "pagefind") == _files(served / "pagefind")
     fresh = tmp_path / "fresh"
     full = build(proj, fresh, search=True)
     assert full.search.recent == 0

@@ -207,14 +207,16 @@ class Fingerprints:
         """The fingerprint of a group made with dependencies ``deps`` (a sorted tuple, as stored). Each
         dependency's line is made once per build: the groups of a large archive share most of their reads
         (the two languages' groups of an item read the same entries), millions of reads in all."""
-        lines, out = self.lines, [self.global_fp.encode()]
-        for dep in deps:
-            line = lines.get(dep)
-            if line is None:
-                family, key = dep
-                line = lines[dep] = f"{family}\0{key!r}\0{self.of(family, key)}\n".encode("utf-8", "surrogatepass")
-            out.append(line)
-        return hashlib.sha256(b"".join(out)).hexdigest()[:32]
+        lines = self.lines
+        try:  # the lines joined in C: the usual case, once the first groups have made most of them
+            body = b"".join(map(lines.__getitem__, deps))
+        except KeyError:
+            for dep in deps:
+                if dep not in lines:
+                    family, key = dep
+                    lines[dep] = f"{family}\0{key!r}\0{self.of(family, key)}\n".encode("utf-8", "surrogatepass")
+            body = b"".join(map(lines.__getitem__, deps))
+        return hashlib.sha256(self.global_fp.encode() + body).hexdigest()[:32]
 
 
 def stored(deps) -> tuple:

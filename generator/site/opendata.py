@@ -411,6 +411,19 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _digest_as_before(path: Path, old_dir: Path | None, digest: str | None) -> str:
+    """``file_digest(path)``; when ``path`` is a second name of the previous build's file (the API writer links
+    a file whose records did not change, and a file is never written in place), the digest the previous build
+    recorded for it, without reading it again (the API files of a large archive are a gigabyte)."""
+    if digest is not None and old_dir is not None:
+        try:
+            if os.path.samefile(path, old_dir / path.name):
+                return digest
+        except OSError:
+            pass
+    return file_digest(path)
+
+
 def record_lines(path: Path):
     """(digest, JSON text) of each record of an API file, without parsing it: the API writes one record a
     line (api.py), keys sorted, so the same record is the same line. Any other layout is parsed whole and
@@ -783,13 +796,14 @@ def write_database_and_csv(api_dir: Path, old_dir: Path | None = None, old: dict
     receives this build's record. Returns how the database was made (``how``: fresh, updated or copied and
     updated; ``changes``: records removed and added per API file)."""
     path = api_dir / DB_NAME
-    digests = {name: file_digest(api_dir / name) for name in API_FILES}
+    before = (old or {}).get(DB_NAME) or {}
+    known = before.get("files", {}) if old_dir is not None else {}
+    digests = {name: _digest_as_before(api_dir / name, old_dir, known.get(name)) for name in API_FILES}
     how = _take(spare, old_dir / DB_NAME if old_dir is not None else None, path)
     changes = update_database(api_dir, path, digests) if how else None
     if changes is None:
         how = "fresh"
         build_database(api_dir, path, digests)
-    before = (old or {}).get(DB_NAME) or {}
     same_code = before.get("code") == code_key()
     sizes = before.get("csv", {})
     write = []
