@@ -93,7 +93,9 @@ def french_project(tmp_path_factory, corpus):
     entries. Returns (project, output, the first build's zh/ and en/ files, the second build's stdout)."""
     proj = make_project(tmp_path_factory.mktemp("fr"))
     i18n = proj / "themes" / "default" / "i18n"
-    (i18n / "fr.yaml").write_text((i18n / "en.yaml").read_text("utf-8"), "utf-8")
+    # French labels of provisions, so that a French page's "Art. 2" is told from an English "Article 2"
+    (i18n / "fr.yaml").write_text((i18n / "en.yaml").read_text("utf-8").replace('article: "Article {n}"',
+                                                                               'article: "Art. {n}"'), "utf-8")
     with_languages(proj, SEED + FR)
     # a French version of the zh/en note about task 20 (same translation_key): the three are alternates
     (proj / "content" / "notes" / "2026-03-30-task-2026-20-fr.md").write_text(
@@ -366,3 +368,14 @@ def test_catalogs_of_a_language_not_listed_are_reported_and_i18n_names_the_langu
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "content/site.yaml: --lang de: no such translation under languages: (expected a code of a language " \
         "that is not the authoritative one: en)" in r.stderr
+
+
+def test_a_third_language_labels_provisions_with_its_theme_strings(french):
+    """A provision's label is made by rule from the language's own formats (fr.yaml: Art. {n}), not the
+    Chinese as printed, and not English's."""
+    doc = "doc/jingshanghanzi-2026-125"
+    fr = (french / "fr" / doc / "article" / "2" / "index.html").read_text("utf-8")
+    en = (french / "en" / doc / "article" / "2" / "index.html").read_text("utf-8")
+    assert re.search(r"<title>Art\. 2\b", fr), re.search(r"<title>.*?</title>", fr).group()
+    assert "Link to Art. 2" in (french / "fr" / doc / "index.html").read_text("utf-8")
+    assert "<title>Article 2" in en and "Art. 2" not in en

@@ -122,17 +122,17 @@ def cite_parts(ui: dict, *parts: str) -> str:
 
 
 def provision_label(v, doc, p, lang: str) -> str:
-    """A provision's label in ``lang``: as printed in Chinese (第三条, （二）; a paragraph 第二款 by rule), by
-    rule in English (Article 3, Item (2))."""
+    """A provision's label in ``lang``: as printed in the authoritative text (第三条, （二）; a paragraph 第二款 by
+    rule), by rule in every other language, with the formats of its theme strings (Article 3, Item (2))."""
     from .structure import label_en
     from .text import cn_numeral
 
-    if not v.translated(lang):
+    if lang == v.authoritative:
         if p.label:
             return p.label
-        fmt = v.ui["zh"]["provisions"].get(p.kind, "")
+        fmt = v.ui[lang]["provisions"].get(p.kind, "")
         return fmt.format(cn=cn_numeral(int(p.number)) if p.number.isdigit() else p.number) if fmt else p.title
-    return label_en(p, v.ui["en"]["provisions"]) or p.title
+    return label_en(p, v.ui[lang]["provisions"]) or p.title
 
 
 class DocumentKindPages:

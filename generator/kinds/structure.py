@@ -482,8 +482,8 @@ def article_en(number: str) -> str:
 
 
 def label_en(p: Provision, words: dict) -> str:
-    """English label of a provision by rule. ``words`` is the ``provisions`` section of the theme's
-    ``i18n/en.yaml`` (formats such as ``Article {n}``)."""
+    """A provision's label by rule, in a language other than the authoritative one. ``words`` is the
+    ``provisions`` section of that language's theme strings (``i18n/en.yaml``: formats such as ``Article {n}``)."""
     if p.kind == "article":
         return words["article"].format(n=article_en(p.number))
     if p.kind == "heading":
