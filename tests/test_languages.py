@@ -379,3 +379,13 @@ def test_a_third_language_labels_provisions_with_its_theme_strings(french):
     assert re.search(r"<title>Art\. 2\b", fr), re.search(r"<title>.*?</title>", fr).group()
     assert "Link to Art. 2" in (french / "fr" / doc / "index.html").read_text("utf-8")
     assert "<title>Article 2" in en and "Art. 2" not in en
+
+
+def test_a_third_language_shows_a_document_number_as_printed(french):
+    """English cites a document number in its romanisation (Jingzhengfa[2026] No. 1); a language without one shows
+    the number as printed, marked as Chinese, never English's romanisation."""
+    fr = (french / "fr" / "doc" / "jingzhengfa-2026-1" / "index.html").read_text("utf-8")
+    en = (french / "en" / "doc" / "jingzhengfa-2026-1" / "index.html").read_text("utf-8")
+    assert 'Document number</dt><dd><span lang="zh-CN">京政发〔2026〕1号</span></dd>' in fr
+    assert "Jingzhengfa[2026]" not in fr
+    assert "Jingzhengfa[2026] No. 1 <span" in en

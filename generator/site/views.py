@@ -501,7 +501,8 @@ def document(v: ViewContext, d, lang: str, kind):
     """A document's page: the whole text, every provision anchored (and linkable), with its metadata and
     what its kind adds (a decree's promulgation, a rule's history)."""
     meta = {
-        "number": d.number, "number_en": kind.number_en(d, v),
+        # the number's citation form where the page's language has one (English's romanisation), else as printed
+        "number": d.number, "number_en": kind.number_en(d, v) if v.translated(lang) else None,
         "date": v.date(d.date, lang), "date_iso": d.date,
         "issuers": [v.issuer_name(i, lang) for i in d.issuers],
         "addressees": addressees(v, d, lang),
@@ -533,7 +534,7 @@ def document(v: ViewContext, d, lang: str, kind):
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
-        issuers=meta["issuers"], names=[n for n in [d.number if not v.translated(lang) else (meta["number_en"] or d.number)] if n])
+        issuers=meta["issuers"], names=[n for n in [meta["number_en"] or d.number] if n])
 
 
 def article_pages(v: ViewContext, d, lang: str):
