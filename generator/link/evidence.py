@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .. import ids
 from ..model import Corpus, Span
 from ..normalize import to_simplified
 
@@ -19,17 +20,17 @@ def passage(corpus: Corpus, ref: str) -> str | None:
     list as the line prints it, with its own separators) or a progress row's lead-units cell (``…#units``: a
     name per line, as the table prints them; no separator is made up), a department's name; None for anything
     else. A passage is quoted as the source's text: its characters are the source's."""
-    item, _, part = ref.partition("#")
-    scheme = item.split("/", 1)[0]
+    i = ids.parse(ref)
+    item, part, scheme = ids.without_anchor(ref), i.anchor, i.scheme
     if scheme == "task":
-        year, n = item.split("/")[1:3]
-        tl = corpus.tasklists.get(f"tasklist/{year}")
+        year, n = i.parts[:2]
+        tl = corpus.tasklists.get(ids.format_id("tasklist", year))
         t = tl.tasks.get(int(n)) if tl and n.isdigit() else None
         if t is None:
             return None
         return t.units_line if part == "units" else t.text
     if scheme == "tasklist":
-        tl = corpus.tasklists.get("/".join(item.split("/")[:2]))
+        tl = corpus.tasklists.get(ids.prefix(item, 1))
         for sec in tl.sections if tl else []:
             if sec.id == item:
                 return sec.title
@@ -38,7 +39,7 @@ def passage(corpus: Corpus, ref: str) -> str | None:
                     return sub.title
         return None
     if scheme == "report":
-        rep = corpus.reports.get("/".join(item.split("/")[:2]))
+        rep = corpus.reports.get(ids.prefix(item, 1))
         for p in rep.parts if rep else []:
             for s in p.sections:
                 if s.id == item:
@@ -48,14 +49,14 @@ def passage(corpus: Corpus, ref: str) -> str | None:
                         return t.text
         return None
     if scheme == "livelihood":
-        ll = corpus.livelihood.get("/".join(item.split("/")[:2]))
+        ll = corpus.livelihood.get(ids.prefix(item, 1))
         for p in ll.projects if ll else []:
             for it in p.items:
                 if it.id == item:
                     return it.text
         return None
     if scheme == "progress":
-        tb = corpus.progress.get("/".join(item.split("/")[:3]))
+        tb = corpus.progress.get(ids.prefix(item, 2))
         for r in tb.rows if tb else []:
             if r.id == item:
                 return "\n".join(r.units_raw) if part == "units" else r.task

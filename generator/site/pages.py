@@ -227,7 +227,7 @@ class ViewContext:
 
     def doc_number(self, d, lang: str) -> str:
         """A document's number as ``lang``'s pages cite it: the kind's citation form in the catalogs' language
-        (京政发〔2026〕1号 -> Jing Zheng Fa [2026] No. 1), else as printed (another language: as printed)."""
+        (京政发〔2026〕1号 -> Jingzhengfa[2026] No. 1), else as printed (another language: as printed)."""
         if self.translated(lang):
             return kinds.kind_of(d).number_en(d, self) or d.number
         return d.number
@@ -333,17 +333,17 @@ class ViewContext:
         ones marked: from the other end where it has them (the reader is on ``here``), else from wherever they
         stand (the heading a task stands under). Each: {"zh": Markup, "translation": the passage in the page's
         language where it is translated, or "", "where": the title of the passage's item when it is neither end}."""
-        spans = [sp for sp in link.spans if sp.item.split("#")[0] != here] or list(link.spans)
+        spans = [sp for sp in link.spans if ids.without_anchor(sp.item) != here] or list(link.spans)
         by_item: dict[str, list] = {}
         for sp in spans:
             by_item.setdefault(sp.item, []).append(sp)
         out = []
+        cut = self.ui[self.authoritative]["ellipsis"]  # the passages' language: the authoritative one
         for item, group in by_item.items():
             text = passage(self.corpus, item)
             if text is None:
                 continue
-            base = item.split("#")[0]
-            cut = self.ui[self.authoritative]["ellipsis"]  # the passage's language: the authoritative one
+            base = ids.without_anchor(item)
             out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group], cut),
                         "translation": self.passage_translation(item, text, lang),
                         "where": self.title(base, lang) if base not in (link.src, link.dst) else ""})
@@ -354,7 +354,7 @@ class ViewContext:
         language's pages (the quotation is the text)."""
         if lang == self.authoritative:
             return ""
-        base, _, part = item.partition("#")
+        base, part = ids.without_anchor(item), ids.anchor(item)
         scheme = ids.scheme(base)
         if part == "units" or scheme == "unit":
             return ""  # names: the page links the departments by their names in its language
