@@ -534,7 +534,7 @@ def document(v: ViewContext, d, lang: str, kind):
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
-        issuers=meta["issuers"], names=[n for n in [meta["number_en"] or d.number] if n])
+        issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
 
 
 def article_pages(v: ViewContext, d, lang: str):
