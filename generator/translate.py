@@ -16,6 +16,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from . import ids
 from .normalize import to_simplified
 
 from .i18n.catalog import Translator, catalog_bytes
@@ -237,13 +238,13 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                 if t is not None:
                     first = first_sentence(en)
                     if first:
-                        out[f"{t.id}#lead"] = first
+                        out[ids.with_anchor(t.id, "lead")] = first
                 targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
                 if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
                     pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
                     for k, piece in enumerate(pieces):
-                        if piece and f"{rep.id}#target{k}" in segments:
-                            out[f"{rep.id}#target{k}"] = piece
+                        if piece and ids.with_anchor(rep.id, f"target{k}") in segments:
+                            out[ids.with_anchor(rep.id, f"target{k}")] = piece
         elif f.name.startswith("livelihood"):
             ll = next(iter(corpus.livelihood.values()))
             doc_scope = f"doc:{corpus.documents[ll.document].number}"
@@ -262,7 +263,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                     unmatched.append((f.name, "livelihood", f"category {n} (the list has {len(ll.projects)})"))
                     continue
                 p = ll.projects[int(n) - 1]
-                out[f"{p.id}#name"] = str(cat["title"]).strip()
+                out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
                 for it, en in zip(p.items, cat.get("items") or []):
                     out[it.id] = str(en).strip()
             table = next(iter(corpus.progress.values()), None)
@@ -270,7 +271,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                 rid = f"{table.id}/{int(n)}"
                 for field in ("source", "task", "status", "progress"):
                     if row.get(field):
-                        out[f"{rid}#{field}"] = str(row[field]).strip()
+                        out[ids.with_anchor(rid, field)] = str(row[field]).strip()
     for u in unmatched:
         print(f"  not matched: {u[0]} {u[1]}: {u[2]!r}")
     return out

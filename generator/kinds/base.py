@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import ids
+
 
 def opening_paragraphs(text: str, lines: int) -> list:
     """The paragraphs of a file's first ``lines`` lines (wrapped lines joined): what detection looks at."""
@@ -154,7 +156,7 @@ class DocumentKindPages:
             return d.title_en
         tb = first_title(d)  # else the catalogs' translation of the title block
         if tb is not None and tb[1] == d.title:
-            s = v.name_in(f"{d.id}#{tb[0]}", tb[1], lang, "documents")
+            s = v.name_in(ids.with_anchor(d.id, tb[0]), tb[1], lang, "documents")
             if s:
                 return s
         return (self.number_en(d, v) if v.translated(lang) else "") or d.title

@@ -146,7 +146,7 @@ class LivelihoodKind(Kind):
         if it is not None:  # a sub-item: its number and its text's first clause
             s = v.seg(it.id, it.text, lang, "livelihood")
             return ui["title_subitem"].format(number=it.number, text=v.opening(s["text"], s["lang"]))
-        return ui["title_project"].format(n=p.number, name=v.name_in(f"{p.id}#name", p.name, lang, "livelihood")
+        return ui["title_project"].format(n=p.number, name=v.name_in(ids.with_anchor(p.id, "name"), p.name, lang, "livelihood")
                                           or p.name)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:

@@ -313,7 +313,7 @@ class ProgressKind(Kind):
         district = v.district_name(t.district, t.district_zh, lang)
         if row is None:
             return ui["title_progress"].format(district=district, year=t.year)
-        s = v.seg(f"{row.id}#task", row.task, lang, "progress")
+        s = v.seg(ids.with_anchor(row.id, "task"), row.task, lang, "progress")
         return ui["title_row"].format(district=district, year=t.year, n=row.number, text=v.opening(s["text"], s["lang"]))
 
     def citation(self, v, item_id: str, lang: str) -> str | None:

@@ -52,12 +52,12 @@ def led_by(corpus: Corpus) -> list[Link]:
         for t in tl.tasks.values():
             for u in t.units:
                 links.append(quoted(corpus, t.id, u, "led-by", 1.0, _as_written(corpus, u, t.units_raw),
-                                    "lead-units-line", (f"{t.id}#units",)))
+                                    "lead-units-line", (ids.with_anchor(t.id, "units"),)))
     for tb in corpus.progress.values():
         for r in tb.rows:
             for u in r.units:
                 links.append(quoted(corpus, r.id, u, "led-by", 1.0, _as_written(corpus, u, r.units_raw),
-                                    "lead-units-cell", (f"{r.id}#units",)))
+                                    "lead-units-cell", (ids.with_anchor(r.id, "units"),)))
     return links
 
 

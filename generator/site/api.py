@@ -256,7 +256,7 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     def project_record(ll, p):
         return {
             "id": p.id, "year": p.year, "number": p.number, "name_zh": p.name,
-            "name_en": _en(v, f"{p.id}#name", p.name, "livelihood"), "text_zh": p.text,
+            "name_en": _en(v, ids.with_anchor(p.id, "name"), p.name, "livelihood"), "text_zh": p.text,
             "text_en": _project_en(v, p), "text_original": p.original,
             "document": ll.document, "urls": _urls(p.id, base),
             "items": [{"id": it.id, "number": it.number, "text_zh": it.text, "text_original": it.original,
@@ -273,12 +273,12 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         return {
             "id": r.id, "year": r.year, "district": r.district, "district_zh": tb.district_zh,
             "district_en": v.glossary.district_en(tb.district), "number": r.number,
-            "source_zh": r.source, "source_en": _en(v, f"{r.id}#source", r.source, "progress"),
-            "task_zh": r.task, "task_en": _en(v, f"{r.id}#task", r.task, "progress"),
+            "source_zh": r.source, "source_en": _en(v, ids.with_anchor(r.id, "source"), r.source, "progress"),
+            "task_zh": r.task, "task_en": _en(v, ids.with_anchor(r.id, "task"), r.task, "progress"),
             "units": r.units, "units_zh": r.units_raw, "units_en": [v.unit_name(u, "en") for u in r.units],
-            "deadline": r.deadline, "status_zh": r.status, "status_en": _en(v, f"{r.id}#status", r.status, "progress"),
+            "deadline": r.deadline, "status_zh": r.status, "status_en": _en(v, ids.with_anchor(r.id, "status"), r.status, "progress"),
             "completed": r.status == "已完成",
-            "progress_zh": r.progress, "progress_en": _en(v, f"{r.id}#progress", r.progress, "progress"),
+            "progress_zh": r.progress, "progress_en": _en(v, ids.with_anchor(r.id, "progress"), r.progress, "progress"),
             "targets": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.targets],
             "reported": [{"text": q.text, "value": q.value, "unit": q.unit} for q in r.reported],
             "target_vs_reported": [{"target": a.text, "reported": b.text, "unit": a.unit,
@@ -323,10 +323,10 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         return {
             "id": rep.id, "year": rep.year, "title_zh": rep.title, "title_en": _seg_en(front["title"]),
             "date": rep.date, "speaker_zh": rep.speaker, "speaker_en": _seg_en(front["speaker"]),
-            "targets": [{"text_zh": t.text, "text_en": _en(v, f"{rep.id}#target{k}", t.text, "report"),
+            "targets": [{"text_zh": t.text, "text_en": _en(v, ids.with_anchor(rep.id, f"target{k}"), t.text, "report"),
                          "indicator_zh": t.indicator,
-                         "indicator_en": _en(v, f"{rep.id}#target{k}.indicator", t.indicator, "report"),
-                         "value_zh": t.value, "value_en": _en(v, f"{rep.id}#target{k}.value", t.value, "report")}
+                         "indicator_en": _en(v, ids.with_anchor(rep.id, f"target{k}.indicator"), t.indicator, "report"),
+                         "value_zh": t.value, "value_en": _en(v, ids.with_anchor(rep.id, f"target{k}.value"), t.value, "report")}
                         for k, t in enumerate(rep.targets)],
             "parts": [{"id": p.id, "title_zh": p.title, "title_en": v.title(p.id, "en"), "urls": _urls(p.id, base),
                        # the part's own paragraphs, before its first section (all of a part without sections)

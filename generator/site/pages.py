@@ -263,7 +263,7 @@ class ViewContext:
             return u.zh
         if self.translated(lang):
             return u.en
-        return self.name_in(f"{uid}#name", u.zh, lang, "units")
+        return self.name_in(ids.with_anchor(uid, "name"), u.zh, lang, "units")
 
     def unit_refs(self, uids: list[str], lang: str) -> list[dict]:
         return [{"name": self.unit_name(u, lang), "url": url_for(u, lang), "id": u} for u in uids]
@@ -366,13 +366,13 @@ class ViewContext:
             return ""
         key = base
         if scheme == "progress":
-            key = f"{base}#task"
+            key = ids.with_anchor(base, "task")
         elif scheme == "report":
             rep = self.corpus.reports.get(ids.prefix(base, 1))
             block = next((b for b in rep.blocks if b.anchor == base), None) if rep else None
             if block is None:
                 return ""
-            key = f"{rep.id}#{block.key}"
+            key = ids.with_anchor(rep.id, block.key)
         s = self.seg(key, zh, lang, family)
         return summary(s["text"], lang, 320, mark=self.ui[lang]["ellipsis"]) if s["status"] == "ok" and s["lang"] == lang \
             else ""
@@ -449,7 +449,7 @@ class ViewContext:
                 label = num.split(".")[-1]
                 v.update({"text": f"{label}. {en}", "zh": b.text, "status": "ok", "lang": "en"})
             else:
-                v.update(self.seg(f"{b.anchor}#heading", b.text, lang, "headings"))
+                v.update(self.seg(ids.with_anchor(b.anchor, "heading"), b.text, lang, "headings"))
         elif b.kind == "project":
             v.update(self._project_text(b, lang))
         elif b.kind == "date" and self.translated(lang) and parse_date(b.text):
@@ -460,14 +460,14 @@ class ViewContext:
             rows = []
             for k, row in enumerate(b.rows or []):
                 zh_row = "\t".join(row)
-                s = self.seg(f"{doc_key}#{b.key}.r{k}", zh_row, lang, "documents")
+                s = self.seg(ids.with_anchor(doc_key, f"{b.key}.r{k}"), zh_row, lang, "documents")
                 rows.append({"cells": s["text"].split("\t"), "status": s["status"], "zh": row,
                              "lang": s["lang"], "tr": s.get("tr")})
             v.update({"text": b.text, "zh": b.text, "status": "ok" if all(r["status"] == "ok" for r in rows) else "missing",
                       "lang": lang, "rows": rows})
         else:
             owner = kinds.for_id(doc_key)
-            v.update(self.seg(f"{doc_key}#{b.key}", b.text, lang, owner.catalog if owner else "documents"))
+            v.update(self.seg(ids.with_anchor(doc_key, b.key), b.text, lang, owner.catalog if owner else "documents"))
         return v
 
     def _project_text(self, b, lang: str) -> dict:
@@ -477,7 +477,7 @@ class ViewContext:
             return self.seg("", b.text, lang, "livelihood")
         ll = self.corpus.livelihood.get(ids.prefix(b.anchor, 1))
         p = ll.projects[int(ids.number_of(b.anchor)) - 1]
-        name = tr.get(f"{p.id}#name", p.name, "livelihood")
+        name = tr.get(ids.with_anchor(p.id, "name"), p.name, "livelihood")
         items = [tr.get(it.id, it.text, "livelihood") for it in p.items]
         if name.ok and all(i.ok for i in items):
             text = f"{p.number}. {name.text}. " + " ".join(i.text for i in items)

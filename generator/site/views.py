@@ -293,7 +293,7 @@ def addressees(v: ViewContext, d, lang: str) -> list[dict]:
     # otherwise the translator's words for the whole addressee line, as one entry
     block = next((b for b in d.blocks if b.kind == "addressee"), None)
     if block is not None:
-        s = v.seg(f"{d.id}#{block.key}", block.text, lang, "documents")
+        s = v.seg(ids.with_anchor(d.id, block.key), block.text, lang, "documents")
         if s["status"] == "ok" and s["lang"] == lang:
             return [_fixed(s["text"].rstrip(":： "), lang)]
     if not v.translated(lang):  # as the names without a translation in this language: the Chinese, marked
@@ -731,9 +731,9 @@ def report(v: ViewContext, rep, lang: str):
                                                  for t in s.topics]} for s in part.sections]})
     targets = []
     for k, t in enumerate(rep.targets):  # "indicator: value" where both are translated, else the whole target
-        whole = v.seg(f"{rep.id}#target{k}", t.text, lang, "report")
-        ind = v.seg(f"{rep.id}#target{k}.indicator", t.indicator, lang, "report")
-        val = v.seg(f"{rep.id}#target{k}.value", t.value, lang, "report")
+        whole = v.seg(ids.with_anchor(rep.id, f"target{k}"), t.text, lang, "report")
+        ind = v.seg(ids.with_anchor(rep.id, f"target{k}.indicator"), t.indicator, lang, "report")
+        val = v.seg(ids.with_anchor(rep.id, f"target{k}.value"), t.value, lang, "report")
         split = ind["status"] == val["status"] == "ok"
         targets.append({"text": whole, "indicator": ind["text"] if split else "",
                         "value": val["text"] if split else "", "parts": [ind, val] if split else [whole]})
@@ -825,7 +825,7 @@ def _row_view(v: ViewContext, t, row, lang: str) -> dict:
         ratio = rq.value / tq.value if tq.value else 0
         clause = target_clause(row.task, tq.text)
         # the indicator in the page's language: the clause is a catalog entry of its own (key …#target<k>)
-        indicator = v.seg(f"{key}#target{k}", clause, lang, "progress") if clause else None
+        indicator = v.seg(ids.with_anchor(key, f"target{k}"), clause, lang, "progress") if clause else None
         if v.translated(lang):  # figures read naturally: 4,000 / 2,809; the counted thing is in the task text
             shown_t = format_number(tq.value, "en") + ("%" if tq.unit == "%" else "")
             shown_r = format_number(rq.value, "en") + ("%" if rq.unit == "%" else "")
@@ -836,10 +836,10 @@ def _row_view(v: ViewContext, t, row, lang: str) -> dict:
                       "rate": tq.unit == "%"})
     return {
         "number": row.number, "url": url_for(row.id, lang),
-        "source": v.seg(f"{key}#source", row.source, lang, "progress"),
-        "task": v.seg(f"{key}#task", row.task, lang, "progress"),
-        "progress": v.seg(f"{key}#progress", row.progress, lang, "progress"),
-        "status": v.seg(f"{key}#status", row.status, lang, "progress"),
+        "source": v.seg(ids.with_anchor(key, "source"), row.source, lang, "progress"),
+        "task": v.seg(ids.with_anchor(key, "task"), row.task, lang, "progress"),
+        "progress": v.seg(ids.with_anchor(key, "progress"), row.progress, lang, "progress"),
+        "status": v.seg(ids.with_anchor(key, "status"), row.status, lang, "progress"),
         "done": row.status == "已完成",
         "units": v.unit_refs(row.units, lang), "deadline": v.date(row.deadline, lang), "deadline_iso": row.deadline,
         "pairs": pairs,
