@@ -220,7 +220,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                 out[f"task/2026/{int(n)}"] = str(en).strip()
         elif f.name.startswith("docs-"):
             for number, entries in data.items():
-                scope = "gazette/2026/12" if number == "backmatter" else f"doc:{number}"
+                scope = "gazette/2026/12" if number == "backmatter" else ids.doc_id(number)
                 for e in entries:
                     if not take(scope, str(e["zh"]), str(e["en"]).strip()):
                         unmatched.append((f.name, number, e["zh"]))
@@ -247,7 +247,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                             out[ids.with_anchor(rep.id, f"target{k}")] = piece
         elif f.name.startswith("livelihood"):
             ll = next(iter(corpus.livelihood.values()))
-            doc_scope = f"doc:{corpus.documents[ll.document].number}"
+            doc_scope = ids.doc_id(corpus.documents[ll.document].number)
             for e in data.get("livelihood_notice") or []:
                 if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
                     unmatched.append((f.name, "notice", e["zh"]))

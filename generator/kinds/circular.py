@@ -17,6 +17,7 @@ import re
 
 from ..errors import Report
 from ..i18n.romanize import number_slug, parse_number, romanize_number
+from .. import ids
 from ..model import Block, Document, Origin
 from ..normalize import CJK_RE, Para, normalize_text, unwrap
 from .attachments import document_provisions
@@ -180,7 +181,7 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
     parsed = parse_number(number) if number else None
     year = parsed[1] if parsed else int(date[:4]) if date else 0
     doc = Document(
-        id=f"doc:{number}", number=number, slug=number_slug(number) if parsed else "", year=year,
+        id=ids.doc_id(number), number=number, slug=number_slug(number) if parsed else "", year=year,
         title=title, kind=_kind_of(title), issuers=issuers, addressees=addressees, date=date,
         blocks=merge_tables(blocks),
         origins=[Origin(path, paras[0].line if paras else 1, paras[-1].end_line if paras else 1)],

@@ -145,7 +145,7 @@ def issuer_key(name: str) -> str:
 
 def doc_key(prefix: str, year: int | str, n: int | str) -> str:
     word = re.sub(r"\s+", "", to_simplified(prefix))
-    return f"doc:{word}〔{int(year)}〕{int(n)}号"
+    return ids.doc_id(f"{word}〔{int(year)}〕{int(n)}号")
 
 
 def announcement_key(issuer: str, word: str, year: int | str, n: int | str) -> str:

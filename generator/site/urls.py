@@ -7,6 +7,7 @@ once per build (the ViewContext does, before any page is made; forked workers in
 alternate link and switcher reads them from here."""
 from __future__ import annotations
 
+from .. import ids
 from ..i18n.romanize import number_slug
 
 _LANGUAGES: list = []  # [config.Language] of the site, set by use_languages
@@ -50,8 +51,8 @@ def other_langs(lang: str) -> list:
 
 
 def path_of(item_id: str) -> str:
-    if item_id.startswith("doc:"):
-        return f"doc/{number_slug(item_id[4:])}"
+    if item_id.startswith(ids.DOC_PREFIX):  # doc:<number>: its page is named by the number's slug
+        return f"doc/{number_slug(item_id[len(ids.DOC_PREFIX):])}"
     return item_id.strip("/")
 
 
