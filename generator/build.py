@@ -117,9 +117,18 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
             raise SourceError(inventory.errors)
         config = load_config(root)
         glossary = load_glossary(root)
-        corpus = load_corpus(root, glossary=glossary)
-        freeze_more()
-        translators = load_translations(root, config.languages)
+        read: dict = {}
+
+        def read_catalogs():  # in this process while the sources are parsed in workers: two cores busy
+            try:
+                read["translators"] = load_translations(root, config.languages)
+            except SourceError as e:  # reported after the sources' own errors, as when read one after the other
+                read["error"] = e
+
+        corpus = load_corpus(root, glossary=glossary, meanwhile=read_catalogs)
+        if "error" in read:
+            raise read["error"]
+        translators = read["translators"]
         freeze_more()
         corpus.warnings[:0] = inventory.warnings + translators.warnings
     with timer("link"):

@@ -247,14 +247,16 @@ def _parse_job(_, job) -> dict | Path:
     return store
 
 
-def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
+def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True,
+                meanwhile=None) -> Corpus:
     """Read and parse every source under content/sources. Raises SourceError
     with all problems found (file, line, what was expected).
 
     Parsed sources are cached under .cache/parse/ by the hash of their text and
     of the readers' code, so an incremental build parses only what changed; cache
     misses are parsed on all cores. Pinyin names made on the way are kept in
-    .cache/pinyin.json (see romanize.pinyin_memo)."""
+    .cache/pinyin.json (see romanize.pinyin_memo). ``meanwhile()`` runs once in this process, while the
+    workers parse (or after the parse when it runs here): the build reads the catalogs then."""
     import contextlib
     from importlib.metadata import version as dist_version
 
@@ -264,10 +266,11 @@ def load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, ca
     memo = (pinyin_memo(Paths(root).cached("pinyin.json"), f"{_code_version()}-{dist_version('pypinyin')}") if cache
             else contextlib.nullcontext())
     with memo:
-        return _load_corpus(root, glossary=glossary, only=only, cache=cache)
+        return _load_corpus(root, glossary=glossary, only=only, cache=cache, meanwhile=meanwhile)
 
 
-def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True) -> Corpus:
+def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, cache: bool = True,
+                 meanwhile=None) -> Corpus:
     from ..i18n.glossary import load_glossary
 
     root = Path(root)
@@ -321,7 +324,17 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     if cache and todo:
         cache_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(sources[i], districts, cache_dir / f"{keys[i]}.pickle" if cache else None) for i in todo]
-    for i, r in zip(todo, fork_map(_parse_job, None, jobs, min_items=9, chunksize=4)):
+    waited = []
+
+    def wait(_pending):
+        waited.append(True)
+        meanwhile()
+
+    parsed = fork_map(_parse_job, None, jobs, min_items=9, chunksize=4,
+                      while_waiting=wait if meanwhile is not None else None)
+    if meanwhile is not None and not waited:
+        meanwhile()
+    for i, r in zip(todo, parsed):
         results[i] = r
     for i in todo:
         if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
