@@ -365,15 +365,17 @@ def _msgctxt_lines(text: str) -> dict[str, int]:
     return out
 
 
-def _read_entries(text: str, rel: str) -> list[tuple[str, Entry]]:
-    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start."""
+def _read_entries(text: str, rel: str, lines: dict[str, int] | None = None) -> list[tuple[str, Entry]]:
+    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start;
+    ``lines``: msgctxt -> the line of its entry, when the text was checked (``_check_part`` marks them)."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
         cat = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except (PoFileError, Exception) as e:  # babel raises several kinds
         raise SourceError(Problem(rel, getattr(e, "lineno", None), f"unreadable PO catalog: {e}", "a gettext PO file"))
-    lines = _msgctxt_lines(text)
+    if lines is None:
+        lines = _msgctxt_lines(text)
     out, provenances = [], {}
     for m in cat:
         if not m.id or not m.context:
@@ -505,7 +507,7 @@ class _PartCache:
         again when the same part came earlier in the catalog (its entries are in use, their lines moved)."""
         marked, warnings, entries = self.new[key]
         if entries is None or key in self.used:
-            entries = _read_entries(part, rel)
+            entries = _read_entries(part, rel, {m[0]: m[1] for m in marked if type(m) is tuple})
             if key not in self.used:
                 self.new[key] = (marked, warnings, entries)
                 self.changed = True
