@@ -477,7 +477,7 @@ def test_catalogs_come_from_their_cache_as_read_and_only_changed_parts_are_read_
     assert list((proj / ".cache" / "catalogs").glob("*.pickle"))
     reads = []
     real = catalog._read_entries
-    monkeypatch.setattr(catalog, "_read_entries", lambda text, rel: reads.append(rel) or real(text, rel))
+    monkeypatch.setattr(catalog, "_read_entries", lambda text, rel, *lines: reads.append(rel) or real(text, rel, *lines))
     cuts = []
     real_parts = catalog._parts
     monkeypatch.setattr(catalog, "_parts", lambda text: cuts.append(1) or real_parts(text))
