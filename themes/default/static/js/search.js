@@ -16,10 +16,14 @@
  * Shards. shards.json lists the index's shards of each language: pages without a year, then one per year,
  * newest first, and "recent" (pages changed since their year's shard was indexed; the year shard masks
  * their old entries). A search asks one year at a time (Pagefind's filter g, which every shard carries),
- * newest first, and stops loading years when it has a page of results and has searched AUTO_PAGES pages; the
- * results are ordered by year, newest first, and by rank within a year. "More results" continues, into
- * earlier years when the loaded ones are used up; the status says how far back the count goes until every
- * year has been searched. A year named in the query (京政发〔2015〕1号) is searched first; the year filter
+ * newest first. The first round (what has no year, a year named in the query, then the newest years until
+ * AUTO_PAGES pages) is loaded and searched at once, and its results are drawn before anything else is asked
+ * for; then, while there is less than a page of results, earlier years are searched one by one. The results
+ * are ordered by year, newest first, and by rank within a year. "More results" continues, into earlier years
+ * when the loaded ones are used up; the status says how far back the count goes until every year has been
+ * searched. A year named in the query (京政发〔2015〕1号) is searched first; once a page whose name equals the
+ * query is found in it and every year from the newest back to it has been searched, earlier years wait until
+ * the reader asks for them (a document number finds its document without the whole archive). The year filter
  * searches that year only.
  */
 (function () {
@@ -357,6 +361,12 @@
   async function searchGroup(E, group, q, filters, withCounts, eager) {
     await E.load(group);
     if (withCounts) await E.loadFilters();
+    return searchLoaded(E, group, q, filters, withCounts, eager);
+  }
+
+  /* searchGroup once the group's shard is part of the instance: its searches are asked for before it returns
+   * (Pagefind searches the shards merged when it is asked, and waits for every one of them). */
+  async function searchLoaded(E, group, q, filters, withCounts, eager) {
     const opts = { filters: Object.assign({}, filters, { g: group.key }) };
     const names = eager ? nameMatches(E, q, opts) : null;
     if (names) names.catch(() => {}); // unused when the year has no results (an error is thrown where it is used)
@@ -489,7 +499,11 @@
       pages += groups[round.length - 1].pages;
     }
     state.next = round.length;
-    const found = round.map((g) => searchGroup(E, g, q, rest, false, true));
+    // the first group's searches are asked for before the others' shards are merged (which they would wait
+    // for): what has no year, small and quick, is shown while the newest year still loads
+    await E.load(round[0]);
+    const found = [searchLoaded(E, round[0], q, rest, false, true),
+                   ...round.slice(1).map((g) => searchGroup(E, g, q, rest, false, true))];
     for (const [i, g] of round.entries()) {
       add(g, await found[i]);
       if (onFound && state.items.length && i < round.length - 1) {
