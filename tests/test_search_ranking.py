@@ -9,13 +9,14 @@ import http.server
 import re
 import shutil
 import threading
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from conftest import ROOT, make_project
-from test_search import contains, reader_pieces, norm
+from test_search import REAL_TERMS, contains, reader_pieces, norm, ui_hrefs
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +185,60 @@ def test_first_results_do_not_wait_for_the_filters(page, server):
     page.wait_for_selector("[data-search-results][data-done]")
     seen = page.evaluate("window.__seen")
     assert seen["results"] < seen["filters"], seen
+
+
+def _years_made_big(route):
+    """shards.json as the search page reads it, each year's shard counted as 2,000 pages: the first round is then
+    what has no year and one year, as on a many-year archive, where the seed site's years would all be in it."""
+    resp = route.fetch()
+    manifest = resp.json()
+    for shards in manifest["langs"].values():
+        for s in shards:
+            if s["year"]:
+                s["pages"] = 2000
+    route.fulfill(response=resp, json=manifest)
+
+
+def _requested(page, fragment: str, before_mark: bool) -> list[str]:
+    return page.evaluate("""([part, before]) => {
+      const m = performance.getEntriesByName('search-first-results')[0].startTime;
+      return performance.getEntriesByType('resource').filter((e) => e.name.includes(part) && (!before || e.startTime < m))
+        .map((e) => e.name);
+    }""", [fragment, before_mark])
+
+
+def test_nothing_of_earlier_years_before_the_first_results(page, server, truth):
+    """Issue 17: the first query asks for the first round's shards only (what has no year and the newest year)
+    before its first results are drawn; a document number stops at its year once its document is found, and
+    the earlier years come when the reader asks for them, with the true total."""
+    years = sorted({v[4] for v in truth.values() if v[4]}, reverse=True)
+    assert len(years) >= 2
+    newest, earlier = years[0], years[1:]
+    page.route("**/pagefind/shards.json", _years_made_big)
+    # a term with results in the newest year, fewer than a page, and more in earlier years: they are searched on
+    # their own, after the first results are drawn
+    per_year = {q: Counter(v[4] for v in truth.values() if contains(v[0], q)) for q in REAL_TERMS}
+    q = next(q for q, n in per_year.items() if 0 < n[newest] < 20 and any(n[y] for y in earlier))
+    page.goto(f"{server}/zh/search/?q={quote(q)}")
+    page.wait_for_selector("[data-search-results][data-done]")
+    assert _requested(page, f"/pagefind/zh/{earlier[0]}/", False)  # after the first results
+    assert not [u for y in earlier for u in _requested(page, f"/pagefind/zh/{y}/", True)]
+    assert f"找到 {sum(per_year[q].values())} 条结果" in page.inner_text("#search-status")
+    # a document number: its document first, its year searched, the earlier years not asked for at all
+    q = "京政发〔2026〕1号"
+    expected = {u for u, v in truth.items() if contains(v[0], q)}
+    page.goto(f"{server}/zh/search/?q={quote(q)}")
+    page.wait_for_selector("[data-search-results][data-done]")
+    assert ui_hrefs(page)[0] == "/zh/doc/jingzhengfa-2026-1/"
+    assert not [u for y in earlier for u in _requested(page, f"/pagefind/zh/{y}/", False)]
+    assert page.inner_text("#search-status").startswith(f"已检索到 {newest} 年")
+    more = page.locator("#search-more")
+    while more.is_visible():  # "search earlier years"
+        more.click()
+        page.wait_for_selector("[data-search-results][data-done]")
+    assert set(ui_hrefs(page)) == expected
+    assert f"找到 {len(expected)} 条结果" in page.inner_text("#search-status")
+    assert _requested(page, f"/pagefind/zh/{earlier[0]}/", False)
 
 
 # ------------------------------------------------------------------ the incremental index

@@ -16,10 +16,14 @@
  * Shards. shards.json lists the index's shards of each language: pages without a year, then one per year,
  * newest first, and "recent" (pages changed since their year's shard was indexed; the year shard masks
  * their old entries). A search asks one year at a time (Pagefind's filter g, which every shard carries),
- * newest first, and stops loading years when it has a page of results and has searched AUTO_PAGES pages; the
- * results are ordered by year, newest first, and by rank within a year. "More results" continues, into
- * earlier years when the loaded ones are used up; the status says how far back the count goes until every
- * year has been searched. A year named in the query (京政发〔2015〕1号) is searched first; the year filter
+ * newest first. The first round (what has no year, a year named in the query, then the newest years until
+ * AUTO_PAGES pages) is loaded and searched at once, and its results are drawn before anything else is asked
+ * for; then, while there is less than a page of results, earlier years are searched one by one. The results
+ * are ordered by year, newest first, and by rank within a year. "More results" continues, into earlier years
+ * when the loaded ones are used up; the status says how far back the count goes until every year has been
+ * searched. A year named in the query (京政发〔2015〕1号) is searched first; once a page whose name equals the
+ * query is found in it and every year from the newest back to it has been searched, earlier years wait until
+ * the reader asks for them (a document number finds its document without the whole archive). The year filter
  * searches that year only.
  */
 (function () {
@@ -351,25 +355,31 @@
     }
   }
 
-  /* The results of one year (group) for a parsed query: [{id, rank, score, data}], and the filter counts. */
-  async function searchGroup(E, group, q, filters, withCounts) {
+  /* The results of one year (group) for a parsed query: [{id, rank, score, data}], and the filter counts.
+   * eager: the names are looked up at once too, before it is known whether the year has results (the first
+   * round: one round trip fewer before the first results). */
+  async function searchGroup(E, group, q, filters, withCounts, eager) {
     await E.load(group);
     if (withCounts) await E.loadFilters();
+    return searchLoaded(E, group, q, filters, withCounts, eager);
+  }
+
+  /* searchGroup once the group's shard is part of the instance: its searches are asked for before it returns
+   * (Pagefind searches the shards merged when it is asked, and waits for every one of them). */
+  async function searchLoaded(E, group, q, filters, withCounts, eager) {
     const opts = { filters: Object.assign({}, filters, { g: group.key }) };
+    const names = eager ? nameMatches(E, q, opts) : null;
+    if (names) names.catch(() => {}); // unused when the year has no results (an error is thrown where it is used)
     const keep = (rs) => rs.filter((r) => !E.masked.has(r.id));
     let counts = {};
     // the pages holding every phrase, exactly (Pagefind's unquoted search also finds words by prefix, and
     // when a word is nowhere in a shard, by similarity: neither is what was asked)
-    const sets = [];
-    let first = null;
-    for (const ph of q.phrases) {
-      const res = await E.search(quoted(ph), opts);
-      if (!first) first = res;
-      sets.push(new Map(keep(res.results).map((r) => [r.id, r])));
-    }
+    // and the scores: Pagefind's ranking of the same words, unquoted (the same index chunks: all asked at once)
+    const [exact, loose] = await Promise.all([Promise.all(q.phrases.map((ph) => E.search(quoted(ph), opts))),
+                                              E.search(q.phrases.flat().join(" "), opts)]);
+    const first = exact[0];
+    const sets = exact.map((res) => new Map(keep(res.results).map((r) => [r.id, r])));
     let ids = [...sets[0].keys()].filter((id) => sets.every((s) => s.has(id)));
-    // scores: Pagefind's ranking of the same words, unquoted
-    const loose = await E.search(q.phrases.flat().join(" "), opts);
     const score = new Map(loose.results.map((r) => [r.id, r.score]));
     if (q.phrases.length === 1) {
       counts = structuredClone(first.filters || {});
@@ -412,37 +422,40 @@
       items = kept;
       counts = cnt;
     }
-    await rankByNames(E, q, opts, items);
+    const byName = items.length ? await (names || nameMatches(E, q, opts)) : null;
+    if (byName) for (const it of items) it.rank = byName.equal.has(it.id) ? 0 : byName.contain.has(it.id) ? 1 : 2;
+    items.sort((a, b) => a.rank - b.rank || b.score - a.score);
     return { results: items, counts };
   }
 
   /* A page whose name (title, number, other names, a task's opening) is the query comes first, then pages
-   * with a name containing it, then the rest by Pagefind's score. */
-  async function rankByNames(E, q, opts, items) {
+   * with a name containing it, then the rest by Pagefind's score: the pages of a name equal to the query and
+   * of a name containing it (null if the query has no words). */
+  async function nameMatches(E, q, opts) {
     const wsn = q.names;
-    if (wsn.length && items.length) {
-      const equal = await E.search(quoted([NAME_FIRST + wsn[0], ...wsn.map((w) => NAME + w), NAME_LAST + wsn[wsn.length - 1]]), opts);
-      const contain = await E.search(quoted(wsn.map((w) => NAME + w)), opts);
-      const eq = new Set(equal.results.map((r) => r.id));
-      const co = new Set(contain.results.map((r) => r.id));
-      for (const it of items) it.rank = eq.has(it.id) ? 0 : co.has(it.id) ? 1 : 2;
-    }
-    items.sort((a, b) => a.rank - b.rank || b.score - a.score);
+    if (!wsn.length) return null;
+    const [equal, contain] = await Promise.all([
+      E.search(quoted([NAME_FIRST + wsn[0], ...wsn.map((w) => NAME + w), NAME_LAST + wsn[wsn.length - 1]]), opts),
+      E.search(quoted(wsn.map((w) => NAME + w)), opts)]);
+    return { equal: new Set(equal.results.map((r) => r.id)), contain: new Set(contain.results.map((r) => r.id)) };
   }
 
-  /* Open a search: resolves to an object that gives results a page at a time, loading earlier years as
-   * needed (see the comment at the top). */
-  async function open(query, filters, onYear) {
+  /* Open a search: the first round of groups (what has no year, a year named in the query, then the newest
+   * years, until AUTO_PAGES pages) is loaded and searched at once; resolves to an object that gives results a
+   * page at a time, loading earlier years as needed (see the comment at the top; `fill` goes on to a page of
+   * results). onFound(state) is called when the first groups of the round, in order, have results and the rest
+   * are still searched (to show those results at once). */
+  async function open(query, filters, onFound) {
     const [E] = await Promise.all([engine(), loadScriptMap(query || "")]); // the script map, to read the query
     const q = parse(query || "");
     const yearFilter = filters && filters.year;
     const rest = Object.assign({}, filters || {});
     delete rest.year;
     let groups = E.groups.slice();
+    const hinted = yearFilter ? [] : (q.terms.join(" ").match(/(?:19|20)\d\d/g) || []);
     if (yearFilter) groups = groups.filter((g) => g.year === yearFilter);
     else {
-      const hinted = (q.terms.join(" ").match(/(?:19|20)\d\d/g) || []);
-      for (const y of hinted.reverse()) {
+      for (const y of hinted.slice().reverse()) {
         const i = groups.findIndex((g) => g.year === y);
         if (i > 0) groups.unshift(...groups.splice(i, 1));
       }
@@ -457,29 +470,65 @@
         const ys = this.searched.filter((g) => g.year).map((g) => g.year);
         return ys.length ? ys.reduce((a, b) => (a < b ? a : b)) : "";
       },
+      // the query names a year and a name of that year equals it (a document's number): its page is found, and
+      // every year from the newest back to that one has been searched; earlier years wait until asked for
+      get found() {
+        const named = this.items.filter((it) => it.rank === 0 && hinted.includes(it.year)).map((it) => it.year);
+        if (!named.length) return false;
+        const back = named.reduce((a, b) => (a < b ? a : b));
+        const done = new Set(this.searched.map((g) => g.key));
+        return this.groups.every((g) => !g.year || g.year < back || done.has(g.key));
+      },
     };
     if (!q.terms.length || !groups.length) { state.next = groups.length; return state; }
-    state.more = async (withCounts) => { // search the next year
-      const g = state.groups[state.next++];
-      const r = await searchGroup(E, g, q, rest, withCounts);
+    const add = (g, r) => {
+      for (const it of r.results) it.year = g.year;
       state.searched.push(g);
       state.items.push(...r.results);
       state.total += r.results.length;
     };
-    let pages = 0;
-    while (!state.complete && (state.items.length < PAGE_SIZE || pages < AUTO_PAGES)) {
-      pages += state.groups[state.next].pages;
-      await state.more(false);
-      if (onYear && !state.complete && state.items.length) { // the results so far, shown before it goes on
-        await onYear(state);
-        onYear = null;
+    state.more = async () => { // search the next year
+      const g = state.groups[state.next++];
+      add(g, await searchGroup(E, g, q, rest, false));
+    };
+    // the first round, at once: its shards load and are searched side by side (searchGroup merges a shard
+    // before it searches it)
+    const round = [];
+    for (let pages = 0; round.length < groups.length && pages < AUTO_PAGES;) {
+      round.push(groups[round.length]);
+      pages += groups[round.length - 1].pages;
+    }
+    state.next = round.length;
+    // the first group's searches are asked for before the others' shards are merged (which they would wait
+    // for): what has no year, small and quick, is shown while the newest year still loads
+    await E.load(round[0]);
+    const found = [searchLoaded(E, round[0], q, rest, false, true),
+                   ...round.slice(1).map((g) => searchGroup(E, g, q, rest, false, true))];
+    for (const [i, g] of round.entries()) {
+      add(g, await found[i]);
+      if (onFound && state.items.length && i < round.length - 1) {
+        await onFound(state);
+        onFound = null;
       }
     }
-    // what the first display holds: a name's exact match first, whatever its year (the sort is stable, so the
-    // years stay newest first within a rank)
-    state.items.sort((a, b) => a.rank - b.rank);
     return state;
   }
+
+  /* Search earlier years until a page of results is loaded, every year is searched, or the query's page is
+   * found (state.found); onFound(state) is called once, when the first results are there (to show them). */
+  async function fill(state, onFound) {
+    while (!state.complete && !state.found && state.items.length < PAGE_SIZE) {
+      await state.more();
+      if (onFound && state.items.length) {
+        await onFound(state);
+        onFound = null;
+      }
+    }
+  }
+
+  // what a first display holds: a name's exact match first, whatever its year (the sort is stable, so the years
+  // stay newest first within a rank)
+  const byRank = (a, b) => a.rank - b.rank;
 
   async function take(state, n) { // the next n results, with their titles and excerpts
     while (state.items.length - state.at < n && !state.complete) await state.more(false);
@@ -514,6 +563,8 @@
   // ------------------------------------------------------------ for scripts, tests and benchmarks
   window.siteSearch = async (query, filters, limit) => {
     const s = await open(query, filters);
+    await fill(s);
+    s.items.sort(byRank);
     const out = await take(s, limit || PAGE_SIZE);
     out.total = s.total;
     out.complete = s.complete;
@@ -627,6 +678,13 @@
     more.textContent = loadedLeft ? T.more : T.earlier;
   }
 
+  // a moment for the browser to draw what was just put on the page, before more is loaded (a page in the
+  // background draws nothing: it goes on after 100 ms)
+  const drawn = () => new Promise((resolve) => {
+    const t = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(t); resolve(); }, 0));
+  });
+
   async function run(form, list, status, more, box) {
     const mine = ++seq;
     const q = form.querySelector("input[name=q]").value;
@@ -640,26 +698,30 @@
     if (!q.trim()) { current = null; list.innerHTML = ""; showStatus(status, list, more); list.dataset.done = "1"; return; }
     status.textContent = T.searching;
     more.hidden = true;
-    let final = false;
-    // while earlier years are still searched (a query with few results), the results found so far are shown
-    const early = async (st) => {
-      const items = st.items.slice().sort((a, b) => a.rank - b.rank).slice(0, PAGE_SIZE);
-      const shown = await describe(items, st.q.terms);
-      if (final || mine !== seq) return;
-      list.innerHTML = shown.map(itemHTML).join("");
+    // the first page of what is loaded, drawn; while earlier years are still to be searched (a query with few
+    // results so far), with the status of the years searched so far and no "more" button yet
+    const show = async (s, final) => {
+      s.items.sort(byRank);
+      const first = await describe(s.items.slice(0, PAGE_SIZE), s.q.terms);
+      if (mine !== seq) return false;
+      s.at = first.length;
+      s.allGroups = (await engine()).groups;
+      current = s;
+      list.innerHTML = first.map(itemHTML).join("");
       markFirst();
-      status.textContent = fmt(T.found_partial, { n: num(st.total), year: st.lastYear || "" });
+      if (final) showStatus(status, list, more);
+      else status.textContent = fmt(T.found_partial, { n: num(s.total), year: s.lastYear || "" });
+      await drawn();
+      return mine === seq;
     };
-    const s = await open(q, filters, early);
-    final = true;
+    const s = await open(q, filters, (st) => show(st, false));
     if (mine !== seq) return; // a newer search took over
-    s.allGroups = (await engine()).groups;
-    const first = await take(s, PAGE_SIZE);
-    if (mine !== seq) return;
-    current = s;
-    list.innerHTML = first.map(itemHTML).join("");
-    markFirst();
-    showStatus(status, list, more);
+    if (!s.complete && !s.found && s.items.length < PAGE_SIZE) { // few results so far: shown, then earlier years
+      if (s.items.length && !(await show(s, false))) return;
+      await fill(s, s.items.length ? null : (st) => show(st, false));
+      if (mine !== seq) return;
+    }
+    if (!(await show(s, true))) return;
     // the counts of the filters come after the results (their files are loaded now); then the page is done
     const c = await counts(s);
     if (mine !== seq) return;
