@@ -110,6 +110,7 @@ def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
 
     by_key = {b.key: b for b in blocks}
     en_by_key = {b.key: en for b, en in zip(blocks, ens)}  # the same block as by_key's where keys repeat
+    page = {lang: base + url_for(d.id, lang) for lang in ("zh", "en")}  # every provision is on its document's page
 
     def node(p):
         inner = {k for c in p.children for k in c.block_keys}
@@ -120,7 +121,7 @@ def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
                 "title_zh": p.title or None, "title_en": _heading_en(p, en_by_key),
                 "text_zh": "\n".join(by_key[k].text for k in own) or None,
                 "text_en": _joined(own_en) if own else None,
-                "urls": {lang: base + url_for(d.id, lang) + f"#{p.anchor}" for lang in ("zh", "en")},
+                "urls": {lang: f"{url}#{p.anchor}" for lang, url in page.items()},
                 "children": [node(c) for c in p.children]}
 
     return [node(p) for p in d.provisions]
