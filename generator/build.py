@@ -480,6 +480,10 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                                                   api_new, spare))
                 api_time.append((t_open - t, time.perf_counter() - t_open))
 
+            # what was made since the corpus was loaded (links, notes, views, fingerprints) lives until the end too:
+            # out of the collector's work before the workers fork, so neither this process writing the data API
+            # nor the workers visit it again in each full collection (nor copy its memory pages by doing so)
+            freeze_more()
             shares = produce_pages({"views": views, "site": site, "notes": note_pages, "env": env, "ui": ui,
                                     "tmp": staging, "old_groups": old_groups, "old_keys": old_keys,
                                     "theme_key": theme_key, "fps": fps, "kept": kept_fps,

@@ -60,8 +60,12 @@ def _block_en(v: ViewContext, b, key: str):
 
 def _blocks_en(v: ViewContext, blocks, key: str):
     """The English of a run of blocks, one per line (as ``text_zh``), or None unless every block is translated."""
-    out = [_block_en(v, b, key) for b in blocks]
-    return "\n".join(out) if all(x is not None for x in out) else None
+    return _joined([_block_en(v, b, key) for b in blocks])
+
+
+def _joined(ens: list):
+    """Blocks' English (``_block_en``) one per line, or None unless every block is translated."""
+    return "\n".join(ens) if all(x is not None for x in ens) else None
 
 
 def _project_en(v: ViewContext, p):
@@ -89,31 +93,35 @@ def _with_status(v: ViewContext, make):
     return run
 
 
-def _heading_en(v: ViewContext, d, p, by_key) -> str | None:
+def _heading_en(p, en_by_key: dict) -> str | None:
     """The English of a provision's title (a chapter's, an annex's): its heading block as the English page shows
     it, less the label; None where it is not translated or the provision has no title."""
-    if not p.title or not p.block_keys or p.block_keys[0] not in by_key:
+    if not p.title or not p.block_keys or p.block_keys[0] not in en_by_key:
         return None
-    en = _block_en(v, by_key[p.block_keys[0]], d.id)
-    return en or None
+    return en_by_key[p.block_keys[0]] or None
 
 
-def _structure(v: ViewContext, d, blocks, base: str) -> list[dict]:
+def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
     """A document's provisions as a tree: each node with its id (the document's id and its anchor), its
-    label and title in both languages, its own text (without its children's) and its children."""
+    label and title in both languages, its own text (without its children's) and its children. ``ens``: the
+    English of each of ``blocks`` (``_block_en``), looked up once for the whole record: a provision's text is
+    its blocks', which the document's ``text_en`` has just looked up."""
     from ..kinds.base import provision_label
 
     by_key = {b.key: b for b in blocks}
+    en_by_key = {b.key: en for b, en in zip(blocks, ens)}  # the same block as by_key's where keys repeat
+    page = {lang: base + url_for(d.id, lang) for lang in ("zh", "en")}  # every provision is on its document's page
 
     def node(p):
         inner = {k for c in p.children for k in c.block_keys}
-        own = [by_key[k] for k in p.block_keys if k not in inner and k in by_key]
+        own = [k for k in p.block_keys if k not in inner and k in by_key]
+        own_en = [en_by_key[k] for k in own]
         return {"id": ids.with_anchor(d.id, p.anchor), "anchor": p.anchor, "kind": p.kind,
                 "label_zh": provision_label(v, d, p, "zh"), "label_en": provision_label(v, d, p, "en"),
-                "title_zh": p.title or None, "title_en": _heading_en(v, d, p, by_key),
-                "text_zh": "\n".join(b.text for b in own) or None,
-                "text_en": _blocks_en(v, own, d.id) if own else None,
-                "urls": {lang: base + url_for(d.id, lang) + f"#{p.anchor}" for lang in ("zh", "en")},
+                "title_zh": p.title or None, "title_en": _heading_en(p, en_by_key),
+                "text_zh": "\n".join(by_key[k].text for k in own) or None,
+                "text_en": _joined(own_en) if own else None,
+                "urls": {lang: f"{url}#{p.anchor}" for lang, url in page.items()},
                 "children": [node(c) for c in p.children]}
 
     return [node(p) for p in d.provisions]
@@ -217,21 +225,26 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
 
     def doc_record(d):
         blocks = blocks_once(d)
-        return {
+        record = {
             "id": d.id, "number": d.number, "number_en": kinds.kind_of(d).number_en(d, v) or None, "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
             "metadata": d.meta, "original_script": d.original_script,
-            "text_zh": "\n".join(b.text for b in blocks), "text_en": _blocks_en(v, blocks, d.id),
-            "sources": _origins(d.origins), "urls": _urls(d.id, base),
-            "structure": _structure(v, d, blocks, base),
+            "text_zh": "\n".join(b.text for b in blocks)}
+        # each block's English, looked up once for the text and the provisions (after the fields above: the
+        # translation status sums passages in the order they were looked up)
+        ens = [_block_en(v, b, d.id) for b in blocks]
+        record.update({
+            "text_en": _joined(ens), "sources": _origins(d.origins), "urls": _urls(d.id, base),
+            "structure": _structure(v, d, blocks, ens, base),
             "history": [{"date": h.date or None, "body": h.body, "action": h.action, "instrument": h.instrument,
                          "text": h.text} for h in d.history],
             "amendments": [{"rule": a.rule_title, "changes": [{"action": ch.action, "target": ch.target,
                                                                 "text": ch.text or None} for ch in a.changes]}
                            for a in d.amendments],
-        }
+        })
+        return record
 
     docs = sorted(c.documents.values(), key=lambda d: d.id)
     yield done("documents.json", [d.id for d in docs],
