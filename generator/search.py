@@ -1121,6 +1121,7 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     store.save_index()
     for d in store.spool_dirs():
         shutil.rmtree(d, ignore_errors=True)
+    stats.changed.sort()  # the shards were saved in the order their indexing ended
     stats.shards = len(new_state["shards"]) + len(new_state["recent"])
     stats.indexed = len(written)
     stats.pages = sum(len(p) for p in plan.values())
