@@ -66,6 +66,7 @@ import os
 import pickle
 import re
 import shutil
+import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -1045,26 +1046,29 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     written = set()
 
     changed = stats.changed if in_place else None
+    booking = threading.Lock()  # two shards' saves may run at once (_run_jobs: each in a thread of its own)
 
     def save(job, files):
         sid, pages = job
         keep, common, hashes = shard_files(files, sid)
-        shared.update(common)
         if changed is not None:  # the shard's old folder goes (its files stay the served index's)
             shutil.rmtree(bundle / sid, ignore_errors=True)
-            changed.append(f"{sid}/")
         _write_files(bundle / sid, keep)
         if len(hashes) != len(pages):
             raise RuntimeError(f"search: Pagefind indexed {len(hashes)} of the {len(pages)} pages of {sid}")
         entry = {"pages": dict(pages), "frag": dict(zip(sorted(pages), hashes))}
         lang, key = sid.split("/")
-        if key == RECENT:
-            new_state["recent"][lang] = entry
-        else:
-            new_state["shards"][sid] = entry
-        written.add(sid)
-        stats.indexed_shards.append(sid)
-        stats.pages_indexed += len(pages)
+        with booking:  # what the index records of its shards: no update lost to the other save's thread
+            shared.update(common)
+            if changed is not None:
+                changed.append(f"{sid}/")
+            if key == RECENT:
+                new_state["recent"][lang] = entry
+            else:
+                new_state["shards"][sid] = entry
+            written.add(sid)
+            stats.indexed_shards.append(sid)
+            stats.pages_indexed += len(pages)
 
     # largest first, the languages taking turns: the two Pagefind processes running at a time are mostly one
     # Chinese shard (the larger index to build) and one English shard, whose builds take turns (_index_one)
