@@ -110,7 +110,7 @@ def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
 
     by_key = {b.key: b for b in blocks}
     en_by_key = {b.key: en for b, en in zip(blocks, ens)}  # the same block as by_key's where keys repeat
-    page = {lang: base + url_for(d.id, lang) for lang in ("zh", "en")}  # every provision is on its document's page
+    page = _urls(d.id, base)  # every provision is on its document's page
 
     def node(p):
         inner = {k for c in p.children for k in c.block_keys}
