@@ -25,7 +25,8 @@ def read(root: Path, out: Path, code: str) -> None:
     fields = {}
     for lang, tr in translators.items():
         fields[lang] = {k: (e.zh, e.text, e.sha, e.file, e.line, e.fuzzy, tuple(e.comments),
-                            e.prov.comments() if e.prov else None) for k, e in tr.entries.items()}
+                            e.prov.comments() if e.prov else None, e.zh_hash(), e.fingerprint())
+                        for k, e in tr.entries.items()}
         fields[f"{lang} warnings"] = [(p.file, p.line, p.message) for p in tr.warnings]
     out.write_bytes(pickle.dumps(fields, protocol=5))
 

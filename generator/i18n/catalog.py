@@ -140,6 +140,10 @@ class Provenance:
         return p
 
 
+def _digest24(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
 @dataclass(slots=True)
 class Entry:
     zh: str
@@ -164,8 +168,7 @@ class Entry:
     def fingerprint(self) -> str:
         """A digest of what a page can show of the entry (not where it is in its file)."""
         if not self._fp:
-            self._fp = hashlib.sha256(repr((self.zh, self.text, self.sha, self.prov, self.fuzzy)).encode(
-                "utf-8", "surrogatepass")).hexdigest()[:24]
+            self._fp = _digest24(repr((self.zh, self.text, self.sha, self.prov, self.fuzzy)))
         return self._fp
 
 
@@ -301,15 +304,18 @@ def _resolve_contexts(marked: list, file: str, offset: int, contexts: dict) -> l
     return errors
 
 
-def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
+def _check_part(text: str, file: str) -> tuple[list, list[Problem], list | None]:
     """Read the raw text of a PO catalog (or a part of one) as gettext does, entry by entry, because Babel
     repairs what it cannot read without a word; lines are counted from the text's start. Returns the errors
     in order (malformed strings and lines), with a (msgctxt, line) marker where each msgctxt's entry ends (a
     msgctxt twice in a file, which would lose one translation, is found over the whole file by
-    ``_resolve_contexts``), and the warnings (entries without msgctxt: never used)."""
+    ``_resolve_contexts``), the warnings (entries without msgctxt: never used), and the entries
+    (``_read_entries``'s) when every entry of the text has the plain shape this pass reads as Babel does
+    (``_Plain``), else None (Babel reads the text)."""
     errors, warnings = [], []
     entry: dict = {}
     field = None
+    plain = _Plain(file)
 
     def close():
         if not entry:
@@ -320,17 +326,22 @@ def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
         elif msgid is not None and msgid[0]:
             warnings.append(Problem(file, msgid[1], f"entry {short(msgid[0])} has no msgctxt; it is not used",
                                     "a msgctxt naming the segment (as `python -m generator i18n` writes it)"))
+        plain.close(entry)
         entry.clear()
 
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
+        if len(line) != len(raw) and line != raw.strip(_ASCII_SPACE):  # Babel strips ASCII spaces only
+            plain.ok = False
         if not line:
             field = None
+            plain.blank(entry)
             continue
         if line.startswith("#"):
             if field is not None and not line.startswith("#~"):
                 close()
                 field = None
+            plain.comment(line, entry)
             continue
         m = PO_KEYWORD.match(line)
         if m:
@@ -340,6 +351,7 @@ def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
                 close()
             value = _po_string(m.group(2), file, n, errors)
             field = keyword.split("[")[0]
+            plain.keyword(keyword, line)
             entry[field] = [value or "", n]
             continue
         if line.startswith('"'):
@@ -352,7 +364,67 @@ def _check_part(text: str, file: str) -> tuple[list, list[Problem]]:
         errors.append(Problem(file, n, f"unexpected line {short(line)}",
                               'msgctxt "…", msgid "…", msgstr "…", a continued "…" string, or a # comment'))
     close()
-    return errors, warnings
+    ok = plain.ok and all(type(m) is tuple for m in errors)  # no malformed string or line: errors hold markers
+    return errors, warnings, (plain.entries if ok else None)
+
+
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+
+
+class _Plain:
+    """The entries of a catalog part read in ``_check_part``'s pass, for the shape every catalog the generator
+    writes has: comments, then msgctxt, msgid and msgstr in that order (each maybe continued), then a blank
+    line, a comment or the next entry. Babel reads that shape as this does (its comments too: ``#.`` extracted,
+    ``#,`` flags, any other ``#`` a translator comment, each list without repeats). Anything else, which Babel
+    may read its own way (a header, ``#~`` obsolete entries, ``#:`` locations, plurals, a comment or a blank
+    line inside an entry, a tab after a keyword), sets ``ok`` False: then Babel reads the part."""
+
+    __slots__ = ("file", "ok", "entries", "auto", "user", "flags", "state", "provenances")
+    STATES = {"msgctxt": 1, "msgid": 2, "msgstr": 3}  # 0: between entries
+
+    def __init__(self, file: str):
+        self.file, self.ok, self.entries, self.provenances = file, True, [], {}
+        self.auto, self.user, self.flags, self.state = [], [], [], 0
+
+    def blank(self, entry: dict) -> None:
+        self.close(entry) if self.state else None
+
+    def comment(self, line: str, entry: dict) -> None:
+        if self.state:
+            self.close(entry)
+        tag = line[1:2]
+        if tag == ".":
+            c = line[2:].strip()
+            if c:
+                self.auto.append(c)
+        elif tag == ",":
+            self.flags.extend(f.strip() for f in line[2:].lstrip().split(","))
+        elif tag in ("~", ":"):
+            self.ok = False
+        else:
+            self.user.append(line[1:].strip())
+
+    def keyword(self, keyword: str, line: str) -> None:
+        state, before = self.STATES.get(keyword), self.state
+        if state is None or line[len(keyword)] != " " or not (state == before + 1 or (state == 2 and before == 0)):
+            self.ok = False
+        self.state = state or 0
+
+    def close(self, entry: dict) -> None:
+        """The entry ``entry`` (``_check_part``'s) has ended; nothing when it was taken already."""
+        if not self.state:
+            return
+        if self.state != 3:
+            self.ok = False
+        self.state = 0
+        if self.ok:
+            ctx, msgid = entry.get("msgctxt"), entry["msgid"][0]
+            if not msgid:  # the header (or an entry Babel takes for it): Babel reads its fields
+                self.ok = False
+            elif ctx is not None and ctx[0]:
+                self.entries.append(_entry(ctx[0], msgid, entry["msgstr"][0], self.auto, self.user, self.flags,
+                                           self.file, ctx[1], self.provenances))
+        self.auto, self.user, self.flags = [], [], []
 
 
 def _msgctxt_lines(text: str) -> dict[str, int]:
@@ -365,9 +437,32 @@ def _msgctxt_lines(text: str) -> dict[str, int]:
     return out
 
 
+def _entry(ctx: str, msgid: str, msgstr: str, auto: list, user: list, flags, rel: str, line: int,
+           provenances: dict) -> tuple[str, Entry]:
+    """(key, Entry) of one PO entry: its source hash from the ``source-sha1:`` comment, its provenance from the
+    translator comments (``provenances``: one object for each set of them), fuzzy when flagged and translated."""
+    auto, user = list(dict.fromkeys(auto)), list(dict.fromkeys(user))  # as Babel's Message keeps them
+    sha = next((c.split(":", 1)[1].strip() for c in auto if c.startswith("source-sha1:")), "")
+    prov_lines = [c for c in user if c.partition(":")[0].strip() in PROVENANCE_KEYS]
+    others = [c for c in user if c not in prov_lines]
+    # most entries share one provenance (one tool, one day): one object, its repr made once
+    prov, prov_repr = provenances.get(tuple(prov_lines)) or (None, "")
+    if prov is None:
+        prov = Provenance.from_comments(prov_lines)
+        provenances[tuple(prov_lines)] = prov, prov_repr = prov, repr(prov)
+    fuzzy = bool("fuzzy" in flags and msgstr)
+    e = Entry(msgid, msgstr, sha, rel, line, prov, fuzzy, others)
+    if sha and sha == source_hash(msgid):
+        e._zh_hash = sha  # one string for both
+    e.zh_hash()  # kept with the entry in the cache, as its fingerprint: the repr Entry.fingerprint hashes
+    e._fp = _digest24(f"({msgid!r}, {msgstr!r}, {sha!r}, {prov_repr}, {fuzzy!r})")
+    return ctx, e
+
+
 def _read_entries(text: str, rel: str, lines: dict[str, int] | None = None) -> list[tuple[str, Entry]]:
-    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start;
-    ``lines``: msgctxt -> the line of its entry, when the text was checked (``_check_part`` marks them)."""
+    """(key, Entry) for every entry of PO text (a catalog or a part of one), lines counted from its start,
+    read by Babel; ``lines``: msgctxt -> the line of its entry, when the text was checked (``_check_part`` marks
+    them). (``_check_part`` gives the same entries itself for the parts of the shape the generator writes.)"""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
@@ -380,18 +475,12 @@ def _read_entries(text: str, rel: str, lines: dict[str, int] | None = None) -> l
     for m in cat:
         if not m.id or not m.context:
             continue
-        sha = next((c.split(":", 1)[1].strip() for c in m.auto_comments if c.startswith("source-sha1:")), "")
+        if not isinstance(m.id, str):  # msgid_plural: Babel gives the forms as a tuple
+            raise SourceError(Problem(rel, lines.get(m.context) or m.lineno, "an entry with plural forms "
+                                      f"(msgid_plural) for {short(m.context)}", "one msgid and one msgstr per segment"))
         msgstr = m.string if isinstance(m.string, str) else (m.string[0] if m.string else "")
-        prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
-        others = [c for c in m.user_comments if c not in prov_lines]
-        prov = provenances.get(tuple(prov_lines))  # most entries share one (one tool, one day): one object
-        if prov is None:
-            prov = provenances[tuple(prov_lines)] = Provenance.from_comments(prov_lines)
-        e = Entry(m.id, msgstr, sha, rel, lines.get(m.context, 0), prov, bool(m.fuzzy and msgstr), others)
-        if sha and sha == source_hash(m.id):
-            e._zh_hash = sha  # one string for both
-        e.zh_hash(), e.fingerprint()  # kept with the entry in the cache
-        out.append((m.context, e))
+        out.append(_entry(m.context, m.id, msgstr, m.auto_comments, m.user_comments, m.flags, rel,
+                          lines.get(m.context, 0), provenances))
     return out
 
 
@@ -497,16 +586,19 @@ class _PartCache:
         key = hashlib.sha1(part.encode("utf-8", "surrogatepass")).digest()
         hit = self.new.get(key) or self.old.pop(key, None)
         if hit is None:
-            hit = (*_check_part(part, rel), None)
+            hit = _check_part(part, rel)
             self.changed = True
         self.new[key] = hit
         return key, hit[0], hit[1]
 
     def entries(self, key: bytes, part: str, rel: str) -> list:
-        """The entries of a part checked before (``check``): read by Babel when the cache lacks them, read
-        again when the same part came earlier in the catalog (its entries are in use, their lines moved)."""
+        """The entries of a part checked before (``check``, which reads them when the part has the usual shape):
+        read by Babel when neither it nor the cache has them, read again when the same part came earlier in the
+        catalog (its entries are in use, their lines moved)."""
         marked, warnings, entries = self.new[key]
-        if entries is None or key in self.used:
+        if key in self.used:
+            entries = _check_part(part, rel)[2]
+        if entries is None:
             entries = _read_entries(part, rel, {m[0]: m[1] for m in marked if type(m) is tuple})
             if key not in self.used:
                 self.new[key] = (marked, warnings, entries)
