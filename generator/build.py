@@ -252,6 +252,7 @@ def _produce(job: dict, share: str) -> dict:
     translators = job["views"].translators
     seen_all = {lang: (tr.seen, tr.families) for lang, tr in translators.items()}
     groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
+    dep_fps: dict = {}  # the fingerprint of each dependency of the groups made here, for the manifest
     forget_loaded()
 
     def render(page):
@@ -297,6 +298,7 @@ def _produce(job: dict, share: str) -> dict:
                 lookups = _own_lookups(translators, share)
                 groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
                                         "pages": pages, "i18n": lookups, "search": searchable}
+                dep_fps.update((dep, fps.of(*dep)) for dep in deps or ())
                 release_loaded()  # the documents' text read for this group need not stay in this worker
             if counter is not None and pending >= 50:
                 with counter.get_lock():
@@ -310,7 +312,7 @@ def _produce(job: dict, share: str) -> dict:
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
-    return {"groups": groups, "rendered": rendered, "kept": kept, "made": made}
+    return {"groups": groups, "rendered": rendered, "kept": kept, "made": made, "dep_fps": dep_fps}
 
 
 def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanwhile=None) -> list[dict]:
@@ -430,7 +432,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
 def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, timer, *, search: bool, progress,
                  workers, index_later: bool) -> BuildResult:
     from . import output
-    from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
+    from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups, record_fingerprints
 
     recorded_glossary = install_recording(corpus, translators, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
@@ -455,8 +457,12 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key))
+            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key),
+                               previous=manifest.get("fps") if manifest else None)
             kept_fps = kept_groups(old_groups, fps)
+            if fps.changed() != set():  # groups will be made: the catalogs' index over their entries, made once
+                for tr in translators.values():  # here rather than in each worker that needs it
+                    tr.by_text()
             api_old = manifest.get("api", {}) if manifest else {}
             api_old_groups = manifest.get("api_groups", {}) if manifest else {}
             api_groups = ApiGroups(kept_groups(api_old_groups, fps), api_old_groups)
@@ -500,6 +506,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                     lookups.append(g["i18n"])  # made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
+                fps.memo.update(r["dep_fps"])  # made in the worker: not made again for the manifest
                 result.groups_made.extend(gk for gk, g in r["groups"].items() if g is not None)
             metas.extend(data_pages[0].metas)
             rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
@@ -567,7 +574,8 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
 
             replace_file(_manifest_path(out), pickle.dumps(
                 {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new,
-                 "api_groups": api_group_records, **record}, protocol=5))
+                 "api_groups": api_group_records, "fps": record_fingerprints(fps, translators, groups, api_group_records),
+                 **record}, protocol=5))
             marker.unlink()
     except BaseException:
         if staging.exists():
