@@ -166,11 +166,11 @@ def fingerprints(corpus, translators: dict, glossary, views, global_fp: str,
     return Fingerprints(families, global_fp, previous, trusted)
 
 
-def record_fingerprints(fps: Fingerprints, translators: dict, *group_maps) -> dict:
-    """What the manifest keeps for the next build's ``fingerprints(previous=...)``: the fingerprint of every
-    dependency of the groups (``group_maps``: the pages' and the data API's), and what each language's catalog
-    look-ups were read from."""
-    return {**fps.record(*group_maps), "catalogs": {lang: tr.source_digest for lang, tr in translators.items()}}
+def record_fingerprints(fps: Fingerprints, translators: dict) -> dict:
+    """What the manifest keeps for the next build's ``fingerprints(previous=...)``, besides the fingerprint of
+    each dependency of its groups (kept with the groups: build._manifest_bytes): the global inputs' fingerprint
+    and what each language's catalog look-ups were read from."""
+    return {"global": fps.global_fp, "catalogs": {lang: tr.source_digest for lang, tr in translators.items()}}
 
 
 def kept_groups(old: dict, fps: Fingerprints) -> dict:

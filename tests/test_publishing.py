@@ -99,6 +99,31 @@ def test_catalog_fingerprints_made_again_only_when_catalogs_change(tmp_path, mon
     assert shown, "the revised translation is on no page"
 
 
+def test_manifest_chunks_of_unchanged_years_are_written_back_as_they_were(tmp_path):
+    """The groups' records are kept in the manifest in chunks by year: a new 2026 issue makes the 2026 chunk
+    (and the site-wide pages' one) again; the 2025 chunk, none of whose groups was made, is the same bytes, and
+    the next build reads every group back from the chunks."""
+    import pickle
+
+    from generator.build import build, load_manifest
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    build(proj, out, search=False)
+    path = proj / ".build.manifest.pickle"
+    before = pickle.loads(path.read_bytes())["chunks"]
+    shutil.copy(DATA / "gazette-2026-13.txt", proj / "content" / "sources" / "2026-gazette-013.txt")
+    second = build(proj, out, search=False)
+    after = pickle.loads(path.read_bytes())["chunks"]
+    assert before.keys() == after.keys() and {"2025", "2026"} <= after.keys()
+    assert after["2025"] == before["2025"] and after["2026"] != before["2026"]
+    m = load_manifest(out)
+    assert sum(len(g["pages"]) for g in m["groups"].values()) + 2 == second.pages  # + the Open data pages
+    third = build(proj, out, search=False)
+    assert third.rendered == 0 and third.pages == second.pages
+    assert pickle.loads(path.read_bytes())["chunks"] == after
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, (path.name, old)

@@ -207,18 +207,6 @@ class Fingerprints:
             self._changed = {dep for dep, fp in self.previous.items() if of(*dep) != fp}
         return self._changed
 
-    def record(self, *group_maps) -> dict:
-        """What the next build compares with (``previous``): every dependency of the groups of ``group_maps``
-        (group id -> {"deps", ...}) with its fingerprint now."""
-        deps: dict = {}
-        of = self.of
-        for groups in group_maps:
-            for g in groups.values():
-                for dep in (g or {}).get("deps") or ():
-                    if dep not in deps:
-                        deps[dep] = of(*dep)
-        return {"global": self.global_fp, "deps": deps}
-
     def of(self, family: str, key) -> str:
         k = (family, key)
         fp = self.memo.get(k)
