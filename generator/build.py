@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import pickle
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
 
 
 
-MANIFEST_VERSION = 12
+MANIFEST_VERSION = 13
 
 
 def _manifest_path(out: Path) -> Path:
@@ -163,9 +164,10 @@ def load_manifest(out: Path) -> dict | None:
         return None
     try:
         m = pickle.loads(path.read_bytes())
+        if not isinstance(m, dict) or m.get("version") != MANIFEST_VERSION:
+            return None
+        _open_chunks(m)
     except Exception:  # damaged: build everything again
-        return None
-    if not isinstance(m, dict) or m.get("version") != MANIFEST_VERSION:
         return None
     from .output import served_tree
 
@@ -173,6 +175,62 @@ def load_manifest(out: Path) -> dict | None:
     if (m["trees"].get(served) != m["gen"]) if served else bool(m["trees"]):
         return None
     return m
+
+
+# The groups' records (the pages' and the data API's) and their dependencies' fingerprints are most of the
+# manifest, and most of them are the same from one build to the next: they are kept in chunks, one per year
+# their groups name (and one for the rest), each pickled on its own; a chunk none of whose groups was made again
+# is written back as the bytes it was read from, so that writing the manifest costs what changed, not the archive.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _chunk_of(gid) -> str:
+    m = _YEAR.search(str(gid))
+    return m.group(0) if m else ""
+
+
+def _open_chunks(m: dict) -> None:
+    """The manifest's chunks unpickled into its ``groups``, ``api_groups`` and ``fps["deps"]``; ``m["chunks"]``
+    becomes chunk -> (bytes, its page groups, its API groups), which ``_manifest_bytes`` writes back unchanged
+    when the build kept those very groups."""
+    groups, api_groups, deps, chunks = {}, {}, {}, {}
+    for ck, raw in m.pop("chunks").items():
+        c = pickle.loads(raw)
+        groups.update(c["groups"])
+        api_groups.update(c["api_groups"])
+        deps.update(c["fps"])
+        chunks[ck] = (raw, c["groups"], c["api_groups"])
+    m.update(groups=groups, api_groups=api_groups, chunks=chunks)
+    m["fps"] = {**m["fps"], "deps": deps}
+
+
+def _manifest_bytes(m: dict, fps=None, old: dict | None = None) -> bytes:
+    """The manifest ``m`` (with ``groups`` and ``api_groups``; ``fps``: this build's Fingerprints, whose
+    fingerprint of each dependency the next build compares with) as written: chunks (see above), those whose
+    groups are all the ones ``old`` (the previous manifest) read taken as they were."""
+    by: dict[str, tuple[dict, dict]] = {}
+    for gk, g in m["groups"].items():  # the notes' group, made in every build, in a chunk of its own
+        by.setdefault("notes" if gk[0] == "notes" else _chunk_of(gk[1]), ({}, {}))[0][gk] = g
+    for gid, g in m["api_groups"].items():
+        by.setdefault(_chunk_of(gid), ({}, {}))[1][gid] = g
+    before = (old or {}).get("chunks", {})
+    same = lambda a, b: a.keys() == b.keys() and all(a[k] is b[k] for k in a)
+    deps_fp = (m.get("fps") or {}).get("deps", {})
+    chunks = {}
+    for ck, (groups, api_groups) in by.items():
+        prev = before.get(ck)
+        if prev is not None and same(prev[1], groups) and same(prev[2], api_groups):
+            chunks[ck] = prev[0]
+            continue
+        fp = {}
+        for g in (*groups.values(), *api_groups.values()):
+            for dep in (g or {}).get("deps") or ():
+                if dep not in fp:
+                    fp[dep] = fps.of(*dep) if fps is not None else deps_fp[dep]
+        chunks[ck] = pickle.dumps({"groups": groups, "api_groups": api_groups, "fps": fp}, protocol=5)
+    rest = {k: v for k, v in m.items() if k not in ("groups", "api_groups", "chunks")}
+    rest["fps"] = {k: v for k, v in (rest.get("fps") or {}).items() if k != "deps"}
+    return pickle.dumps({**rest, "chunks": chunks}, protocol=5)
 
 
 _STATUS = {"ok": "o", "stale": "s", "missing": "m"}
@@ -252,6 +310,7 @@ def _produce(job: dict, share: str) -> dict:
     translators = job["views"].translators
     seen_all = {lang: (tr.seen, tr.families) for lang, tr in translators.items()}
     groups, rendered, kept, pending, made = {}, 0, 0, 0, 0
+    dep_fps: dict = {}  # the fingerprint of each dependency of the groups made here, for the manifest
     forget_loaded()
 
     def render(page):
@@ -297,6 +356,7 @@ def _produce(job: dict, share: str) -> dict:
                 lookups = _own_lookups(translators, share)
                 groups[(share, gid)] = {"fp": fps.group(deps) if deps is not None else None, "deps": deps,
                                         "pages": pages, "i18n": lookups, "search": searchable}
+                dep_fps.update((dep, fps.of(*dep)) for dep in deps or ())
                 release_loaded()  # the documents' text read for this group need not stay in this worker
             if counter is not None and pending >= 50:
                 with counter.get_lock():
@@ -310,7 +370,7 @@ def _produce(job: dict, share: str) -> dict:
     if counter is not None and pending:
         with counter.get_lock():
             counter.value += pending
-    return {"groups": groups, "rendered": rendered, "kept": kept, "made": made}
+    return {"groups": groups, "rendered": rendered, "kept": kept, "made": made, "dep_fps": dep_fps}
 
 
 def produce_pages(job: dict, *, workers: int | None = None, progress=None, meanwhile=None) -> list[dict]:
@@ -386,7 +446,7 @@ def index_output(root: Path, out: Path):
             m["delta"] = sorted(set(m["delta"]) | {output.INDEX_DIR + "/"})
         from .fileio import replace_file
 
-        replace_file(_manifest_path(out), pickle.dumps(m, protocol=5))
+        replace_file(_manifest_path(out), _manifest_bytes(m, old=m))
     return stats
 
 
@@ -430,7 +490,7 @@ def _build(root: Path, out: Path, *, search: bool, progress, workers, index_late
 def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, timer, *, search: bool, progress,
                  workers, index_later: bool) -> BuildResult:
     from . import output
-    from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups
+    from .incremental import fingerprints, global_fingerprint, install_recording, kept_groups, record_fingerprints
 
     recorded_glossary = install_recording(corpus, translators, glossary)  # from here on, page reads are recorded
     result = BuildResult(corpus=corpus)
@@ -455,8 +515,12 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key))
+            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key),
+                               previous=manifest.get("fps") if manifest else None)
             kept_fps = kept_groups(old_groups, fps)
+            if fps.changed() != set():  # groups will be made: the catalogs' index over their entries, made once
+                for tr in translators.values():  # here rather than in each worker that needs it
+                    tr.by_text()
             api_old = manifest.get("api", {}) if manifest else {}
             api_old_groups = manifest.get("api_groups", {}) if manifest else {}
             api_groups = ApiGroups(kept_groups(api_old_groups, fps), api_old_groups)
@@ -500,6 +564,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                     lookups.append(g["i18n"])  # made in a worker: coverage counts them too
                 rendered += r["rendered"]
                 kept += r["kept"]
+                fps.memo.update(r["dep_fps"])  # made in the worker: not made again for the manifest
                 result.groups_made.extend(gk for gk, g in r["groups"].items() if g is not None)
             metas.extend(data_pages[0].metas)
             rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
@@ -565,9 +630,10 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
         with timer("write"):
             from .fileio import replace_file
 
-            replace_file(_manifest_path(out), pickle.dumps(
+            replace_file(_manifest_path(out), _manifest_bytes(
                 {"version": MANIFEST_VERSION, "groups": groups, "files": sorted(files), "api": api_new,
-                 "api_groups": api_group_records, **record}, protocol=5))
+                 "api_groups": api_group_records, "fps": record_fingerprints(fps, translators), **record},
+                fps, manifest))
             marker.unlink()
     except BaseException:
         if staging.exists():

@@ -65,7 +65,6 @@ def install_recording(corpus, translators: dict, glossary):
         setattr(corpus, family, RecordingDict(family, getattr(corpus, family)))
     corpus.notes = RecordingList("note", corpus.notes)  # a list of every note reads them all
     for lang, translator in translators.items():
-        translator.by_text()  # its index over every entry, made now: not inside the first group that looks up
         translator.entries = IterRecordingDict(catalog_family(lang), translator.entries)
 
         def recorded_get(key, zh, family="other", _get=translator.get, _family=catalog_family(lang)):
@@ -79,17 +78,24 @@ def install_recording(corpus, translators: dict, glossary):
 
 
 def _catalog_fingerprints(translator) -> KeyedFamily:
-    """The fingerprints of one language's recorded catalog look-ups."""
+    """The fingerprints of one language's recorded catalog look-ups. Their index over every entry is made
+    when the first one is asked for (a build whose catalogs did not change may ask for none)."""
     entries = dict(dict.items(translator.entries))
     by_hash: dict = {}
-    for k, e in entries.items():
-        by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
-    alone = {ks[0] for ks in by_hash.values() if len(ks) == 1}  # entries no other of their scope shares Chinese with
+    alone: set = set()  # entries no other of their scope shares Chinese with
+
+    def index() -> None:
+        if by_hash or not entries:
+            return
+        for k, e in entries.items():
+            by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
+        alone.update(ks[0] for ks in by_hash.values() if len(ks) == 1)
 
     def entry(e):  # what a page can show of an entry (not where it is in its file)
         return None if e is None else e.fingerprint()
 
     def catalog_fp(key) -> str:
+        index()
         k, h = key
         e = entries.get(k)
         if e is not None and k in alone and e.zh_hash() == h:  # the usual case: the entry alone holds its Chinese
@@ -99,8 +105,11 @@ def _catalog_fingerprints(translator) -> KeyedFamily:
     return KeyedFamily(catalog_fp, lambda: [], lambda: _digest(sorted((k, entry(e)) for k, e in entries.items())))
 
 
-def fingerprints(corpus, translators: dict, glossary, views, global_fp: str) -> Fingerprints:
-    """The fingerprint of every kind of recorded read, in the current corpus."""
+def fingerprints(corpus, translators: dict, glossary, views, global_fp: str,
+                 previous: dict | None = None) -> Fingerprints:
+    """The fingerprint of every kind of recorded read, in the current corpus. ``previous``: what the last
+    build recorded (``record_fingerprints``): the fingerprints of a language's catalog look-ups are taken from it
+    when that language's catalog files are the ones it read."""
     provenance = {s.path: s.provenance for s in corpus.sources}
     source_fp = {}
 
@@ -151,19 +160,37 @@ def fingerprints(corpus, translators: dict, glossary, views, global_fp: str) -> 
         **{catalog_family(lang): _catalog_fingerprints(tr) for lang, tr in translators.items()},
         "glossary": call_family(glossary),
     }
-    return Fingerprints(families, global_fp)
+    same_catalogs = (previous or {}).get("catalogs", {})
+    trusted = [catalog_family(lang) for lang, tr in translators.items()
+               if tr.source_digest and same_catalogs.get(lang) == tr.source_digest]
+    return Fingerprints(families, global_fp, previous, trusted)
+
+
+def record_fingerprints(fps: Fingerprints, translators: dict) -> dict:
+    """What the manifest keeps for the next build's ``fingerprints(previous=...)``, besides the fingerprint of
+    each dependency of its groups (kept with the groups: build._manifest_bytes): the global inputs' fingerprint
+    and what each language's catalog look-ups were read from."""
+    return {"global": fps.global_fp, "catalogs": {lang: tr.source_digest for lang, tr in translators.items()}}
 
 
 def kept_groups(old: dict, fps: Fingerprints) -> dict:
     """(share, group id) or group id -> fingerprint, for the recorded groups of the previous build whose
-    dependencies still have the fingerprints they had: their pages (or records) may be kept."""
+    dependencies still have the fingerprints they had: their pages (or records) may be kept. With the previous
+    build's fingerprint of each dependency (``Fingerprints.changed``), a group is kept when none of its
+    dependencies changed, without making its fingerprint again."""
     out = {}
+    changed = fps.changed()
+    known = fps.previous
     for gk, g in old.items():
         if g is None or g.get("fp") is None or g.get("deps") is None:
             continue
-        if fps.group(g["deps"]) == g["fp"]:
+        deps = g["deps"]
+        if changed is not None and all(map(known.__contains__, deps)):
+            if changed.isdisjoint(deps):
+                out[gk] = g["fp"]
+        elif fps.group(deps) == g["fp"]:
             out[gk] = g["fp"]
     return out
 
 
-__all__ = ["ALL", "global_fingerprint", "install_recording", "fingerprints", "kept_groups"]
+__all__ = ["ALL", "global_fingerprint", "install_recording", "fingerprints", "record_fingerprints", "kept_groups"]

@@ -73,6 +73,57 @@ def test_a_project_moved_to_another_folder_renders_nothing_again(tmp_path):
     assert again.rendered == 0 and again.reused == again.pages == first.pages
 
 
+def test_catalog_fingerprints_made_again_only_when_catalogs_change(tmp_path, monkeypatch):
+    """A build whose catalog files are the previous build's takes the fingerprints of its catalog look-ups from
+    the manifest instead of indexing every entry again (on a large archive most of a nothing-changed build);
+    once a catalog file changes, they are made again and the page showing the changed entry is rendered anew."""
+    import generator.incremental as inc
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    first = build(proj, out, search=False)
+    scoped = []
+    real = inc.key_scope
+    monkeypatch.setattr(inc, "key_scope", lambda k: scoped.append(k) or real(k))
+    again = build(proj, out, search=False)
+    assert again.rendered == 0 and again.reused == again.pages == first.pages
+    assert scoped == []  # no entry indexed: the catalogs did not change
+    po = proj / "content" / "translations" / "en" / "tasks.po"
+    old = "Address shortfalls in convenience services in communities"
+    _edit(po, f'msgstr "{old}', f'msgstr "Revised: {old}')
+    third = build(proj, out, search=False)
+    assert scoped  # the changed language's look-ups fingerprinted again
+    assert 1 <= third.rendered < third.pages
+    shown = [p for p in (out / "en").rglob("*.html") if "Revised: Address shortfalls" in p.read_text("utf-8")]
+    assert shown, "the revised translation is on no page"
+
+
+def test_manifest_chunks_of_unchanged_years_are_written_back_as_they_were(tmp_path):
+    """The groups' records are kept in the manifest in chunks by year: a new 2026 issue makes the 2026 chunk
+    (and the site-wide pages' one) again; the 2025 chunk, none of whose groups was made, is the same bytes, and
+    the next build reads every group back from the chunks."""
+    import pickle
+
+    from generator.build import build, load_manifest
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    build(proj, out, search=False)
+    path = proj / ".build.manifest.pickle"
+    before = pickle.loads(path.read_bytes())["chunks"]
+    shutil.copy(DATA / "gazette-2026-13.txt", proj / "content" / "sources" / "2026-gazette-013.txt")
+    second = build(proj, out, search=False)
+    after = pickle.loads(path.read_bytes())["chunks"]
+    assert before.keys() == after.keys() and {"2025", "2026"} <= after.keys()
+    assert after["2025"] == before["2025"] and after["2026"] != before["2026"]
+    m = load_manifest(out)
+    assert sum(len(g["pages"]) for g in m["groups"].values()) + 2 == second.pages  # + the Open data pages
+    third = build(proj, out, search=False)
+    assert third.rendered == 0 and third.pages == second.pages
+    assert pickle.loads(path.read_bytes())["chunks"] == after
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, (path.name, old)

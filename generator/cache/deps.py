@@ -182,11 +182,30 @@ class Fingerprints:
     ``families`` maps a family name to a function key -> fingerprint (a string; "absent" for a key that is
     not there); a family's ALL key is the digest of every key of it with its fingerprint."""
 
-    def __init__(self, families: dict, global_fp: str):
+    def __init__(self, families: dict, global_fp: str, previous: dict | None = None, trusted=()):
         self.families = families
         self.global_fp = global_fp
         self.memo: dict = {}
         self.lines: dict = {}  # (family, key) -> its line in a group's fingerprint
+        # the previous build's fingerprint of every dependency of its groups ((family, key) -> fingerprint), when
+        # it was made with the same global inputs (the code among them); None otherwise
+        self.previous = previous.get("deps") if previous and previous.get("global") == global_fp else None
+        self._changed: set | None = None
+        if self.previous is not None and trusted:
+            # families whose inputs are the previous build's (a language's catalog files, byte for byte): the same
+            # code on the same inputs gives the same fingerprints, taken as they were instead of made again
+            trusted = set(trusted)
+            self.memo.update((dep, fp) for dep, fp in self.previous.items() if dep[0] in trusted)
+
+    def changed(self) -> set | None:
+        """The dependencies of the previous build's groups whose fingerprint is not what it was (None: no
+        previous fingerprints to compare with). A group none of whose dependencies is here has the fingerprint it
+        had: it is kept without its fingerprint being made again (most of the work of a build where little
+        changed, on a large archive)."""
+        if self._changed is None and self.previous is not None:
+            of = self.of
+            self._changed = {dep for dep, fp in self.previous.items() if of(*dep) != fp}
+        return self._changed
 
     def of(self, family: str, key) -> str:
         k = (family, key)

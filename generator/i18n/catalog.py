@@ -195,6 +195,9 @@ class Translator:
     requested: dict = field(default_factory=dict)  # key -> Chinese source asked for, in order (if recording)
     record_requests: bool = False  # `generator i18n` records them; a build does not keep the corpus twice
     _by_text: dict | None = None  # (scope, Chinese) -> key of a usable entry holding that Chinese
+    # a digest of the catalog files the entries were read from (their names and bytes): equal digests, equal
+    # entries (an incremental build then trusts the fingerprints of its catalog look-ups from the last build)
+    source_digest: str = ""
 
     @property
     def fuzzy(self) -> set:
@@ -202,9 +205,12 @@ class Translator:
         return {k for k, e in self.entries.items() if e.fuzzy}
 
     def by_text(self) -> dict:
+        """The index of every usable entry by (scope, Chinese); made when first needed (a look-up whose own
+        entry does not hold its Chinese), its reads of the entries not recorded (a build records each
+        look-up with what decides it: see incremental.install_recording)."""
         if self._by_text is None:
             idx = {}
-            for k, e in self.entries.items():
+            for k, e in dict.items(self.entries):
                 if e.text and not e.fuzzy and (not e.sha or e.sha == e.zh_hash()):
                     idx.setdefault((key_scope(k), e.zh), k)
             self._by_text = idx
@@ -679,6 +685,7 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
     root = Path(root)
     if files is None:
         files = [po for po in files_of(root, "catalog") if po.parent.name == lang]
+    read_from = hashlib.sha256(lang.encode() + b"\0")
     problems: list[Problem] = []
     where_ctx: dict[str, str] = {}
     cache_dir = Paths(root).cached("catalogs") if cache else None
@@ -689,6 +696,7 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
             rel = po.relative_to(root).as_posix()
             raw = read_bytes(po, rel, "a gettext PO catalog")
             digest = hashlib.sha1(raw).digest()
+            read_from.update(rel.encode("utf-8", "surrogatepass") + b"\0" + digest)
             store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
                                             + ".pickle") if cache_dir is not None else None)
             order = store.same_file(digest)
@@ -734,6 +742,7 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
                 gc.collect()
     if problems:
         raise SourceError(problems)
+    t.source_digest = read_from.hexdigest()
     return t
 
 

@@ -454,6 +454,31 @@ def dump_to(path, data, old: dict | None = None, new: dict | None = None, old_di
             previous.close()
 
 
+def _copy_range(src, dest, start: int, length: int) -> None:
+    """Append ``length`` bytes of the open file ``src`` from ``start`` to the open file ``dest``: copied by the
+    kernel (copy_file_range: no trip through this process; a run of kept records can be most of a file of
+    hundreds of MB), or read and written in pieces where the system cannot."""
+    dest.flush()
+    done = 0
+    try:
+        while done < length:
+            n = os.copy_file_range(src.fileno(), dest.fileno(), length - done, start + done)
+            if n == 0:  # the file is shorter than its record says: the reader below reports nothing either
+                break
+            done += n
+    except (OSError, AttributeError):  # another file system, or no copy_file_range: copied here below
+        pass
+    dest.seek(0, os.SEEK_END)  # the buffered writer's idea of its position, after the kernel wrote
+    src.seek(start + done)
+    left = length - done
+    while left:
+        piece = src.read(min(left, 1 << 23))
+        if not piece:
+            raise OSError(f"{src.name}: cut short (changed while it was read)")
+        dest.write(piece)
+        left -= len(piece)
+
+
 def _write_records(path, records: list, old: dict, previous, groups: ApiGroups | None = None) -> dict:
     """Write ``records`` as a JSON list; returns record key -> (offset, length) in the file written."""
     offsets: dict = {}
@@ -474,12 +499,7 @@ def _write_records(path, records: list, old: dict, previous, groups: ApiGroups |
             if not first:
                 fh.write(b",\n")
                 pos += 2
-            previous.seek(start)
-            left = end - start
-            while left:  # in pieces: a run can be most of a 100 MB file
-                piece = previous.read(min(left, 1 << 23))
-                fh.write(piece)
-                left -= len(piece)
+            _copy_range(previous, fh, start, end - start)
             for key, off, length in run:
                 offsets[key] = (pos + off - start, length)
             pos += end - start

@@ -1084,30 +1084,32 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
                "description": ui["api_shapes"][d]["description"],
                "fields": _fields({"$defs": common}, "", ui, lang, f"${d}", common[d], where)} for d in SHAPES]
     db_path = api_dir / DB_NAME
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        tables = []
-        for name, _, _ in TABLES + [("search", None, None)]:
-            cols = [r[1] for r in db.execute(f"PRAGMA table_info({name})")]
-            rows = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            tables.append({"name": name, "rows": format_number(rows, lang), "columns": ", ".join(cols),
-                           "description": (ui.get("api_tables") or {}).get(name, "")})
-        csv_rows = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CSV_TABLES}
-    finally:
-        db.close()
+    results = results if results is not None else {}
+    if "tables" not in results:  # the same in both languages: counted once (a whole table read each)
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            results["tables"] = {name: ([r[1] for r in db.execute(f"PRAGMA table_info({name})")],
+                                        db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+                                 for name in TABLE_NAMES}
+        finally:
+            db.close()
+    tables = [{"name": name, "rows": format_number(rows, lang), "columns": ", ".join(cols),
+               "description": (ui.get("api_tables") or {}).get(name, "")}
+              for name, (cols, rows) in results["tables"].items()]
+    csv_rows = {t: results["tables"][t][1] for t in CSV_TABLES}
     csv_files = [{"name": f"{t}.csv", "url": f"{root}/{CSV_DIR}/{t}.csv", "rows": format_number(csv_rows[t], lang),
                   "size": _size((api_dir / CSV_DIR / f"{t}.csv").stat().st_size, ui, lang)} for t in CSV_TABLES]
     examples = []
-    results = results if results is not None else {}
     for q in example_queries():
         if q["name"] not in results:  # the same in both languages: run once
-            results[q["name"]] = run_query(db_path, q["sql"])
-        cols, rows = results[q["name"]]
+            cols, rows = run_query(db_path, q["sql"])
+            results[q["name"]] = (cols, rows[:5], len(rows))
+        cols, rows, total = results[q["name"]]
         words = ui["api_examples"][q["name"]]
         examples.append({"name": q["name"], "title": words["title"], "description": words["description"],
                          "sql": q["sql"],
                          "columns": cols, "rows": [[_cell(v, ui) for v in r] for r in rows[:5]],
-                         "total": ui["api_rows_total"].format(n=format_number(len(rows), lang))})
+                         "total": ui["api_rows_total"].format(n=format_number(total, lang))})
     gazettes = list(read_records(api_dir / "gazettes.json")) if (api_dir / "gazettes.json").is_file() else []
     latest = max(gazettes, key=lambda g: (g["year"], g["number"]), default=None)
     as_of = format_date(latest["date"], lang) if latest else ""
@@ -1146,15 +1148,17 @@ class DataPages:
         self.kept = 0
 
 
-def write_data_pages(out: Path, env, ui: dict, site: dict, config, old_out: Path | None = None) -> DataPages:
-    """Render the Open data page in each language into ``out`` (the staging folder)."""
+def write_data_pages(out: Path, env, ui: dict, site: dict, config, old_out: Path | None = None,
+                     results: dict | None = None) -> DataPages:
+    """Render the Open data page in each language into ``out`` (the staging folder). ``results``: what the
+    pages read from the database (table sizes, example queries' first rows), filled here where it lacks them."""
     from .feeds import PageMeta
     from .pages import Page
     from .render import page_file, write_text
 
     result = DataPages()
     where = (Path(config.theme_dir) / "i18n").relative_to(config.root).as_posix()  # names the file in an error
-    results: dict = {}
+    results = results if results is not None else {}
     for lang, strings in ui.items():
         ctx = data_page_context(out / "api" / "v1", site["base_url"], strings, lang, config.licence,
                                 site["title"][lang], where, results)
@@ -1184,4 +1188,12 @@ def write_open_data(out: Path, old_out: Path | None, env, ui: dict, site: dict, 
     api_dir = out / "api" / "v1"
     write_schemas(api_dir, site["base_url"], ui["en"])
     write_database_and_csv(api_dir, old_out / "api" / "v1" if old_out is not None else None, old, new, spare)
-    return write_data_pages(out, env, ui, site, config, old_out)
+    # the database has the rows of the previous build's when it was made by the same code from API files with the
+    # same digests: what the pages read from it (whole-table counts, example queries) is taken as it was then
+    before, now = (old or {}).get(DB_NAME) or {}, (new or {}).get(DB_NAME) or {}
+    same = old_out is not None and now and before.get("code") == now["code"] and before.get("files") == now["files"]
+    results = dict(before.get("page_data") or {}) if same else {}
+    pages = write_data_pages(out, env, ui, site, config, old_out, results)
+    if now:
+        now["page_data"] = results
+    return pages
