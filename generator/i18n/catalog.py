@@ -140,8 +140,11 @@ class Provenance:
         return p
 
 
-def _digest24(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+def _entry_fp(zh: str, text: str, sha: str, prov_repr: str, fuzzy: bool) -> str:
+    """An entry's fingerprint (``Entry.fingerprint``) from its fields, its provenance given by its repr: the
+    digest of the repr of the tuple (zh, text, sha, prov, fuzzy)."""
+    return hashlib.sha256(f"({zh!r}, {text!r}, {sha!r}, {prov_repr}, {fuzzy!r})".encode(
+        "utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 @dataclass(slots=True)
@@ -168,7 +171,7 @@ class Entry:
     def fingerprint(self) -> str:
         """A digest of what a page can show of the entry (not where it is in its file)."""
         if not self._fp:
-            self._fp = _digest24(repr((self.zh, self.text, self.sha, self.prov, self.fuzzy)))
+            self._fp = _entry_fp(self.zh, self.text, self.sha, repr(self.prov), self.fuzzy)
         return self._fp
 
 
@@ -460,8 +463,8 @@ def _entry(ctx: str, msgid: str, msgstr: str, auto: list, user: list, flags, rel
     e = Entry(msgid, msgstr, sha, rel, line, prov, fuzzy, others)
     if sha and sha == source_hash(msgid):
         e._zh_hash = sha  # one string for both
-    e.zh_hash()  # kept with the entry in the cache, as its fingerprint: the repr Entry.fingerprint hashes
-    e._fp = _digest24(f"({msgid!r}, {msgstr!r}, {sha!r}, {prov_repr}, {fuzzy!r})")
+    e.zh_hash()  # kept with the entry in the cache, as its fingerprint (its provenance's repr made once)
+    e._fp = _entry_fp(msgid, msgstr, sha, prov_repr, fuzzy)
     return ctx, e
 
 
