@@ -344,7 +344,7 @@ def _check_part(text: str, file: str) -> tuple[list, list[Problem], list | None]
             plain.ok = False
         if not line:
             field = None
-            plain.blank(entry)
+            plain.close(entry)  # a blank line ends an entry for Babel as well
             continue
         if line.startswith("#"):
             if field is not None and not line.startswith("#~"):
@@ -395,12 +395,8 @@ class _Plain:
         self.file, self.ok, self.entries, self.provenances = file, True, [], {}
         self.auto, self.user, self.flags, self.state = [], [], [], 0
 
-    def blank(self, entry: dict) -> None:
-        self.close(entry) if self.state else None
-
     def comment(self, line: str, entry: dict) -> None:
-        if self.state:
-            self.close(entry)
+        self.close(entry)
         tag = line[1:2]
         if tag == ".":
             c = line[2:].strip()
