@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 import xml.etree.ElementTree as ET
 
+import pytest
 import yaml
 
 from conftest import ROOT, leftovers, make_project, sitemap_urls
@@ -481,3 +482,38 @@ def test_parse_cache_keeps_what_is_used_and_drops_what_is_long_unused(tmp_path):
     assert {f"{'1' * 64}.pickle", f"{'1' * 64}.blocks"} <= left  # used a day ago: kept
     assert not {f"{'0' * 64}.pickle", f"{'0' * 64}.blocks"} & left  # unused for 31 days: gone
     assert "files.json" in left
+
+
+def test_a_source_known_by_its_size_and_time_still_gives_its_text(tmp_path):
+    """A warm load takes a source whose file has the size and time the last load recorded from the parse cache's
+    index without reading it; its ``text`` is still the file's text when asked for (read then), as a cold load
+    gives it. Bytes changed behind an unchanged size and time are an error naming the file, never another
+    text (or none: a check that compares a page with an empty source finds nothing lost)."""
+    import os
+    import time
+
+    from generator.cache.store import KnownSource
+    from generator.errors import SourceError
+    from generator.sources import load_corpus
+
+    proj = make_project(tmp_path)
+    files = sorted((proj / "content" / "sources").glob("*.txt"))
+    past = time.time() - 3600  # older than the index by more than its two seconds' slack: trusted
+    for f in files:
+        os.utime(f, (past, past))
+    cold = load_corpus(proj)
+    warm = load_corpus(proj)
+    assert [s.path for s in warm.sources] == [s.path for s in cold.sources]
+    assert len(warm.sources) == len(files) and all(isinstance(s, KnownSource) for s in warm.sources)
+    assert not any(s.text_read() for s in warm.sources)  # the warm load itself read none of them
+    for c, w in zip(cold.sources, warm.sources):
+        assert not isinstance(c, KnownSource) and len(c.text) > 1000
+        assert w.text == c.text
+    victim = next(f for f in files if "一" in f.read_text("utf-8"))
+    st = victim.stat()
+    victim.write_text(victim.read_text("utf-8").replace("一", "二", 1), "utf-8")  # same length in UTF-8
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = next(s for s in load_corpus(proj).sources if s.name == victim.name)
+    with pytest.raises(SourceError) as e:
+        _ = again.text
+    assert str(e.value).startswith(f"content/sources/{victim.name}") and "changed while" in str(e.value)

@@ -7,6 +7,7 @@ read from there (``LazyBlocks``) only when a page or the data API needs them, so
 archive reads few of them. The model knows nothing of this: a document's ``blocks`` is a list either way."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -14,7 +15,8 @@ import pickle
 import time
 from pathlib import Path
 
-from ..fileio import replace_file
+from ..errors import Problem, SourceError
+from ..fileio import decode_text, read_bytes, replace_file
 from ..model import Document, Source
 
 CACHE_MAX_AGE_S = 30 * 86400  # a parse-cache entry no load has used for this long is deleted
@@ -229,6 +231,33 @@ def prune(cache_dir: Path, used: list[str]) -> None:
             (cache_dir / name).unlink(missing_ok=True)
 
 
+class KnownSource(Source):
+    """A source known from the last build by its file's size and time (``StatIndex``): its text is read from
+    the file the first time it is asked for (a build whose parse results all come from the cache never asks),
+    and must be the bytes the index recorded: ``text`` is the source's text whichever way it was found."""
+
+    file: str = ""  # the file's path as opened
+
+    @property
+    def text(self) -> str:
+        text = self.__dict__.get("_text")
+        if text is None:
+            raw = read_bytes(self.file, self.path, "a government document as plain UTF-8 text")
+            if hashlib.sha256(raw).hexdigest() != self.digest:
+                raise SourceError(Problem(self.path, None, "changed while the site was being built (its size and "
+                                          "time are those the last build recorded, its bytes are not)",
+                                          "the file left as it is during a build; build again"))
+            text = self.__dict__["_text"] = decode_text(raw, self.path)
+        return text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.__dict__["_text"] = value or None
+
+    def text_read(self) -> bool:
+        return self.__dict__.get("_text") is not None
+
+
 class StatIndex:
     """Sources known from the last build by their file's size and modification time (nanoseconds): their
     digest and kind are taken from here instead of reading and hashing the file again (on a large archive,
@@ -263,7 +292,9 @@ class StatIndex:
             return None
         prov = dict(provenance or {})
         prov.setdefault("sha256", digest)
-        return Source(path=rel, kind=kind, text="", provenance=prov, digest=digest)
+        src = KnownSource(path=rel, kind=kind, text="", provenance=prov, digest=digest)
+        src.file = str(path)
+        return src
 
     def record(self, path: Path, src: Source) -> None:
         st = path.stat()

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import Problem, Report, SourceError
 from ..paths import REPLACED, SOURCES, Paths
 from ..cache import READER_CODE, code_fingerprint
-from ..cache.store import StatIndex, load_entry, prune, store_entry
+from ..cache.store import KnownSource, StatIndex, load_entry, prune, store_entry
 from ..model import Corpus, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text
 from ..parallel import fork_map
@@ -316,8 +316,8 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
             except Exception:  # a damaged cache entry is parsed again
                 results[i] = None
     todo = [i for i, r in enumerate(results) if r is None]
-    for i in todo:  # a source known by its file's size and time has no text yet: parsing needs it
-        if not sources[i].text:
+    for i in todo:  # a source known by its file's size and time has not read its text yet: parsing needs it
+        if isinstance(sources[i], KnownSource) and not sources[i].text_read():
             sources[i] = read_source(paths[i], root, provenance.get(paths[i].name))
     if seen_files:
         seen_files.save()
