@@ -66,15 +66,16 @@ SOURCE_PAGES = {
     "2025-daxing-progress.txt": [("/zh/progress/2025/daxing/", "table")],
 }
 # inside a body block but not body text: the Traditional original beside its Simplified text (the
-# source is compared in Simplified), the "only in" label, the untranslated notice
-_NOT_BODY = {"original", "only-in-note", "tr-notice"}
+# source is compared in Simplified), the untranslated notice
+_NOT_BODY = {"original", "tr-notice"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class _Body(HTMLParser):
     """The text of the body blocks (class ``blk``) of a page in document order; apart from
     it, footnote blocks (the model lifts footnotes out of the paragraph they interrupt) and
-    blocks only another publication of the document carries (class ``only-in``)."""
+    blocks only another publication of the document carries (collapsed in a ``details.variant``, its summary
+    naming that publication: not body text)."""
 
     def __init__(self, region: str | None):
         super().__init__()
@@ -94,7 +95,7 @@ class _Body(HTMLParser):
             region = "back"
         body = body or "blk" in cls or (self.region == "table" and bool(cls & {"lead", "progress-table"}))
         skip = skip or bool(cls & _NOT_BODY) or tag in ("script", "style")
-        if kind == "main" and cls & {"blk-footnote", "only-in"}:
+        if kind == "main" and ("blk-footnote" in cls or tag == "details" and "variant" in cls):
             kind = "footnote" if "blk-footnote" in cls else "only-in"
             self.blocks[kind].append([])
         self.stack.append((tag, body, skip, kind, region))
@@ -228,6 +229,7 @@ def lost_characters(name: str, corpus, pages: dict[str, list[str]]) -> list[str]
     blocks of the zh pages rendered for it (``pages``: url -> its html pages, parts included).
     Returns one ``file:line: …`` message per source line that lost characters."""
     src = next(s for s in corpus.sources if s.name == name)
+    assert src.text.strip(), f"{name}: the corpus gives no text for it: nothing would be compared"
     shown = {"main": "", "footnote": "", "only-in": ""}
     for entry in SOURCE_PAGES[name]:
         url, region = entry if isinstance(entry, tuple) else (entry, None)
