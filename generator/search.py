@@ -208,6 +208,28 @@ _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 
 
+# A text node's words (search.py's costliest step, for every searchable page), by the text as it stands in the
+# HTML: most text nodes recur (labels, names, the Chinese of a passage on its document's page, side-by-side view and
+# provision pages). The texts kept are bounded by their length in all: when full, the cache starts again.
+_text_cache: dict[str, tuple[str, str | None]] = {}
+_TEXT_CACHE_CHARS = 4_000_000
+_text_cached = [0]
+
+
+def _text_words(raw: str) -> tuple[str, str | None]:
+    """A text node's text (entities decoded, normalized) and, if it holds a run or is not ASCII, its words."""
+    text = html_lib.unescape(raw) if "&" in raw else raw
+    text = normalize_text(text)
+    words = stream(text) if _HAS_RUN.search(text) or not text.isascii() else None
+    size = len(raw) + len(text) + (len(words) if words is not None else 0)
+    if _text_cached[0] + size > _TEXT_CACHE_CHARS:
+        _text_cache.clear()
+        _text_cached[0] = 0
+    _text_cache[raw] = (text, words)
+    _text_cached[0] += size
+    return text, words
+
+
 def rewrite_text_nodes(fragment: str) -> str:
     """The HTML ``fragment`` with every text node Pagefind would index replaced by its words (module doc).
     Markup is left as it is; ignored and removed elements are emptied (unless they carry filters or
@@ -252,12 +274,9 @@ def rewrite_text_nodes(fragment: str) -> str:
             parts[i] = f" {GAP} " if dirty else " "
             prev, glue, dirty, unigram_at = "", False, False, -1
             continue
-        if "&" in text:
-            text = html_lib.unescape(text)
-        text = normalize_text(text)
+        text, words = _text_cache.get(text) or _text_words(text)
         trailing = text[-1].isspace()
-        if _HAS_RUN.search(text) or not text.isascii():
-            words = stream(text)
+        if words is not None:
             if prev and _RUN_CHAR.match(text[0]):  # the run goes on across the inline markup
                 if unigram_at >= 0:  # the one-character run before it was not one
                     kept = parts[unigram_at].rstrip()

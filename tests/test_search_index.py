@@ -104,3 +104,35 @@ def test_index_later_for_serve(tmp_path):
     again = build(proj, out, search=True)
     assert "zh/2026" in again.search.indexed_shards, again.search.indexed_shards
     assert "漷县" in _texts(out / "pagefind" / "zh" / "2026")["/zh/task/2026/20/"]
+
+
+def test_a_text_node_words_are_the_same_from_the_cache(tmp_path, monkeypatch):
+    """rewrite_text_nodes keeps each text node's words by its text (most recur from page to page): every seed
+    page's index body is the same made with the cache warm from the pages before it, with a cache so small it
+    starts again all the time, and with none (cleared before each text)."""
+    from generator import search
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(ROOT, out, search=False)
+    bodies = []
+    for p in sorted(out.rglob("*.html")):
+        html = p.read_text("utf-8")
+        m, end = search._MAIN.search(html), html.rfind("</main>")
+        if m and end >= 0 and "data-pagefind-body" in m.group(0):
+            bodies.append(search._YEAR_FILTER.sub("", html[m.end():end]))
+    assert len(bodies) > 100
+
+    def each(budget=None, fresh=False):
+        search._text_cache.clear()
+        search._text_cached[0] = 0
+        if budget is not None:
+            monkeypatch.setattr(search, "_TEXT_CACHE_CHARS", budget)
+        if fresh:  # every look-up misses: the words made from the text alone
+            monkeypatch.setattr(search, "_text_cache", type("Never", (dict,), {"get": lambda self, k, d=None: d})())
+        return [search.rewrite_text_nodes(b) for b in bodies]
+
+    warm = each()
+    assert len(search._text_cache) < sum(len(search._TAG_SPLIT.split(b)) for b in bodies) // 4  # texts recur
+    assert warm == each(budget=500) == each(fresh=True)
+    assert any("由市" in w for w in warm)  # a run across inline markup kept its pair

@@ -83,6 +83,7 @@ def header(lang: str) -> str:
 PROVENANCE_KEYS = ("translated-by", "translated-on", "reviewed")
 
 
+@lru_cache(maxsize=4)  # a page's passage is hashed twice in a row: its look-up is recorded, then its provenance
 def source_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 

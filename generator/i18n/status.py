@@ -11,22 +11,29 @@ import hashlib
 
 
 def passages(value) -> list[dict]:
-    """Every passage in a view model (dicts and lists walked; Markup and other values skipped)."""
+    """Every passage in a view model (dicts and lists walked; Markup and other values skipped), in a fixed
+    order (a page's view model holds thousands of dicts: the walk is written out, without generators)."""
     out: list[dict] = []
     stack = [value]
+    pop, push, add = stack.pop, stack.append, out.append
+    containers, inner = (dict, list, tuple), (dict, list)
     while stack:
-        x = stack.pop()
+        x = pop()
         if isinstance(x, dict):
-            if isinstance(x.get("parts"), list) and x.get("parts") and isinstance(x["parts"][0], dict) \
-                    and "tr" in x["parts"][0]:
-                out.extend(x["parts"])  # one block made of several passages (a livelihood category)
+            parts = x.get("parts")
+            if isinstance(parts, list) and parts and isinstance(parts[0], dict) and "tr" in parts[0]:
+                out.extend(parts)  # one block made of several passages (a livelihood category)
                 continue
             if isinstance(x.get("tr"), tuple):
-                out.append(x)
+                add(x)
                 continue
-            stack.extend(v for v in x.values() if isinstance(v, (dict, list, tuple)) and not isinstance(v, str))
+            for v in x.values():
+                if isinstance(v, containers):
+                    push(v)
         elif isinstance(x, (list, tuple)):
-            stack.extend(v for v in x if isinstance(v, (dict, list)))
+            for v in x:
+                if isinstance(v, inner):
+                    push(v)
     return out
 
 

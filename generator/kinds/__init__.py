@@ -10,6 +10,7 @@ circular is a circular; a decree contains rules).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import import_module
 
 from ..normalize import normalize_text
@@ -70,6 +71,7 @@ def kind_of(doc) -> DocumentKind:
     return owner
 
 
+@lru_cache(maxsize=1024)  # asked for each block of a document's running text, with the document's id
 def for_id(item_id: str) -> Kind | None:
     """The kind that owns an id (its scheme)."""
     from ..ids import scheme

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 FIT = 328  # px of text a line may hold: a 360 px wide phone less the page's 1rem margins
 LABEL_PX, VALUE_PX = 13, 12  # font sizes, in CSS px (the stylesheet sets the same)
@@ -31,6 +32,7 @@ def _chart(kind: str, height: float, title: str, desc: str, rows: list[dict]) ->
     return {"kind": kind, "id": tid, "height": height, "title": title, "desc": desc, "rows": rows}
 
 
+@lru_cache(maxsize=4096)  # a character's width: asked for each character of every label measured
 def _em(ch: str) -> float:
     if unicodedata.east_asian_width(ch) in "WF":
         return 1.0
@@ -44,7 +46,7 @@ def _em(ch: str) -> float:
 def text_width(text: str, px: float) -> float:
     """A generous estimate of the drawn width of ``text`` at ``px`` (CJK and full-width characters one em,
     Latin letters and digits as wide as in DejaVu Sans, the widest common sans)."""
-    return sum(_em(ch) for ch in text) * px
+    return sum(map(_em, text)) * px
 
 
 def _cjk(text: str) -> bool:

@@ -80,6 +80,9 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # an environment serves one build (build.py makes one each time): a template is loaded once, without a
+        # stat of its file each time a page asks for it (three times a page: its template, the base, a partial)
+        auto_reload=False,
     )
     env.globals.update(block_html=block_html, blocks_html=blocks_html, link_html=link_html, parallel_html=parallel_html,
                        text_html=text_html)

@@ -189,7 +189,9 @@ def opening(text: str, lang: str, limit: int | None = None, *, mark: str) -> str
     English, the last word before ``limit``, with ``mark`` (the theme's ellipsis). Never cut inside a word."""
     limit = limit or OPENING.get(lang, OPENING["en"])  # a language written in words: as English
     text = text.strip().lstrip("0123456789.．、 ")
-    ends = [i for i in range(len(text)) if _clause_end(text, i)]
+    # the clause ends up to ``limit`` decide (a first one further on is cut like no end at all): a long passage is
+    # not scanned to its end
+    ends = [i for i in range(min(len(text), limit + 1)) if _clause_end(text, i)]
     cut = ends[0] if ends else len(text)
     if cut <= limit:
         return text[:cut].rstrip()

@@ -11,6 +11,7 @@ from .. import ids
 from ..i18n.romanize import number_slug
 
 _LANGUAGES: list = []  # [config.Language] of the site, set by use_languages
+_BY_CODE: dict = {}  # code -> config.Language, and None -> the authoritative one: asked for by every passage shown
 
 
 def use_languages(languages) -> None:
@@ -18,6 +19,10 @@ def use_languages(languages) -> None:
     if sum(1 for lg in languages if lg.authoritative) != 1:
         raise ValueError("exactly one authoritative language")  # config.py has reported it with its line
     _LANGUAGES[:] = list(languages)
+    _BY_CODE.clear()
+    for lg in _LANGUAGES:
+        _BY_CODE.setdefault(lg.code, lg)  # the first, as a search of the list finds
+    _BY_CODE[None] = next(lg for lg in _LANGUAGES if lg.authoritative)
 
 
 def languages() -> list:
@@ -33,11 +38,13 @@ def codes() -> tuple:
 
 def authoritative() -> str:
     """The code of the authoritative language: the sources' language, which every translation falls back to."""
-    return next(lg.code for lg in languages() if lg.authoritative)
+    lg = _BY_CODE.get(None)
+    return lg.code if lg is not None else next(lg.code for lg in languages() if lg.authoritative)
 
 
 def language(code: str):
-    return next(lg for lg in languages() if lg.code == code)
+    lg = _BY_CODE.get(code) if code is not None else None
+    return lg if lg is not None else next(lg for lg in languages() if lg.code == code)
 
 
 def hreflang(code: str) -> str:

@@ -61,13 +61,14 @@ def _cited(v: ViewContext, lang: str, pages):
 def translation_view(v: ViewContext, lang: str, ctx) -> dict | None:
     """The page's translation status (generator/i18n/status.py) over every passage its view model shows,
     with the date formatted and the link to the About page: the quiet line under the page title."""
-    st = summarize(passages(ctx))
+    segs = passages(ctx)  # walked once: the view model of a large page holds thousands of passages
+    st = summarize(segs)
     if st is None:
         return None
     ok = st["translated"]
     by = ("mixed" if st["machine"] and st["human"] else "machine" if st["machine"] else "human" if st["human"]
           else "unknown") if ok else "none"
-    details = sorted({s["tr"][0].partition("(")[2].rstrip(")") for s in passages(ctx)
+    details = sorted({s["tr"][0].partition("(")[2].rstrip(")") for s in segs
                       if s.get("status") == "ok" and s["tr"][0].startswith("machine (")})
     return {**st, "date": v.date(st["translated_on"], lang) if st["translated_on"] else "",
             "fallback": st["passages"] - ok, "about_url": url_for("about/translations", lang),
