@@ -15,7 +15,7 @@ from ..cache import READER_CODE, code_fingerprint
 from ..cache.store import KnownSource, StatIndex, load_entry, prune, store_entry
 from ..model import Corpus, Source
 from ..normalize import cjk_chars, compact, is_traditional, normalize_text
-from ..parallel import fork_map
+from ..parallel import fork_map, paused_collector
 from .. import kinds
 from ..kinds.citations import cited_by_blocks
 from ..kinds.tasklist import check_lead_units
@@ -305,16 +305,17 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     dkey = json.dumps(districts, sort_keys=True, ensure_ascii=False)
     results: list = [None] * len(sources)
     keys = []
-    for i, src in enumerate(sources):
-        # the file's bytes decide its text (the reader only drops a BOM and CRLF), so their digest keys it
-        key = hashlib.sha256(f"{version}\0{dkey}\0{src.path}\0{src.digest}".encode()).hexdigest()
-        keys.append(key)
-        f = cache_dir / f"{key}.pickle"
-        if cache and f.exists():
-            try:
-                results[i] = load_entry(f)
-            except Exception:  # a damaged cache entry is parsed again
-                results[i] = None
+    with paused_collector():  # the entries' objects all stay alive: collections while loading them find nothing
+        for i, src in enumerate(sources):
+            # the file's bytes decide its text (the reader only drops a BOM and CRLF), so their digest keys it
+            key = hashlib.sha256(f"{version}\0{dkey}\0{src.path}\0{src.digest}".encode()).hexdigest()
+            keys.append(key)
+            f = cache_dir / f"{key}.pickle"
+            if cache and f.exists():
+                try:
+                    results[i] = load_entry(f)
+                except Exception:  # a damaged cache entry is parsed again
+                    results[i] = None
     todo = [i for i, r in enumerate(results) if r is None]
     for i in todo:  # a source known by its file's size and time has not read its text yet: parsing needs it
         if isinstance(sources[i], KnownSource) and not sources[i].text_read():
@@ -336,9 +337,10 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         meanwhile()
     for i, r in zip(todo, parsed):
         results[i] = r
-    for i in todo:
-        if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
-            results[i] = load_entry(results[i])
+    with paused_collector():
+        for i in todo:
+            if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
+                results[i] = load_entry(results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
