@@ -517,3 +517,30 @@ def test_a_source_known_by_its_size_and_time_still_gives_its_text(tmp_path):
     with pytest.raises(SourceError) as e:
         _ = again.text
     assert str(e.value).startswith(f"content/sources/{victim.name}") and "changed while" in str(e.value)
+
+
+def test_the_heap_is_frozen_inside_a_build_block_and_handed_back_after_it():
+    """frozen_heap leaves what lives out of the collector's work until its end; a fork_map inside it (the
+    workers) and freeze_more keep it frozen, and only the outermost end unfreezes. Outside a block, freeze_more
+    freezes nothing and a fork_map hands back what it froze."""
+    import gc
+
+    from generator.parallel import fork_map, freeze_more, frozen_heap
+
+    assert gc.get_freeze_count() == 0
+    freeze_more()
+    assert gc.get_freeze_count() == 0
+    assert fork_map(lambda _, x: x * 2, None, range(4), min_items=2, workers=2) == [0, 2, 4, 6]
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        made = [[] for _ in range(1000)]  # noqa: F841 (kept alive, tracked by the collector: freeze_more takes them)
+        freeze_more()
+        assert gc.get_freeze_count() >= frozen + 1000
+        assert fork_map(lambda _, x: x + 1, None, range(4), min_items=2, workers=2) == [1, 2, 3, 4]
+        assert gc.get_freeze_count() >= frozen + 1000  # the workers' call did not thaw the build's heap
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() >= frozen + 1000  # nor did an inner block
+    assert gc.get_freeze_count() == 0
