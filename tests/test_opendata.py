@@ -443,7 +443,7 @@ def test_open_data_page(site, db):
     """Both languages: every file with its records (rows) and size, every field of every schema with its
     description, the database's tables, the licence from site.yaml, the update cadence, how to cite and the
     example queries with their first rows. Linked from every page's footer."""
-    from generator.site.opendata import SCHEMAS, walk_fields
+    from generator.site.opendata import SCHEMAS, TABLE_NAMES, walk_fields
 
     cfg = yaml.safe_load((ROOT / "content" / "site.yaml").read_text("utf-8"))
     index = json.loads((api_dir(site) / "index.json").read_text("utf-8"))
@@ -460,6 +460,9 @@ def test_open_data_page(site, db):
         for (table, n) in rows(db, "SELECT 'tasks', count(*) FROM tasks UNION ALL SELECT 'links', count(*) FROM links"):
             assert f'<a href="/api/v1/csv/{table}.csv" download><code>{table}.csv</code></a></td><td class="num">' \
                    f'{num(n, lang)}</td>' in html
+        for table in TABLE_NAMES:  # every table with its rows (the full-text table's counted another way)
+            n = rows(db, f"SELECT count(*) FROM {table}")[0][0]
+            assert n > 0 and f'<tr><td><code>{table}</code></td><td class="num">{num(n, lang)}</td>' in html, table
         assert '<a href="/api/v1/data.sqlite" download>' in html
         assert "MB" in html and "KB" in html
         # fields: from the schemas, each with the words of this language
