@@ -107,10 +107,10 @@ def frozen_heap():
 @contextmanager
 def paused_collector():
     """No cyclic collection inside the block, and the collector as it was after it. For loading many objects
-    that all stay alive (a corpus's parse-cache entries): each collection the allocations set off visits the
-    objects loaded so far, for no garbage. On the full archive, unpickling its 751 entries took 7.5 CPU-s with the
-    collector running and 2.3 s without; not a rule for every large load: the manifest's was slower paused
-    (``bench/README.md``)."""
+    that all stay alive (a corpus's parse-cache entries, the catalogs' entries): each collection the allocations
+    set off visits the objects loaded so far, for no garbage. On the full archive, unpickling its 751 parse-cache
+    entries took 7.5 CPU-s with the collector running and 2.3 s without; not a rule for every large load: the
+    manifest's was slower paused (``bench/README.md``)."""
     import gc
 
     was = gc.isenabled()
