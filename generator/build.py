@@ -505,6 +505,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
     manifest = load_manifest(out)  # None: every page is made again, into a new folder
     old_groups = manifest["groups"] if manifest else {}
     old_keys = {rel: key for g in old_groups.values() for rel, key, _ in g["pages"]}
+    freeze_more()  # the previous build's record lives until the end too (millions of objects on an archive)
     if progress:
         progress(0, total=len(old_keys) or None)
     # the index copies kept beside the output: the workers make those it lacks (with search, or to index later)

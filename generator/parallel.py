@@ -105,12 +105,17 @@ def frozen_heap():
 
 
 @contextmanager
-def paused_collector():
+def paused_collector(garbage: Callable[[], bool] | None = None):
     """No cyclic collection inside the block, and the collector as it was after it. For loading many objects
     that all stay alive (a corpus's parse-cache entries, the catalogs' entries): each collection the allocations
     set off visits the objects loaded so far, for no garbage. On the full archive, unpickling its 751 parse-cache
     entries took 7.5 CPU-s with the collector running and 2.3 s without; not a rule for every large load: the
-    manifest's was slower paused (``bench/README.md``)."""
+    manifest's was slower paused (``bench/README.md``).
+
+    Inside ``frozen_heap`` (a build) what the block made is frozen at its end as well: everything made while the
+    collector is paused sits in its youngest generation, so the first collections after the block would visit all
+    of it, twice (on the full archive 0.7 s and 1.6 s right after its parse entries were loaded).
+    ``garbage()``: whether the block left cyclic garbage, collected before anything is frozen."""
     import gc
 
     was = gc.isenabled()
@@ -118,6 +123,9 @@ def paused_collector():
     try:
         yield
     finally:
+        if was and garbage is not None and garbage():
+            gc.collect()
+        freeze_more()
         if was:
             gc.enable()
 

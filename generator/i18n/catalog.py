@@ -676,8 +676,6 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
     them): every entry (key -> Entry), with the warnings found reading them; SourceError with every problem of
     every catalog. ``cache``: read the parts read before from .cache/catalogs/ (see above; each catalog file
     has its own cache file, so languages never share an entry)."""
-    import gc
-
     from ..content import files_of
     from ..fileio import decode_text, read_bytes
     from ..paths import Paths
@@ -691,55 +689,52 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
     where_ctx: dict[str, str] = {}
     cache_dir = Paths(root).cached("catalogs") if cache else None
     read_any = False
-    try:
-        # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage)
-        with paused_collector():
-            for po in files:
-                rel = po.relative_to(root).as_posix()
-                raw = read_bytes(po, rel, "a gettext PO catalog")
-                digest = hashlib.sha1(raw).digest()
-                read_from.update(rel.encode("utf-8", "surrogatepass") + b"\0" + digest)
-                store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-                                                + ".pickle") if cache_dir is not None else None)
-                order = store.same_file(digest)
-                if order is not None:  # the same bytes as last time: no text to decode and cut (361 MB on an archive)
-                    parts = [(line, None) for line, _ in order]
+    # hundreds of thousands of entries made or unpickled: no collection in between (none is garbage); what Babel
+    # left when it read a catalog is collected at the end
+    with paused_collector(garbage=lambda: read_any):
+        for po in files:
+            rel = po.relative_to(root).as_posix()
+            raw = read_bytes(po, rel, "a gettext PO catalog")
+            digest = hashlib.sha1(raw).digest()
+            read_from.update(rel.encode("utf-8", "surrogatepass") + b"\0" + digest)
+            store = _PartCache(cache_dir / (hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                                            + ".pickle") if cache_dir is not None else None)
+            order = store.same_file(digest)
+            if order is not None:  # the same bytes as last time: no text to decode and cut (361 MB on an archive)
+                parts = [(line, None) for line, _ in order]
+            else:
+                parts = _parts(decode_text(raw, rel, "a gettext PO catalog"))
+            del raw
+            errors, contexts, read, keys = [], {}, [], []
+            for i, (line, part) in enumerate(parts):
+                key, marked, warnings = store.check(part, rel) if part is not None else store.cached(order[i][1])
+                keys.append(key)
+                errors.extend(_resolve_contexts(marked, rel, line - 1, contexts))
+                t.warnings.extend(_moved(warnings, line - 1))
+            for ctx, line in contexts.items():
+                if ctx in where_ctx:
+                    errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of "
+                                          "the two entries would be lost", "each msgctxt in one catalog only"))
                 else:
-                    parts = _parts(decode_text(raw, rel, "a gettext PO catalog"))
-                del raw
-                errors, contexts, read, keys = [], {}, [], []
-                for i, (line, part) in enumerate(parts):
-                    key, marked, warnings = store.check(part, rel) if part is not None else store.cached(order[i][1])
-                    keys.append(key)
-                    errors.extend(_resolve_contexts(marked, rel, line - 1, contexts))
-                    t.warnings.extend(_moved(warnings, line - 1))
-                for ctx, line in contexts.items():
-                    if ctx in where_ctx:
-                        errors.append(Problem(rel, line, f"msgctxt {short(ctx)} is also at {where_ctx[ctx]}; one of "
-                                              "the two entries would be lost", "each msgctxt in one catalog only"))
-                    else:
-                        where_ctx[ctx] = f"{rel}:{line}"
-                if errors:
-                    problems.extend(errors)
-                    store.save()
-                    continue
-                try:
-                    for (line, part), key in zip(parts, keys):
-                        read.append((line, store.entries(key, part, rel)))
-                except SourceError as e:
-                    problems.extend(_moved(e.problems, line - 1))
-                    store.save()
-                    continue
-                store.save((digest, [(line, key) for (line, _), key in zip(parts, keys)]))
-                read_any = read_any or store.changed
-                for line, entries in read:
-                    for key, e in entries:
-                        if line > 1:
-                            e.line += line - 1 if e.line else 0
-                        t.entries[key] = e
-    finally:
-        if read_any and gc.isenabled():  # what Babel left (before a build freezes what lives: see
-            gc.collect()  # parallel.frozen_heap)
+                    where_ctx[ctx] = f"{rel}:{line}"
+            if errors:
+                problems.extend(errors)
+                store.save()
+                continue
+            try:
+                for (line, part), key in zip(parts, keys):
+                    read.append((line, store.entries(key, part, rel)))
+            except SourceError as e:
+                problems.extend(_moved(e.problems, line - 1))
+                store.save()
+                continue
+            store.save((digest, [(line, key) for (line, _), key in zip(parts, keys)]))
+            read_any = read_any or store.changed
+            for line, entries in read:
+                for key, e in entries:
+                    if line > 1:
+                        e.line += line - 1 if e.line else 0
+                    t.entries[key] = e
     if problems:
         raise SourceError(problems)
     t.source_digest = read_from.hexdigest()
