@@ -622,3 +622,20 @@ def test_an_entry_with_plural_forms_is_an_error_naming_its_line(tmp_path):
         catalog.load_catalogs(proj, "en", cache=False)
     [p] = e.value.problems
     assert (p.file, p.line) == ("content/translations/en/report.po", line) and "msgid_plural" in p.message
+
+
+def test_a_catalog_key_scope_is_the_text_its_segment_belongs_to():
+    """Text-aware look-ups stay inside a key's scope: a document or an issue whole, the year of a list, the district
+    table of a year; ids this generator does not make are read as ids.parse reads them."""
+    from generator.i18n.catalog import key_scope
+
+    expected = {
+        "doc:京政发〔2026〕1号#p12": "doc:京政发〔2026〕1号", "doc:京政发〔2026〕1号": "doc:京政发〔2026〕1号",
+        "gazette/2026/3#toc-2": "gazette/2026/3", "gazette": "gazette", "gazette/": "gazette/",
+        "task/2026/20": "task/2026", "task/2026/20#lead": "task/2026", "task/2026/": "task/2026", "task/": "task",
+        "tasklist/2026/1.4#title": "tasklist/2026", "livelihood/2026/3#item-2": "livelihood/2026",
+        "progress/2025/daxing/4#task": "progress/2025/daxing", "progress/2025//4": "progress/2025/",
+        "issuer/北京市人民政府#name": "issuer/北京市人民政府", "report/2026/3.6.2": "report/2026",
+        "doc/x": "doc/x", "/task/2026/1": "task/2026", "": "", "#p1": "",
+    }
+    assert {k: key_scope(k) for k in expected} == expected

@@ -92,12 +92,20 @@ def source_hash(text: str) -> str:
 def key_scope(key: str) -> str:
     """The part of a key that names the text a segment belongs to: ``doc:京政发〔2026〕1号`` for
     ``doc:京政发〔2026〕1号#p12``, ``task/2026`` for ``task/2026/20``, ``progress/2025/daxing`` for
-    ``progress/2025/daxing/4#task``. Text-aware lookups stay inside one scope."""
-    base = ids.without_anchor(key)
-    family = ids.scheme(base)
-    if family in ("doc", "gazette"):
+    ``progress/2025/daxing/4#task``. Text-aware lookups stay inside one scope. (String operations for the usual
+    ids: a build asks for the scope of every entry, twice; for the 612,000 keys of the bench's full archive
+    0.50 s through ids.prefix, 0.32 s this way.)"""
+    base = key.partition("#")[0]
+    if base.startswith(ids.DOC_PREFIX):
         return base
-    return ids.prefix(base, 2 if family == "progress" else 1)
+    parts = base.rstrip("/").split("/")
+    family = parts[0]
+    if family == "gazette":
+        return base
+    if not family or family == "doc" or base.startswith("/"):  # not an id this generator makes: as ids reads it
+        family = ids.scheme(base)
+        return base if family in ("doc", "gazette") else ids.prefix(base, 2 if family == "progress" else 1)
+    return "/".join(parts[:3] if family == "progress" else parts[:2])
 
 
 @dataclass(slots=True)  # no __dict__: a large archive has hundreds of thousands
