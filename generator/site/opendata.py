@@ -383,9 +383,12 @@ def _disk_errors(path: Path):
 
 
 def table_counts(path: Path) -> dict[str, int]:
+    """Rows per table. The full-text table's are counted in its docsize table (FTS5 keeps one row there per row of
+    the table): a count(*) of the table itself reads all of its text (a whole archive's, gigabytes)."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_NAMES}
+        return {name: db.execute(f"SELECT count(*) FROM {_COUNTED_IN.get(name, name)}").fetchone()[0]
+                for name in TABLE_NAMES}
     finally:
         db.close()
 
@@ -1087,12 +1090,10 @@ def data_page_context(api_dir: Path, base: str, ui: dict, lang: str, licence: di
     db_path = api_dir / DB_NAME
     results = results if results is not None else {}
     if "tables" not in results:  # the same in both languages: counted once (a whole table read each)
+        counts = table_counts(db_path)
         db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
-            # the full-text table's rows counted in its docsize table (FTS5 keeps one row there per row of the
-            # table): a count(*) of the table itself reads all of its text (a whole archive's, gigabytes)
-            results["tables"] = {name: ([r[1] for r in db.execute(f"PRAGMA table_info({name})")],
-                                        db.execute(f"SELECT count(*) FROM {_COUNTED_IN.get(name, name)}").fetchone()[0])
+            results["tables"] = {name: ([r[1] for r in db.execute(f"PRAGMA table_info({name})")], counts[name])
                                  for name in TABLE_NAMES}
         finally:
             db.close()
