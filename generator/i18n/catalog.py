@@ -102,7 +102,7 @@ def key_scope(key: str) -> str:
     family = parts[0]
     if family == "gazette":
         return base
-    if not family or family == "doc" or base.startswith("/"):  # not an id this generator makes: as ids reads it
+    if not family or family == "doc":  # an id this generator does not make (or a leading "/"): as ids reads it
         family = ids.scheme(base)
         return base if family in ("doc", "gazette") else ids.prefix(base, 2 if family == "progress" else 1)
     return "/".join(parts[:3] if family == "progress" else parts[:2])
