@@ -961,7 +961,10 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
         live = json.loads((prev_bundle / SHARDS_FILE).read_text("utf-8")) if prev_bundle else {}
     except (OSError, ValueError):
         live = {}
-    state = store.state if live.get("build") and store.state.get("build") == live.get("build") else {}
+    # the state of the index being replaced, when the store's is that index's and its shards have this module's
+    # format (a shard folder of another BUNDLE_VERSION is indexed again, from the copies the store keeps)
+    state = store.state if (live.get("build") and store.state.get("build") == live.get("build")
+                            and store.state.get("bundle") == BUNDLE_VERSION) else {}
     old_shards = state.get("shards", {})  # sid -> {"pages": {rel: copy hash}, "frag": {rel: fragment hash}}
     old_recent = state.get("recent", {})  # lang -> the same, for the recent shard
     spooled = read_spools(store.spool_dirs())
@@ -990,7 +993,7 @@ def update_index(bundle: Path, *, plan: dict[str, dict[str, str]], store: Record
     # (a build stopped from here on may leave shard files that lack a copy the store's index still lists: such
     # a copy is made again from the page's file by make_copy; the store is a cache, never the only copy)
     stats = IndexStats()
-    new_state = {"shards": {}, "recent": {}}
+    new_state = {"shards": {}, "recent": {}, "bundle": BUNDLE_VERSION}
     masks: dict[str, dict[str, dict]] = {}  # sid -> {fragment hash: filters}
     recent: dict[str, dict[str, str]] = {}  # lang -> {rel: copy hash}
     recent_from: dict[str, set] = {}  # lang -> the shards its pages belong to

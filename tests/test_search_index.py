@@ -136,3 +136,17 @@ def test_a_text_node_words_are_the_same_from_the_cache(tmp_path, monkeypatch):
     assert len(search._text_cache) < sum(len(search._TAG_SPLIT.split(b)) for b in bodies) // 4  # texts recur
     assert warm == each(budget=500) == each(fresh=True)
     assert any("由市" in w for w in warm)  # a run across inline markup kept its pair
+
+
+def test_a_new_shard_format_indexes_every_shard_again(tmp_path, monkeypatch):
+    """A change of the shards' format (BUNDLE_VERSION) indexes every shard again, from the store's copies (the
+    pages are unchanged): the folders the previous build left are of the old format. Then nothing."""
+    from generator import search
+    from generator.build import build
+
+    out = tmp_path / "site"
+    first = build(ROOT, out, search=True).search
+    monkeypatch.setattr(search, "BUNDLE_VERSION", search.BUNDLE_VERSION + ".test")
+    again = build(ROOT, out, search=True).search
+    assert sorted(again.indexed_shards) == sorted(first.indexed_shards) and len(first.indexed_shards) == 6
+    assert build(ROOT, out, search=True).search.indexed == 0
