@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, read
 
 pytestmark = pytest.mark.browser
 
@@ -321,6 +321,31 @@ def test_search_page_runs_query_from_url(page, server, truth_pages, q, expect):
     assert f"找到 {n} 条结果" in page.inner_text("#search-status")
     assert page.locator("[data-search-results] .excerpt mark").count() > 0  # highlighted excerpt
     assert page.locator("[data-search-results] .crumb").count() > 0  # breadcrumb
+
+
+def all_result_hrefs(page):
+    more = page.locator("#search-more")
+    while more.is_visible():
+        more.click()
+        page.wait_for_selector("[data-search-results][data-done]")
+    return ui_hrefs(page)
+
+
+@pytest.mark.parametrize("lang,q,stem", [("en", "departments", "depart"), ("zh", "部门", "部门")])
+def test_a_word_only_in_a_breadcrumb_does_not_find_the_page(page, server, site, lang, q, stem):
+    """A result shows its breadcrumb ("Departments › …"), kept as metadata, and Pagefind indexes the words of
+    metadata too: they are taken out of the index (generator/search.py: SHOWN_ONLY_META), so a query finds the
+    pages whose text holds it, not every page under a heading that does. The department pages of both editions
+    sit under "部门 › " / "Departments › "; those of the seed whose text lacks the word must not be found."""
+    units = {"/" + p.parent.relative_to(site).as_posix() + "/" for p in (site / lang / "unit").rglob("index.html")}
+    without = {u for u in units if not any(stem in norm(x) for x in reader_pieces(read(site, u)))}
+    assert len(without) > 5  # the case this test is about is in the seed
+    page.goto(f"{server}/{lang}/search/?q={quote(q)}")
+    page.wait_for_selector("[data-search-results][data-done]")
+    hrefs = all_result_hrefs(page)
+    assert len(hrefs) > 10 and any(h in units for h in hrefs)  # department pages holding the word are found
+    wrong = [h for h in hrefs if not any(stem in norm(x) for x in reader_pieces(read(site, h)))]
+    assert not wrong and not set(hrefs) & without, wrong[:5]
 
 
 def test_document_number_finds_the_whole_document(page, server, truth_pages):

@@ -138,6 +138,55 @@ def test_a_text_node_words_are_the_same_from_the_cache(tmp_path, monkeypatch):
     assert any("由市" in w for w in warm)  # a run across inline markup kept its pair
 
 
+def _index_words(shard: Path) -> tuple[list, list, dict]:
+    """A shard's pages (fragment hashes), metadata fields and words, as Pagefind's files hold them: {word or
+    variant: [(page number, locations, metadata locations)]}, the page numbers decoded from their deltas."""
+    from generator.search import _pf_load
+
+    entry = json.loads((shard / "pagefind-entry.json").read_text("utf-8"))
+    (info,) = entry["languages"].values()
+    meta = _pf_load((shard / f"pagefind.{info['hash']}.pf_meta").read_bytes())
+    words: dict[str, list] = {}
+    for c in meta[2]:
+        for w in _pf_load((shard / "index" / f"{c[2]}.pf_index").read_bytes())[0]:
+            for form, entries in [(w[0], w[1])] + [(v[0], v[1]) for v in w[2]]:
+                number = 0
+                for delta, locs, meta_locs in entries:
+                    number += delta
+                    words.setdefault(form, []).append((number, locs, meta_locs))
+    return [p[0] for p in meta[1]], meta[5], words
+
+
+def test_breadcrumbs_are_shown_not_indexed(tmp_path):
+    """Pagefind indexes the words of every metadata field; the breadcrumb is kept as metadata only to be shown
+    with a result. Every shard's word index is without its locations (no page is listed under a word only its
+    breadcrumb holds), the page numbers still point at the shard's pages, and the fragments keep the field."""
+    from generator import search
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(ROOT, out, search=True)
+    shards = sorted(p.parent for p in (out / "pagefind").glob("*/*/pagefind-entry.json"))
+    assert len(shards) == 6
+    for shard in shards:
+        pages, fields, words = _index_words(shard)
+        assert fields == ["breadcrumb", "title"]  # the breadcrumb's marker in meta_locs is -1
+        for form, entries in words.items():
+            for number, locs, meta_locs in entries:
+                assert 0 <= number < len(pages), (shard, form)
+                assert -1 not in meta_locs and (locs or meta_locs), (shard, form, meta_locs)
+    # the English department pages sit under "Departments › ", and some do not hold the word: only those that
+    # do are under "depart" (the stem) in the index
+    site_shard = out / "pagefind" / "en" / "site"
+    pages, _, words = _index_words(site_shard)
+    frags = {h: search.fragment_words(site_shard / "fragment" / f"{h}.pf_fragment") for h in pages}
+    under = {frags[pages[n]]["url"] for n, _, _ in words["depart"]}
+    holding = {f["url"] for f in frags.values() if "depart" in search.read_text(f["content"]).lower()}
+    units = {f["url"] for f in frags.values() if f["meta"].get("breadcrumb", "").startswith("Departments › ")}
+    assert len(units) > 50 and units - holding  # shown with the breadcrumb; some lack the word
+    assert under == holding
+
+
 def test_a_new_shard_format_indexes_every_shard_again(tmp_path, monkeypatch):
     """A change of the shards' format (BUNDLE_VERSION) indexes every shard again, from the store's copies (the
     pages are unchanged): the folders the previous build left are of the old format. Then nothing."""
