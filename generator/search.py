@@ -75,7 +75,7 @@ from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
-SEARCH_VERSION = "5"  # the format of the index copies and of the shard folders; a change re-indexes everything
+SEARCH_VERSION = "6"  # the format of the index copies and of the shard folders; a change re-indexes everything
 # the format of the shard folders alone (fragments cut into parts): a change indexes every shard again from the
 # copies the record store keeps (SEARCH_VERSION's change would make the copies again too)
 BUNDLE_VERSION = "3"
@@ -329,6 +329,28 @@ def name_words(names: list[str]) -> str:
 
 
 _MAIN = re.compile(r"<main\b[^>]*>")
+# The breadcrumb a result shows ("部门 › 市交通委", a document's title over each of its articles) is kept as
+# metadata, and Pagefind (1.5) indexes the words of every metadata field (``meta_locs`` in its word index) and
+# returns a page for a word found only there: a query for an ancestor's word found every page under it, though
+# their text does not hold it. No option leaves a field out (metaWeights only sets its boost), and taking the
+# locations out of the index afterwards cost seconds a shard (every chunk decoded and written again). So the
+# index copy carries the breadcrumb in characters of which Pagefind makes no word (ASCII punctuation, read
+# whole: it indexes only letters and digits), two per byte of its UTF-8; the search page reads it back
+# (search.js: crumbText). The page itself keeps the breadcrumb as text.
+_CRUMB = re.compile(r'(<span hidden data-pagefind-ignore data-pagefind-meta="breadcrumb">)([^<]*)(</span>)')
+CRUMB_DIGITS = "!$%()+,-./:;=?@["  # no letter, digit, space, quote, &, <, #, * (emoji), ` ^ ~ (the stream's marks)
+
+
+def crumb_code(text: str) -> str:
+    """The breadcrumb as the index copy carries it: each byte of its UTF-8 as two of CRUMB_DIGITS."""
+    return "".join(CRUMB_DIGITS[b >> 4] + CRUMB_DIGITS[b & 15] for b in text.encode("utf-8"))
+
+
+def crumb_text(code: str) -> str:
+    """``crumb_code`` read back (as the search page does)."""
+    digit = {c: i for i, c in enumerate(CRUMB_DIGITS)}
+    return bytes(digit[code[i]] * 16 + digit[code[i + 1]] for i in range(0, len(code) - 1, 2)).decode("utf-8")
+
 _YEAR_FILTER = re.compile(r'<span hidden data-pagefind-ignore data-pagefind-filter="year">[^<]*</span>')
 
 
@@ -343,6 +365,7 @@ def index_copy(html: str, *, lang: str, title: str, names: list[str], group: str
         return None
     # the year is the shard's group filter ``g`` here (below); the page's own year filter is not needed
     body = rewrite_text_nodes(_YEAR_FILTER.sub("", html[m.end():end]))
+    body = _CRUMB.sub(lambda c: c.group(1) + crumb_code(html_lib.unescape(c.group(2))) + c.group(3), body, count=1)
     head = (f'<span hidden data-pagefind-ignore data-pagefind-meta="title">{html_lib.escape(title)}</span>'
             f'<span hidden data-pagefind-ignore data-pagefind-filter="g">{html_lib.escape(group)}</span>'
             f'<p> {NAMES_DELIM} {html_lib.escape(name_words([title, *names]), False)} {NAMES_DELIM} </p>')
@@ -678,9 +701,7 @@ def shard_files(files: list[tuple[str, bytes]], sid: str = "") -> tuple[dict[str
             renamed.append([name, new])
         meta[3] = sorted(renamed)
         chunks = [(c, byname[f"index/{c[2]}.pf_index"]) for c in meta[2]]
-        fields = meta[5] if len(meta) > 5 else []
-        marker = -fields.index(SHOWN_ONLY_META) - 1 if SHOWN_ONLY_META in fields else 0
-        meta[2], index_files = _rechunk(lang, chunks, marker)
+        meta[2], index_files = _rechunk(lang, chunks)
         keep.update(index_files)
         data = _pf_dump(meta)
         width = len(info["hash"]) - len(lang) - 1
@@ -759,50 +780,7 @@ WORDS_PER_QUERY = 8  # index words a typical query looks up in a shard (five pai
 RECHUNK_ABOVE = 12_000  # bytes: shards whose chunks are smaller on average keep Pagefind's (re-cutting costs time)
 
 
-# metadata the search page shows with a result but that is not the page's text: Pagefind (1.5) indexes the words
-# of every metadata field (its word index lists them in a page's ``meta_locs``) and returns a page for a word found
-# only there. The breadcrumb names the page's ancestors ("部门 › 市交通委", a document's title over each of its
-# articles), so a query for such a word returned pages that do not contain it. shard_files takes these
-# locations out of the index; the fragment keeps the field for the search page to show.
-SHOWN_ONLY_META = "breadcrumb"
-
-
-def _without_field(pages: list, marker: int) -> list:
-    """A word's pages (Pagefind's ``[page delta, locs, meta_locs]``, page numbers delta-coded) without the
-    metadata locations that follow ``marker`` (``-(field's index in meta_fields) - 1``, up to the next field's
-    marker); a page left with no location is dropped and its delta carried to the next one."""
-    out, carry = [], 0
-    for p in pages:
-        meta_locs = p[2] if len(p) > 2 else []
-        if marker in meta_locs:
-            at = meta_locs.index(marker)
-            end = next((i for i in range(at + 1, len(meta_locs)) if meta_locs[i] < 0), len(meta_locs))
-            meta_locs = meta_locs[:at] + meta_locs[end:]
-            if not p[1] and not meta_locs:
-                carry += p[0]
-                continue
-            p = [p[0], p[1], meta_locs]
-        if carry:
-            p = [p[0] + carry, *p[1:]]
-            carry = 0
-        out.append(p)
-    return out
-
-
-def _drop_field(words: list, marker: int) -> list:
-    """An index chunk's words without one metadata field's locations (``_without_field``), a word left with
-    no page and no variant dropped. Pagefind writes a word as ``[word, pages, variants]``, a variant as
-    ``[form, pages]``."""
-    out = []
-    for w in words:
-        pages = _without_field(w[1], marker)
-        variants = [[v[0], vp, *v[2:]] for v in (w[2] if len(w) > 2 else []) if (vp := _without_field(v[1], marker))]
-        if pages or variants:
-            out.append([w[0], pages, variants, *w[3:]] if len(w) > 2 else [w[0], pages])
-    return out
-
-
-def _rechunk(lang: str, chunks: list, marker: int = 0) -> tuple[list, dict[str, bytes]]:
+def _rechunk(lang: str, chunks: list) -> tuple[list, dict[str, bytes]]:
     """The word index of a shard cut into chunks of the size that costs a first query least.
 
     A search loads the shard's metadata (which lists every chunk) and, for each word it looks up, the chunk
@@ -810,23 +788,12 @@ def _rechunk(lang: str, chunks: list, marker: int = 0) -> tuple[list, dict[str, 
     makes a chunk of a small shard some 30 kB, of which a query needs a few hundred bytes. With ``L``
     locations in ``B`` bytes of index, chunks of ``s`` locations cost about ``L/s * META_ENTRY_BYTES`` in the
     metadata and ``WORDS_PER_QUERY * B * s / L`` per query: least at ``s = L * sqrt(e / (k * B))``. Words
-    are never split; the chunks' bounds are shortened to distinguishing prefixes as Pagefind does. The
-    locations of the metadata field ``marker`` names (0: none) are left out (``_drop_field``). Returns the
+    are never split; the chunks' bounds are shortened to distinguishing prefixes as Pagefind does. Returns the
     metadata's chunk list and the index files."""
     total_bytes = sum(len(data) for _, data in chunks)
-    decoded = [(c, data, _drop_field(_pf_load(data)[0], marker) if marker else None) for c, data in chunks]
     if total_bytes < RECHUNK_ABOVE * len(chunks):  # chunks small already (a shard with many repeated texts)
-        entries, files = [], {}
-        for c, data, words in decoded:
-            if words is not None:
-                if not words:  # every word of the chunk was the field's only
-                    continue
-                data = _pf_dump([words])
-                c = [c[0], c[1], f"{lang}_{hashlib.sha256(data).hexdigest()[:10]}"]
-            entries.append(list(c))
-            files[f"index/{c[2]}.pf_index"] = data
-        return entries, files
-    words = [w for c, data, kept in decoded for w in (kept if kept is not None else _pf_load(data)[0])]
+        return [list(c) for c, _ in chunks], {f"index/{c[2]}.pf_index": data for c, data in chunks}
+    words = [w for _, data in chunks for w in _pf_load(data)[0]]
     locs = sum(len(p[1]) + 1 for w in words for p in w[1])
     size = int(locs * (META_ENTRY_BYTES / (WORDS_PER_QUERY * max(total_bytes, 1))) ** 0.5)
     size = max(500, min(20000, size))

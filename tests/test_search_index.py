@@ -159,8 +159,9 @@ def _index_words(shard: Path) -> tuple[list, list, dict]:
 
 def test_breadcrumbs_are_shown_not_indexed(tmp_path):
     """Pagefind indexes the words of every metadata field; the breadcrumb is kept as metadata only to be shown
-    with a result. Every shard's word index is without its locations (no page is listed under a word only its
-    breadcrumb holds), the page numbers still point at the shard's pages, and the fragments keep the field."""
+    with a result, in characters of which Pagefind makes no word (search.crumb_code). Every shard's word index is
+    without its locations (no page is listed under a word only its breadcrumb holds), and the fragments keep
+    the field, which reads back as the page's breadcrumb."""
     from generator import search
     from generator.build import build
 
@@ -182,9 +183,15 @@ def test_breadcrumbs_are_shown_not_indexed(tmp_path):
     frags = {h: search.fragment_words(site_shard / "fragment" / f"{h}.pf_fragment") for h in pages}
     under = {frags[pages[n]]["url"] for n, _, _ in words["depart"]}
     holding = {f["url"] for f in frags.values() if "depart" in search.read_text(f["content"]).lower()}
-    units = {f["url"] for f in frags.values() if f["meta"].get("breadcrumb", "").startswith("Departments › ")}
+    crumbs = {f["url"]: search.crumb_text(f["meta"].get("breadcrumb", "")) for f in frags.values()}
+    units = {url for url, crumb in crumbs.items() if crumb.startswith("Departments › ")}
     assert len(units) > 50 and units - holding  # shown with the breadcrumb; some lack the word
     assert under == holding
+    # the Chinese ones read back whole
+    zh_site = out / "pagefind" / "zh" / "site"
+    zh = [search.fragment_words(f) for f in zh_site.glob("fragment/*.pf_fragment")]
+    crumb = {f["url"]: search.crumb_text(f["meta"]["breadcrumb"]) for f in zh}["/zh/unit/shi-jiao-tong-wei/"]
+    assert crumb == "部门 › 市交通委"
 
 
 def test_a_new_shard_format_indexes_every_shard_again(tmp_path, monkeypatch):

@@ -537,10 +537,23 @@
     return describe(slice, state.q.terms);
   }
 
+  /* The breadcrumb as the index keeps it: two of these characters a byte of its UTF-8, so that Pagefind, which
+   * indexes every metadata field, makes no word of it (generator/search.py: crumb_code). */
+  const CRUMB_DIGITS = "!$%()+,-./:;=?@[";
+  function crumbText(code) {
+    const bytes = new Uint8Array(code.length >> 1);
+    for (let i = 0; i < bytes.length; i++) {
+      const hi = CRUMB_DIGITS.indexOf(code[2 * i]), lo = CRUMB_DIGITS.indexOf(code[2 * i + 1]);
+      if (hi < 0 || lo < 0) return code; // not coded (an index made before the coding): as it is
+      bytes[i] = hi * 16 + lo;
+    }
+    return new TextDecoder().decode(bytes);
+  }
+
   function describe(items, terms) { // titles and excerpts (fragments and parts are loaded once: Pagefind caches)
     return Promise.all(items.map(async (it) => {
       const d = await it.data();
-      return { url: d.url, title: d.meta.title || d.url, breadcrumb: d.meta.breadcrumb || "",
+      return { url: d.url, title: d.meta.title || d.url, breadcrumb: crumbText(d.meta.breadcrumb || ""),
                excerpt: await excerptOf(d, it.locs, terms) };
     }));
   }
