@@ -34,6 +34,9 @@ class SourceError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # raised in a forked worker, it comes back pickled: as its problems, not its message
+        return type(self), (self.problems,)
+
 
 def fail(file: str | Path, line: int | None, message: str, expected: str = "") -> SourceError:
     return SourceError(Problem(str(file), line, message, expected))

@@ -546,6 +546,23 @@ def test_the_heap_is_frozen_inside_a_build_block_and_handed_back_after_it():
     assert gc.get_freeze_count() == 0
 
 
+def test_an_error_raised_in_a_forked_worker_keeps_its_problems():
+    """A SourceError comes back from a forked worker pickled: it must be the same problems, which the CLI
+    prints one a line (it came back made of its message's characters, one problem each)."""
+    from generator.errors import Problem, SourceError
+    from generator.parallel import fork_map
+
+    problem = Problem("content/sources/x.txt", 3, "unknown document kind", "a kind the readers know")
+
+    def job(_, item):
+        raise SourceError(problem)
+
+    with pytest.raises(SourceError) as e:
+        fork_map(job, None, ["a", "b"], min_items=2, workers=2)
+    assert e.value.problems == [problem]
+    assert str(e.value) == "content/sources/x.txt:3: unknown document kind (expected a kind the readers know)"
+
+
 def test_a_paused_collection_inside_a_build_freezes_what_it_loaded_after_collecting_its_garbage():
     """What a paused_collector block loads lives on: inside frozen_heap (a build) it is frozen at the block's end,
     else the next collections visit all of it (it sits in the youngest generation); the garbage the block says it
