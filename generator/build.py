@@ -18,7 +18,7 @@ from .errors import Problem, Report, SourceError
 from .fileio import naming
 from .i18n.catalog import load_translations
 from .i18n.glossary import load_glossary
-from .parallel import can_fork, fork_map, freeze_more, frozen_heap
+from .parallel import Forked, can_fork, fork_map, freeze_more, frozen_heap
 from .cache.deps import RECORDER, stored
 from .site.api import API_ROOT, ApiGroups, dump_to, iter_api_files
 from .site.opendata import DB_NAME, write_open_data
@@ -511,6 +511,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
     # the index copies kept beside the output: the workers make those it lacks (with search, or to index later)
     store = _search_store(out) if (search or index_later) else None
     staging = output.new_staging(out)
+    forked = []  # the process making the open data, when it is made alongside (below)
     try:
         with timer("render"):
             assets = fingerprint_static(config.theme_dir, staging)
@@ -528,6 +529,21 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             api_new: dict = {}
             api_time = []
             data_pages = []  # the Open data pages, made with the files they describe (opendata.DataPages)
+            # a full build with search makes the open data (a database of the whole archive) in a process of its
+            # own, from when the API files are written while the workers render until this one has made the search
+            # index: neither needs the other, and each takes minutes on an archive. Otherwise it is made here while
+            # the workers render (an incremental build updates it: seconds)
+            alongside = manifest is None and search and can_fork(workers)
+
+            def open_data():  # from the API files: schemas, database, CSV tables, the page describing them
+                t_open = time.perf_counter()
+                # the database of the tree this build will bring up to date (two builds ago) is updated in place
+                served = output.served_tree(out) if manifest else None
+                spare = (output.tree_path(out, "b" if served == "a" else "a") / API_ROOT / DB_NAME) if served else None
+                pages = write_open_data(staging, out if manifest else None, env, ui, site, config, api_old, api_new,
+                                        spare)
+                # what write_open_data recorded of the database, returned from a forked process
+                return pages, api_new.get(DB_NAME), time.perf_counter() - t_open
 
             def write_api():  # while the workers render: the data API needs the corpus, not the pages
                 t = time.perf_counter()
@@ -536,14 +552,13 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                         dump_to(staging / API_ROOT / name, data, api_old, api_new, old_dir=out / API_ROOT,
                                 groups=api_groups)
                     del data
-                # from the API files just written: schemas, database, CSV tables, and the page describing them
-                t_open = time.perf_counter()
-                # the database of the tree this build will bring up to date (two builds ago) is updated in place
-                served = output.served_tree(out) if manifest else None
-                spare = (output.tree_path(out, "b" if served == "a" else "a") / API_ROOT / DB_NAME) if served else None
-                data_pages.append(write_open_data(staging, out if manifest else None, env, ui, site, config, api_old,
-                                                  api_new, spare))
-                api_time.append((t_open - t, time.perf_counter() - t_open))
+                api_time.append(time.perf_counter() - t)
+                if alongside:
+                    forked.append(Forked(open_data))
+                else:
+                    pages, _, seconds = open_data()
+                    data_pages.append(pages)
+                    api_time.append(seconds)
 
             # what was made since the corpus was loaded (links, notes, views, fingerprints) lives until the end too:
             # out of the collector's work before the workers fork, so neither this process writing the data API
@@ -555,8 +570,6 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                                     "search_have": store.have() if store is not None else None,
                                     "search_store": store.root if store is not None else None}, workers=workers,
                                    progress=progress, meanwhile=write_api)
-            api_group_records = api_groups.groups(fps)
-            api_groups.final_file_keys(api_new, api_group_records)
             groups, metas, rendered, kept, lookups = {}, [], 0, 0, []
             for r in shares:
                 for gk, g in r["groups"].items():
@@ -567,15 +580,28 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                 kept += r["kept"]
                 fps.memo.update(r["dep_fps"])  # made in the worker: not made again for the manifest
                 result.groups_made.extend(gk for gk, g in r["groups"].items() if g is not None)
-            metas.extend(data_pages[0].metas)
-            rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
-        # the data API was written by this process during the render stage, while the workers rendered
-        # the pages; its time is moved from "render" to "write" (the open data beside it to a stage of its own), so
-        # the stages still add up to the total
-        timer.t["render"] -= sum(api_time[0])
-        timer.t["write"] = timer.t.get("write", 0) + api_time[0][0]
-        timer.t["open data"] = api_time[0][1]  # database, CSV tables, schemas, Open data pages
+        # the data API was written by this process during the render stage, while the workers rendered the pages;
+        # its time is moved from "render" to "write", and the open data's (made beside it, or alongside the index)
+        # to a stage of its own: the stages add up to the total, except that the open data and the index overlap
+        # when they run side by side
+        timer.t["render"] -= sum(api_time)
+        timer.t["write"] = timer.t.get("write", 0) + api_time[0]
+        if forked:  # the open data in a process of its own, the index here: the two stages' times overlap
+            timer.t["open data"] = 0.0  # (listed before the index, as where it is made here)
+            with timer("index"):
+                result.search = _index(out, groups, store, staging / output.INDEX_DIR, _live_index(out), site=staging,
+                                       workers=workers)
+            made, db_record, seconds = forked[0].result()
+            data_pages.append(made)
+            if db_record is not None:
+                api_new[DB_NAME] = db_record
+            api_time.append(seconds)
+        timer.t["open data"] = api_time[1]  # database, CSV tables, schemas, Open data pages
+        metas.extend(data_pages[0].metas)
+        rendered, kept = rendered + data_pages[0].rendered, kept + data_pages[0].kept
         with timer("write"):
+            api_group_records = api_groups.groups(fps)
+            api_groups.final_file_keys(api_new, api_group_records)
             editions = [{"code": lg.code, "hreflang": lg.hreflang, "title": config.title[lg.code],
                          "enter": ui[lg.code]["enter_edition"]} for lg in config.languages]
             write_text(staging, "index.html", env.get_template("root.html").render(site=site, languages=editions))
@@ -584,10 +610,12 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             write_extras(staging, metas, corpus, views, config)
             staged = output.list_files(staging)
             staged.discard(output.MARKER)
+            if result.search is not None:  # made already (alongside the open data): the index is not a page's file
+                staged = {rel for rel in staged if not rel.startswith(output.INDEX_DIR + "/")}
             files = staged.union(rel for g in groups.values() for rel, _, _ in g["pages"])
         gen = (manifest["gen"] + 1) if manifest else 1
         if manifest is None:  # a full build: the staging folder holds the whole site
-            if search:
+            if search and result.search is None:
                 with timer("index"):
                     result.search = _index(out, groups, store, staging / output.INDEX_DIR, _live_index(out),
                                            site=staging, workers=workers)
@@ -637,6 +665,8 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
                 fps, manifest))
             marker.unlink()
     except BaseException:
+        for process in forked:  # not writing into the staging folder any more
+            process.stop()
         if staging.exists():
             output.delete_later(out, staging)
         raise

@@ -91,6 +91,52 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
         _CALL = None
 
 
+class Forked:
+    """``fn()`` running in a forked process from now on, while this one goes on: ``result()`` waits for it and
+    returns what it returned, or raises the error it raised; ``stop()`` ends it (a build that fails or is
+    stopped must not leave it writing into its staging folder). The process inherits everything, as fork_map's
+    workers do, and dies with this one (``die_with_parent``)."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        parent = os.getpid()
+
+        def run():
+            die_with_parent(parent)
+            try:
+                out = (True, fn())
+            except BaseException as e:  # raised here, in this process, by the caller of result()
+                out = (False, e)
+            try:
+                send.send(out)
+            except Exception as e:  # a value or an error that cannot be pickled
+                send.send((False, RuntimeError(f"{type(out[1]).__name__}: {out[1]}: {e}")))
+
+        freeze_more()  # what the process inherits stays shared (the collector does not write into it there)
+        self._proc = ctx.Process(target=run, daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._recv.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            self._proc.join()
+            raise RuntimeError(f"a forked process ended without its result (exit code {self._proc.exitcode})")
+        self._proc.join()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+
+
 @contextmanager
 def frozen_heap():
     """Leave every object alive now out of the collector's work until the end of the block (``gc.freeze``):

@@ -665,6 +665,25 @@ def test_disk_full_on_a_first_build_leaves_nothing(case, small_disk):
     assert sorted(p.name for p in disk.iterdir()) == [f".{SITE}.lock"]
 
 
+@pytest.mark.parametrize("leave_mb", [6, 20])
+def test_disk_full_on_a_first_build_with_search_leaves_nothing(case, small_disk, leave_mb):
+    """A first build with search makes the open data in a process of its own while it indexes (build.py): a disk
+    that fills up once the pages are written (here the index finds it full; tests/test_publishing.py has the open
+    data's side fail) stops the build with one error naming the folder, no traceback, no half site and no
+    process left writing."""
+    disk = small_disk("64m")
+    out = disk / SITE
+    fill(disk, leave=(26 + leave_mb) << 20)  # the seed's pages and API files take some 26 MB
+    code, _, err = run(case.proj, "build", "--out", str(out))
+    assert code == 1 and "Traceback" not in err and "internal error" not in err, err
+    assert "no space left on the device" in err and f"{disk}/" in err, err
+    assert leftovers(disk, f".{SITE}-") == []
+    assert not out.exists()
+    time.sleep(0.5)
+    assert sorted(p.name for p in disk.iterdir() if p.name != f".{SITE}.search") == [f".{SITE}.lock", "filler"]
+    assert not subprocess.run(["pgrep", "-f", str(out)], capture_output=True).stdout  # nothing still writing
+
+
 def test_disk_full_while_indexing_keeps_the_previous_site(base, case, small_disk):
     """Room for the pages' copies but not for Pagefind's bundle: Pagefind's incomplete files are reported
     as a full disk at once (not three attempts), naming the index. (The room left holds the open data's copy of

@@ -563,6 +563,42 @@ def test_an_error_raised_in_a_forked_worker_keeps_its_problems():
     assert str(e.value) == "content/sources/x.txt:3: unknown document kind (expected a kind the readers know)"
 
 
+def test_a_forked_process_gives_its_result_or_its_error_and_can_be_stopped(tmp_path):
+    """parallel.Forked (a full build's open data, made in a process of its own while this one renders and indexes):
+    what it returns, made in another process; the error it raised, raised by result() as the error it was; a
+    process that died without a word is an error too; stop() ends it before it writes anything more."""
+    import os
+    import signal
+    import time
+
+    from generator.errors import Problem, SourceError
+    from generator.parallel import Forked
+
+    pid, doubled = Forked(lambda: (os.getpid(), 21 * 2)).result()
+    assert doubled == 42 and pid != os.getpid()
+
+    def fails():
+        raise SourceError(Problem("api/v1/data.sqlite", None, "no space left on the device", "room"))
+
+    with pytest.raises(SourceError, match="data.sqlite: no space left") as e:
+        Forked(fails).result()
+    assert e.value.problems[0].file == "api/v1/data.sqlite"
+
+    with pytest.raises(RuntimeError, match="ended without its result"):
+        Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+
+    late = tmp_path / "late"
+
+    def slow():
+        time.sleep(1.5)
+        late.write_text("written after the build had failed")
+
+    process = Forked(slow)
+    process.stop()
+    time.sleep(2.5)
+    assert not late.exists()
+
+
 def test_a_paused_collection_inside_a_build_freezes_what_it_loaded_after_collecting_its_garbage():
     """What a paused_collector block loads lives on: inside frozen_heap (a build) it is frozen at the block's end,
     else the next collections visit all of it (it sits in the youngest generation); the garbage the block says it
