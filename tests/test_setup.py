@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -103,3 +104,27 @@ def test_i18n_on_a_clean_checkout_changes_nothing(tmp_path):
     assert sorted(after) == sorted(before)
     changed = [name for name in before if before[name] != after[name]]
     assert not changed, f"i18n rewrote {changed}"
+
+
+def test_what_a_build_leaves_beside_its_output_is_ignored_by_git():
+    """Editors commit new issues and notes from the project folder: nothing the default build puts there (the
+    output and its two trees, the search index's record store, the lock, the build's record, staging and trash
+    folders, markers) may show up in `git status`, or a `git add -A` would commit the site."""
+    from generator import output, search
+    from generator.build import _incomplete_marker, _manifest_path
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    out = ROOT / "build"
+    paths = [out, output.tree_path(out, "a") / "index.html", output.tree_path(out, "b") / "x",
+             search.store_dir(out) / "records" / "zh" / "2026.pickle", _manifest_path(out), _incomplete_marker(out),
+             out.parent / f".{out.name}.lock", output.updating_marker(out, "a"),
+             out.parent / f".{out.name}{output.STAGING_PREFIX}x1y2" / "index.html",
+             out.parent / f".{out.name}{output.TRASH_PREFIX}123-ab" / "index.html",
+             out.parent / f".{out.name}.kept" / "index.html-123" / "x"]
+    rels = [p.relative_to(ROOT).as_posix() for p in paths]
+    r = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "--no-index", "--verbose", "--non-matching", *rels],
+                       capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr  # 1: none ignored
+    not_ignored = [line.split("\t")[-1] for line in r.stdout.splitlines() if line.startswith("::")]
+    assert not not_ignored, not_ignored
