@@ -305,6 +305,15 @@ def ui_hrefs(page):
     return page.eval_on_selector_all("[data-search-results] .result > a", "els => els.map(e => e.getAttribute('href'))")
 
 
+def all_result_hrefs(page):
+    """Every result, "more results" (or "search earlier years") pressed until it is gone."""
+    more = page.locator("#search-more")
+    while more.is_visible():
+        more.click()
+        page.wait_for_selector("[data-search-results][data-done]")
+    return ui_hrefs(page)
+
+
 @pytest.mark.parametrize("q,expect", [
     ("養老", "/zh/livelihood/2026/2.2/"),          # Traditional query, Simplified text
     ("電梯", "/zh/livelihood/2026/6.1/"),
@@ -323,21 +332,14 @@ def test_search_page_runs_query_from_url(page, server, truth_pages, q, expect):
     assert page.locator("[data-search-results] .crumb").count() > 0  # breadcrumb
 
 
-def all_result_hrefs(page):
-    more = page.locator("#search-more")
-    while more.is_visible():
-        more.click()
-        page.wait_for_selector("[data-search-results][data-done]")
-    return ui_hrefs(page)
-
-
 @pytest.mark.parametrize("lang,q,stem,crumb", [("en", "departments", "depart", "Departments › "),
                                               ("zh", "部门", "部门", "部门 › ")])
 def test_a_word_only_in_a_breadcrumb_does_not_find_the_page(page, server, site, lang, q, stem, crumb):
     """A result shows its breadcrumb ("Departments › …"), kept as metadata, and Pagefind indexes the words of
-    metadata too: they are taken out of the index (generator/search.py: SHOWN_ONLY_META), so a query finds the
-    pages whose text holds it, not every page under a heading that does. The department pages of both editions
-    sit under "部门 › " / "Departments › "; those of the seed whose text lacks the word must not be found."""
+    metadata too: the index copy codes it so that Pagefind makes no word of it (generator/search.py: crumb_code),
+    so a query finds the pages whose text holds it, not every page under a heading that does. The department
+    pages of both editions sit under "部门 › " / "Departments › "; those of the seed whose text lacks the word
+    must not be found."""
     units = {"/" + p.parent.relative_to(site).as_posix() + "/" for p in (site / lang / "unit").rglob("index.html")}
     without = {u for u in units if not any(stem in norm(x) for x in reader_pieces(read(site, u)))}
     assert len(without) > 5  # the case this test is about is in the seed
@@ -370,11 +372,7 @@ def test_more_results_until_the_true_total(page, server, truth_pages):
     page.wait_for_selector("[data-search-results][data-done]")
     assert f"找到 {len(expected)} 条结果" in page.inner_text("#search-status")
     assert len(ui_hrefs(page)) == 20
-    more = page.locator("#search-more")
-    while more.is_visible():
-        more.click()
-        page.wait_for_selector("[data-search-results][data-done]")
-    hrefs = ui_hrefs(page)
+    hrefs = all_result_hrefs(page)
     assert len(hrefs) == len(set(hrefs)) and set(hrefs) == expected
     assert page.evaluate("document.activeElement.closest('.result') !== null")  # focus moved to the new results
 

@@ -206,3 +206,22 @@ def test_a_new_shard_format_indexes_every_shard_again(tmp_path, monkeypatch):
     again = build(ROOT, out, search=True).search
     assert sorted(again.indexed_shards) == sorted(first.indexed_shards) and len(first.indexed_shards) == 6
     assert build(ROOT, out, search=True).search.indexed == 0
+
+
+def test_a_breadcrumb_of_any_text_is_coded_in_characters_pagefind_makes_no_word_of():
+    """Titles hold anything: markup escaped in the page, quotes, brackets, Traditional characters, emoji, Latin
+    words and digits. The index copy's breadcrumb is made of CRUMB_DIGITS only (none a letter, a digit, a space or
+    an emoji: Pagefind indexes none of them) and reads back as the page shows it."""
+    import html
+
+    from generator.search import CRUMB_DIGITS, crumb_text, index_copy
+
+    crumbs = ["部门 › 市交通委", "A & B <i>not a tag</i> › “引号” 〔2026〕1号 › 條例 😀", "Notes › 2026-05-01: x_y*#~^`",
+              "文件 › " + "很长的标题" * 60]
+    for crumb in crumbs:
+        page = (f'<html><body><main id="main" data-pagefind-body><span hidden data-pagefind-ignore '
+                f'data-pagefind-meta="breadcrumb">{html.escape(crumb, False)}</span><p>正文</p></main></body></html>')
+        copy = index_copy(page, lang="zh", title="标题", names=[], group="2026")
+        code = re.search(r'data-pagefind-meta="breadcrumb">([^<]*)<', copy).group(1)
+        assert code and set(code) <= set(CRUMB_DIGITS) and crumb_text(code) == crumb
+    assert not any(c.isalnum() or c.isspace() or c in "#*\"'&<>" for c in CRUMB_DIGITS)
