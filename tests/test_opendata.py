@@ -544,11 +544,13 @@ def test_incremental_builds_update_their_own_database_to_the_rows_of_a_full_buil
     other = [t for t in out.parent.glob(".build.[ab]") if t.resolve() != out.resolve()]
     spare = other[0].joinpath(*API, "data.sqlite")
     assert spare.is_file() and spare.stat().st_nlink == 1  # the tree of two builds ago has a file of its own
+    spare_ino = spare.stat().st_ino
     served_before = db_path.read_bytes()
     served_file = out.resolve().joinpath(*API, "data.sqlite")
     build(proj, out, search=False)
     assert served_file.read_bytes() == served_before  # the site served during the build was not touched
-    assert db_path.resolve() == spare and db_path.stat().st_nlink == 1  # the spare file, moved in and updated
+    # the spare file itself (not a copy of the served one), moved in and updated
+    assert db_path.resolve() == spare and db_path.stat().st_ino == spare_ino and db_path.stat().st_nlink == 1
     assert sorted(p.name for p in db_path.parent.glob("data.sqlite*")) == ["data.sqlite"]  # no journal left
     con = sqlite3.connect(db_path)
     try:
