@@ -167,6 +167,9 @@ def test_untranslated_text_falls_back_to_the_chinese_marked_as_such(french):
     assert '<a href="/fr/unit/shi-gong-an-ju/"><span lang="zh-CN">市公安局</span></a>' in page
     assert '<a class="brand" href="/fr/"><span lang="zh-CN">北京政务公开文献库</span></a>' in page
     assert f'<a href="/fr/unit/shi-jiao-tong-wei/">{TRANSPORT}</a>' in page  # the one the catalog names
+    # figures without a word are in every language: not marked English (the gazette's own English lines are)
+    cover = (french / "fr" / "gazette" / "2026" / "12" / "index.html").read_text("utf-8")
+    assert '<p class="blk blk-cover">2026</p>' in cover and '<span lang="en">2026</span>' not in cover
     # the English catalog is not used for French: no English sentence of the task on the French page
     en = (french / "en" / "task" / "2026" / "20" / "index.html").read_text("utf-8")
     english = re.search(r'<p class="task-text">([^<]+)', en).group(1)

@@ -3,6 +3,7 @@ model. Templates only format what they receive here; they never parse or
 compute. Every item id maps to its URL through ``urls.url_for``."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ def cn_ordinal(n: int, digits: str) -> str:
     return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
 
 
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (the Chinese ones are found before it is asked)
 NAV_SECTIONS = {"task": "tasklist"}  # URL's first folder -> the navigation entry it belongs to
 
 
@@ -184,8 +186,8 @@ class ViewContext:
         auth = self.authoritative
         if lang == auth:
             return {"text": zh, "zh": zh, "status": "ok", "lang": auth}
-        if not CJK_RE.search(zh):  # already English (the gazette's own English lines) or figures only
-            return {"text": zh, "zh": zh, "status": "ok", "lang": "en"}
+        if not CJK_RE.search(zh):  # the gazette's own English lines, or figures and marks only (in any language)
+            return {"text": zh, "zh": zh, "status": "ok", "lang": "en" if _LETTER.search(zh) else lang}
         tr = self.translators.get(lang)  # None: not a language of the site (the data API's English on a site
         s = tr.get(key, zh, family) if tr is not None else None  # without English): the authoritative text
         if s is not None and s.ok:
