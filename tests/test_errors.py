@@ -159,3 +159,41 @@ def test_template_error_location_when_rendered_in_process(tmp_path):
     except TemplateError as e:
         problem = template_problem(e, tmp_path)
     assert str(problem) == "page.html:3: template error: Expected an expression, got 'end of statement block'"
+
+
+def test_a_date_not_in_the_calendar_is_published_as_printed_with_a_warning(tmp_path):
+    """A signature date misprinted as 2026年2月29日 (or 13月45日) is no date: the page shows it as printed, the
+    document has no date (no empty <time>), and a warning names the file and line; no internal error."""
+    circular = (ROOT / "tests/data/ingest/circular-simplified.txt").read_text("utf-8")
+    assert "\n2026年3月20日\n" in circular
+    for printed in ("2026年2月29日", "2026年13月45日"):
+        proj = make_project(tmp_path / printed, {"2026-c.txt": circular.replace("\n2026年3月20日\n", f"\n{printed}\n")})
+        r = run("--root", str(proj), "build", "--no-search")
+        assert r.returncode == 0 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+        assert f"content/sources/2026-c.txt:17: {printed} is not a date of the calendar" in r.stderr
+        pages = [p for p in (proj / "build").rglob("*.html") if printed in p.read_text("utf-8")]
+        assert len(pages) >= 2  # the document's page in each language at least
+        assert all('datetime=""' not in p.read_text("utf-8") for p in pages)
+        assert run("--root", str(proj), "check").returncode == 0
+
+
+def test_a_gazette_cover_out_of_the_calendar_or_of_range_is_an_error(tmp_path):
+    """The issue's date and numbers make its address and its place in the archive: a date not in the calendar,
+    year 0 or a number past the range is an error naming the cover's line, and nothing is written."""
+    issue = (ROOT / "tests/data/ingest/gazette-2026-13.txt").read_text("utf-8")
+    lines = issue.split("\n")
+    assert lines[16].startswith("2026年4月3日") and "第 13 期 (总第 937 期)" in lines[7]
+    cases = {
+        "2月30日": (issue.replace("2026年4月3日 第13期", "2026年2月30日 第13期"), 17, "the issue's date 2026年2月30日 "
+                   "is not a date of the calendar"),
+        "year 0": (issue.replace("2026年4月3日 第13期", "0000年4月3日 第13期"), 17, "the issue's date 0000年4月3日"),
+        "number": (issue.replace("第 13 期 (总第 937 期)", "第 13 期 (总第 99999999999999999999 期)"), 8,
+                   "issue number 13 (in all 99999999999999999999) out of range"),
+    }
+    for name, (text, line, message) in cases.items():
+        proj = make_project(tmp_path / name.replace(" ", "-"), {"2026-gazette-013.txt": text})
+        r = run("--root", str(proj), "build", "--no-search")
+        assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+        assert f"content/sources/2026-gazette-013.txt:{line}: {message}" in r.stderr, r.stderr
+        assert not (proj / "build").exists()
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block
+from .text import parse_date as _parse_date
 from ..normalize import DATE_LINE, Para, normalize_text, display_width, compact
 
 ORG_SUFFIX = re.compile(
@@ -41,10 +42,8 @@ def cn_number(text: str) -> int:
 
 
 def parse_date(text: str) -> str | None:
-    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
-    if not m:
-        return None
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    """text.parse_date, None where it finds no date of the calendar."""
+    return _parse_date(text) or None
 
 
 def is_org_line(text: str) -> bool:

@@ -19,10 +19,12 @@ from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import toc_target
 from .common import is_date_line, is_number_line, is_org_line
+from .text import calendar_date
 from .. import ids
 
 RUNNING_HEADER = "北京市人民政府公报"
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
+MAX_NUMBER, MAX_TOTAL = 999, 999_999  # the largest issue number in a year, and in all
 DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
 # an entry ends with what identifies the document in parentheses (a document number, 北京市人民政府令第N号, an
 # announcement's 2026年第N号; in English Jingzhengfa[2026]No. 1, Decree No. N, No. N of 2026), then its page
@@ -113,7 +115,14 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
         report.raise_if_errors()
     number, total = int(m.group(1)), int(m.group(2))
     year = int(dm.group(1))
-    date = f"{year:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
+    date = calendar_date(year, int(dm.group(2)), int(dm.group(3)))
+    if not date:
+        report.error(path, head[:dm.start()].count("\n") + 1, f"the issue's date {dm.group(0).split('日')[0]}日 is not a "
+                     "date of the calendar", "YYYY年M月D日 with a month 1–12 and a day that month has")
+    if not (1 <= number <= MAX_NUMBER and 1 <= total <= MAX_TOTAL):
+        report.error(path, head[:m.start()].count("\n") + 1, f"issue number {number} (in all {total}) out of range",
+                     f"第 N 期 (总第 N 期) with N from 1 to {MAX_NUMBER} and the total from 1 to {MAX_TOTAL}")
+    report.raise_if_errors()
     sponsor = dm.group(5)
     gid = ids.format_id("gazette", year, number)
 

@@ -42,10 +42,27 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+def calendar_date(y: int, m: int, d: int) -> str:
+    """The ISO form of a date of the calendar (years 1 to 9999); "" for one that is not (2月30日, 13月, year 0)."""
+    import datetime
+
+    try:
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
 def parse_date(text: str) -> str:
-    """ISO form of the first date written 2026年3月1日 in ``text``, or ""."""
+    """ISO form of the first date written 2026年3月1日 in ``text``, or "" (none, or a misprint that is no date
+    of the calendar: read as no date; parse_source reports it with its line, see impossible_dates)."""
     m = DATE_RE.search(text)
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+    return calendar_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else ""
+
+
+def impossible_dates(text: str) -> list[str]:
+    """The dates written 2026年3月1日 in ``text`` that are no dates of the calendar."""
+    return [m.group(0) for m in DATE_RE.finditer(text)
+            if not calendar_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))]
 
 
 def is_date_line(text: str) -> bool:

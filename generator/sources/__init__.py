@@ -203,6 +203,17 @@ def check_coverage(src: Source, blocks, rep: Report) -> None:
                   f"document (e.g. {sample})", "every character of the body to reach a page")
 
 
+def check_dates(src: Source, blocks, rep: Report) -> None:
+    """A date written 2026年2月30日 (no date of the calendar) is published as printed and read as no date (the
+    readers' parse_date): a warning names it and its line."""
+    from ..kinds.text import impossible_dates
+
+    for b in blocks:
+        for bad in impossible_dates(b.original or b.text):
+            rep.warn(src.path, b.line, f"{bad} is not a date of the calendar: it is published as printed, and not "
+                     "read as a date", "a date such as 2026年3月20日, with a month 1–12 and a day that month has")
+
+
 def parse_source(src: Source, districts: dict) -> dict:
     """Parse one source on its own: a pure function of its text (and the district
     names), so results can be cached by content hash and computed in parallel."""
@@ -222,6 +233,7 @@ def parse_source(src: Source, districts: dict) -> dict:
         blocks = reading.blocks
         for doc, _ in reading.documents:  # what each document cites: a function of its text, cached with it
             doc.citations = cited_by_blocks(doc)
+        check_dates(src, blocks, rep)
         if not rep.errors:
             check_coverage(src, blocks, rep)
     except SourceError as e:
