@@ -197,3 +197,17 @@ def test_a_gazette_cover_out_of_the_calendar_or_of_range_is_an_error(tmp_path):
         assert f"content/sources/2026-gazette-013.txt:{line}: {message}" in r.stderr, r.stderr
         assert not (proj / "build").exists()
 
+
+def test_two_sources_of_one_gazette_issue_are_an_error(tmp_path):
+    """Two files that are both issue 13 of 2026 (another date, other documents): one of them would vanish from
+    the site. An error names both files; nothing is written."""
+    issue = (ROOT / "tests/data/ingest/gazette-2026-13.txt").read_text("utf-8")
+    other = (issue.replace("京政发〔2026〕3号", "京政发〔2026〕93号").replace("春季植树造林", "秋季植树造林")
+             .replace("2026年4月3日 第13期", "2026年4月9日 第13期"))
+    assert other.count("京政发〔2026〕93号") >= 2 and other != issue
+    proj = make_project(tmp_path, {"2026-gazette-013.txt": issue, "2026-gazette-13-again.txt": other})
+    r = run("--root", str(proj), "build", "--no-search")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert ("content/sources/2026-gazette-13-again.txt:1: gazette/2026/13 is also made from "
+            "content/sources/2026-gazette-013.txt:1; two sources of one item would make one of them vanish") in r.stderr
+    assert not (proj / "build").exists()

@@ -53,6 +53,11 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
     return Source(path=rel, kind=kind, text=text, provenance=prov, digest=digest)
 
 
+def _line_of(item) -> int | None:
+    origin = getattr(item, "origin", None)
+    return getattr(origin, "line", None)
+
+
 def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: dict | None = None):
     """Keep one canonical document per number; record every other publication as provenance.
     The task lists of the other publications are collected in ``copies`` (list id ->
@@ -354,6 +359,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
             if isinstance(results[i], Path):  # written to the cache by the worker: load it as a warm build does
                 results[i] = load_entry(results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
+    made_by: dict = {}  # (family, item id) -> (the source that made it, its line)
     for src, key, res in zip(sources, keys, results):
         corpus.sources.append(src)
         corpus.source_keys[src.path] = key
@@ -366,6 +372,13 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
         for family, items in reading.items.items():
             target = getattr(corpus, family)
             for item in items:
+                first = made_by.setdefault((family, item.id), (src.path, _line_of(item)))
+                if first[0] != src.path:  # two gazette issues of one year and number, two reports of one year …
+                    rep.error(src.path, _line_of(item), f"{item.id} is also made from {first[0]}:{first[1] or 1}; "
+                              "two sources of one item would make one of them vanish from the site",
+                              "one source per gazette issue (its year and number), work report (its year), list of "
+                              "livelihood projects (its year) and district progress table (its district and year)")
+                    continue
                 target[item.id] = item
         for d, tl in reading.documents:
             _merge_document(corpus, d, tl, src, rep, copies)
