@@ -211,3 +211,17 @@ def test_two_sources_of_one_gazette_issue_are_an_error(tmp_path):
     assert ("content/sources/2026-gazette-13-again.txt:1: gazette/2026/13 is also made from "
             "content/sources/2026-gazette-013.txt:1; two sources of one item would make one of them vanish") in r.stderr
     assert not (proj / "build").exists()
+
+
+def test_a_toc_entry_that_cannot_be_found_is_an_error_not_an_internal_one(tmp_path):
+    """A stray character after an announcement's title in the table of contents: its number (2026年第2号) names
+    no document without the title's 公告, so the entry cannot be found in the body. The error says so and names
+    the entry's line; the build stops there instead of crashing on the entry."""
+    lines = (ROOT / "tests/data/kinds/gazette-2026-14.txt").read_text("utf-8").split("\n")
+    assert lines[32] == "森林防火的公告" and lines[33].startswith("(2026年第2号)")  # the TOC entry's second line
+    lines[32] += "X"
+    proj = make_project(tmp_path, {"2026-gazette-014.txt": "\n".join(lines)})
+    r = run("--root", str(proj), "build", "--no-search")
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert ("content/sources/2026-gazette-014.txt:32: the entry numbered '2026年第2号' in the table of contents is not "
+            "titled as an announcement") in r.stderr, r.stderr

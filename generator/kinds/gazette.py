@@ -17,7 +17,7 @@ from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, Toc
 from ..normalize import compact, normalize_text, unwrap
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
-from .citations import toc_target
+from .citations import TOC_ANNOUNCEMENT, toc_target
 from .common import is_date_line, is_number_line, is_org_line
 from .text import calendar_date
 from .. import ids
@@ -152,9 +152,14 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
            for a, b in zip(zh, en)]
     targets = [toc_target(e.number_zh, e.title_zh) for e in toc]
     for e, t in zip(toc, targets):
-        if t is None:
+        if t is None and TOC_ANNOUNCEMENT.match(re.sub(r"\s+", "", e.number_zh).strip("()（）")):
+            report.error(path, e.line, f"the entry numbered {e.number_zh!r} in the table of contents is not titled as "
+                         f"an announcement ({e.title_zh!r})", "a number like 2026年第2号 after a title ending with 公告 "
+                         "or 通告 (its issuer, then 关于…的公告)")
+        elif t is None:
             report.error(path, e.line, f"unreadable document number {e.number_zh!r} in the table of contents",
                          "a number like 京政发〔2026〕1号, 北京市人民政府令第334号 or 2026年第2号")
+    report.raise_if_errors()  # an entry without a number cannot be found in the body
 
     # front matter: every non-empty line up to the end of the TOC note
     front = [Block("cover", normalize_text(lines[i]) if not lines[i].isascii() else lines[i].strip(), i + 1,
