@@ -195,3 +195,43 @@ def test_english_headings_and_breadcrumbs_mark_their_chinese(built):
     assert not unmarked, unmarked[:5]
     rule = page(out, "/en/rule/2019/gong-gong-tu-shu-guan-du-zhe-fu-wu-gui-ding/")
     assert '<h1><span lang="zh-CN">北京市公共图书馆读者服务规定</span></h1>' in rule
+
+
+def test_a_number_printed_twice_gives_each_provision_its_own_page_and_anchor(tmp_path):
+    """A misprint that repeats a number must not put one provision in another's place: a second 第二条 gets
+    ``article/2-2nd`` beside ``article/2`` (each page with its own text), a second 附件1 the anchor
+    ``annex-1-2nd`` (no id twice, no internal error), articles numbered from 1 in two attachments each their own
+    page; each repeat is a warning naming its line."""
+    from generator.build import build
+
+    rules = (KINDS / "decree-rules.txt").read_text("utf-8")
+    assert rules.count("第三条　市民政部门负责") == 1
+    circular = (KINDS / "circular-with-attachments.txt").read_text("utf-8")
+    lines = circular.split("\n")
+    assert lines[45] == "附件2" and "北京市老旧小区综合整治项目验收办法" in circular
+    second = "\n".join(lines[:45] + ["附件1"] + lines[46:])
+    annex3 = ("\n附件3\n\n北京市老旧小区综合整治资金管理办法\n\n第一条　ZQANNEX3为规范资金管理，制定本办法。\n\n"
+              "第二条　本办法自印发之日起施行。\n")
+    proj = make_project(tmp_path, {"2026-rules.txt": rules.replace("第三条　市民政部门负责", "第二条　ZQDUP市民政部门负责"),
+                                   "2026-att.txt": second, "2026-att3.txt": circular.replace("京政办发〔2026〕9号",
+                                                                                             "京政办发〔2026〕99号")
+                                   .rstrip("\n") + "\n" + annex3})
+    out = tmp_path / "site"
+    result = build(proj, out, search=False)
+    warned = [f"{w.file}:{w.line}: {w.message}" for w in result.warnings]
+    assert any(w.startswith("content/sources/2026-rules.txt:38: 第二条 appears again") for w in warned), warned
+    assert "content/sources/2026-att.txt:46: attachment 1 appears again; this one is annex-1-2nd" in warned
+    decree = next(p for p in (out / "zh" / "decree").iterdir() if (p / "article" / "2-2nd").is_dir())
+    two, again = page(out, f"zh/decree/{decree.name}/article/2"), page(out, f"zh/decree/{decree.name}/article/2-2nd")
+    assert "ZQDUP" in again and "ZQDUP" not in two and "本办法适用于" in two
+    whole = page(out, f"zh/decree/{decree.name}")
+    assert f'href="/zh/decree/{decree.name}/article/2-2nd/"' in whole and 'id="article-2-2nd"' in whole
+    doc = page(out, "zh/doc/jingzhengbanfa-2026-9")
+    ids = re.findall(r'\bid="([^"]+)"', doc)
+    assert len(ids) == len(set(ids)) and {"annex-1", "annex-1-2nd"} <= set(ids)
+    assert "北京市老旧小区综合整治项目验收办法" in doc
+    # two attachments with their own 第一条: each article its own page, named by its anchor
+    names = sorted(p.name for p in (out / "zh" / "doc" / "jingzhengbanfa-2026-99" / "article").iterdir())
+    assert "annex-2-article-1" in names and "annex-3-article-1" in names and "1" not in names, names
+    assert "ZQANNEX3" in page(out, "zh/doc/jingzhengbanfa-2026-99/article/annex-3-article-1")
+    assert "ZQANNEX3" not in page(out, "zh/doc/jingzhengbanfa-2026-99/article/annex-2-article-1")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import Report
 from ..model import Block, Provision
 from ..normalize import Para, compact
-from .structure import parse_provisions
+from .structure import ordinal, parse_provisions
 from .text import CN_NUM, Keys, cn_number, simplified, to_block
 
 LABEL = re.compile(rf"^附件\s*(\d+|{CN_NUM})?\s*[：:]?$")
@@ -33,10 +33,11 @@ class AttachmentPart:
     label: list[Para] = field(default_factory=list)  # the 附件N line (with the title when on one line)
     heading: list[Para] = field(default_factory=list)  # the title paragraph(s)
     body: list[Para] = field(default_factory=list)
+    repeat: int = 1  # the second, third … attachment printed with this number (a misprinted 附件1 twice)
 
     @property
     def anchor(self) -> str:
-        return f"annex-{self.number or 1}"
+        return f"annex-{self.number or 1}" + (f"-{ordinal(self.repeat)}" if self.repeat > 1 else "")
 
 
 @dataclass
@@ -100,11 +101,13 @@ def split_attachments(paras: list[Para], path: str = "", report: Report | None =
         k += 1
 
     parts: list[AttachmentPart] = []
+    repeats: dict[int, int] = {}  # number -> attachments printed with it so far (each needs its own anchor)
     for idx, (k, num, title, body_start) in enumerate(starts):
         end = starts[idx + 1][0] if idx + 1 < len(starts) else n
         heading_start = k + 1 if body_start > k + 1 else body_start
+        repeats[num or 1] = repeats.get(num or 1, 0) + 1
         parts.append(AttachmentPart(num, title, paras[k].line, label=[paras[k]], heading=paras[heading_start:body_start],
-                                    body=paras[body_start:end]))
+                                    body=paras[body_start:end], repeat=repeats[num or 1]))
     main = paras[:starts[0][0]] if starts else list(paras)
     out = Attachments(main, listing, listing_paras, parts)
     _check(out, path, report)
@@ -168,6 +171,7 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
             seen_body = True
     main = blocks[:starts[0]] if starts else blocks
     provisions = parse_provisions(main, path, report)
+    repeats: dict[int, int] = {}  # number -> attachments with it so far: a repeated 附件1 gets annex-1-2nd
     for k, s in enumerate(starts):
         part = blocks[s:starts[k + 1] if k + 1 < len(starts) else len(blocks)]
         head = [part[0]]
@@ -177,7 +181,11 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
         printed = re.sub(r"\D", "", m.group(0)) if m else ""
         number = int(printed) if printed else k + 1
         title = head[-1].text if head[-1].kind == "title" else ""
-        anchor = f"annex-{number}"
+        repeats[number] = repeats.get(number, 0) + 1
+        anchor = f"annex-{number}" + (f"-{ordinal(repeats[number])}" if repeats[number] > 1 else "")
+        if repeats[number] > 1 and report is not None:
+            report.warn(path, part[0].line, f"attachment {number} appears again; this one is {anchor}",
+                        "each attachment numbered once (附件1, 附件2 …)")
         prov = Provision("attachment", str(number), re.sub(r"\s+", "", m.group(0)) if m else "", title, anchor,
                          part[0].line, block_keys=[b.key for b in part], text=title)
         prov.children = parse_provisions(part[len(head):], path, report, prefix=f"{anchor}-")

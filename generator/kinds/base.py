@@ -162,14 +162,14 @@ class DocumentKindPages:
         return (self.number_en(d, v) if v.translated(lang) else "") or d.title
 
     def title(self, v, item_id: str, lang: str) -> str | None:
-        from .structure import find
+        from .structure import article_anchor, find
 
         d, rest, frag = _doc_and_rest(v, item_id)
         if d is None:
             return None
         head = self.doc_title(v, d, lang)
         if rest[:1] == ["article"] and len(rest) > 1:
-            frag = f"article-{rest[1]}"
+            frag = article_anchor(d.provisions, rest[1])
         if frag:
             p = find(d.provisions, frag)
             if p is not None:
@@ -181,7 +181,7 @@ class DocumentKindPages:
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
         """Document number (or citation form), date and issuer, then where in it (an article, a part)."""
-        from .structure import find
+        from .structure import article_anchor, find
 
         d, rest, frag = _doc_and_rest(v, item_id)
         if d is None:
@@ -194,7 +194,7 @@ class DocumentKindPages:
         if rest[:1] == ["parallel"]:
             where.append(ui["side_by_side"])
         if rest[:1] == ["article"] and len(rest) > 1:
-            frag = f"article-{rest[1]}"
+            frag = article_anchor(d.provisions, rest[1])
         if frag:
             p = find(d.provisions, frag)
             if p is not None:

@@ -451,6 +451,23 @@ def walk(provisions: list[Provision]):
         yield from root.walk()
 
 
+def article_pages(provisions: list[Provision]) -> dict[str, str]:
+    """Anchor -> the name of the article's own page (``…/article/<name>``), for every article of a document: its
+    number (第三条: 3); where a number is printed twice (a repeated 第二条, an article 1 in each of two
+    attachments), each of those is named by its anchor (2, 2-2nd; annex-1-article-1, annex-2-article-1), so
+    that no page takes another's place."""
+    articles = [p for p in walk(provisions) if p.kind == "article"]
+    seen: dict[str, int] = {}
+    for p in articles:
+        seen[p.number] = seen.get(p.number, 0) + 1
+    return {p.anchor: p.number if seen[p.number] == 1 else p.anchor.removeprefix("article-") for p in articles}
+
+
+def article_anchor(provisions: list[Provision], name: str) -> str:
+    """The anchor of the article whose page is named ``name`` (article_pages), or "" for none."""
+    return next((anchor for anchor, n in article_pages(provisions).items() if n == name), "")
+
+
 # --------------------------------------------------------------------------
 # English labels and references
 

@@ -382,15 +382,16 @@ def provision_marks(v: ViewContext, d, lang: str) -> dict:
     """Block key -> the provisions that start at that block: their anchors (HTML ids on the page) and labels
     (for the "link to this" affordance), and the URL of an article's own page."""
     from ..kinds.base import provision_label
-    from ..kinds.structure import walk
+    from ..kinds.structure import article_pages, walk
 
     base = path_of(d.id)
     amended = amended_targets(v, d, lang)
+    names = article_pages(d.provisions)
     marks: dict[str, list] = {}
     for p in walk(d.provisions):
         if not p.block_keys:
             continue
-        page = url_for(f"{base}/article/{p.number}", lang) if p.kind == "article" else ""
+        page = url_for(f"{base}/article/{names[p.anchor]}", lang) if p.kind == "article" else ""
         marks.setdefault(p.block_keys[0], []).append(
             {"anchor": p.anchor, "label": provision_label(v, d, p, lang), "page": page,
              "amends": amended.get(p.anchor)})
@@ -542,20 +543,21 @@ def article_pages(v: ViewContext, d, lang: str):
     """A page of its own for every article of a rules text (legislation.gov.uk's provision pages): its text
     with its paragraphs and items, the rule it belongs to, the previous and next article."""
     from ..kinds.base import provision_label
-    from ..kinds.structure import walk
+    from ..kinds.structure import article_pages, walk
 
     articles = [p for p in walk(d.provisions) if p.kind == "article"]
     if not articles:
         return
+    names = article_pages(d.provisions)
     base = path_of(d.id)
     by_key = {b.key: b for b in d.blocks}
     doc_title = v.title(d.id, lang)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]) + [d.id])
     for k, p in enumerate(articles):
-        pid = f"{base}/article/{p.number}"
+        pid = f"{base}/article/{names[p.anchor]}"
 
         def ref(q):
-            return {"url": url_for(f"{base}/article/{q.number}", lang), "label": provision_label(v, d, q, lang)}
+            return {"url": url_for(f"{base}/article/{names[q.anchor]}", lang), "label": provision_label(v, d, q, lang)}
 
         title = v.ui[lang]["part_sep"].join((provision_label(v, d, p, lang), doc_title))
         yield Page(pid, lang, "provision.html", title, {
