@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import Problem, Report, SourceError
@@ -52,8 +53,20 @@ def _front_matter(text: str) -> tuple[str, str, int]:
                      "a line with only --- after the front matter")
 
 
+_HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+
+
 def slug_of(path: Path) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
+    """The note's address, from its file name: letters and digits lowercased (full-width ones as half-width),
+    Chinese in toneless pinyin (笔记.md: bi-ji), anything else a hyphen; "" when the name has none of them."""
+    from .i18n.romanize import slugify_zh
+
+    parts = []
+    for k, run in enumerate(_HAN_RUN.split(unicodedata.normalize("NFKC", path.stem).lower())):
+        part = slugify_zh(run) if k % 2 else re.sub(r"[^a-z0-9-]+", "-", run).strip("-")
+        if part:
+            parts.append(part)
+    return "-".join(parts)
 
 
 def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]]]:
@@ -167,6 +180,10 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
             ok = False
         if not ok:
             continue
+        if not slug_of(path):
+            rep.error(rel, None, "the note's file name has no letter, digit or Chinese character to make its "
+                      "address from", "a file name such as 2026-03-30-line-22.md")
+            continue
         langs = meta["langs"]
         # the panel on an item's page lists every note that cites it, in the front matter or inline
         all_refs = list(dict.fromkeys(refs + inline))
@@ -278,6 +295,18 @@ def xref_plugin(md) -> None:
     md.core.ruler.at("inline", _inline_with_lines)
 
 
+def _own_heading_ids(state) -> None:
+    """Heading ids prefixed with ``env["id_prefix"]`` (the note's): a note is shown on its page and on every
+    item it is about, beside other notes and the theme's own ids ("main"), and an id is unique on a page. The
+    footnotes take the note's slug from ``env["docId"]`` (mdit-py-plugins' footnote plugin)."""
+    prefix = state.env.get("id_prefix") if isinstance(state.env, dict) else None
+    if not prefix:
+        return
+    for token in state.tokens:
+        if token.type == "heading_open" and token.attrGet("id"):
+            token.attrSet("id", prefix + str(token.attrGet("id")))
+
+
 def markdown_renderer():
     from markdown_it import MarkdownIt
     from mdit_py_plugins.anchors import anchors_plugin
@@ -286,6 +315,7 @@ def markdown_renderer():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=3)
+    md.core.ruler.push("note_ids", _own_heading_ids)
     md.use(xref_plugin)
     md.validateLink = lambda url: url.split(":", 1)[0].lower() in SAFE_SCHEMES if ":" in url.split("/", 1)[0] else True
     return md
@@ -311,7 +341,8 @@ def render_notes(views, corpus: Corpus):
     pages = []
     for note in corpus.notes:
         lang = note.lang
-        env = {"xref": lambda target, lang=lang: (views.title(target, lang), url_for(target, lang))}
+        env = {"xref": lambda target, lang=lang: (views.title(target, lang), url_for(target, lang)),
+               "docId": note.slug, "id_prefix": f"note-{note.slug}-"}  # its ids unique on any page showing it
         note.html = sanitize(md.render(note.body_md, env))
         # each other language: the note's version in it if there is one, else (for the switch only) the page of
         # what the note is about in that language

@@ -447,3 +447,36 @@ def test_documents_cited_with_any_bracket_form(tmp_path):
     page = read(out, "/zh/note/brackets/")
     assert 'href="/zh/doc/jingzhengfa-2026-1/"' in page
     assert "/zh/note/brackets/" in read(out, "/zh/doc/jingzhengbanfa-2026-4/")  # shown in the doc's notes panel
+
+
+def test_notes_shown_together_keep_every_id_unique_and_a_chinese_file_name_its_own_address(tmp_path):
+    """Two notes with footnotes [^1] on one item page, and a note whose headings are the theme's own ids (main,
+    q-top): each id once per page, each footnote link going to its own note's footnote. A note named in Chinese
+    only (笔记.md) gets a pinyin address of its own, not the notes index's; a name with nothing to make an
+    address from is an error naming the file."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    front = "---\ntitle: {t}\nlang: zh\ndate: 2026-05-0{d}\nauthor: 编辑部\nrefs: [\"task/2026/20\"]\n---\n\n"
+    _note(proj, "笔记.md", front.format(t="第二篇", d=1) + "第二篇说明ZQF1[^1]。\n\n[^1]: ZQF2脚注。\n")
+    _note(proj, "2026-05-02-ids.md", front.format(t="Ids", d=2) + "## main\n\n正文。\n\n## q-top\n\n再一段[^1]。\n\n"
+          "[^1]: 第三个脚注。\n")
+    out = tmp_path / "out"
+    build(proj, out, search=False)
+    own = out / "zh" / "note" / "bi-ji" / "index.html"
+    assert own.is_file() and "ZQF1" in own.read_text("utf-8")
+    index = (out / "zh" / "note" / "index.html").read_text("utf-8")
+    assert "ZQF1" not in index and "/zh/note/bi-ji/" in index and "/zh/note/2026-03-30-task-2026-20-zh/" in index
+    pages = [out / "zh" / "task" / "2026" / "20" / "index.html", own, out / "zh" / "note" / "2026-05-02-ids" / "index.html"]
+    for p in pages:
+        ids = [dict(a)["id"] for _, a in elements(p.read_text("utf-8")) if dict(a).get("id")]
+        assert len(ids) == len(set(ids)), (p, sorted(i for i in ids if ids.count(i) > 1))
+    task = pages[0].read_text("utf-8")
+    for slug in ("bi-ji", "2026-03-30-task-2026-20-zh", "2026-05-02-ids"):  # each note's [1] goes to its own footnote
+        assert f'href="#fn-{slug}-1"' in task and f'id="fn-{slug}-1"' in task, slug
+    assert 'id="note-2026-05-02-ids-main"' in task and task.count('id="main"') == 1
+    _note(proj, "😀.md", front.format(t="t", d=3) + "正文。\n")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "content/notes/😀.md: the note's file name has no letter, digit or Chinese character" in r.stderr, r.stderr
