@@ -42,8 +42,10 @@ def naming(path):
 
 def write_error(path, e: OSError, what: str = "writing") -> SourceError:
     """An OS error while writing ``path`` as a user-facing problem (disk full, permissions, …)."""
+    expected = ("a name of at most 255 bytes (a part of the site's address made from a long title?)"
+                if e.errno == errno.ENAMETOOLONG else "a writable folder with free space")
     return SourceError(Problem(str(path), None, f"{_describe(e)} while {what} this file; it was left as it was",
-                               "a writable folder with free space"))
+                               expected))
 
 
 def atomic_write(path, data: bytes | str, *, durable: bool = True) -> None:

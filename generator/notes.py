@@ -59,14 +59,14 @@ _HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 def slug_of(path: Path) -> str:
     """The note's address, from its file name: letters and digits lowercased (full-width ones as half-width),
     Chinese in toneless pinyin (笔记.md: bi-ji), anything else a hyphen; "" when the name has none of them."""
-    from .i18n.romanize import slugify_zh
+    from .i18n.romanize import MAX_SLUG, cut_slug, slugify_zh
 
     parts = []
     for k, run in enumerate(_HAN_RUN.split(unicodedata.normalize("NFKC", path.stem).lower())):
         part = slugify_zh(run) if k % 2 else re.sub(r"[^a-z0-9-]+", "-", run).strip("-")
         if part:
             parts.append(part)
-    return "-".join(parts)
+    return cut_slug("-".join(parts), 2 * MAX_SLUG)
 
 
 def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]]]:

@@ -225,3 +225,33 @@ def test_a_toc_entry_that_cannot_be_found_is_an_error_not_an_internal_one(tmp_pa
     assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
     assert ("content/sources/2026-gazette-014.txt:32: the entry numbered '2026年第2号' in the table of contents is not "
             "titled as an announcement") in r.stderr, r.stderr
+
+
+def test_a_decree_without_its_head_line_is_an_error_naming_the_title_line(tmp_path):
+    """Without 北京市人民政府令 第332号 the text reads as rules whose title runs on through the promulgation
+    sentence: an error naming the line (before: a slug of 500 characters, 'File name too long' naming a folder
+    of the output, and `check` said ok)."""
+    text = (ROOT / "tests/data/kinds/decree-rules.txt").read_text("utf-8")
+    assert text.startswith("北京市人民政府令 第332号\n")
+    proj = make_project(tmp_path, {"2026-rules.txt": text.split("\n", 1)[1]})
+    for command in (["check"], ["build", "--no-search"]):
+        r = run("--root", str(proj), *command)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert "content/sources/2026-rules.txt:2: the title of a rules text runs on into its text" in r.stderr, r.stderr
+    assert not (proj / "build").exists()
+
+
+def test_a_very_long_title_gives_a_short_address(tmp_path):
+    """A rules title of 55 characters (pinyin of about 250) is published under an address whose parts stay
+    short (file systems allow 255 bytes a name)."""
+    text = (ROOT / "tests/data/kinds/rules-no-chapters.txt").read_text("utf-8")
+    title = text.split("\n", 1)[0]
+    assert title.endswith("规定") and len(title) < 30
+    long = "北京市城市街巷与背街小巷环境卫生责任区划分及日常保洁门前三包和垃圾分类管理若干规定实施细则之补充管理规定"
+    assert 50 <= len(long) <= 60
+    proj = make_project(tmp_path, {"2008-rules.txt": text.replace(title, long, 1)})
+    r = run("--root", str(proj), "build", "--no-search")
+    assert r.returncode == 0, r.stderr
+    folders = [p for p in (proj / "build" / "zh" / "rule").rglob("*") if p.is_dir()]
+    assert folders and max(len(p.name) for p in folders) <= 100
+    assert any(long in p.read_text("utf-8") for p in (proj / "build" / "zh" / "rule").rglob("index.html"))

@@ -102,6 +102,9 @@ def slugify_zh(text: str) -> str:
     return slug
 
 
+MAX_SLUG = 100  # characters: a part of an address (a folder name) stays far below the file systems' 255 bytes
+
+
 def _slugify_zh(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
@@ -110,7 +113,15 @@ def _slugify_zh(text: str) -> str:
         syl = re.sub(r"[^a-z0-9]", "", syl.lower())
         if syl:
             out.append(syl)
-    return "-".join(out)
+    return cut_slug("-".join(out))
+
+
+def cut_slug(slug: str, limit: int = MAX_SLUG) -> str:
+    """``slug`` cut at its last hyphen within ``limit`` characters when it is longer (a very long title)."""
+    if len(slug) <= limit:
+        return slug
+    head = slug[:limit + 1]
+    return (head.rsplit("-", 1)[0] if "-" in head else slug[:limit]).rstrip("-")
 
 
 def romanized_word(number_en: str) -> str:

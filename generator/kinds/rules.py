@@ -96,6 +96,9 @@ def rule_id(title: str, history: list[HistoryEntry], date: str = "") -> str:
     return ids.format_id("rule", year, slugify_zh(name))
 
 
+MAX_TITLE = 100  # characters of a rules text's title, at most
+
+
 def _title_end(texts: list[str], paras: list[Para]) -> int:
     """Index of the first paragraph after the title."""
     for k, t in enumerate(texts[:6]):
@@ -120,6 +123,11 @@ def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
         return blocks, [], [], ""
     t_end = _title_end(texts, paras)
     title = "".join(texts[:t_end])
+    if "。" in title or len(title) > MAX_TITLE:  # sentences (a decree's promulgation without its head line)
+        report.error(path, paras[0].line, f"the title of a rules text runs on into its text: {title[:40]!r}…",
+                     "the rule's title on its own (a line or two, no full stop), then its history in parentheses "
+                     "or 第一条; a decree starts with its head 北京市人民政府令 第N号")
+        return blocks, [], [], ""
     if not RULE_TITLE.search(title):
         report.error(path, paras[0].line, f"the title of a rules text does not name a rule: {title[:40]!r}",
                      "a title ending with 办法, 规定, 细则, 条例 or 规则")
