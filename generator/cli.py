@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(SourceError(template_problem(e, _root(args))))
         return 1
     except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # a bug, not the user's input: where it happened, without a traceback
         return _internal_error(e)

@@ -37,9 +37,12 @@ def _thaw() -> None:
 def die_with_parent(parent: int | None = None) -> None:
     """In a forked worker (the initializer of every pool): be killed when the build process dies. A build
     stopped with kill -9 must not leave workers that go on writing into its staging folder (the next build
-    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done."""
+    deletes it) and hold its lock (inherited through the fork). Linux only; elsewhere nothing is done. Ctrl-C
+    is left to the build process, which stops its workers: a worker interrupted on its own would print a
+    traceback."""
     import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -563,6 +563,33 @@ def test_an_error_raised_in_a_forked_worker_keeps_its_problems():
     assert str(e.value) == "content/sources/x.txt:3: unknown document kind (expected a kind the readers know)"
 
 
+CTRL_C = r"""
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from generator.parallel import fork_map
+
+def work(_, item):
+    if item == 0:
+        os.killpg(0, signal.SIGINT)  # Ctrl-C reaches the whole process group: this worker, the others, the build
+    time.sleep(3)
+    return item
+
+try:
+    fork_map(work, None, range(4), min_items=2, workers=2)
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+"""
+
+
+def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
+    """Ctrl-C in a build: the build process stops its workers and the CLI says it was interrupted; the workers
+    themselves leave it to the build (before: a traceback from each worker, on the terminal)."""
+    r = subprocess.run([sys.executable, "-c", CTRL_C, str(ROOT)], capture_output=True, text=True, timeout=60,
+                       start_new_session=True)
+    assert r.stdout.strip() == "stopped", (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and "KeyboardInterrupt" not in r.stderr, r.stderr
+
+
 def test_a_forked_process_gives_its_result_or_its_error_and_can_be_stopped(tmp_path):
     """parallel.Forked (a full build's open data, made in a process of its own while this one renders and indexes):
     what it returns, made in another process; the error it raised, raised by result() as the error it was; a
