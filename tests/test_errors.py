@@ -255,3 +255,22 @@ def test_a_very_long_title_gives_a_short_address(tmp_path):
     folders = [p for p in (proj / "build" / "zh" / "rule").rglob("*") if p.is_dir()]
     assert folders and max(len(p.name) for p in folders) <= 100
     assert any(long in p.read_text("utf-8") for p in (proj / "build" / "zh" / "rule").rglob("index.html"))
+
+
+def test_two_issuers_whose_names_read_alike_are_told_apart_in_the_error(tmp_path):
+    """北京市水务局 and 北京市税务局 read alike without tones (shui-wu-ju): their announcements 2026年第1号 get one
+    address. The error says so, naming both issuers and files, instead of calling them two copies of one
+    document (whose remedies, copy_of or --replace, would drop one of them)."""
+    text = (ROOT / "tests/data/kinds/announcement.txt").read_text("utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "北京市人民政府" and lines[24] == "北京市人民政府"
+
+    def issued_by(name: str) -> str:
+        return "\n".join([name] + lines[1:24] + [name] + lines[25:])
+
+    proj = make_project(tmp_path, {"2026-water.txt": issued_by("北京市水务局"), "2026-tax.txt": issued_by("北京市税务局")})
+    r = run("--root", str(proj), "build", "--no-search")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "of 北京市水务局 and 北京市税务局公告2026年第1号 of 北京市税务局 (content/sources/2026-tax.txt:1) get one " \
+           "address, announcement/shui-wu-ju/2026/1: their issuers' names read alike" in r.stderr, r.stderr
+    assert "copy_of" not in r.stderr

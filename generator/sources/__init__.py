@@ -69,6 +69,14 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
             corpus.tasklists[tl.id] = tl
         return
     other = next((o for o in existing.origins if o.file != src.path), None)
+    if other is not None and existing.issuers and doc.issuers and existing.issuers != doc.issuers:
+        here = doc.origins[0] if doc.origins else None
+        rep.error(src.path, here.line if here else None,
+                  f"{doc.number or doc.title} of {'、'.join(doc.issuers)} and {existing.number or existing.title} of "
+                  f"{'、'.join(existing.issuers)} ({other.file}:{other.line}) get one address, {doc.id}: their "
+                  "issuers' names read alike without tones", "documents whose addresses differ; this site cannot yet "
+                  "publish both (a known limitation: the address of an announcement names its issuer in pinyin)")
+        return
     if other is not None and not _declared_copies(corpus, src.path, other.file):
         here = doc.origins[0] if doc.origins else None
         rep.error(src.path, here.line if here else None,
