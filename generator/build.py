@@ -1,6 +1,7 @@
 """The build: read -> link -> pages -> files, with per-stage timings."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -473,6 +474,11 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
             return _build(root, out, search=search, progress=progress, workers=workers, index_later=index_later)
         except TemplateError:  # TemplateNotFound is an OSError too: reported as a template error, not a full disk
             raise
+        except SourceError as e:  # a write that failed in a worker names its file in the staging folder
+            shown = [dataclasses.replace(p, file=output.shown_name(p.file, out)) for p in e.problems]
+            if shown == e.problems:
+                raise
+            raise SourceError(shown) from None
         except OSError as e:  # disk full, permissions: name the file, never a traceback
             from .fileio import write_error
 

@@ -665,3 +665,24 @@ def test_a_paused_collection_inside_a_build_freezes_what_it_loaded_after_collect
         assert kept() is not None  # no collection asked for: frozen with the rest, until the build ends
     gc.collect()
     assert kept() is None and gc.get_freeze_count() == 0
+
+
+def test_a_write_that_fails_in_a_worker_names_the_sites_file_not_the_staging_folder(tmp_path, monkeypatch):
+    """A page write that fails in a render worker comes back as a SourceError naming the file in the build's
+    staging folder (.build-tmp-…), which the user never sees: the build names the output's file instead."""
+    import generator.build as gb
+    from generator.errors import Problem, SourceError
+    from generator.output import STAGING_PREFIX
+
+    proj = make_project(tmp_path)
+    out = proj / "build"
+    staged = out.parent / f".{out.name}{STAGING_PREFIX}x1y2z3" / "zh" / "task" / "2026" / "20" / "index.html"
+
+    def fails(*_, **__):
+        raise SourceError(Problem(str(staged), None, "permission denied while writing this file",
+                                  "a writable folder with free space"))
+
+    monkeypatch.setattr(gb, "_build", fails)
+    with pytest.raises(SourceError) as e:
+        gb.build(proj, out, search=False)
+    assert [p.file for p in e.value.problems] == [str(out.resolve() / "zh" / "task" / "2026" / "20" / "index.html")]
