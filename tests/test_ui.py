@@ -105,6 +105,18 @@ def test_charts_fit_a_phone(page, server, lang):
 
 
 @pytest.mark.browser
+def test_english_on_a_chinese_page_is_set_in_the_latin_fonts(page, server):
+    """The contents' English titles on a Chinese gazette page (lang="en") take the Latin font stacks, not the
+    Chinese ones they would inherit (in a CJK font the English curly quotes are full width, with gaps); and the
+    Chinese around them keeps the CJK stacks."""
+    page.goto(server + "/zh/gazette/2026/12/")
+    fonts = page.evaluate("""() => [...document.querySelectorAll('.toc-en')].map(e => getComputedStyle(e).fontFamily)""")
+    assert fonts and all(f.startswith("Georgia") for f in fonts), fonts[:3]
+    zh = page.evaluate("getComputedStyle(document.querySelector('.toc-entry > div:not(.toc-en)')).fontFamily")
+    assert zh.startswith('"Noto Serif CJK SC"'), zh
+
+
+@pytest.mark.browser
 def test_keyboard_skip_link_and_visible_focus(page, server):
     page.goto(server + "/zh/task/2026/20/")
     page.keyboard.press("Tab")
