@@ -467,7 +467,8 @@ def test_notes_shown_together_keep_every_id_unique_and_a_chinese_file_name_its_o
     assert own.is_file() and "ZQF1" in own.read_text("utf-8")
     index = (out / "zh" / "note" / "index.html").read_text("utf-8")
     assert "ZQF1" not in index and "/zh/note/bi-ji/" in index and "/zh/note/2026-03-30-task-2026-20-zh/" in index
-    pages = [out / "zh" / "task" / "2026" / "20" / "index.html", own, out / "zh" / "note" / "2026-05-02-ids" / "index.html"]
+    pages = [out / "zh" / "task" / "2026" / "20" / "index.html", own,
+             out / "zh" / "note" / "2026-05-02-ids" / "index.html"]
     for p in pages:
         ids = [dict(a)["id"] for _, a in elements(p.read_text("utf-8")) if dict(a).get("id")]
         assert len(ids) == len(set(ids)), (p, sorted(i for i in ids if ids.count(i) > 1))

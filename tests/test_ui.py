@@ -110,7 +110,7 @@ def test_english_on_a_chinese_page_is_set_in_the_latin_fonts(page, server):
     Chinese ones they would inherit (in a CJK font the English curly quotes are full width, with gaps); and the
     Chinese around them keeps the CJK stacks."""
     page.goto(server + "/zh/gazette/2026/12/")
-    fonts = page.evaluate("""() => [...document.querySelectorAll('.toc-en')].map(e => getComputedStyle(e).fontFamily)""")
+    fonts = page.evaluate("() => [...document.querySelectorAll('.toc-en')].map(e => getComputedStyle(e).fontFamily)")
     assert fonts and all(f.startswith("Georgia") for f in fonts), fonts[:3]
     zh = page.evaluate("getComputedStyle(document.querySelector('.toc-entry > div:not(.toc-en)')).fontFamily")
     assert zh.startswith('"Noto Serif CJK SC"'), zh
