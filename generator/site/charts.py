@@ -72,18 +72,27 @@ def wrap(text: str, px: float, room: float, lines: int, mark: str) -> list[str]:
         nxt = rest[len(cut):len(cut) + 1]
         if " " in cut and not _cjk(cut) and nxt != " ":
             cut = cut.rsplit(" ", 1)[0]
-        elif nxt.isalnum() and nxt.isascii() and cut[-1:].isalnum() and cut[-1:].isascii():  # not inside 12345
-            head = cut.rstrip("0123456789.,%" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            cut = head or cut
         if not last and _cjk(cut) and len(rest) > len(cut):  # a Chinese line ends at a comma if the rest then fits
             k = max(cut.rfind("，"), cut.rfind("；"))
             if k >= 3 and text_width(rest[k + 1:], px) <= room:
                 cut = cut[:k + 1]
             elif len(rest) - len(cut) < 4 and text_width(rest, px) <= 2 * room:  # no line of one or two characters
                 cut = cut[:len(rest) - 4]
+        cut = _whole_numbers(cut, rest[len(cut):len(cut) + 1])
         rest = rest[len(cut):].lstrip()
         out.append(cut.rstrip(" ，、,;；:：") + mark if last and rest else cut.rstrip())
     return out
+
+
+_NUMBER_PART = "0123456789.,%" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _whole_numbers(cut: str, nxt: str) -> str:
+    """``cut`` (a line) ended before a figure or Latin word it would split (12|345, 1|.8万, 70|%): the figure goes
+    to the next line whole. A line that is nothing but the figure is kept as it is."""
+    if cut and nxt and nxt.isascii() and nxt in _NUMBER_PART and cut[-1] in _NUMBER_PART:
+        return cut.rstrip(_NUMBER_PART) or cut
+    return cut
 
 
 def _lang(segment_lang: str, page_lang: str) -> str:
