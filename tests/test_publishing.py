@@ -236,6 +236,9 @@ def test_feeds_sitemap_robots(site):
              and p != site / "index.html"]  # the root page only sends a reader to /zh/ or /en/
     assert len(urls) == len(pages)  # every page once, and nothing else
     assert (site / "zh" / "404.html").is_file() and (site / "en" / "404.html").is_file()
+    # the page for an address outside every language says to go on from the home page or search: it links both
+    root = (site / "404.html").read_text("utf-8")
+    assert re.findall(r'href="(/[a-z]+/(?:search/)?)"', root) == ["/zh/", "/zh/search/", "/en/", "/en/search/"]
 
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"

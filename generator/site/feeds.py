@@ -64,7 +64,7 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
 
 def root_404(config, views) -> str:
     """A language-neutral page not found: every language's text (the theme's strings), the authoritative
-    language's first, and links to every language's home."""
+    language's first, and links to every language's home and search page."""
     langs = sorted(config.languages, key=lambda lg: not lg.authoritative)
     first, rest = langs[0], langs[1:]
     t = config.title
@@ -73,6 +73,11 @@ def root_404(config, views) -> str:
         return escape(str(views.ui[lg.code][key]))
 
     sep = s(first, "part_sep")  # the languages' words side by side, parted as the first language parts them
+
+    def link(lg, path: str, key: str) -> str:  # where its text says to go on: each language's home and search
+        lang = "" if lg is first else f' lang="{lg.hreflang}"'
+        return (f'<li{lang}><a href="/{lg.code}/{path}" hreflang="{lg.hreflang}">{escape(t[lg.code])}'
+                f'{s(lg, "part_sep")}{s(lg, key)}</a></li>\n')
 
     return (
         f'<!doctype html>\n<html lang="{first.hreflang}">\n<head>\n<meta charset="utf-8">\n'
@@ -84,10 +89,7 @@ def root_404(config, views) -> str:
         + "".join(f'{sep}<span lang="{lg.hreflang}">{s(lg, "not_found")}</span>' for lg in rest) + '</h1>\n'
         f'<p>{s(first, "not_found_text")}</p>\n'
         + "".join(f'<p lang="{lg.hreflang}">{s(lg, "not_found_text")}</p>\n' for lg in rest)
-        + f'<ul>\n<li><a href="/{first.code}/" hreflang="{first.hreflang}">{escape(t[first.code])}{sep}'
-        f'{s(first, "home")}</a></li>\n'
-        + "".join(f'<li lang="{lg.hreflang}"><a href="/{lg.code}/" hreflang="{lg.hreflang}">{escape(t[lg.code])}'
-                  f'{s(lg, "part_sep")}{s(lg, "home")}</a></li>\n' for lg in rest)
+        + '<ul>\n' + "".join(link(lg, path, key) for lg in langs for path, key in (("", "home"), ("search/", "search")))
         + '</ul>\n</main>\n</body>\n</html>\n')
 
 
