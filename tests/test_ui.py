@@ -273,6 +273,9 @@ def test_citation_names_document_date_and_issuer(site):
     assert "Cite: Jingzhengfa[2026] No. 1, 10 February 2026, The People&#39;s Government of Beijing Municipality · task 20" in html
     html = read(site, "/zh/livelihood/2026/7.1/")
     assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html
+    # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
+    html = read(site, "/zh/doc/jingshanghanzi-2026-125/article/3/")
+    assert "引用：京商函字〔2026〕125号，2026年2月6日，北京市商务局 · 第三条</span>" in html
 
 
 def _cite_line(html: str) -> tuple[str, str]:
