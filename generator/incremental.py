@@ -38,8 +38,11 @@ RECORDED_CONTENT = (("sources", ".txt"), ("notes", ".md"), ("notes", ".markdown"
 
 def global_fingerprint(root: Path, theme_key: str) -> str:
     """The code, the theme and every content file that no recorded read covers (site.yaml, links.yaml …)."""
+    from .i18n.romanize import tell_apart_words
+
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
+    h.update(repr(tell_apart_words()).encode())  # documents' addresses with tone numbers: every link to them
     content = Paths(root).content
     for p in sorted(content.rglob("*")):
         rel = p.relative_to(content)

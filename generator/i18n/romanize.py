@@ -20,6 +20,7 @@ NUMBER_RE = re.compile(r"^\s*([\u4e00-\u9fff]+?)\s*[〔\[［(（]\s*(\d{4})\s*[�
 
 
 _WORDS: dict[str, str] = {}  # issuing-office prefix -> its pinyin word
+_SLUG_WORDS: dict[str, str] = {}  # prefix -> its word in addresses, where its toneless word is another prefix's too
 
 
 def pinyin_word(chinese: str) -> str:
@@ -61,7 +62,34 @@ def number_slug(number: str) -> str:
     if not parts:
         raise fail("<document number>", None, f"cannot make a URL slug of {number!r}", "a number like 京政发〔2026〕1号")
     prefix, year, serial = parts
-    return f"{pinyin_word(prefix).lower()}-{year}-{serial}"
+    return f"{(_SLUG_WORDS.get(prefix) or pinyin_word(prefix)).lower()}-{year}-{serial}"
+
+
+def tell_apart_words() -> list[tuple[str, str]]:
+    """The prefixes written with tone numbers in addresses since the last ``tell_apart``, sorted."""
+    return sorted(_SLUG_WORDS.items())
+
+
+def tell_apart(prefixes) -> dict[str, str]:
+    """Issuing-office prefixes whose toneless words are the same (京教发 and 京交发: jingjiaofa) would give their
+    documents one address (jingjiaofa-2027-3): each of them is written in addresses with its tone numbers
+    (jing1jiao4fa1, jing1jiao1fa1; if those are alike too, with a digest of the prefix). The English number
+    keeps the toneless word, as the gazette writes it. Returns {prefix: its word in addresses} for the
+    prefixes so written (none, usually); the choice holds for this process until the next call."""
+    import hashlib
+
+    by_word: dict[str, list[str]] = {}
+    for prefix in sorted(set(prefixes)):
+        by_word.setdefault(pinyin_word(prefix).lower(), []).append(prefix)
+    _SLUG_WORDS.clear()
+    for alike in (ps for ps in by_word.values() if len(ps) > 1):
+        from pypinyin import Style, lazy_pinyin
+
+        toned = {p: "".join(lazy_pinyin(p, style=Style.TONE3, errors="ignore")).lower() for p in alike}
+        for p in alike:
+            same = sum(1 for q in alike if toned[q] == toned[p]) > 1
+            _SLUG_WORDS[p] = toned[p] + (hashlib.sha1(p.encode()).hexdigest()[:4] if same else "")
+    return dict(_SLUG_WORDS)
 
 
 _SLUGS: dict[str, str] = {}  # name -> slug, kept between builds (see pinyin_memo)

@@ -53,6 +53,28 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
     return Source(path=rel, kind=kind, text=text, provenance=prov, digest=digest)
 
 
+def _tell_numbers_apart(corpus: Corpus, rep: Report) -> None:
+    """Documents whose numbers read alike without tones (京教发〔2027〕3号, 京交发〔2027〕3号) would share one
+    address, one page replacing the other: their prefixes are written with tone numbers (romanize.tell_apart),
+    and a warning says which documents' addresses that changes."""
+    from ..i18n.romanize import number_slug, parse_number, pinyin_word, tell_apart
+
+    numbered = [(d, parse_number(d.number)) for d in corpus.documents.values() if d.slug and d.number]
+    written = tell_apart(parts[0] for _, parts in numbered if parts)
+    first: dict[str, tuple] = {}  # prefix -> (its first document, how many)
+    for d, parts in numbered:
+        if parts and parts[0] in written:
+            d.slug = number_slug(d.number)
+            seen = first.get(parts[0])
+            first[parts[0]] = (seen[0] if seen else d, (seen[1] if seen else 0) + 1)
+    for prefix, (d, n) in sorted(first.items()):
+        alike = "、".join(p for p in sorted(written) if p != prefix and pinyin_word(p) == pinyin_word(prefix))
+        origin = d.origins[0] if d.origins else None
+        rep.warn(origin.file if origin else "", origin.line if origin else None,
+                 f"{prefix} reads as {alike} does without tones: the addresses of its {n} document(s) carry tone "
+                 f"numbers (doc/{written[prefix]}-…/)", "nothing: this is how both get pages of their own")
+
+
 def _line_of(item) -> int | None:
     origin = getattr(item, "origin", None)
     return getattr(origin, "line", None)
@@ -400,6 +422,7 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
     for d in corpus.documents.values():  # so that naming documents does not need pypinyin either
         if d.slug:
             learn_number(d.number, d.slug)
+    _tell_numbers_apart(corpus, rep)
     glossary.build_register(corpus, rep)
     rep.raise_if_errors()
     corpus.warnings = rep.warnings
