@@ -523,7 +523,7 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             assets = fingerprint_static(config.theme_dir, staging)
             env.globals.update(site=site, assets=assets)
             theme_key = _theme_key(config.theme_dir, assets, site)
-            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key),
+            fps = fingerprints(corpus, translators, glossary, views, global_fingerprint(root, theme_key, glossary),
                                previous=manifest.get("fps") if manifest else None)
             kept_fps = kept_groups(old_groups, fps)
             if fps.changed() != set():  # groups will be made: the catalogs' index over their entries, made once

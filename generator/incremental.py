@@ -36,13 +36,17 @@ RECORDED_CONTENT = (("sources", ".txt"), ("notes", ".md"), ("notes", ".markdown"
                     ("glossary", ".yaml"))  # extensions in any case, as the loaders read them (content.py)
 
 
-def global_fingerprint(root: Path, theme_key: str) -> str:
-    """The code, the theme and every content file that no recorded read covers (site.yaml, links.yaml …)."""
+def global_fingerprint(root: Path, theme_key: str, glossary=None) -> str:
+    """The code, the theme and every content file that no recorded read covers (site.yaml, links.yaml …), and
+    the names written with tone numbers in addresses (documents' numbers, departments read alike without
+    tones): when they change, so does every link to those pages."""
     from .i18n.romanize import tell_apart_words
 
     root = Path(root)
     h = hashlib.sha256((code_fingerprint() + theme_key).encode())
-    h.update(repr(tell_apart_words()).encode())  # documents' addresses with tone numbers: every link to them
+    h.update(repr(tell_apart_words()).encode())
+    if glossary is not None:
+        h.update(repr(sorted(glossary.unit_slugs_told_apart().items())).encode())
     content = Paths(root).content
     for p in sorted(content.rglob("*")):
         rel = p.relative_to(content)

@@ -259,3 +259,30 @@ def test_documents_whose_numbers_read_alike_each_keep_their_page(tmp_path):
     assert not (out / "zh" / "doc" / "jingjiaofa-2027-3").exists()
     assert "Jingjiaofa[2027] No. 3" in page(out, "en/doc/jing1jiao4fa1-2027-3")
     assert (out / "zh" / "doc" / "jingzhengfa-2026-1" / "index.html").is_file()  # the others as they were
+
+
+def test_departments_whose_names_read_alike_stay_two_departments(tmp_path):
+    """市水务局 (water) and a 市税务局 (tax) read shi-shui-wu-ju without tones: the second was registered as an
+    alias of the first, and every task of the water authority named the tax service as its lead (found by a
+    hostile-input sweep). Each is now a department of its own, named in addresses with tone numbers."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    units = proj / "content" / "glossary" / "units.yaml"
+    text = units.read_text("utf-8")
+    water = '  - zh: "市水务局"\n    aliases: []\n    en: "Beijing Water Authority"\n    level: "city"\n'
+    assert water in text
+    units.write_text(text.replace(water, water + '  - zh: "市税务局"\n    aliases: []\n    en: "ZQTAX Tax Service"\n'
+                                                 '    level: "city"\n'), "utf-8")
+    gazette = proj / "content" / "sources" / "2026-gazette-12.txt"
+    lines = gazette.read_text("utf-8").split("\n")
+    assert lines[128] == "主责单位:市规划自然资源委(首规委办)"
+    lines[128] += ",市税务局"
+    gazette.write_text("\n".join(lines), "utf-8")
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+    api = {u["name_zh"]: u for u in json.loads((out / "api" / "v1" / "units.json").read_text("utf-8"))}
+    assert api["市水务局"]["id"] != api["市税务局"]["id"] and "市水务局" not in api["市税务局"].get("aliases", [])
+    water_page = page(out, "en/" + api["市水务局"]["id"])
+    assert "Beijing Water Authority" in water_page and "ZQTAX" not in water_page
+    assert "ZQTAX Tax Service" in page(out, "en/task/2026/1")

@@ -79,6 +79,21 @@ class Glossary:
                     self._index.setdefault((compact(name), e.get("district", "")), e)
         return self._index
 
+    def unit_slugs_told_apart(self) -> dict[str, str]:
+        """Units whose names read alike without tones (市水务局 and 市税务局: shi-shui-wu-ju) would be one
+        department: each of them is named in addresses with tone numbers (shi4-shui3-wu4-ju2 …). Returns
+        {Chinese name: its slug} for those units only."""
+        by_slug: dict[str, set] = {}
+        for e in self.units:
+            by_slug.setdefault(slugify_zh(e["zh"]), set()).add(e["zh"])
+        out: dict[str, str] = {}
+        for names in (n for n in by_slug.values() if len(n) > 1):
+            from pypinyin import Style, lazy_pinyin
+
+            for zh in names:
+                out[zh] = "-".join(lazy_pinyin(zh, style=Style.TONE3, errors="ignore")).lower()
+        return out
+
     def lookup(self, name: str, district: str = "") -> dict | None:
         memo = self._lookups
         if (name, district) not in memo:
@@ -99,6 +114,7 @@ class Glossary:
 
     def build_register(self, corpus: Corpus, rep: Report) -> None:
         units: dict[str, Unit] = {}
+        slug_words = self.unit_slugs_told_apart()
 
         def register(raw: str, district: str, file: str, line: int) -> str | None:
             e = self.lookup(raw, district)
@@ -108,7 +124,7 @@ class Glossary:
                 return None
             d = e.get("district", "")
             local = d and e["zh"].startswith("区")
-            slug = (f"{d}-" if local else "") + slugify_zh(e["zh"])
+            slug = (f"{d}-" if local else "") + slug_words.get(e["zh"], slugify_zh(e["zh"]))
             uid = ids.format_id("unit", slug)
             if uid not in units:
                 units[uid] = Unit(id=uid, slug=slug, zh=(self.district_zh(d) + e["zh"][1:]) if local else e["zh"],
