@@ -274,6 +274,8 @@ def test_citation_names_document_date_and_issuer(site):
     html = read(site, "/zh/livelihood/2026/7.1/")
     assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html
     # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
+    html = read(site, "/zh/report/2026/")  # the speaker's name as a name, not spaced out as printed under the title
+    assert "北京市市长 殷勇</span>" in html and "殷 勇</span>" not in html
     html = read(site, "/zh/doc/jingshanghanzi-2026-125/article/3/")
     assert "引用：京商函字〔2026〕125号，2026年2月6日，北京市商务局 · 第三条</span>" in html
 

@@ -219,7 +219,10 @@ class ReportKind(Kind):
         ui = v.ui[lang]
         sep = ui["list_sep"]
         head = ui["title_report"].format(year=rep.year)
-        base = sep.join([head, v.date(rep.date, lang), rep.speaker] if not v.translated(lang) else [head, v.date(rep.date, lang)])
+        # the speaker as a citation names a person: 北京市市长 殷 勇 (a two-character name spaced out to three, as
+        # printed under the title) is cited 北京市市长 殷勇
+        speaker = re.sub(r"(?<=\s[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]$)", "", rep.speaker)
+        base = sep.join([head, v.date(rep.date, lang), speaker] if not v.translated(lang) else [head, v.date(rep.date, lang)])
         rest = list(i.parts[1:])
         where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
         return cite_parts(ui, base, where)
