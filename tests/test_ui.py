@@ -151,6 +151,15 @@ def test_task_numbers_are_targets_a_finger_can_hit(browser, server):
     phone.close()
 
 
+def test_each_arrow_link_has_a_name_of_its_own(site):
+    """The → after a paragraph that is an item of its own is named for a screen reader's list of links by the
+    paragraph's first words: 35 links on the English work report were all 'Open this item'."""
+    html = read(site, "/en/report/2026/")
+    names = re.findall(r'class="item-link"[^>]*aria-label="([^"]*)"', html)
+    assert len(names) >= 20 and len(set(names)) == len(names), sorted(n for n in names if names.count(n) > 1)[:4]
+    assert all(n.startswith("Open this item: ") and len(n) > len("Open this item: ") + 10 for n in names)
+
+
 @pytest.mark.browser
 def test_keyboard_skip_link_and_visible_focus(page, server):
     page.goto(server + "/zh/task/2026/20/")

@@ -114,7 +114,15 @@ def _linked(b, ui: dict, lang: str) -> str:
         lead, rest = text[:end], text[end:]
         attr = f' lang="{hreflang(b["lang"])}"' if b.get("lang", lang) != lang else ""
         return f'<a href="{url}"{attr}>{escape(lead)}</a>{_text({**b, "text": rest}, ui, lang)}'
-    return f'{_text(b, ui, lang)} <a class="item-link" href="{url}" aria-label="{escape(ui["open_item"])}">→</a>'
+    return f'{_text(b, ui, lang)} <a class="item-link" href="{url}" aria-label="{_open_label(b, ui)}">→</a>'
+
+
+def _open_label(b, ui: dict) -> str:
+    """The name of a block's → link to its item, for a screen reader's list of links: the theme's words and the
+    block's first words (each such link has a name of its own)."""
+    text = " ".join(str(b.get("text", "")).split())
+    head = text if len(text) <= 48 else text[:47].rstrip() + ui["ellipsis"]
+    return escape(f"{ui['open_item']}{ui['colon']}{head}" if head else ui["open_item"])
 
 
 def block_html(b, ui: dict, lang: str) -> Markup:
@@ -199,7 +207,7 @@ def _block_body(b, ui: dict, lang: str) -> str:
                     f'{_text({**b, "text": rest}, ui, lang)}')
         else:
             body = f'{_text(b, ui, lang)} <a class="item-link" href="{escape(b["url"])}" ' \
-                   f'aria-label="{escape(ui["open_item"])}">→</a>'
+                   f'aria-label="{_open_label(b, ui)}">→</a>'
         return f'<p class="blk blk-{kind}"{ident}>{body}{_original(b, ui) if kind == "project" else ""}</p>'
     if kind == "units":
         return f'<p class="blk blk-units">{_text(b, ui, lang)}</p>'
