@@ -52,6 +52,20 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
+@contextmanager
+def _held_ctrl_c():
+    """SIGINT held back in this thread inside the block, and delivered at its end: a pool (or a process) whose
+    start a Ctrl-C interrupts half-way is never stopped (its handler threads then wait for ever at exit, holding
+    the build's lock). The threads started inside keep it held back, so only this one receives it."""
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def can_fork(workers: int | None = None) -> bool:
     """Whether work can go to forked workers here: more than one core (or ``workers``) and a fork."""
     return (workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
@@ -82,7 +96,9 @@ def fork_map(fn: Callable[[Any, Any], Any], state: Any, items: Iterable, *, min_
     # them already (the build, see frozen_heap) keeps them frozen after the call
     _freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
+        with _held_ctrl_c():  # a Ctrl-C while the pool starts is delivered once it has started (below)
+            pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
+        with pool:
             # workers that are done exit at once, not when while_waiting ends: each holds memory of its own
             # (the callback runs once every result is in; a pool stopped by an error never calls it)
             pending = pool.map_async(_call, items, chunksize=chunksize, callback=lambda _: pool.close())
@@ -120,7 +136,8 @@ class Forked:
 
         freeze_more()  # what the process inherits stays shared (the collector does not write into it there)
         self._proc = ctx.Process(target=run, daemon=True)
-        self._proc.start()
+        with _held_ctrl_c():  # started whole, so that stop() can end it
+            self._proc.start()
         send.close()
 
     def result(self) -> Any:
