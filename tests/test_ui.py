@@ -131,9 +131,11 @@ def test_the_progress_table_is_a_table_on_a_desktop_and_cards_on_a_phone(browser
     desk.close()
     phone = browser.new_page(viewport={"width": 375, "height": 740})
     phone.goto(server + "/zh/progress/2025/daxing/")
-    cell = phone.evaluate("""() => { const td = document.querySelector('table.progress-table tbody tr.done td,'
-      + 'table.progress-table tbody tr.ongoing td'); const s = getComputedStyle(td), r = getComputedStyle(td.parentNode);
-      return [s.boxShadow, r.boxShadow, td.getBoundingClientRect().left - td.parentNode.getBoundingClientRect().left]; }""")
+    cell = phone.evaluate("""() => {
+      const td = document.querySelector('table.progress-table tbody :is(tr.done, tr.ongoing) td');
+      const s = getComputedStyle(td), r = getComputedStyle(td.parentNode);
+      const inset = td.getBoundingClientRect().left - td.parentNode.getBoundingClientRect().left;
+      return [s.boxShadow, r.boxShadow, inset]; }""")
     assert cell[0] == "none" and "inset" in cell[1] and cell[2] >= 4, cell
     phone.close()
 

@@ -222,7 +222,7 @@ class ReportKind(Kind):
         # the speaker as a citation names a person: 北京市市长 殷 勇 (a two-character name spaced out to three, as
         # printed under the title) is cited 北京市市长 殷勇
         speaker = re.sub(r"(?<=\s[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]$)", "", rep.speaker)
-        base = sep.join([head, v.date(rep.date, lang), speaker] if not v.translated(lang) else [head, v.date(rep.date, lang)])
+        base = sep.join([head, v.date(rep.date, lang)] + ([] if v.translated(lang) else [speaker]))
         rest = list(i.parts[1:])
         where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
         return cite_parts(ui, base, where)
