@@ -91,13 +91,15 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
             corpus.tasklists[tl.id] = tl
         return
     other = next((o for o in existing.origins if o.file != src.path), None)
-    if other is not None and existing.issuers and doc.issuers and existing.issuers != doc.issuers:
+    if other is not None and (doc.number or doc.title) != (existing.number or existing.title):
+        # not two publications of one document: two documents whose ids are alike (an announcement's names its
+        # issuer, a rule's its title, in toneless pinyin: 北京市水务局 and 北京市税务局 are both shui-wu-ju)
         here = doc.origins[0] if doc.origins else None
         rep.error(src.path, here.line if here else None,
-                  f"{doc.number or doc.title} of {'、'.join(doc.issuers)} and {existing.number or existing.title} of "
-                  f"{'、'.join(existing.issuers)} ({other.file}:{other.line}) get one address, {doc.id}: their "
-                  "issuers' names read alike without tones", "documents whose addresses differ; this site cannot yet "
-                  "publish both (a known limitation: the address of an announcement names its issuer in pinyin)")
+                  f"{doc.number or doc.title} ({'、'.join(doc.issuers)}) and {existing.number or existing.title} "
+                  f"({'、'.join(existing.issuers)}; {other.file}:{other.line}) get one address, {doc.id}: their "
+                  "names read alike in its pinyin, without tones", "documents whose addresses differ; this site "
+                  "cannot yet publish both (an announcement's address names its issuer, a rule's its title)")
         return
     if other is not None and not _declared_copies(corpus, src.path, other.file):
         here = doc.origins[0] if doc.origins else None
