@@ -660,7 +660,9 @@ def test_disk_full_on_a_first_build_leaves_nothing(case, small_disk):
     out = disk / SITE
     code, _, err = run(case.proj, "build", "--no-search", "--out", str(out))
     assert code == 1 and "Traceback" not in err and "internal error" not in err, err
-    assert f"{out}/" in err and "no space left on the device while writing this file" in err
+    # a file of the site, or the site's folder itself when the write that failed had no file name of its own
+    # (about one run in ten: where a 4 MB disk fills varies)
+    assert re.search(rf"{re.escape(str(out))}(/\S+)?: no space left on the device while writing", err), err
     assert leftovers(disk, f".{SITE}-") == []  # no half site, no staging folder (deleted in the background)
     assert sorted(p.name for p in disk.iterdir()) == [f".{SITE}.lock"]
 
