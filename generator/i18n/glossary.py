@@ -12,7 +12,7 @@ from ..content import GLOSSARY_DIR
 from ..errors import Problem, Report, SourceError
 from ..model import Corpus, Unit
 from ..normalize import compact
-from .romanize import slugify_zh
+from .romanize import slugify_zh, toned_pinyin
 from .. import ids
 
 LEVELS = {"city", "district", "central", "collective"}
@@ -88,10 +88,8 @@ class Glossary:
             by_slug.setdefault(slugify_zh(e["zh"]), set()).add(e["zh"])
         out: dict[str, str] = {}
         for names in (n for n in by_slug.values() if len(n) > 1):
-            from pypinyin import Style, lazy_pinyin
-
             for zh in names:
-                out[zh] = "-".join(lazy_pinyin(zh, style=Style.TONE3, errors="ignore")).lower()
+                out[zh] = toned_pinyin(zh, "-")
         return out
 
     def lookup(self, name: str, district: str = "") -> dict | None:

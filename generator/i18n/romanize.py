@@ -83,13 +83,19 @@ def tell_apart(prefixes) -> dict[str, str]:
         by_word.setdefault(pinyin_word(prefix).lower(), []).append(prefix)
     _SLUG_WORDS.clear()
     for alike in (ps for ps in by_word.values() if len(ps) > 1):
-        from pypinyin import Style, lazy_pinyin
-
-        toned = {p: "".join(lazy_pinyin(p, style=Style.TONE3, errors="ignore")).lower() for p in alike}
+        toned = {p: toned_pinyin(p) for p in alike}
         for p in alike:
             same = sum(1 for q in alike if toned[q] == toned[p]) > 1
             _SLUG_WORDS[p] = toned[p] + (hashlib.sha1(p.encode()).hexdigest()[:4] if same else "")
     return dict(_SLUG_WORDS)
+
+
+def toned_pinyin(text: str, sep: str = "") -> str:
+    """``text`` in pinyin with tone numbers, lowercased (市水务局: shi4shui3wu4ju2): a name in an address where its
+    toneless pinyin is another name's too."""
+    from pypinyin import Style, lazy_pinyin
+
+    return sep.join(lazy_pinyin(text, style=Style.TONE3, errors="ignore")).lower()
 
 
 _SLUGS: dict[str, str] = {}  # name -> slug, kept between builds (see pinyin_memo)

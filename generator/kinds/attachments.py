@@ -37,7 +37,12 @@ class AttachmentPart:
 
     @property
     def anchor(self) -> str:
-        return f"annex-{self.number or 1}" + (f"-{ordinal(self.repeat)}" if self.repeat > 1 else "")
+        return annex_anchor(self.number or 1, self.repeat)
+
+
+def annex_anchor(number: int, repeat: int = 1) -> str:
+    """annex-2; the second attachment printed with that number (a misprint) annex-2-2nd."""
+    return f"annex-{number}" + (f"-{ordinal(repeat)}" if repeat > 1 else "")
 
 
 @dataclass
@@ -182,7 +187,7 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
         number = int(printed) if printed else k + 1
         title = head[-1].text if head[-1].kind == "title" else ""
         repeats[number] = repeats.get(number, 0) + 1
-        anchor = f"annex-{number}" + (f"-{ordinal(repeats[number])}" if repeats[number] > 1 else "")
+        anchor = annex_anchor(number, repeats[number])
         if repeats[number] > 1 and report is not None:
             report.warn(path, part[0].line, f"attachment {number} appears again; this one is {anchor}",
                         "each attachment numbered once (附件1, 附件2 …)")
