@@ -82,7 +82,9 @@ class Glossary:
     def unit_slugs_told_apart(self) -> dict[str, str]:
         """Units whose names read alike without tones (市水务局 and 市税务局: shi-shui-wu-ju) would be one
         department: each of them is named in addresses with tone numbers (shi4-shui3-wu4-ju2 …). Returns
-        {Chinese name: its slug} for those units only."""
+        {Chinese name: its slug} for those units only (made once: the register and the build's fingerprint ask)."""
+        if "_told_apart" in self._lookups:
+            return self._lookups["_told_apart"]
         by_slug: dict[str, set] = {}
         for e in self.units:
             by_slug.setdefault(slugify_zh(e["zh"]), set()).add(e["zh"])
@@ -90,6 +92,7 @@ class Glossary:
         for names in (n for n in by_slug.values() if len(n) > 1):
             for zh in names:
                 out[zh] = toned_pinyin(zh, "-")
+        self._lookups["_told_apart"] = out
         return out
 
     def lookup(self, name: str, district: str = "") -> dict | None:

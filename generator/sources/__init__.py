@@ -61,13 +61,14 @@ def _tell_numbers_apart(corpus: Corpus, rep: Report) -> None:
 
     numbered = [(d, parse_number(d.number)) for d in corpus.documents.values() if d.slug and d.number]
     written = tell_apart(parts[0] for _, parts in numbered if parts)
-    first: dict[str, tuple] = {}  # prefix -> (its first document, how many)
+    first, count = {}, Counter()  # prefix -> its first document; how many it has
     for d, parts in numbered:
         if parts and parts[0] in written:
             d.slug = number_slug(d.number)
-            seen = first.get(parts[0])
-            first[parts[0]] = (seen[0] if seen else d, (seen[1] if seen else 0) + 1)
-    for prefix, (d, n) in sorted(first.items()):
+            first.setdefault(parts[0], d)
+            count[parts[0]] += 1
+    for prefix, d in sorted(first.items()):
+        n = count[prefix]
         alike = "、".join(p for p in sorted(written) if p != prefix and pinyin_word(p) == pinyin_word(prefix))
         origin = d.origins[0] if d.origins else None
         rep.warn(origin.file if origin else "", origin.line if origin else None,
