@@ -176,7 +176,8 @@ def read_bytes(path, file: str, expected: str = "a UTF-8 text file") -> bytes:
 
 
 def decode_text(raw: bytes, file: str, expected: str = "a UTF-8 text file") -> str:
-    """``raw`` as UTF-8 text with \\n line ends (a BOM dropped, CRLF accepted), or SourceError naming the file
+    """``raw`` as UTF-8 text with \\n line ends (a BOM dropped; CRLF and a lone CR, the old Mac line end, read
+    as \\n, as every editor shows them), or SourceError naming the file
     and line: UTF-16 (a Windows "Unicode" save), bytes that are not UTF-8, a control character (NUL, form
     feed, escape …: no text of this project has one, and pages and feeds could not carry it)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -184,11 +185,12 @@ def decode_text(raw: bytes, file: str, expected: str = "a UTF-8 text file") -> s
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        before = raw[: e.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
         raise SourceError(Problem(file, line, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {col} cannot be "
                                   "decoded", "a file saved as UTF-8")) from None
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1

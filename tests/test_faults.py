@@ -74,7 +74,9 @@ HOSTILE = [
     ("source-blank-lines", lambda c: c.write(f"{S}/zz.txt", "\n \n\t\n"), ["content/sources/zz.txt:1: file is empty"]),
     ("source-only-bom", lambda c: c.write_bytes(f"{S}/zz.txt", b"\xef\xbb\xbf"), ["content/sources/zz.txt:1: file is empty"]),
     ("source-binary", lambda c: c.write_bytes(f"{S}/zz.txt", bytes(range(256)) * 40),
-     ["content/sources/zz.txt:2: not UTF-8: byte 0x80 at column 118 cannot be decoded"]),
+     ["content/sources/zz.txt:3: not UTF-8: byte 0x80 at column 115 cannot be decoded"]),  # CR (13) ends line 2
+    ("source-cr-not-utf8", lambda c: c.write_bytes(f"{S}/zz.txt", "第一行\r第二行\r\n第三\r".encode() + b"ab\xff"),
+     ["content/sources/zz.txt:4: not UTF-8: byte 0xff at column 3 cannot be decoded"]),
     ("source-png", lambda c: c.write_bytes(f"{S}/zz.txt", b"\x89PNG\r\n\x1a\n" + os.urandom(64)),
      ["content/sources/zz.txt:1: not UTF-8: byte 0x89 at column 1 cannot be decoded"]),
     ("source-utf16-bom", lambda c: c.write_bytes(f"{S}/zz.txt", c.read(GAZETTE).encode("utf-16")),
@@ -412,6 +414,8 @@ ACCEPTED = [
     ("source-crlf-and-bom", "build",
      lambda c: c.write_bytes(GAZETTE, b"\xef\xbb\xbf" + c.read(GAZETTE).replace("\n", "\r\n").encode()), [],
      lambda c: not diff(tree(c.out), c.before)),  # the same text: the same site, byte for byte
+    ("source-cr-line-ends", "build", lambda c: c.write_bytes(GAZETTE, c.read(GAZETTE).replace("\n", "\r").encode()), [],
+     lambda c: not diff(tree(c.out), c.before)),  # old Mac line ends: the same text, the same site
     ("note-upper-case-MD", "build", lambda c: c.write(f"{N}/Upper.MD", FM.format(extra="")), [],
      lambda c: "说明" in _page(c, "/zh/note/upper/")),
     ("note-markdown-extension", "build", lambda c: c.write(f"{N}/long.markdown", FM.format(extra="")), [],
