@@ -294,6 +294,31 @@ def test_csv_tables_open_in_spreadsheets(site, db):
     assert json.loads(t20["units_zh"]) == ["市京津冀协同办", "市公安局", "市交通委", "市重大项目办"]
 
 
+@pytest.mark.parametrize("title, cell", [
+    ('=HYPERLINK("https://example.org","点击")', '\'=HYPERLINK("https://example.org","点击")'),
+    ("-2+3", "'-2+3"), ("+区级统筹", "'+区级统筹"), ("@SUM(A1)", "'@SUM(A1)"), ("-10℃以下", "'-10℃以下"),
+    ("\t=1+1", "'\t=1+1"), ("-3", "-3"), ("+5%", "+5%"), ("-1,200.5", "-1,200.5"), ("-", "-"),
+    ("北京市市容环境卫生管理办法", "北京市市容环境卫生管理办法")])
+def test_csv_cell_a_spreadsheet_would_run_is_text(tmp_path, title, cell):
+    """A text that starts like a formula is written with an apostrophe, so that Excel or LibreOffice shows it
+    rather than running it; the database keeps the text as the source has it."""
+    from generator.site.opendata import build_database, write_csv
+
+    api = synthetic_api(tmp_path)
+    doc = json.loads((api / "documents.json").read_text("utf-8"))[0]
+    doc["title_zh"] = title
+    (api / "documents.json").write_text(json.dumps([doc], ensure_ascii=False), "utf-8")
+    build_database(api, api / "data.sqlite")
+    write_csv(api / "data.sqlite", api / "csv", tables=("documents",))
+    row = next(csv.DictReader(io.StringIO((api / "csv" / "documents.csv").read_text("utf-8-sig"), newline="")))
+    assert row["title_zh"] == cell and row["number"] == "京政发〔2027〕3号"
+    con = sqlite3.connect(api / "data.sqlite")
+    try:
+        assert con.execute("SELECT title_zh FROM documents").fetchone() == (title,)
+    finally:
+        con.close()
+
+
 # ---------------------------------------------------------------------------------------- JSON Schema
 def test_every_api_file_has_a_schema_that_its_records_meet(site):
     from jsonschema import Draft202012Validator

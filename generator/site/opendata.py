@@ -732,6 +732,21 @@ def _check_references(db: sqlite3.Connection, bad: list[tuple]) -> None:
     raise SourceError(problems)
 
 
+# A text cell that a spreadsheet would take for a formula (what OWASP calls CSV injection): it starts with = + -
+# or @ (Excel and LibreOffice evaluate =HYPERLINK(…), -2+3, @SUM(…)), or with a tab or CR, which Excel skips
+# before looking. Such a cell is written with an apostrophe in front, so that it is shown as the text it is; a
+# number written as text (-3, +5%, -1.5) and a lone dash stay as they are: no spreadsheet runs them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)?%?")
+
+
+def spreadsheet_cell(value):
+    """``value`` as a CSV cell: a text a spreadsheet would run as a formula with an apostrophe before it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_columns(table: str) -> list[str]:
     return [c for c in COLUMNS[table] if c not in CSV_LEFT_OUT.get(table, ())]
 
@@ -751,7 +766,8 @@ def write_csv(db_path: Path, csv_dir: Path, tables=CSV_TABLES) -> dict[str, int]
     """One CSV file per main table (those of ``tables``), for spreadsheets: UTF-8 with a byte-order mark
     (without it Excel on Windows reads UTF-8 as the local code page and shows mojibake; LibreOffice detects
     it too), CRLF line ends and RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes
-    doubled). NULL is an empty field; lists are JSON text, as in the database. Rows in the order of
+    doubled). NULL is an empty field; lists are JSON text, as in the database; a text a spreadsheet would
+    run as a formula has an apostrophe before it (``spreadsheet_cell``). Rows in the order of
     CSV_ORDER. A cell longer than a spreadsheet holds stops the build rather than being cut where the
     reader cannot see it."""
     csv_dir.mkdir(parents=True, exist_ok=True)
@@ -768,6 +784,7 @@ def write_csv(db_path: Path, csv_dir: Path, tables=CSV_TABLES) -> dict[str, int]
                 w.writerow(cols)
                 n = 0
                 for row in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {CSV_ORDER[table]}"):
+                    row = [spreadsheet_cell(v) for v in row]
                     for col, v in zip(cols, row):
                         if isinstance(v, str) and len(v) > CELL_LIMIT:
                             raise SourceError(Problem(f"api/v1/csv/{table}.csv", n + 2, f"{row[0]}: the {col} "
