@@ -222,6 +222,10 @@ HOSTILE = [
     ("links-repeated-entry", lambda c: c.write(LINKS, "add:\n  - {source: task/2026/1, target: task/2026/2}\n"
                                                       "  - {source: task/2026/1, target: task/2026/2, score: 0.5}\n"),
      ["content/links.yaml:3: add entry task/2026/1 -> task/2026/2 repeats the one at line 2"]),
+    ("links-self-link", lambda c: c.write(LINKS, "add:\n  - {source: task/2026/1, target: task/2026/2}\n"
+                                                  "  - {source: task/2026/3, target: task/2026/3}\n"),
+     ["content/links.yaml:3: add entry links task/2026/3 to itself (expected a source and a target that are two "
+      "different items)"]),
     ("links-unknown-id", lambda c: c.write(LINKS, "add:\n  - {source: task/2026/999, target: task/2026/1}\n"),
      ["content/links.yaml:2: unknown reference 'task/2026/999'"]),
     ("links-alias", lambda c: c.write(LINKS, "add:\n  - &a {source: task/2026/1, target: task/2026/2}\n  - *a\n"),

@@ -55,6 +55,10 @@ def read_overrides(root: Path) -> tuple[list[dict], list[dict]]:
             entry = {"line": doc.line(*at)}
             entry["source"] = shape.text(e["source"], (*at, "source"), ID_EXPECTED)
             entry["target"] = shape.text(e["target"], (*at, "target"), ID_EXPECTED)
+            if section == "add" and entry["source"] == entry["target"]:
+                shape.error(at, f"add entry links {entry['source']} to itself",
+                            "a source and a target that are two different items")
+                continue
             if section == "add":
                 entry["kind"] = shape.choice(e.get("kind", "related"), (*at, "kind"), KINDS)
                 entry["score"] = shape.number(e.get("score", 1.0), (*at, "score"), "a number from 0 to 1", 0, 1)
