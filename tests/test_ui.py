@@ -153,6 +153,24 @@ def test_task_numbers_are_targets_a_finger_can_hit(browser, server):
     phone.close()
 
 
+@pytest.mark.browser
+def test_footer_links_are_targets_a_finger_can_hit(browser, server):
+    """The footer's links (the translations, the glossary, the open data, the feed, the other language) are
+    separate targets at least 24 px tall on a phone, on one or two lines; they were a bulleted list of lines
+    16-20 px tall."""
+    phone = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    for url in ("/zh/", "/en/gazette/", "/en/doc/"):
+        phone.goto(server + url)
+        boxes = phone.evaluate("[...document.querySelectorAll('footer a')].map(a => { const r = a.getBoundingClientRect();"
+                               " return [r.left, r.top, r.width, r.height, getComputedStyle(a.parentNode).listStyleType]; })")
+        assert len(boxes) >= 5, url
+        assert all(h >= 24 and w >= 24 for _, _, w, h, _ in boxes), (url, boxes)
+        assert all(b[4] == "none" for b in boxes), url  # no bullets
+        assert len({round(t) for _, t, _, _, _ in boxes}) <= 2, (url, boxes)  # a row, wrapped at most once
+        assert all(0 <= left and left + w <= 375 for left, _, w, _, _ in boxes), url
+    phone.close()
+
+
 def test_each_arrow_link_has_a_name_of_its_own(site):
     """The → after a paragraph that is an item of its own is named for a screen reader's list of links by the
     paragraph's first words: 35 links on the English work report were all 'Open this item'."""
