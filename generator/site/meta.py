@@ -90,7 +90,7 @@ def head_view(page, site: dict, ui: dict) -> dict:
     if page.source_url:  # a translation: of the page in the authoritative language
         ld["translationOfWork"] = {"@id": base + page.source_url}
     if page.breadcrumbs:
-        crumbs = list(page.breadcrumbs) + [(page.title, page.url)]
+        crumbs = list(page.breadcrumbs) + [(page.here, page.url)]
         ld["breadcrumb"] = {"@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": k + 1, "name": t, "item": base + u} for k, (t, u) in enumerate(crumbs)]}
     ld = {k: v for k, v in ld.items() if v not in (None, "")}

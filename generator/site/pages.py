@@ -92,6 +92,12 @@ class Page:
     date: str = ""
     citation: str = ""  # document number, date, issuer (+ where in it), in the page language
     genre: str = ""  # a document page: the kind of document (decree, rules …), the search filter's value
+    crumb: str = ""  # the breadcrumb's last item where the title says more (an article: 第三条, not its document too)
+
+    @property
+    def here(self) -> str:
+        """The page's own item of the breadcrumb."""
+        return self.crumb or self.title
 
     @property
     def url(self) -> str:

@@ -566,7 +566,7 @@ def article_pages(v: ViewContext, d, lang: str):
             "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
             "prev": ref(articles[k - 1]) if k > 0 else None,
             "next": ref(articles[k + 1]) if k + 1 < len(articles) else None,
-        }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date)
+        }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date, crumb=provision_label(v, d, p, lang))
 
 
 PARALLEL_MAX_ROWS = 60
