@@ -302,11 +302,22 @@ def test_citation_names_document_date_and_issuer(site):
     assert "Cite: Jingzhengfa[2026] No. 1, 10 February 2026, The People&#39;s Government of Beijing Municipality · task 20" in html
     html = read(site, "/zh/livelihood/2026/7.1/")
     assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html
-    # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
     html = read(site, "/zh/report/2026/")  # the speaker's name as a name, not spaced out as printed under the title
     assert "北京市市长 殷勇</span>" in html and "殷 勇</span>" not in html
+    # the English names the speaker as the translated report prints it under its title
+    html = read(site, "/en/report/2026/3.11/")
+    assert "Cite: Report on the Work of the Government 2026, 25 January 2026, Yin Yong, Mayor of Beijing · 3.11</span>" \
+        in html
+    # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
     html = read(site, "/zh/doc/jingshanghanzi-2026-125/article/3/")
     assert "引用：京商函字〔2026〕125号，2026年2月6日，北京市商务局 · 第三条</span>" in html
+    # its breadcrumb ends with the article, under its document (the document's title once, not twice)
+    crumbs = re.search(r'<nav class="wrap breadcrumbs".*?</nav>', html, re.S).group()
+    assert crumbs.endswith('<li aria-current="page">第三条</li></ol>\n</nav>'), crumbs[-200:]
+    assert crumbs.count("北京市2026年家电以旧换新") == 1
+    assert "<title>第三条 · 北京市商务局关于印发" in html  # a browser tab or a bookmark still names the document
+    en = read(site, "/en/doc/jingshanghanzi-2026-125/article/3/")
+    assert re.search(r'<li aria-current="page">Article 3</li></ol>', en)
 
 
 def _cite_line(html: str) -> tuple[str, str]:

@@ -222,7 +222,11 @@ class ReportKind(Kind):
         # the speaker as a citation names a person: 北京市市长 殷 勇 (a two-character name spaced out to three, as
         # printed under the title) is cited 北京市市长 殷勇
         speaker = re.sub(r"(?<=\s[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]$)", "", rep.speaker)
-        base = sep.join([head, v.date(rep.date, lang)] + ([] if v.translated(lang) else [speaker]))
+        if v.translated(lang):  # as the translated report prints it under its title; left out where it has none
+            b = next((b for b in rep.blocks if b.kind == "speaker" and b.text == rep.speaker), None)
+            s = v.block(b, rep.id, lang) if b is not None and rep.speaker else None
+            speaker = s["text"] if s and s["status"] == "ok" and s["lang"] == lang else ""
+        base = sep.join([head, v.date(rep.date, lang)] + ([speaker] if speaker else []))
         rest = list(i.parts[1:])
         where = ui["side_by_side"] if rest[:1] == ["parallel"] else (rest[0] if rest else "")
         return cite_parts(ui, base, where)
