@@ -355,7 +355,8 @@ def render_notes(views, corpus: Corpus):
                      "refs": [{"title": views.title(r, lang), "url": url_for(r, lang)} for r in note.refs]},
             "links": [], "notes": [], "alternate": alternate,
         }, kind="note", year=note.date[:4], breadcrumbs=[(views.ui[lang]["home"], f"/{lang}/")], date=note.date,
-            citation=views.ui[lang]["note_citation"].format(author=note.author, date=views.date(note.date, lang))))
+            citation=views.ui[lang]["note_citation"].format(author=note.author, title=note.title,
+                                                             date=views.date(note.date, lang))))
     return pages
 
 

@@ -308,6 +308,12 @@ def test_citation_names_document_date_and_issuer(site):
     html = read(site, "/en/report/2026/3.11/")
     assert "Cite: Report on the Work of the Government 2026, 25 January 2026, Yin Yong, Mayor of Beijing · 3.11</span>" \
         in html
+    # a note is cited by its author, title and date
+    html = read(site, "/zh/note/2026-03-30-task-2026-20-zh/")
+    assert "引用：编辑部，《22号线平谷段：任务清单与民生实事的同一项承诺》，2026年3月30日</span>" in html
+    html = read(site, "/en/note/2026-03-30-task-2026-20-en/")
+    assert ("Cite: Editorial team, “Line 22 to Pinggu: one commitment in the task list and the livelihood projects”, "
+            "30 March 2026</span>") in html
     # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
     html = read(site, "/zh/doc/jingshanghanzi-2026-125/article/3/")
     assert "引用：京商函字〔2026〕125号，2026年2月6日，北京市商务局 · 第三条</span>" in html
