@@ -6,8 +6,19 @@ without a traceback.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# what a file name may hold that would break its message's line on a terminal or in a CI log: control
+# characters (a newline, an escape), line and paragraph separators, and the surrogates that stand for bytes
+# that are not UTF-8 (which could not even be printed); each is shown as Python writes it (\n, \x1b, \udcff)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def shown_file(name: str) -> str:
+    """A file's name as a message shows it: on one line, printable."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], name)
 
 
 @dataclass
@@ -18,7 +29,8 @@ class Problem:
     expected: str = ""
 
     def __str__(self) -> str:
-        loc = self.file if self.line is None else f"{self.file}:{self.line}"
+        file = shown_file(self.file)
+        loc = file if self.line is None else f"{file}:{self.line}"
         text = f"{loc}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
