@@ -137,6 +137,25 @@ def test_books_chapters_sections_articles_and_labels(words):
     assert [str(w) for w in r.warnings] == ["t.txt:16: the article numbering skips: 第一百二十三条 (expected article 4)"]
 
 
+def test_a_chapter_without_articles_is_said():
+    """In rules, a 章 or 节 with no article under it lost its articles (a page not copied) or is not a chapter:
+    a warning names its line; the articles around it keep their places."""
+    text = ["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二章 登记", "第三章 附则", "第二条 本办法自公布之日起施行。",
+            "第四章 罚则", "第一节 一般规定"]
+    r = Report()
+    provs = parse_provisions(_blocks(text), "t.txt", r)
+    assert [str(w) for w in r.warnings] == [
+        "t.txt:3: 第二章 has no articles under it (expected the articles of each chapter (第…条) after its heading)",
+        "t.txt:7: 第一节 has no articles under it (expected the articles of each chapter (第…条) after its heading)"]
+    assert [c.anchor for c in find(provs, "chapter-3").children] == ["article-2"]
+    # 第四章 holds a section (which holds nothing): said once, of the section
+    assert [c.anchor for c in find(provs, "chapter-4").children] == ["chapter-4-section-1"]
+    # a circular's chapters (no articles anywhere) may hold text alone: nothing to say
+    r = Report()
+    parse_provisions(_blocks(["第一章 总体要求", "坚持问题导向。", "第二章 工作任务", "第三章 保障措施", "加强组织领导。"]), "c.txt", r)
+    assert not r.warnings
+
+
 def test_repeated_and_skipped_numbers_warn_and_stay_unique():
     text = ["第一条 一。", "第二条 二。", "第二条 重复的二。", "第四条 四。", "第四条之一 四之一。", "第四条之三 跳过。"]
     r = Report()

@@ -154,6 +154,7 @@ class _Builder:
         self.last_global: dict[str, int] = {}  # heading level -> last number anywhere
         self.last_article: tuple[int, int] | None = None
         self.text_open: list[Provision] = []  # provisions whose text a wrapped block continues
+        self.rules = False  # the document is made of articles (_rules)
 
     # -- bookkeeping
     def warn(self, line: int, message: str, expected: str = ""):
@@ -182,6 +183,11 @@ class _Builder:
             r, p = self.stack.pop()
             if r == RANK["article"]:
                 self._finish_article(p)
+            elif self.rules and p.kind in ("book", "chapter", "section") and not p.children:
+                # in rules every 编, 章 and 节 holds articles: one with none lost them (a page not copied,
+                # a heading read as text) or is a heading of something else
+                self.warn(p.line, f"{p.label} has no articles under it", "the articles of each chapter (第…条) "
+                          "after its heading")
 
     def _finish_article(self, art: Provision) -> None:
         paras = self.paras.pop(id(art), [])
@@ -310,6 +316,7 @@ PARA_END = set("。；;：:！!？?…”’」』")
 
 
 def _rules(b: _Builder, body: list[Block]) -> None:
+    b.rules = True
     i = 0
     prev = ""
     while i < len(body):
