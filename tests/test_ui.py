@@ -233,8 +233,8 @@ def test_page_weight(site):
 
 
 def test_chart_labels_never_break_inside_a_figure(site):
-    """A chart label wrapped onto lines keeps each figure whole (70%, 1.8, 2809): on a phone the reader saw
-    '…达到7' then '0%以上'."""
+    """A chart label wrapped onto lines keeps each figure whole (70%, 1.8, 2809), and with the Chinese after it
+    (1.8万人次): on a phone the reader saw '…达到7' then '0%以上', and '1.8' then '万人次'."""
     figure = "0123456789.,%"
     pages = [p for p in site.rglob("*.html") if "pagefind" not in p.parts and "chart-label" in p.read_text("utf-8")]
     assert len(pages) >= 4
@@ -250,7 +250,20 @@ def test_chart_labels_never_break_inside_a_figure(site):
             for a, b in zip(lines, lines[1:]):
                 breaks += 1
                 assert not (a[-1:] and b[:1] and a[-1] in figure and b[0] in figure), (p, a, b)
+                # nor between a figure and the Chinese unit or word after it ('1.8' / '万人次')
+                assert not (a[-1:].isdigit() and "\u4e00" <= b[:1] <= "\u9fff"), (p, a, b)
     assert breaks > 30  # labels that wrap were looked at
+
+
+def test_a_wrapped_label_keeps_a_figure_with_its_chinese_unit():
+    """'1.8' at the end of a line and '万人次以上' on the next read as two things; the figure goes down with its
+    unit, unless that alone would leave the label cut short (then every character shown comes first)."""
+    from generator.site.charts import wrap
+
+    assert wrap("全年完成职业技能培训1.8万人次以上", 14, 170, 3, "…") == ["全年完成职业技能培训", "1.8万人次以上"]
+    assert wrap("到2026年底累计建成养老家庭照护床位", 14, 170, 3, "…") == ["到2026年底累计建成养老", "家庭照护床位"]
+    # in three lines of 90 px only a break after the figure shows it all: kept, rather than an ellipsis
+    assert "".join(wrap("全年完成职业技能培训1.8万人次以上", 14, 90, 3, "…")) == "全年完成职业技能培训1.8万人次以上"
 
 
 def test_charts_have_text_alternatives(site):

@@ -55,7 +55,17 @@ def _cjk(text: str) -> bool:
 
 def wrap(text: str, px: float, room: float, lines: int, mark: str) -> list[str]:
     """``text`` in at most ``lines`` lines of at most ``room`` px, broken at a space in English (anywhere in
-    Chinese); what does not fit is cut with ``mark`` (the theme's ellipsis)."""
+    Chinese); what does not fit is cut with ``mark`` (the theme's ellipsis). A figure stays with the Chinese
+    after it (1.8万人次) unless only a break between them lets the whole text fit."""
+    out, cut_short = _wrap(text, px, room, lines, mark, True)
+    if cut_short:
+        loose, loose_cut_short = _wrap(text, px, room, lines, mark, False)
+        if not loose_cut_short:
+            return loose
+    return out
+
+
+def _wrap(text: str, px: float, room: float, lines: int, mark: str, units: bool) -> tuple[list[str], bool]:
     out = []
     rest = text.strip()
     while rest and len(out) < lines:
@@ -78,20 +88,23 @@ def wrap(text: str, px: float, room: float, lines: int, mark: str) -> list[str]:
                 cut = cut[:k + 1]
             elif len(rest) - len(cut) < 4 and text_width(rest, px) <= 2 * room:  # no line of one or two characters
                 cut = cut[:len(rest) - 4]
-        cut = _whole_numbers(cut, rest[len(cut):len(cut) + 1])
+        cut = _whole_numbers(cut, rest[len(cut):len(cut) + 1], units)
         rest = rest[len(cut):].lstrip()
         out.append(cut.rstrip(" ，、,;；:：") + mark if last and rest else cut.rstrip())
-    return out
+    return out, bool(rest)
 
 
 _NUMBER_PART = "0123456789.,%" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _whole_numbers(cut: str, nxt: str) -> str:
-    """``cut`` (a line) ended before a figure or Latin word it would split (12|345, 1|.8万, 70|%): the figure goes
-    to the next line whole. A line that is nothing but the figure is kept as it is."""
+def _whole_numbers(cut: str, nxt: str, units: bool = True) -> str:
+    """``cut`` (a line) ended before a figure or Latin word it would split (12|345, 1|.8万, 70|%), or between a
+    figure and the Chinese after it, its unit or measure word (1.8|万人次, 2026|年): the figure goes to the next
+    line whole. A line that is nothing but the figure is kept as it is."""
     if cut and nxt and nxt.isascii() and nxt in _NUMBER_PART and cut[-1] in _NUMBER_PART:
         return cut.rstrip(_NUMBER_PART) or cut
+    if units and cut[-1:].isdigit() and "\u4e00" <= nxt <= "\u9fff":
+        return cut.rstrip("0123456789.,%") or cut
     return cut
 
 
