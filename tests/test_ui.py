@@ -171,6 +171,24 @@ def test_footer_links_are_targets_a_finger_can_hit(browser, server):
     phone.close()
 
 
+def test_headings_have_no_stray_space(site):
+    """No page's heading starts or ends with a space: the report's closing section, which has no number in
+    Chinese, was ' 把政府自身建设得更加坚强有力'. A Chinese number label runs into its title (三、2026年重点工作), an
+    English one is followed by a space (Part 3 Priorities for 2026)."""
+    checked = 0
+    for p in site.rglob("index.html"):
+        if "pagefind" in p.parts:
+            continue
+        for h in re.findall(r"<h1[^>]*>(.*?)</h1>", p.read_text("utf-8"), re.S):
+            text = htmllib.unescape(re.sub(r"<[^>]+>", "", h))
+            checked += 1
+            assert text == text.strip(), (p.relative_to(site).as_posix(), text)
+    assert checked > 1000
+    assert "<h1>把政府自身建设得更加坚强有力</h1>" in read(site, "/zh/report/2026/3.11/")
+    assert "<h1>三、2026年重点工作</h1>" in read(site, "/zh/report/2026/3/")
+    assert "<h1>Part 3 Priorities for 2026</h1>" in read(site, "/en/report/2026/3/")
+
+
 def test_each_arrow_link_has_a_name_of_its_own(site):
     """The → after a paragraph that is an item of its own is named for a screen reader's list of links by the
     paragraph's first words: 35 links on the English work report were all 'Open this item'."""
