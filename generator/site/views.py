@@ -360,7 +360,9 @@ NAV_LABEL_EN = 40  # characters of an English heading, cut at a word
 
 def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[Markup]:
     """Each part's label for the parts navigation: the opening of its heading in the page language
-    (the same translation the heading has in the text), the Chinese marked lang="zh-CN" where none exists."""
+    (the same translation the heading has in the text), the Chinese marked lang="zh-CN" where none exists,
+    cut with the ellipsis. The heading carries its own number (二、, 2.): the navigation shows the part's
+    number only where it has no heading."""
     out = []
     for part in parts:
         b = part[0]
@@ -370,8 +372,8 @@ def _nav_labels(v: ViewContext, parts: list[list], key: str, lang: str) -> list[
         s = v.block(b, key, lang)
         text_lang = s["lang"] if s["status"] == "ok" else v.authoritative
         text = s["text"] if s["status"] == "ok" else b.text
-        if text_lang == v.authoritative:
-            text = text[:NAV_LABEL_ZH]
+        if text_lang == v.authoritative and len(text) > NAV_LABEL_ZH:
+            text = text[:NAV_LABEL_ZH].rstrip("，、；：,;:") + v.ui[text_lang]["ellipsis"]
         elif len(text) > NAV_LABEL_EN:
             text = text[:NAV_LABEL_EN + 1].rsplit(" ", 1)[0].rstrip(",;:") + v.ui[text_lang]["ellipsis"]
         out.append(text_html(_fixed(text, text_lang), v.ui[lang], lang))
