@@ -153,6 +153,41 @@ def test_task_numbers_are_targets_a_finger_can_hit(browser, server):
     phone.close()
 
 
+def _edge_shades(phone, png: bytes) -> tuple[float, float]:
+    """How much darker than the middle the left and right edges of a screenshot are, in its second row of
+    pixels (above any text), read back with the browser's own image decoder."""
+    import base64
+
+    return tuple(phone.evaluate("""async (src) => {
+        const img = new Image(); img.src = src; await img.decode();
+        const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        const lum = x => { const d = g.getImageData(x, 2, 1, 1).data; return d[0] + d[1] + d[2]; };
+        const mid = lum(Math.floor(img.width / 2));
+        return [mid - lum(1), mid - lum(img.width - 2)];
+    }""", "data:image/png;base64," + base64.b64encode(png).decode()))
+
+
+@pytest.mark.browser
+def test_site_navigation_shows_that_it_scrolls(browser, server):
+    """On a phone the English navigation is wider than the screen and scrolls sideways; a shade at the edge
+    it scrolls past says so (it was shown only by an item cut off), and goes when the end is reached."""
+    phone = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+                             device_scale_factor=1, color_scheme="light")
+    phone.goto(server + "/en/")
+    nav = phone.locator(".site-nav")
+    assert nav.evaluate("n => n.scrollWidth > n.clientWidth + 100")
+    left, right = _edge_shades(phone, nav.screenshot())
+    assert right > 30 and abs(left) < 6, (left, right)  # more to the right, nothing to the left
+    nav.evaluate("n => { n.scrollLeft = n.scrollWidth; }")
+    left, right = _edge_shades(phone, nav.screenshot())
+    assert left > 30 and abs(right) < 6, (left, right)
+    phone.set_viewport_size({"width": 1280, "height": 800})  # room for every link: no shade
+    left, right = _edge_shades(phone, nav.screenshot())
+    assert nav.evaluate("n => n.scrollWidth <= n.clientWidth") and abs(left) < 6 and abs(right) < 6, (left, right)
+    phone.close()
+
+
 @pytest.mark.browser
 def test_footer_links_are_targets_a_finger_can_hit(browser, server):
     """The footer's links (the translations, the glossary, the open data, the feed, the other language) are
