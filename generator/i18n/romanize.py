@@ -70,19 +70,21 @@ def tell_apart_words() -> list[tuple[str, str]]:
     return sorted(_SLUG_WORDS.items())
 
 
-def tell_apart(prefixes) -> dict[str, str]:
+def tell_apart(first: dict) -> dict[str, str]:
     """Issuing-office prefixes whose toneless words are the same (京教发 and 京交发: jingjiaofa) would give their
-    documents one address (jingjiaofa-2027-3): each of them is written in addresses with its tone numbers
-    (jing1jiao4fa1, jing1jiao1fa1; if those are alike too, with a digest of the prefix). The English number
-    keeps the toneless word, as the gazette writes it. Returns {prefix: its word in addresses} for the
+    documents one address (jingjiaofa-2027-3). ``first``: each prefix -> when its first document came out (a
+    sortable key: its date and number). The prefix that came out first keeps the toneless word, so that the
+    addresses it has had do not change when a prefix alike arrives; each later one is written in addresses
+    with its tone numbers (jing1jiao1fa1; if those are alike too, with a digest of the prefix). The English
+    number keeps the toneless word, as the gazette writes it. Returns {prefix: its word in addresses} for the
     prefixes so written (none, usually); the choice holds for this process until the next call."""
     import hashlib
 
     by_word: dict[str, list[str]] = {}
-    for prefix in sorted(set(prefixes)):
+    for prefix in sorted(first, key=lambda p: (first[p], p)):
         by_word.setdefault(pinyin_word(prefix).lower(), []).append(prefix)
     _SLUG_WORDS.clear()
-    for alike in (ps for ps in by_word.values() if len(ps) > 1):
+    for alike in (ps[1:] for ps in by_word.values() if len(ps) > 1):
         toned = {p: toned_pinyin(p) for p in alike}
         for p in alike:
             same = sum(1 for q in alike if toned[q] == toned[p]) > 1

@@ -55,12 +55,17 @@ def read_source(path: Path, root: Path, provenance: dict | None = None) -> Sourc
 
 def _tell_numbers_apart(corpus: Corpus, rep: Report) -> None:
     """Documents whose numbers read alike without tones (京教发〔2027〕3号, 京交发〔2027〕3号) would share one
-    address, one page replacing the other: their prefixes are written with tone numbers (romanize.tell_apart),
-    and a warning says which documents' addresses that changes."""
+    address, one page replacing the other: the prefixes that came out after the first are written with tone
+    numbers (romanize.tell_apart), and a warning says which documents' addresses that gives."""
     from ..i18n.romanize import number_slug, parse_number, pinyin_word, tell_apart
 
     numbered = [(d, parse_number(d.number)) for d in corpus.documents.values() if d.slug and d.number]
-    written = tell_apart(parts[0] for _, parts in numbered if parts)
+    came_out: dict[str, tuple] = {}  # prefix -> (date, year, serial) of its first document
+    for d, parts in numbered:
+        if parts:
+            key = (d.date or "9999", parts[1], parts[2])
+            came_out[parts[0]] = min(came_out.get(parts[0], key), key)
+    written = tell_apart(came_out)
     first, count = {}, Counter()  # prefix -> its first document; how many it has
     for d, parts in numbered:
         if parts and parts[0] in written:
@@ -69,7 +74,7 @@ def _tell_numbers_apart(corpus: Corpus, rep: Report) -> None:
             count[parts[0]] += 1
     for prefix, d in sorted(first.items()):
         n = count[prefix]
-        alike = "、".join(p for p in sorted(written) if p != prefix and pinyin_word(p) == pinyin_word(prefix))
+        alike = "、".join(p for p in sorted(came_out) if p != prefix and pinyin_word(p) == pinyin_word(prefix))
         origin = d.origins[0] if d.origins else None
         rep.warn(origin.file if origin else "", origin.line if origin else None,
                  f"{prefix} reads as {alike} does without tones: the addresses of its {n} document(s) carry tone "
