@@ -196,8 +196,11 @@ def test_footer_links_are_targets_a_finger_can_hit(browser, server):
     phone = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     for url in ("/zh/", "/en/gazette/", "/en/doc/"):
         phone.goto(server + url)
-        boxes = phone.evaluate("[...document.querySelectorAll('footer a')].map(a => { const r = a.getBoundingClientRect();"
-                               " return [r.left, r.top, r.width, r.height, getComputedStyle(a.parentNode).listStyleType]; })")
+        boxes = phone.evaluate("[...document.querySelectorAll('footer a')].map(a => {"
+                               " const r = a.getBoundingClientRect();"
+                               " const bullet = getComputedStyle(a.parentNode).listStyleType;"
+                               " return [r.left, r.top, r.width, r.height, bullet];"
+                               " })")
         assert len(boxes) >= 5, url
         assert all(h >= 24 and w >= 24 for _, _, w, h, _ in boxes), (url, boxes)
         assert all(b[4] == "none" for b in boxes), url  # no bullets
@@ -372,8 +375,8 @@ def test_citation_names_document_date_and_issuer(site):
     assert "北京市市长 殷勇</span>" in html and "殷 勇</span>" not in html
     # the English names the speaker as the translated report prints it under its title
     html = read(site, "/en/report/2026/3.11/")
-    assert "Cite: Report on the Work of the Government 2026, 25 January 2026, Yin Yong, Mayor of Beijing · 3.11</span>" \
-        in html
+    assert ("Cite: Report on the Work of the Government 2026, 25 January 2026, Yin Yong, Mayor of Beijing · 3.11"
+            "</span>") in html
     # a note is cited by its author, title and date
     html = read(site, "/zh/note/2026-03-30-task-2026-20-zh/")
     assert "引用：编辑部，《22号线平谷段：任务清单与民生实事的同一项承诺》，2026年3月30日</span>" in html
