@@ -677,7 +677,8 @@ def _build_pages(root: Path, out: Path, config, glossary, corpus, translators, t
             output.delete_later(out, staging)
         raise
     for path in rescued:
-        result.notes.append(f"{path}: a file no build made was in the output folder; it was moved here, not deleted")
+        result.notes.append(f"{path}: a file no finished build recorded was in the output folder (put there by hand, "
+                            "or left by a build that failed); it was moved here, not deleted")
     result.files = len(files)
     result.pages = len(metas)
     result.rendered = rendered

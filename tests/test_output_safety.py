@@ -103,7 +103,8 @@ def test_empty_folder_and_own_output_are_accepted_and_foreign_files_never_delete
     assert r.returncode == 0, r.stderr
     kept = list((tmp_path / ".site.kept").rglob("google-site-verification.html"))
     assert kept and all(k.read_text("utf-8") == "verify\n" for k in kept)  # one per tree that held it
-    assert f"{kept[0]}: a file no build made was in the output folder; it was moved here, not deleted" in r.stderr
+    assert f"{kept[0]}: a file no finished build recorded was in the output folder (put there by hand, or left by a " \
+           "build that failed); it was moved here, not deleted" in r.stderr
 
 
 def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(proj, tmp_path):
