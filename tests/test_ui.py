@@ -189,6 +189,24 @@ def test_site_navigation_shows_that_it_scrolls(browser, server):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_header_tab_order_follows_what_the_reader_sees(browser, server, width):
+    """The header's controls are reached with Tab in the order they are seen (top to bottom, then left to
+    right): on a phone the language switch sits above the search box, and was reached after it."""
+    view = browser.new_page(viewport={"width": width, "height": 800}, is_mobile=width < 600, has_touch=width < 600)
+    for url in ("/en/", "/zh/task/2026/20/"):
+        view.goto(server + url)
+        boxes = view.evaluate("[...document.querySelectorAll('.header-row a, .header-row input, .header-row button')]"
+                              ".map(e => { const r = e.getBoundingClientRect(); return [e.className || e.tagName,"
+                              " Math.round(r.top), Math.round(r.left), Math.round(r.bottom)]; })")
+        assert len(boxes) == 4, boxes  # the site's name, the other language, the search field and its button
+        for (_, top, left, bottom), (name, top2, left2, _) in zip(boxes, boxes[1:]):
+            # the next control is on a later line (below this one's middle), or on this line further right
+            assert top2 > (top + bottom) / 2 or left2 > left, (url, width, name, boxes)
+    view.close()
+
+
+@pytest.mark.browser
 def test_footer_links_are_targets_a_finger_can_hit(browser, server):
     """The footer's links (the translations, the glossary, the open data, the feed, the other language) are
     separate targets at least 24 px tall on a phone, on one or two lines; they were a bulleted list of lines
