@@ -561,14 +561,14 @@ def article_pages(v: ViewContext, d, lang: str):
         def ref(q):
             return {"url": url_for(f"{base}/article/{names[q.anchor]}", lang), "label": provision_label(v, d, q, lang)}
 
-        title = v.ui[lang]["part_sep"].join((provision_label(v, d, p, lang), doc_title))
-        yield Page(pid, lang, "provision.html", title, {
-            "label": provision_label(v, d, p, lang),
+        label = provision_label(v, d, p, lang)
+        yield Page(pid, lang, "provision.html", v.ui[lang]["part_sep"].join((label, doc_title)), {
+            "label": label,
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
             "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
             "prev": ref(articles[k - 1]) if k > 0 else None,
             "next": ref(articles[k + 1]) if k + 1 < len(articles) else None,
-        }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date, crumb=provision_label(v, d, p, lang))
+        }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date, crumb=label)
 
 
 PARALLEL_MAX_ROWS = 60
