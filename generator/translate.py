@@ -274,7 +274,11 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                         out[ids.with_anchor(rid, field)] = str(row[field]).strip()
     for u in unmatched:
         print(f"  not matched: {u[0]} {u[1]}: {u[2]!r}")
-    return out
+    empty = [k for k, en in out.items() if not en]
+    if empty:  # an empty English is no translation: the catalog's stays as it is
+        print(f"  left empty in the batches, the catalogs' English kept: {len(empty)} ({', '.join(empty[:5])}"
+              f"{', …' if len(empty) > 5 else ''})")
+    return {k: en for k, en in out.items() if en}
 
 
 MACHINE = "machine (AI language model)"
@@ -295,12 +299,16 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
     paragraph moved: inserted, deleted or reordered neighbours) takes that entry, English, provenance
     and all; a key whose old entry's Chinese is gone from the scope (edited in place) keeps its English
     marked fuzzy with the previous Chinese; a new text that closely resembles an entry whose Chinese is
-    gone (edited *and* moved) is paired with it the same way; anything else is new and untranslated."""
+    gone (edited *and* moved) is paired with it the same way; anything else is new and untranslated.
+    An imported English replaces the entry's, except a current translation made or reviewed by a person:
+    SourceError naming each such entry, and nothing is written."""
     import datetime
 
+    from .errors import Problem, SourceError
     from .i18n.catalog import Entry, Provenance, key_scope, source_hash
 
     imported = imported or {}
+    guarded: list = []  # (key, entry) of translations a person made or reviewed that the batch would replace
     today = today or datetime.date.today().isoformat()
     by_text = existing.by_text()
     current = {(key_scope(k), zh) for k, (zh, _) in segments.items()}
@@ -337,13 +345,22 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
                 outcome = "fuzzy"
         if entry is None:
             entry = Entry(zh, "", source_hash(zh), "", 0, Provenance(), False, [])
-        if key in imported and imported[key] != entry.text:
+        if key in imported and imported[key] != entry.text and entry.text and not entry.fuzzy and \
+                (entry.prov.human or entry.prov.is_reviewed):
+            guarded.append((key, entry))
+        elif key in imported and imported[key] != entry.text:
             entry = Entry(zh, imported[key], source_hash(zh), entry.file, 0,
                           Provenance(by=imported_by, on=today, reviewed="no"), False, list(entry.comments))
             previous.pop(key, None)
             outcome = "imported"
         plan[key] = entry
         counts[fam][outcome] += 1
+    if guarded:  # a person's work is never replaced by a batch: nothing is written
+        raise SourceError([Problem(e.file, e.line or None, f"{key}: the batch has other English for this "
+                                   f"translation, made by {e.prov.by or 'someone not recorded'} (reviewed: "
+                                   f"{e.prov.reviewed or 'no'})", "a batch that leaves translations made or "
+                                   "reviewed by a person as they are; change such an entry in the catalog itself")
+                           for key, e in guarded])
     return plan, previous, counts
 
 

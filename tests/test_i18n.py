@@ -369,6 +369,49 @@ def test_import_and_editing_keep_provenance(tmp_path):
     assert e["task/2026/31"].prov.reviewed == "no"
 
 
+def test_an_import_never_replaces_a_translation_a_person_made_or_reviewed(tmp_path):
+    """A batch with other English for an entry a person translated or reviewed stops the import with the
+    entry's file and line, and no catalog is written (it silently replaced reviewed English with a machine's);
+    an empty English in a batch is no translation and leaves the catalog's (it erased it, and the report still
+    counted it translated)."""
+    from babel.messages.pofile import read_po, write_po
+
+    proj = make_project(tmp_path)
+    po = proj / "content/translations/en/tasks.po"
+    with po.open("rb") as fh:
+        cat = read_po(fh)
+    for ctx, by, reviewed in (("task/2026/30", "human (A. Translator)", "no"),
+                              ("task/2026/32", "machine (AI language model)", "yes (B. Reviewer, 2026-12-02)")):
+        m = next(m for m in cat if m.context == ctx)
+        m.user_comments = [f"translated-by: {by}", "translated-on: 2026-12-01", f"reviewed: {reviewed}"]
+    with po.open("wb") as fh:
+        write_po(fh, cat, width=0)
+    before = {p.name: p.read_bytes() for p in (proj / "content/translations/en").iterdir()}
+    e0 = _entries(proj)
+    imp = tmp_path / "imp"
+    imp.mkdir()
+    (imp / "tasks-fix.yaml").write_text("30: Machine English.\n31: New English of task 31.\n32: Other English.\n",
+                                        "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    line30, line32 = e0["task/2026/30"].line, e0["task/2026/32"].line
+    assert (f"content/translations/en/tasks.po:{line30}: task/2026/30: the batch has other English for this "
+            "translation, made by human (A. Translator) (reviewed: no)") in r.stderr, r.stderr
+    assert f"content/translations/en/tasks.po:{line32}: task/2026/32: " in r.stderr
+    assert {p.name: p.read_bytes() for p in (proj / "content/translations/en").iterdir()} == before
+    # without those two: imported; an empty English changes nothing
+    (imp / "tasks-fix.yaml").write_text('31: New English of task 31.\n33: ""\n34: "  "\n', "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "left empty in the batches, the catalogs' English kept: 2 (task/2026/33, task/2026/34)" in r.stdout
+    e = _entries(proj)
+    assert e["task/2026/31"].text == "New English of task 31."
+    assert e["task/2026/33"].text == e0["task/2026/33"].text != "" and e["task/2026/34"].text == e0["task/2026/34"].text
+    assert e["task/2026/30"].text == e0["task/2026/30"].text and e["task/2026/30"].prov.human
+
+
 def test_english_pages_show_their_translation_status(site):
     html = read(site, "/en/task/2026/20/")
     line = re.search(r'<p class="tr-status[^>]*>(.*?)</p>', html, re.S).group(1)
