@@ -364,6 +364,38 @@ def plan_entries(existing: Translator, segments: dict, imported: dict | None = N
     return plan, previous, counts
 
 
+def _obsolete(existing: Translator, plan: dict, imported: dict, folder: Path, names: set, root: Path,
+              report: list, lang: str) -> dict[str, list]:
+    """Catalog file name -> the translations it keeps as obsolete (``#~``) entries: those it kept before, and
+    those whose English no entry of the plan carries on (a paragraph deleted, a msgctxt no page has), except
+    those a batch replaced (``imported``). A translator's work is never dropped by an update; each newly kept one is counted in
+    ``report``. An obsolete entry whose Chinese is a current, translated entry's again is dropped."""
+    from .fileio import read_bytes
+    from .i18n.catalog import obsolete_entries
+
+    carried = {e.text for e in plan.values() if e.text}
+    out: dict[str, dict] = defaultdict(dict)  # file name -> (key, Chinese) -> entry: keys are positions, and
+    # an obsolete entry's key may be a current entry's or another obsolete one's
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            for key, e in obsolete_entries(read_bytes(path, path.relative_to(root).as_posix()), name):
+                out[name][(key, e.zh)] = e
+    new = defaultdict(int)
+    for key, e in existing.entries.items():
+        name = Path(e.file).name
+        if e.text and e.text not in carried and key not in imported and name in names \
+                and (key, e.zh) not in out[name]:
+            out[name][(key, e.zh)] = e
+            new[name] += 1
+    for name, n in sorted(new.items()):
+        report.append(f"{lang} kept as obsolete (#~) at the end of {name}: {n} translation(s) no text asks for "
+                      "any more")
+    current = {e.zh for e in plan.values() if e.text}  # a text back and translated: its obsolete entry goes
+    return {name: [(k, e) for (k, zh), e in sorted(kept.items()) if zh not in current]
+            for name, kept in out.items()}
+
+
 def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str = MACHINE,
                     langs: list | None = None) -> int:
     """Create or update the catalogs of ``langs`` (default: every translation of the site; see the module's
@@ -391,7 +423,9 @@ def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise write_error(d, e, "creating") from None
-        files.update({d / name: catalog_bytes(entries, lang, previous) for name, entries in sorted(by_file.items())})
+        obsolete = _obsolete(existing[lang], plan, imported, d, set(by_file), root, report, lang)
+        files.update({d / name: catalog_bytes(entries, lang, previous, obsolete.get(name, ()))
+                      for name, entries in sorted(by_file.items())})
         for fam, c in sorted(counts.items()):
             total = sum(c.values())
             done = total - c["new"] - c["fuzzy"]

@@ -318,6 +318,38 @@ def test_keys_survive_inserting_deleting_and_moving_a_paragraph(tmp_path, edit):
     assert html.count("tr-missing") == (1 if edit == "insert" else 0) and "tr-stale" not in html
 
 
+def test_a_translation_no_text_asks_for_is_kept_as_obsolete(tmp_path):
+    """`i18n` dropped, without a word, a translator's entry whose msgctxt no page asks for, and the English of a
+    deleted paragraph. Each is now kept at the end of its catalog as a gettext obsolete entry (#~) with its
+    translator comments, counted in the report, kept again by the next update, and no build reads it."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    po = proj / "content/translations/en/tasks.po"
+    po.write_text(po.read_text("utf-8") + '\n# translated-by: human (Alice)\n# translated-on: 2026-12-01\n'
+                  '# reviewed: yes\nmsgctxt "task/2026/999"\nmsgid "一个不存在的任务"\n'
+                  'msgstr "A task that does not exist"\n', "utf-8")
+    src = proj / "content/sources/2026-gazette-12.txt"
+    text = src.read_text("utf-8")
+    deleted = "2. 商圈（场所）内商户数量不低于 50 家。\n\n"
+    assert text.count(deleted) == 1
+    src.write_text(text.replace(deleted, ""), "utf-8")
+    out = _run_i18n(proj)
+    assert "en kept as obsolete (#~) at the end of tasks.po: 1 translation(s) no text asks for any more" in out
+    assert "en kept as obsolete (#~) at the end of documents.po: 1 translation(s)" in out
+    tasks = po.read_text("utf-8")
+    assert ('# translated-by: human (Alice)\n# translated-on: 2026-12-01\n# reviewed: yes\n#~ msgctxt "task/2026/999"\n'
+            '#~ msgid "一个不存在的任务"\n#~ msgstr "A task that does not exist"\n') in tasks
+    docs = (proj / "content/translations/en/documents.po").read_text("utf-8")
+    assert '#~ msgstr "2. The number of merchants within the business district (venue) shall be no fewer than 50."' \
+        in docs
+    assert "task/2026/999" not in _entries(proj)  # not a current entry
+    again = _run_i18n(proj)  # kept, not counted again
+    assert "obsolete" not in again and po.read_text("utf-8") == tasks
+    result = build(proj, tmp_path / "out", search=False)
+    assert not [w for w in result.warnings if "translations" in w.file], result.warnings
+
+
 def test_i18n_on_a_clean_checkout_changes_nothing(tmp_path):
     """The catalogs are written with a fixed header (no Babel version, no dates that move): running
     `generator i18n` on an unchanged project rewrites every catalog byte for byte."""

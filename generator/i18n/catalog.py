@@ -749,10 +749,13 @@ def load_catalogs(root: Path, lang: str, *, cache: bool = True, files: list | No
     return t
 
 
-def catalog_bytes(entries: list[tuple[str, Entry]], lang: str, previous: dict | None = None) -> bytes:
+def catalog_bytes(entries: list[tuple[str, Entry]], lang: str, previous: dict | None = None,
+                  obsolete: list[tuple[str, Entry]] = ()) -> bytes:
     """A catalog of ``lang`` of (key, Entry) pairs in the given order, with its fixed header, as PO bytes;
-    ``previous`` maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``)."""
-    from babel.messages.catalog import Catalog
+    ``previous`` maps a fuzzy entry's key to the Chinese it translated (written as ``#| msgid``);
+    ``obsolete``: translations no text asks for any more, written after them as gettext's obsolete entries
+    (``#~``), which no reader takes for current ones and which keep what a translator wrote."""
+    from babel.messages.catalog import Catalog, Message
     from babel.messages.pofile import write_po
 
     previous = previous or {}
@@ -762,7 +765,31 @@ def catalog_bytes(entries: list[tuple[str, Entry]], lang: str, previous: dict | 
         user = list(e.comments) + (e.prov.comments() if e.text else [])
         cat.add(e.zh, e.text or "", context=key, auto_comments=comments, user_comments=user,
                 flags=("fuzzy",) if e.fuzzy and e.text else (), previous_id=previous.get(key) or ())
+    for key, e in obsolete:
+        cat.obsolete[(e.zh, key)] = Message(e.zh, e.text, context=key,
+                                            user_comments=list(e.comments) + e.prov.comments())
     buf = io.BytesIO()
-    write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True)
+    write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True,
+             ignore_obsolete=False)
     return (header(lang) + "\n" + buf.getvalue().decode("utf-8").lstrip("\n")).encode("utf-8")
+
+
+def obsolete_entries(raw: bytes, rel: str) -> list[tuple[str, Entry]]:
+    """The obsolete entries (``#~``) of a catalog's bytes, as (key, Entry): what ``catalog_bytes`` kept of
+    translations no text asked for, to be kept again when the catalog is written anew."""
+    if b"#~" not in raw:
+        return []
+    from babel.messages.pofile import read_po
+
+    cat = read_po(io.BytesIO(raw), charset="utf-8")
+    out = []
+    for m in cat.obsolete.values():
+        key = m.context
+        if not key or not m.string or not isinstance(m.string, str):
+            continue
+        prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
+        others = [c for c in m.user_comments if c not in prov_lines]
+        out.append((key, Entry(m.id, m.string, source_hash(m.id), rel, 0, Provenance.from_comments(prov_lines),
+                               False, others)))
+    return out
 
