@@ -233,15 +233,23 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             kept_names.append(kept)
         atomic_write(target, raw)
         wrote_target = True
-        prov[name] = {"origin": file.name, "sha256": digest, "received": today.isoformat(),
+        # a name that is not UTF-8 (a GBK name from a Windows zip) is recorded with its bytes written out
+        # (\xb9\xab.txt): YAML can hold no lone surrogate, and the file could not be read again
+        origin = os.fsencode(file.name).decode("utf-8", "backslashreplace")
+        prov[name] = {"origin": origin, "sha256": digest, "received": today.isoformat(),
                       "description": f"ingested {src.kind}"}
         if copy_of:
             prov[name]["copy_of"] = copy_of
         if to_replace:
             prov[name]["replaces"] = ", ".join(k for k in prov if prov[k].get("replaced_by") == name)
-        header = "".join(l + "\n" for l in read_text(prov_path, f"{SOURCES_DIR}/provenance.yaml").split("\n")
-                         if l.startswith("#")) if prov_path.exists() else ""
-        atomic_write(prov_path, header + yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200))
+        before = read_text(prov_path, f"{SOURCES_DIR}/provenance.yaml") if prov_path.exists() else ""
+        if not to_replace and before.strip():  # the new entry after the editors' text, their comments and order kept
+            text = before.rstrip("\n") + "\n" + yaml.safe_dump({name: prov[name]}, allow_unicode=True,
+                                                                 sort_keys=True, width=200)
+        else:  # entries moved: written anew (the comments of the file's head kept)
+            text = "".join(l + "\n" for l in before.split("\n") if l.startswith("#")) + \
+                yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200)
+        atomic_write(prov_path, text)
     except BaseException:
         if wrote_target:
             target.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ reports what it found, and never touches content/ when it refuses."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,29 @@ def test_circular_without_gazette_wrapper(tmp_path):
     # ingesting the same file again changes nothing
     again = ingest(proj, "circular-simplified.txt")
     assert again.returncode == 0 and "already ingested" in again.stdout
+
+
+def test_the_editors_provenance_and_an_odd_file_name_survive_an_ingest(tmp_path):
+    """Ingest adds its entry after what the editors wrote in provenance.yaml (their comments, inside entries
+    too, and their order stay; it rewrote the file sorted, without them), and a file name that is not UTF-8 (a
+    GBK name from a Windows zip) is recorded with its bytes written out: it was written as lone surrogates,
+    and every later command failed on a provenance.yaml it could not read."""
+    proj = make_project(tmp_path)
+    prov = proj / "content/sources/provenance.yaml"
+    before = prov.read_text("utf-8")
+    assert "  # true properties of this copy" in before  # an editor's comment inside an entry
+    name = os.fsdecode("公告.txt".encode("gbk"))  # the bytes of a GBK name, as Linux gives them to Python
+    odd = tmp_path / name
+    odd.write_bytes((DATA / "circular-simplified.txt").read_bytes())
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest", str(odd)],
+                       capture_output=True, encoding="utf-8", errors="replace", cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    after = prov.read_text("utf-8")
+    assert after.startswith(before.rstrip("\n") + "\n2026-circular-jingzhengbanfa-2026-12.txt:\n"), after[-600:]
+    assert "origin: \\xb9\\xab\\xb8\\xe6.txt" in after
+    check = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                           text=True, cwd=ROOT)
+    assert check.returncode == 0, check.stderr
 
 
 def test_traditional_script_circular(tmp_path):
