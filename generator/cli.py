@@ -184,21 +184,27 @@ def cmd_index(args) -> int:
 
 def cmd_ingest(args) -> int:
     from .ingest import ingest
+    from .output import content_lock
 
-    return ingest(_root(args), Path(args.file), dry_run=args.dry_run, replace=args.replace, copy=args.copy)
+    with content_lock(_root(args), "ingest"):
+        return ingest(_root(args), Path(args.file), dry_run=args.dry_run, replace=args.replace, copy=args.copy)
 
 
 def cmd_new_note(args) -> int:
+    from .output import content_lock
     from .scaffold import new_note
 
-    return new_note(_root(args), ref=args.ref, lang=args.lang, title=args.title, author=args.author)
+    with content_lock(_root(args), "new-note"):
+        return new_note(_root(args), ref=args.ref, lang=args.lang, title=args.title, author=args.author)
 
 
 def cmd_i18n(args) -> int:
+    from .output import content_lock
     from .translate import update_catalogs
 
-    return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None,
-                           imported_by=args.translated_by, langs=args.langs)
+    with content_lock(_root(args), "i18n"):
+        return update_catalogs(_root(args), Path(args.import_dir) if args.import_dir else None,
+                               imported_by=args.translated_by, langs=args.langs)
 
 
 class _Help(argparse.HelpFormatter):

@@ -133,18 +133,41 @@ def check_output(root: Path, out: Path) -> None:
 def build_lock(out: Path):
     """Hold the output folder's lock for the duration of a build; a second build exits at once."""
     out = output_path(out)
-    lock = out.parent / f".{out.name}.lock"
+    with held_lock(out.parent / f".{out.name}.lock", lambda holder: Problem(
+            str(out), None, f"another build (process {holder}) is writing this output folder; nothing was changed",
+            "one build at a time per output folder: wait for it to finish, or build into another folder with --out")):
+        yield
+
+
+@contextmanager
+def content_lock(root: Path, command: str):
+    """Hold the project's lock on content/ while ``command`` (ingest, i18n, new-note) reads it and writes into
+    it: two at once would each write what it read before the other wrote (provenance.yaml, a catalog), and
+    one's work would be lost. A second one exits at once."""
+    from .paths import Paths
+
+    if not (Path(root) / "content").is_dir():  # not a project: the command says so, and nothing is made here
+        yield
+        return
+    lock = Paths(root).cached("content.lock")
+    with held_lock(lock, lambda holder: Problem(
+            "content/", None, f"another command (process {holder}) is writing into content/; nothing was changed",
+            f"one ingest, i18n or new-note at a time: wait for it to finish, then run {command} again")):
+        yield
+
+
+@contextmanager
+def held_lock(lock: Path, busy):
+    """Hold the lock file ``lock`` (its holder's process id written in it); SourceError(``busy(holder)``) at
+    once when another process holds it."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
         raise write_error(lock, e, "creating") from None
     try:
         if not _lock(fd):
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise SourceError(Problem(str(out), None, f"another build (process {holder}) is writing this output "
-                                      "folder; nothing was changed", "one build at a time per output folder: wait "
-                                      "for it to finish, or build into another folder with --out"))
+            raise SourceError(busy(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:

@@ -68,6 +68,33 @@ def test_the_editors_provenance_and_an_odd_file_name_survive_an_ingest(tmp_path)
     assert check.returncode == 0, check.stderr
 
 
+def test_commands_that_write_content_run_one_at_a_time(tmp_path):
+    """Two ingests at once each wrote provenance.yaml as it was before the other's entry: both said 'filed',
+    and one entry was lost (a hostile-input sweep). While one ingest, i18n or new-note holds the project's
+    lock, another stops at once, changing nothing, and says why; once it is free, they run."""
+    import fcntl
+
+    proj = make_project(tmp_path)
+    before = snapshot(proj)
+    lock = proj / ".cache" / "content.lock"
+    lock.parent.mkdir(exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242\n")
+        runs = [ingest(proj, "circular-simplified.txt")] + [
+            subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), *args], capture_output=True,
+                           text=True, cwd=ROOT) for args in (["i18n"], ["new-note", "--ref", "task/2026/20"])]
+    finally:
+        os.close(fd)
+    for r, command in zip(runs, ("ingest", "i18n", "new-note")):
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert ("content/: another command (process 4242) is writing into content/; nothing was changed (expected "
+                f"one ingest, i18n or new-note at a time: wait for it to finish, then run {command} again)") in r.stderr
+    assert snapshot(proj) == before
+    assert ingest(proj, "circular-simplified.txt").returncode == 0  # free again
+
+
 def test_traditional_script_circular(tmp_path):
     proj = make_project(tmp_path)
     r = ingest(proj, "circular-traditional.txt")
