@@ -41,6 +41,13 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
     from .site.pages import ViewContext
     from .site.text import ui_strings
 
+    from .yamlfile import UNWRITABLE
+
+    for flag, value in (("--title", title), ("--author", author)):
+        bad = UNWRITABLE.search(value or "")
+        if bad:  # a control character, or bytes of the command line that are not UTF-8
+            raise SourceError(Problem(flag, None, f"has the character U+{ord(bad.group()):04X}, which a page "
+                                      "cannot show", "a text in UTF-8 without control characters"))
     config, glossary, corpus, translators, _ = load_all(root, notes=False)
     if ref not in known_ids(corpus):
         raise SourceError(Problem("--ref", None, f"unknown reference {ref!r}",

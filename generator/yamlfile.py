@@ -13,6 +13,7 @@ Beyond PyYAML's safe loader:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -24,6 +25,9 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 8 * 1024 * 1024  # no YAML file of a project is near this; a bigger one is refused, not parsed
 MAX_DEPTH = 64  # mappings and lists inside each other; the project's files use three or four levels
+# what a YAML string may spell with an escape ("\x01", "\ud800") but no page, feed or UTF-8 file can carry:
+# control characters other than tab and line ends, DEL, and lone surrogates
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class _BadValue(yaml.constructor.ConstructorError):
@@ -244,6 +248,11 @@ class Shape:
         v = self._type(value, path, str, expected, what=what)
         if v is not None and not empty and not v.strip():
             self.error(path, f"{what or where(path)} is empty", expected)
+            return None
+        bad = UNWRITABLE.search(v) if v is not None else None
+        if bad:  # "\x01" or "\ud800" in a quoted YAML string: no page, feed or UTF-8 file can carry it
+            self.error(path, f"{what or where(path)} has the control character U+{ord(bad.group()):04X}",
+                       f"{expected}, without control characters")
             return None
         return v
 

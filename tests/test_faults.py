@@ -117,6 +117,12 @@ HOSTILE = [
     ("source-task-out-of-sequence", lambda c: c.edit(GAZETTE, "\n2. 服务保障", "\n9. 服务保障"),
      [f"{GAZETTE}:", "task number 9 out of sequence"]),
     # --- notes
+    ("note-title-control-character",
+     lambda c: c.write(f"{N}/x.md", FM.format(extra="").replace("title: 说明", 'title: "说\\x01明"')),
+     ["content/notes/x.md:2: title has the control character U+0001 (expected a text, without control characters)"]),
+    ("links-evidence-control-character", lambda c: c.write(LINKS, 'add:\n  - {source: task/2026/1, target: '
+                                                                   'task/2026/2, evidence: "a\\x07b"}\n'),
+     ["content/links.yaml:2: ", "has the control character U+0007"]),
     ("note-no-front-matter", lambda c: c.write(f"{N}/x.md", "no front matter here\n"),
      ["content/notes/x.md:1: note without YAML front matter"]),
     ("note-unclosed-front-matter", lambda c: c.write(f"{N}/x.md", "---\ntitle: t\nlang: zh\n\nbody\n"),

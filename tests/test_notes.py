@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import os
 import subprocess
 import sys
 
@@ -150,6 +151,21 @@ def _write_body(path, text: str) -> None:
     """An editor writes the note's text in place of its body (new-note's placeholder line)."""
     front = path.read_text("utf-8").split("\n---\n", 1)[0]
     path.write_text(f"{front}\n---\n\n{text}\n" if text else f"{front}\n---\n", "utf-8")
+
+
+def test_new_note_refuses_a_title_a_page_cannot_show(tmp_path):
+    """A --title or --author with a control character, or with bytes of the command line that are not UTF-8,
+    is refused naming the flag: such a title passed `check` and then stopped the build with an internal error
+    in the feed (a hostile-input sweep); a non-UTF-8 one was an internal error at once."""
+    proj = make_project(tmp_path)
+    before = sorted(p.name for p in (proj / "content" / "notes").iterdir())
+    for flag, value, code in (("--title", "a\x01b", "U+0001"), ("--author", "x\x1b[31m", "U+001B"),
+                              ("--title", os.fsdecode(b"bad\xff"), "U+DCFF")):
+        r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "new-note", "--ref", "task/2026/20",
+                            flag, value], capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert f"{flag}: has the character {code}, which a page cannot show" in r.stderr, r.stderr
+    assert sorted(p.name for p in (proj / "content" / "notes").iterdir()) == before
 
 
 def test_new_note_scaffold_is_named_signed_and_refused_until_written(tmp_path):
