@@ -199,12 +199,35 @@ def _watch(root: Path, changes: "queue.Queue", stop: threading.Event) -> None:
         changes.put(batch)
 
 
+def _listen(host: str, port: int, out: Path) -> http.server.ThreadingHTTPServer:
+    """The server bound to ``host``:``port``, or SourceError saying what is wrong with them."""
+    import errno
+    import socket
+
+    from .errors import Problem, SourceError
+
+    if not 0 <= port <= 65535:
+        raise SourceError(Problem("--port", None, f"{port} is not a port number", "a number from 1 to 65535"))
+    try:
+        return http.server.ThreadingHTTPServer((host, port), make_handler(out))
+    except socket.gaierror as e:
+        raise SourceError(Problem("--host", None, f"{host!r} is not an address ({e.strerror})",
+                                  "an address of this machine, such as 127.0.0.1")) from None
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise SourceError(Problem("--port", None, f"port {port} of {host} is in use by another program",
+                                      f"a free port, such as --port {port + 1 if port < 65535 else 8000}")) from None
+        raise SourceError(Problem("--host", None, f"cannot listen on {host} port {port} ({e.strerror})",
+                                  "an address of this machine and a port above 1023")) from None
+
+
 def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", search: bool = True, once: bool = False,
           verbose: bool = False) -> int:
     from .build import load_manifest
 
     root = Path(root).resolve()
     out = root / "build"
+    httpd = _listen(host, port, out)  # before any build: a port in use is said at once
     changes: "queue.Queue" = queue.Queue()
     stop = threading.Event()
     # watching starts first, so an edit made while the first build runs is not missed
@@ -215,7 +238,6 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", search: bool = 
         if not out.exists():
             _say("no site to serve yet; fix the errors above and save again")
             out.mkdir(parents=True, exist_ok=True)
-    httpd = http.server.ThreadingHTTPServer((host, port), make_handler(out))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     _say(f"serving {out} at http://{host}:{port}/ (Ctrl-C to stop)"
          + ("; bringing the last build up to date" if previous else ""))

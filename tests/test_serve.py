@@ -170,3 +170,25 @@ def test_serve_pages_first_search_after_own_404_and_incremental_rebuild(tmp_path
     assert proc.returncode == 0
     time.sleep(0.5)
     assert not _index_processes(proj)
+
+
+def test_serve_says_what_is_wrong_with_its_port_or_host_before_building(tmp_path):
+    """A port in use, a port that is no port and a host that is no address were internal errors (exit 70),
+    after the whole site had been built (a hostile-input sweep): each is now an error naming the flag, at once,
+    with nothing built."""
+    proj = make_project(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cases = [(["--port", str(port)], f"--port: port {port} of 127.0.0.1 is in use by another program"),
+                 (["--port", "99999"], "--port: 99999 is not a port number (expected a number from 1 to 65535)"),
+                 (["--port", "-1"], "--port: -1 is not a port number"),
+                 (["--host", "no-such-host.invalid", "--port", str(free_port())], "--host: 'no-such-host.invalid' is "
+                                                                                  "not an address")]
+        for args, says in cases:
+            r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "serve", "--no-search", *args],
+                               capture_output=True, text=True, cwd=ROOT, timeout=60)
+            assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+            assert says in r.stderr, r.stderr
+    assert not (proj / "build").exists()  # nothing built
