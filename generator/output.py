@@ -168,8 +168,11 @@ def held_lock(lock: Path, busy):
     try:
         if not _lock(fd):
             raise SourceError(busy(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"))
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:  # who holds it, for the message of another that finds it held: on a full disk, not said
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         try:
             yield
         finally:
