@@ -57,6 +57,9 @@ def _languages(config, langs: list | None, import_dir) -> list[str]:
     if import_dir and not problems and len(wanted) != 1:
         problems.append(Problem(str(import_dir), None, f"batch translations, but {len(wanted)} languages to update "
                                 f"({', '.join(wanted)})", "--lang CODE: the language the batch translations are in"))
+    elif import_dir and not problems and wanted != ["en"]:  # the batches' format is English's (en: keys, "its English")
+        problems.append(Problem(str(import_dir), None, f"batches hold English; --lang {wanted[0]} would file it as "
+                                f"the {wanted[0]} translation", "--lang en, or no --lang, for batches of English"))
     if problems:
         raise SourceError(problems)
     return wanted
@@ -105,7 +108,8 @@ def read_batch(f: Path) -> tuple[str, object]:
     data = doc.data if doc.data is not None else ([] if kind == "report" else {})
 
     def number(n, at):
-        if not (isinstance(n, int) and not isinstance(n, bool) and n > 0 or isinstance(n, str) and n.isdigit()):
+        if not (isinstance(n, int) and not isinstance(n, bool) and n > 0 or
+                isinstance(n, str) and n.isascii() and n.isdigit() and int(n) > 0):
             shape.error(at, f"{n!r} is not a number", "a number counted from 1")
             return False
         return True
@@ -217,7 +221,10 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                                       "batches for documents the sources hold"))
         if f.name.startswith("tasks-"):
             for n, en in data.items():
-                out[f"task/2026/{int(n)}"] = str(en).strip()
+                if f"task/2026/{int(n)}" in segments:
+                    out[f"task/2026/{int(n)}"] = str(en).strip()
+                else:
+                    unmatched.append((f.name, "task", n))
         elif f.name.startswith("docs-"):
             for number, entries in data.items():
                 scope = "gazette/2026/12" if number == "backmatter" else ids.doc_id(number)
@@ -264,11 +271,18 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                     continue
                 p = ll.projects[int(n) - 1]
                 out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
-                for it, en in zip(p.items, cat.get("items") or []):
+                items = cat.get("items") or []
+                for it, en in zip(p.items, items):
                     out[it.id] = str(en).strip()
+                if len(items) > len(p.items):
+                    unmatched.append((f.name, "livelihood", f"category {n}: {len(items)} items for its "
+                                                            f"{len(p.items)}"))
             table = next(iter(corpus.progress.values()), None)
             for n, row in (data.get("progress") or {}).items():
                 rid = f"{table.id}/{int(n)}"
+                if not any(ids.with_anchor(rid, f) in segments for f in ("source", "task", "status", "progress")):
+                    unmatched.append((f.name, "progress", f"row {n}"))
+                    continue
                 for field in ("source", "task", "status", "progress"):
                     if row.get(field):
                         out[ids.with_anchor(rid, field)] = str(row[field]).strip()

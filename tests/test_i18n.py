@@ -318,6 +318,45 @@ def test_keys_survive_inserting_deleting_and_moving_a_paragraph(tmp_path, edit):
     assert html.count("tr-missing") == (1 if edit == "insert" else 0) and "tr-stale" not in html
 
 
+def test_batch_entries_that_land_nowhere_are_said_and_english_goes_only_to_english(tmp_path):
+    """A livelihood batch's category "0" replaced the last category's title (a string key passed the number
+    check, and [-1] is the last), a task or progress row that does not exist was ignored without a word, and an
+    English batch imported with --lang fr filled the French catalogs with English (a hostile-input sweep)."""
+    proj = make_project(tmp_path)
+    before = (proj / "content/translations/en/livelihood.po").read_bytes()
+    imp = tmp_path / "imp"
+    imp.mkdir()
+    (imp / "livelihood-x.yaml").write_text('livelihood:\n  "0": {title: Zero}\n', "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "'0' is not a number (expected a number counted from 1)" in r.stderr, r.stderr
+    assert (proj / "content/translations/en/livelihood.po").read_bytes() == before
+    (imp / "livelihood-x.yaml").write_text("progress:\n  999: {task: X}\n", "utf-8")
+    (imp / "tasks-x.yaml").write_text("999: No such task.\n", "utf-8")
+    out = _run_i18n_import(proj, imp)
+    assert "not matched: tasks-x.yaml task: 999" in out and "not matched: livelihood-x.yaml progress: 'row 999'" in out
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
+                        "--lang", "zh"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1
+    site = proj / "content/site.yaml"
+    site.write_text(site.read_text("utf-8").replace("{code: en, hreflang: en, name: English}",
+                                                    "{code: en, hreflang: en, name: English}, "
+                                                    "{code: fr, hreflang: fr, name: Français}"), "utf-8")
+    (proj / "themes/default/i18n/fr.yaml").write_text((proj / "themes/default/i18n/en.yaml").read_text("utf-8"), "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
+                        "--lang", "fr"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "batches hold English; --lang fr would file it as the fr translation" in r.stderr, \
+        r.stderr
+    assert not (proj / "content/translations/fr").exists()
+
+
+def _run_i18n_import(proj, folder):
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(folder)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 def test_a_translation_no_text_asks_for_is_kept_as_obsolete(tmp_path):
     """`i18n` dropped, without a word, a translator's entry whose msgctxt no page asks for, and the English of a
     deleted paragraph. Each is now kept at the end of its catalog as a gettext obsolete entry (#~) with its
