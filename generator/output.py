@@ -96,6 +96,14 @@ def check_output(root: Path, out: Path) -> None:
                 raise SourceError(Problem(shown, None, f"the output folder lies inside the project's {name}/ "
                                           "folder", "an output folder outside content/, themes/, generator/, "
                                           "tests/, bench/, .git and .cache, such as build/ (the default)"))
+    for which in TREES:  # one of an output's own trees (.site.a), given as --out (a resolved path to the site)
+        suffix = f".{which}"
+        if out.name.startswith(".") and out.name.endswith(suffix) and len(out.name) > len(suffix) + 1:
+            owner = out.parent / out.name[1:-len(suffix)]
+            if owner.is_symlink() and served_tree(owner) is not None:
+                raise SourceError(Problem(shown, None, f"the output folder is one of the two trees of the output "
+                                          f"folder {owner}; a build into it would replace it outside that "
+                                          "folder's lock and record", f"--out {owner}"))
     if out.is_symlink():
         if served_tree(out) is None:
             raise SourceError(Problem(shown, None, f"the output folder is a symbolic link to {os.readlink(out)}, "

@@ -122,6 +122,25 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(proj, tmp
     assert not out.exists()
 
 
+def test_one_of_the_outputs_own_trees_is_refused_as_output(proj, tmp_path):
+    """--out given as the resolved site folder (.site.a, what `realpath site` prints once the output is a link)
+    built a whole site into the served tree outside the output's lock, deleting a file the user had put there
+    (a hostile-input sweep). It is refused, naming the output folder to give instead."""
+    out = tmp_path / "site"
+    note = proj / "content" / "notes" / "2026-03-30-task-2026-20-zh.md"
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    note.write_text(note.read_text("utf-8") + "\n补充。\n", "utf-8")
+    assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
+    assert out.is_symlink()
+    tree = out.resolve()
+    (tree / "CNAME").write_text("docs.example.org\n", "utf-8")
+    r = run("--root", str(proj), "build", "--no-search", "--out", str(tree))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (f"{tree}: the output folder is one of the two trees of the output folder {out}; a build into it would "
+            f"replace it outside that folder's lock and record (expected --out {out})") in r.stderr, r.stderr
+    assert (tree / "CNAME").read_text("utf-8") == "docs.example.org\n"
+
+
 def test_leftovers_of_an_interrupted_build_are_removed(proj, tmp_path):
     out = tmp_path / "site"
     assert run("--root", str(proj), "build", "--no-search", "--out", str(out)).returncode == 0
