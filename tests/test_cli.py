@@ -167,3 +167,14 @@ def test_progress_names_each_stage_on_a_terminal_only(tmp_path):
     assert r.returncode == 0 and r.stderr == ""
     assert not re.search("parsing sources|indexing for search", r.stdout)
     assert "│ index " in r.stdout
+
+
+def test_ctrl_c_while_the_modules_load_prints_no_traceback(tmp_path):
+    """Ctrl-C in the first tenth of a second, while the command's modules load, printed a KeyboardInterrupt
+    traceback (the imports ran outside main's handler; a hostile-input sweep). The interrupt is made certain
+    here: a module of the same name as one the command line imports, first on the path, raises it."""
+    fake = tmp_path / "fake"
+    (fake / "jinja2").mkdir(parents=True)
+    (fake / "jinja2" / "__init__.py").write_text("raise KeyboardInterrupt\n", "utf-8")
+    r = run("--help", env={**os.environ, "PYTHONPATH": f"{fake}{os.pathsep}{ROOT}"})
+    assert r.returncode == 130 and r.stderr.strip() == "interrupted", r.stderr[-300:]
