@@ -430,9 +430,13 @@ def update_catalogs(root: Path, import_dir: Path | None = None, imported_by: str
         imported = import_yaml(import_dir, segments, corpus, batches) if import_dir else {}
         plan, previous, counts = plan_entries(existing[lang], segments, imported, imported_by)
         by_file = defaultdict(list)
-        for key, (zh, fam) in segments.items():
-            by_file[FAMILY_FILES.get(fam, "other.po")].append((key, plan[key]))
         d = root / catalogs(lang)
+        for key, (zh, fam) in segments.items():
+            # an entry stays in the catalog file it is in (a translator's own custom.po too: written into its
+            # family's file as well, it would be there twice, and every later command would refuse the catalogs)
+            held = Path(plan[key].file).name if plan[key].file else ""
+            by_file[held if held.endswith(".po") and (d / held).is_file() else FAMILY_FILES.get(fam, "other.po")] \
+                .append((key, plan[key]))
         try:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:

@@ -350,6 +350,28 @@ def test_batch_entries_that_land_nowhere_are_said_and_english_goes_only_to_engli
     assert not (proj / "content/translations/fr").exists()
 
 
+def test_an_entry_stays_in_the_catalog_file_it_is_in(tmp_path):
+    """A translator's own catalog (en/custom.po) holding an entry moved out of tasks.po: `i18n` wrote the entry
+    into tasks.po as well, and every later command refused the msgctxt found twice (a hostile-input sweep). An
+    entry now stays in the file it is in."""
+    proj = make_project(tmp_path)
+    tasks = proj / "content/translations/en/tasks.po"
+    text = tasks.read_text("utf-8")
+    i = text.index('msgctxt "task/2026/7"\n')
+    a, b = text.rfind("\n\n", 0, i) + 2, text.index("\n\n", i) + 2
+    head = text[:text.index("\n\n", text.index('msgid ""')) + 2]
+    tasks.write_text(text[:a] + text[b:], "utf-8")
+    custom = proj / "content/translations/en/custom.po"
+    custom.write_text(head + text[a:b], "utf-8")
+    _run_i18n(proj)
+    assert 'msgctxt "task/2026/7"' not in tasks.read_text("utf-8")
+    assert 'msgctxt "task/2026/7"' in custom.read_text("utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert _entries(proj)["task/2026/7"].text
+
+
 def _run_i18n_import(proj, folder):
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(folder)],
                        capture_output=True, text=True, cwd=ROOT)
