@@ -192,3 +192,17 @@ def test_serve_says_what_is_wrong_with_its_port_or_host_before_building(tmp_path
             assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
             assert says in r.stderr, r.stderr
     assert not (proj / "build").exists()  # nothing built
+
+
+def test_serve_refuses_a_folder_the_build_would_refuse(tmp_path):
+    """A user's own build/ folder (files of theirs, not written by the generator): the build refused it, and
+    serve then served it over HTTP anyway (a hostile-input sweep). serve now stops with the build's error."""
+    proj = make_project(tmp_path)
+    mine = proj / "build"
+    mine.mkdir()
+    (mine / "private.txt").write_text("not for the web\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "serve", "--no-search", "--port",
+                        str(free_port())], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "the output folder is not empty and was not written by this generator" in r.stderr, r.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["private.txt"]
