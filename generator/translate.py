@@ -382,8 +382,9 @@ def _obsolete(existing: Translator, plan: dict, imported: dict, folder: Path, na
               report: list, lang: str) -> dict[str, list]:
     """Catalog file name -> the translations it keeps as obsolete (``#~``) entries: those it kept before, and
     those whose English no entry of the plan carries on (a paragraph deleted, a msgctxt no page has), except
-    those a batch replaced (``imported``). A translator's work is never dropped by an update; each newly kept one is counted in
-    ``report``. An obsolete entry whose Chinese is a current, translated entry's again is dropped."""
+    those a batch replaced (``imported``). A translator's work is never dropped by an update; each newly kept
+    one is counted in ``report``. An obsolete entry whose Chinese is a current, translated entry's again is
+    dropped."""
     from .fileio import read_bytes
     from .i18n.catalog import obsolete_entries
 

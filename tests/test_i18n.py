@@ -342,7 +342,8 @@ def test_batch_entries_that_land_nowhere_are_said_and_english_goes_only_to_engli
     site.write_text(site.read_text("utf-8").replace("{code: en, hreflang: en, name: English}",
                                                     "{code: en, hreflang: en, name: English}, "
                                                     "{code: fr, hreflang: fr, name: Français}"), "utf-8")
-    (proj / "themes/default/i18n/fr.yaml").write_text((proj / "themes/default/i18n/en.yaml").read_text("utf-8"), "utf-8")
+    theme = proj / "themes/default/i18n"
+    (theme / "fr.yaml").write_text((theme / "en.yaml").read_text("utf-8"), "utf-8")
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
                         "--lang", "fr"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "batches hold English; --lang fr would file it as the fr translation" in r.stderr, \
