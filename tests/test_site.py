@@ -653,3 +653,22 @@ def test_readme_api_examples_match_the_json(site, root):
         ex, data = _example(example), _api(site, name)
         records = data if isinstance(data, list) else [data]
         assert any(_matches(ex, r) for r in records), f"README example of {name} does not match {name}"
+
+
+def test_a_lead_unit_keeps_the_body_its_printed_name_adds(site):
+    """The task list prints 怀柔区政府（怀柔科学城管委会） and 市规划自然资源委（首规委办）: one lead, with a second body in
+    brackets. The task pages and the English of tasks.json named only the first (a researcher's review): the
+    Chinese now shows the name as printed, the English the department's name with the body in brackets (in
+    Chinese, marked, where the glossary names it as no department of its own)."""
+    zh = read(site, "/zh/task/2026/72/")
+    assert '<a href="/zh/unit/huai-rou-qu-zheng-fu/">怀柔区政府（怀柔科学城管委会）</a>' in zh
+    en = read(site, "/en/task/2026/1/")
+    assert ('<a href="/en/unit/shi-gui-hua-zi-ran-zi-yuan-wei/">Beijing Municipal Commission of Planning and Natural '
+            'Resources (<span lang="zh-CN">首规委办</span>)</a>') in en
+    section = read(site, "/zh/tasklist/2026/1/")
+    assert ">市规划自然资源委（首规委办）</a>" in section
+    tasks = {t["id"]: t for t in json.loads((site / "api" / "v1" / "tasks.json").read_text("utf-8"))}
+    t72 = tasks["task/2026/72"]
+    assert t72["units_zh"][3] == "怀柔区政府（怀柔科学城管委会）" and t72["units_en"][3] == "Huairou District Government (怀柔科学城管委会)"
+    # a department named as the glossary names it keeps its name
+    assert tasks["task/2026/20"]["units_en"][2] == "Beijing Municipal Commission of Transport"

@@ -258,7 +258,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
             "id": t.id, "year": t.year, "number": n, "text_zh": t.text, "text_en": _en(v, t.id, t.text, "tasks"),
             "section": sec.id, "section_zh": sec.title, "section_en": v.title(sec.id, "en"),
             "subsection": sub.id, "subsection_zh": sub.title, "subsection_en": v.title(sub.id, "en"),
-            "units": t.units, "units_zh": t.units_raw, "units_en": [v.unit_name(u, "en") for u in t.units],
+            "units": t.units, "units_zh": t.units_raw,
+            "units_en": [v.unit_label(u, raw, "en") for u, raw in zip(t.units, t.units_raw)],
             "document": tl.document, "sources": _origins(t.origins), "urls": _urls(t.id, base),
         }
 

@@ -273,8 +273,26 @@ class ViewContext:
             return u.en
         return self.name_in(ids.with_anchor(uid, "name"), u.zh, lang, "units")
 
-    def unit_refs(self, uids: list[str], lang: str) -> list[dict]:
-        return [{"name": self.unit_name(u, lang), "url": url_for(u, lang), "id": u} for u in uids]
+    def unit_refs(self, uids: list[str], lang: str, printed: list[str] | None = None) -> list[dict]:
+        """Links to departments, named in ``lang``; with ``printed`` (the names as the source prints them, one a
+        department), the body a name adds in brackets is kept: 怀柔区政府（怀柔科学城管委会）."""
+        printed = printed if printed and len(printed) == len(uids) else [""] * len(uids)
+        return [{"name": self.unit_label(u, p, lang), "url": url_for(u, lang), "id": u} for u, p in zip(uids, printed)]
+
+    def unit_label(self, uid: str, printed: str, lang: str) -> str:
+        """A department's name in ``lang``, with the body its printed name adds in brackets (市规划自然资源委
+        （首规委办）: the planning commission and the capital planning commission's office, one lead), in ``lang``
+        where the glossary names that body as a department of its own, else in Chinese."""
+        name = self.unit_name(uid, lang)
+        u = self.corpus.units.get(uid)
+        m = re.fullmatch(r"（(.+)）", printed[len(u.zh):]) if u and printed.startswith(u.zh) else None
+        if m is None:
+            return name
+        if lang == authoritative():
+            return printed
+        other = next((x for x in self.corpus.units.values() if x.zh == m.group(1)), None)
+        extra = (self.own_unit_name(other.id, lang) if other else None) or m.group(1)
+        return f"{name} ({extra})"
 
     # ------------------------------------------------------------- titles
     def _title(self, item_id: str, lang: str) -> str:

@@ -637,7 +637,7 @@ def _task_summary(v: ViewContext, t, lang: str, gist: bool = False) -> dict:
     if gist:  # cut at a clause end, else at a word: never inside a word
         s = {**s, "text": v.opening(s["text"], s["lang"], GIST.get(s["lang"], GIST["en"])), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
-            "units": v.unit_refs(t.units, lang)}
+            "units": v.unit_refs(t.units, lang, t.units_raw)}
 
 
 def tasklist(v: ViewContext, tl, lang: str):
@@ -696,7 +696,7 @@ def tasklist(v: ViewContext, tl, lang: str):
         prev_id = ids.format_id("task", tl.year, n - 1) if n - 1 in tl.tasks else None
         next_id = ids.format_id("task", tl.year, n + 1) if n + 1 in tl.tasks else None
         yield Page(t.id, lang, "task.html", v.title(t.id, lang), {
-            "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang), "units_raw": t.units_raw,
+            "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang, t.units_raw), "units_raw": t.units_raw,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                      "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
             "doc": doc_ref, "origins": v.origins(t.origins, lang), "summary": s,
