@@ -136,6 +136,11 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             if old is not None:
                 clashes.append((d, old, _differences(old, d)))
         different = [c for c in clashes if c[2]]
+        if (replace or copy) and not clashes:  # the flag says this file is about filed documents: it is not
+            flag = "--replace" if replace else "--copy"
+            raise SourceError(Problem(str(file), None, f"{flag} was given, but no document of this file is in the "
+                                      "archive yet; nothing was filed", f"{flag} only for a document already filed; "
+                                      "without it for a new one"))
         if different and not (replace or copy):
             raise SourceError([Problem(str(file), d.origins[0].line if d.origins else None,
                                        f"{d.number} is already in the archive ({old.origins[0].file}:"

@@ -295,6 +295,19 @@ def test_an_announcement_and_a_regulation_are_read(tmp_path):
     assert rule.provisions[0].anchor == "chapter-1" and rule.provisions[0].children[0].anchor == "article-1"
 
 
+def test_replace_or_copy_for_a_new_document_is_refused(tmp_path):
+    """--copy or --replace says the file is about documents already filed; for a new one the flag was ignored
+    without a word (a hostile-input sweep). It is refused, nothing filed."""
+    proj = make_project(tmp_path)
+    before = snapshot(proj)
+    for flag in ("--copy", "--replace"):
+        r = ingest_file(proj, DATA / "circular-simplified.txt", flag)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert (f"{flag} was given, but no document of this file is in the archive yet; nothing was filed "
+                f"(expected {flag} only for a document already filed; without it for a new one)") in r.stderr
+    assert snapshot(proj) == before
+
+
 def test_a_text_of_no_known_kind_is_refused(tmp_path):
     proj = make_project(tmp_path)
     before = snapshot(proj)
