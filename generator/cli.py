@@ -245,7 +245,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     b = command("build", cmd_build, "parse, link, render and write the site (incrementally, atomically), then "
                 "index it for search")
-    b.add_argument("--out", metavar="DIR", help="output folder (default: build/ in the project folder)")
+    b.add_argument("--out", metavar="DIR", type=_given("a folder"),
+                   help="output folder (default: build/ in the project folder)")
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     command("check", cmd_check, "parse and validate everything without writing a site")
     s = command("serve", cmd_serve, "preview on localhost: serve the pages at once, index them for search in "
@@ -255,7 +256,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-search", action="store_true", help="do not index for search (the search page finds "
                    "nothing)")
     x = command("index", cmd_index, "index a built site for search with Pagefind (after build --no-search)")
-    x.add_argument("--out", metavar="DIR", help="the built site (default: build/ in the project folder)")
+    x.add_argument("--out", metavar="DIR", type=_given("a folder"),
+                   help="the built site (default: build/ in the project folder)")
     i = command("ingest", cmd_ingest, "validate a new source (a gazette issue, a circular, a decree, rules, an "
                 "announcement …) and file it under content/sources/")
     i.add_argument("file", help="the document as published, as plain text")
@@ -269,8 +271,9 @@ def make_parser() -> argparse.ArgumentParser:
                    "(required; no default)")
     n.add_argument("--lang", default="zh", help="language of the note: a code of content/site.yaml's languages "
                    "(default zh)")
-    n.add_argument("--title", help="title (default: the item's name in the note's language)")
-    n.add_argument("--author", help="author (default: the theme's note_author string in the note's language)")
+    n.add_argument("--title", type=_given("a title"), help="title (default: the item's name in the note's language)")
+    n.add_argument("--author", type=_given("an author"),
+                   help="author (default: the theme's note_author string in the note's language)")
     t = command("i18n", cmd_i18n, "update the PO catalogs from the current sources (new segments, stale marks)")
     t.add_argument("--lang", dest="langs", action="append", metavar="CODE",
                    help="a language whose catalogs (content/translations/CODE/) to create or update: a code of "
@@ -279,10 +282,28 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--import", dest="import_dir", metavar="DIR",
                    help="merge batch translations (YAML) from this folder into the catalogs of the one language "
                         "updated (--lang, or the site's only translation) (default: none)")
-    t.add_argument("--translated-by", default="machine (AI language model)",
+    t.add_argument("--translated-by", default="machine (AI language model)", type=_translated_by,
                    help="who or what made the imported translations, recorded in each entry: "
                         "'machine (<system>)' or 'human (<name>)'")
     return parser
+
+
+def _given(what: str):
+    """An option's value that may not be empty: an empty one (--title '') fell back to the default unsaid."""
+    def check(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"empty; {what} is expected (or leave the option out)")
+        return value
+    return check
+
+
+def _translated_by(value: str) -> str:
+    """Who made imported translations, as each entry records it: machine (<system>) or human (<name>)."""
+    import re
+
+    if not re.fullmatch(r"(machine|human) \([^()\n]+\)", value.strip()):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected 'machine (<system>)' or 'human (<name>)'")
+    return value.strip()
 
 
 def main(argv: list[str] | None = None) -> int:

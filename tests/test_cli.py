@@ -178,3 +178,21 @@ def test_ctrl_c_while_the_modules_load_prints_no_traceback(tmp_path):
     (fake / "jinja2" / "__init__.py").write_text("raise KeyboardInterrupt\n", "utf-8")
     r = run("--help", env={**os.environ, "PYTHONPATH": f"{fake}{os.pathsep}{ROOT}"})
     assert r.returncode == 130 and r.stderr.strip() == "interrupted", r.stderr[-300:]
+
+
+def test_empty_or_malformed_option_values_are_refused(tmp_path):
+    """An empty --title, --author or --out fell back to the default without a word, and --translated-by took
+    any text ('bob') into every imported entry, though its help asks for machine (…) or human (…) (a
+    hostile-input sweep). Each is refused by the command line (exit 2), nothing done."""
+    proj = make_project(tmp_path)
+    before = sorted(p.relative_to(proj).as_posix() for p in proj.rglob("*"))
+    for args, says in ((["new-note", "--ref", "task/2026/20", "--title", ""], "argument --title: empty"),
+                       (["new-note", "--ref", "task/2026/20", "--author", " "], "argument --author: empty"),
+                       (["build", "--out", ""], "argument --out: empty"),
+                       (["i18n", "--translated-by", "bob"], "argument --translated-by: 'bob': expected 'machine "
+                                                            "(<system>)' or 'human (<name>)'")):
+        r = run("--root", str(proj), *args)
+        assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+    assert sorted(p.relative_to(proj).as_posix() for p in proj.rglob("*")) == before
+    r = run("--root", str(proj), "i18n", "--translated-by", "human (Ann Lee)")
+    assert r.returncode == 0, r.stderr
