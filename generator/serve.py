@@ -227,8 +227,11 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", search: bool = 
 
     root = Path(root).resolve()
     out = root / "build"
+    from .config import CONFIG_FILE, load_config
     from .output import check_output
 
+    if not (root / CONFIG_FILE).is_file():  # not a project (a mistyped --root): said, nothing made there
+        load_config(root)
     check_output(root, out)  # a folder the build would refuse (a user's own build/) is never served either
     httpd = _listen(host, port, out)  # before any build: a port in use is said at once
     changes: "queue.Queue" = queue.Queue()

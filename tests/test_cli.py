@@ -196,3 +196,12 @@ def test_empty_or_malformed_option_values_are_refused(tmp_path):
     assert sorted(p.relative_to(proj).as_posix() for p in proj.rglob("*")) == before
     r = run("--root", str(proj), "i18n", "--translated-by", "human (Ann Lee)")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_folder_that_is_no_project_is_said_and_left_as_it_was(tmp_path):
+    """build and serve given a --root without content/site.yaml said so, but left a lock file (and serve an
+    empty build/ folder) there (a hostile-input sweep)."""
+    for command in (["build", "--no-search"], ["serve", "--no-search", "--port", "0"]):
+        r = run("--root", str(tmp_path), *command)
+        assert r.returncode == 1 and "content/site.yaml: site configuration missing" in r.stderr, r.stderr
+        assert not list(tmp_path.iterdir()), list(tmp_path.iterdir())
