@@ -72,12 +72,25 @@ def _differences(old, new) -> str:
     where_old = f"{old.origins[0].file}:{old.blocks[i1].line}" if i1 < len(old.blocks) else old.origins[0].file
     where_new = f"line {new.blocks[j1].line}" if j1 < len(new.blocks) else "its end"
     if j1 < j2 and i1 < i2:
-        first = f"this file ({where_new}) has {short(new.blocks[j1].text)!r} where {where_old} has {short(old.blocks[i1].text)!r}"
+        here, there = _around_difference(new.blocks[j1].text, old.blocks[i1].text)
+        first = f"this file ({where_new}) has {here!r} where {where_old} has {there!r}"
     elif j1 < j2:
         first = f"this file ({where_new}) has {short(new.blocks[j1].text)!r}, which {old.origins[0].file} lacks"
     else:
         first = f"this file (at {where_new}) lacks {short(old.blocks[i1].text)!r}, which {where_old} has"
     return f"{changed} paragraph{'s differ' if changed != 1 else ' differs'}; first: {first}"
+
+
+def _around_difference(a: str, b: str, before: int = 12, width: int = 40) -> tuple[str, str]:
+    """The two texts around their first difference (a few characters before it, ``…`` where cut): two long
+    paragraphs that differ late were quoted as the same forty first characters."""
+    k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = max(0, k - before)
+
+    def cut(t: str) -> str:
+        piece = t[start:start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(t) else "")
+    return cut(a), cut(b)
 
 
 def _incoming_documents(src) -> list:

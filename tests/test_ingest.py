@@ -372,9 +372,17 @@ def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tm
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert (f"{second}:1: 京政办发〔2026〕12号 is already in the archive "
             "(content/sources/2026-circular-jingzhengbanfa-2026-12.txt:1) with different text: 1 paragraph differs; first: this file (line 1) has "
-            "'北京市人民政府办公厅关于做好2026年清明节和劳动节期间安全工作的通知' where "
-            "content/sources/2026-circular-jingzhengbanfa-2026-12.txt:1 has '北京市人民政府办公厅关于做好2026年清明节期间安全工作的通知'"
+            "'…关于做好2026年清明节和劳动节期间安全工作的通知' where "
+            "content/sources/2026-circular-jingzhengbanfa-2026-12.txt:1 has '…关于做好2026年清明节期间安全工作的通知'"
             ) in r.stderr
+    # a paragraph that differs late is quoted around the difference (both were its same first 40 characters)
+    late = tmp_path / "circular-late.txt"
+    text = (DATA / "circular-simplified.txt").read_text("utf-8")
+    assert text.count("增加公交运力") == 1
+    late.write_text(text.replace("增加公交运力", "增加地铁运力"), "utf-8")
+    r = ingest_file(proj, late)
+    assert r.returncode == 1 and "交通疏导，增加地铁运力，" in r.stderr and "交通疏导，增加公交运力，" in r.stderr, \
+        r.stderr
     assert snapshot(proj) == before
     r = ingest_file(proj, second, "--replace")
     assert r.returncode == 0, r.stderr
