@@ -51,7 +51,10 @@ def _languages(config, langs: list | None, import_dir) -> list[str]:
 
     translations = [lg.code for lg in config.languages if not lg.authoritative]
     wanted = list(dict.fromkeys(langs)) if langs else translations
-    problems = [Problem(SITE_FILE, None, f"--lang {code}: no such translation under languages:",
+    authoritative = next(lg.code for lg in config.languages if lg.authoritative)
+    problems = [Problem(SITE_FILE, None, f"--lang {code}: " + (
+                    "the authoritative language, the sources' own: it has no catalogs" if code == authoritative
+                    else "no such translation under languages:"),
                         "a code of a language that is not the authoritative one: " + ", ".join(translations))
                 for code in wanted if code not in translations]
     if import_dir and not problems and len(wanted) != 1:
@@ -169,7 +172,8 @@ def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
     from .errors import Problem, SourceError
 
     if not folder.is_dir():
-        raise SourceError(Problem(str(folder), None, "no such folder", "a folder of batch translations (*.yaml)"))
+        what = "a file, not a folder" if folder.exists() else "no such folder"
+        raise SourceError(Problem(str(folder), None, what, "a folder of batch translations (*.yaml)"))
     problems, batches = [], []
     for f in sorted(folder.iterdir()):
         if f.suffix.lower() not in (".yaml", ".yml"):
