@@ -289,6 +289,9 @@ def test_feeds_are_valid_atom(site):
             assert e.findtext(f"{ATOM}title").strip() and rfc3339.match(e.findtext(f"{ATOM}updated"))
             assert [l for l in e.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"]
         assert root.findtext(f"{ATOM}updated") == max(e.findtext(f"{ATOM}updated") for e in entries)
+        # the newest first (they were oldest first), as feed readers and people reading the file expect
+        dates = [e.findtext(f"{ATOM}updated") for e in entries]
+        assert dates == sorted(dates, reverse=True) and dates[0] != dates[-1], dates
 
 
 def test_netlify_configuration(site):

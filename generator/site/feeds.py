@@ -164,7 +164,7 @@ def write_extras(out, pages, corpus, views, config) -> None:
         entries = feed_entries(pages, lang, views)
         latest = max((p.date for _, _, p in entries), default="2026-01-01")
         fg.updated(_dt(latest))
-        for item_id, title, p in entries[-50:]:
+        for item_id, title, p in reversed(entries[-50:]):  # the newest first, as readers list them
             fe = fg.add_entry(order="append")
             fe.id(base + p.url)
             fe.title(title)
