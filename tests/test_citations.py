@@ -100,6 +100,15 @@ def test_every_decree_form_has_one_target():
         assert [(c.text, c.target) for c in cites] == [(f, "decree/330")], f
 
 
+def test_a_decree_cited_with_its_year_before_the_issuer():
+    """《国有土地上房屋征收与补偿条例》（2011年国务院令 第588号修订）: the year was taken for the issuer's first word,
+    the citation quoted as '年国务院令 第588号' with the target decree:年国务院令第588号 (a researcher's review)."""
+    cites = find_citations("（2011年国务院令 第588号修订）和国务院令第427号，2026年北京市人民政府令第330号")
+    assert [(c.text, c.target) for c in cites] == [
+        ("2011年国务院令 第588号", "decree:国务院令第588号"), ("国务院令第427号", "decree:国务院令第427号"),
+        ("北京市人民政府令第330号", "decree/330")]
+
+
 def test_no_citation_in_bare_numbers():
     for text in ["第3号", "2026年第1号", "（2026年第1号）", "〔2026〕1号", "第331号", "3号线", "市政府第85次常务会议"]:
         assert find_citations(text) == [], text

@@ -231,6 +231,9 @@ def _decrees(text: str):
         if s is None:
             continue
         issuer = text[s:m.start()]
+        dated = re.search(r"\d{4}$", text[:s]) if issuer.startswith("年") else None
+        if dated:  # 2011年国务院令第588号: the year it was made, before the issuer; the number says which
+            issuer, s = issuer[1:], dated.start()
         if beijing_issuer(issuer) and not m.group(1):
             out.append((s, m.end(), ids.format_id("decree", int(m.group(2)))))
         else:
