@@ -728,3 +728,30 @@ def test_open_data_page_in_a_browser(page, server, tmp_path):
     assert page.locator("#fields-tasks").is_visible() and page.locator("#fields-tasks + div td code", has_text="units_zh").count() == 1
     response = page.request.get(server + "/api/v1/schema/tasks.schema.json")
     assert response.ok and response.json()["$id"].endswith("/api/v1/schema/tasks.schema.json")
+
+
+def test_descriptions_name_what_the_fields_hold():
+    """A researcher's review found the links' kind described as four kinds (the schema has six), a provision's
+    id as 'id / anchor' (it is 'id#anchor'), and a link's urls as 'its pages' (a link has none: its ends do)."""
+    from generator.site.opendata import published_schema
+
+    for lang in ("en", "zh"):
+        words = yaml.safe_load((ROOT / "themes/default/i18n" / f"{lang}.yaml").read_text("utf-8"))["api_fields"]
+        kinds = json.loads((ROOT / "generator/site/schemas/links.json").read_text("utf-8"))
+        enum = next(v["enum"] for k, v in _walk(kinds) if k == "kind" and "enum" in v)
+        assert all(k in words["links.json kind"] for k in enum), (lang, enum)
+        assert "#" in words["$provision.id"] and "source" in words["links.json urls"]
+    en = yaml.safe_load((ROOT / "themes/default/i18n/en.yaml").read_text("utf-8"))
+    schema = json.dumps(published_schema("links.json", "https://example.org", en), ensure_ascii=False)
+    assert "The addresses of the pages of its two ends: source and target" in schema
+
+
+def _walk(node):
+    """(key, value) of every mapping entry in a JSON tree."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k, v
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
