@@ -730,7 +730,7 @@ def test_open_data_page_in_a_browser(page, server, tmp_path):
     assert response.ok and response.json()["$id"].endswith("/api/v1/schema/tasks.schema.json")
 
 
-def test_descriptions_name_what_the_fields_hold():
+def test_descriptions_name_what_the_fields_hold(db):
     """A researcher's review found the links' kind described as four kinds (the schema has six), a provision's
     id as 'id / anchor' (it is 'id#anchor'), and a link's urls as 'its pages' (a link has none: its ends do)."""
     from generator.site.opendata import published_schema
@@ -742,6 +742,9 @@ def test_descriptions_name_what_the_fields_hold():
         assert all(k in words["links.json kind"] for k in enum), (lang, enum)
         assert "#" in words["$provision.id"] and "source" in words["links.json urls"]
     en = yaml.safe_load((ROOT / "themes/default/i18n/en.yaml").read_text("utf-8"))
+    assert "a whole list" in en["api_tables"]["search"]  # the lists have no row of their own: said
+    assert {k for (k,) in db.execute("SELECT kind FROM items WHERE id NOT IN (SELECT id FROM search)")} == {
+        "tasklist", "livelihood", "progress"}
     schema = json.dumps(published_schema("links.json", "https://example.org", en), ensure_ascii=False)
     assert "The addresses of the pages of its two ends: source and target" in schema
 
