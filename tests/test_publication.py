@@ -61,6 +61,15 @@ def test_gazette_addresses_are_links_and_qr_captions_say_the_codes_are_missing(s
     assert "扫描二维码 <small class=\"aside\">（原刊此处印有二维码，本站未收录）</small>" in g
 
 
+def test_a_description_does_not_say_the_title_twice(site):
+    """The report's description was '2026年政府工作报告：2026年政府工作报告，2026年1月25日，…': its title, then its
+    citation, which begins with the title (a researcher's review)."""
+    for url in ("/zh/report/2026/", "/en/report/2026/"):
+        h = _head(read(site, url))
+        title = h["title"].split(" · ")[0]
+        assert h["description"].count(title) == 1 and h["description"].startswith(title), (url, h["description"])
+
+
 def test_a_task_is_described_by_its_own_text(site):
     h = _head(read(site, "/en/task/2026/20/"))
     assert h["description"].startswith("Promote integrated development of the commuting circle, ensure that")

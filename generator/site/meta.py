@@ -47,8 +47,9 @@ def page_summary(page, ui: dict) -> str:
     mark = ui["ellipsis"]
     if text:
         return summary(text, lang, mark=mark)
-    if page.citation:
-        return summary(f"{page.title}{ui['colon']}{page.citation}", lang, mark=mark)
+    if page.citation:  # the title, then the citation; once where the citation begins with the title (a report)
+        cited = page.citation if page.citation.startswith(page.title) else f"{page.title}{ui['colon']}{page.citation}"
+        return summary(cited, lang, mark=mark)
     return summary(page.title, lang, mark=mark)
 
 
