@@ -227,6 +227,17 @@ def test_footer_links_are_targets_a_finger_can_hit(browser, server):
     phone.close()
 
 
+def test_a_quotation_from_a_third_item_names_where_it_is(site):
+    """A task's link to the work report quotes the heading the task stands under; its 'see …' line named only
+    that heading, so it read 打造现代化首都都市圈 then 见 打造现代化首都都市圈 (a researcher's review). It names the
+    list and the subsection's number."""
+    zh = read(site, "/zh/task/2026/20/")
+    assert '<p class="evidence-where">见 2026年市政府工作报告重点任务清单 · 1.4 打造现代化首都都市圈</p>' in zh
+    en = read(site, "/en/task/2026/20/")
+    assert '<p class="evidence-where">in Priority Task List for 2026 · 1.4 Build a modern capital metropolitan area</p>' \
+        in en
+
+
 def test_headings_have_no_stray_space(site):
     """No page's heading starts or ends with a space: the report's closing section, which has no number in
     Chinese, was ' 把政府自身建设得更加坚强有力'. A Chinese number label runs into its title (三、2026年重点工作), an

@@ -372,8 +372,19 @@ class ViewContext:
             base = ids.without_anchor(item)
             out.append({"zh": marked(text, [(sp.start, sp.end) for sp in group], cut),
                         "translation": self.passage_translation(item, text, lang),
-                        "where": self.title(base, lang) if base not in (link.src, link.dst) else ""})
+                        "where": self.where(base, lang) if base not in (link.src, link.dst) else ""})
         return out
+
+    def where(self, item: str, lang: str) -> str:
+        """A quoted passage's item, named for a reader who sees the quotation: a part of a list (the task list's
+        subsection whose heading a task stands under) with the list and its number, since the heading alone
+        repeats the quotation ('see 打造现代化首都都市圈' under 打造现代化首都都市圈)."""
+        title = self.title(item, lang)
+        parts = item.split("/")
+        if ids.scheme(item) == "tasklist" and len(parts) > 2:
+            whole = self.title("/".join(parts[:2]), lang)
+            return f"{whole}{self.ui[lang]['part_sep']}{parts[2]}{self.ui[lang]['label_title_sep'] or ' '}{title}"
+        return title
 
     def passage_translation(self, item: str, zh: str, lang: str) -> str:
         """A quoted passage in ``lang``, where its catalogs (or the glossary) have it; "" on the authoritative
