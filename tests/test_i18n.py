@@ -408,6 +408,14 @@ def test_a_translation_no_text_asks_for_is_kept_as_obsolete(tmp_path):
     assert "task/2026/999" not in _entries(proj)  # not a current entry
     again = _run_i18n(proj)  # kept, not counted again
     assert "obsolete" not in again and po.read_text("utf-8") == tasks
+    # an obsolete entry another tool wrote, without msgctxt, is kept too
+    po.write_text(tasks + '\n# translated-by: human (Bo)\n#~ msgid "旧的一句"\n#~ msgstr "An old sentence"\n', "utf-8")
+    _run_i18n(proj)
+    tasks = po.read_text("utf-8")
+    assert '# translated-by: human (Bo)\n# reviewed: no\n#~ msgid "旧的一句"\n#~ msgstr "An old sentence"\n' in tasks
+    assert '#~ msgctxt "task/2026/999"' in tasks
+    again = _run_i18n(proj)
+    assert "obsolete" not in again and po.read_text("utf-8") == tasks
     result = build(proj, tmp_path / "out", search=False)
     assert not [w for w in result.warnings if "translations" in w.file], result.warnings
 

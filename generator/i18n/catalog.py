@@ -765,9 +765,9 @@ def catalog_bytes(entries: list[tuple[str, Entry]], lang: str, previous: dict | 
         user = list(e.comments) + (e.prov.comments() if e.text else [])
         cat.add(e.zh, e.text or "", context=key, auto_comments=comments, user_comments=user,
                 flags=("fuzzy",) if e.fuzzy and e.text else (), previous_id=previous.get(key) or ())
-    for key, e in obsolete:
-        cat.obsolete[(e.zh, key)] = Message(e.zh, e.text, context=key,
-                                            user_comments=list(e.comments) + e.prov.comments())
+    for key, e in obsolete:  # key "": an obsolete entry without msgctxt, as another tool wrote it
+        cat.obsolete[(e.zh, key) if key else e.zh] = Message(e.zh, e.text, context=key or None,
+                                                              user_comments=list(e.comments) + e.prov.comments())
     buf = io.BytesIO()
     write_po(buf, cat, width=0, omit_header=True, sort_output=False, no_location=True, include_previous=True,
              ignore_obsolete=False)
@@ -784,8 +784,8 @@ def obsolete_entries(raw: bytes, rel: str) -> list[tuple[str, Entry]]:
     cat = read_po(io.BytesIO(raw), charset="utf-8")
     out = []
     for m in cat.obsolete.values():
-        key = m.context
-        if not key or not m.string or not isinstance(m.string, str):
+        key = m.context or ""  # none: kept all the same (another tool's obsolete entry)
+        if not m.id or not m.string or not isinstance(m.string, str):
             continue
         prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
         others = [c for c in m.user_comments if c not in prov_lines]
