@@ -234,8 +234,8 @@ def test_a_quotation_from_a_third_item_names_where_it_is(site):
     zh = read(site, "/zh/task/2026/20/")
     assert '<p class="evidence-where">见 2026年市政府工作报告重点任务清单 · 1.4 打造现代化首都都市圈</p>' in zh
     en = read(site, "/en/task/2026/20/")
-    assert '<p class="evidence-where">in Priority Task List for 2026 · 1.4 Build a modern capital metropolitan area</p>' \
-        in en
+    assert ('<p class="evidence-where">in Priority Task List for 2026 · 1.4 Build a modern capital metropolitan '
+            'area</p>') in en
 
 
 def test_headings_have_no_stray_space(site):
