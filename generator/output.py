@@ -141,8 +141,8 @@ def check_output(root: Path, out: Path) -> None:
 def build_lock(out: Path):
     """Hold the output folder's lock for the duration of a build; a second build exits at once."""
     out = output_path(out)
-    with held_lock(out.parent / f".{out.name}.lock", lambda holder: Problem(
-            str(out), None, f"another build (process {holder}) is writing this output folder; nothing was changed",
+    with held_lock(out.parent / f".{out.name}.lock", lambda who: Problem(
+            str(out), None, f"another build{who} is writing this output folder; nothing was changed",
             "one build at a time per output folder: wait for it to finish, or build into another folder with --out")):
         yield
 
@@ -158,16 +158,16 @@ def content_lock(root: Path, command: str):
         yield
         return
     lock = Paths(root).cached("content.lock")
-    with held_lock(lock, lambda holder: Problem(
-            "content/", None, f"another command (process {holder}) is writing into content/; nothing was changed",
+    with held_lock(lock, lambda who: Problem(
+            "content/", None, f"another command{who} is writing into content/; nothing was changed",
             f"one ingest, i18n or new-note at a time: wait for it to finish, then run {command} again")):
         yield
 
 
 @contextmanager
 def held_lock(lock: Path, busy):
-    """Hold the lock file ``lock`` (its holder's process id written in it); SourceError(``busy(holder)``) at
-    once when another process holds it."""
+    """Hold the lock file ``lock`` (its holder's process id written in it); SourceError(``busy(who)``) at once
+    when another process holds it, ``who`` being " (process N)", or "" when the holder has not written it yet."""
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
@@ -175,7 +175,8 @@ def held_lock(lock: Path, busy):
         raise write_error(lock, e, "creating") from None
     try:
         if not _lock(fd):
-            raise SourceError(busy(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"))
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise SourceError(busy(f" (process {holder})" if holder.isdigit() else ""))
         try:  # who holds it, for the message of another that finds it held: on a full disk, not said
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
