@@ -316,8 +316,9 @@ def test_netlify_configuration(site):
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", p.read_text("utf-8")), p
 
 
-def test_feed_has_one_entry_per_item_sorted_by_date_then_id(site):
-    """The task-list circular is split into several pages; the feed lists it once, under its own title."""
+def test_feed_has_one_entry_per_item_newest_first(site):
+    """The task-list circular is split into several pages; the feed lists it once, under its own title. The
+    entries come newest first."""
     ns = {"a": "http://www.w3.org/2005/Atom"}
     import xml.etree.ElementTree as ET
 
@@ -332,7 +333,7 @@ def test_feed_has_one_entry_per_item_sorted_by_date_then_id(site):
         tasklist_doc = [u for u in links if u.endswith(f"/{lang}/doc/jingzhengfa-2026-1/")]
         assert len(tasklist_doc) == 1
         dates = [e.find("a:published", ns).text for e in entries]
-        assert dates == sorted(dates)
+        assert dates == sorted(dates, reverse=True)
     zh = (site / "zh" / "feed.xml").read_text("utf-8")
     assert "<title>北京市人民政府关于印发《2026年市政府工作报告重点任务清单》的通知</title>" in zh
 
