@@ -22,6 +22,8 @@ from .normalize import to_simplified
 from .i18n.catalog import Translator, catalog_bytes
 from .paths import SITE_FILE, catalogs
 
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character
+
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
                 "units": "units.po", "names": "names.po", "other": "other.po"}
@@ -117,12 +119,21 @@ def read_batch(f: Path) -> tuple[str, object]:
             return False
         return True
 
+    def english(value, at, empty=True):
+        """A text given as English: one mostly in Chinese characters is not (a batch of the wrong file, or a
+        Chinese text pasted in), and would be published as the translation."""
+        text = shape.text(value, at, empty=empty)
+        han = len(CJK_RUN.findall(text or ""))
+        if han and han >= len(re.findall(r"[A-Za-z]", text)):
+            shape.error(at, f"{text[:30]!r} is Chinese, not English", "the English of the entry")
+        return text
+
     def pairs(items, at):
         for i, e in enumerate(shape.seq(items, at, "a list of {zh: …, en: …}") or []):
             if shape.mapping(e, (*at, i), "{zh: …, en: …}") is not None and \
                     shape.keys(e, (*at, i), PAIR, required=("zh", "en")):
                 shape.text(e["zh"], (*at, i, "zh"))
-                shape.text(e.get("en") or "", (*at, i, "en"), empty=True)
+                english(e.get("en") or "", (*at, i, "en"))
 
     if kind == "report":
         pairs(data, ())
@@ -131,7 +142,7 @@ def read_batch(f: Path) -> tuple[str, object]:
     if kind == "tasks-":
         for n, en in data.items():
             if number(n, (n,)):
-                shape.text(en, (n,), empty=True)
+                english(en, (n,))
     elif kind == "docs-":
         for number_, entries in data.items():
             shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
@@ -144,24 +155,25 @@ def read_batch(f: Path) -> tuple[str, object]:
         for k, v in (footer or {}).items():
             if k == "values":
                 for kk, vv in (shape.mapping(v, ("livelihood_footer", k), "value -> English") or {}).items():
-                    shape.text(vv, ("livelihood_footer", k, kk), empty=True)
+                    english(vv, ("livelihood_footer", k, kk))
             else:
-                shape.text(v, ("livelihood_footer", k), empty=True)
+                english(v, ("livelihood_footer", k))
         for n, cat in (shape.mapping(data.get("livelihood") or {}, ("livelihood",), "category number -> "
                                      "{title, items}") or {}).items():
             at = ("livelihood", n)
             if number(n, at) and shape.mapping(cat, at, "{title: …, items: […]}") is not None and \
                     shape.keys(cat, at, {"title": "the category's English", "items": "its items' English"},
                                required=("title",)):
-                shape.text(cat["title"], (*at, "title"))
-                shape.texts(cat.get("items") or [], (*at, "items"), "a list of texts", single=False)
+                english(cat["title"], (*at, "title"), empty=False)
+                for i, item in enumerate(shape.seq(cat.get("items") or [], (*at, "items"), "a list of texts") or []):
+                    english(item, (*at, "items", i), empty=False)
         fields = {"source": "", "task": "", "status": "", "progress": ""}
         for n, row in (shape.mapping(data.get("progress") or {}, ("progress",), "row number -> fields") or {}).items():
             at = ("progress", n)
             if number(n, at) and shape.mapping(row, at, "{source, task, status, progress}") is not None and \
                     shape.keys(row, at, fields):
                 for k, v in row.items():
-                    shape.text(v or "", (*at, k), empty=True)
+                    english(v or "", (*at, k))
     shape.done()
     return kind, data
 

@@ -826,6 +826,10 @@ COMMANDS = [
     ("import-alias-bomb", lambda c: _batch(c, "docs-1.yaml", "a: &a [x, x]\nb: [*a, *a]\n"),
      ["i18n", "--import", "{home}/batch"], ["{home}/batch/docs-1.yaml:2: YAML alias *a is not accepted here"]),
     ("import-missing-folder", lambda c: None, ["i18n", "--import", "{home}/nothing"], ["{home}/nothing: no such folder"]),
+    ("import-chinese-as-english", lambda c: _batch(c, "tasks-1.yaml", "3: Improve the capital's planning.\n"
+                                                                       "4: 完善首都规划体系和实施机制\n"),
+     ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/tasks-1.yaml:2: '完善首都规划体系和实施机制' is Chinese, not English (expected the English of the entry)"]),
     ("import-a-file", lambda c: _batch(c, "tasks-1.yaml", "1: x\n"), ["i18n", "--import", "{home}/batch/tasks-1.yaml"],
      ["{home}/batch/tasks-1.yaml: a file, not a folder (expected a folder of batch translations (*.yaml))"]),
     ("i18n-authoritative-language", lambda c: None, ["i18n", "--lang", "zh"],
