@@ -452,14 +452,19 @@ def _msgctxt_lines(text: str) -> dict[str, int]:
     return out
 
 
+def split_comments(user: list[str]) -> tuple[list[str], list[str]]:
+    """An entry's translator comments: (its provenance lines, translated-by … reviewed, and the others)."""
+    prov_lines = [c for c in user if c.partition(":")[0].strip() in PROVENANCE_KEYS]
+    return prov_lines, [c for c in user if c not in prov_lines]
+
+
 def _entry(ctx: str, msgid: str, msgstr: str, auto: list, user: list, flags, rel: str, line: int,
            provenances: dict) -> tuple[str, Entry]:
     """(key, Entry) of one PO entry: its source hash from the ``source-sha1:`` comment, its provenance from the
     translator comments (``provenances``: one object for each set of them), fuzzy when flagged and translated."""
     auto, user = list(dict.fromkeys(auto)), list(dict.fromkeys(user))  # as Babel's Message keeps them
     sha = next((c.split(":", 1)[1].strip() for c in auto if c.startswith("source-sha1:")), "")
-    prov_lines = [c for c in user if c.partition(":")[0].strip() in PROVENANCE_KEYS]
-    others = [c for c in user if c not in prov_lines]
+    prov_lines, others = split_comments(user)
     # most entries share one provenance (one tool, one day): one object, its repr made once
     prov, prov_repr = provenances.get(tuple(prov_lines)) or (None, "")
     if prov is None:
@@ -787,8 +792,7 @@ def obsolete_entries(raw: bytes, rel: str) -> list[tuple[str, Entry]]:
         key = m.context or ""  # none: kept all the same (another tool's obsolete entry)
         if not m.id or not m.string or not isinstance(m.string, str):
             continue
-        prov_lines = [c for c in m.user_comments if c.partition(":")[0].strip() in PROVENANCE_KEYS]
-        others = [c for c in m.user_comments if c not in prov_lines]
+        prov_lines, others = split_comments(m.user_comments)
         out.append((key, Entry(m.id, m.string, source_hash(m.id), rel, 0, Provenance.from_comments(prov_lines),
                                False, others)))
     return out
