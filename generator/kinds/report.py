@@ -151,6 +151,12 @@ def parse(source: Source, report: Problems) -> WorkReport:
     return rep
 
 
+def front_block(rep, name: str):
+    """The block that prints the report's ``name`` (title, subtitle or speaker) at its head, or None."""
+    text = getattr(rep, name) or ""
+    return next((b for b in rep.blocks if b.kind == name and b.text == text), None) if text else None
+
+
 class ReportKind(Kind):
     name, schemes, family = "report", ("report",), "reports"
     catalog = "report"
@@ -223,8 +229,8 @@ class ReportKind(Kind):
         # printed under the title) is cited 北京市市长 殷勇
         speaker = re.sub(r"(?<=\s[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]$)", "", rep.speaker)
         if v.translated(lang):  # as the translated report prints it under its title; left out where it has none
-            b = next((b for b in rep.blocks if b.kind == "speaker" and b.text == rep.speaker), None)
-            s = v.block(b, rep.id, lang) if b is not None and rep.speaker else None
+            b = front_block(rep, "speaker")
+            s = v.block(b, rep.id, lang) if b is not None else None
             speaker = s["text"] if s and s["status"] == "ok" and s["lang"] == lang else ""
         base = sep.join([head, v.date(rep.date, lang)] + ([speaker] if speaker else []))
         rest = list(i.parts[1:])

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ..i18n.romanize import parse_number, romanize_number
 from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
+from ..kinds.report import front_block
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, ViewContext, notes_shown
@@ -715,7 +716,7 @@ def report_front(v: ViewContext, rep, lang: str) -> dict:
     out = {}
     for name in ("title", "subtitle", "speaker"):
         zh = getattr(rep, name) or ""
-        b = next((b for b in rep.blocks if b.kind == name and b.text == zh), None)
+        b = front_block(rep, name)
         if not zh:
             out[name] = None
         elif b is not None:
