@@ -17,12 +17,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import ids
-from .normalize import to_simplified
+from .normalize import CJK_RE, to_simplified
 
 from .i18n.catalog import Translator, catalog_bytes
 from .paths import SITE_FILE, catalogs
-
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character
 
 FAMILY_FILES = {"tasks": "tasks.po", "documents": "documents.po", "report": "report.po",
                 "livelihood": "livelihood.po", "progress": "progress.po", "headings": "headings.po",
@@ -123,7 +121,7 @@ def read_batch(f: Path) -> tuple[str, object]:
         """A text given as English: one mostly in Chinese characters is not (a batch of the wrong file, or a
         Chinese text pasted in), and would be published as the translation."""
         text = shape.text(value, at, empty=empty)
-        han = len(CJK_RUN.findall(text or ""))
+        han = len(CJK_RE.findall(text or ""))
         if han and han >= len(re.findall(r"[A-Za-z]", text)):
             shape.error(at, f"{text[:30]!r} is Chinese, not English", "the English of the entry")
         return text

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..normalize import CJK_RE
+
 FIT = 328  # px of text a line may hold: a 360 px wide phone less the page's 1rem margins
 LABEL_PX, VALUE_PX = 13, 12  # font sizes, in CSS px (the stylesheet sets the same)
 
@@ -94,7 +96,8 @@ def _wrap(text: str, px: float, room: float, lines: int, mark: str, units: bool)
     return out, bool(rest)
 
 
-_NUMBER_PART = "0123456789.,%" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_FIGURE = "0123456789.,%"
+_NUMBER_PART = _FIGURE + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _whole_numbers(cut: str, nxt: str, units: bool = True) -> str:
@@ -103,8 +106,8 @@ def _whole_numbers(cut: str, nxt: str, units: bool = True) -> str:
     line whole. A line that is nothing but the figure is kept as it is."""
     if cut and nxt and nxt.isascii() and nxt in _NUMBER_PART and cut[-1] in _NUMBER_PART:
         return cut.rstrip(_NUMBER_PART) or cut
-    if units and cut[-1:].isdigit() and "\u4e00" <= nxt <= "\u9fff":
-        return cut.rstrip("0123456789.,%") or cut
+    if units and cut[-1:].isdigit() and CJK_RE.match(nxt):
+        return cut.rstrip(_FIGURE) or cut
     return cut
 
 
