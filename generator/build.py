@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .config import CONFIG_FILE, load_config
+from .config import load_config
 from .errors import Problem, Report, SourceError
 from .fileio import naming
 from .i18n.catalog import load_translations
@@ -468,8 +468,6 @@ def build(root: Path, out: Path, *, search: bool = True, progress=None, workers:
 
     root, out = Path(root).resolve(), output.output_path(out)
     output.check_output(root, out)
-    if not (root / CONFIG_FILE).is_file():  # not a project (a mistyped --root): said before a lock file is made
-        load_config(root)
     with output.build_lock(out):
         output.remove_leftovers(out)
         try:

@@ -79,9 +79,14 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def check_output(root: Path, out: Path) -> None:
-    """Refuse an output folder the generator must not write into (see the module's docstring). Nothing is
+    """Refuse an output folder the generator must not write into (see the module's docstring), and a root
+    that is no project (a mistyped --root: said before a lock file or a folder is made there). Nothing is
     touched before this passes."""
+    from .config import CONFIG_FILE, load_config
+
     root, out = Path(root).resolve(), output_path(out)
+    if not (root / CONFIG_FILE).is_file():
+        load_config(root)  # the error that names content/site.yaml
     shown = str(out)
     real = out.resolve()
     for path in {out, real}:

@@ -40,7 +40,6 @@ def new_note(root: Path, ref: str, lang: str = "zh", title: str | None = None, a
     from .link.overrides import known_ids
     from .site.pages import ViewContext
     from .site.text import ui_strings
-
     from .yamlfile import UNWRITABLE
 
     for flag, value in (("--title", title), ("--author", author)):

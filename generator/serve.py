@@ -224,14 +224,10 @@ def _listen(host: str, port: int, out: Path) -> http.server.ThreadingHTTPServer:
 def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", search: bool = True, once: bool = False,
           verbose: bool = False) -> int:
     from .build import load_manifest
+    from .output import check_output
 
     root = Path(root).resolve()
     out = root / "build"
-    from .config import CONFIG_FILE, load_config
-    from .output import check_output
-
-    if not (root / CONFIG_FILE).is_file():  # not a project (a mistyped --root): said, nothing made there
-        load_config(root)
     check_output(root, out)  # a folder the build would refuse (a user's own build/) is never served either
     httpd = _listen(host, port, out)  # before any build: a port in use is said at once
     changes: "queue.Queue" = queue.Queue()
