@@ -86,17 +86,21 @@ def first_sentence(text: str) -> str:
 
 
 BATCHES = {  # file name prefix -> the shape of the batch
-    "tasks-": "a mapping of task number to its English",
-    "docs-": "a mapping of document number (or backmatter) to a list of {zh: …, en: …}",
-    "report": "a list of {zh: …, en: …}",
-    "livelihood": "a mapping with livelihood_notice, livelihood_footer, livelihood and progress",
+    "tasks-": "a mapping of task number to its English (and year: its year, where the sources hold several)",
+    "docs-": "a mapping of document number (or backmatter, backmatter 2026/12) to a list of {zh: …, en: …}",
+    "report": "a list of {zh: …, en: …}, or {year: the report's year, entries: that list}",
+    "livelihood": "a mapping with livelihood_notice, livelihood_footer, livelihood and progress (and year, "
+                  "progress_table: which list and table, where the sources hold several)",
 }
+YEAR = "a year such as 2027"
+BACKMATTER = re.compile(r"backmatter(?:\s+(\d{4})/(\d+))?")
 PAIR = {"zh": "the Chinese it translates (its start is enough)", "en": "the English"}
 
 
-def read_batch(f: Path) -> tuple[str, object]:
-    """One batch file of translations, its kind (by its name) and its data, checked for shape; a file whose
-    name says no kind, or whose shape is wrong, is an error naming it (and the line)."""
+def read_batch(f: Path) -> tuple[str, object, dict]:
+    """One batch file of translations, its kind (by its name), its data and what it says it translates
+    (``year``, ``progress_table``: key -> (value, line)), checked for shape; a file whose name says no kind,
+    or whose shape is wrong, is an error naming it (and the line)."""
     from .errors import Problem, SourceError
     from .yamlfile import Shape, read_yaml
 
@@ -109,6 +113,20 @@ def read_batch(f: Path) -> tuple[str, object]:
     doc = read_yaml(f, rel, expected)
     shape = Shape(doc, rel)
     data = doc.data if doc.data is not None else ([] if kind == "report" else {})
+    which = {}
+
+    def select(key, expected):
+        """Take ``key`` (the year, the progress table) out of the batch's mapping ``data``."""
+        if not isinstance(data, dict) or key not in data:
+            return
+        value = data.pop(key)
+        if key == "year":
+            value = shape.number(value, (key,), YEAR, 1900, 2999)
+            value = int(value) if value is not None and value == int(value) else None
+        else:
+            value = shape.text(value, (key,), expected)
+        if value is not None:
+            which[key] = (value, doc.line(key))
 
     def number(n, at):
         if not (isinstance(n, int) and not isinstance(n, bool) and n > 0 or
@@ -134,16 +152,32 @@ def read_batch(f: Path) -> tuple[str, object]:
                 english(e.get("en") or "", (*at, i, "en"))
 
     if kind == "report":
-        pairs(data, ())
+        if isinstance(data, dict):  # {year: …, entries: […]}
+            shape.keys(data, (), {"year": YEAR, "entries": "a list of {zh: …, en: …}"}, required=("entries",))
+            select("year", YEAR)
+            entries = data.get("entries") or []
+            pairs(entries, ("entries",))
+            data = entries if isinstance(entries, list) else []
+        else:
+            pairs(data, ())
     else:
         data = shape.mapping(data, (), expected) or {}
+        if kind != "docs-":
+            select("year", YEAR)
+        if kind == "livelihood":
+            select("progress_table", "the id of a progress table, such as progress/2025/daxing")
     if kind == "tasks-":
         for n, en in data.items():
             if number(n, (n,)):
                 english(en, (n,))
     elif kind == "docs-":
         for number_, entries in data.items():
-            shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
+            text = shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
+            if text and text.startswith("backmatter"):
+                which.setdefault("lines", {})[text] = doc.line(number_)
+                if not BACKMATTER.fullmatch(text):
+                    shape.error((number_,), f"{text!r} names no gazette issue",
+                                "backmatter, or backmatter and the issue's year/number (backmatter 2026/12)")
             pairs(entries, (number_,))
     elif kind == "livelihood":
         shape.keys(data, (), {"livelihood_notice": "a list of {zh, en}", "livelihood_footer": "label -> English",
@@ -173,7 +207,7 @@ def read_batch(f: Path) -> tuple[str, object]:
                 for k, v in row.items():
                     english(v or "", (*at, k))
     shape.done()
-    return kind, data
+    return kind, data, which
 
 
 def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
@@ -198,10 +232,79 @@ def read_batches(folder: Path) -> list[tuple[Path, str, object]]:
     return batches
 
 
+def _translated(f: Path, found: dict, which: dict, what: str, how: str):
+    """The item of ``found`` (id -> task list, report or livelihood list) that batch ``f`` translates: the one
+    of the year it names, or the only one. A year the sources do not hold, or no year where they hold several,
+    is an error naming the file (and the year's line): a batch must never land on another year's items."""
+    from .errors import Problem, SourceError
+
+    items = sorted(found.values(), key=lambda i: i.year)
+    years = ", ".join(str(i.year) for i in items)
+    if "year" in which:
+        year, line = which["year"]
+        match = [i for i in items if i.year == year]
+        if match:
+            return match[0]
+        raise SourceError(Problem(str(f), line, f"year {year}, but the sources hold {what}s of {years} only"
+                                  if items else f"year {year}, but the sources hold no {what}",
+                                  f"the year of a {what} the sources hold"))
+    if not items:
+        raise SourceError(Problem(str(f), None, f"a batch for a {what}, but the sources hold no {what}",
+                                  "batches for documents the sources hold"))
+    if len(items) > 1:
+        raise SourceError(Problem(str(f), None, f"the sources hold {what}s of {years}, and the batch does not say "
+                                  "which one it translates", how.format(year=items[-1].year)))
+    return items[0]
+
+
+def _progress_table(f: Path, corpus, which: dict):
+    """The progress table a livelihood batch's progress rows translate: the one it names, or the only one."""
+    from .errors import Problem, SourceError
+
+    tables = sorted(corpus.progress)
+    if "progress_table" in which:
+        name, line = which["progress_table"]
+        if name in corpus.progress:
+            return corpus.progress[name]
+        raise SourceError(Problem(str(f), line, f"progress_table {name!r} is not in the sources",
+                                  "one of " + ", ".join(tables) if tables else "a progress table the sources hold"))
+    if not tables:
+        raise SourceError(Problem(str(f), None, "progress rows, but the sources hold no progress table",
+                                  "batches for documents the sources hold"))
+    if len(tables) > 1:
+        raise SourceError(Problem(str(f), None, f"the sources hold {len(tables)} progress tables, and the batch "
+                                  "does not say which one its progress rows translate",
+                                  f"a line such as progress_table: {tables[-1]}"))
+    return corpus.progress[tables[0]]
+
+
+def _backmatter(f: Path, corpus, key: str, which: dict) -> str:
+    """The scope of a docs batch's ``backmatter`` entry: the issue it names (backmatter 2026/12), or the
+    only gazette issue of the sources."""
+    from .errors import Problem, SourceError
+
+    line = which.get("lines", {}).get(key)
+    m = BACKMATTER.fullmatch(key)
+    issues = sorted(corpus.gazettes)
+    if m and m.group(1):
+        scope = f"gazette/{int(m.group(1))}/{int(m.group(2))}"
+        if scope in corpus.gazettes:
+            return scope
+        raise SourceError(Problem(str(f), line, f"{key!r}: the sources hold no such gazette issue",
+                                  "one of " + ", ".join(i.replace("gazette/", "backmatter ") for i in issues)
+                                  if issues else "a gazette issue the sources hold"))
+    if len(issues) == 1:
+        return issues[0]
+    raise SourceError(Problem(str(f), line, f"'backmatter', but the sources hold {len(issues) or 'no'} gazette "
+                              "issues" + (": the batch does not say which" if issues else ""),
+                              "backmatter and the issue's year/number, such as " +
+                              (issues[-1].replace("gazette/", "backmatter ") if issues else "backmatter 2026/12")))
+
+
 def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
     """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
     result, when the caller checked the files first."""
-    from .errors import Problem, SourceError
+    from .errors import SourceError
 
     out: dict[str, str] = {}
     by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
@@ -226,80 +329,85 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
         return False
 
     unmatched = []
-    for f, kind, data in batches if batches is not None else read_batches(folder):
-        if kind in ("report", "livelihood") and not (corpus.reports if kind == "report" else corpus.livelihood):
-            raise SourceError(Problem(str(f), None, f"a {kind} batch, but the sources hold no {kind}",
-                                      "batches for documents the sources hold"))
-        if kind == "livelihood" and data.get("progress") and not corpus.progress:
-            raise SourceError(Problem(str(f), None, "progress rows, but the sources hold no progress table",
-                                      "batches for documents the sources hold"))
-        if f.name.startswith("tasks-"):
-            for n, en in data.items():
-                if f"task/2026/{int(n)}" in segments:
-                    out[f"task/2026/{int(n)}"] = str(en).strip()
-                else:
-                    unmatched.append((f.name, "task", n))
-        elif f.name.startswith("docs-"):
-            for number, entries in data.items():
-                scope = "gazette/2026/12" if number == "backmatter" else ids.doc_id(number)
-                for e in entries:
-                    if not take(scope, str(e["zh"]), str(e["en"]).strip()):
-                        unmatched.append((f.name, number, e["zh"]))
-        elif f.name.startswith("report"):
-            data = [e for e in data if str(e.get("en", "")).strip()]
-            if isinstance(data, list) and data and f.name.startswith("report-part12"):
-                pass
-            rep = next(iter(corpus.reports.values()))
-            leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
-            for e in data:
-                zh, en = str(e["zh"]), str(e["en"]).strip()
-                if not take(rep.id, zh, en):
-                    unmatched.append((f.name, "report", zh))
-                t = leads.get(_prefix(zh)) or next((t for k, t in leads.items() if k.startswith(_prefix(zh)[:8])), None)
-                if t is not None:
-                    first = first_sentence(en)
-                    if first:
-                        out[ids.with_anchor(t.id, "lead")] = first
-                targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
-                if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
-                    pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
-                    for k, piece in enumerate(pieces):
-                        if piece and ids.with_anchor(rep.id, f"target{k}") in segments:
-                            out[ids.with_anchor(rep.id, f"target{k}")] = piece
-        elif f.name.startswith("livelihood"):
-            ll = next(iter(corpus.livelihood.values()))
-            doc_scope = ids.doc_id(corpus.documents[ll.document].number)
-            for e in data.get("livelihood_notice") or []:
-                if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
-                    unmatched.append((f.name, "notice", e["zh"]))
-            footer = data.get("livelihood_footer") or {}
-            values = {to_simplified(k): v for k, v in (footer.get("values") or {}).items()}
-            labels = {to_simplified(k): v for k, v in footer.items() if k != "values"}
-            for key, (zh, fam) in segments.items():
-                m = re.match(r"^\[(.+?)\]\s*(.*)$", zh)
-                if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
-                    out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
-            for n, cat in (data.get("livelihood") or {}).items():
-                if int(n) > len(ll.projects):
-                    unmatched.append((f.name, "livelihood", f"category {n} (the list has {len(ll.projects)})"))
-                    continue
-                p = ll.projects[int(n) - 1]
-                out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
-                items = cat.get("items") or []
-                for it, en in zip(p.items, items):
-                    out[it.id] = str(en).strip()
-                if len(items) > len(p.items):
-                    unmatched.append((f.name, "livelihood", f"category {n}: {len(items)} items for its "
-                                                            f"{len(p.items)}"))
-            table = next(iter(corpus.progress.values()), None)
-            for n, row in (data.get("progress") or {}).items():
-                rid = f"{table.id}/{int(n)}"
-                if not any(ids.with_anchor(rid, f) in segments for f in ("source", "task", "status", "progress")):
-                    unmatched.append((f.name, "progress", f"row {n}"))
-                    continue
-                for field in ("source", "task", "status", "progress"):
-                    if row.get(field):
-                        out[ids.with_anchor(rid, field)] = str(row[field]).strip()
+    head = "a line such as year: {year} at its head"
+    problems = []
+    for f, kind, data, which in batches if batches is not None else read_batches(folder):
+        try:  # a batch that says nothing clear about what it translates: told with every other one
+            if kind == "tasks-" and data:
+                tasks = _translated(f, corpus.tasklists, which, "task list", head).tasks
+                for n, en in data.items():
+                    task = tasks.get(int(n))
+                    if task is not None and task.id in segments:
+                        out[task.id] = str(en).strip()
+                    else:
+                        unmatched.append((f.name, "task", n))
+            elif kind == "docs-":
+                for number, entries in data.items():
+                    scope = _backmatter(f, corpus, number, which) if BACKMATTER.fullmatch(number) \
+                        else ids.doc_id(number)
+                    for e in entries:
+                        if not take(scope, str(e["zh"]), str(e["en"]).strip()):
+                            unmatched.append((f.name, number, e["zh"]))
+            elif kind == "report":
+                data = [e for e in data if str(e.get("en", "")).strip()]
+                rep = _translated(f, corpus.reports, which, "work report", "the form {{year: {year}, entries: [...]}}")
+                leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
+                for e in data:
+                    zh, en = str(e["zh"]), str(e["en"]).strip()
+                    if not take(rep.id, zh, en):
+                        unmatched.append((f.name, "report", zh))
+                    t = leads.get(_prefix(zh)) or next((t for k, t in leads.items()
+                                                        if k.startswith(_prefix(zh)[:8])), None)
+                    if t is not None:
+                        first = first_sentence(en)
+                        if first:
+                            out[ids.with_anchor(t.id, "lead")] = first
+                    targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
+                    if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
+                        pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
+                        for k, piece in enumerate(pieces):
+                            if piece and ids.with_anchor(rep.id, f"target{k}") in segments:
+                                out[ids.with_anchor(rep.id, f"target{k}")] = piece
+            elif kind == "livelihood":
+                parts = ("livelihood_notice", "livelihood_footer", "livelihood")
+                if any(data.get(k) for k in parts) or "year" in which:
+                    ll = _translated(f, corpus.livelihood, which, "livelihood list", head)
+                    doc_scope = ids.doc_id(corpus.documents[ll.document].number)
+                    for e in data.get("livelihood_notice") or []:
+                        if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
+                            unmatched.append((f.name, "notice", e["zh"]))
+                    footer = data.get("livelihood_footer") or {}
+                    values = {to_simplified(k): v for k, v in (footer.get("values") or {}).items()}
+                    labels = {to_simplified(k): v for k, v in footer.items() if k != "values"}
+                    for key, (zh, fam) in segments.items():
+                        m = re.match(r"^\[(.+?)\]\s*(.*)$", zh)
+                        if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
+                            out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
+                    for n, cat in (data.get("livelihood") or {}).items():
+                        if int(n) > len(ll.projects):
+                            unmatched.append((f.name, "livelihood", f"category {n} (the list has {len(ll.projects)})"))
+                            continue
+                        p = ll.projects[int(n) - 1]
+                        out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
+                        items = cat.get("items") or []
+                        for it, en in zip(p.items, items):
+                            out[it.id] = str(en).strip()
+                        if len(items) > len(p.items):
+                            unmatched.append((f.name, "livelihood", f"category {n}: {len(items)} items for its "
+                                                                    f"{len(p.items)}"))
+                table = _progress_table(f, corpus, which) if data.get("progress") else None
+                for n, row in (data.get("progress") or {}).items():
+                    rid = f"{table.id}/{int(n)}"
+                    if not any(ids.with_anchor(rid, f) in segments for f in ("source", "task", "status", "progress")):
+                        unmatched.append((f.name, "progress", f"row {n}"))
+                        continue
+                    for field in ("source", "task", "status", "progress"):
+                        if row.get(field):
+                            out[ids.with_anchor(rid, field)] = str(row[field]).strip()
+        except SourceError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SourceError(problems)
     for u in unmatched:
         print(f"  not matched: {u[0]} {u[1]}: {u[2]!r}")
     empty = [k for k, en in out.items() if not en]

@@ -818,7 +818,8 @@ COMMANDS = [
     ("import-unknown-batch", lambda c: _batch(c, "misc.yaml", "a: b\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/misc.yaml: the file name says no kind of batch"]),
     ("import-tasks-list", lambda c: _batch(c, "tasks-1.yaml", "- a\n"), ["i18n", "--import", "{home}/batch"],
-     ["{home}/batch/tasks-1.yaml:1: the file is a list (expected a mapping of task number to its English)"]),
+     ["{home}/batch/tasks-1.yaml:1: the file is a list (expected a mapping of task number to its English (and "
+      "year: its year, where the sources hold several))"]),
     ("import-task-number", lambda c: _batch(c, "tasks-1.yaml", "twenty: Promote\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: 'twenty' is not a number (expected a number counted from 1)"]),
     ("import-report-entry", lambda c: _batch(c, "report.yaml", "- {zh: 各位代表}\n"), ["i18n", "--import", "{home}/batch"],

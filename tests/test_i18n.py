@@ -380,6 +380,58 @@ def _run_i18n_import(proj, folder):
     return r.stdout
 
 
+def test_a_batch_lands_on_the_year_it_names_and_never_on_another(tmp_path):
+    """The import put a task batch's number N on task/2026/N, the backmatter on gazette 2026/12, and a report's
+    or livelihood batch on the first of its kind, whatever year the batch was for: with 2027's task list, report,
+    livelihood list and gazette issue filed, 2027's English went onto 2026's items without a word. A batch now
+    says its year (its issue, for the backmatter) where the sources hold more than one; without it, or with a
+    year they do not hold, the import stops naming the file and line, and writes nothing."""
+    proj = make_project(tmp_path)
+    src = proj / "content/sources"
+    for name in ("2026-gazette-12.txt", "2026-work-report.txt", "2026-livelihood-projects.txt",
+                 "2025-daxing-progress.txt"):
+        text = (src / name).read_text("utf-8").replace("2026", "2027").replace("2025", "2026")
+        (src / name.replace("2026", "2027").replace("2025", "2026")).write_text(text, "utf-8")
+    cat = proj / "content/translations/en"
+    before = {f.name: f.read_bytes() for f in cat.iterdir()}
+    imp = tmp_path / "imp"
+    imp.mkdir()
+    (imp / "tasks-a.yaml").write_text("31: English of task 31.\n", "utf-8")
+    (imp / "docs-a.yaml").write_text("backmatter:\n  - {zh: 北京市人民政府公报, en: The Gazette}\n", "utf-8")
+    (imp / "report-a.yaml").write_text("- {zh: 政府工作报告, en: The Report}\n", "utf-8")
+    (imp / "livelihood-a.yaml").write_text("year: 2030\nlivelihood:\n  1: {title: Childcare}\n", "utf-8")
+    (imp / "livelihood-b.yaml").write_text("progress:\n  1: {task: Elderly care}\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "tasks-a.yaml: the sources hold task lists of 2026, 2027, and the batch does not say which one it " \
+           "translates (expected a line such as year: 2027 at its head)" in r.stderr, r.stderr
+    assert "docs-a.yaml:1: 'backmatter', but the sources hold 2 gazette issues" in r.stderr
+    assert "such as backmatter 2027/12" in r.stderr
+    assert "report-a.yaml: the sources hold work reports of 2026, 2027" in r.stderr
+    assert "(expected the form {year: 2027, entries: [...]})" in r.stderr
+    assert "livelihood-a.yaml:1: year 2030, but the sources hold livelihood lists of 2026, 2027 only" in r.stderr
+    assert "livelihood-b.yaml: the sources hold 2 progress tables, and the batch does not say which one its " \
+           "progress rows translate (expected a line such as progress_table: progress/2026/daxing)" in r.stderr
+    assert {f.name: f.read_bytes() for f in cat.iterdir()} == before
+
+    (imp / "tasks-a.yaml").write_text("year: 2027\n31: English of task 31.\n", "utf-8")
+    (imp / "docs-a.yaml").write_text("backmatter 2027/12:\n  - {zh: 北京市人民政府公报, en: The Gazette}\n", "utf-8")
+    (imp / "report-a.yaml").write_text("year: 2027\nentries:\n  - {zh: 政府工作报告, en: The Report}\n", "utf-8")
+    (imp / "livelihood-a.yaml").write_text("year: 2027\nlivelihood:\n  1: {title: Childcare}\n", "utf-8")
+    (imp / "livelihood-b.yaml").write_text("progress_table: progress/2026/daxing\n"
+                                           "progress:\n  1: {task: Elderly care}\n", "utf-8")
+    _run_i18n_import(proj, imp)
+    e = _entries(proj)
+    old = _entries(ROOT)
+    for key_2027, key_2026, en in [("task/2027/31", "task/2026/31", "English of task 31."),
+                                   ("gazette/2027/12#f4", "gazette/2026/12#f4", "The Gazette"),
+                                   ("report/2027#front-title", "report/2026#front-title", "The Report"),
+                                   ("livelihood/2027/1#name", "livelihood/2026/1#name", "Childcare"),
+                                   ("progress/2026/daxing/1#task", "progress/2025/daxing/1#task", "Elderly care")]:
+        assert e[key_2027].text == en and e[key_2026].text == old[key_2026].text != en, key_2027
+
+
 def test_a_translation_no_text_asks_for_is_kept_as_obsolete(tmp_path):
     """`i18n` dropped, without a word, a translator's entry whose msgctxt no page asks for, and the English of a
     deleted paragraph. Each is now kept at the end of its catalog as a gettext obsolete entry (#~) with its
