@@ -290,6 +290,7 @@ class Unit:
     level: str  # city | district | central | collective
     district: str = ""
     aliases: list[str] = field(default_factory=list)
+    full: str = ""  # the official full name (北京市交通委员会), where units.yaml gives it
 
 
 @dataclass(frozen=True)

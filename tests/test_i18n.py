@@ -1,6 +1,7 @@
 """Issue 4: a complete English edition, the Chinese authoritative."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 import subprocess
@@ -58,6 +59,32 @@ def test_unit_without_english_name_fails_the_build(tmp_path):
     assert r.returncode == 1
     assert ("content/sources/2026-gazette-12.txt:127: lead unit '市月球开发办' has no English name in "
             "content/glossary/units.yaml") in r.stderr
+
+
+def test_a_department_is_found_and_shown_by_its_full_name(tmp_path, site):
+    """The glossary named departments only as the task list abbreviates them (市交通委): a lead written as the
+    department signs its documents (北京市交通委员会) had no English name and stopped the build, and search for the
+    full name found nothing (a researcher's review). units.yaml's full: names it; the unit's page and units.json
+    show it, and a lead written so is the same department."""
+    from generator.build import load_all
+
+    page = read(site, "/zh/unit/shi-jiao-tong-wei/")
+    assert '<p class="full-name">全称：<span lang="zh-CN">北京市交通委员会</span></p>' in page
+    assert 'Full name (Chinese): <span lang="zh-CN">北京市交通委员会</span>' in read(site, "/en/unit/shi-jiao-tong-wei/")
+    units = {u["id"]: u for u in json.loads((site / "api/v1/units.json").read_text("utf-8"))}
+    assert units["unit/shi-jiao-tong-wei"]["full_name"] == "北京市交通委员会"
+    assert units["unit/daxing-qu-ti-yu-ju"]["full_name"] == "北京市大兴区体育局"
+    proj = make_project(tmp_path)
+    src = proj / "content/sources/2026-gazette-12.txt"
+    text = src.read_text("utf-8")
+    before = load_all(proj)[2]
+    leads = [t.id for t in before.tasklists["tasklist/2026"].tasks.values() if "unit/shi-jiao-tong-wei" in t.units]
+    src.write_text(text.replace(",市交通委,", ",北京市交通委员会,", 1), "utf-8")
+    after = load_all(proj)[2]
+    assert [t.id for t in after.tasklists["tasklist/2026"].tasks.values()
+            if "unit/shi-jiao-tong-wei" in t.units] == leads
+    assert after.units["unit/shi-jiao-tong-wei"].full == "北京市交通委员会"
+    assert "北京市交通委员会" not in after.units["unit/shi-jiao-tong-wei"].aliases
 
 
 def test_changed_source_marks_translation_stale(tmp_path):

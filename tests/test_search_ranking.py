@@ -32,6 +32,12 @@ RANKING = [
     ("zh", "市消防救援局", "/zh/unit/shi-xiao-fang-jiu-yuan-ju/"),
     ("zh", "大兴区体育局", "/zh/unit/daxing-qu-ti-yu-ju/"),
     ("zh", "大兴机场临空经济区联合管委会", "/zh/unit/da-xing-ji-chang-lin-kong-jing-ji-qu-lian-he-guan-wei-hui/"),
+    # … and by the full names they sign documents with (units.yaml's full:)
+    ("zh", "北京市交通委员会", "/zh/unit/shi-jiao-tong-wei/"),
+    ("zh", "北京市民政局", "/zh/unit/shi-min-zheng-ju/"),
+    ("zh", "北京市卫生健康委员会", "/zh/unit/shi-wei-sheng-jian-kang-wei/"),
+    ("zh", "中共北京市委宣传部", "/zh/unit/shi-wei-xuan-chuan-bu/"),
+    ("zh", "北京市大兴区体育局", "/zh/unit/daxing-qu-ti-yu-ju/"),
     ("en", "Beijing Municipal Commission of Transport", "/en/unit/shi-jiao-tong-wei/"),
     ("en", "Beijing Municipal Civil Affairs Bureau", "/en/unit/shi-min-zheng-ju/"),
     # livelihood projects by their headings

@@ -75,7 +75,7 @@ class Glossary:
     def index(self):
         if not self._index:
             for e in self.units:
-                for name in [e["zh"], *e.get("aliases", [])]:
+                for name in [e["zh"], *e.get("aliases", []), *([e["full"]] if e.get("full") else [])]:
                     self._index.setdefault((compact(name), e.get("district", "")), e)
         return self._index
 
@@ -130,8 +130,8 @@ class Glossary:
             if uid not in units:
                 units[uid] = Unit(id=uid, slug=slug, zh=(self.district_zh(d) + e["zh"][1:]) if local else e["zh"],
                                   en=e["en"], level=e.get("level", "city"), district=d,
-                                  aliases=list(e.get("aliases", [])))
-            if raw != units[uid].zh and raw not in units[uid].aliases:
+                                  aliases=list(e.get("aliases", [])), full=e.get("full", ""))
+            if raw not in (units[uid].zh, units[uid].full) and raw not in units[uid].aliases:
                 units[uid].aliases.append(raw)
             return uid
 
@@ -146,7 +146,8 @@ class Glossary:
 
 
 UNIT_KEYS = {"zh": "the canonical Chinese name", "en": "the English name", "aliases": "other spellings",
-             "level": " | ".join(sorted(LEVELS)), "district": "a district slug, for district units"}
+             "level": " | ".join(sorted(LEVELS)), "district": "a district slug, for district units",
+             "full": "the official full name (北京市交通委员会)"}
 PAIR_KEYS = {"zh": "the Chinese", "en": "the English"}
 ISSUER_KEYS = {**PAIR_KEYS, "forms": "other English renderings the termbase check accepts"}
 DISTRICT_KEYS = {"zh": "the Chinese name", "en": "the English name", "slug": "the name in URLs"}
@@ -194,21 +195,25 @@ def _units_file(path: Path, rel: str, g: "Glossary") -> None:
         aliases = shape.texts(e.get("aliases") or [], (*at, "aliases"), "a list of other spellings")
         level = shape.choice(e.get("level", "city"), (*at, "level"), LEVELS)
         district = shape.text(e.get("district") or "", (*at, "district"), empty=True)
+        full = shape.text(e.get("full") or "", (*at, "full"), empty=True)
         if district and district not in slugs:
             shape.error((*at, "district"), f"district {district!r} is not in the districts list",
                         "the slug of one of the districts: " + ", ".join(sorted(slugs)))
             district = None
-        if None in (zh, en, aliases, level, district):
+        if None in (zh, en, aliases, level, district, full):
             continue
-        for j, name in enumerate([zh, *aliases]):  # every way the unit is written names it alone
+        names = [(zh, ("zh",)), *((a, ("aliases", j)) for j, a in enumerate(aliases))] + \
+            ([(full, ("full",))] if full else [])
+        for name, where_ in names:  # every way the unit is written names it alone
             key = (compact(name), district)
-            line = doc.line(*at, *(("aliases", j - 1) if j else ("zh",)))
+            line = doc.line(*at, *where_)
             if key in seen and seen[key][0] != i:
-                shape.error(at + (("aliases", j - 1) if j else ("zh",)),
+                shape.error(at + where_,
                             f"unit name {name!r} is also {seen[key][1]} at line {seen[key][2]}; one of the two "
                             "entries would never be found", "each name or alias once (per district)")
-            seen.setdefault(key, (i, "a unit's name or alias", line))
-        g.units.append({"zh": zh, "en": en, "aliases": aliases, "level": level, "district": district})
+            seen.setdefault(key, (i, "a unit's full name" if where_ == ("full",) else "a unit's name or alias", line))
+        g.units.append({"zh": zh, "en": en, "aliases": aliases, "level": level, "district": district,
+                        **({"full": full} if full else {})})
     issuers = {}
     for i, e in entries("issuers", ISSUER_KEYS, ("zh", "en")):
         zh, en = shape.text(e["zh"], ("issuers", i, "zh")), shape.text(e["en"], ("issuers", i, "en"))

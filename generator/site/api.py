@@ -307,7 +307,7 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
 
     def unit_record(u):
         return {"id": u.id, "name_zh": u.zh, "name_en": u.en, "level": u.level, "district": u.district or None,
-                "aliases": u.aliases, "urls": _urls(u.id, base)}
+                "aliases": u.aliases, "full_name": u.full or None, "urls": _urls(u.id, base)}
 
     yield done("units.json", ["unit"],
                lambda: [Record(key("unit", u.id), _with_status(v, lambda i=u.id: unit_record(c.units[i])), "unit") for u in c.units.values()])

@@ -54,7 +54,7 @@ CSV_TABLES = ("documents", "tasks", "task_units", "units", "projects", "project_
 # the database.
 CELL_LIMIT = 32767
 CSV_LEFT_OUT = {"documents": ("text_zh", "text_en")}
-SCHEMA_VERSION = 2  # PRAGMA user_version of the database
+SCHEMA_VERSION = 3  # PRAGMA user_version of the database
 
 # ---------------------------------------------------------------------------------------------- schema
 # Each table: (name, columns). A column is "name TYPE [REFERENCES …]"; the first is the primary key unless the
@@ -78,7 +78,7 @@ TABLES: list[tuple[str, list[str], str]] = [
                     "anchor TEXT", "kind TEXT", "label_zh TEXT", "label_en TEXT", "title_zh TEXT", "title_en TEXT",
                     "text_zh TEXT", "text_en TEXT"], ""),
     ("units", ["id TEXT PRIMARY KEY", "name_zh TEXT", "name_en TEXT", "level TEXT", "district TEXT",
-               "aliases TEXT", "url_zh TEXT", "url_en TEXT"], ""),
+               "aliases TEXT", "full_name TEXT", "url_zh TEXT", "url_en TEXT"], ""),
     ("tasks", ["id TEXT PRIMARY KEY", "year INTEGER", "number INTEGER", "text_zh TEXT", "text_en TEXT",
                "section TEXT REFERENCES items(id)", "section_zh TEXT", "section_en TEXT",
                "subsection TEXT REFERENCES items(id)", "subsection_zh TEXT", "subsection_en TEXT", "units TEXT",
@@ -270,8 +270,9 @@ class _Loader:
     def units(self, r):
         self.item(r["id"], "unit", title_zh=r["name_zh"], title_en=r["name_en"], urls=r["urls"])
         self.row("units", id=r["id"], name_zh=r["name_zh"], name_en=r["name_en"], level=r["level"],
-                 district=r["district"], aliases=_json(r["aliases"]), url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
-        self.text(r["id"], "unit", r["name_zh"], r["name_en"], _lines(r["aliases"]))
+                 district=r["district"], aliases=_json(r["aliases"]), full_name=r["full_name"],
+                 url_zh=r["urls"]["zh"], url_en=r["urls"]["en"])
+        self.text(r["id"], "unit", r["name_zh"], r["name_en"], _lines(*r["aliases"], r["full_name"]))
 
     def tasks(self, r):  # its list, section and subsection are items too: see derive_lists
         self.item(r["id"], "task", parent=r["subsection"], urls=r["urls"])

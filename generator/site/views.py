@@ -959,11 +959,12 @@ def units(v: ViewContext, lang: str):
             rv["co_leads"] = [x for x in rv["units"] if x["id"] != u.id]
             rows.append(rv)
         yield Page(u.id, lang, "unit.html", v.unit_name(u.id, lang), {
-            "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases},
+            "unit": {"zh": u.zh, "en": u.en, "level": u.level, "district": u.district, "aliases": u.aliases,
+                     "full": u.full},
             "tasks": tasks, "rows": rows, **_common(v, u.id, lang),
             "summary": ui["unit_summary"].format(name=v.unit_name(u.id, lang), tasks=len(tasks), rows=len(rows)),
         }, kind="unit", units=[v.unit_name(u.id, lang)], breadcrumbs=_crumbs(v, lang, ["unit"]),
-            names=[u.en if not v.translated(lang) else u.zh, *u.aliases])
+            names=[u.en if not v.translated(lang) else u.zh, *u.aliases, *([u.full] if u.full else [])])
 
 
 def build_pages(v: ViewContext, site: dict):
