@@ -58,6 +58,7 @@ RANKING = [
     ("zh", "京政发[2026]1号", "/zh/doc/jingzhengfa-2026-1/"),
     ("zh", "京政办发（2026）4号", "/zh/doc/jingzhengbanfa-2026-4/"),
     ("zh", "京商电商字【2026】6号", "/zh/doc/jingshangdianshangzi-2026-6/"),
+    ("zh", "京政发〔2026〕第1号", "/zh/doc/jingzhengfa-2026-1/"),
     ("zh", "北京市商务局关于开展北京市有奖发票试点活动有关事项的公告", "/zh/doc/jingshangdianshangzi-2026-6/"),
     ("zh", "关于印发《北京市2026年汽车以旧换新补贴实施方案》的通知", "/zh/doc/jingshangliutongzi-2026-2/"),
     # work-report headings
@@ -70,6 +71,9 @@ RANKING = [
     ("zh", "全面推进韧性城市建设，筑牢首都安全防线", "/zh/tasklist/2026/10/"),
     # tasks by their openings
     ("zh", "促进通勤圈一体发展", "/zh/task/2026/20/"),
+    ("zh", "任务20", "/zh/task/2026/20/"),
+    ("zh", "任务1", "/zh/task/2026/1/"),
+    ("en", "Task 20", "/en/task/2026/20/"),
     ("zh", "深化中小学新型集团化办学改革", "/zh/task/2026/57/"),
     ("zh", "发展养老金融", "/zh/task/2026/101/"),
     ("zh", "筑牢首都公共卫生安全屏障", "/zh/task/2026/219/"),

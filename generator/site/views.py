@@ -707,7 +707,9 @@ def tasklist(v: ViewContext, tl, lang: str):
             **_common(v, t.id, lang),
         }, kind="task", year=str(tl.year), units=[v.unit_name(u, lang) for u in t.units],
             breadcrumbs=_crumbs(v, lang, [tl.id, sec.id, sub.id]),
-            names=[v.opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
+            # its number as a reader asks for it (任务20, Task 20): before tasks 200-209, whose names begin so too
+            names=[v.ui[lang]["where_task"].format(n=n),
+                   v.opening(s["text"], s["lang"], 60 if s["lang"] == v.authoritative else 160)])
 
 
 def report_front(v: ViewContext, rep, lang: str) -> dict:

@@ -312,8 +312,8 @@
   /* How a query is asked: terms (normalised), each term's phrases (runs of non-Latin words, each asked as an
    * exact phrase), whether Latin parts need checking against the text, or plain Pagefind (no Chinese). */
   /* A document number typed with other brackets round its year (京政发[2026]1号, (2026), 【2026】, after NFKC)
-   * is asked for as the documents print it: 京政发〔2026〕1号. */
-  const docNumber = (t) => t.replace(/^(\p{Script=Han}+)[[(【〔]\s*(\d{4})\s*[\])】〕]\s*(\d+号)$/u, "$1〔$2〕$3");
+   * or with 第 before its number is asked for as the documents print it: 京政发〔2026〕1号. */
+  const docNumber = (t) => t.replace(/^(\p{Script=Han}+)[[(【〔]\s*(\d{4})\s*[\])】〕]\s*第?\s*(\d+号)$/u, "$1〔$2〕$3");
 
   function parse(query) {
     const terms = Array.from(new Set(query.trim().split(/\s+/).map((t) => docNumber(norm(t))).filter(Boolean)));
