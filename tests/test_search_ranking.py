@@ -59,6 +59,8 @@ RANKING = [
     ("zh", "京政办发（2026）4号", "/zh/doc/jingzhengbanfa-2026-4/"),
     ("zh", "京商电商字【2026】6号", "/zh/doc/jingshangdianshangzi-2026-6/"),
     ("zh", "京政发〔2026〕第1号", "/zh/doc/jingzhengfa-2026-1/"),
+    # … but where a page prints a number with ASCII brackets, it is found as typed
+    ("zh", "京医保发[2025]4号", "/zh/progress/2025/daxing/9/"),
     ("zh", "北京市商务局关于开展北京市有奖发票试点活动有关事项的公告", "/zh/doc/jingshangdianshangzi-2026-6/"),
     ("zh", "关于印发《北京市2026年汽车以旧换新补贴实施方案》的通知", "/zh/doc/jingshangliutongzi-2026-2/"),
     # work-report headings

@@ -311,12 +311,14 @@
   // ------------------------------------------------------------ one query
   /* How a query is asked: terms (normalised), each term's phrases (runs of non-Latin words, each asked as an
    * exact phrase), whether Latin parts need checking against the text, or plain Pagefind (no Chinese). */
-  /* A document number typed with other brackets round its year (京政发[2026]1号, (2026), 【2026】, after NFKC)
-   * or with 第 before its number is asked for as the documents print it: 京政发〔2026〕1号. */
+  /* A document number as the documents print it (京政发〔2026〕1号) where it was typed with other brackets round
+   * its year (京政发[2026]1号, (2026), 【2026】, after NFKC) or with 第 before its number: asked for only when the
+   * term as typed is nowhere (some pages print a number with ASCII brackets: they are found as typed). */
   const docNumber = (t) => t.replace(/^(\p{Script=Han}+)[[(【〔]\s*(\d{4})\s*[\])】〕]\s*第?\s*(\d+号)$/u, "$1〔$2〕$3");
 
-  function parse(query) {
-    const terms = Array.from(new Set(query.trim().split(/\s+/).map((t) => docNumber(norm(t))).filter(Boolean)));
+  function parse(query, asPrinted) {
+    const terms = Array.from(new Set(query.trim().split(/\s+/).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
+      .filter(Boolean)));
     const parsed = terms.map((t) => {
       const ws = words(t);
       const phrases = [];
@@ -451,7 +453,14 @@
    * are still searched (to show those results at once). */
   async function open(query, filters, onFound) {
     const [E] = await Promise.all([engine(), loadScriptMap(query || "")]); // the script map, to read the query
-    const q = parse(query || "");
+    const q = parse(query || ""), printed = parse(query || "", true);
+    if (printed.terms.join(" ") === q.terms.join(" ")) return openParsed(E, q, filters, onFound);
+    const typed = await openParsed(E, q, filters); // a document number typed otherwise: as typed, every year
+    while (!typed.complete) await typed.more();
+    return typed.total ? typed : openParsed(E, printed, filters, onFound);
+  }
+
+  async function openParsed(E, q, filters, onFound) {
     const yearFilter = filters && filters.year;
     const rest = Object.assign({}, filters || {});
     delete rest.year;
