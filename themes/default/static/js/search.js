@@ -144,7 +144,7 @@
   const punctCode = (ch) => PUNCT_MARK + ch.codePointAt(0).toString(16).padStart(4, "0")
     .replace(/./g, (d) => HEX[parseInt(d, 16)]);
 
-  /* The words of a normalised term, as [{word, latin}] (a term has no spaces). */
+  /* The words of a normalised term, as [{word, latin}]; a space (in a quoted phrase) is {gap: true}. */
   function words(term) {
     const out = [];
     const chars = Array.from(term);
@@ -162,6 +162,7 @@
         out.push({ word: chars.slice(i, j).join(""), latin: true });
         i = j;
       } else if (/\s/.test(ch)) {
+        if (out.length && !out[out.length - 1].gap) out.push({ word: "", latin: false, gap: true });
         i++;
       } else {
         out.push({ word: punctCode(ch), latin: false });
@@ -316,18 +317,27 @@
    * term as typed is nowhere (some pages print a number with ASCII brackets: they are found as typed). */
   const docNumber = (t) => t.replace(/^(\p{Script=Han}+)[[(【〔]\s*(\d{4})\s*[\])】〕]\s*第?\s*(\d+号)$/u, "$1〔$2〕$3");
 
+  /* The terms of a query: its words apart from one another, and a phrase in ASCII double quotes ("Line 22") as
+   * one term, spaces and all (a quote inside a word, 自救"四件套", is part of the word). */
+  function split(query) {
+    const out = [];
+    for (const m of query.matchAll(/"([^"]*\S[^"]*)"|(\S+)/g)) out.push(m[1] ? m[1].trim().replace(/\s+/g, " ") : m[2]);
+    return out;
+  }
+
   function parse(query, asPrinted) {
-    const terms = Array.from(new Set(query.trim().split(/\s+/).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
+    const terms = Array.from(new Set(split(query).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
       .filter(Boolean)));
     const parsed = terms.map((t) => {
       const ws = words(t);
       const phrases = [];
       let cur = [];
-      for (const w of ws) {
-        if (w.latin) { if (cur.length) phrases.push(cur); cur = []; } else cur.push(w.word);
+      for (const w of ws) { // a Latin word or a space ends a phrase: the index holds no word for either
+        if (w.latin || w.gap) { if (cur.length) phrases.push(cur); cur = []; } else cur.push(w.word);
       }
       if (cur.length) phrases.push(cur);
-      return { term: t, words: ws.map((w) => w.word), phrases, latin: ws.some((w) => w.latin) };
+      const kept = ws.filter((w) => !w.gap);
+      return { term: t, words: kept.map((w) => w.word), phrases, latin: ws.some((w) => w.latin || w.gap) };
     });
     // no Chinese, no digits (English): each term is a word as Pagefind reads words (stemmed on English pages)
     const plain = !parsed.some((p) => p.phrases.length);
