@@ -655,6 +655,32 @@ def test_readme_api_examples_match_the_json(site, root):
         assert any(_matches(ex, r) for r in records), f"README example of {name} does not match {name}"
 
 
+def test_a_group_heading_is_named_by_its_words_in_each_language(site):
+    """——支持方式：奖励 opens a group of a circular's part without a number. Its label was the Chinese 支持方式 in
+    label_en of documents.json (and of the database), and its permalink read 'Link to 支持方式' on the English
+    page and '链接到 ——' on the Chinese (a researcher's review). It is now named by its words in each language:
+    the Chinese before the colon, and the words its English puts there."""
+    docs = {d["id"]: d for d in json.loads((site / "api" / "v1" / "documents.json").read_text("utf-8"))}
+
+    def nodes(ns):
+        for n in ns:
+            yield n
+            yield from nodes(n["children"])
+
+    groups = [n for d in docs.values() for n in nodes(d["structure"]) if "-group-" in n["id"] and
+              n["label_zh"] in ("支持方式", "支持条件", "支持标准")]
+    assert len(groups) == 9
+    assert {(n["label_zh"], n["label_en"], n["title_en"]) for n in groups} == {
+        ("支持方式", "Method of support", "Method of support"), ("支持条件", "Conditions for support", "Conditions for support"),
+        ("支持标准", "Standards of support", "Standards of support")}
+    every = [n for d in docs.values() for n in nodes(d["structure"])]
+    assert not [n["id"] for n in every if n["label_en"] and CJK.search(n["label_en"]) and n["text_en"]]
+    en = read(site, "/en/doc/jingshangxiaoyizi-2026-5/")
+    assert 'aria-label="Link to Method of support"' in en
+    assert not re.findall(r'aria-label="Link to [^"]*[\u4e00-\u9fff]', en)
+    assert 'aria-label="链接到 支持方式"' in read(site, "/zh/doc/jingshangxiaoyizi-2026-5/")
+
+
 def test_a_lead_unit_keeps_the_body_its_printed_name_adds(site):
     """The task list prints 怀柔区政府（怀柔科学城管委会） and 市规划自然资源委（首规委办）: one lead, with a second body in
     brackets. The task pages and the English of tasks.json named only the first (a researcher's review): the

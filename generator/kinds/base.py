@@ -8,6 +8,7 @@ its methods: a kind module imports nothing from ``site/``, so the layers stay on
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .. import ids
@@ -123,12 +124,29 @@ def cite_parts(ui: dict, *parts: str) -> str:
     return ui["part_sep"].join(p for p in parts if p)
 
 
+def group_title(v, doc, p, lang: str) -> str:
+    """The name of a group heading (——支持条件：…, a heading without a number) in ``lang``: 支持条件, and in a
+    translation the words its English puts before the colon (Conditions for support); the Chinese where the
+    paragraph is not translated."""
+    if lang != v.authoritative and p.block_keys:
+        b = next((b for b in doc.blocks if b.key == p.block_keys[0]), None)
+        s = v.block(b, doc.id, lang) if b is not None else None
+        if s and s.get("status") == "ok" and s.get("lang") == lang:
+            head = re.split(r"[:：]", s["text"].lstrip("—–-— \t"), maxsplit=1)[0].strip()
+            if head and len(head) <= 80:
+                return head
+    return p.title
+
+
 def provision_label(v, doc, p, lang: str) -> str:
     """A provision's label in ``lang``: as printed in the authoritative text (第三条, （二）; a paragraph 第二款 by
-    rule), by rule in every other language, with the formats of its theme strings (Article 3, Item (2))."""
+    rule), by rule in every other language, with the formats of its theme strings (Article 3, Item (2)). A
+    group heading, which is printed with a dash and no number, is named by its words (``group_title``)."""
     from .structure import label_en
     from .text import cn_numeral
 
+    if p.kind == "heading" and not p.level:
+        return group_title(v, doc, p, lang)
     if lang == v.authoritative:
         if p.label:
             return p.label

@@ -106,11 +106,17 @@ def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
     label and title in both languages, its own text (without its children's) and its children. ``ens``: the
     English of each of ``blocks`` (``_block_en``), looked up once for the whole record: a provision's text is
     its blocks', which the document's ``text_en`` has just looked up."""
-    from ..kinds.base import provision_label
+    from ..kinds.base import group_title, provision_label
 
     by_key = {b.key: b for b in blocks}
     en_by_key = {b.key: en for b, en in zip(blocks, ens)}  # the same block as by_key's where keys repeat
     page = _urls(d.id, base)  # every provision is on its document's page
+
+    def title_en(p):
+        """A group heading's title is its words before the colon (支持条件 and Conditions for support), as
+        title_zh; any other's, its heading block's English."""
+        en = _heading_en(p, en_by_key)
+        return group_title(v, d, p, "en") if en and p.kind == "heading" and not p.level else en
 
     def node(p):
         inner = {k for c in p.children for k in c.block_keys}
@@ -118,7 +124,7 @@ def _structure(v: ViewContext, d, blocks, ens: list, base: str) -> list[dict]:
         own_en = [en_by_key[k] for k in own]
         return {"id": ids.with_anchor(d.id, p.anchor), "anchor": p.anchor, "kind": p.kind,
                 "label_zh": provision_label(v, d, p, "zh"), "label_en": provision_label(v, d, p, "en"),
-                "title_zh": p.title or None, "title_en": _heading_en(p, en_by_key),
+                "title_zh": p.title or None, "title_en": title_en(p),
                 "text_zh": "\n".join(by_key[k].text for k in own) or None,
                 "text_en": _joined(own_en) if own else None,
                 "urls": {lang: f"{url}#{p.anchor}" for lang, url in page.items()},
