@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def _with_status(v: ViewContext, make):
         record["translation_status"] = summarize(segs) or dict(NO_PASSAGES)
         return record
     return run
+
+
+PLACEHOLDER = re.compile(r"[-—–－_\s]*")  # what a footer prints in a field that has no value (废止日期: ---)
+
+
+def _metadata(meta: dict) -> dict:
+    """A document's metadata as the data gives it: a field printed with a placeholder for no value is null."""
+    return {k: None if isinstance(v, str) and PLACEHOLDER.fullmatch(v) else v for k, v in meta.items()}
 
 
 def _heading_en(p, en_by_key: dict) -> str | None:
@@ -232,11 +241,12 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     def doc_record(d):
         blocks = blocks_once(d)
         record = {
-            "id": d.id, "number": d.number, "number_en": kinds.kind_of(d).number_en(d, v) or None, "slug": d.slug,
+            "id": d.id, "number": d.number or None, "number_en": kinds.kind_of(d).number_en(d, v) or None,
+            "slug": d.slug,
             "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
-            "metadata": d.meta, "original_script": d.original_script,
+            "metadata": _metadata(d.meta), "original_script": d.original_script,
             "text_zh": "\n".join(b.text for b in blocks)}
         # each block's English, looked up once for the text and the provisions (after the fields above: the
         # translation status sums passages in the order they were looked up)
