@@ -18,7 +18,8 @@ provision's anchor (``article-12-paragraph-2``, see ``structure.ref_anchor``). T
 (號, 條) are read like Simplified ones; the span is always the text as written.
 
 What is not a citation: a number without its issuer (第3号, 2026年第1号), a 〔YYYY〕N号 without an issuing
-office's abbreviation, 《》 with nothing inside or never closed. 《》 around a newspaper or a law outside
+office's abbreviation, 《》 with nothing inside or never closed, 《》 around a certificate, an invoice or a form
+(《机动车登记证书》, 《项目申报情况汇总表》: ``NOT_A_DOCUMENT``). 《》 around a newspaper or a law outside
 the archive is still a title citation: resolving targets against the archive is the linker's job.
 """
 from __future__ import annotations
@@ -34,6 +35,9 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 HAO = "[号號]"
 OPEN = r"[〔\[［(（]"
 CLOSE = r"[〕\]］)）]"
+
+# what a title in 《》 names when it is no document: a certificate, an invoice, a form to fill in
+NOT_A_DOCUMENT = re.compile(r"(证书|证明|发票|凭证|执照|许可证|[申请登记审批报汇总统计]表|回执)$")
 
 # the bracketed core of a document number: 〔2026〕1号; the issuing office's abbreviation is found by
 # looking back from it (see _prefix)
@@ -265,12 +269,12 @@ def find_citations(text: str, line: int = 0) -> list[Citation]:
     # titles first: what follows them (their number, a provision) belongs to them
     for a, b, inner in _titles(text):
         end, kind, target = b, "title", _title_key(inner)
+        simp = re.sub(r"\s+", "", to_simplified(inner))
         after = _number_in_parens(text, b)
         if after:
             end, kind, target = after
         else:
             m = ANNOUNCE_NO.match(text, b) if text[b:b + 1] in "（(" else None
-            simp = to_simplified(inner)
             t = re.match(r"^(.+?)关于.*的([公通])告$", simp)
             if m and t:
                 end, kind = m.end(), "announcement"
@@ -279,6 +283,8 @@ def find_citations(text: str, line: int = 0) -> list[Citation]:
         provision = ""
         if prov:
             end, provision = prov
+        if kind == "title" and not provision and NOT_A_DOCUMENT.search(re.sub(r"[（(][^（()）]*[）)]$", "", simp)):
+            continue  # a certificate, an invoice, a form (《机动车登记证书》): named in 《》, but not a document
         add(kind, a, end, target, provision)
 
     candidates = []
