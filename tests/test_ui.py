@@ -396,10 +396,18 @@ def test_breadcrumbs_citation_and_permalink(site, name, lang):
 
 
 def test_citation_names_document_date_and_issuer(site):
+    """A document is cited by its title and number, then its date (a review found the title left out); its
+    issuer is named in its title, or before a title that begins with 关于, or after the date."""
     html = read(site, "/en/task/2026/20/")
-    assert "Cite: Jingzhengfa[2026] No. 1, 10 February 2026, The People&#39;s Government of Beijing Municipality · task 20" in html
+    assert ("Cite: Circular of Beijing Municipal Government on Issuing the “Priority Task List of the 2026 Report on "
+            "the Work of the Government” (Jingzhengfa[2026] No. 1), 10 February 2026 · task 20") in html
     html = read(site, "/zh/livelihood/2026/7.1/")
-    assert "引用：京政办发〔2026〕1号，2026年2月3日，北京市人民政府办公厅 · 第7.1项" in html
+    assert ("引用：北京市人民政府办公厅关于印发《北京市2026年重要民生实事项目》的通知（京政办发〔2026〕1号），2026年2月3日"
+            " · 第7.1项") in html
+    html = read(site, "/zh/doc/jingshangliutongzi-2026-2/")  # titled 关于印发…: its eight issuers before it
+    assert "引用：北京市商务局、北京市发展和改革委员会、北京市经济和信息化局、北京市财政局、北京市生态环境局、北京市市场监督管理局、" \
+           "北京市公安局交通管理局、国家税务总局北京市税务局关于印发《北京市2026年汽车以旧换新补贴实施方案》的通知（京商流通字〔2026〕2号）" \
+           "，2026年2月5日</span>" in html
     html = read(site, "/zh/report/2026/")  # the speaker's name as a name, not spaced out as printed under the title
     assert "北京市市长 殷勇</span>" in html and "殷 勇</span>" not in html
     # the English names the speaker as the translated report prints it under its title
@@ -414,7 +422,7 @@ def test_citation_names_document_date_and_issuer(site):
             "30 March 2026</span>") in html
     # an article of the rules a circular issues (its anchor annex-1-article-3) has a page of its own: cited as it
     html = read(site, "/zh/doc/jingshanghanzi-2026-125/article/3/")
-    assert "引用：京商函字〔2026〕125号，2026年2月6日，北京市商务局 · 第三条</span>" in html
+    assert "的通知（京商函字〔2026〕125号），2026年2月6日 · 第三条</span>" in html
     # its breadcrumb ends with the article, under its document (the document's title once, not twice)
     crumbs = re.search(r'<nav class="wrap breadcrumbs".*?</nav>', html, re.S).group()
     assert crumbs.endswith('<li aria-current="page">第三条</li></ol>\n</nav>'), crumbs[-200:]
@@ -434,7 +442,7 @@ def _cite_line(html: str) -> tuple[str, str]:
 
 def test_every_document_page_cites_its_document(site, loaded):
     """Every page of every document (its continuation pages and its side-by-side views too), in both
-    languages: a permalink to itself and the document's number, date and issuer."""
+    languages: a permalink to itself and the document's title, number and date (its issuers too, in Chinese)."""
     from generator.i18n.romanize import romanize_number
     from generator.site.text import format_date
 
@@ -444,10 +452,11 @@ def test_every_document_page_cites_its_document(site, loaded):
         for lang in LANGS:
             zh = lang == "zh"
             number = d.number if zh else romanize_number(d.number)
-            issuer = "、".join(d.issuers) if zh else "; ".join(glossary.issuer_en(i) for i in d.issuers)
-            expected = ("引用：" if zh else "Cite: ") + ("，" if zh else ", ").join(
-                [number, format_date(d.date, lang), issuer])
             folder = site / lang / "doc" / d.slug
+            h1 = re.search(r"<h1[^>]*>(.*?)</h1>", (folder / "index.html").read_text("utf-8"), re.S).group(1)
+            title = htmllib.unescape(re.sub(r"<[^>]+>", "", h1))
+            expected = [("（" if zh else " (") + number + ("），" if zh else "), ") + format_date(d.date, lang),
+                        title] + (list(d.issuers) if zh else [])
             pages = sorted(folder.rglob("index.html"))
             assert (folder / "index.html") in pages and (folder / "parallel" / "index.html") in pages
             for p in pages:
@@ -455,6 +464,7 @@ def test_every_document_page_cites_its_document(site, loaded):
                 link, text = _cite_line(p.read_text("utf-8"))
                 assert link == url, (url, link)
                 assert ("永久链接：" if zh else "Permalink: ") + "https://" in text, url
-                assert expected in text, (url, text)
+                assert text.startswith(("永久链接：" if zh else "Permalink: ")) and ("引用：" if zh else "Cite: ") in text
+                assert all(x in text for x in expected), (url, text, expected)
                 seen += 1
     assert seen >= 2 * (2 * len(corpus.documents) + 20)  # the 308-task circular alone has 11 + 11 pages a language

@@ -198,7 +198,8 @@ class DocumentKindPages:
         return ""
 
     def citation(self, v, item_id: str, lang: str) -> str | None:
-        """Document number (or citation form), date and issuer, then where in it (an article, a part)."""
+        """The document as it is cited: its title and number (or citation form), its date, and its issuer
+        where the title does not begin with it; then where in it (an article, a part)."""
         from .structure import article_anchor, find
 
         d, rest, frag = _doc_and_rest(v, item_id)
@@ -206,8 +207,21 @@ class DocumentKindPages:
             return None
         ui = v.ui[lang]
         sep = ui["list_sep"]
-        issuer = ui["issuers_sep"].join(v.issuer_name(i, lang) for i in d.issuers)
-        out = sep.join(x for x in (v.doc_number(d, lang), v.date(d.date, lang), issuer) if x)
+        number, title = v.doc_number(d, lang), self.doc_title(v, d, lang)
+        if lang != v.authoritative and title == d.title:
+            title = ""  # no title in the page's language: cited by number, date and issuer as before
+        names = [v.issuer_name(i, lang) for i in d.issuers]
+        issuer = ui["issuers_sep"].join(names)
+        if title and d.title.startswith(tuple(d.issuers) or "\0"):
+            issuer = ""  # the title names it already (a translation of the title too)
+        elif title and d.title.startswith("关于") and names:
+            if lang == v.authoritative:  # 关于印发…的通知 is titled in full with its issuers before it
+                title, issuer = "、".join(names) + title, ""
+            elif names[0] in title:  # the gazette's English title names them
+                issuer = ""
+        head = ui["cite_title"].format(title=title, number=number) if number and title and title != number \
+            else title or number
+        out = sep.join(x for x in (head, v.date(d.date, lang), issuer) if x)
         where = []
         if rest[:1] == ["parallel"]:
             where.append(ui["side_by_side"])
