@@ -168,6 +168,20 @@ def test_every_kind_meets_the_schemas_the_data_publishes(built):
     assert not list(Draft202012Validator(schema).iter_errors([circular]))
 
 
+def test_the_feeds_announce_every_kind_of_document(built):
+    """The feeds left out every document whose id is not doc:<number> (a check meant for pages of a long
+    document that no longer exist): a new decree, rule or announcement never reached a subscriber."""
+    proj, out, result, reports = built
+    docs = json.loads((out / "api" / "v1" / "documents.json").read_text("utf-8"))
+    for lang in ("zh", "en"):
+        feed = (out / lang / "feed.xml").read_text("utf-8")
+        ids = set(re.findall(r"<id>https?://[^/<]+(/[^<]*)</id>", feed))
+        missing = [d["id"] for d in docs if d["date"] and re.sub(r"^https?://[^/]+", "", d["urls"][lang]) not in ids]
+        assert not missing, (lang, missing)
+        assert any(i.startswith(f"/{lang}/decree/") for i in ids) and any(i.startswith(f"/{lang}/rule/") for i in ids)
+        assert any(i.startswith(f"/{lang}/announcement/") for i in ids)
+
+
 def test_provision_anchors_do_not_move_when_text_elsewhere_changes(tmp_path):
     from generator.build import load_all
     from generator.kinds.structure import walk

@@ -352,11 +352,12 @@ def test_feed_entries_unit():
               P(id="doc:京政办发〔2026〕4号", lang="zh", kind="document", date="2026-02-10", title="意见通知"),
               P(id="note/a", lang="zh", kind="note", date="2026-01-05", title="注"),
               P(id="doc:京政发〔2026〕1号", lang="en", kind="document", date="2026-02-10", title="List (1/11)"),
-              P(id="task/2026/1", lang="zh", kind="task", date="2026-02-10", title="任务1")]
+              P(id="task/2026/1", lang="zh", kind="task", date="2026-02-10", title="任务1"),
+              P(id="decree/331", lang="zh", kind="document", date="2026-02-11", title="令")]
     got = [(i, t) for i, t, _ in feed_entries(pages, "zh")]
     assert got == [(i, t) for i, t, _ in feed_entries([tuple(p) for p in pages], "zh")]
     assert got == [("note/a", "注"), ("doc:京政办发〔2026〕4号", "意见通知"), ("doc:京政发〔2026〕1号", "清单通知"),
-                   ("gazette/2026/12", "公报第12期")]
+                   ("decree/331", "令"), ("gazette/2026/12", "公报第12期")]
 
 
 def test_root_404_page(site):

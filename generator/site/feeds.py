@@ -53,8 +53,8 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
         if p[1] != lang or p[5] not in FEED_KINDS or not p[6]:
             continue
         p = PageMeta._make(p)
-        if p.kind == "document" and not p.id.startswith("doc:"):
-            continue  # a continuation page of a long document
+        if p.kind == "document" and p.id.startswith("doc/"):
+            continue  # a page of a long document after its first (doc/<slug>/2), not an item: decree/331 is one
         title = PART_SUFFIX.sub("", p.title)
         if views is not None and p.kind in ("gazette", "document"):
             title = views.title(p.id, lang) or title
