@@ -186,3 +186,20 @@ def test_rules_on_all_cores_give_the_links_of_one(tmp_path, monkeypatch):
     assert parallel == serial
     related = [l for l in serial if l.kind == "related"]
     assert {l.src.split("/")[1] for l in related} == {str(y) for y in years}  # progress/<year>/… of both years
+
+
+def test_a_circular_naming_what_it_issues_resolves_to_its_annex(site):
+    """关于印发《北京市2026年汽车以旧换新补贴实施方案》的通知 names the plan it carries as its annex; that citation was
+    left unresolved (the site does not hold it, the data said) while 京政发〔2026〕1号's of its task list was
+    resolved (a researcher's review). What a circular issues now resolves to the circular, at its annex: the
+    text links there, the record's urls carry the anchor, and no link goes from a document to itself."""
+    cites = json.loads((site / "api" / "v1" / "citations.json").read_text("utf-8"))
+    own = {c["source"]: c for c in cites if c["resolved"] == c["source"]}
+    assert set(own) == {"doc:京商流通字〔2026〕2号", "doc:京政办发〔2026〕4号"}
+    for c in own.values():
+        assert c["provision"] == "annex-1" and c["urls"]["zh"].endswith("/#annex-1"), c
+    assert [c["resolved"] for c in cites if c["target"] == "title:2026年市政府工作报告重点任务清单"][0] == "tasklist/2026"
+    links = json.loads((site / "api" / "v1" / "links.json").read_text("utf-8"))
+    assert not [link for link in links if link["source"] == link["target"]]
+    page = read(site, "/zh/doc/jingshangliutongzi-2026-2/")
+    assert '<a class="cite" href="/zh/doc/jingshangliutongzi-2026-2/#annex-1">《北京市2026年汽车以旧换新补贴实施方案》</a>' in page

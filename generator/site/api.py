@@ -389,7 +389,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     def citation_record(r):
         return {"id": f"{r.source}#{r.key}@{r.start}", "source": r.source, "block": r.key, "line": r.line,
                 "text": r.text, "target": r.target, "provision": r.provision or None, "resolved": r.resolved,
-                "urls": _urls(r.resolved, base) if r.resolved else None}
+                "urls": {lang: u + (f"#{r.provision}" if r.provision else "")
+                         for lang, u in _urls(r.resolved, base).items()} if r.resolved else None}
 
     cites = sorted(c.citations, key=lambda r: (r.source, r.line, r.key, r.start))
 

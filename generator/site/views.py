@@ -440,7 +440,7 @@ def cited_spans(v: ViewContext, d, lang: str) -> dict[str, list]:
     out: dict[str, list] = {}
     for c in d.citations:
         r = resolved.get((c.key, c.text, c.line))
-        if r is not None:
+        if r is not None and (r.resolved != d.id or r.provision):  # itself: only where its annex is
             url = url_for(r.resolved, lang) + (f"#{r.provision}" if r.provision else "")
             out.setdefault(c.key, []).append((c.start, c.end, url))
     return out
