@@ -93,7 +93,7 @@ BATCHES = {  # file name prefix -> the shape of the batch
                   "progress_table: which list and table, where the sources hold several)",
 }
 YEAR = "a year such as 2027"
-BACKMATTER = re.compile(r"backmatter(?:\s+(\d{4})/(\d+))?")
+BACKMATTER = re.compile(r"backmatter(?:\s+([0-9]{4})/([0-9]+))?")
 PAIR = {"zh": "the Chinese it translates (its start is enough)", "en": "the English"}
 
 
@@ -121,8 +121,10 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
             return
         value = data.pop(key)
         if key == "year":
-            value = shape.number(value, (key,), YEAR, 1900, 2999)
-            value = int(value) if value is not None and value == int(value) else None
+            number = shape.number(value, (key,), YEAR, 1900, 2999)
+            value = int(number) if number is not None and number == int(number) else None
+            if number is not None and value is None:  # 2027.5 names no year: never read as no year at all
+                shape.error((key,), f"year is {number!r}", YEAR)
         else:
             value = shape.text(value, (key,), expected)
         if value is not None:
@@ -333,7 +335,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
     problems = []
     for f, kind, data, which in batches if batches is not None else read_batches(folder):
         try:  # a batch that says nothing clear about what it translates: told with every other one
-            if kind == "tasks-" and data:
+            if kind == "tasks-" and (data or "year" in which):  # a year the sources lack is told, rows or not
                 tasks = _translated(f, corpus.tasklists, which, "task list", head).tasks
                 for n, en in data.items():
                     task = tasks.get(int(n))
@@ -343,6 +345,7 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                         unmatched.append((f.name, "task", n))
             elif kind == "docs-":
                 for number, entries in data.items():
+                    number = str(number)  # a key YAML reads as a number (2027:) is its text
                     scope = _backmatter(f, corpus, number, which) if BACKMATTER.fullmatch(number) \
                         else ids.doc_id(number)
                     for e in entries:

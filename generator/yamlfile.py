@@ -210,6 +210,7 @@ class Shape:
         self.problems.append(Problem(self.file, None if path is None else self.doc.line(*path), message, expected))
 
     def _type(self, value, path, types, expected: str, *, what: str = ""):
+        types = types if isinstance(types, tuple) else (types,)
         if isinstance(value, bool) and bool not in types:
             ok = False
         else:

@@ -296,6 +296,8 @@ HOSTILE = [
      ["content/glossary/units.yaml:19: unit name '市财政局' is also a unit's name or alias at line 10"]),
     ("units-full-name-is-another-unit", lambda c: c.edit(UNITS, 'full: "北京市发展和改革委员会"', 'full: "市财政局"'),
      ["content/glossary/units.yaml:19: unit name '市财政局' is also a unit's full name at line 18"]),
+    ("units-full-yes", lambda c: c.edit(UNITS, 'full: "北京市发展和改革委员会"', 'full: true'),
+     ["content/glossary/units.yaml:18: units[2].full is true (a yes/no value) (expected a text: the full name)"]),
     ("units-aliases-mapping", lambda c: c.edit(UNITS, 'aliases: ["市规划自然资源委(首规委办)"]', "aliases: {a: b}"),
      ["content/glossary/units.yaml:10: units[1].aliases is a mapping (key: value lines) (expected a list of other spellings)"]),
     ("units-district-twice", lambda c: c.edit(UNITS, '{zh: "西城区", en: "Xicheng District", slug: "xicheng"}',
@@ -822,6 +824,14 @@ COMMANDS = [
     ("import-tasks-list", lambda c: _batch(c, "tasks-1.yaml", "- a\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: the file is a list (expected a mapping of task number to its English (and "
       "year: its year, where the sources hold several))"]),
+    # a year that names no year is an error, never read as no year (the batch would land on the only list)
+    ("import-year-fraction", lambda c: _batch(c, "tasks-1.yaml", "year: 2027.5\n31: X.\n"),
+     ["i18n", "--import", "{home}/batch"], ["{home}/batch/tasks-1.yaml:1: year is 2027.5 (expected a year such as 2027)"]),
+    ("import-year-not-held", lambda c: _batch(c, "tasks-1.yaml", "year: 2030\n"), ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/tasks-1.yaml:1: year 2030, but the sources hold task lists of 2026 only"]),
+    ("import-table-yes", lambda c: _batch(c, "livelihood-1.yaml", "progress_table: true\nprogress:\n  1: {task: X}\n"),
+     ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/livelihood-1.yaml:1: progress_table is true (a yes/no value) (expected the id of a progress table"]),
     ("import-task-number", lambda c: _batch(c, "tasks-1.yaml", "twenty: Promote\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: 'twenty' is not a number (expected a number counted from 1)"]),
     ("import-report-entry", lambda c: _batch(c, "report.yaml", "- {zh: 各位代表}\n"), ["i18n", "--import", "{home}/batch"],

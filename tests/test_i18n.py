@@ -360,8 +360,10 @@ def test_batch_entries_that_land_nowhere_are_said_and_english_goes_only_to_engli
     assert (proj / "content/translations/en/livelihood.po").read_bytes() == before
     (imp / "livelihood-x.yaml").write_text("progress:\n  999: {task: X}\n", "utf-8")
     (imp / "tasks-x.yaml").write_text("999: No such task.\n", "utf-8")
+    (imp / "docs-x.yaml").write_text("2027:\n  - {zh: 北京, en: Beijing}\n", "utf-8")  # a key YAML reads as a number
     out = _run_i18n_import(proj, imp)
     assert "not matched: tasks-x.yaml task: 999" in out and "not matched: livelihood-x.yaml progress: 'row 999'" in out
+    assert "not matched: docs-x.yaml 2027: '北京'" in out
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
                         "--lang", "zh"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1

@@ -195,7 +195,9 @@ def _units_file(path: Path, rel: str, g: "Glossary") -> None:
         aliases = shape.texts(e.get("aliases") or [], (*at, "aliases"), "a list of other spellings")
         level = shape.choice(e.get("level", "city"), (*at, "level"), LEVELS)
         district = shape.text(e.get("district") or "", (*at, "district"), empty=True)
-        full = shape.text(e.get("full") or "", (*at, "full"), empty=True)
+        full = shape.text("" if e.get("full") is None else e["full"], (*at, "full"), "a text: the full name",
+                          empty=True)
+        full = full.strip() if full is not None else None
         if district and district not in slugs:
             shape.error((*at, "district"), f"district {district!r} is not in the districts list",
                         "the slug of one of the districts: " + ", ".join(sorted(slugs)))
