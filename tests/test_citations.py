@@ -131,3 +131,7 @@ def test_a_certificate_an_invoice_or_a_form_in_quotes_is_no_citation():
             "《项目申报情况汇总表》（附件2），按《减免车辆购置税的新能源汽车车型目录》和《北京市A管理规定》执行。")
     assert [c.target for c in find_citations(text)] == ["title:减免车辆购置税的新能源汽车车型目录", "title:北京市A管理规定"]
     assert [c.target for c in find_citations("依照《北京市B登记表》第三条填写")] == ["title:北京市B登记表"]
+    forms = "《北京市居住证》《机动车行驶证》《居民身份证》《营业执照副本》《授权委托书》《信用承诺书》《企业基本情况表》《备案表》"
+    assert find_citations(f"提交{forms}。") == []
+    real = "《企业会计准则第33号——合并财务报表》《国家统计调查制度统计表》《北京市行政事业单位国有资产统计报表》"
+    assert len(find_citations(f"依据{real}。")) == 3

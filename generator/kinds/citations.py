@@ -37,7 +37,8 @@ OPEN = r"[〔\[［(（]"
 CLOSE = r"[〕\]］)）]"
 
 # what a title in 《》 names when it is no document: a certificate, an invoice, a form to fill in
-NOT_A_DOCUMENT = re.compile(r"(证书|证明|发票|凭证|执照|许可证|[申请登记审批报汇总统计]表|回执)$")
+NOT_A_DOCUMENT = re.compile(r"(证书|证明|发票|凭证|执照|执照副本|(?:许可|登记|居住|驾驶|行驶|身份|权)证|回执|"
+                            r"(?:申请|登记|审批|申报|汇总|情况|采集|分工|备案)表|(?:委托|承诺|申请|申报)书)$")
 
 # the bracketed core of a document number: 〔2026〕1号; the issuing office's abbreviation is found by
 # looking back from it (see _prefix)
