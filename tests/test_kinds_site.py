@@ -182,6 +182,45 @@ def test_the_feeds_announce_every_kind_of_document(built):
         assert any(i.startswith(f"/{lang}/announcement/") for i in ids)
 
 
+def test_a_document_without_an_english_title_is_cited_with_its_issuer(built):
+    """An English page cites a document by its title; where the title is untranslated (the page's title is the
+    romanised number) the line gives number, date and issuer, and never leaves the issuer out (a review found
+    Cite: Jingzhengbanfa[2026] No. 12, 20 March 2026, whose Chinese title begins with its issuer)."""
+    proj, out, result, reports = built
+    docs = json.loads((out / "api" / "v1" / "documents.json").read_text("utf-8"))
+    bare = [d for d in docs if d["number_en"] and d["title_en"] == d["number_en"] and d["id"].startswith("doc:")]
+    assert bare
+    for d in bare:
+        page = (out / "en" / d["urls"]["en"].split("/en/", 1)[1] / "index.html").read_text("utf-8")
+        cite = re.search(r"<span>Cite: ([^<]*)</span>", page).group(1)
+        assert cite.startswith(d["number_en"] + ", ") and cite.count(", ") >= 2, (d["id"], cite)
+
+
+def test_a_rule_without_a_date_has_no_year_in_the_data(tmp_path):
+    """A rule printed without its history and with no date anywhere was published with year 0, which its own
+    schema refuses (a year from 1949): the data now says null, and the record meets the schema."""
+    from jsonschema import Draft202012Validator
+
+    proj = make_project(tmp_path)
+    text = (KINDS / "rules-no-chapters.txt").read_text("utf-8")
+    text = re.sub(r"（2008年.*?第二次修改）\n", "", text, flags=re.S)
+    text = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日", "", text)
+    src = tmp_path / "rule-undated.txt"
+    src.write_text(text, "utf-8")
+    r = ingest(proj, src)
+    assert r.returncode == 0, r.stderr
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+    api = out / "api" / "v1"
+    docs = json.loads((api / "documents.json").read_text("utf-8"))
+    rule = next(d for d in docs if d["title_zh"] == "北京市街巷环境卫生责任区管理规定")
+    assert rule["year"] is None and rule["date"] == ""
+    schema = json.loads((api / "schema" / "documents.schema.json").read_text("utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors([rule]))
+
+
 def test_provision_anchors_do_not_move_when_text_elsewhere_changes(tmp_path):
     from generator.build import load_all
     from generator.kinds.structure import walk

@@ -208,7 +208,7 @@ class DocumentKindPages:
         ui = v.ui[lang]
         sep = ui["list_sep"]
         number, title = v.doc_number(d, lang), self.doc_title(v, d, lang)
-        if lang != v.authoritative and title == d.title:
+        if lang != v.authoritative and (title == number or title == d.title and number):
             title = ""  # no title in the page's language: cited by number, date and issuer as before
         names = [v.issuer_name(i, lang) for i in d.issuers]
         issuer = ui["issuers_sep"].join(names)
