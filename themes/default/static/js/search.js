@@ -321,7 +321,11 @@
    * one term, spaces and all (a quote inside a word, 自救"四件套", is part of the word). */
   function split(query) {
     const out = [];
-    for (const m of query.matchAll(/"([^"]*\S[^"]*)"|(\S+)/g)) out.push(m[1] ? m[1].trim().replace(/\s+/g, " ") : m[2]);
+    // one pass, linear: an unclosed quote is a word; a quoted run of spaces is nothing
+    for (const m of query.matchAll(/"([^"]*)"|(\S+)/g)) {
+      const t = m[1] !== undefined ? m[1].trim().replace(/\s+/g, " ") : m[2];
+      if (t) out.push(t);
+    }
     return out;
   }
 
