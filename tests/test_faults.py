@@ -284,7 +284,8 @@ HOSTILE = [
     ("units-en-list", lambda c: c.edit(UNITS, 'en: "Beijing Municipal Finance Bureau"', "en: [a, b]"),
      ["content/glossary/units.yaml:21: units[3].en is a list (expected a text)"]),
     ("units-unknown-level", lambda c: c.edit(UNITS, 'level: "city"', 'level: "town"'),
-     ["content/glossary/units.yaml:12: units[1].level is a text ('town') (expected central or city or collective or district)"]),
+     ["content/glossary/units.yaml:12: units[1].level is a text ('town') (expected central or city or collective or "
+      "district)"]),
     ("units-unknown-district", lambda c: c.edit(UNITS, 'district: "daxing"', 'district: "atlantis"'),
      ["content/glossary/units.yaml:", "district 'atlantis' is not in the districts list"]),
     ("units-unknown-key", lambda c: c.edit(UNITS, '    level: "city"\n', '    level: "city"\n    abbr: x\n', 1),
@@ -299,7 +300,8 @@ HOSTILE = [
     ("units-full-yes", lambda c: c.edit(UNITS, 'full: "北京市发展和改革委员会"', 'full: true'),
      ["content/glossary/units.yaml:18: units[2].full is true (a yes/no value) (expected a text: the full name)"]),
     ("units-aliases-mapping", lambda c: c.edit(UNITS, 'aliases: ["市规划自然资源委(首规委办)"]', "aliases: {a: b}"),
-     ["content/glossary/units.yaml:10: units[1].aliases is a mapping (key: value lines) (expected a list of other spellings)"]),
+     ["content/glossary/units.yaml:10: units[1].aliases is a mapping (key: value lines) (expected a list of other "
+      "spellings)"]),
     ("units-district-twice", lambda c: c.edit(UNITS, '{zh: "西城区", en: "Xicheng District", slug: "xicheng"}',
                                               '{zh: "东城区", en: "Xicheng District", slug: "xicheng"}'),
      ["content/glossary/units.yaml:686: district '东城区' is also at line 685; one of them would be lost"]),
@@ -826,12 +828,14 @@ COMMANDS = [
       "year: its year, where the sources hold several))"]),
     # a year that names no year is an error, never read as no year (the batch would land on the only list)
     ("import-year-fraction", lambda c: _batch(c, "tasks-1.yaml", "year: 2027.5\n31: X.\n"),
-     ["i18n", "--import", "{home}/batch"], ["{home}/batch/tasks-1.yaml:1: year is 2027.5 (expected a year such as 2027)"]),
+     ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/tasks-1.yaml:1: year is 2027.5 (expected a year such as 2027)"]),
     ("import-year-not-held", lambda c: _batch(c, "tasks-1.yaml", "year: 2030\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: year 2030, but the sources hold task lists of 2026 only"]),
     ("import-table-yes", lambda c: _batch(c, "livelihood-1.yaml", "progress_table: true\nprogress:\n  1: {task: X}\n"),
      ["i18n", "--import", "{home}/batch"],
-     ["{home}/batch/livelihood-1.yaml:1: progress_table is true (a yes/no value) (expected the id of a progress table"]),
+     ["{home}/batch/livelihood-1.yaml:1: progress_table is true (a yes/no value) (expected the id of a "
+      "progress table"]),
     ("import-task-number", lambda c: _batch(c, "tasks-1.yaml", "twenty: Promote\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: 'twenty' is not a number (expected a number counted from 1)"]),
     ("import-report-entry", lambda c: _batch(c, "report.yaml", "- {zh: 各位代表}\n"), ["i18n", "--import", "{home}/batch"],

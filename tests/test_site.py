@@ -671,7 +671,8 @@ def test_a_group_heading_is_named_by_its_words_in_each_language(site):
               n["label_zh"] in ("支持方式", "支持条件", "支持标准")]
     assert len(groups) == 9
     assert {(n["label_zh"], n["label_en"], n["title_en"]) for n in groups} == {
-        ("支持方式", "Method of support", "Method of support"), ("支持条件", "Conditions for support", "Conditions for support"),
+        ("支持方式", "Method of support", "Method of support"),
+        ("支持条件", "Conditions for support", "Conditions for support"),
         ("支持标准", "Standards of support", "Standards of support")}
     every = [n for d in docs.values() for n in nodes(d["structure"])]
     assert not [n["id"] for n in every if n["label_en"] and CJK.search(n["label_en"]) and n["text_en"]]

@@ -216,7 +216,7 @@ class DocumentKindPages:
             issuer = ""  # the title names it already (a translation of the title too)
         elif title and d.title.startswith("关于") and names:
             if lang == v.authoritative:  # 关于印发…的通知 is titled in full with its issuers before it
-                title, issuer = "、".join(names) + title, ""
+                title, issuer = ui["issuers_sep"].join(names) + title, ""
             elif names[0] in title:  # the gazette's English title names them
                 issuer = ""
         head = ui["cite_title"].format(title=title, number=number) if number and title and title != number \

@@ -243,7 +243,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         record = {
             "id": d.id, "number": d.number or None, "number_en": kinds.kind_of(d).number_en(d, v) or None,
             "slug": d.slug,
-            "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date, "year": d.year or None,
+            "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date,
+            "year": d.year or None,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
             "metadata": _metadata(d.meta), "original_script": d.original_script,
