@@ -360,3 +360,30 @@ def test_incremental_index(tmp_path, browser):
     assert inc == ref
     assert "/zh/task/2026/20/" in inc["zh:漷县"] and "/zh/task/2026/20/" not in inc["zh:永乐等进京"]
     assert "/zh/gazette/2026/13/" in inc["zh:春季植树造林"]
+
+
+def test_a_number_typed_with_other_brackets_finds_the_document_and_the_pages_quoting_it_so(tmp_path, browser):
+    """京政发[2026]1号 typed with ASCII brackets: the document (which prints 〔〕) and a note that quotes the number
+    with ASCII brackets are both found, the document first. Before, only the pages holding the term as typed
+    were asked for whenever there were any: the note came first, and the document was found only because its
+    page shows the note's text in its notes panel."""
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    (proj / "content" / "notes" / "2026-05-01-brackets-zh.md").write_text(
+        '---\ntitle: 文号的写法\nlang: zh\ndate: 2026-05-01\nauthor: 编辑部\nrefs: ["doc:京政发〔2026〕1号"]\n---\n\n'
+        "网上转载常把文号写成京政发[2026]1号。\n", "utf-8")
+    out = tmp_path / "site"
+    build(proj, out, search=True)
+    page = browser.new_page()
+    httpd, base = _serve(out)
+    try:
+        page.goto(f"{base}/zh/search/")
+        page.wait_for_selector("body[data-search-ready]")
+        got = page.evaluate("q => window.siteSearchAll(q)", "京政发[2026]1号")
+        top = page.evaluate(TOP, [["京政发[2026]1号", ""]])[0]
+    finally:
+        httpd.shutdown()
+        page.close()
+    assert "/zh/doc/jingzhengfa-2026-1/" in got and "/zh/note/2026-05-01-brackets-zh/" in got, got
+    assert top[0] == "/zh/doc/jingzhengfa-2026-1/", top  # the document first: it bears the number as its name

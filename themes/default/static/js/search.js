@@ -313,8 +313,8 @@
   /* How a query is asked: terms (normalised), each term's phrases (runs of non-Latin words, each asked as an
    * exact phrase), whether Latin parts need checking against the text, or plain Pagefind (no Chinese). */
   /* A document number as the documents print it (京政发〔2026〕1号) where it was typed with other brackets round
-   * its year (京政发[2026]1号, (2026), 【2026】, after NFKC) or with 第 before its number: asked for only when the
-   * term as typed is nowhere (some pages print a number with ASCII brackets: they are found as typed). */
+   * its year (京政发[2026]1号, (2026), 【2026】, after NFKC) or with 第 before its number: asked for besides the
+   * term as typed (some pages print a number with ASCII brackets: they are found as typed too). */
   const docNumber = (t) => t.replace(/^(\p{Script=Han}+)[[(【〔]\s*(\d{4})\s*[\])】〕]\s*第?\s*(\d+号)$/u, "$1〔$2〕$3");
 
   /* The terms of a query: its words apart from one another, and a phrase in ASCII double quotes ("Line 22") as
@@ -469,9 +469,16 @@
     const [E] = await Promise.all([engine(), loadScriptMap(query || "")]); // the script map, to read the query
     const q = parse(query || ""), printed = parse(query || "", true);
     if (printed.terms.join(" ") === q.terms.join(" ")) return openParsed(E, q, filters, onFound);
-    const typed = await openParsed(E, q, filters); // a document number typed otherwise: as typed, every year
+    // a document number typed with other brackets: the pages that print it as documents do (the document
+    // itself), then those that quote it as typed (the Daxing table prints 京医保发[2025]4号), every year of both
+    const [state, typed] = await Promise.all([openParsed(E, printed, filters), openParsed(E, q, filters)]);
+    while (!state.complete) await state.more();
     while (!typed.complete) await typed.more();
-    return typed.total ? typed : openParsed(E, printed, filters, onFound);
+    const seen = new Set(state.items.map((it) => it.id));
+    const extra = typed.items.filter((it) => !seen.has(it.id));
+    state.items.push(...extra);
+    state.total += extra.length;
+    return state;
   }
 
   async function openParsed(E, q, filters, onFound) {
