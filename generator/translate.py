@@ -177,9 +177,17 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
             text = shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
             if text and text.startswith("backmatter"):
                 which.setdefault("lines", {})[text] = doc.line(number_)
-                if not BACKMATTER.fullmatch(text):
+                m = BACKMATTER.fullmatch(text)
+                if not m:
                     shape.error((number_,), f"{text!r} names no gazette issue",
                                 "backmatter, or backmatter and the issue's year/number (backmatter 2026/12)")
+                else:  # backmatter 2027/12 and backmatter 2027/012: one issue, one entry would be lost
+                    issue = (int(m.group(1)), int(m.group(2))) if m.group(1) else None
+                    seen = which.setdefault("issues", {})
+                    if issue in seen:
+                        shape.error((number_,), f"{text!r} names the issue of {seen[issue]!r} at line "
+                                    f"{doc.line(seen[issue])} again", "each gazette issue once")
+                    seen.setdefault(issue, number_)
             pairs(entries, (number_,))
     elif kind == "livelihood":
         shape.keys(data, (), {"livelihood_notice": "a list of {zh, en}", "livelihood_footer": "label -> English",
@@ -398,7 +406,8 @@ def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = Non
                         if len(items) > len(p.items):
                             unmatched.append((f.name, "livelihood", f"category {n}: {len(items)} items for its "
                                                                     f"{len(p.items)}"))
-                table = _progress_table(f, corpus, which) if data.get("progress") else None
+                table = _progress_table(f, corpus, which) if data.get("progress") or "progress_table" in which \
+                    else None  # a table it names is checked, rows or not
                 for n, row in (data.get("progress") or {}).items():
                     rid = f"{table.id}/{int(n)}"
                     if not any(ids.with_anchor(rid, f) in segments for f in ("source", "task", "status", "progress")):

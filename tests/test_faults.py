@@ -832,6 +832,13 @@ COMMANDS = [
      ["{home}/batch/tasks-1.yaml:1: year is 2027.5 (expected a year such as 2027)"]),
     ("import-year-not-held", lambda c: _batch(c, "tasks-1.yaml", "year: 2030\n"), ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/tasks-1.yaml:1: year 2030, but the sources hold task lists of 2026 only"]),
+    ("import-backmatter-twice", lambda c: _batch(c, "docs-1.yaml", "backmatter 2026/12:\n  - {zh: 北京, en: B}\n"
+                                                  "backmatter 2026/012:\n  - {zh: 北京, en: C}\n"),
+     ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/docs-1.yaml:3: 'backmatter 2026/012' names the issue of 'backmatter 2026/12' at line 1 again"]),
+    ("import-table-not-held", lambda c: _batch(c, "livelihood-1.yaml", "progress_table: progress/2030/x\n"),
+     ["i18n", "--import", "{home}/batch"],
+     ["{home}/batch/livelihood-1.yaml:1: progress_table 'progress/2030/x' is not in the sources"]),
     ("import-table-yes", lambda c: _batch(c, "livelihood-1.yaml", "progress_table: true\nprogress:\n  1: {task: X}\n"),
      ["i18n", "--import", "{home}/batch"],
      ["{home}/batch/livelihood-1.yaml:1: progress_table is true (a yes/no value) (expected the id of a "
