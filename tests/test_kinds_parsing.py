@@ -710,3 +710,28 @@ def test_decision_that_amends_and_repeals():
                                               "part-2", "part-2-item-1", "part-2-item-2"]
     assert [(h.date, h.target) for h in amendments[2].history] == [("2001-04-02", "decree/75")]
     assert len(blocks) == len(paras)
+
+
+def test_a_group_headings_label_in_a_translation_is_never_its_chinese_or_a_whole_sentence():
+    """A group heading (——支持条件：…) is labelled in a translation by the words before the colon. A translation
+    without a colon gave the whole sentence as the label, and one whose words before the colon ran over 80
+    characters gave the Chinese in label_en (a review): the first clause is taken, and a long one is cut at a
+    word."""
+    from types import SimpleNamespace
+
+    from generator.kinds.base import group_title
+
+    def label(english):
+        block = SimpleNamespace(key="p1")
+        doc = SimpleNamespace(id="doc:x", blocks=[block])
+        p = SimpleNamespace(block_keys=["p1"], title="支持条件")
+        v = SimpleNamespace(authoritative="zh", ui={"en": {"ellipsis": "…"}},
+                            block=lambda b, key, lang: {"status": "ok", "lang": "en", "text": english})
+        return group_title(v, doc, p, "en")
+
+    assert label("— Conditions for support: the following") == "Conditions for support"
+    assert label("— Conditions for support, as follows") == "Conditions for support"
+    long = "— " + "Conditions for the support of internationally friendly business districts and venues in Beijing"
+    got = label(long + ": x")
+    assert got.endswith("…") and len(got) <= 61 and "支持" not in got and " " in got
+    assert label("— 2.5 million yuan at most") == "2.5 million yuan at most"  # a full stop inside a figure

@@ -132,10 +132,16 @@ def group_title(v, doc, p, lang: str) -> str:
         b = next((b for b in doc.blocks if b.key == p.block_keys[0]), None)
         s = v.block(b, doc.id, lang) if b is not None else None
         if s and s.get("status") == "ok" and s.get("lang") == lang:
-            head = re.split(r"[:：]", s["text"].lstrip("—–-— \t"), maxsplit=1)[0].strip()
-            if head and len(head) <= 80:
+            # before the colon; a translation without one: its first clause; a long one cut at a word
+            head = re.split(r"[:：]|[,;.，；。](?:\s|$)", s["text"].lstrip("—–-— \t"), maxsplit=1)[0].strip()
+            if len(head) > GROUP_LABEL:
+                head = head[:GROUP_LABEL].rsplit(" ", 1)[0].rstrip(" ,;") + v.ui[lang]["ellipsis"]
+            if head:
                 return head
     return p.title
+
+
+GROUP_LABEL = 60  # characters of a translated group heading's label at most
 
 
 def provision_label(v, doc, p, lang: str) -> str:
