@@ -218,7 +218,7 @@ class DocumentKindPages:
             title = ""  # no title in the page's language: cited by number, date and issuer as before
         names = [v.issuer_name(i, lang) for i in d.issuers]
         issuer = ui["issuers_sep"].join(names)
-        if title and d.title.startswith(tuple(d.issuers) or "\0"):
+        if title and d.issuers and d.title.startswith(tuple(d.issuers)):
             issuer = ""  # the title names it already (a translation of the title too)
         elif title and d.title.startswith("关于") and names:
             if lang == v.authoritative:  # 关于印发…的通知 is titled in full with its issuers before it
