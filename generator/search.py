@@ -13,7 +13,9 @@ copy* whose text is rewritten into a stream of words that cannot be cut differen
   (``〔`` -> ``ϙgbch``; a mark alone would be dropped or kept inconsistently by Pagefind);
 * a space next to a run, and every block boundary (paragraph, cell, heading …), becomes a gap word,
   a backquote, which Pagefind counts as a position but does not index;
-* Latin words stay as they are (Pagefind lowercases them, and stems them on English pages).
+* Latin words stay as they are (Pagefind lowercases them, and stems them on English pages);
+* Chinese characters spaced out one by one (``殷 勇``, a name padded to the width of three; ``目 录``) are
+  written together first: a reader types them together.
 
 A query term is turned into the same words by the search page and looked up as an *exact
 phrase* (Pagefind's quoted search: the words at consecutive positions). So a term is found
@@ -75,7 +77,7 @@ from pathlib import Path
 
 from .normalize import CJK, to_simplified, to_traditional
 
-SEARCH_VERSION = "6"  # the format of the index copies and of the shard folders; a change re-indexes everything
+SEARCH_VERSION = "7"  # the format of the index copies and of the shard folders; a change re-indexes everything
 # the format of the shard folders alone (fragments cut into parts): a change indexes every shard again from the
 # copies the record store keeps (SEARCH_VERSION's change would make the copies again too)
 BUNDLE_VERSION = "3"
@@ -181,6 +183,17 @@ def stream(text: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Characters spaced out one by one (殷 勇, a two-character name padded to the width of three; 目 录, 地 址 as
+# printed in headings and letterheads) are one word to a reader: the index copy and the search page's query
+# write them together (search.js: joinSpaced), so 殷勇 finds 殷 勇 and 殷 勇 asks for 殷勇.
+_SPACED = re.compile(f"(?<![{RUN_CLASS}])[{CJK}](?:\\s+[{CJK}])+(?![{RUN_CLASS}])")
+
+
+def join_spaced(text: str) -> str:
+    """``text`` with every run of single Chinese characters spaced apart written together."""
+    return _SPACED.sub(lambda m: "".join(m.group().split()), text)
+
+
 def normalize_text(text: str) -> str:
     """NFKC where it changes runs or Latin words, and Traditional folded to Simplified."""
     if _COMPAT.search(text):
@@ -193,7 +206,7 @@ def normalize_text(text: str) -> str:
 
 def query_words(term: str) -> list[str]:
     """The words of a query term, as the search page computes them (search.js: ``words``): used by tests."""
-    return stream(normalize_text(unicodedata.normalize("NFKC", term))).split()
+    return stream(join_spaced(normalize_text(unicodedata.normalize("NFKC", term)))).split()
 
 
 # Pagefind's rules (pagefind/src/fossick/parser.rs, 1.x): these elements are never indexed; an element with
@@ -219,7 +232,7 @@ _text_cached = [0]
 def _text_words(raw: str) -> tuple[str, str | None]:
     """A text node's text (entities decoded, normalized) and, if it holds a run or is not ASCII, its words."""
     text = html_lib.unescape(raw) if "&" in raw else raw
-    text = normalize_text(text)
+    text = join_spaced(normalize_text(text))
     words = stream(text) if _HAS_RUN.search(text) or not text.isascii() else None
     size = len(raw) + len(text) + (len(words) if words is not None else 0)
     if _text_cached[0] + size > _TEXT_CACHE_CHARS:
@@ -321,7 +334,7 @@ def name_words(names: list[str]) -> str:
     """The names block: for each name, ϟ + its first word, ϛ + each word, ϡ + its last word, names apart."""
     out = []
     for name in names:
-        words = [w for w in stream(normalize_text(unicodedata.normalize("NFKC", name))).split() if w != GAP]
+        words = [w for w in query_words(name) if w != GAP]
         if not words:
             continue
         out.append(" ".join([NAME_FIRST + words[0], *(NAME_MARK + w for w in words), NAME_LAST + words[-1]]))

@@ -8,8 +8,9 @@ here (html.parser, a small tree of its own), its indexed region taken by
 Pagefind's documented rules (``data-pagefind-body``, ``data-pagefind-ignore``,
 the elements Pagefind always leaves out), and its text split where a reader
 sees it split (block elements). A page contains a query when the query
-(NFKC, Traditional folded to Simplified with OpenCC, lower case) occurs in one
-of those pieces."""
+(NFKC, Traditional folded to Simplified with OpenCC, lower case, single
+Chinese characters spaced apart written together) occurs in one of those
+pieces."""
 from __future__ import annotations
 
 import json
@@ -33,7 +34,7 @@ REAL_TERMS = ["京政发〔2026〕1号", "京商消一字〔2026〕5号", "京�
               "中关村管委会", "市科委、中关村管委会", "接诉即办", "百千工程", "城市副中心", "北京经济技术开发区",
               "保障性住房", "老旧小区", "住宅老旧电梯", "以旧换新", "离境退税", "国际消费中心城市", "魏善庄镇", "门头沟",
               "永定河", "首都市民系列文化活动", "民生实事", "低收入人口", "市规划自然资源委", "恪守依法行政的基本准则",
-              "月季花环", "中医症状门诊", "X 疾病", "养老", "發展"]
+              "月季花环", "中医症状门诊", "X 疾病", "养老", "發展", "殷勇", "目录"]
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Pagefind leaves these out of a page wherever they are (its REMOVE_SELECTORS)
@@ -114,8 +115,14 @@ def _simplified(ch: str) -> str:
     return _cc().convert(ch)
 
 
+# single Chinese characters spaced apart (殷 勇: a two-character name padded to the width of three; 目 录): a
+# reader reads and types them as one word
+SPACED_OUT = re.compile(f"(?<![{CJK}0-9])[{CJK}](?: +[{CJK}])+(?![{CJK}0-9])")
+
+
 def norm(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
+    s = SPACED_OUT.sub(lambda m: m.group().replace(" ", ""), " ".join(s.split()))
     return "".join(_simplified(c) if ord(c) > 0x3000 else c for c in s).lower()
 
 
@@ -320,6 +327,8 @@ def all_result_hrefs(page):
     ("京政发〔2026〕1号", "/zh/doc/jingzhengfa-2026-1/"),
     ("家庭养老床位", "/zh/task/2026/224/"),
     ("逃生自救", "/zh/task/2026/271/"),
+    ("殷勇", "/zh/report/2026/"),  # printed 殷 勇 (a two-character name padded to three) under the report's title
+    ("殷 勇", "/zh/report/2026/"),  # typed as printed
 ])
 def test_search_page_runs_query_from_url(page, server, truth_pages, q, expect):
     page.goto(f"{server}/zh/search/?q={quote(q)}")

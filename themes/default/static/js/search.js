@@ -1,6 +1,7 @@
 /* Site search on top of Pagefind, over the sharded index the build writes (generator/search.py).
  *
- * Words. A query is split at spaces into terms; a page matches when it contains every term. A term is
+ * Words. A query is split at spaces into terms (Chinese characters spaced out one by one, 殷 勇, are first
+ * written together, as the build writes them); a page matches when it contains every term. A term is
  * normalised as the build normalises page text (NFKC, Traditional -> Simplified, lower case) and cut into
  * the words the index holds: each run of Chinese characters and digits into its overlapping pairs (a run
  * of one stays one word), each punctuation mark into its code word (ϙ + consonant hex), Latin words as they
@@ -329,8 +330,13 @@
     return out;
   }
 
+  // Chinese characters spaced out one by one (殷 勇, a name padded to the width of three) are written together,
+  // as the build writes them in the index (generator/search.py: join_spaced)
+  const SPACED = new RegExp(`(?<![${CJK}0-9])[${CJK}](?:\\s+[${CJK}])+(?![${CJK}0-9])`, "gu");
+  const joinSpaced = (text) => text.replace(SPACED, (m) => m.replace(/\s+/g, ""));
+
   function parse(query, asPrinted) {
-    const terms = Array.from(new Set(split(query).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
+    const terms = Array.from(new Set(split(joinSpaced(query)).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
       .filter(Boolean)));
     const parsed = terms.map((t) => {
       const ws = words(t);
