@@ -3,7 +3,7 @@
 * script: Traditional -> Simplified with OpenCC (the original is always kept);
 * width: ASCII punctuation between Chinese characters becomes full-width, stray
   spaces inside Chinese text and numbers (``2026 年``) are removed;
-* layout: PDF line wraps are joined back into paragraphs, running headers are
+* layout: PDF line wraps are joined back into paragraphs, running headers and page numbers are
   removed and recorded as artefacts, footnotes are lifted out of the paragraph
   they interrupt.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -201,10 +202,41 @@ class Artefact:
 WRAP_WIDTH = 19.0
 
 
-def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool) -> bool:
+# a line that ends on one of these stops mid-sentence: it is never a heading
+MID_SENTENCE = "，,、“‘《〈（(—"
+# an article's line (第三条 …) is its text, not a heading over it (第一章 总则 is one)
+ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇两]+[条條](?:之[一二三四五六七八九十]+)?[\s\u3000]*\S")
+
+
+def wrap_width(lines: list[str]) -> float | None:
+    """The width a text extracted from a PDF was wrapped at: the width, give or take one, of at least three
+    lines that run on into the next line without a blank between and stop mid-sentence, and of at least a
+    third of them (None: the text is not wrapped at one width, e.g. a paragraph a line)."""
+    widths = [round(display_width(a)) for a, b in zip(lines, lines[1:])
+              if a.strip() and b.strip() and a.rstrip()[-1] not in TERMINAL and display_width(a.strip()) >= WRAP_WIDTH]
+    if not widths:
+        return None
+    count = Counter(widths)
+    w, n = max(((w, count[w - 1] + count[w] + count[w + 1]) for w in count), key=lambda x: (x[1], x[0]))
+    return float(w) if n >= 3 and 3 * n >= len(widths) else None
+
+
+def _full(line: str, width: float | None) -> bool:
+    """The line is as wide as the text's wrapped lines: it was cut where the page ended, not where it ends."""
+    return width is not None and abs(display_width(line) - width) <= 1.5
+
+
+def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float | None = None,
+           first: str = "") -> bool:
+    """Whether line ``nxt`` goes on paragraph ``prev``, whose last line is ``prev_last_line`` and first ``first``;
+    ``width``: the text's wrap width (``wrap_width``)."""
     if hard or prev.kind != "para":
         return False
-    if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or (LABEL_LINE.match(nxt) and display_width(nxt) <= 30):
+    # a line that looks like a label (联系人：) goes on a paragraph whose last line was cut at the full width of
+    # its lines before (…现就有关事项通 / 告如下：)
+    cut = len(prev.lines) > 1 and abs(display_width(prev_last_line) - display_width(first)) <= 1
+    label = LABEL_LINE.match(nxt) and display_width(nxt) <= 30 and not cut
+    if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or label:
         return False
     if prev.title_like or (SIGNATURE_LINE.match(nxt) and prev_last_line.rstrip()[-1:] not in "，,、；;：:"):
         return False
@@ -219,9 +251,33 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool) -> bool:
         return False
     first_line = prev.text.split("\n")[0]
     if any(rx.match(first_line) for rx in HEADING_START) and len(prev.lines) == 1 \
-            and display_width(first_line) < 45 and not re.search("[。；;]", first_line):
+            and display_width(first_line) < 45 and not re.search("[。；;]", first_line) \
+            and not (ARTICLE_LINE.match(first_line) or p[-1] in MID_SENTENCE or _full(p, width)):
         return False
     return display_width(p) >= WRAP_WIDTH
+
+
+# a printed page's number as a PDF's text layer gives it: — 23 —, －4－, - 12 -
+PAGE_NUMBER = re.compile(r"^[—–－-]{1,2}\s*\d{1,4}\s*[—–－-]{1,2}$")
+# the running header or footer beside it: the publication's name (北京市人民政府公报)
+RUNNING_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,16}公报$")
+
+
+def page_furniture(lines: list[str], start: int, end: int) -> dict[int, str]:
+    """The lines of ``lines[start:end]`` that are a page's furniture, not its text: page numbers, and the
+    running header next to one (only blank lines between). Index -> the reason, as an artefact records it."""
+    out: dict[int, str] = {}
+    for i in range(start, end):
+        if not PAGE_NUMBER.match(lines[i].strip()):
+            continue
+        out[i] = "page number"
+        for step in (-1, 1):
+            j = i + step
+            while start <= j < end and not lines[j].strip():
+                j += step
+            if start <= j < end and RUNNING_TITLE.match(lines[j].strip()):
+                out[j] = "running header"
+    return out
 
 
 def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | None = None,
@@ -238,6 +294,8 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
     """
     drop = drop or {}
     hard = hard or set()
+    width = wrap_width(lines[start:end])
+    furniture = page_furniture(lines, start, end)
     paras: list[Para] = []
     artefacts: list[Artefact] = []
     open_para: Para | None = None  # paragraph that may still continue
@@ -248,8 +306,8 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
         s = raw.strip()
         if not s:
                     continue
-        if s in drop:
-            artefacts.append(Artefact(i + 1, s, drop[s]))
+        if s in drop or i in furniture:
+            artefacts.append(Artefact(i + 1, s, drop.get(s) or furniture[i]))
             continue
         if s[0] in SUPERSCRIPTS:
             paras.append(Para(s, i + 1, i + 1, [i + 1], kind="footnote"))
@@ -259,7 +317,8 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
             open_para = None
             continue
         soft = in_bold and open_para is not None
-        if open_para is not None and (soft or _joins(open_para, last_line_text, s, i in hard)):
+        if open_para is not None and (soft or _joins(open_para, last_line_text, s, i in hard, width,
+                                                     lines[open_para.line - 1].strip())):
             prev_ch = open_para.text[-1]
             sep = " " if prev_ch.isascii() and prev_ch.isalnum() and s[0].isascii() and s[0].isalpha() else ""
             open_para.text += sep + s

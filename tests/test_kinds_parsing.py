@@ -271,8 +271,8 @@ def test_decree_with_rules_chapters_sections_items_subitems(words):
     assert find(p, "article-2-paragraph-2-item-3").text == "农村幸福晚年驿站。"
     assert find(p, "article-11-paragraph-2-item-2").text == "擅自改变设施用途的；"
     assert find(p, "article-9-item-3-subitem-2").text == "按规定留存助餐食品样品；"
-    # a wrapped article (the joiner leaves a short labelled line alone) is one paragraph
-    assert len(find(p, "article-1").block_keys) == 2 and not find(p, "article-1").children
+    # a wrapped article's line (第一条　… cut at the line's end) is joined to the next: one block, one paragraph
+    assert len(find(p, "article-1").block_keys) == 1 and not find(p, "article-1").children
     # the table of contents is kept, and not read as chapters
     assert [b.text for b in d.blocks if b.kind == "toc"][:2] == ["目录", "第一章总则"]
     assert sum(1 for b in d.blocks if b.kind == "toc") == 8
@@ -735,3 +735,51 @@ def test_a_group_headings_label_in_a_translation_is_never_its_chinese_or_a_whole
     got = label(long + ": x")
     assert got.endswith("…") and len(got) <= 61 and "支持" not in got and " " in got
     assert label("— 2.5 million yuan at most") == "2.5 million yuan at most"  # a full stop inside a figure
+
+
+def _wrapped(paragraphs: list[str], width: int) -> list[str]:
+    """The paragraphs as a PDF's text layer gives them: cut every ``width`` characters, no blank lines."""
+    return [p[i:i + width] for p in paragraphs for i in range(0, len(p), width)]
+
+
+def test_text_wrapped_at_the_page_width_is_joined_whatever_its_lines_begin_with():
+    """A gazette page's text layer cuts every line at the page's width (about 26 characters). A cut line that
+    began like a heading (第一条, （一）) or a next line that looked like a label (告如下：) stayed a paragraph of
+    its own, so an article was two paragraphs on its page and a word cut by the wrap could not be found (a
+    reviewer's real-looking rule)."""
+    paragraphs = ["第一条　为了落实《北京市控制吸烟条例》，进一步减少烟草烟雾对公众健康的危害，结合本市实际，制定本规定。",
+                  "第二条　下列场所的室外区域禁止吸烟：",
+                  "（一）幼儿园、中小学校、少年宫、儿童福利机构等以未成年人为主要活动人群的场所；",
+                  "（二）对社会开放的文物保护单位；",
+                  "（三）体育场、健身场的比赛区和坐席区。",
+                  "前款规定场所的经营者或者管理者应当设置明显的禁止吸烟标志，并指定专人劝阻吸烟行为。",
+                  "为保障汛期河道行洪安全，根据《中华人民共和国防洪法》等规定，现就有关事项通告如下：",
+                  "第三条　违反本规定第二条第二款规定的，由卫生健康部门责令限期改正；逾期不改正的，处二千元以上一万元以下罚款。"]
+    for width in (24, 26, 28):
+        lines = ["北京市公共场所控制吸烟补充规定", *_wrapped(paragraphs, width)]
+        assert max(len(x) for x in lines) == width and len(lines) >= len(paragraphs) + 5
+        assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [lines[0], *paragraphs], width
+    # a page ends inside the first article: its footer (the publication's name, the page's number) is furniture,
+    # listed as an artefact, and the article runs on across it
+    lines[2:2] = ["北京市人民政府公报", "", "— 23 —"]
+    paras, artefacts = unwrap(lines, 0, len(lines))
+    assert [p.text for p in paras] == [lines[0], *paragraphs]
+    assert [(a.line, a.text, a.reason) for a in artefacts] == [(3, "北京市人民政府公报", "running header"),
+                                                               (5, "— 23 —", "page number")]
+    lines[2:5] = ["— 4 —"]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [lines[0], *paragraphs]
+
+
+def test_a_heading_stays_apart_from_the_text_under_it_when_lines_are_paragraphs():
+    """Where each line is a paragraph (the seeds), a long heading without a full stop is not a cut line; one that
+    ends mid-sentence (、，) is, and so is an article's line, which is never a heading."""
+    lines = ["一、深入落实城市总体规划，推动京津冀协同发展走深走实",
+             "各区要结合实际制定具体措施。",
+             "（一）加强组织领导",
+             "各单位要明确责任分工，确保各项任务落到实处。",
+             "（二）配备符合国家标准的充电设备，具备充满自动断电、",
+             "过载保护功能；",
+             "第五条　集中充电设施的运营单位应当每日巡查不少于两次，发现",
+             "隐患及时处置。"]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [
+        lines[0], lines[1], lines[2], lines[3], lines[4] + lines[5], lines[6] + lines[7]]
