@@ -183,6 +183,20 @@ def test_circular_headings_nest_and_continue_their_numbering(words):
     assert find(provs, "part-2").title == "主要任务"
 
 
+def test_a_numbered_sentence_is_an_item_and_a_run_in_heading_keeps_its_title():
+    """A reply's 三、市商务局要会同有关部门加强指导和服务。 was titled by its whole sentence, and shown as a heading
+    in the contents, while 一、 and 二、 (longer) were paragraphs (a reviewer's real-looking reply; the seed's
+    subsidy scheme had its numbered conditions so too). A numbered item that is one sentence has no title; a
+    run-in heading (（一）加强组织领导。各区要…) and one that opens a list (二、工作任务：) keep theirs."""
+    text = ["一、同意设立北京平谷农业中关村综合保税区，规划面积1.26平方公里，四至范围见附图。",
+            "二、请平谷区人民政府抓紧编制建设方案，依法依规开展建设。", "三、市商务局要会同有关部门加强指导和服务。",
+            "四、工作任务：", "（一）加强组织领导。各区要明确责任分工。", "（二）强化督查"]
+    provs = parse_provisions(_blocks(text), "t.txt", Report())
+    assert [(p.anchor, p.title) for p in walk(provs)] == [
+        ("part-1", ""), ("part-2", ""), ("part-3", ""), ("part-4", "工作任务"), ("part-4-1", "加强组织领导"),
+        ("part-4-2", "强化督查")]
+
+
 def test_anchors_do_not_move_when_text_elsewhere_changes():
     paras, convert, _ = read("decree-rules.txt")
     d1 = parse_decree_document(paras, "a", Report(), convert)

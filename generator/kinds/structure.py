@@ -84,10 +84,11 @@ def ordinal(n: int) -> str:
 
 
 def _title_of(rest: str) -> str:
-    """A heading's title: its words up to the first full stop, when that is short."""
+    """A heading's title: its words up to the first full stop, when that is short and more follows it (a run-in
+    heading: （一）加强组织领导。各区要…). A numbered item that is one sentence (三、市商务局要加强指导。) has none."""
     rest = rest.strip()
     m = re.match(r"^(.{1,40}?)[。：:]", rest)
-    if m:
+    if m and (m.end() < len(rest) or not rest.endswith("。")):
         return m.group(1)
     return rest if len(rest) <= 40 and not re.search("[。；;]", rest) else ""
 
