@@ -447,6 +447,28 @@ def test_announcement_number_in_traditional_script():
     no_loss(text, a.blocks)
 
 
+def test_a_footnote_under_the_closing_date_is_a_footnote_not_the_end_of_the_text():
+    """A footnote printed under an announcement's date (¹ 2007年…发布。) made it an announcement without its
+    closing date: an error, the document refused (a reviewer's real-looking announcement). A rule's date was
+    read as its text so too."""
+    lines = ["北京市人民政府", "公告", "（2026年第4号）", "根据《北京市道路交通管理规定》¹，现将有关事项公告如下：",
+             "一、本公告自发布之日起施行。", "特此公告。", "北京市人民政府", "2026年4月1日",
+             "¹ 2007年12月21日北京市人民政府令第202号发布。"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    a = parse_announcement(paras, "t.txt", r)
+    assert r.errors == [] and (a.date, a.signatories) == ("2026-04-01", ["北京市人民政府"])
+    assert [(b.kind, b.text[:4]) for b in a.blocks[-4:]] == [("note", "特此公告"), ("signature", "北京市人"),
+                                                             ("date", "2026"), ("footnote", "¹ 20")]
+    no_loss("\n".join(lines), a.blocks)
+    lines = ["北京市街巷环境卫生责任区管理规定", "第一条 为了加强管理，制定本规定。¹", "第二条 本规定自公布之日起施行。",
+             "北京市人民政府", "2008年5月1日", "¹ 本条经2018年修改。"]
+    r = Report()
+    blocks, _, _, _ = parse_rules(unwrap(lines, 0, len(lines))[0], "r.txt", r)
+    assert [b.kind for b in blocks[-3:]] == ["signature", "date", "footnote"]
+    no_loss("\n".join(lines), blocks)
+
+
 def _circular(name: str):
     paras, convert, text = read(name)
     r = Report()

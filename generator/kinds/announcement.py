@@ -22,7 +22,7 @@ from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import announcement_key, issuer_key
 from .structure import parse_provisions
-from .text import Keys, is_date_line, is_org_line, parse_date, simplified, to_block
+from .text import Keys, before_footnotes, is_date_line, is_org_line, parse_date, simplified, to_block
 from .. import ids
 
 NUMBER = re.compile(r"^[（(]?\s*(?:(?P<year>\d{4})\s*年\s*)?第\s*(?P<n>\d+)\s*号\s*[）)]?$")
@@ -99,18 +99,19 @@ def parse_announcement(paras: list[Para], path: str, report: Report, convert=Non
     blocks.append(to_block(paras[num_idx], keys(), "number", convert))
     nm = NUMBER.match(texts[num_idx])
     number = int(nm.group("n"))
-    # signature and date at the end
-    end = n
+    # signature and date at the end (before the footnotes printed under them)
+    end = before_footnotes(paras, num_idx + 1)
+    notes = [(k, "footnote") for k in range(end, n)]
     date = ""
     signatories: list[str] = []
-    tail: list[tuple[int, str]] = []
+    tail: list[tuple[int, str]] = notes
     if end > num_idx + 1 and is_date_line(texts[end - 1]):
         date = parse_date(texts[end - 1])
         s = end - 1
         while s - 1 > num_idx and is_org_line(texts[s - 1]):
             s -= 1
         signatories = texts[s:end - 1]
-        tail = [(k, "signature" if k < end - 1 else "date") for k in range(s, end)]
+        tail = [(k, "signature" if k < end - 1 else "date") for k in range(s, end)] + notes
         end = s
     else:
         report.error(path, paras[-1].line if paras else first_line, "an announcement without its closing date",

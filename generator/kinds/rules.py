@@ -27,7 +27,8 @@ from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import find_citations
 from .structure import classify, parse_provisions
-from .text import DATE_RE, Keys, cn_number, is_date_line, is_org_line, parse_date, simplified, to_block
+from .text import (DATE_RE, Keys, before_footnotes, cn_number, is_date_line, is_org_line, parse_date, simplified,
+                   to_block)
 from .. import ids
 
 RULE_TITLE = re.compile(r"(办法|规定|细则|条例|规则|规程|决定)$")
@@ -179,7 +180,8 @@ def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
             blocks.append(to_block(paras[k], keys(), "toc", convert))
         i = j
     # body, and a closing signature and date when the rule carries them
-    end = len(paras)
+    end = before_footnotes(paras, i)
+    notes = [(k, "footnote") for k in range(end, len(paras))]
     tail: list[tuple[int, str]] = []
     if end > i and is_date_line(texts[end - 1]):
         s = end - 1
@@ -187,6 +189,7 @@ def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
             s -= 1
         tail = [(k, "signature" if k < end - 1 else "date") for k in range(s, end)]
         end = s
+    tail += notes
     body: list[Block] = []
     kinds = [(classify(texts[k]) or ("",))[0] for k in range(i, end)]
     levels = {"book": 1, "chapter": 2, "section": 3} if "book" in kinds else {"chapter": 1, "section": 2}

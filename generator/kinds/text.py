@@ -93,6 +93,15 @@ def to_block(p: Para, key: str, kind: str = "para", convert=None, **kw) -> Block
     return Block(kind, text, p.line, key=key, original=written if convert else "", **kw)
 
 
+def before_footnotes(paras: list[Para], start: int = 0) -> int:
+    """The index after the last paragraph of ``paras[start:]`` that is not a footnote: where a document's closing
+    date stands when footnotes are printed under it."""
+    end = len(paras)
+    while end > start and paras[end - 1].kind == "footnote":
+        end -= 1
+    return end
+
+
 def simplified(p: Para, convert=None) -> str:
     """The normalised, Simplified text of a paragraph (what the parsers match against)."""
     t = normalize_text(p.text)
