@@ -504,6 +504,21 @@ def test_appointment_list_with_section_headings():
         ("remove", ["赵六"], "北京市C局副局长")]
 
 
+def test_a_removal_with_a_note_after_it_is_read():
+    """免去…职务（另有任用） and 免去…职务，退休 were warned about and left out of the notice's data (a reviewer's
+    real-looking notice): a note after the decision is its note, as on an appointment."""
+    blocks = _blocks(["任命王芳为北京市人民政府副秘书长（挂职，时间一年）。",
+                      "免去陈国强的北京市交通委员会副主任职务（另有任用）；免去马建华北京市民政局副局长职务，退休。"])
+    r = Report()
+    provs, entries = parse_appointments(blocks, "t.txt", r)
+    assert r.warnings == []
+    assert [(e.action, e.persons, e.position, e.note) for e in entries] == [
+        ("appoint", ["王芳"], "北京市人民政府副秘书长", "挂职，时间一年"),
+        ("remove", ["陈国强"], "北京市交通委员会副主任", "另有任用"),
+        ("remove", ["马建华"], "北京市民政局副局长", "退休")]
+    assert entries[2].text == "免去马建华北京市民政局副局长职务，退休"  # the clause as printed
+
+
 def test_reply_names_the_request_it_answers():
     doc, att, r, text = _circular("reply.txt")
     rp = parse_reply(doc.blocks, "reply.txt", r)

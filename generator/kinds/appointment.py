@@ -25,6 +25,8 @@ REMOVE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?的(?P<positi
 REMOVE_BARE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?(?P<position>(?:北京市|市|区|中国).+?)职务$")
 SECTION = re.compile(r"^(任命|免去)\s*[：:]$")
 NOTE = re.compile(r"[（(]([^（）()]*)[）)]$")
+# a word after a removal's 职务, as the notice prints it: 免去…职务，退休
+AFTER_DUTY = re.compile(r"^(?P<core>.+职务)[，,](?P<note>[^，,]{1,12})$")
 
 
 @dataclass
@@ -68,16 +70,18 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
                 action = section
             else:
                 continue
-            m = REMOVE.match(clause) or REMOVE_BARE.match(clause) if action == "remove" else APPOINT.match(clause)
+            core, note = clause, ""  # a note after the decision: （另有任用）, （挂职，时间一年）, ，退休
+            if nm := NOTE.search(core):
+                note, core = nm.group(1), core[:nm.start()]
+            elif action == "remove" and (am := AFTER_DUTY.match(core)):
+                note, core = am.group("note"), am.group("core")
+            m = REMOVE.match(core) or REMOVE_BARE.match(core) if action == "remove" else APPOINT.match(core)
             if not m:
                 if report is not None:
                     report.warn(path, b.line, f"cannot read this appointment or removal: {clause[:40]!r}",
                                 "任命<name>为<position> or 免去<name>的<position>职务")
                 continue
             position = m.group("position")
-            note = ""
-            if nm := NOTE.search(position):
-                note, position = nm.group(1), position[:nm.start()]
             counts[action] += 1
             anchor = f"{action}-{counts[action]}"
             entry = AppointmentEntry(action, m.group("persons").split("、"), position, clause, b.line, anchor, note,
