@@ -158,6 +158,14 @@ def test_every_kind_meets_the_schemas_the_data_publishes(built):
     assert {"decree", "rules", "announcement", "appointment", "reply", "circular"} <= kinds, kinds
     assert any(d["id"].startswith("decree/") for d in docs.values())
     assert any(d["id"].startswith("rule/") and d["number"] is None for d in docs.values())
+    # an English field is null where untranslated: a rule without a number had its Chinese title as title_en
+    assert not [d["id"] for d in docs.values() if d["title_en"] == d["title_zh"]]
+    assert any(d["title_en"] is None and d["number"] is None for d in docs.values())
+    # a change of words within an article says which words (将第十五条中的“二百元以下”修改为“五十元以上二百元以下”):
+    # it read as if the whole article were replaced by 五十元以上二百元以下
+    changes = [c for d in docs.values() for a in d["amendments"] or [] for c in a["changes"]]
+    assert {"action": "rewrite", "target": {"article": 15}, "text": "五十元以上二百元以下", "old": "二百元以下"} in changes
+    assert any(c["action"] == "rewrite" and c["old"] is None and c["text"] for c in changes)  # a whole provision
     assert any(d["metadata"].get("appointments") for d in docs.values())
     assert docs["doc:京政办发〔2026〕1号"]["metadata"]["repealed"] is None
     # a circular's 抄送 (tests/data/ingest/circular-2027-jiaowei.txt has one; test_ingest.py reads it)

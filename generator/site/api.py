@@ -25,6 +25,13 @@ from ..i18n.status import summarize
 API_ROOT = "api/v1"
 
 
+
+def _translated(en: str | None, zh: str) -> str | None:
+    """An English field: None where the page falls back to the Chinese (the title of an untranslated document
+    without a number to romanise), as README says untranslated fields are."""
+    return None if not en or en == zh else en
+
+
 def _urls(item_id: str, base: str) -> dict:
     return {"zh": base + url_for(item_id, "zh"), "en": base + url_for(item_id, "en")}
 
@@ -243,7 +250,7 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         record = {
             "id": d.id, "number": d.number or None, "number_en": kinds.kind_of(d).number_en(d, v) or None,
             "slug": d.slug,
-            "title_zh": d.title, "title_en": v.title(d.id, "en"), "kind": d.kind, "date": d.date,
+            "title_zh": d.title, "title_en": _translated(v.title(d.id, "en"), d.title), "kind": d.kind, "date": d.date,
             "year": d.year or None,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
@@ -258,7 +265,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
             "history": [{"date": h.date or None, "body": h.body, "action": h.action, "instrument": h.instrument,
                          "text": h.text} for h in d.history],
             "amendments": [{"rule": a.rule_title, "changes": [{"action": ch.action, "target": ch.target,
-                                                                "text": ch.text or None} for ch in a.changes]}
+                                                                "text": ch.text or None, "old": ch.old or None}
+                                                               for ch in a.changes]}
                            for a in d.amendments],
         })
         return record
