@@ -169,6 +169,29 @@ def test_gazette_document_missing_from_the_table_of_contents_is_refused(tmp_path
     assert snapshot(proj) == before
 
 
+def test_two_documents_of_one_issue_under_one_number_are_refused(tmp_path):
+    """A gazette issue listing two different documents under one number (a misprint) was filed with exit 0: the
+    second became 'only in this publication' passages of the first, and its title was on no page (a hostile-input
+    review). Two sources with one number were already refused; one source with two documents now is too."""
+    proj = make_project(tmp_path)
+    before = snapshot(proj)
+    text = (DATA / "gazette-2026-13.txt").read_text("utf-8")
+    text = text.replace("(京政发〔2026〕3号) (3)\n", "(京政发〔2026〕3号) (3)\n\n北京市人民政府关于做好防汛工作的通知\n"
+                        "(京政发〔2026〕3号) (5)\n", 1)
+    text = text.replace("(Jingzhengfa[2026]No. 3) (3)\n", "(Jingzhengfa[2026]No. 3) (3)\n\nCircular on Flood Control\n"
+                        "(Jingzhengfa[2026]No. 3) (5)\n", 1)
+    text = text.rstrip("\n") + ("\n\n北京市人民政府关于做好防汛工作的通知\n\n京政发〔2026〕3号\n\n各区人民政府：\n\n"
+                                 "请做好汛期防汛工作，确保安全度汛。\n\n北京市人民政府\n\n2026年3月26日\n")
+    bad = tmp_path / "two-under-one-number.txt"
+    bad.write_text(text, "utf-8")
+    r = ingest_file(proj, bad)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    line = text.split("\n").index("北京市人民政府关于做好防汛工作的通知", 60) + 1  # the second document's title
+    assert (f"{bad}:{line}: 京政发〔2026〕3号 is the number of two documents of this source, here and at line ") in r.stderr
+    assert "one of them would vanish from the site" in r.stderr
+    assert snapshot(proj) == before
+
+
 def test_circular_of_another_body_and_year_with_its_footer(tmp_path):
     """A 2027 市教委 circular: number, issuer, date, title, body; its 版记 (抄送, …印发) is footer
     metadata, not an attachment title."""

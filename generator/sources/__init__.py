@@ -97,6 +97,14 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
             corpus.tasklists[tl.id] = tl
         return
     other = next((o for o in existing.origins if o.file != src.path), None)
+    same = next((o for o in existing.origins if o.file == src.path), None)
+    if other is None and same is not None:  # one source prints two documents under one number
+        here = doc.origins[0] if doc.origins else None
+        rep.error(src.path, here.line if here else None,
+                  f"{doc.number or doc.title} is the number of two documents of this source, here and at line "
+                  f"{same.line} ({existing.title}); one of them would vanish from the site",
+                  "one document per document number in a source (a misprinted number is corrected in the text)")
+        return
     if other is not None and (doc.number or doc.title) != (existing.number or existing.title):
         # not two publications of one document: two documents whose ids are alike (an announcement's names its
         # issuer, a rule's its title, in toneless pinyin: 北京市水务局 and 北京市税务局 are both shui-wu-ju)
