@@ -102,7 +102,7 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
     (``year``, ``progress_table``: key -> (value, line)), checked for shape; a file whose name says no kind,
     or whose shape is wrong, is an error naming it (and the line)."""
     from .errors import Problem, SourceError
-    from .yamlfile import Shape, read_yaml
+    from .yamlfile import Shape, read_yaml, short
 
     rel = str(f)
     kind = next((k for k in BATCHES if f.name.startswith(k)), None)
@@ -113,7 +113,7 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
     doc = read_yaml(f, rel, expected)
     shape = Shape(doc, rel)
     data = doc.data if doc.data is not None else ([] if kind == "report" else {})
-    which = {}
+    which: dict = {"line": doc.line}  # and where the report's entries are
 
     def select(key, expected):
         """Take ``key`` (the year, the progress table) out of the batch's mapping ``data``."""
@@ -137,14 +137,30 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
             return False
         return True
 
-    def english(value, at, empty=True):
+    def english(value, at, empty=True, words=False):
         """A text given as English: one mostly in Chinese characters is not (a batch of the wrong file, or a
-        Chinese text pasted in), and would be published as the translation."""
+        Chinese text pasted in), and would be published as the translation; nor, where ``words``, one without
+        a letter (1: 5 for a task's sentence)."""
         text = shape.text(value, at, empty=empty)
         han = len(CJK_RE.findall(text or ""))
-        if han and han >= len(re.findall(r"[A-Za-z]", text)):
+        latin = len(re.findall(r"[A-Za-z]", text or ""))
+        if han and han >= latin:
             shape.error(at, f"{text[:30]!r} is Chinese, not English", "the English of the entry")
+        elif words and text and text.strip() and not latin:
+            shape.error(at, f"{text[:30]!r} is not English words", "the English of the entry, in words")
         return text
+
+    seen: dict = {}
+
+    def once(n, at, what):
+        """A number given once: 8 and 08 (or "8") are one task, and the later would replace the earlier."""
+        key = (at[:-1], int(n))
+        if key in seen:
+            shape.error(at, f"{what} {int(n)} is given twice, also as {short(seen[key])} at line "
+                        f"{doc.line(*at[:-1], seen[key])}", f"each {what} once")
+            return False
+        seen[key] = n
+        return True
 
     def pairs(items, at):
         for i, e in enumerate(shape.seq(items, at, "a list of {zh: …, en: …}") or []):
@@ -160,6 +176,7 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
             entries = data.get("entries") or []
             pairs(entries, ("entries",))
             data = entries if isinstance(entries, list) else []
+            which["entries"] = ("entries",)
         else:
             pairs(data, ())
     else:
@@ -170,8 +187,8 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
             select("progress_table", "the id of a progress table, such as progress/2025/daxing")
     if kind == "tasks-":
         for n, en in data.items():
-            if number(n, (n,)):
-                english(en, (n,))
+            if number(n, (n,)) and once(n, (n,), "task"):
+                english(en, (n,), words=True)
     elif kind == "docs-":
         for number_, entries in data.items():
             text = shape.text(number_, (number_,), "a document number such as 京政发〔2026〕1号, or backmatter")
@@ -203,16 +220,18 @@ def read_batch(f: Path) -> tuple[str, object, dict]:
         for n, cat in (shape.mapping(data.get("livelihood") or {}, ("livelihood",), "category number -> "
                                      "{title, items}") or {}).items():
             at = ("livelihood", n)
-            if number(n, at) and shape.mapping(cat, at, "{title: …, items: […]}") is not None and \
+            if number(n, at) and once(n, at, "category") and \
+                    shape.mapping(cat, at, "{title: …, items: […]}") is not None and \
                     shape.keys(cat, at, {"title": "the category's English", "items": "its items' English"},
                                required=("title",)):
-                english(cat["title"], (*at, "title"), empty=False)
+                english(cat["title"], (*at, "title"), empty=False, words=True)
                 for i, item in enumerate(shape.seq(cat.get("items") or [], (*at, "items"), "a list of texts") or []):
-                    english(item, (*at, "items", i), empty=False)
+                    english(item, (*at, "items", i), empty=False, words=True)
         fields = {"source": "", "task": "", "status": "", "progress": ""}
         for n, row in (shape.mapping(data.get("progress") or {}, ("progress",), "row number -> fields") or {}).items():
             at = ("progress", n)
-            if number(n, at) and shape.mapping(row, at, "{source, task, status, progress}") is not None and \
+            if number(n, at) and once(n, at, "row") and \
+                    shape.mapping(row, at, "{source, task, status, progress}") is not None and \
                     shape.keys(row, at, fields):
                 for k, v in row.items():
                     english(v or "", (*at, k))
@@ -311,122 +330,159 @@ def _backmatter(f: Path, corpus, key: str, which: dict) -> str:
                               (issues[-1].replace("gazette/", "backmatter ") if issues else "backmatter 2026/12")))
 
 
-def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
-    """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
-    result, when the caller checked the files first."""
-    from .errors import SourceError
+class _Import:
+    """Batch translations mapped onto segment keys (``import_yaml``): one method per kind of batch. An entry that
+    lands on no segment is a problem naming its file and line, told with every other batch's."""
 
-    out: dict[str, str] = {}
-    by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
-    for key, (zh, fam) in segments.items():
-        scope = key.split("#", 1)[0] if "#" in key else key
-        by_prefix[(scope, _prefix(zh))].append(key)
+    HEAD = "a line such as year: {year} at its head"
 
-    def take(scope: str, zh_prefix: str, en: str):
-        keys = by_prefix.get((scope, _prefix(zh_prefix)))
+    def __init__(self, segments: dict, corpus):
+        self.segments, self.corpus = segments, corpus
+        self.out: dict[str, str] = {}
+        self.problems: list = []
+        self.by_prefix = defaultdict(list)  # (scope, prefix) -> keys in order
+        for key, (zh, fam) in segments.items():
+            scope = key.split("#", 1)[0] if "#" in key else key
+            self.by_prefix[(scope, _prefix(zh))].append(key)
+        self.scopes = {scope for scope, _ in self.by_prefix}
+
+    def nowhere(self, f: Path, which: dict, path: tuple, message: str, expected: str) -> None:
+        from .errors import Problem
+
+        self.problems.append(Problem(str(f), which["line"](*path), message, expected))
+
+    def take(self, scope: str, zh_prefix: str, en: str) -> bool:
+        keys = self.by_prefix.get((scope, _prefix(zh_prefix)))
         if not keys:
             return False
         keys = sorted(keys, key=lambda k: bool(re.search(r"#p\d+-", k)))  # canonical paragraphs first
         for k in keys:
-            if k not in out:
-                out[k] = en
+            if k not in self.out:
+                self.out[k] = en
                 # a reading found only in another publication of the same document ("…#p4-<file>")
                 # gets the same English as the canonical paragraph it varies
                 for v in keys:
-                    if v not in out and re.search(r"#p\d+-", v):
-                        out[v] = en
+                    if v not in self.out and re.search(r"#p\d+-", v):
+                        self.out[v] = en
                 return True
         return False
 
-    unmatched = []
-    head = "a line such as year: {year} at its head"
-    problems = []
+    def passages(self, f, which, scope: str, what: str, entries, at: tuple) -> None:
+        """{zh, en} pairs onto the passages of ``scope`` (a document, a gazette issue's back matter)."""
+        for i, e in enumerate(entries):
+            zh = str(e["zh"])
+            if not self.take(scope, zh, str(e["en"]).strip()):
+                known = scope in self.scopes
+                self.nowhere(f, which, (*at, i), f"{zh[:24]!r} is not the start of a passage of {what}" if known
+                             else f"{what}: the sources hold no such document, or it has no passage to translate",
+                             "the Chinese of a passage as its page shows it (its first 12 characters are compared)"
+                             if known else "the number of a document the sources hold")
+
+    def tasks(self, f, data, which) -> None:
+        if not (data or "year" in which):  # a year the sources lack is told, rows or not
+            return
+        tl = _translated(f, self.corpus.tasklists, which, "task list", self.HEAD)
+        for n, en in data.items():
+            task = tl.tasks.get(int(n))
+            if task is not None and task.id in self.segments:
+                self.out[task.id] = str(en).strip()
+            else:
+                self.nowhere(f, which, (n,), f"task {n}: the {tl.year} task list has no such task",
+                             f"a task number of that list (1–{max(tl.tasks, default=0)})")
+
+    def docs(self, f, data, which) -> None:
+        for number, entries in data.items():
+            key = str(number)  # a key YAML reads as a number (2027:) is its text
+            scope = _backmatter(f, self.corpus, key, which) if BACKMATTER.fullmatch(key) else ids.doc_id(key)
+            self.passages(f, which, scope, key, entries, (number,))
+
+    def report(self, f, data, which) -> None:
+        rep = _translated(f, self.corpus.reports, which, "work report", "the form {{year: {year}, entries: [...]}}")
+        leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
+        base = which.get("entries", ())
+        for i, e in enumerate(data):
+            zh, en = str(e["zh"]), str(e.get("en", "")).strip()
+            if not en:
+                continue
+            if not self.take(rep.id, zh, en):
+                self.nowhere(f, which, (*base, i), f"{zh[:24]!r} is not the start of a passage of the {rep.year} "
+                             "work report", "the Chinese of a passage as its page shows it (its first 12 "
+                             "characters are compared)")
+            t = leads.get(_prefix(zh)) or next((t for k, t in leads.items() if k.startswith(_prefix(zh)[:8])), None)
+            if t is not None:
+                first = first_sentence(en)
+                if first:
+                    self.out[ids.with_anchor(t.id, "lead")] = first
+            targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
+            if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
+                pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
+                for k, piece in enumerate(pieces):
+                    if piece and ids.with_anchor(rep.id, f"target{k}") in self.segments:
+                        self.out[ids.with_anchor(rep.id, f"target{k}")] = piece
+
+    def livelihood(self, f, data, which) -> None:
+        parts = ("livelihood_notice", "livelihood_footer", "livelihood")
+        if any(data.get(k) for k in parts) or "year" in which:
+            self.livelihood_list(f, data, which)
+        table = _progress_table(f, self.corpus, which) if data.get("progress") or "progress_table" in which \
+            else None  # a table it names is checked, rows or not
+        for n, row in (data.get("progress") or {}).items():
+            rid = f"{table.id}/{int(n)}"
+            if not any(ids.with_anchor(rid, f) in self.segments for f in ("source", "task", "status", "progress")):
+                self.nowhere(f, which, ("progress", n), f"row {n}: {table.id} has no such row",
+                             f"a row number of that table (1–{len(table.rows)})")
+                continue
+            for field in ("source", "task", "status", "progress"):
+                if row.get(field):
+                    self.out[ids.with_anchor(rid, field)] = str(row[field]).strip()
+
+    def livelihood_list(self, f, data, which) -> None:
+        ll = _translated(f, self.corpus.livelihood, which, "livelihood list", self.HEAD)
+        doc_scope = ids.doc_id(self.corpus.documents[ll.document].number)
+        self.passages(f, which, doc_scope, f"the {ll.year} livelihood list's circular",
+                      data.get("livelihood_notice") or [], ("livelihood_notice",))
+        footer = data.get("livelihood_footer") or {}
+        values = {to_simplified(k): v for k, v in (footer.get("values") or {}).items()}
+        labels = {to_simplified(k): v for k, v in footer.items() if k != "values"}
+        for key, (zh, fam) in self.segments.items():
+            m = re.match(r"^\[(.+?)\]\s*(.*)$", zh)
+            if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
+                self.out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
+        for n, cat in (data.get("livelihood") or {}).items():
+            if int(n) > len(ll.projects):
+                self.nowhere(f, which, ("livelihood", n), f"category {n}: the {ll.year} list has "
+                             f"{len(ll.projects)}", f"a category number of that list (1–{len(ll.projects)})")
+                continue
+            p = ll.projects[int(n) - 1]
+            self.out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
+            items = cat.get("items") or []
+            for it, en in zip(p.items, items):
+                self.out[it.id] = str(en).strip()
+            if len(items) > len(p.items):
+                self.nowhere(f, which, ("livelihood", n, "items"), f"category {n}: {len(items)} items for its "
+                             f"{len(p.items)}", f"the English of its {len(p.items)} items, in order")
+
+
+def import_yaml(folder: Path, segments: dict, corpus, batches: list | None = None) -> dict[str, str]:
+    """Map batch translations (YAML) onto segment keys. Returns key -> English. ``batches``: read_batches'
+    result, when the caller checked the files first. Every batch's problems are told at once (a batch that
+    does not say clearly what it translates, an entry that lands on nothing), and nothing is returned."""
+    from .errors import SourceError
+
+    imp = _Import(segments, corpus)
+    by_kind = {"tasks-": imp.tasks, "docs-": imp.docs, "report": imp.report, "livelihood": imp.livelihood}
     for f, kind, data, which in batches if batches is not None else read_batches(folder):
-        try:  # a batch that says nothing clear about what it translates: told with every other one
-            if kind == "tasks-" and (data or "year" in which):  # a year the sources lack is told, rows or not
-                tasks = _translated(f, corpus.tasklists, which, "task list", head).tasks
-                for n, en in data.items():
-                    task = tasks.get(int(n))
-                    if task is not None and task.id in segments:
-                        out[task.id] = str(en).strip()
-                    else:
-                        unmatched.append((f.name, "task", n))
-            elif kind == "docs-":
-                for number, entries in data.items():
-                    number = str(number)  # a key YAML reads as a number (2027:) is its text
-                    scope = _backmatter(f, corpus, number, which) if BACKMATTER.fullmatch(number) \
-                        else ids.doc_id(number)
-                    for e in entries:
-                        if not take(scope, str(e["zh"]), str(e["en"]).strip()):
-                            unmatched.append((f.name, number, e["zh"]))
-            elif kind == "report":
-                data = [e for e in data if str(e.get("en", "")).strip()]
-                rep = _translated(f, corpus.reports, which, "work report", "the form {{year: {year}, entries: [...]}}")
-                leads = {re.sub(r"\s+", "", t.text)[:12]: t for p in rep.parts for s in p.sections for t in s.topics}
-                for e in data:
-                    zh, en = str(e["zh"]), str(e["en"]).strip()
-                    if not take(rep.id, zh, en):
-                        unmatched.append((f.name, "report", zh))
-                    t = leads.get(_prefix(zh)) or next((t for k, t in leads.items()
-                                                        if k.startswith(_prefix(zh)[:8])), None)
-                    if t is not None:
-                        first = first_sentence(en)
-                        if first:
-                            out[ids.with_anchor(t.id, "lead")] = first
-                    targets_m = re.search(r"targets[^:]*:\s*(.+)$", en, re.I)
-                    if zh.startswith("今年经济社会发展主要预期目标") and targets_m:
-                        pieces = [re.sub(r"^and ", "", p.strip(" ;,.")) for p in targets_m.group(1).split(";")]
-                        for k, piece in enumerate(pieces):
-                            if piece and ids.with_anchor(rep.id, f"target{k}") in segments:
-                                out[ids.with_anchor(rep.id, f"target{k}")] = piece
-            elif kind == "livelihood":
-                parts = ("livelihood_notice", "livelihood_footer", "livelihood")
-                if any(data.get(k) for k in parts) or "year" in which:
-                    ll = _translated(f, corpus.livelihood, which, "livelihood list", head)
-                    doc_scope = ids.doc_id(corpus.documents[ll.document].number)
-                    for e in data.get("livelihood_notice") or []:
-                        if not take(doc_scope, str(e["zh"]), str(e["en"]).strip()):
-                            unmatched.append((f.name, "notice", e["zh"]))
-                    footer = data.get("livelihood_footer") or {}
-                    values = {to_simplified(k): v for k, v in (footer.get("values") or {}).items()}
-                    labels = {to_simplified(k): v for k, v in footer.items() if k != "values"}
-                    for key, (zh, fam) in segments.items():
-                        m = re.match(r"^\[(.+?)\]\s*(.*)$", zh)
-                        if key.startswith(doc_scope + "#") and m and m.group(1) in labels:
-                            out[key] = f"[{labels[m.group(1)]}] {values.get(m.group(2), m.group(2))}"
-                    for n, cat in (data.get("livelihood") or {}).items():
-                        if int(n) > len(ll.projects):
-                            unmatched.append((f.name, "livelihood", f"category {n} (the list has {len(ll.projects)})"))
-                            continue
-                        p = ll.projects[int(n) - 1]
-                        out[ids.with_anchor(p.id, "name")] = str(cat["title"]).strip()
-                        items = cat.get("items") or []
-                        for it, en in zip(p.items, items):
-                            out[it.id] = str(en).strip()
-                        if len(items) > len(p.items):
-                            unmatched.append((f.name, "livelihood", f"category {n}: {len(items)} items for its "
-                                                                    f"{len(p.items)}"))
-                table = _progress_table(f, corpus, which) if data.get("progress") or "progress_table" in which \
-                    else None  # a table it names is checked, rows or not
-                for n, row in (data.get("progress") or {}).items():
-                    rid = f"{table.id}/{int(n)}"
-                    if not any(ids.with_anchor(rid, f) in segments for f in ("source", "task", "status", "progress")):
-                        unmatched.append((f.name, "progress", f"row {n}"))
-                        continue
-                    for field in ("source", "task", "status", "progress"):
-                        if row.get(field):
-                            out[ids.with_anchor(rid, field)] = str(row[field]).strip()
+        try:
+            by_kind[kind](f, data, which)
         except SourceError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise SourceError(problems)
-    for u in unmatched:
-        print(f"  not matched: {u[0]} {u[1]}: {u[2]!r}")
-    empty = [k for k, en in out.items() if not en]
+            imp.problems.extend(e.problems)
+    if imp.problems:
+        raise SourceError(imp.problems)
+    empty = [k for k, en in imp.out.items() if not en]
     if empty:  # an empty English is no translation: the catalog's stays as it is
         print(f"  left empty in the batches, the catalogs' English kept: {len(empty)} ({', '.join(empty[:5])}"
               f"{', …' if len(empty) > 5 else ''})")
-    return {k: en for k, en in out.items() if en}
+    return {k: en for k, en in imp.out.items() if en}
 
 
 MACHINE = "machine (AI language model)"

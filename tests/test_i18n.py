@@ -358,12 +358,33 @@ def test_batch_entries_that_land_nowhere_are_said_and_english_goes_only_to_engli
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "'0' is not a number (expected a number counted from 1)" in r.stderr, r.stderr
     assert (proj / "content/translations/en/livelihood.po").read_bytes() == before
+    # an entry that lands on nothing was printed as "not matched", without its line, and the import went on with
+    # exit 0 (a hostile-input review): now each is an error naming its file and line, and nothing is written
     (imp / "livelihood-x.yaml").write_text("progress:\n  999: {task: X}\n", "utf-8")
+    (imp / "tasks-x.yaml").write_text("1: Task one.\n999: No such task.\n", "utf-8")
+    (imp / "docs-x.yaml").write_text("2027:\n  - {zh: 北京, en: Beijing}\n京政发〔2026〕1号:\n  - {zh: 没有这一段, en: No such}\n",
+                                     "utf-8")  # 2027: a key YAML reads as a number
+    tasks_po = (proj / "content/translations/en/tasks.po").read_bytes()
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{imp}/tasks-x.yaml:2: task 999: the 2026 task list has no such task (expected a task number of that " \
+           "list (1–308))" in r.stderr
+    assert f"{imp}/livelihood-x.yaml:2: row 999: progress/2025/daxing has no such row" in r.stderr
+    assert f"{imp}/docs-x.yaml:2: 2027: the sources hold no such document" in r.stderr
+    assert f"{imp}/docs-x.yaml:4: '没有这一段' is not the start of a passage of 京政发〔2026〕1号" in r.stderr
+    assert (proj / "content/translations/en/tasks.po").read_bytes() == tasks_po
+    # one task given twice (8 and 08 are one number), and a number where a sentence is expected
+    for f in imp.iterdir():
+        f.unlink()
+    (imp / "tasks-x.yaml").write_text('8: "First"\n08: "Second"\n1: 5\n', "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{imp}/tasks-x.yaml:2: task 8 is given twice, also as 8 at line 1 (expected each task once)" in r.stderr
+    assert f"{imp}/tasks-x.yaml:3: '5' is not English words" in r.stderr
+    assert (proj / "content/translations/en/tasks.po").read_bytes() == tasks_po
     (imp / "tasks-x.yaml").write_text("999: No such task.\n", "utf-8")
-    (imp / "docs-x.yaml").write_text("2027:\n  - {zh: 北京, en: Beijing}\n", "utf-8")  # a key YAML reads as a number
-    out = _run_i18n_import(proj, imp)
-    assert "not matched: tasks-x.yaml task: 999" in out and "not matched: livelihood-x.yaml progress: 'row 999'" in out
-    assert "not matched: docs-x.yaml 2027: '北京'" in out
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "i18n", "--import", str(imp),
                         "--lang", "zh"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1
