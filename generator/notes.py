@@ -69,13 +69,27 @@ def slug_of(path: Path) -> str:
     return cut_slug("-".join(parts), 2 * MAX_SLUG)
 
 
-def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]]]:
-    """The ids a note's body cites with ``[[id]]`` outside code (each once, in order), and the unknown ones
-    with their line in the body (0-based)."""
+# tokens that hold a line's text (the others open and close quotes, lists and items around them)
+_CONTAINERS = {"blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close", "ordered_list_open",
+               "ordered_list_close", "list_item_open", "list_item_close"}
+_LINK_DEFINITION = re.compile(r"^ {0,3}(?:>\s*)*\[[^\]]+\]:\s*\S")
+
+
+def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]], int | None]:
+    """The ids a note's body cites with ``[[id]]`` outside code (each once, in order), the unknown ones with
+    their line in the body (0-based), and the first line the Markdown parser left unread (0-based; None): it
+    stops without a word below its nesting limit (quotes and lists 20 deep), and the text there would be lost."""
     env = {"xref": lambda target: ("", "") if is_known(target) else None}
-    md.parse(body, env)
+    tokens = md.parse(body, env)
     found = list(dict.fromkeys(env.get("xref_ids", [])))
-    return found, list(dict.fromkeys(env.get("xref_unknown", [])))
+    read = set()
+    for t in tokens:
+        if t.map and t.type not in _CONTAINERS:
+            read.update(range(*t.map))
+    lines = body.split("\n")
+    unread = next((i for i, line in enumerate(lines) if line.strip(" >-*+0123456789.)\t") and i not in read
+                   and not _LINK_DEFINITION.match(line)), None)
+    return found, list(dict.fromkeys(env.get("xref_unknown", []))), unread
 
 
 def read_note(path: Path, rel: str):
@@ -173,10 +187,15 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
         elif not body.strip():
             rep.error(rel, body_line, "the note has no text", "the note in Markdown below the front matter")
             ok = False
-        inline, unknown = find_xrefs(md, body, known.__contains__)
+        inline, unknown, unread = find_xrefs(md, body, known.__contains__)
         for raw, line in unknown:
             rep.error(rel, body_line + (line if line is not None else _first_line(body, raw)) + 1,
                       f"unknown reference {raw}", "an existing id inside [[…]]")
+            ok = False
+        if unread is not None:
+            rep.error(rel, body_line + unread + 1, "quotes or lists nested too deep: the Markdown reader stops here "
+                      f"and the text from this line on would be lost", f"at most {md.options['maxNesting'] - 1} "
+                      "levels of quotes and lists inside one another")
             ok = False
         if not ok:
             continue

@@ -68,6 +68,28 @@ def test_unknown_inline_reference_is_an_error_with_line(tmp_path):
     assert "content/notes/bad.md:11: unknown reference [[task/2026/999]]" in r.stderr
 
 
+def test_markdown_nested_past_the_readers_limit_is_an_error_not_lost_text(tmp_path):
+    """Quotes 20 deep, or a list 10 levels deep, are where markdown-it stops reading (its nesting limit): the
+    note built with exit 0 and the text below the limit was on no page (a hostile-input review). Now an error
+    names the first line that would be lost; 19 quotes deep is read."""
+    proj = make_project(tmp_path)
+    head = "---\ntitle: t\nlang: zh\ndate: 2026-05-01\nauthor: a\nrefs: [task/2026/20]\n---\n\n第一行\n\n"
+    _note(proj, "quotes.md", head + "> " * 20 + "最深处的一句\n")
+    _note(proj, "list.md", head + "\n".join("  " * i + f"- 第{i}层" for i in range(12)) + "\n")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "content/notes/quotes.md:11: quotes or lists nested too deep: the Markdown reader stops here" in r.stderr
+    assert "content/notes/list.md:20: quotes or lists nested too deep" in r.stderr
+    assert "(expected at most 19 levels of quotes and lists inside one another)" in r.stderr
+    _note(proj, "quotes.md", head + "> " * 19 + "最深处的一句\n")
+    (proj / "content" / "notes" / "list.md").unlink()
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "build", "--no-search"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "最深处的一句" in (proj / "build/zh/note/quotes/index.html").read_text("utf-8")
+
+
 def test_unknown_ref_and_malformed_front_matter(tmp_path):
     proj = make_project(tmp_path)
     _note(proj, "a.md", "---\ntitle: t\nlang: zh\ndate: 2026-05-01\nauthor: a\nrefs: [task/2026/0]\n---\nx\n")
