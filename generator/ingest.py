@@ -261,12 +261,12 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         if to_replace:
             prov[name]["replaces"] = ", ".join(k for k in prov if prov[k].get("replaced_by") == name)
         before = read_text(prov_path, f"{SOURCES_DIR}/provenance.yaml") if prov_path.exists() else ""
-        if not to_replace and before.strip():  # the new entry after the editors' text, their comments and order kept
-            text = before.rstrip("\n") + "\n" + yaml.safe_dump({name: prov[name]}, allow_unicode=True,
-                                                                 sort_keys=True, width=200)
-        else:  # entries moved: written anew (the comments of the file's head kept)
-            text = "".join(l + "\n" for l in before.split("\n") if l.startswith("#")) + \
-                yaml.safe_dump(prov, allow_unicode=True, sort_keys=True, width=200)
+        # the editors' text kept, comments and order: a replaced file's entry rewritten where it stands (under its
+        # new name), the new entry after the rest
+        text = _entries_replaced(before, {f.rsplit("/", 1)[-1]: k for f, k in zip(to_replace, kept_names)}, prov)
+        text = text.rstrip("\n") + "\n" + yaml.safe_dump({name: prov[name]}, allow_unicode=True, sort_keys=True,
+                                                           width=200) if text.strip() else \
+            yaml.safe_dump({name: prov[name]}, allow_unicode=True, sort_keys=True, width=200)
         atomic_write(prov_path, text)
     except BaseException:
         if wrote_target:
@@ -278,6 +278,41 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         print(f"  kept the replaced text as {SOURCES_DIR}/{kept}")
     print(f"filed {SOURCES_DIR}/{name}")
     return 0
+
+
+def _entries_replaced(text: str, renamed: dict[str, str], prov: dict) -> str:
+    """provenance.yaml's ``text`` with the entry of each replaced file (old name -> its name under replaced/)
+    written again as ``prov`` now holds it, in its place: the lines from its key to the next entry's give way to
+    the comments among them and the entry; every other line stays as the editors wrote it."""
+    if not renamed or not text.strip():
+        return text
+    lines = text.split("\n")
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return text
+    starts = [k.start_mark.line for k, _ in root.value]
+    spans = {}
+    for i, (k, _) in enumerate(root.value):
+        if k.value in renamed:
+            end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+            spans[k.start_mark.line] = (end, renamed[k.value])
+    out, i = [], 0
+    while i < len(lines):
+        if i in spans:
+            end, kept = spans[i]
+            block = lines[i:end]
+            trailing = []  # blank lines and comments before the next entry belong to it
+            while block and (not block[-1].strip() or block[-1].lstrip().startswith("#")):
+                trailing.insert(0, block.pop())
+            out += [x for x in block[1:] if x.lstrip().startswith("#")]
+            entry = yaml.safe_dump({kept: prov[kept]}, allow_unicode=True, sort_keys=True, width=200)
+            out += entry.rstrip("\n").split("\n")
+            out += trailing
+            i = end
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
 
 
 def _fs(action, path: Path):

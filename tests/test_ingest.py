@@ -407,6 +407,15 @@ def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tm
     assert r.returncode == 1 and "交通疏导，增加地铁运力，" in r.stderr and "交通疏导，增加公交运力，" in r.stderr, \
         r.stderr
     assert snapshot(proj) == before
+    # an editor's comment on the filed text's entry, and the order of the file: --replace rewrote provenance.yaml
+    # sorted, without the comments inside entries (a hostile-input review)
+    prov_file = proj / "content/sources/provenance.yaml"
+    edited = prov_file.read_text("utf-8").replace("2026-circular-jingzhengbanfa-2026-12.txt:\n",
+                                                  "2026-circular-jingzhengbanfa-2026-12.txt:\n  # checked against the "
+                                                  "PDF by an editor\n", 1)
+    assert "# checked against the PDF" in edited
+    prov_file.write_text(edited, "utf-8")
+    head = edited[:edited.index("2026-circular-jingzhengbanfa-2026-12.txt:")]
     r = ingest_file(proj, second, "--replace")
     assert r.returncode == 0, r.stderr
     kept = list((proj / "content/sources/replaced").glob("*-2026-circular-jingzhengbanfa-2026-12.txt"))
@@ -414,6 +423,10 @@ def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tm
     assert filed.read_bytes() == second.read_bytes()
     prov = (proj / "content/sources/provenance.yaml").read_text("utf-8")
     assert f"replaced/{kept[0].name}:" in prov and "replaced_by: 2026-circular-jingzhengbanfa-2026-12.txt" in prov
+    # everything before the replaced entry as the editors left it, their comment kept where the entry stood,
+    # and the new entry last
+    assert prov.startswith(head + "  # checked against the PDF by an editor\n" + f"replaced/{kept[0].name}:\n"), prov
+    assert prov.rstrip("\n").split("\n")[-6:][0] == "2026-circular-jingzhengbanfa-2026-12.txt:", prov[-400:]
     from generator.build import load_all
 
     doc = load_all(proj)[2].documents["doc:京政办发〔2026〕12号"]
