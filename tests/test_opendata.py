@@ -758,3 +758,25 @@ def _walk(node):
     elif isinstance(node, list):
         for v in node:
             yield from _walk(v)
+
+
+def test_a_field_too_long_for_a_spreadsheet_names_its_source_line(tmp_path):
+    """A task's text longer than a spreadsheet cell holds stops the build, as it should, but the error named
+    api/v1/csv/tasks.csv:2, a file the build makes, not the line an editor must shorten (a hostile-input
+    review). It now names the source and line the record came from."""
+    import subprocess
+    import sys
+
+    proj = make_project(tmp_path)
+    src = proj / "content/sources/2026-gazette-12.txt"
+    lines = src.read_text("utf-8").split("\n")
+    n = next(i for i, l in enumerate(lines) if l.startswith("1. 完善首都规划体系"))
+    lines[n] = lines[n].replace("做好城市总体规划实施", "做好城市总体规划实施" + "，做好城市总体规划实施" * 3300, 1)
+    src.write_text("\n".join(lines), "utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "build", "--no-search"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"content/sources/2026-gazette-12.txt:{n + 1}: task/2026/1: its text_zh has " in r.stderr, r.stderr
+    assert "more than a spreadsheet cell of api/v1/csv/tasks.csv holds (expected at most 32767 characters in one " \
+           "field)" in r.stderr
+    assert not (proj / "build").exists()

@@ -763,6 +763,18 @@ CSV_ORDER = {"documents": "date, id", "tasks": "year, number, id",
              "progress_rows": "year, district, number, id", "links": "id"}
 
 
+def _source_of(row: dict) -> tuple[str | None, int | None]:
+    """The source file and line of a table's row, where the row records them (sources: a JSON list of
+    {file, line}; source_file and source_line), else (None, None)."""
+    if row.get("source_file"):
+        return row["source_file"], row.get("source_line")
+    try:
+        first = (json.loads(row.get("sources") or "[]") or [{}])[0]
+    except (ValueError, TypeError, IndexError):
+        return None, None
+    return (first.get("file"), first.get("line")) if isinstance(first, dict) else (None, None)
+
+
 def write_csv(db_path: Path, csv_dir: Path, tables=CSV_TABLES) -> dict[str, int]:
     """One CSV file per main table (those of ``tables``), for spreadsheets: UTF-8 with a byte-order mark
     (without it Excel on Windows reads UTF-8 as the local code page and shows mojibake; LibreOffice detects
@@ -784,13 +796,15 @@ def write_csv(db_path: Path, csv_dir: Path, tables=CSV_TABLES) -> dict[str, int]
                 w = csv.writer(fh, dialect="excel", lineterminator="\r\n")
                 w.writerow(cols)
                 n = 0
-                for row in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {CSV_ORDER[table]}"):
-                    row = [spreadsheet_cell(v) for v in row]
+                for raw in db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {CSV_ORDER[table]}"):
+                    row = [spreadsheet_cell(v) for v in raw]
                     for col, v in zip(cols, row):
                         if isinstance(v, str) and len(v) > CELL_LIMIT:
-                            raise SourceError(Problem(f"api/v1/csv/{table}.csv", n + 2, f"{row[0]}: the {col} "
-                                                      f"column has {len(v)} characters",
-                                                      f"at most {CELL_LIMIT}, what a spreadsheet cell holds"))
+                            file, line = _source_of(dict(zip(cols, raw)))
+                            raise SourceError(Problem(file or f"api/v1/csv/{table}.csv", line if file else n + 2,
+                                                      f"{row[0]}: its {col} has {len(v)} characters, more than a "
+                                                      f"spreadsheet cell of api/v1/csv/{table}.csv holds",
+                                                      f"at most {CELL_LIMIT} characters in one field"))
                     w.writerow(row)
                     n += 1
             counts[table] = n
