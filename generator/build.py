@@ -136,6 +136,7 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
     with timer("link"):
         rep = Report()
         link_corpus(corpus, root, rep)
+        _check_headings(glossary, corpus, rep)
         if notes:
             load_notes(corpus, root, rep)
         rep.raise_if_errors()
@@ -143,6 +144,28 @@ def load_all(root: Path, on_stage=None, notes: bool = True):
     return config, glossary, corpus, translators, timer
 
 
+
+
+def _check_headings(glossary, corpus, rep) -> None:
+    """A warning for each entry of headings.yaml that translates no heading the sources print (a number no list
+    has, or Chinese the heading no longer has), naming its line: its English is shown nowhere."""
+    from collections import defaultdict
+
+    from .paths import GLOSSARY
+
+    printed: dict = defaultdict(lambda: defaultdict(list))
+    for tl in corpus.tasklists.values():
+        for a, sec in enumerate(tl.sections, 1):
+            printed["tasklist"][str(a)].append(sec.title)
+            for b, sub in enumerate(sec.subsections, 1):
+                printed["tasklist"][f"{a}.{b}"].append(sub.title)
+    for report in corpus.reports.values():
+        for a, part in enumerate(report.parts, 1):
+            printed["report"][str(a)].append(part.title)
+            for b, sec in enumerate(part.sections, 1):
+                printed["report"][f"{a}.{b}"].append(sec.title)
+    for line, message, expected in glossary.heading_problems(printed):
+        rep.warn(f"{GLOSSARY}/headings.yaml", line, message, expected)
 
 
 MANIFEST_VERSION = 13

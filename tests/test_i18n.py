@@ -886,3 +886,30 @@ def test_a_catalog_key_scope_is_the_text_its_segment_belongs_to():
         "doc/x": "doc/x", "/task/2026/1": "task/2026", "": "", "#p1": "",
     }
     assert {k: key_scope(k) for k in expected} == expected
+
+
+def test_a_heading_entry_whose_chinese_is_not_the_heading_is_not_shown_and_is_said(tmp_path):
+    """headings.yaml gives a heading's English by its number: with the heading's Chinese changed (or another
+    year's list numbering another heading so) the old English was still shown, and an entry for a heading no
+    list has was ignored, both without a word (a hostile-input review). Now such an entry's English is not
+    shown (the heading is shown as printed, like a catalog's stale entry) and a warning names its line."""
+    proj = make_project(tmp_path)
+    gl = proj / "content/glossary/headings.yaml"
+    text = gl.read_text("utf-8")
+    text = text.replace('"1.1": {zh: "充分发挥规划统筹引领作用"', '"1.1": {zh: "完全不同的标题"', 1)
+    text = text.replace('  "1.2": {', '  "1.9": {zh: "没有这个标题", en: "No such heading"}\n  "1.2": {', 1)
+    gl.write_text(text, "utf-8")
+    lines = text.split("\n")
+    at = {k: next(i + 1 for i, l in enumerate(lines) if l.startswith(f'  "{k}":')) for k in ("1.1", "1.9")}
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "build", "--no-search", "--verbose"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout + r.stderr
+    assert (f"content/glossary/headings.yaml:{at['1.1']}: tasklist heading 1.1: '完全不同的标题' is not the heading "
+            "the sources print ('充分发挥规划统筹引领作用'); its English is not shown") in out, out[-2000:]
+    assert (f"content/glossary/headings.yaml:{at['1.9']}: tasklist heading 1.9: the sources print no such heading; "
+            "its English is used nowhere") in out
+    html = read(proj / "build", "/en/tasklist/2026/1.1/")
+    assert "Give full play to the guiding and coordinating role of planning" not in html
+    assert "充分发挥规划统筹引领作用" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "Continue the Relocation and Rectification" in read(proj / "build", "/en/tasklist/2026/1.2/")

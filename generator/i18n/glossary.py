@@ -31,6 +31,7 @@ class Glossary:
     units: list[dict] = field(default_factory=list)
     districts: list[dict] = field(default_factory=list)
     headings: dict = field(default_factory=dict)
+    heading_lines: dict = field(default_factory=dict)  # (family, number) -> its line in headings.yaml
     issuers: dict = field(default_factory=dict)  # zh -> en
     termbase: object = None  # termbase.Termbase: recurring terms with their sources (content/glossary/termbase.yaml)
     files: dict = field(default_factory=dict)
@@ -52,14 +53,37 @@ class Glossary:
     def district_zh(self, slug: str) -> str:
         return next((d["zh"] for d in self.districts if d["slug"] == slug), slug)
 
-    def heading_en(self, family: str, number: str) -> str:
+    def heading_en(self, family: str, number: str, zh: str | None = None) -> str:
         """A heading's English. Identical Chinese reads identically wherever it stands: the English is
         the one the headings file gives that Chinese first (a work-report section and the task-list
-        section with the same words share one rendering)."""
+        section with the same words share one rendering). ``zh``: the heading as the sources print it (its
+        number before it or not); an entry whose Chinese is another (the heading changed, or another year's
+        list numbers it so) gives none: like a catalog's stale entry, its English is not shown."""
         entry = self.headings.get(family, {}).get(str(number))
         if not isinstance(entry, dict):
             return ""
-        return self.heading_for_zh(str(entry.get("zh", ""))) or entry.get("en", "")
+        own = str(entry.get("zh", ""))
+        if zh is not None and own and not _heading_key(zh).endswith(_heading_key(own)):
+            return ""
+        return self.heading_for_zh(own) or entry.get("en", "")
+
+    def heading_problems(self, printed: dict) -> list[tuple[int | None, str, str]]:
+        """(line, message, expected) for each entry of headings.yaml that translates no heading the sources
+        print: ``printed`` is family -> number -> the Chinese of that heading in each list or report."""
+        out = []
+        for family, entries in self.headings.items():
+            for number, entry in entries.items():
+                line = self.heading_lines.get((family, number))
+                have = printed.get(family, {}).get(str(number), [])
+                own = str(entry.get("zh", ""))
+                if not have:
+                    out.append((line, f"{family} heading {number}: the sources print no such heading; its English "
+                                "is used nowhere", "the number of a heading the sources print"))
+                elif own and not any(_heading_key(zh).endswith(_heading_key(own)) for zh in have):
+                    out.append((line, f"{family} heading {number}: {own[:30]!r} is not the heading the sources "
+                                f"print ({have[-1][:30]!r}); its English is not shown", "the Chinese of the heading "
+                                "as printed, and its English (update both)"))
+        return out
 
     def heading_for_zh(self, zh: str) -> str:
         """The English of a heading or lead phrase from its Chinese (compared in matching form), or ''."""
@@ -264,6 +288,7 @@ def _headings_file(path: Path, rel: str, g: "Glossary") -> None:
                     shape.text(entry.get("zh", ""), (*at, "zh"), empty=True) is None:
                 continue
             out[number] = {k: str(v) for k, v in entry.items()}
+            g.heading_lines[(str(family), number)] = doc.line(*at)
         g.headings[str(family)] = out
     terms, seen = shape.seq(data.get("terms") or [], ("terms",), "a list of {zh: …, en: …}"), {}
     for i, e in enumerate(terms or []):

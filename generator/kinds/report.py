@@ -214,7 +214,7 @@ class ReportKind(Kind):
         topic = num.count(".") == 2  # a topic paragraph: titled by its lead phrase
         zh = obj.lead if topic else obj.title
         if v.translated(lang):  # as the headings glossary renders it
-            return (v.glossary.heading_for_zh(zh) if topic else v.glossary.heading_en("report", num)) or zh
+            return (v.glossary.heading_for_zh(zh) if topic else v.glossary.heading_en("report", num, zh)) or zh
         return v.heading_title(item_id, zh, lang)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:

@@ -211,7 +211,7 @@ class TaskListKind(CircularKind):
         num = i.last
         zh = self.heading(tl, num)
         if v.translated(lang):
-            return v.glossary.heading_en("tasklist", num) or zh
+            return v.glossary.heading_en("tasklist", num, zh) or zh
         return v.heading_title(item_id, zh, lang)
 
     def citation(self, v, item_id: str, lang: str) -> str | None:

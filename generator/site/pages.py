@@ -481,7 +481,7 @@ class ViewContext:
             v["units"] = self.unit_refs(task.units, lang) if task else []
         elif b.kind == "heading" and b.anchor.startswith(("tasklist/", "report/")) and b.anchor.count("/") >= 2:
             fam, num = ids.scheme(b.anchor), ids.number_of(b.anchor)
-            en = self.glossary.heading_en(fam, num)
+            en = self.glossary.heading_en(fam, num, b.text)
             if self.translated(lang) and en:
                 label = num.split(".")[-1]
                 v.update({"text": f"{label}. {en}", "zh": b.text, "status": "ok", "lang": "en"})
