@@ -69,8 +69,28 @@ def read_overrides(root: Path) -> tuple[list[dict], list[dict]]:
                             f"{seen[key]}; one of them would be lost", "each link once")
             seen.setdefault(key, entry["line"])
             out[section].append(entry)
+    added = {(e["source"], e["target"]): e["line"] for e in out["add"]}
+    for i, e in enumerate(out["remove"]):
+        if (e["source"], e["target"]) in added:
+            shape.error(("remove", i), f"remove entry {e['source']} -> {e['target']} takes away the link the add "
+                        f"entry at line {added[e['source'], e['target']]} makes", "a link added or removed, not both")
     shape.done()
     return out["add"], out["remove"]
+
+
+DOCUMENT_SCHEMES = ("doc:", "decree/", "rule/", "announcement/")
+
+
+def kind_problem(kind: str, src: str, dst: str) -> str:
+    """What is wrong with a link of ``kind`` from ``src`` to ``dst`` ('' if nothing): a lead is a department,
+    an amendment joins two documents, and a department cites nothing and is cited by nothing."""
+    if kind == "led-by" and (not dst.startswith("unit/") or src.startswith("unit/")):
+        return f"{src} led-by {dst}: a lead is a department (unit/…) of an item that is not one"
+    if kind == "amends" and not (src.startswith(DOCUMENT_SCHEMES) and dst.startswith(DOCUMENT_SCHEMES)):
+        return f"{src} amends {dst}: an amendment is a document that changes another document"
+    if kind == "cites" and (src.startswith("unit/") or dst.startswith("unit/")):
+        return f"{src} cites {dst}: a department is not a text that cites or is cited"
+    return ""
 
 
 def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) -> list[Link]:
@@ -85,6 +105,11 @@ def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) 
         if bad:
             rep.error(OVERRIDES, ln, f"unknown reference {bad[0]!r}", ID_EXPECTED)
             continue
+        wrong = kind_problem(kind, src, dst)
+        if wrong:
+            rep.error(OVERRIDES, ln, wrong, "a kind that fits its two ends: led-by a unit/…, amends between "
+                      "documents, related or details between any two items")
+            continue
         if any(l.src == src and l.dst == dst for l in links):
             rep.warn(OVERRIDES, ln, f"added link {src} -> {dst} is already found by the rules; the override is redundant")
         # the editor's evidence is quoted where either end has it (as written, or with other punctuation
@@ -97,6 +122,10 @@ def apply_overrides(links: list[Link], corpus: Corpus, root: Path, rep: Report) 
                         "editor", origin="override", spans=spans))
     for entry in removes:
         ln, src, dst = entry["line"], entry["source"], entry["target"]
+        bad = [x for x in (src, dst) if x not in ids]
+        if bad:  # as in add: a misspelt id removes nothing, and the wrong link would stay without a word
+            rep.error(OVERRIDES, ln, f"unknown reference {bad[0]!r}", ID_EXPECTED)
+            continue
         before = len(out)
         out = [l for l in out if not (l.src == src and l.dst == dst and l.origin == "rule")]
         if len(out) == before:
