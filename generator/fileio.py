@@ -93,8 +93,13 @@ def atomic_write(path, data: bytes | str, *, durable: bool = True) -> None:
             pass
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # C0/C1 but tab, LF, CR, NEL
-_CONTROL_NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "delete"}
+# C0 and C1 controls but tab, LF and CR; the line ends no reader of this project splits at (NEL, U+2028, U+2029:
+# line numbers would differ from the editor's, and HTML forbids NEL); the controls that reorder how text shows
+# (U+202A-U+202E, U+2066-U+2069: a line could read otherwise than it is stored)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "delete",
+                  0x85: "next-line character (NEL)", 0x2028: "line separator", 0x2029: "paragraph separator",
+                  **{c: "bidirectional control" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
 
 
 def atomic_write_many(files: dict) -> None:
@@ -198,7 +203,7 @@ def decode_text(raw: bytes, file: str, expected: str = "a UTF-8 text file") -> s
         code = ord(bad.group())
         name = _CONTROL_NAMES.get(code, "control character")
         raise SourceError(Problem(file, line, f"{name} (U+{code:04X}) at column {col}",
-                                  f"{expected}, with no control characters but tabs and line ends"))
+                                  f"{expected}, with no control characters but tabs and line ends (\\n)"))
     return text
 
 

@@ -95,6 +95,15 @@ HOSTILE = [
      ["content/sources/zz.txt:2: form feed (U+000C) at column 1"]),
     ("source-escape", lambda c: c.write(f"{S}/zz.txt", "北京\x1b[31m市\n"),
      ["content/sources/zz.txt:1: escape (U+001B) at column 3"]),
+    # accepted before (a hostile-input review): NEL, which HTML forbids; a line separator no reader splits at; a
+    # right-to-left override, which shows a line otherwise than it is stored
+    ("source-nel", lambda c: c.edit(GAZETTE, "北京市人民政府关于印发", "北京市人民政府\x85关于印发"),
+     [f"{GAZETTE}:", "next-line character (NEL) (U+0085) at column"]),
+    ("source-line-separator", lambda c: c.write(f"{S}/zz.txt", "北京市人民政府\n京政发\u2028〔2027〕1号\n"),
+     ["content/sources/zz.txt:2: line separator (U+2028) at column 4"]),
+    ("source-bidi-override", lambda c: c.write(f"{S}/zz.txt", "北京\u202e市人民政府\n"),
+     ["content/sources/zz.txt:1: bidirectional control (U+202E) at column 3",
+      "with no control characters but tabs and line ends (\\n)"]),
     ("source-10mb-one-line", lambda c: c.write(f"{S}/zz.txt", "北京市人民政府关于" * (10 * 1024 * 1024 // 27)),
      ["content/sources/zz.txt:1: unknown document kind"]),
     ("source-unknown-kind", lambda c: c.write(f"{S}/zz.txt", "\n\n这是一段没有文号也没有标题的文字。\n"),
