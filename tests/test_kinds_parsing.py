@@ -519,6 +519,18 @@ def test_a_removal_with_a_note_after_it_is_read():
     assert entries[2].text == "免去马建华北京市民政局副局长职务，退休"  # the clause as printed
 
 
+def test_addressees_parted_by_the_list_mark_are_each_a_body():
+    """A reply to 平谷区人民政府、市商务局 had one addressee, the two names as one string (a reviewer's real-looking
+    reply); 市政府各委、办、局 is one addressee, the kinds of one body listed."""
+    lines = ["北京市人民政府关于同意设立北京平谷农业中关村综合保税区的批复", "京政字〔2026〕33号", "平谷区人民政府、市商务局：",
+             "你们的请示收悉。经研究，现批复如下：同意设立。", "北京市人民政府", "2026年6月15日"]
+    doc, _ = parse_circular(unwrap(lines, 0, len(lines))[0], "r.txt", Report())
+    assert doc.addressees == ["平谷区人民政府", "市商务局"]
+    lines[2] = "各区人民政府，市政府各委、办、局，各市属机构："
+    doc, _ = parse_circular(unwrap(lines, 0, len(lines))[0], "r.txt", Report())
+    assert doc.addressees == ["各区人民政府", "市政府各委、办、局", "各市属机构"]
+
+
 def test_reply_names_the_request_it_answers():
     doc, att, r, text = _circular("reply.txt")
     rp = parse_reply(doc.blocks, "reply.txt", r)

@@ -34,6 +34,16 @@ PRINTED_LINE = re.compile(r"^(.+?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*�
 RULE_LINE = re.compile(r"^[—\-─━_=＝－]{3,}$")
 
 
+
+def _addressees(line: str) -> list[str]:
+    """The bodies a document is addressed to: parted by commas, and by 、 where each side names a body of its
+    own (平谷区人民政府、市商务局), not where it lists the kinds of one (市政府各委、办、局)."""
+    out = []
+    for part in re.split(r"[，,]", line.rstrip("：:")):
+        pieces = part.split("、")
+        out += pieces if len(pieces) > 1 and all(is_org_line(x) for x in pieces) else [part]
+    return [a for a in out if a]
+
 def canonical_number(printed: str) -> str:
     """The id form of a document number: brackets 〔〕, no spaces, no enclosing
     parentheses. ``京政办发[2026]20号`` -> ``京政办发〔2026〕20号``. A text that is not
@@ -139,9 +149,9 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
         add("number", num_idx)
         i = num_idx + 1
     if blocks and blocks[-1].kind == "addressee":  # split off the letterhead layout's title
-        addressees = [a for a in re.split(r"[，,]", blocks[-1].text.rstrip("：:")) if a]
+        addressees = _addressees(blocks[-1].text)
     elif i < n and text[i].endswith(("：", ":")) and len(text[i]) <= 80:
-        addressees = [a for a in re.split(r"[，,]", text[i].rstrip("：:")) if a]
+        addressees = _addressees(text[i])
         add("addressee", i)
         i += 1
     # the 版记 (抄送, …印发) closes the document: it is neither body nor signature
