@@ -185,6 +185,7 @@ class Para:
     lines: list[int] = field(default_factory=list)
     kind: str = "para"  # para | footnote | table
     title_like: bool = False  # first paragraph after a signature date: a title
+    annex_title: bool = False  # the title under an attachment's label (附件2), which may wrap onto a second line
 
     @property
     def clean(self) -> str:
@@ -226,6 +227,14 @@ def _full(line: str, width: float | None) -> bool:
     return width is not None and abs(display_width(line) - width) <= 1.5
 
 
+def _title_goes_on(prev: Para, last: str, nxt: str) -> bool:
+    """An attachment's title wrapped onto a second line: its first line is long and stops
+    without a mark, and the next is short and holds no sentence's punctuation (…集中充电设施建设 / 三年行动方案
+    （2026—2028年）); the text under a title does."""
+    return (len(prev.lines) == 1 and display_width(last) >= WRAP_WIDTH and last.rstrip()[-1:] not in TERMINAL
+            and display_width(nxt) <= 30 and not re.search("[。，,；;：:！？]", nxt))
+
+
 def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float | None = None,
            first: str = "") -> bool:
     """Whether line ``nxt`` goes on paragraph ``prev``, whose last line is ``prev_last_line`` and first ``first``;
@@ -238,7 +247,9 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float |
     label = LABEL_LINE.match(nxt) and display_width(nxt) <= 30 and not cut
     if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or label:
         return False
-    if prev.title_like or (SIGNATURE_LINE.match(nxt) and prev_last_line.rstrip()[-1:] not in "，,、；;：:"):
+    if prev.title_like and not (prev.annex_title and _title_goes_on(prev, prev_last_line, nxt)):
+        return False
+    if SIGNATURE_LINE.match(nxt) and prev_last_line.rstrip()[-1:] not in "，,、；;：:":
         return False
     if bool(CJK_RE.search(prev_last_line)) != bool(CJK_RE.search(nxt)):  # English line next to Chinese
         return False
@@ -327,9 +338,9 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
         else:
             # the first paragraph, and the one after a signature date or an attachment label (附件2), is a
             # title: it does not run on into the text under it
-            after_date = not paras or (paras[-1].kind == "para" and bool(DATE_LINE.match(paras[-1].text)
-                                                                          or ANNEX_LABEL.match(paras[-1].text)))
-            open_para = Para(s, i + 1, i + 1, [i + 1], title_like=after_date)
+            annex = bool(paras) and paras[-1].kind == "para" and bool(ANNEX_LABEL.match(paras[-1].text))
+            after_date = not paras or annex or (paras[-1].kind == "para" and bool(DATE_LINE.match(paras[-1].text)))
+            open_para = Para(s, i + 1, i + 1, [i + 1], title_like=after_date, annex_title=annex)
             paras.append(open_para)
         if s.count("**") % 2 == 1:
             in_bold = not in_bold

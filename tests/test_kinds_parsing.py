@@ -531,6 +531,37 @@ def test_addressees_parted_by_the_list_mark_are_each_a_body():
     assert doc.addressees == ["各区人民政府", "市政府各委、办、局", "各市属机构"]
 
 
+def test_an_attachment_titled_under_its_label_keeps_its_title_and_not_the_footer():
+    """A circular's 附件 on a line of its own, then the plan's title wrapped onto two lines: the attachment was
+    titled 附件, its title was two paragraphs of its text, and the 版记 after it (抄送, …印发) was part of its
+    text in the data (a reviewer's real-looking circular)."""
+    from types import SimpleNamespace
+
+    from generator.kinds.circular import CircularKind
+    from generator.kinds.structure import walk as walk_provisions
+
+    lines = ["北京市人民政府办公厅关于印发《北京市加快推进电动自行车集中充电设施建设三年行动方案（2026—2028年）》的通知",
+             "", "京政办发〔2026〕18号", "", "各区人民政府，市政府各委、办、局，各市属机构：", "",
+             "经市政府同意，现将《北京市加快推进电动自行车集中充电设施建设三年行动方案（2026—2028年）》印发给你们，请认真贯彻落实。",
+             "", "北京市人民政府办公厅", "", "2026年6月12日", "", "（此件公开发布）", "", "附件", "",
+             "北京市加快推进电动自行车集中充电设施建设", "三年行动方案（2026—2028年）", "",
+             "为有效防范化解电动自行车火灾风险，制定本方案。", "", "一、总体目标", "",
+             "到2028年底，全市新建电动自行车集中充电端口30万个。", "",
+             "抄送：市委各部门，市人大常委会办公厅，市政协办公厅。", "", "北京市人民政府办公厅　　　　　2026年6月13日印发"]
+    r = Report()
+    ctx = SimpleNamespace(convert=None, read_attachment=None)
+    doc, _ = CircularKind().read_document(unwrap(lines, 0, len(lines))[0], "c.txt", r, ctx)
+    assert r.errors == []
+    annex = next(p for p in doc.provisions if p.kind == "attachment")
+    title = "北京市加快推进电动自行车集中充电设施建设三年行动方案（2026—2028年）"
+    assert (annex.label, annex.title) == ("附件", title)
+    kinds = {b.key: b.kind for b in doc.blocks}
+    assert [kinds[k] for k in annex.block_keys] == ["annex-label", "title", "para", "heading", "para"]
+    assert "footer" not in {kinds[k] for p in walk_provisions([annex]) for k in p.block_keys}
+    assert doc.meta["cc"] == ["市委各部门", "市人大常委会办公厅", "市政协办公厅"]
+    no_loss("\n".join(lines), doc.blocks)
+
+
 def test_reply_names_the_request_it_answers():
     doc, att, r, text = _circular("reply.txt")
     rp = parse_reply(doc.blocks, "reply.txt", r)

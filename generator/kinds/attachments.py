@@ -178,7 +178,8 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
     provisions = parse_provisions(main, path, report)
     repeats: dict[int, int] = {}  # number -> attachments with it so far: a repeated 附件1 gets annex-1-2nd
     for k, s in enumerate(starts):
-        part = blocks[s:starts[k + 1] if k + 1 < len(starts) else len(blocks)]
+        # the 版记 (抄送, …印发) after the last attachment closes the document, not the attachment
+        part = [b for b in blocks[s:starts[k + 1] if k + 1 < len(starts) else len(blocks)] if b.kind != "footer"]
         head = [part[0]]
         if _is_label(part[0]) and len(part) > 1 and part[1].kind == "title":
             head.append(part[1])

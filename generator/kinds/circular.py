@@ -19,7 +19,7 @@ from ..errors import Report
 from ..i18n.romanize import number_slug, parse_number, romanize_number
 from .. import ids
 from ..model import Block, Document, Origin
-from ..normalize import CJK_RE, Para, normalize_text, unwrap
+from ..normalize import ANNEX_LABEL, CJK_RE, Para, normalize_text, unwrap
 from .attachments import document_provisions
 from .base import DocumentKind, Reading
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
@@ -294,6 +294,11 @@ def attachment_blocks(doc: Document, paras: list[Para], *, convert=None, path: s
 
 
 def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
+    if len(paras) > 1 and paras[0].kind == "para" and ANNEX_LABEL.match(conv(normalize_text(paras[0].text))):
+        label = paras.pop(0)  # 附件 on a line of its own: the label over the title, not the title
+        written = normalize_text(label.text)
+        doc.blocks.append(Block("annex-label", conv(written), label.line, key=f"p{len(doc.blocks)}", level=2,
+                                original=written if convert else ""))
     start = len(doc.blocks)
     first = paras[0]
     title = conv(normalize_text(first.text))
