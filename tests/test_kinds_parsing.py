@@ -562,6 +562,31 @@ def test_an_attachment_titled_under_its_label_keeps_its_title_and_not_the_footer
     no_loss("\n".join(lines), doc.blocks)
 
 
+def test_a_repeal_decision_listing_its_rules_in_an_annex_table_is_read():
+    """对《…》等5部规章予以废止（目录附后）, the rules in a table of the annex: refused as 'a decision that names no
+    rule it amends or repeals' (a reviewer's real-looking decision, the gazette's usual form for a clean-up)."""
+    from types import SimpleNamespace
+
+    from generator.kinds.decision import KIND as DECISION
+
+    lines = ["北京市人民政府关于废止《北京市散装水泥管理规定》等2部规章的决定", "", "京政发〔2026〕15号", "",
+             "各区人民政府，市政府各委、办、局，各市属机构：", "", "经清理，市人民政府决定：", "",
+             "对《北京市散装水泥管理规定》（2001年4月2日北京市人民政府令第75号发布）等2部规章予以废止（目录附后）。", "",
+             "本决定自公布之日起施行。", "", "附件：决定废止的规章目录", "", "北京市人民政府", "", "2026年5月8日", "",
+             "附件", "", "决定废止的规章目录", "", "序号\t规章名称\t发布日期及文号",
+             "1\t北京市散装水泥管理规定\t2001年4月2日北京市人民政府令第75号",
+             "2\t北京市禁止露天烧烤食品的规定\t2000年5月12日北京市人民政府令第58号"]
+    r = Report()
+    doc, _ = DECISION.read_document(unwrap(lines, 0, len(lines))[0], "d.txt", r,
+                                    SimpleNamespace(convert=None, read_attachment=None))
+    assert r.errors == [], r.errors
+    assert [(a.rule_title, a.repeal, [c.action for c in a.changes]) for a in doc.amendments] == [
+        ("北京市散装水泥管理规定", True, ["repeal"]), ("北京市禁止露天烧烤食品的规定", True, ["repeal"])]
+    h = doc.amendments[1].history[0]
+    assert (h.date, h.action, h.instrument, h.text) == ("2000-05-12", "发布", "北京市人民政府令第58号",
+                                                        "2000年5月12日北京市人民政府令第58号")
+
+
 def test_reply_names_the_request_it_answers():
     doc, att, r, text = _circular("reply.txt")
     rp = parse_reply(doc.blocks, "reply.txt", r)

@@ -29,7 +29,7 @@ import re
 
 from ..errors import Report
 from ..model import Amendment, Block, Change, Provision
-from ..normalize import Para
+from ..normalize import Para, normalize_text
 from .attachments import attachment_part, split_attachments
 from .circular import CircularKind
 from .rules import parse_history
@@ -399,6 +399,8 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         report.error(path, quote_line, "a quotation opened in this change is never closed",
                      "the new wording between “ and ”")
     finish_change()
+    if not amendments and repeal_only:  # 等5部规章予以废止（目录附后）: the rules are the rows of its annex's table
+        amendments.extend(_listed_repeals(att.parts, convert))
     if not amendments:
         report.error(path, paras[i].line if i < n else paras[-1].line,
                      "a decision that names no rule it amends or repeals",
@@ -408,6 +410,35 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         blocks.extend(b)
         provisions.append(prov)
     return blocks, provisions, amendments
+
+
+RULE_NAME = re.compile(r"(办法|规定|条例|细则|规则|决定|标准|规范)$")
+
+
+def _listed_repeals(parts, convert=None) -> list[Amendment]:
+    """The rules a repeal decision lists in a table of its annex (序号 | 规章名称 | 发布日期及文号), each a repeal:
+    the title from the cell naming a rule, its history from the cell with its decree (令第N号), read with the
+    verb the table's heading gives (发布日期 -> 发布)."""
+    out: list[Amendment] = []
+    for part in parts:
+        verb = "发布"
+        rows = [(p, row) for p in part.body if p.kind == "table" for row in p.text.split("\n")]  # rows merged or not
+        for p, row in rows:
+            cells = [(convert or str)(normalize_text(c)).strip() for c in row.split("\t")]
+            if not cells or not re.fullmatch(r"\d+", cells[0]):
+                verb = next((v for v in ("公布", "发布") if any(v in c for c in cells)), verb)  # the heading row
+                continue
+            title = next((c for c in cells[1:] if RULE_NAME.search(c)), "")
+            if not title:
+                continue
+            decree = next((c for c in cells[1:] if c != title and re.search(r"令第\s*\d+\s*号", c)), "")
+            history = parse_history(f"（{decree}{'' if re.search('发布|公布', decree) else verb}）") if decree else []
+            for h in history:
+                h.text = decree  # as printed: the verb is the table heading's
+            number = int(cells[0])
+            out.append(Amendment(title, history, [Change("repeal", {}, "", p.line, source=row.strip())], p.line,
+                                 number=number, anchor=part.anchor, repeal=True))
+    return out
 
 
 def _remap(provisions, keys: dict) -> None:
@@ -436,7 +467,7 @@ class DecisionKind(CircularKind):
         doc.kind = "decision"
         text_blocks = [b for b in doc.blocks if b.kind not in ("number", "addressee", "signature", "date", "footer",
                                                                "note", "issuer", "issuer-en")]
-        paras = [Para(b.text, b.line, b.line) for b in text_blocks]
+        paras = [Para(b.text, b.line, b.line, kind="table" if b.kind == "table" else "para") for b in text_blocks]
         blocks, provisions, amendments = parse_decision(paras, path, rep)
         by_line = {b.line: b.key for b in text_blocks}
         _remap(provisions, {b.key: by_line.get(b.line, b.key) for b in blocks})
