@@ -69,9 +69,12 @@ class Glossary:
 
     def heading_problems(self, printed: dict) -> list[tuple[int | None, str, str]]:
         """(line, message, expected) for each entry of headings.yaml that translates no heading the sources
-        print: ``printed`` is family -> number -> the Chinese of that heading in each list or report."""
+        print: ``printed`` is family -> number -> the Chinese of that heading in each list or report (a family
+        of which the sources hold no list is left alone)."""
         out = []
         for family, entries in self.headings.items():
+            if not printed.get(family):  # no list of the family in the sources (yet): nothing to compare with
+                continue
             for number, entry in entries.items():
                 line = self.heading_lines.get((family, number))
                 have = printed.get(family, {}).get(str(number), [])
