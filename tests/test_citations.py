@@ -87,9 +87,19 @@ def test_title_with_its_number_is_one_citation():
 def test_titles_nest_and_carry_the_provision():
     text = "依照《北京市实施〈中华人民共和国道路交通安全法〉办法》第九十条第二款第（三）项处理"
     (c,) = find_citations(text)
-    assert c.target == "title:北京市实施〈中华人民共和国道路交通安全法〉办法"
+    assert c.target == "title:北京市实施《中华人民共和国道路交通安全法》办法"  # the title as printed on its own
     assert c.provision == "article-90-paragraph-2-item-3"
     assert c.text.endswith("第（三）项")
+
+
+def test_a_title_cited_with_its_inner_title_in_angle_quotes_finds_the_document():
+    """A decree citing 《北京市人民政府关于修改〈北京市A办法〉等3部规章的决定》 left it unresolved: the decision's own
+    title prints the rule in 《》, the citation, nested, in 〈〉 (a reviewer's real-looking decree)."""
+    from generator.kinds.citations import title_key
+
+    (c,) = find_citations("依据《北京市人民政府关于修改〈北京市生活垃圾分类投放管理办法〉等3部规章的决定》修改。")
+    assert c.target == title_key("北京市人民政府关于修改《北京市生活垃圾分类投放管理办法》等3部规章的决定")
+    assert title_key("北京市实施《中华人民共和国 道路交通安全法》办法") == "title:北京市实施《中华人民共和国道路交通安全法》办法"
 
 
 def test_every_decree_form_has_one_target():

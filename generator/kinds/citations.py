@@ -202,9 +202,13 @@ def _titles(text: str):
         i = j + 1
 
 
-def _title_key(inner: str) -> str:
-    t = re.sub(r"\s+", "", to_simplified(inner))
-    return f"title:{t}"
+_INNER_QUOTES = str.maketrans("〈〉", "《》")
+
+
+def title_key(title: str) -> str:
+    """The key a document is cited and found by its title: Simplified, without spaces, and a title inside it
+    in 《》 however it is nested (《关于修改〈北京市A办法〉的决定》 cites 关于修改《北京市A办法》的决定)."""
+    return "title:" + re.sub(r"\s+", "", to_simplified(title)).translate(_INNER_QUOTES)
 
 
 def _number_in_parens(text: str, end: int):
@@ -269,7 +273,7 @@ def find_citations(text: str, line: int = 0) -> list[Citation]:
 
     # titles first: what follows them (their number, a provision) belongs to them
     for a, b, inner in _titles(text):
-        end, kind, target = b, "title", _title_key(inner)
+        end, kind, target = b, "title", title_key(inner)
         simp = re.sub(r"\s+", "", to_simplified(inner))
         after = _number_in_parens(text, b)
         if after:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .. import kinds
 from ..model import Corpus, Link
+from ..kinds.citations import title_key
 from ..normalize import to_simplified
 
 
@@ -33,10 +34,6 @@ class CitationRecord:
 
 
 ENCLOSURE = re.compile(r"^[^《]*(?:关于)?(?:印发|发布|颁布|转发)《(.+)》的(?:通知|函|决定)$")
-
-
-def title_key(title: str) -> str:
-    return "title:" + to_simplified(title).replace(" ", "")
 
 
 def citation_index(corpus: Corpus) -> dict[str, list[tuple[str, int]]]:
