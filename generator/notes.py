@@ -194,7 +194,7 @@ def load_notes(corpus: Corpus, root: Path, rep: Report, files: list[Path] | None
             ok = False
         if unread is not None:
             rep.error(rel, body_line + unread + 1, "quotes or lists nested too deep: the Markdown reader stops here "
-                      f"and the text from this line on would be lost", f"at most {md.options['maxNesting'] - 1} "
+                      "and the text from this line on would be lost", f"at most {md.options['maxNesting'] - 1} "
                       "levels of quotes and lists inside one another")
             ok = False
         if not ok:

@@ -48,7 +48,7 @@ def test_gazette_documents_split(corpus):
     assert docs[2].issuers == ["北京市商务局", "北京市发展和改革委员会", "北京市经济和信息化局", "北京市财政局",
                                "北京市生态环境局", "北京市市场监督管理局", "北京市公安局交通管理局", "国家税务总局北京市税务局"]
     assert docs[0].addressees == ["各区人民政府", "市政府各委、办、局", "各市属机构"]
-    assert docs[5].addressees == ["各区商务局、北京经济技术开发区商务金融局", "相关单位"]
+    assert docs[5].addressees == ["各区商务局", "北京经济技术开发区商务金融局", "相关单位"]  # two bodies, then 相关单位
     assert docs[4].kind == "announcement" and docs[0].kind == "circular"
     assert docs[2].attachment_title == "北京市2026年汽车以旧换新补贴实施方案"
     assert docs[3].attachment_title == "北京市2026年家电以旧换新、数码和智能产品购新补贴实施细则"
