@@ -158,24 +158,18 @@ def test_overrides_add_remove_and_report_stale(tmp_path):
     assert r.returncode == 1 and "content/links.yaml:2: unknown reference 'task/2026/999'" in r.stderr
     # what passed with exit 0 (a hostile-input review): a remove naming no item (a misspelt id, the wrong link
     # stays), one link both added and removed, a task led by a task, a report section that amends a department
-    (proj / "content" / "links.yaml").write_text(
-        "add:\n"
-        "  - {source: task/2026/1, target: task/2026/2, kind: led-by}\n"
-        "  - {source: report/2026/3.1, target: unit/shi-fa-zhan-gai-ge-wei, kind: amends}\n"
-        "  - {source: livelihood/2026/8.2, target: task/2026/145, kind: related, evidence: 博物馆}\n"
-        "remove:\n"
-        "  - {source: task/2026/9999, target: unit/shi-fa-zhan-gai-ge-wei}\n"
-        "  - {source: livelihood/2026/8.2, target: task/2026/145}\n", "utf-8")
+    wrong_kinds = ("  - {source: task/2026/1, target: task/2026/2, kind: led-by}\n"
+                   "  - {source: report/2026/3.1, target: unit/shi-fa-zhan-gai-ge-wei, kind: amends}\n")
+    unknown = "  - {source: task/2026/9999, target: unit/shi-fa-zhan-gai-ge-wei}\n"
+    links = proj / "content" / "links.yaml"
+    links.write_text("add:\n" + wrong_kinds + "  - {source: livelihood/2026/8.2, target: task/2026/145, kind: related, "
+                     "evidence: 博物馆}\nremove:\n" + unknown + "  - {source: livelihood/2026/8.2, target: task/2026/145}\n",
+                     "utf-8")
     r = run_check(proj)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "content/links.yaml:7: remove entry livelihood/2026/8.2 -> task/2026/145 takes away the link the add " \
            "entry at line 4 makes (expected a link added or removed, not both)" in r.stderr, r.stderr
-    (proj / "content" / "links.yaml").write_text(
-        "add:\n"
-        "  - {source: task/2026/1, target: task/2026/2, kind: led-by}\n"
-        "  - {source: report/2026/3.1, target: unit/shi-fa-zhan-gai-ge-wei, kind: amends}\n"
-        "remove:\n"
-        "  - {source: task/2026/9999, target: unit/shi-fa-zhan-gai-ge-wei}\n", "utf-8")
+    links.write_text("add:\n" + wrong_kinds + "remove:\n" + unknown, "utf-8")
     r = run_check(proj)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "content/links.yaml:2: task/2026/1 led-by task/2026/2: a lead is a department" in r.stderr, r.stderr
