@@ -211,15 +211,23 @@ ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇两]+
 
 def wrap_width(lines: list[str]) -> float | None:
     """The width a text extracted from a PDF was wrapped at: the width, give or take one, of at least three
-    lines that run on into the next line without a blank between and stop mid-sentence, and of at least a
-    third of them (None: the text is not wrapped at one width, e.g. a paragraph a line)."""
-    widths = [round(display_width(a)) for a, b in zip(lines, lines[1:])
-              if a.strip() and b.strip() and a.rstrip()[-1] not in TERMINAL and display_width(a.strip()) >= WRAP_WIDTH]
-    if not widths:
+    lines that run on into the next line without a blank between and stop mid-sentence, a third of such lines,
+    and among them two that are not headings (headings over their text, one paragraph a line, and the title are
+    as wide as their words); no more than a tenth of the lines wider. None: the text is not wrapped at one
+    width."""
+    first = next((i for i, x in enumerate(lines) if x.strip()), 0)  # the title: as wide as its words
+    found = [(round(display_width(a)), is_structural(a.strip())) for i, (a, b) in enumerate(zip(lines, lines[1:]))
+             if i != first and a.strip() and b.strip() and a.rstrip()[-1] not in TERMINAL
+             and display_width(a.strip()) >= WRAP_WIDTH]
+    if not found:
         return None
-    count = Counter(widths)
+    count = Counter(w for w, _ in found)
     w, n = max(((w, count[w - 1] + count[w] + count[w + 1]) for w in count), key=lambda x: (x[1], x[0]))
-    return float(w) if n >= 3 and 3 * n >= len(widths) else None
+    if n < 3 or 3 * n < len(found) or sum(1 for x, head in found if abs(x - w) <= 1 and not head) < 2:
+        return None
+    text = [x for x in lines if x.strip()]
+    wider = sum(1 for x in text if display_width(x.strip()) > w + 1.5)
+    return float(w) if 10 * wider <= len(text) else None
 
 
 def _full(line: str, width: float | None) -> bool:
@@ -227,12 +235,18 @@ def _full(line: str, width: float | None) -> bool:
     return width is not None and abs(display_width(line) - width) <= 1.5
 
 
+# the words a document's title ends with (its genre), or a closing bracket (…方案（2026—2028年）)
+TITLE_END = re.compile(r"(方案|办法|规定|意见|细则|通知|决定|计划|规划|纲要|目录|清单|名单|名录|要点|措施|标准|规范|指引|指南|"
+                       r"说明|规则|条例|公告|通告|报告|表|书|[）)])$")
+
+
 def _title_goes_on(prev: Para, last: str, nxt: str) -> bool:
-    """An attachment's title wrapped onto a second line: its first line is long and stops
-    without a mark, and the next is short and holds no sentence's punctuation (…集中充电设施建设 / 三年行动方案
-    （2026—2028年）); the text under a title does."""
+    """An attachment's title wrapped onto a second line: its first line is long and stops without a mark, and
+    the next is shorter, holds no sentence's punctuation and ends the title (…集中充电设施建设 / 三年行动方案
+    （2026—2028年））; the text under a title, or a heading without a number, does not."""
     return (len(prev.lines) == 1 and display_width(last) >= WRAP_WIDTH and last.rstrip()[-1:] not in TERMINAL
-            and display_width(nxt) <= 30 and not re.search("[。，,；;：:！？]", nxt))
+            and display_width(nxt) < display_width(last) - 1 and not re.search("[。，,；;：:！？]", nxt)
+            and bool(TITLE_END.search(nxt.strip())))
 
 
 def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float | None = None,
@@ -270,8 +284,8 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float |
 
 # a printed page's number as a PDF's text layer gives it: — 23 —, －4－, - 12 -
 PAGE_NUMBER = re.compile(r"^[—–－-]{1,2}\s*\d{1,4}\s*[—–－-]{1,2}$")
-# the running header or footer beside it: the publication's name (北京市人民政府公报)
-RUNNING_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,16}公报$")
+# the running header or footer beside it: the publication's name (a document titled …公报 is not furniture)
+RUNNING_TITLE = re.compile(r"^北京市人民政府公报$")
 
 
 def page_furniture(lines: list[str], start: int, end: int) -> dict[int, str]:

@@ -889,6 +889,26 @@ def test_text_wrapped_at_the_page_width_is_joined_whatever_its_lines_begin_with(
     assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [lines[0], *paragraphs]
 
 
+def test_headings_as_wide_as_each_other_are_not_a_wrap_width():
+    """Four headings of about one width over one-line paragraphs were taken for a text wrapped at that width, and
+    each ran on into the paragraph under it; an attachment's title ran on into a wrapped first line of its text;
+    a document titled …公报 after a page number was taken for the running header (a review of this change)."""
+    lines = ["北京市人民政府关于推进新型基础设施建设的意见", "各区人民政府：", "为加快建设，现提出如下意见。",
+             "一、坚持以习近平新时代中国特色社会主义思想为指导", "全面贯彻党的二十大精神。",
+             "二、全面推进第五代移动通信网络建设和应用工作", "到2026年，全市5G基站达到10万个。",
+             "三、加快推进数据中心和算力基础设施布局建设", "优化数据中心布局。",
+             "四、大力推进工业互联网平台建设和推广应用工作", "建设一批工业互联网平台。"]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == lines
+    lines = ["通知正文。", "附件", "北京市电动汽车充电基础设施建设三年行动方案", "为深入贯彻落实国家关于加快构建高质量充电基",
+             "础设施体系的部署，结合本市实际，制定本方案。"]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == lines[:3] + [lines[3] + lines[4]]
+    lines = ["通知正文。", "附件1", "北京市加快推进电动自行车集中充电设施建设三年行动方案", "工作目标和主要任务", "到2028年。"]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == lines
+    lines = ["本办法自2026年5月1日起施行。", "— 23 —", "北京市第三次全国国土调查主要数据公报", "根据国务院部署，开展调查。"]
+    paras, artefacts = unwrap(lines, 0, len(lines))
+    assert [p.text for p in paras] == [lines[0], lines[2], lines[3]] and [a.text for a in artefacts] == ["— 23 —"]
+
+
 def test_a_heading_stays_apart_from_the_text_under_it_when_lines_are_paragraphs():
     """Where each line is a paragraph (the seeds), a long heading without a full stop is not a cut line; one that
     ends mid-sentence (、，) is, and so is an article's line, which is never a heading."""
