@@ -585,6 +585,21 @@ def test_a_repeal_decision_listing_its_rules_in_an_annex_table_is_read():
     h = doc.amendments[1].history[0]
     assert (h.date, h.action, h.instrument, h.text) == ("2000-05-12", "发布", "北京市人民政府令第58号",
                                                         "2000年5月12日北京市人民政府令第58号")
+    # a name in 《》 or ending （试行）, a decree cell with its own verbs, a row without a name, a count that differs
+    # from the title's: the review of this change found such rows dropped without a word
+    lines[0] = lines[0].replace("等2部", "等4部")
+    lines[-2:] = ["1\t《北京市散装水泥管理规定》\t2001年4月2日北京市人民政府令第75号",
+                  "2\t关于加强XX管理的若干规定（试行）\t2000年5月12日北京市人民政府令第58号发布，根据2010年11月27日北京市人民"
+                  "政府令第226号修改", "3\t\t2000年5月12日北京市人民政府令第59号"]
+    r = Report()
+    doc, _ = DECISION.read_document(unwrap(lines, 0, len(lines))[0], "d.txt", r,
+                                    SimpleNamespace(convert=None, read_attachment=None))
+    assert [a.rule_title for a in doc.amendments] == ["北京市散装水泥管理规定", "关于加强XX管理的若干规定（试行）"]
+    assert [h.text for h in doc.amendments[1].history] == ["2000年5月12日北京市人民政府令第58号发布",
+                                                           "根据2010年11月27日北京市人民政府令第226号修改"]
+    assert [str(w) for w in r.warnings] == [
+        f"d.txt:{len(lines)}: row 3 of the annex's list names no rule (expected 序号, the rule's title, its decree)",
+        "d.txt:1: the title names 4 rules, the annex's list 2 (expected as many rows in the list as the title counts)"]
 
 
 def test_reply_names_the_request_it_answers():

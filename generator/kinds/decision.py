@@ -400,7 +400,12 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
                      "the new wording between “ and ”")
     finish_change()
     if not amendments and repeal_only:  # 等5部规章予以废止（目录附后）: the rules are the rows of its annex's table
-        amendments.extend(_listed_repeals(att.parts, convert))
+        amendments.extend(_listed_repeals(att.parts, convert, report, path))
+        m = re.search(r"等\s*(\d+|[一二三四五六七八九十]+)\s*[部项件]", title)
+        listed = (int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))) if m else None
+        if amendments and listed and listed != len(amendments):
+            report.warn(path, paras[0].line, f"the title names {listed} rules, the annex's list {len(amendments)}",
+                        "as many rows in the list as the title counts")
     if not amendments:
         report.error(path, paras[i].line if i < n else paras[-1].line,
                      "a decision that names no rule it amends or repeals",
@@ -412,32 +417,37 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
     return blocks, provisions, amendments
 
 
-RULE_NAME = re.compile(r"(办法|规定|条例|细则|规则|决定|标准|规范)$")
-
-
-def _listed_repeals(parts, convert=None) -> list[Amendment]:
+def _listed_repeals(parts, convert=None, report: Report | None = None, path: str = "") -> list[Amendment]:
     """The rules a repeal decision lists in a table of its annex (序号 | 规章名称 | 发布日期及文号), each a repeal:
-    the title from the cell naming a rule, its history from the cell with its decree (令第N号), read with the
-    verb the table's heading gives (发布日期 -> 发布)."""
+    the title from the column the heading row names 名称 (else the second), its 《》 off; its history from the
+    cell with its decree (令第N号), read with the verb the heading gives (发布日期 -> 发布) where the cell has
+    none. A numbered row without a name is a warning, not dropped without a word."""
     out: list[Amendment] = []
     for part in parts:
-        verb = "发布"
-        rows = [(p, row) for p in part.body if p.kind == "table" for row in p.text.split("\n")]  # rows merged or not
-        for p, row in rows:
+        verb, name_col = "发布", 1
+        rows = [(p.line + k, row) for p in part.body if p.kind == "table"
+                for k, row in enumerate(p.text.split("\n"))]  # a table's rows, merged into one block or not
+        for line, row in rows:
             cells = [(convert or str)(normalize_text(c)).strip() for c in row.split("\t")]
-            if not cells or not re.fullmatch(r"\d+", cells[0]):
-                verb = next((v for v in ("公布", "发布") if any(v in c for c in cells)), verb)  # the heading row
+            if not cells or not re.fullmatch(r"\d+", cells[0]):  # the heading row
+                verb = next((v for v in ("公布", "发布") if any(v in c for c in cells)), verb)
+                name_col = next((i for i, c in enumerate(cells) if "名称" in c), name_col)
                 continue
-            title = next((c for c in cells[1:] if RULE_NAME.search(c)), "")
+            title = re.sub(r"^《(.*)》$", r"\1", cells[name_col]) if name_col < len(cells) else ""
             if not title:
+                if report is not None:
+                    report.warn(path, line, f"row {cells[0]} of the annex's list names no rule",
+                                "序号, the rule's title, its decree")
                 continue
-            decree = next((c for c in cells[1:] if c != title and re.search(r"令第\s*\d+\s*号", c)), "")
-            history = parse_history(f"（{decree}{'' if re.search('发布|公布', decree) else verb}）") if decree else []
-            for h in history:
-                h.text = decree  # as printed: the verb is the table heading's
-            number = int(cells[0])
-            out.append(Amendment(title, history, [Change("repeal", {}, "", p.line, source=row.strip())], p.line,
-                                 number=number, anchor=part.anchor, repeal=True))
+            decree = next((c for i, c in enumerate(cells) if i not in (0, name_col) and re.search(r"令第\s*\d+\s*号", c)),
+                          "")
+            printed_verb = bool(re.search("发布|公布", decree))
+            history = parse_history(f"（{decree}{'' if printed_verb else verb}）") if decree else []
+            if not printed_verb:
+                for h in history:
+                    h.text = decree  # as printed: the verb is the heading's
+            out.append(Amendment(title, history, [Change("repeal", {}, "", line, source=row.strip())], line,
+                                 number=int(cells[0]), anchor=part.anchor, repeal=True))
     return out
 
 
