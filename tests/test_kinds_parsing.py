@@ -517,6 +517,12 @@ def test_a_removal_with_a_note_after_it_is_read():
         ("remove", ["陈国强"], "北京市交通委员会副主任", "另有任用"),
         ("remove", ["马建华"], "北京市民政局副局长", "退休")]
     assert entries[2].text == "免去马建华北京市民政局副局长职务，退休"  # the clause as printed
+    # a second removal after a comma, under the same 免去, is a removal, not a note (the review of this change)
+    r = Report()
+    provs, entries = parse_appointments(_blocks(["免去张三的市交通委主任职务，王五的市财政局局长职务。"]), "t.txt", r)
+    assert r.warnings == []
+    assert [(e.action, e.persons, e.position, e.note) for e in entries] == [
+        ("remove", ["张三"], "市交通委主任", ""), ("remove", ["王五"], "市财政局局长", "")]
 
 
 def test_addressees_parted_by_the_list_mark_are_each_a_body():

@@ -26,7 +26,7 @@ REMOVE_BARE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?(?P<posi
 SECTION = re.compile(r"^(任命|免去)\s*[：:]$")
 NOTE = re.compile(r"[（(]([^（）()]*)[）)]$")
 # a word after a removal's 职务, as the notice prints it: 免去…职务，退休
-AFTER_DUTY = re.compile(r"^(?P<core>.+职务)[，,](?P<note>[^，,]{1,12})$")
+AFTER_DUTY = re.compile(r"^(?P<core>.+职务)[，,](?P<note>(?!.*(?:职务|的))[^，,]{1,12})$")  # not a second removal
 
 
 @dataclass
@@ -41,8 +41,12 @@ class AppointmentEntry:
     key: str = ""  # the block it is printed in
 
 
+# 免去A的X职务，B的Y职务: a second removal after a comma, under the same 免去
+_NEXT_REMOVAL = re.compile(r"(?<=职务)[，,](?=[^，,（(]{1,12}的[^，,]+职务)")
+
+
 def _clauses(text: str) -> list[str]:
-    return [c for c in (x.strip() for x in re.split(r"[；;。]", text)) if c]
+    return [c for c in (x.strip() for x in re.split(r"[；;。]", _NEXT_REMOVAL.sub("；", text))) if c]
 
 
 def parse_appointments(blocks: list[Block], path: str = "", report: Report | None = None
@@ -61,15 +65,17 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
             continue
         if re.search(r"决定[：:]$|如下[：:]$", t):
             continue
+        verb = ""  # the verb of the clause before, for one that goes on under it (…职务，B的Y职务)
         for clause in _clauses(t):
             if clause.startswith("任命"):
                 action = "appoint"
             elif clause.startswith("免去"):
                 action = "remove"
-            elif section:
-                action = section
+            elif section or verb == "remove":
+                action = section or verb
             else:
                 continue
+            verb = action
             core, note = clause, ""  # a note after the decision: （另有任用）, （挂职，时间一年）, ，退休
             if nm := NOTE.search(core):
                 note, core = nm.group(1), core[:nm.start()]
