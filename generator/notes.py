@@ -72,24 +72,32 @@ def slug_of(path: Path) -> str:
 # tokens that hold a line's text (the others open and close quotes, lists and items around them)
 _CONTAINERS = {"blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close", "ordered_list_open",
                "ordered_list_close", "list_item_open", "list_item_close"}
-_LINK_DEFINITION = re.compile(r"^ {0,3}(?:>\s*)*\[[^\]]+\]:\s*\S")
+
+
+def _read_lines(tokens) -> set[int]:
+    return {i for t in tokens if t.map and t.type not in _CONTAINERS for i in range(*t.map)}
 
 
 def find_xrefs(md, body: str, is_known) -> tuple[list[str], list[tuple[str, int]], int | None]:
     """The ids a note's body cites with ``[[id]]`` outside code (each once, in order), the unknown ones with
     their line in the body (0-based), and the first line the Markdown parser left unread (0-based; None): it
-    stops without a word below its nesting limit (quotes and lists 20 deep), and the text there would be lost."""
+    stops without a word below its nesting limit (quotes and lists 20 deep), and the text there would be lost.
+    Such a line is one a parse without the limit reads and the parse with it does not."""
     env = {"xref": lambda target: ("", "") if is_known(target) else None}
     tokens = md.parse(body, env)
     found = list(dict.fromkeys(env.get("xref_ids", [])))
-    read = set()
-    for t in tokens:
-        if t.map and t.type not in _CONTAINERS:
-            read.update(range(*t.map))
-    lines = body.split("\n")
-    unread = next((i for i, line in enumerate(lines) if line.strip(" >-*+0123456789.)\t") and i not in read
-                   and not _LINK_DEFINITION.match(line)), None)
-    return found, list(dict.fromkeys(env.get("xref_unknown", []))), unread
+    unknown = list(dict.fromkeys(env.get("xref_unknown", [])))
+    deepest = max((t.level for t in tokens), default=0)
+    if deepest < md.options["maxNesting"] - 2:  # nowhere near the limit: nothing was left unread
+        return found, unknown, None
+    limit = md.options["maxNesting"]
+    md.options["maxNesting"] = 10_000
+    try:
+        unlimited = md.parse(body, {"xref": env["xref"]})
+    finally:
+        md.options["maxNesting"] = limit
+    lost = sorted(_read_lines(unlimited) - _read_lines(tokens))
+    return found, unknown, (lost[0] if lost else None)
 
 
 def read_note(path: Path, rel: str):
