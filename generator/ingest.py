@@ -304,7 +304,7 @@ def _entries_replaced(text: str, renamed: dict[str, str], prov: dict) -> str:
             trailing = []  # blank lines and comments before the next entry belong to it
             while block and (not block[-1].strip() or block[-1].lstrip().startswith("#")):
                 trailing.insert(0, block.pop())
-            out += [x for x in block[1:] if x.lstrip().startswith("#")]
+            out += [c for c in map(_comment_of, block) if c]  # the editors' comments, whole-line or after a value
             entry = yaml.safe_dump({kept: prov[kept]}, allow_unicode=True, sort_keys=True, width=200)
             out += entry.rstrip("\n").split("\n")
             out += trailing
@@ -313,6 +313,22 @@ def _entries_replaced(text: str, renamed: dict[str, str], prov: dict) -> str:
             out.append(lines[i])
             i += 1
     return "\n".join(out)
+
+
+def _comment_of(line: str) -> str:
+    """The comment on a line of YAML, as a line of its own ('' if none): a whole-line comment as it is, one after
+    a key or value (outside quotes) indented under its entry."""
+    if line.lstrip().startswith("#"):
+        return line
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and i and line[i - 1] in " \t":
+            return "  " + line[i:]
+    return ""
 
 
 def _fs(action, path: Path):

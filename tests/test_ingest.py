@@ -411,11 +411,11 @@ def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tm
     # sorted, without the comments inside entries (a hostile-input review)
     prov_file = proj / "content/sources/provenance.yaml"
     edited = prov_file.read_text("utf-8").replace("2026-circular-jingzhengbanfa-2026-12.txt:\n",
-                                                  "2026-circular-jingzhengbanfa-2026-12.txt:\n  # checked against the "
-                                                  "PDF by an editor\n", 1)
+                                                  "2026-circular-jingzhengbanfa-2026-12.txt:  # batch 7\n  # checked "
+                                                  "against the PDF by an editor\n", 1)
     assert "# checked against the PDF" in edited
     prov_file.write_text(edited, "utf-8")
-    head = edited[:edited.index("2026-circular-jingzhengbanfa-2026-12.txt:")]
+    head = edited[:edited.index("2026-circular-jingzhengbanfa-2026-12.txt:")]  # a comment after the key too
     r = ingest_file(proj, second, "--replace")
     assert r.returncode == 0, r.stderr
     kept = list((proj / "content/sources/replaced").glob("*-2026-circular-jingzhengbanfa-2026-12.txt"))
@@ -425,7 +425,8 @@ def test_a_second_text_under_a_filed_number_is_refused_or_replaced_on_request(tm
     assert f"replaced/{kept[0].name}:" in prov and "replaced_by: 2026-circular-jingzhengbanfa-2026-12.txt" in prov
     # everything before the replaced entry as the editors left it, their comment kept where the entry stood,
     # and the new entry last
-    assert prov.startswith(head + "  # checked against the PDF by an editor\n" + f"replaced/{kept[0].name}:\n"), prov
+    assert prov.startswith(head + "  # batch 7\n  # checked against the PDF by an editor\n"
+                           f"replaced/{kept[0].name}:\n"), prov
     assert prov.rstrip("\n").split("\n")[-6:][0] == "2026-circular-jingzhengbanfa-2026-12.txt:", prov[-400:]
     from generator.build import load_all
 
