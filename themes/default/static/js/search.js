@@ -331,12 +331,12 @@
   }
 
   // Chinese characters spaced out one by one (殷 勇, a name padded to the width of three) are written together,
-  // as the build writes them in the index (generator/search.py: join_spaced)
+  // as the build writes them in the index (generator/search.py: join_spaced), after the same normalising
   const SPACED = new RegExp(`(?<![${CJK}0-9])[${CJK}](?:\\s+[${CJK}])+(?![${CJK}0-9])`, "gu");
   const joinSpaced = (text) => text.replace(SPACED, (m) => m.replace(/\s+/g, ""));
 
   function parse(query, asPrinted) {
-    const terms = Array.from(new Set(split(joinSpaced(query)).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
+    const terms = Array.from(new Set(split(joinSpaced(norm(query))).map((t) => (asPrinted ? docNumber(norm(t)) : norm(t)))
       .filter(Boolean)));
     const parsed = terms.map((t) => {
       const ws = words(t);
