@@ -162,8 +162,8 @@ def test_overrides_add_remove_and_report_stale(tmp_path):
                    "  - {source: report/2026/3.1, target: unit/shi-fa-zhan-gai-ge-wei, kind: amends}\n")
     unknown = "  - {source: task/2026/9999, target: unit/shi-fa-zhan-gai-ge-wei}\n"
     links = proj / "content" / "links.yaml"
-    links.write_text("add:\n" + wrong_kinds + "  - {source: livelihood/2026/8.2, target: task/2026/145, kind: related, "
-                     "evidence: 博物馆}\nremove:\n" + unknown + "  - {source: livelihood/2026/8.2, target: task/2026/145}\n",
+    both = "{source: livelihood/2026/8.2, target: task/2026/145"
+    links.write_text(f"add:\n{wrong_kinds}  - {both}, kind: related, evidence: 博物馆}}\nremove:\n{unknown}  - {both}}}\n",
                      "utf-8")
     r = run_check(proj)
     assert r.returncode == 1 and "Traceback" not in r.stderr
