@@ -292,6 +292,15 @@ def test_feeds_are_valid_atom(site):
         # the newest first (they were oldest first), as feed readers and people reading the file expect
         dates = [e.findtext(f"{ATOM}updated") for e in entries]
         assert dates == sorted(dates, reverse=True) and dates[0] != dates[-1], dates
+        # a subscriber saw only a document's title: an issue now lists its documents, a document opens with its
+        # first passage (in the feed's language: the English feed quotes the translation)
+        summaries = {e.findtext(f"{ATOM}id").split("/", 3)[3]: e.findtext(f"{ATOM}summary") or "" for e in entries}
+        issue, doc = summaries[f"{lang}/gazette/2026/12/"], summaries[f"{lang}/doc/jingzhengfa-2026-1/"]
+        assert issue.startswith({"zh": "北京市人民政府关于印发《2026年市政府工作报告重点任务清单》的通知，",
+                                 "en": "Circular of Beijing Municipal Government on Issuing the"}[lang]), issue
+        assert doc.startswith({"zh": "市第十六届人民代表大会第四次会议批准了《政府工作报告》",
+                               "en": "The Fourth Session of the Sixteenth Beijing Municipal People's Congress"}[lang])
+        assert all(summaries[k] for k in summaries if "/doc/" in k or "/gazette/" in k)
 
 
 def test_netlify_configuration(site):

@@ -62,6 +62,27 @@ def feed_entries(pages, lang: str, views=None) -> list[tuple[str, str, object]]:
     return sorted(entries.values(), key=lambda e: (e[2].date, e[0]))
 
 
+def feed_summary(views, corpus, item_id: str, lang: str) -> str:
+    """What a feed entry says of its item besides its title: a gazette issue's documents, by their titles; a
+    document's opening passage in the entry's language, or where that passage has no translation, its citation
+    (number, date, issuer). Cut as a page's description is."""
+    from .text import summary
+
+    ui = views.ui[lang]
+    issue = dict.get(corpus.gazettes, item_id)
+    if issue is not None:
+        text = ui["list_sep"].join(views.title(d, lang) for d in issue.documents)
+    else:
+        d = dict.get(corpus.documents, item_id)
+        if d is None:
+            return ""
+        first = next((b for b in d.blocks if b.kind == "para" and not b.only_in), None)
+        seg = views.block(first, d.id, lang) if first is not None else None
+        text = seg["text"] if seg and seg.get("lang") == lang and seg.get("status") == "ok" else views.citation(
+            item_id, lang)
+    return summary(text, lang, mark=ui["ellipsis"]) if text else ""
+
+
 def root_404(config, views) -> str:
     """A language-neutral page not found: every language's text (the theme's strings), the authoritative
     language's first, and links to every language's home and search page."""
@@ -174,6 +195,10 @@ def write_extras(out, pages, corpus, views, config) -> None:
             fe.category(term=p.kind)
             if p.kind == "note":
                 fe.content(p.note_html, type="html")
+            elif corpus is not None:
+                text = feed_summary(views, corpus, item_id, lang)
+                if text:
+                    fe.summary(text)
         write_text(out, f"{lang}/feed.xml", fg.atom_str(pretty=True).decode("utf-8"))
     # a language-neutral 404 at the root, unless the theme brought its own
     from pathlib import Path
