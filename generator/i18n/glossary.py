@@ -77,7 +77,7 @@ class Glossary:
                 continue
             for number, entry in entries.items():
                 line = self.heading_lines.get((family, number))
-                have = printed.get(family, {}).get(str(number), [])
+                have = printed[family].get(str(number), [])
                 own = str(entry.get("zh", ""))
                 if not have:
                     out.append((line, f"{family} heading {number}: the sources print no such heading; its English "

@@ -24,6 +24,7 @@ from .attachments import document_provisions
 from .base import DocumentKind, Reading
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
                      parse_date)
+from .text import to_block
 
 
 LETTERHEAD = re.compile(r"^([\u4e00-\u9fff、（）()]{2,40}?)\s*文件$")
@@ -34,7 +35,6 @@ PRINTED_LINE = re.compile(r"^(.+?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*�
 RULE_LINE = re.compile(r"^[—\-─━_=＝－]{3,}$")
 
 
-
 def _addressees(line: str) -> list[str]:
     """The bodies a document is addressed to: parted by commas, and by 、 where each side names a body of its
     own (平谷区人民政府、市商务局), not where it lists the kinds of one (市政府各委、办、局)."""
@@ -43,6 +43,7 @@ def _addressees(line: str) -> list[str]:
         pieces = part.split("、")
         out += pieces if len(pieces) > 1 and all(is_org_line(x) for x in pieces) else [part]
     return [a for a in out if a]
+
 
 def canonical_number(printed: str) -> str:
     """The id form of a document number: brackets 〔〕, no spaces, no enclosing
@@ -295,10 +296,8 @@ def attachment_blocks(doc: Document, paras: list[Para], *, convert=None, path: s
 
 def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
     if len(paras) > 1 and paras[0].kind == "para" and ANNEX_LABEL.match(conv(normalize_text(paras[0].text))):
-        label = paras.pop(0)  # 附件 on a line of its own: the label over the title, not the title
-        written = normalize_text(label.text)
-        doc.blocks.append(Block("annex-label", conv(written), label.line, key=f"p{len(doc.blocks)}", level=2,
-                                original=written if convert else ""))
+        # 附件 on a line of its own: the label over the title, not the title
+        doc.blocks.append(to_block(paras.pop(0), f"p{len(doc.blocks)}", "annex-label", convert, level=2))
     start = len(doc.blocks)
     first = paras[0]
     title = conv(normalize_text(first.text))

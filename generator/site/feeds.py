@@ -195,7 +195,7 @@ def write_extras(out, pages, corpus, views, config) -> None:
             fe.category(term=p.kind)
             if p.kind == "note":
                 fe.content(p.note_html, type="html")
-            elif corpus is not None:
+            else:
                 text = feed_summary(views, corpus, item_id, lang)
                 if text:
                     fe.summary(text)
