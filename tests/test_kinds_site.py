@@ -111,6 +111,70 @@ def test_an_amendment_decision_links_to_the_rule_and_provision_it_changes(built)
     assert 'href="/zh/doc/jingzhengfa-2026-9/"' in rule_page
 
 
+def test_a_rule_says_where_a_later_decision_changed_it(built):
+    """The other end of the amendment: the rule's page and the changed articles' own pages say, beside the
+    provision, which decision changed it after the text shown and link to the change (legislation.gov.uk's
+    "changes to legislation"): deleted where the change deletes the provision, amended where it rewrites it."""
+    _, out, _, _ = built
+    rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    zh, en = page(out, f"/zh/{rule}/"), page(out, f"/en/{rule}/")
+    dec = "北京市人民政府关于修改《北京市街巷环境卫生责任区管理规定》的决定（2026年4月20日）"
+    shown = re.findall(r'<p class="amended-by" data-pagefind-ignore>(.*?)</p>', zh)
+    assert shown == [f'已被删去：<a href="/zh/doc/jingzhengfa-2026-9/#item-1-change-3">{dec} · 一、3.</a>',
+                     f'已被删去：<a href="/zh/doc/jingzhengfa-2026-9/#item-1-change-1">{dec} · 一、1.</a>',
+                     f'已被修改：<a href="/zh/doc/jingzhengfa-2026-9/#item-1-change-2">{dec} · 一、2.</a>'], shown
+    # each beside its provision: item (3) of article 5, article 8a, article 9 (after the provision's text)
+    for anchor, change in (("article-5-item-3", 3), ("article-8-1", 1), ("article-9", 2)):
+        at = zh.index(f'id="{anchor}"')
+        assert zh.index(f"#item-1-change-{change}", at) < zh.index('<span class="anchor"', at + 1), anchor
+    assert 'Amended by: <a href="/en/doc/jingzhengfa-2026-9/#item-1-change-2">' in en
+    assert en.count('<p class="amended-by"') == 3 and "(20 April 2026) · I. 2.</a>" in en
+    # the article's own page says its text is the one before the change, and the item the change is about
+    art5 = page(out, f"/zh/{rule}/article/5/")
+    assert '<section class="amended-note"' in art5 and "本条所示为修改前的文本。此后的修改：" in art5
+    assert (f'<li>（三） · 已被删去：<a href="/zh/doc/jingzhengfa-2026-9/#item-1-change-3">{dec} · 一、3.</a></li>'
+            in art5)
+    art9 = page(out, f"/en/{rule}/article/9/")
+    assert '<li>Amended by: <a href="/en/doc/jingzhengfa-2026-9/#item-1-change-2">' in art9
+    # an article no change is about says nothing of it
+    assert "amended-note" not in page(out, f"/zh/{rule}/article/10/")
+    assert "amended-by" not in page(out, "/zh/decree/335/")
+
+
+def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(tmp_path):
+    """A decision dated on or before the last step of the rule's printed history (its text as republished
+    after that decision) is already in the text shown: no provision is marked by it. A change that adds a
+    provision names the new one: the article that gains a paragraph or item is marked, while the article now
+    numbered as the new one is not (增加一条，作为第九条 does not change the old 第九条)."""
+    proj = make_project(tmp_path)
+    held = (KINDS / "decision-street.txt").read_text("utf-8").replace("2026年4月20日", "2026年3月10日")
+    (tmp_path / "held.txt").write_text(held, "utf-8")
+    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "held.txt", KINDS / "decision-insertions.txt"):
+        r = ingest(proj, path)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+    from generator.build import build
+
+    site = tmp_path / "site"
+    build(proj, site, search=False)
+    rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    zh = page(site, f"/zh/{rule}/")
+    assert 'href="/zh/doc/jingzhengfa-2026-9/"' in zh  # still listed as a decision amending the rule
+    assert "jingzhengfa-2026-9/#" not in zh
+    marked = re.findall(r'<p class="amended-by" data-pagefind-ignore>(.*?)<a href="([^"]+)"', zh)
+    assert marked == [("已被修改：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-2"),
+                      ("已被修改：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-3")], marked
+    assert zh.index('id="article-4"') < zh.index("#item-1-change-2") < zh.index('id="article-5"')
+    assert zh.index('id="article-6"') < zh.index("#item-1-change-3") < zh.index('id="article-7"')
+    for n in (5, 9):
+        assert "amended-note" not in page(site, f"/zh/{rule}/article/{n}/")
+    assert "amended-note" in page(site, f"/en/{rule}/article/4/")
+    # the decision: the new article links to the rule as a whole, the new paragraph and item to their article
+    dec = page(site, "/zh/doc/jingzhengfa-2026-19/")
+    assert f'<a class="amends" href="/zh/{rule}/" data-pagefind-ignore>修改： 北京市街巷环境卫生责任区管理规定 第九条</a>' in dec
+    assert f'href="/zh/{rule}/#article-4"' in dec and f'href="/zh/{rule}/#article-6"' in dec
+    assert f'href="/zh/{rule}/#article-9"' not in dec
+
+
 def test_citations_of_archived_documents_are_links_and_the_rest_are_listed(built):
     _, out, result, _ = built
     zh = page(out, "/zh/doc/jingzhengfa-2026-1/")

@@ -545,6 +545,24 @@ def parse_ref(text: str) -> dict | None:
     return out or None
 
 
+def changed_provision(provisions: list[Provision], change) -> Provision | None:
+    """The provision of an amended rule (``provisions``) that a change of an amendment decision alters: the one
+    it names, except for an insert, which names the provision it adds: there the one that gains it (the article
+    for a new paragraph or item, the paragraph where the rule numbers its paragraphs), and None for a new
+    article, section or chapter (the rule as a whole gains it) or where the rule has no such provision."""
+    t = {k: v for k, v in change.target.items() if k != "position"}
+    if change.action == "insert":
+        deepest = next((k for k in ("subitem", "item", "paragraph") if t.get(k)), None)
+        if deepest is None or "article" not in t:
+            return None
+        del t[deepest]
+    for anchor in (ref_anchor(t), ref_anchor({k: v for k, v in t.items() if k in ("article", "article_sub")})):
+        p = find(provisions, anchor) if anchor else None
+        if p is not None:
+            return p
+    return None
+
+
 def ref_anchor(target: dict, prefix: str = "") -> str:
     """The anchor of a target (see ``parse_ref``) in the cited rule: {"article": 5, "paragraph": 2, "item": 3}
     -> article-5-paragraph-2-item-3; an item of the first paragraph is article-5-item-3."""

@@ -170,8 +170,19 @@ def _marks(b, ui: dict) -> str:
             f'title="{escape(label)}" data-pagefind-ignore>{escape(ui["permalink_mark"])}</a>{changed}')
 
 
+def amended_by_html(changes: list[dict], ui: dict) -> str:
+    """The later changes to a provision (views.amended_by), beside it: "Amended by: <the decision, its date and
+    the change>", one line per change, each a link to the change on the decision's page."""
+    sep = escape(ui["label_title_sep"])
+    return "".join(f'<p class="amended-by" data-pagefind-ignore>{escape(ui["amended_by"][c["action"]])}{sep}'
+                   f'<a href="{escape(c["url"])}">{escape(c["label"])}</a></p>' for c in changes)
+
+
 def _block(b, ui: dict, lang: str) -> str:
-    return _marks(b, ui) + _block_body(b, ui, lang) if b.get("marks") else _block_body(b, ui, lang)
+    if not b.get("marks"):
+        return _block_body(b, ui, lang)
+    later = "".join(amended_by_html(m["amended_by"], ui) for m in b["marks"] if m.get("amended_by"))
+    return _marks(b, ui) + _block_body(b, ui, lang) + later
 
 
 def _block_body(b, ui: dict, lang: str) -> str:

@@ -389,6 +389,7 @@ def provision_marks(v: ViewContext, d, lang: str) -> dict:
 
     base = path_of(d.id)
     amended = amended_targets(v, d, lang)
+    later = amended_by(v, d, lang)
     names = article_pages(d.provisions)
     marks: dict[str, list] = {}
     for p in walk(d.provisions):
@@ -397,14 +398,55 @@ def provision_marks(v: ViewContext, d, lang: str) -> dict:
         page = url_for(f"{base}/article/{names[p.anchor]}", lang) if p.kind == "article" else ""
         marks.setdefault(p.block_keys[0], []).append(
             {"anchor": p.anchor, "label": provision_label(v, d, p, lang), "page": page,
-             "amends": amended.get(p.anchor)})
+             "amends": amended.get(p.anchor), "amended_by": later.get(p.anchor, [])})
     return marks
+
+
+def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
+    """For a rule of the archive: the anchor of each of its provisions that a decision of the archive changes
+    after the text shown (dated after the latest step of the rule's history) -> those changes, each {"url" (the
+    change on the decision's page), "label" (the decision's title, date and the change's label), "action"
+    ("delete" where the change deletes the provision itself, else "amend")}. The other end of
+    ``amended_targets``: legislation.gov.uk's "changes to legislation" on the provision that has changed."""
+    from ..kinds.base import provision_label
+    from ..kinds.structure import changed_provision, find
+
+    out: dict[str, list[dict]] = {}
+    if not d.provisions:
+        return out
+    as_of = max([h.date for h in d.history if h.date] + [d.date or ""])
+    title = d.title.replace(" ", "")
+    for link, direction in v.links_by_item.get(d.id, []):
+        dec = v.corpus.documents.get(link.src) if link.kind == "amends" and direction == "in" else None
+        if dec is None or (dec.date and as_of and dec.date <= as_of):
+            continue
+        for a in dec.amendments:
+            if a.rule_title.replace(" ", "") != title:
+                continue
+            for ch in a.changes:
+                target = changed_provision(d.provisions, ch)
+                if target is None:
+                    continue
+                at = find(dec.provisions, f"{a.anchor}-change-{ch.number}") if a.anchor else None
+                ui = v.ui[lang]
+                label = v.title(dec.id, lang)
+                if dec.date:
+                    label += ui["amended_on"].format(date=v.date(dec.date, lang))
+                if at is not None:  # 一、3. / I. 3.: the item naming the rule, then the change
+                    item = find(dec.provisions, a.anchor)
+                    label += ui["part_sep"] + (ui["label_title_sep"].join(
+                        [provision_label(v, dec, item, lang), provision_label(v, dec, at, lang)]) if item else
+                        provision_label(v, dec, at, lang))
+                out.setdefault(target.anchor, []).append({
+                    "url": url_for(dec.id, lang) + (f"#{at.anchor}" if at is not None else ""), "label": label,
+                    "action": "delete" if ch.action == "delete" and not ch.old else "amend"})
+    return out
 
 
 def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
     """For an amendment or repeal decision: the anchor of each item and change -> the rule (and the provision
     of it) it changes, when that rule is in the archive: {"url", "label"}."""
-    from ..kinds.structure import find, ref_en, ref_zh
+    from ..kinds.structure import changed_provision, ref_en, ref_zh
 
     out: dict[str, dict] = {}
     if not d.amendments:
@@ -422,12 +464,13 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
         if a.anchor:
             out[a.anchor] = {"url": url_for(rule.id, lang), "label": v.title(rule.id, lang)}
         for ch in a.changes:
-            target = find(rule.provisions, ch.anchor) if ch.anchor else None
-            if target is not None:
+            target = changed_provision(rule.provisions, ch)
+            # a new article or chapter is in no provision of the text shown: the link goes to the rule
+            if target is not None or (ch.action == "insert" and ch.target):
                 anchor = f"{a.anchor}-change-{ch.number}" if a.anchor else ""
                 words = v.ui[lang]["provisions"]
                 where = ref_zh(ch.target, words) if not v.translated(lang) else ref_en(ch.target, words)
-                out[anchor] = {"url": url_for(rule.id, lang) + f"#{target.anchor}",
+                out[anchor] = {"url": url_for(rule.id, lang) + (f"#{target.anchor}" if target is not None else ""),
                                "label": f"{v.title(rule.id, lang)} {where}"}
     return out
 
@@ -556,6 +599,7 @@ def article_pages(v: ViewContext, d, lang: str):
     by_key = {b.key: b for b in d.blocks}
     doc_title = v.title(d.id, lang)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]) + [d.id])
+    later = amended_by(v, d, lang)
     for k, p in enumerate(articles):
         pid = f"{base}/article/{names[p.anchor]}"
 
@@ -569,6 +613,9 @@ def article_pages(v: ViewContext, d, lang: str):
             "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
             "prev": ref(articles[k - 1]) if k > 0 else None,
             "next": ref(articles[k + 1]) if k + 1 < len(articles) else None,
+            # the later changes to the article or to a paragraph or item of it, each named by where it falls
+            "amended": [{**c, "where": provision_label(v, d, q, lang) if q is not p else ""}
+                        for q in p.walk() for c in later.get(q.anchor, [])],
         }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date, crumb=label)
 
 
