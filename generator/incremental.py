@@ -94,8 +94,10 @@ def _catalog_fingerprints(translator) -> KeyedFamily:
     def index() -> None:
         if by_hash or not entries:
             return
+        scopes: dict = {}  # one str for each scope, not one for each entry
         for k, e in entries.items():
-            by_hash.setdefault((key_scope(k), e.zh_hash()), []).append(k)
+            scope = key_scope(k)
+            by_hash.setdefault((scopes.setdefault(scope, scope), e.zh_hash()), []).append(k)
         alone.update(ks[0] for ks in by_hash.values() if len(ks) == 1)
 
     def entry(e):  # what a page can show of an entry (not where it is in its file)
