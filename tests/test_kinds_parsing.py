@@ -379,6 +379,50 @@ def test_unreadable_change_and_unclosed_quotation_are_reported():
     assert len(blocks) == len(paras)  # nothing dropped
 
 
+def test_a_decision_amending_one_rule_numbers_its_changes_as_items():
+    """The commonest form: the preamble names the one rule (决定对《…》作如下修改：) and the items 一、二、 are its
+    changes. It was refused as a decision naming no rule. Words quoted in 「」 are read as in “”."""
+    lines = ["北京市人民政府关于修改《北京市A规定》部分条款的决定", "",
+             "市人民政府决定对《北京市A规定》作如下修改：", "",
+             "一、将第三条第一款中的「公共建筑」修改为「公共建筑和城市道路」。", "",
+             "二、增加一条作为第五条：“违反本规定的，由城市管理综合执法部门责令改正。”", "",
+             "三、删去第三条第二款第（三）项。", "", "此外，对条文顺序作相应调整。", "", "本决定自2026年12月3日起施行。"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    blocks, provs, amendments = parse_decision(paras, "one.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert [(a.rule_title, a.anchor, [(c.action, c.target, c.old, c.text) for c in a.changes]) for a in amendments] == [
+        ("北京市A规定", "", [("rewrite", {"article": 3, "paragraph": 1}, "公共建筑", "公共建筑和城市道路"),
+                          ("insert", {"article": 5}, "", "违反本规定的，由城市管理综合执法部门责令改正。"),
+                          ("delete", {"article": 3, "paragraph": 2, "item": 3}, "", "")])]
+    assert [(p.kind, p.anchor, p.label) for p in walk(provs)] == [
+        ("change", "change-1", "一、"), ("change", "change-2", "二、"), ("change", "change-3", "三、")]
+    assert len(blocks) == len(paras)
+    # the usual form after such a preamble (an item naming the rule, then numbered changes) is read as before
+    lines = lines[:4] + ["一、《北京市A规定》（2010年3月1日北京市人民政府令第220号公布）", "", "1.删去第五条。", "",
+                         "本决定自公布之日起施行。"]
+    blocks, provs, amendments = parse_decision(unwrap(lines, 0, len(lines))[0], "one.txt", r := Report())
+    assert r.errors == [] and r.warnings == []
+    assert [(a.anchor, [c.anchor for c in a.changes]) for a in amendments] == [("item-1", ["article-5"])]
+    assert [p.anchor for p in walk(provs)] == ["item-1", "item-1-change-1"]
+
+
+def test_an_item_may_name_its_rule_without_guillemets():
+    lines = ["北京市人民政府关于修改《北京市A办法》等二项规章部分条款的决定", "",
+             "市人民政府决定对下列规章的部分条款予以修改：", "",
+             "一、北京市A办法（2026年6月2日北京市人民政府令第344号发布）", "", "1.删去第五条第（二）项。", "",
+             "二、北京市B规定（2004年10月20日北京市人民政府令第151号发布，根据2021年12月30日北京市人民政府令第303号修改）", "",
+             "1.第十五条修改为：「设置户外广告设施，应当保证安全牢固。」", "", "本决定自公布之日起施行。"]
+    r = Report()
+    blocks, provs, amendments = parse_decision(unwrap(lines, 0, len(lines))[0], "n.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert [(a.rule_title, [h.instrument for h in a.history], [(c.action, c.anchor, c.text) for c in a.changes])
+            for a in amendments] == [
+        ("北京市A办法", ["北京市人民政府令第344号"], [("delete", "article-5-item-2", "")]),
+        ("北京市B规定", ["北京市人民政府令第151号", "北京市人民政府令第303号"],
+         [("rewrite", "article-15", "设置户外广告设施，应当保证安全牢固。")])]
+
+
 def test_decree_without_number_is_an_error():
     lines = ["北京市人民政府令", "", "《北京市A办法》已经市人民政府常务会议审议通过，现予公布，自公布之日起施行。", "",
              "市长 殷勇", "", "2026年3月1日"]

@@ -41,15 +41,24 @@ SUB_ITEM = re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]\s*(.*)$", re.S)
 CHANGE = re.compile(r"^(\d+)\s*[.．、]\s*(.*)$", re.S)
 CHANGE_VERB = re.compile(r"删去|删除|修改为|改为|增加|调整为|移作|废止")
 CLOSING = re.compile(r"本决定|此外|重新公布|相应调整|相应修改|自.{0,12}起施行")
+# the preamble of a decision that amends one rule, whose changes are then its items (一、将第三条中的…):
+# 市人民政府决定对《北京市A规定》作如下修改： (not 等N项规章, nor 下列规章)
+ONE_RULE = re.compile(r"决定对(《.+》)(?:的?部分条款)?(?:作|做)(?:如下|以下)修改")
+# an item naming a rule without 《》, by its history: 一、北京市A办法（2026年6月2日北京市人民政府令第344号发布）
+RULE_ITEM = re.compile(r"^[^，。；：“”「」]{2,60}?(?:办法|规定|细则|条例|规则|决定)\s*[（(][^）)]*?(?:发布|公布|通过)")
 RULE_WORD = r"(?:本办法|本规定|本细则|本条例|本规则|本实施办法|该办法|该规定|该细则|该条例)"
 
 Q_OPEN = "“"
 Q_CLOSE = "”"
 
 
+# Traditional-script texts (and some others) quote with corner brackets: 将第三条中的「A」修改为「B」
+_CORNERS = str.maketrans({"「": Q_OPEN, "」": Q_CLOSE, "『": "‘", "』": "’"})
+
+
 def _quote_open(text: str, state: tuple[int, bool] = (0, False)) -> tuple[int, bool]:
     depth, ascii_open = state
-    depth += text.count(Q_OPEN) - text.count(Q_CLOSE)
+    depth += text.count(Q_OPEN) + text.count("「") - text.count(Q_CLOSE) - text.count("」")
     if text.count('"') % 2:
         ascii_open = not ascii_open
     return depth, ascii_open
@@ -128,8 +137,9 @@ def _new_text(text: str, colon_at: int) -> str:
 
 
 def classify_change(text: str) -> tuple[str, list[dict], str, str] | None:
-    """(action, targets, new text, old words) of a change's wording (without its number), or None."""
-    t = text.strip()
+    """(action, targets, new text, old words) of a change's wording (without its number), or None. Words
+    quoted in corner brackets (「」) are read as in “”, and given back in “”."""
+    t = text.strip().translate(_CORNERS)
     # rename: 将第二章的章名修改为“…”; 将本办法的名称修改为“…”
     m = re.match(r"^将(?P<ref>.*?)的?(?P<what>章名|节名|编名|标题|名称|题目)(?:修改为|改为)[：:]?\s*[“\"《](?P<new>.+?)[”\"》]", t)
     if m:
@@ -208,6 +218,7 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
 
     group: Provision | None = None
     group_repeal = repeal_only
+    one_rule: Provision | None = None  # the item the preamble makes of the one rule a decision amends
     item: Provision | None = None
     amendment: Amendment | None = None
     change: Provision | None = None
@@ -312,7 +323,7 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         if number != expected:
             report.warn(path, paras[k].line, f"the changes of item {item.label} skip or repeat at {label}",
                         f"change {expected}")
-        anchor = f"{item.anchor}-change-{number}"
+        anchor = change_anchor(item.anchor, number)
         if any(c.anchor == anchor for c in item.children):
             anchor += f"-{ordinal(sum(1 for c in item.children if c.anchor.startswith(anchor)) + 1)}"
         change = Provision("change", str(number), label, "", anchor, paras[k].line)
@@ -365,7 +376,17 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
             group.block_keys.append(b.key)
             k += 1
             continue
-        if m_item and (("《" in m_item.group(2) or repeal_only) and not CLOSING.search(m_item.group(2)[:6])) and not mixed:
+        heads = m_item.group(2).lstrip().startswith("《") or RULE_ITEM.match(m_item.group(2)) if m_item else False
+        if m_item and one_rule is not None and heads and not one_rule.children:
+            # 一、《北京市A规定》（…）: the preamble's rule has an item of its own after all, which holds the changes
+            amendments.remove(amendment)
+            item = amendment = one_rule = None
+        if m_item and item is not None and item is one_rule and not CLOSING.search(m_item.group(2)[:6]):
+            start_change(k, cn_number(m_item.group(1)), t[:m_item.start(2)].strip(), m_item.group(2))
+            k += 1
+            continue
+        named = "《" in m_item.group(2) or RULE_ITEM.match(m_item.group(2)) if m_item else False
+        if m_item and ((named or repeal_only) and not CLOSING.search(m_item.group(2)[:6])) and not mixed:
             k = new_item(k, cn_number(m_item.group(1)), t[:m_item.start(2)].strip(), m_item.group(2), repeal_only) + 1
             continue
         if m_sub and group is not None:
@@ -394,11 +415,21 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         if CLOSING.search(t):
             item = amendment = group = None
         blocks.append(to_block(paras[k], keys(), "para", convert))
+        m_one = ONE_RULE.search(t) if not amendments and group is None and not repeal_only else None
+        if m_one and (tt := _outer_title(m_one.group(1))) and tt[1] == len(m_one.group(1)):
+            # its changes are top-level provisions (change-1 …), the amendment has no item of its own
+            rule_title = re.sub(r"\s+", "", tt[2])
+            item = one_rule = Provision("amendment", "1", "", rule_title, "", paras[k].line,
+                                        block_keys=[blocks[-1].key], text=rule_title)
+            amendment = Amendment(rule_title, [], [], paras[k].line, number=1)
+            amendments.append(amendment)
         k += 1
     if change is not None and _is_open(quote):
         report.error(path, quote_line, "a quotation opened in this change is never closed",
                      "the new wording between “ and ”")
     finish_change()
+    if one_rule is not None:
+        provisions.extend(one_rule.children)
     if not amendments and repeal_only:  # 等5部规章予以废止（目录附后）: the rules are the rows of its annex's table
         amendments.extend(_listed_repeals(att.parts, convert, report, path))
         m = re.search(r"等\s*(\d+|[一二三四五六七八九十]+)\s*[部项件]", title)
@@ -415,6 +446,12 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         blocks.extend(b)
         provisions.append(prov)
     return blocks, provisions, amendments
+
+
+def change_anchor(item_anchor: str, number: int) -> str:
+    """The anchor of a decision's change: item-2-change-3 (the third change of the rule its item 二、 names);
+    change-3 in a decision amending one rule, whose items are its changes."""
+    return f"{item_anchor}-change-{number}" if item_anchor else f"change-{number}"
 
 
 def _listed_repeals(parts, convert=None, report: Report | None = None, path: str = "") -> list[Amendment]:

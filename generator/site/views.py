@@ -409,6 +409,7 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
     ("delete" where the change deletes the provision itself, else "amend")}. The other end of
     ``amended_targets``: legislation.gov.uk's "changes to legislation" on the provision that has changed."""
     from ..kinds.base import provision_label
+    from ..kinds.decision import change_anchor
     from ..kinds.structure import changed_provision, find
 
     out: dict[str, list[dict]] = {}
@@ -427,13 +428,13 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
                 target = changed_provision(d.provisions, ch)
                 if target is None:
                     continue
-                at = find(dec.provisions, f"{a.anchor}-change-{ch.number}") if a.anchor else None
+                at = find(dec.provisions, change_anchor(a.anchor, ch.number))
                 ui = v.ui[lang]
                 label = v.title(dec.id, lang)
                 if dec.date:
                     label += ui["amended_on"].format(date=v.date(dec.date, lang))
                 if at is not None:  # 一、3. / I. 3.: the item naming the rule, then the change
-                    item = find(dec.provisions, a.anchor)
+                    item = find(dec.provisions, a.anchor) if a.anchor else None
                     label += ui["part_sep"] + (ui["label_title_sep"].join(
                         [provision_label(v, dec, item, lang), provision_label(v, dec, at, lang)]) if item else
                         provision_label(v, dec, at, lang))
@@ -443,20 +444,27 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
     return out
 
 
+def amended_rules(v: ViewContext, d) -> dict:
+    """The rules of the archive a decision amends or repeals (its "amends" links), by their titles written
+    without spaces: what its amendments' ``rule_title`` name."""
+    out = {}
+    for link, direction in v.links_by_item.get(d.id, []):
+        rule = v.corpus.documents.get(link.dst) if link.kind == "amends" and direction == "out" else None
+        if rule is not None:
+            out[rule.title.replace(" ", "")] = rule
+    return out
+
+
 def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
     """For an amendment or repeal decision: the anchor of each item and change -> the rule (and the provision
     of it) it changes, when that rule is in the archive: {"url", "label"}."""
+    from ..kinds.decision import change_anchor
     from ..kinds.structure import changed_provision, ref_en, ref_zh
 
     out: dict[str, dict] = {}
     if not d.amendments:
         return out
-    rules = {l.dst for l, direction in v.links_by_item.get(d.id, []) if l.kind == "amends" and direction == "out"}
-    by_title = {}
-    for rid in rules:
-        rule = v.corpus.documents.get(rid)
-        if rule is not None:
-            by_title[rule.title.replace(" ", "")] = rule
+    by_title = amended_rules(v, d)
     for a in d.amendments:
         rule = by_title.get(a.rule_title.replace(" ", ""))
         if rule is None:
@@ -467,7 +475,7 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
             target = changed_provision(rule.provisions, ch)
             # a new article or chapter is in no provision of the text shown: the link goes to the rule
             if target is not None or (ch.action == "insert" and ch.target):
-                anchor = f"{a.anchor}-change-{ch.number}" if a.anchor else ""
+                anchor = change_anchor(a.anchor, ch.number)
                 words = v.ui[lang]["provisions"]
                 where = ref_zh(ch.target, words) if not v.translated(lang) else ref_en(ch.target, words)
                 out[anchor] = {"url": url_for(rule.id, lang) + (f"#{target.anchor}" if target is not None else ""),
