@@ -232,7 +232,17 @@ def test_every_kind_meets_the_schemas_the_data_publishes(built):
     # a change of words within an article says which words (将第十五条中的“二百元以下”修改为“五十元以上二百元以下”):
     # it read as if the whole article were replaced by 五十元以上二百元以下
     changes = [c for d in docs.values() for a in d["amendments"] or [] for c in a["changes"]]
-    assert {"action": "rewrite", "target": {"article": 15}, "text": "五十元以上二百元以下", "old": "二百元以下"} in changes
+    assert {"action": "rewrite", "target": {"article": 15}, "text": "五十元以上二百元以下", "old": "二百元以下"} in [
+        {k: c[k] for k in ("action", "target", "text", "old")} for c in changes]
+    # each change says where it is on the decision's page, every provision it names and its words as printed;
+    # each rule, the rule of the archive it resolved to (the page links it) and its history as printed
+    assert {"id": "decree/334#item-2-change-1", "action": "delete", "target": {"article": 11, "item": 4},
+            "targets": [{"article": 11, "item": 4}], "text": None, "old": None, "source": "删去第十一条第（四）项。"} \
+        in changes, changes
+    decision = docs["doc:京政发〔2026〕9号"]["amendments"]
+    assert [a["rule_id"] for a in decision] == ["rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"]
+    assert [h["instrument"] for h in decision[0]["history"]] == ["北京市人民政府令第205号", "北京市人民政府令第331号"]
+    assert all(a["rule_id"] is None for a in docs["decree/334"]["amendments"])  # rules the archive does not hold
     assert any(c["action"] == "rewrite" and c["old"] is None and c["text"] for c in changes)  # a whole provision
     assert any(d["metadata"].get("appointments") for d in docs.values())
     assert docs["doc:京政办发〔2026〕1号"]["metadata"]["repealed"] is None

@@ -19,7 +19,7 @@ from ..i18n.romanize import parse_number, romanize_number
 from .opendata import SCHEMAS, index_links, schema_url
 from .pages import ViewContext
 from .urls import url_for
-from .views import report_front
+from .views import amended_rules, report_front
 from ..i18n.status import summarize
 
 API_ROOT = "api/v1"
@@ -225,6 +225,28 @@ def _digest(parts) -> str:
     return h.hexdigest()
 
 
+def _history(entries) -> list[dict]:
+    return [{"date": h.date or None, "body": h.body, "action": h.action, "instrument": h.instrument,
+             "text": h.text} for h in entries]
+
+
+def _amendments(v, d) -> list[dict]:
+    """An amendment or repeal decision's rules (the id of each one the archive holds, its history as the
+    decision prints it) and their changes (each with its id on the decision, every provision it names, and
+    its words as printed)."""
+    from ..kinds.decision import change_anchor
+
+    rules = amended_rules(v, d) if d.amendments else {}
+    return [{"rule": a.rule_title, "rule_id": getattr(rules.get(a.rule_title.replace(" ", "")), "id", None),
+             "history": _history(a.history),
+             "changes": [{"id": f"{d.id}#{change_anchor(a.anchor, ch.number)}" if ch.number else None,
+                          "action": ch.action, "target": ch.target,
+                          "targets": ch.targets,
+                          "text": ch.text or None, "old": ch.old or None, "source": ch.source}
+                         for ch in a.changes]}
+            for a in d.amendments]
+
+
 def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
     """(name, records) for each file of the data API, one file at a time, index.json last: the build
     writes each and drops it, so a large archive never holds the whole API in memory. Records are
@@ -262,12 +284,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         record.update({
             "text_en": _joined(ens), "sources": _origins(d.origins), "urls": _urls(d.id, base),
             "structure": _structure(v, d, blocks, ens, base),
-            "history": [{"date": h.date or None, "body": h.body, "action": h.action, "instrument": h.instrument,
-                         "text": h.text} for h in d.history],
-            "amendments": [{"rule": a.rule_title, "changes": [{"action": ch.action, "target": ch.target,
-                                                                "text": ch.text or None, "old": ch.old or None}
-                                                               for ch in a.changes]}
-                           for a in d.amendments],
+            "history": _history(d.history),
+            "amendments": _amendments(v, d),
         })
         return record
 
