@@ -187,7 +187,8 @@ def cmd_ingest(args) -> int:
     from .output import content_lock
 
     with content_lock(_root(args), "ingest"):
-        return ingest(_root(args), Path(args.file), dry_run=args.dry_run, replace=args.replace, copy=args.copy)
+        return ingest(_root(args), Path(args.file), dry_run=args.dry_run, replace=args.replace, copy=args.copy,
+                      publication=args.publication, publication_en=args.publication_en, url=args.url)
 
 
 def cmd_new_note(args) -> int:
@@ -266,6 +267,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the file corrects documents already filed: their text moves to content/sources/replaced/")
     i.add_argument("--copy", action="store_true",
                    help="the file is another publication of documents already filed (declared in provenance.yaml)")
+    i.add_argument("--publication", metavar="NAME", help="the publication the file was taken from, as Chinese "
+                   "pages cite it (e.g. 北京市人民政府网站; a gazette issue names itself)")
+    i.add_argument("--publication-en", metavar="NAME", help="the same publication's name on English pages")
+    i.add_argument("--url", help="the publication's official address (http or https)")
     n = command("new-note", cmd_new_note, "scaffold an editor's note about an item, to edit before it builds")
     n.add_argument("--ref", required=True, help="id of the item the note is about, e.g. task/2026/20 "
                    "(required; no default)")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -104,12 +106,34 @@ def _incoming_documents(src) -> list:
     return list(first.values())
 
 
+def _publication(name_zh: str | None, name_en: str | None, url: str | None) -> dict:
+    """provenance.yaml's name_zh, name_en and url of the publication a file was taken from (ingest's
+    --publication, --publication-en, --url), checked: one line of text each, an http(s) address."""
+    out = {}
+    for key, option, value in (("name_zh", "--publication", name_zh), ("name_en", "--publication-en", name_en)):
+        if value is None:
+            continue
+        value = value.strip()
+        if not value or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in value):
+            raise SourceError(Problem(option, None, f"given {value!r}",
+                                      "the publication's name on one line, such as 北京市人民政府网站"))
+        out[key] = value
+    if url is not None:
+        if not re.fullmatch(r"https?://[^\s]+", url):
+            raise SourceError(Problem("--url", None, f"given {url!r}", "an http(s) address, one line"))
+        out["url"] = url
+    return out
+
+
 def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date | None = None, *,
-           replace: bool = False, copy: bool = False) -> int:
+           replace: bool = False, copy: bool = False, publication: str | None = None,
+           publication_en: str | None = None, url: str | None = None) -> int:
     """File ``file`` under content/sources/. A document whose number is already in the archive is refused when
     its text differs, naming both files and what differs, unless the caller chooses: ``replace`` (the filed
     text is moved to content/sources/replaced/, recorded in provenance, and this file takes its place) or
-    ``copy`` (this file is another publication of the same document; the complete one stays canonical)."""
+    ``copy`` (this file is another publication of the same document; the complete one stays canonical).
+    ``publication``, ``publication_en`` and ``url`` name the publication the file was taken from (a gazette
+    issue names itself): the pages cite it by that name."""
     from .content import files_of
     from .fileio import atomic_write, read_bytes, read_text
 
@@ -117,6 +141,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     file = Path(file)
     if replace and copy:
         raise SourceError(Problem(str(file), None, "--replace and --copy were both given", "one of them"))
+    named = _publication(publication, publication_en, url)
     if not file.exists() and not file.is_symlink():
         raise SourceError(Problem(str(file), None, "no such file", "a plain-text document"))
     raw = read_bytes(file, str(file), "a plain-text document")
@@ -255,7 +280,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         # (\xb9\xab.txt): YAML can hold no lone surrogate, and the file could not be read again
         origin = os.fsencode(file.name).decode("utf-8", "backslashreplace")
         prov[name] = {"origin": origin, "sha256": digest, "received": today.isoformat(),
-                      "description": f"ingested {src.kind}"}
+                      "description": f"ingested {src.kind}", **named}
         if copy_of:
             prov[name]["copy_of"] = copy_of
         if to_replace:
@@ -277,6 +302,9 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     for kept in kept_names:
         print(f"  kept the replaced text as {SOURCES_DIR}/{kept}")
     print(f"filed {SOURCES_DIR}/{name}")
+    if src.kind != "gazette" and "name_zh" not in named and not copy_of:
+        print("  note: no --publication given: its pages cite it as taken from another publication until "
+              f"{SOURCES_DIR}/provenance.yaml names it (name_zh, name_en, url)")
     return 0
 
 

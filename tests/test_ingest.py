@@ -45,6 +45,42 @@ def test_circular_without_gazette_wrapper(tmp_path):
     assert again.returncode == 0 and "already ingested" in again.stdout
 
 
+def test_the_publication_a_file_was_taken_from_is_recorded_and_cited(tmp_path):
+    """A document ingested on its own (not in a gazette issue) named no publication: its pages said it was
+    taken from "another publication", which a journalist cannot cite. ingest --publication/--publication-en/--url
+    record where it was taken from, and its pages cite that; without them ingest says so."""
+    proj = make_project(tmp_path)
+    bad = [subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest",
+                           str(DATA / "circular-simplified.txt"), *extra], capture_output=True, text=True, cwd=ROOT)
+           for extra in (["--url", "ftp://example.org/x"], ["--publication", "北京市\n人民政府网站"])]
+    assert [r.returncode for r in bad] == [1, 1]
+    assert "--url: given 'ftp://example.org/x' (expected an http(s) address, one line)" in bad[0].stderr
+    assert "--publication: given '北京市\\n人民政府网站'" in bad[1].stderr
+    assert snapshot(proj) == snapshot(make_project(tmp_path / "fresh"))  # nothing filed
+    r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest",
+                        str(DATA / "circular-simplified.txt"), "--publication", "北京市人民政府网站",
+                        "--publication-en", "Beijing Municipal Government website",
+                        "--url", "https://www.beijing.gov.cn/zhengce/"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and "note: no --publication" not in r.stdout, r.stderr
+    import yaml
+
+    prov = yaml.safe_load((proj / "content/sources/provenance.yaml").read_text("utf-8"))
+    entry = prov["2026-circular-jingzhengbanfa-2026-12.txt"]
+    assert (entry["name_zh"], entry["name_en"], entry["url"]) == (
+        "北京市人民政府网站", "Beijing Municipal Government website", "https://www.beijing.gov.cn/zhengce/")
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+    for lang, name in (("zh", "北京市人民政府网站"), ("en", "Beijing Municipal Government website")):
+        html = (out / lang / "doc" / "jingzhengbanfa-2026-12" / "index.html").read_text("utf-8")
+        assert f'<li>{name} · <a href="https://www.beijing.gov.cn/zhengce/" rel="external">' in html, lang
+        assert {"zh": "其他版本", "en": "another publication"}[lang] not in html
+    other = ingest(proj, "circular-traditional.txt")
+    assert other.returncode == 0, other.stderr
+    assert "note: no --publication given" in other.stdout
+
+
 def test_the_editors_provenance_and_an_odd_file_name_survive_an_ingest(tmp_path):
     """Ingest adds its entry after what the editors wrote in provenance.yaml (their comments, inside entries
     too, and their order stay; it rewrote the file sorted, without them), and a file name that is not UTF-8 (a
