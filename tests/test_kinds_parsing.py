@@ -423,6 +423,24 @@ def test_an_item_may_name_its_rule_without_guillemets():
          [("rewrite", "article-15", "设置户外广告设施，应当保证安全牢固。")])]
 
 
+def test_an_item_s_one_change_on_its_own_line_is_its_own_provision():
+    """三、《北京市A办法》（…发布） then 将第二十一条中的… on the next line: the change was joined to the item's header
+    (the header does not end a sentence), so its anchor sat on the header and the change had no block of its own."""
+    lines = ["北京市人民政府关于修改《北京市A办法》等二项规章部分条款的决定", "", "市人民政府决定对下列规章的部分条款予以修改：", "",
+             "一、《北京市A办法》（2011年3月7日北京市人民政府令第230号发布）", "", "将第二十一条中的“市档案局”修改为“市档案馆”。", "",
+             "二、《北京市B办法》", "", "（2011年3月7日北京市人民政府令第231号发布）", "", "1.删去第五条。", "",
+             "本决定自公布之日起施行。"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    blocks, provs, amendments = parse_decision(paras, "x.txt", r := Report())
+    assert r.errors == [] and r.warnings == []
+    by_key = {b.key: b.text for b in blocks}
+    assert [(p.anchor, [by_key[k][:6] for k in p.block_keys]) for p in walk(provs)] == [
+        ("item-1", ["一、《北京市", "将第二十一条"]), ("item-1-change-1", ["将第二十一条"]),
+        ("item-2", ["二、《北京市", "（2011年", "1.删去第五"]), ("item-2-change-1", ["1.删去第五"])]
+    assert [(a.rule_title, [h.instrument for h in a.history], [c.anchor for c in a.changes]) for a in amendments] == [
+        ("北京市A办法", ["北京市人民政府令第230号"], ["article-21"]), ("北京市B办法", ["北京市人民政府令第231号"], ["article-5"])]
+
+
 def test_decree_without_number_is_an_error():
     lines = ["北京市人民政府令", "", "《北京市A办法》已经市人民政府常务会议审议通过，现予公布，自公布之日起施行。", "",
              "市长 殷勇", "", "2026年3月1日"]

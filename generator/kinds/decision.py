@@ -84,6 +84,23 @@ def _outer_title(text: str):
     return None
 
 
+def _header_done(text: str, following: str) -> bool:
+    """Whether an item's header naming a rule is whole: its title, then its history closed (or no history, and
+    the ``following`` paragraph does not open one). The paragraph after a whole header is its one change
+    (三、《北京市A办法》（…发布） / 将第二十一条中的“A”修改为“B”。), not more of the header."""
+    tt = _outer_title(text)
+    if tt is not None:
+        start = tt[1]
+    elif RULE_ITEM.match(text):
+        start = re.search(r"[（(]", text).start()
+    else:
+        return False
+    tail = text[start:].strip()
+    if not tail:
+        return following[:1] not in "（("
+    return tail[0] in "（(" and _balanced_paren(tail, 0) == len(tail)
+
+
 def _balanced_paren(text: str, start: int):
     """End of the parenthesised group starting at ``text[start]`` (（ or (), or None when not closed."""
     depth = 0
@@ -260,7 +277,8 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         j = k
         # a header the joiner left cut (after a short 一、 line): the next paragraphs that are not numbered
         while not ends_sentence(text) and j + 1 < n and not (ITEM.match(texts[j + 1]) or SUB_ITEM.match(texts[j + 1])
-                                                             or CHANGE.match(texts[j + 1]) or CLOSING.search(texts[j + 1])):
+                                                             or CHANGE.match(texts[j + 1]) or CLOSING.search(texts[j + 1])
+                                                             or _header_done(text, texts[j + 1])):
             j += 1
             text += texts[j]
         tt = _outer_title(text)
