@@ -318,6 +318,21 @@ def test_rules_without_chapters_history_and_half_width_punctuation():
     no_loss(text, blocks)
 
 
+def test_an_unnumbered_supplementary_division_is_a_heading_not_a_paragraph():
+    """附　　则 on a line of its own over a rule's last articles (a rule without chapters): it was read as the
+    second 款 of the article before it, so 第五条第二款 was 附则 and the page showed it as that article's text."""
+    lines = ["北京市A规定", "", "第一条　为了规范管理，制定本规定。", "", "第二条　违反本规定的，依法处理。", "",
+             "附　　则", "", "第三条　本规定自2026年10月1日起施行。"]
+    r = Report()
+    blocks, provs, _, _ = parse_rules(unwrap(lines, 0, len(lines))[0], "a.txt", r)
+    assert r.errors == [] and r.warnings == []
+    assert [(b.kind, b.text) for b in blocks if b.kind == "heading"] == [("heading", "附则")]
+    assert find(provs, "article-2").children == []  # one 款: no paragraph provisions
+    assert [p.anchor for p in provs] == ["article-1", "article-2", "article-3"]
+    heading = next(b.key for b in blocks if b.kind == "heading")
+    assert not [p.anchor for p in walk(provs) if heading in p.block_keys]
+
+
 def test_rules_in_traditional_script(words):
     paras, convert, text = read("rules-traditional.txt")
     assert convert is not None

@@ -26,7 +26,7 @@ from ..normalize import Para, to_simplified
 from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import find_citations
-from .structure import classify, parse_provisions
+from .structure import DIVISION, classify, parse_provisions
 from .text import (DATE_RE, Keys, before_footnotes, cn_number, is_date_line, is_org_line, parse_date, simplified,
                    to_block)
 from .. import ids
@@ -196,6 +196,8 @@ def parse_rules(paras: list[Para], path: str, report: Report, convert=None, *,
     for k, kind in zip(range(i, end), kinds):
         if kind in ("book", "chapter", "section"):
             body.append(to_block(paras[k], keys(), "heading", convert, level=levels[kind]))
+        elif DIVISION.match(texts[k]):  # 附　　则 in a rule without chapters: a heading, in no article
+            body.append(to_block(paras[k], keys(), "heading", convert, level=levels["chapter"]))
         else:
             body.append(to_block(paras[k], keys(), "para", convert))
     if not any(classify(b.text) and classify(b.text)[0] == "article" for b in body):

@@ -118,6 +118,8 @@ def classify(text: str):
     return None
 
 
+# an unnumbered division of a rule without chapters, printed on a line of its own: 附　　则, 总　则, 罚　则
+DIVISION = re.compile(r"^[总附罚]\s*则$")
 LISTING = re.compile(r"^附件\s*[：:]\s*\S")
 LISTED = re.compile(r"^\d+\s*[.．、]\s*\S.{0,79}$")
 
@@ -367,6 +369,9 @@ def _rules(b: _Builder, body: list[Block]) -> None:
             b.open(RANK["paragraph"], par)
             b.add_key(blk.key)
             b.text_open = [art, par]
+        elif kind is None and blk.kind == "heading":  # an unnumbered division (附则): the articles after it
+            b.close_to(RANK["article"])                 # are not in the one before
+            b.add_key(blk.key)
         elif b.top(RANK["article"]) is None:
             b.add_key(blk.key)  # preamble, or text between a chapter heading and its first article
         elif kind == "item":
