@@ -456,6 +456,20 @@ def test_an_item_s_one_change_on_its_own_line_is_its_own_provision():
         ("北京市A办法", ["北京市人民政府令第230号"], ["article-21"]), ("北京市B办法", ["北京市人民政府令第231号"], ["article-5"])]
 
 
+def test_a_change_replacing_several_phrases_records_each():
+    """将第二十一条中的“市档案局”修改为“市档案馆”，“区县档案局”修改为“区档案馆”: the second replacement was lost from
+    the data (the change recorded only the first pair)."""
+    lines = ["北京市人民政府关于修改《北京市A办法》的决定", "", "一、《北京市A办法》（2011年3月7日北京市人民政府令第230号发布）", "",
+             "1.将第二十一条中的“市档案局”修改为“市档案馆”，“区县档案局”修改为“区档案馆”。", "",
+             "2.将第五条中的「三十日」修改为「十五日」。", "", "本决定自公布之日起施行。"]
+    blocks, provs, amendments = parse_decision(unwrap(lines, 0, len(lines))[0], "p.txt", r := Report())
+    assert r.errors == [] and r.warnings == []
+    assert [(c.number, c.action, c.anchor, c.old, c.text) for c in amendments[0].changes] == [
+        (1, "rewrite", "article-21", "市档案局", "市档案馆"), (1, "rewrite", "article-21", "区县档案局", "区档案馆"),
+        (2, "rewrite", "article-5", "三十日", "十五日")]
+    assert [p.anchor for p in walk(provs)] == ["item-1", "item-1-change-1", "item-1-change-2"]
+
+
 def test_decree_without_number_is_an_error():
     lines = ["北京市人民政府令", "", "《北京市A办法》已经市人民政府常务会议审议通过，现予公布，自公布之日起施行。", "",
              "市长 殷勇", "", "2026年3月1日"]

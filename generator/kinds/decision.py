@@ -25,6 +25,7 @@ Every item and change is a provision: ``item-1``, ``item-1-change-3`` (``part-2-
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..errors import Report
@@ -203,6 +204,17 @@ def classify_change(text: str) -> tuple[str, list[dict], str, str] | None:
     return None
 
 
+_PAIR = re.compile(r"[，,；;、]\s*(?:将|把)?[“\"](?P<old>[^”\"]+)[”\"](?:修改为|改为|替换为)[“\"](?P<new>[^”\"]+)[”\"]")
+
+
+def further_pairs(text: str) -> list[tuple[str, str]]:
+    """The replacements after the first of a change of words in one provision: 将第二十一条中的“市档案局”修改为
+    “市档案馆”，“区县档案局”修改为“区档案馆” -> [("区县档案局", "区档案馆")]."""
+    t = text.translate(_CORNERS)
+    first = re.search(r"(?:修改为|改为|替换为)[“\"][^”\"]+[”\"]", t)
+    return [(m.group("old"), m.group("new")) for m in _PAIR.finditer(t, first.end())] if first else []
+
+
 def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *,
                    key_start: int = 0) -> tuple[list[Block], list[Provision], list[Amendment]]:
     """(blocks, provisions, amendments) of an amendment or repeal decision (see the module docstring)."""
@@ -267,6 +279,9 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
                             "a provision such as 第五条第二款")
         change_rec.source = whole
         change.text = whole
+        if change_rec.action == "rewrite" and change_rec.old:  # …“A”修改为“B”，“C”修改为“D”: one record each
+            for old, new in further_pairs(whole):
+                amendment.changes.append(dataclasses.replace(change_rec, old=old, text=new))
         change, change_rec, change_texts = None, None, []
 
     def new_item(k: int, number: int, label: str, rest: str, repeal: bool):
@@ -337,7 +352,7 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
     def start_change(k: int, number: int, label: str, text: str, keyed: bool = True):
         nonlocal change, change_rec, change_texts, quote, quote_line
         finish_change()
-        expected = len(amendment.changes) + 1
+        expected = len({c.number for c in amendment.changes}) + 1  # a change may hold several records
         if number != expected:
             report.warn(path, paras[k].line, f"the changes of item {item.label} skip or repeat at {label}",
                         f"change {expected}")

@@ -438,9 +438,10 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
                     label += ui["part_sep"] + (ui["label_title_sep"].join(
                         [provision_label(v, dec, item, lang), provision_label(v, dec, at, lang)]) if item else
                         provision_label(v, dec, at, lang))
-                out.setdefault(target.anchor, []).append({
-                    "url": url_for(dec.id, lang) + (f"#{at.anchor}" if at is not None else ""), "label": label,
-                    "action": "delete" if ch.action == "delete" and not ch.old else "amend"})
+                entry = {"url": url_for(dec.id, lang) + (f"#{at.anchor}" if at is not None else ""), "label": label,
+                         "action": "delete" if ch.action == "delete" and not ch.old else "amend"}
+                if entry not in out.setdefault(target.anchor, []):  # one change replacing two phrases: once
+                    out[target.anchor].append(entry)
     return out
 
 
