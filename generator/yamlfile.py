@@ -235,11 +235,15 @@ class Shape:
                 self.error((*path, key), f"unknown key {short(key)} in {what}",
                            "one of " + ", ".join(f"{k} ({v})" if v else k for k, v in allowed.items()))
                 ok = False
-        missing = [k for k in required if k not in value or value[k] in (None, "", [])]
+        missing = [k for k in required if k not in value]
         if missing:
             self.error(path if path else None, f"{what} lacks {', '.join(missing)}",
                        ", ".join(f"{k}: {allowed[k]}" for k in missing))
             ok = False
+        for k in required:  # present but empty (refs: []): said at its own line
+            if k in value and (value[k] is None or value[k] == "" or value[k] == []):
+                self.error((*path, k), f"{k} in {what} is empty", f"{k}: {allowed[k]}")
+                ok = False
         return ok
 
     def text(self, value, path, expected: str = "a text", *, empty: bool = False, what: str = ""):
