@@ -498,3 +498,67 @@ def test_two_sources_with_one_number_fail_the_build_unless_declared_copies(tmp_p
     r = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "check"], capture_output=True,
                        text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
+
+
+TRADITIONAL_ANNEXES = """北京市人民政府辦公廳關於公布2026年北京市
+古樹名木保護名錄的通知
+
+京政辦發〔2026〕41號
+
+各區人民政府，市政府各委、辦、局：
+
+經市政府同意，現將2026年北京市古樹名木保護名錄予以公布，請認真做好養護管理。
+
+附件：2026年北京市古樹名木保護名錄
+
+北京市人民政府辦公廳
+
+2026年10月9日
+
+（此件公開發布）
+
+附件
+
+2026年北京市古樹名木保護名錄
+
+序號	樹種	樹齡	所在區
+1	側柏	八百年	東城區
+2	國槐	六百年	豐台區
+
+養護責任單位應當建立檔案，定期巡查。
+
+北京市園林綠化局
+
+2026年10月8日
+"""
+
+
+def test_traditional_attachment_with_a_table_and_its_own_signature(tmp_path):
+    """A Traditional-script circular whose attachment has a table of several rows and ends with its issuer and
+    date was refused by the no-loss check: the merged table kept only its first row's original, and the
+    attachment's signature and date were made without theirs. Every such block keeps the text as written, the
+    table's cells are Simplified like its text, and the page shows the Traditional rows under the table."""
+    from generator.build import build, load_all
+
+    proj = make_project(tmp_path)
+    f = tmp_path / "annex-trad.txt"
+    f.write_text(TRADITIONAL_ANNEXES, "utf-8")
+    r = ingest_file(proj, f)
+    assert r.returncode == 0, r.stderr
+    doc = load_all(proj)[2].documents["doc:京政办发〔2026〕41号"]
+    assert doc.original_script == "traditional"
+    table, = [b for b in doc.blocks if b.kind == "table"]
+    assert table.rows == [["序号", "树种", "树龄", "所在区"], ["1", "侧柏", "八百年", "东城区"],
+                          ["2", "国槐", "六百年", "丰台区"]]
+    assert table.text == "\n".join("\t".join(r) for r in table.rows)
+    assert table.original == "序號\t樹種\t樹齡\t所在區\n1\t側柏\t八百年\t東城區\n2\t國槐\t六百年\t豐台區"
+    sig, date = doc.blocks[-2:]
+    assert (sig.kind, sig.text, sig.original) == ("signature", "北京市园林绿化局", "北京市園林綠化局")
+    assert (date.kind, date.original) == ("date", "2026年10月8日")
+    out = tmp_path / "out"
+    build(proj, out, search=False)
+    page = (out / "zh" / "doc" / "jingzhengbanfa-2026-41" / "index.html").read_text("utf-8")
+    assert "北京市园林绿化局<span class=\"original\" lang=\"zh-TW\"><span class=\"label\">繁体原文：</span>" \
+           "北京市園林綠化局</span>" in page
+    assert "</table></div><p class=\"original\" lang=\"zh-TW\"><span class=\"label\">繁体原文：</span>" \
+           "序號　樹種　樹齡　所在區<br>1　側柏　八百年　東城區<br>2　國槐　六百年　豐台區</p>" in page

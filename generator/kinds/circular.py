@@ -167,7 +167,7 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
             sig_start -= 1
     body_end = sig_start if sig_start is not None else foot
     for k in range(i, body_end):
-        blocks.append(_typed(paras[k], text[k], len(blocks), convert))
+        blocks.append(para_block(paras[k], f"p{len(blocks)}", convert))  # typed in Simplified, original kept
     signatories: list[str] = []
     date = ""
     rest_start = foot
@@ -248,13 +248,6 @@ def _title_after_number(paras: list[Para], text: list[str], i: int, add, blocks:
     return "", i
 
 
-def _typed(p: Para, text: str, idx: int, convert) -> Block:
-    b = para_block(p, f"p{idx}")
-    if convert:
-        b.original, b.text = b.text, text
-    return b
-
-
 def attachment_blocks(doc: Document, paras: list[Para], *, convert=None, path: str = "",
                       report: Report | None = None) -> None:
     """Append a generic attachment: title, body, trailing signature and date, and
@@ -315,14 +308,9 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
         while sig - 1 >= 0 and body[sig - 1].kind == "para" and is_org_line(texts[sig - 1]):
             sig -= 1
         end = sig
-        for j in range(sig, k + 1):
-            tail.append(Block("signature" if j < k else "date", texts[j], body[j].line))
-    new = []
-    for j in range(end):
-        b = para_block(body[j], "")
-        if convert:
-            b.original, b.text = b.text, texts[j]
-        new.append(b)
+        for j in range(sig, k + 1):  # the attachment's own issuer and date keep their original as the body does
+            tail.append(to_block(body[j], "", "signature" if j < k else "date", convert))
+    new = [para_block(body[j], "", convert) for j in range(end)]
     new = merge_tables(new + tail)
     for b in new:
         b.key = f"p{len(doc.blocks)}"

@@ -79,8 +79,10 @@ def para_block(p: Para, key: str, original_script_convert=None) -> Block:
         original, text = text, original_script_convert(text)
     if p.kind == "footnote":
         return Block("footnote", text, p.line, key=key, original=original)
-    if p.kind == "table":
+    if p.kind == "table":  # cells in Simplified like the text (a row is a catalog segment); original as written
         cells = [normalize_text(c) for c in raw.split("\t")]
+        if original_script_convert:
+            original, cells = "\t".join(cells), [original_script_convert(c) for c in cells]
         return Block("table", "\t".join(cells), p.line, key=key, rows=[cells], original=original)
     lvl = heading_level(text)
     if lvl:
@@ -93,12 +95,16 @@ def para_block(p: Para, key: str, original_script_convert=None) -> Block:
 
 
 def merge_tables(blocks: list[Block]) -> list[Block]:
-    """Consecutive table lines become one table block."""
+    """Consecutive table lines become one table block (its original, the rows as written in Traditional
+    script, joined like its text: the no-loss check and the page read a block's original where it has one)."""
     out: list[Block] = []
     for b in blocks:
         if b.kind == "table" and out and out[-1].kind == "table":
-            out[-1].rows.extend(b.rows)
-            out[-1].text += "\n" + b.text
+            last = out[-1]
+            if last.original or b.original:
+                last.original = (last.original or last.text) + "\n" + (b.original or b.text)
+            last.rows.extend(b.rows)
+            last.text += "\n" + b.text
         else:
             out.append(b)
     return out

@@ -208,6 +208,10 @@ def _block_body(b, ui: dict, lang: str) -> str:
                 fallback = fallback or r
             out.append(f"<tr{attr}>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
         out.append("</table></div>")
+        if b.get("original") and b["original"] != b.get("zh"):  # the rows as written, like a paragraph's original
+            lines = "<br>".join(escape("\u3000".join(r.split("\t"))) for r in b["original"].split("\n"))
+            out.append(f'<p class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
+                       f'{escape(ui["colon"])}</span>{lines}</p>')
         if fallback is not None:
             out.append(f'<p class="blk-table-note">{_notice(fallback, ui).strip()}</p>')
         return "".join(out)
