@@ -562,3 +562,111 @@ def test_traditional_attachment_with_a_table_and_its_own_signature(tmp_path):
            "北京市園林綠化局</span>" in page
     assert "</table></div><p class=\"original\" lang=\"zh-TW\"><span class=\"label\">繁体原文：</span>" \
            "序號　樹種　樹齡　所在區<br>1　側柏　八百年　東城區<br>2　國槐　六百年　豐台區</p>" in page
+
+
+TRADITIONAL_GAZETTE = """北京市人民政府公報
+
+2026
+
+第 30 期 (總第 954 期)
+
+GAZETTE OF THE PEOPLE'S
+GOVERNMENT OF BEIJING MUNICIPALITY
+
+北京市人民政府公報
+
+BEIJINGSHI RENMIN ZHENGFU GONGBAO
+
+2026年10月16日 第30期 北京市人民政府辦公廳主辦
+
+目 錄
+
+【市政府辦公廳文件】
+
+北京市人民政府辦公廳關於做好2026年冬季供暖
+保障工作的通知
+(京政辦發〔2026〕52號) (3)
+
+GAZETTE OF THE PEOPLES GOVERNMENT OF BEIJING MUNICIPALITY
+
+October 16, 2026
+
+Issue No. 30
+
+Sponsored by the General Office of the People's Government of Beijing Municipality
+
+CONTENTS
+
+【Documents of the General Office of Beijing Municipal Government】
+
+Circular of the General Office of Beijing Municipal Government on
+Ensuring Heating Supply in the Winter of 2026
+(Jingzhengbanfa[2026]No. 52) (3)
+
+(The Table of Contents is prepared in both Chinese and English, with
+the Chinese version being official.)
+
+北京市人民政府辦公廳關於做好2026年冬季供暖保障工作的通知
+
+京政辦發〔2026〕52號
+
+各區人民政府，市政府各委、辦、局：
+
+爲確保全市居民溫暖過冬，現就做好2026年冬季供暖保障工作通知如下。
+
+北京市人民政府公報
+
+一、各區要在11月15日前完成供熱設施檢修，儲備足量燃料。
+
+二、供熱單位要設立服務熱線，及時處理居民報修。
+
+北京市人民政府辦公廳
+
+2026年10月10日
+
+（此件公開發布）
+"""
+
+
+def test_traditional_gazette_issue(tmp_path):
+    """A whole gazette issue in Traditional script (公報, 總第, 目 錄) was refused as an unknown kind: the gazette's
+    detection, cover and table of contents were matched in Simplified only. It is read as its Simplified version
+    is (the same documents, the same issue), its running header 北京市人民政府公報 inside the text dropped, and the
+    lines as written kept as the blocks' originals."""
+    import dataclasses
+
+    from generator import kinds
+    from generator.normalize import to_simplified
+    from generator.sources import parse_source, read_source
+
+    assert kinds.detect(TRADITIONAL_GAZETTE).name == "gazette"
+
+    def parsed(name: str, text: str):
+        (tmp_path / name).write_text(text, "utf-8")
+        res = parse_source(read_source(tmp_path / name, tmp_path), {})
+        assert res["errors"] == [], res["errors"]
+        return res
+
+    def plain(x):  # a document or issue without what only the script changes
+        if dataclasses.is_dataclass(x):
+            x = dataclasses.asdict(x)
+        if isinstance(x, dict):
+            return {k: plain(v) for k, v in x.items() if k not in ("original", "original_script", "file")}
+        return [plain(v) for v in x] if isinstance(x, list) else x
+
+    trad, simp = parsed("trad.txt", TRADITIONAL_GAZETTE), parsed("simp.txt", to_simplified(TRADITIONAL_GAZETTE))
+    (doc, _), = trad["payload"].documents
+    assert doc.id == "doc:京政办发〔2026〕52号" and doc.original_script == "traditional" and doc.gazette == "gazette/2026/30"
+    assert doc.title == "北京市人民政府办公厅关于做好2026年冬季供暖保障工作的通知"
+    assert doc.blocks[0].original == "北京市人民政府辦公廳關於做好2026年冬季供暖保障工作的通知"
+    assert [plain(d) for d, _ in trad["payload"].documents] == [plain(d) for d, _ in simp["payload"].documents]
+    issue, = trad["payload"].items["gazettes"]
+    assert plain(issue) == plain(simp["payload"].items["gazettes"][0])
+    assert (issue.total_number, issue.sponsor) == (954, "北京市人民政府办公厅主办")
+    assert (issue.front[0].text, issue.front[0].original) == ("北京市人民政府公报", "北京市人民政府公報")
+    assert [(a.line, a.text) for a in trad["artefacts"]] == [(51, "北京市人民政府公報")]
+    f = tmp_path / "gazette-trad.txt"
+    f.write_text(TRADITIONAL_GAZETTE, "utf-8")
+    r = ingest_file(make_project(tmp_path), f)
+    assert r.returncode == 0, r.stderr
+    assert "gazette 2026 issue 30 (总第954期), 2026-10-16, 1 documents" in r.stdout

@@ -14,7 +14,7 @@ import re
 from ..errors import Report
 from ..i18n.romanize import parse_number
 from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, TocEntry
-from ..normalize import compact, normalize_text, unwrap
+from ..normalize import compact, normalize_text, to_simplified, unwrap
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import TOC_ANNOUNCEMENT, toc_target
@@ -23,6 +23,7 @@ from .text import calendar_date
 from .. import ids
 
 RUNNING_HEADER = "北京市人民政府公报"
+RUNNING_HEADERS = {RUNNING_HEADER: "running header", "北京市人民政府公報": "running header"}  # either script
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
 MAX_NUMBER, MAX_TOTAL = 999, 999_999  # the largest issue number in a year, and in all
 DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
@@ -34,7 +35,9 @@ CATEGORY_RE = re.compile(r"^【(.+)】$")
 
 
 def detect(text: str) -> bool:
-    head = text[:3000]
+    """A gazette issue, printed in Simplified or in Traditional script (公報, 總第, 目錄): the head is matched in
+    Simplified, as the decree's and the other kinds' detection is."""
+    head = to_simplified(text[:3000])
     return RUNNING_HEADER in head and bool(ISSUE_RE.search(head)) and bool(re.search(r"目\s*录", head))
 
 
@@ -105,7 +108,10 @@ def _refuse_unlisted(paras, texts, numbers, toc, starts, num_idx, path: str, rep
 
 def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Document], list[TaskList]]:
     path = source.path
-    lines = source.text.split("\n")
+    written = source.text.split("\n")
+    convert = ctx.convert
+    # cover, table of contents and the body are matched in Simplified; blocks keep the lines as written
+    lines = [convert(x) for x in written] if convert else written
     head = "\n".join(lines[:40])
     m = ISSUE_RE.search(head)
     dm = DATELINE_RE.search(head)
@@ -162,19 +168,23 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
     report.raise_if_errors()  # an entry without a number cannot be found in the body
 
     # front matter: every non-empty line up to the end of the TOC note
-    front = [Block("cover", normalize_text(lines[i]) if not lines[i].isascii() else lines[i].strip(), i + 1,
-                   key=f"f{i}") for i in range(0, toc_note + 1) if lines[i].strip()]
+    def cover(i: int) -> Block:
+        text = normalize_text(lines[i]) if not lines[i].isascii() else lines[i].strip()
+        original = normalize_text(written[i]) if convert and not written[i].isascii() else ""
+        return Block("cover", text, i + 1, key=f"f{i}", original=original)
+
+    front = [cover(i) for i in range(0, toc_note + 1) if lines[i].strip()]
     # the TOC note may wrap onto a second line
     body_start = toc_note + 1
     while body_start < len(lines) and lines[body_start].strip() and not lines[body_start - 1].strip().endswith(")"):
-        front.append(Block("cover", lines[body_start].strip(), body_start + 1, key=f"f{body_start}"))
+        front.append(cover(body_start))
         body_start += 1
     toc_note_text = " ".join(lines[i].strip() for i in range(toc_note, body_start) if lines[i].strip())
-    paras, artefacts = unwrap(lines, body_start, len(lines), drop={RUNNING_HEADER: "running header"})
+    paras, artefacts = unwrap(written, body_start, len(lines), drop=RUNNING_HEADERS)
     source.artefacts.extend(artefacts)
 
     # locate each document: its number paragraph, then its title walking back
-    texts = [normalize_text(p.text) for p in paras]
+    texts = [convert(normalize_text(p.text)) if convert else normalize_text(p.text) for p in paras]
     numbers = [canonical_number(t) if p.kind == "para" and is_number_line(t) else None for p, t in zip(paras, texts)]
     starts, num_idx = [], []
     search_from = 0
@@ -241,7 +251,8 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
         if tl is not None:
             tasklists.append(tl)
         docs.append(doc)
-    back = [Block("back", texts[k], paras[k].line, key=f"b{k}") for k in range(last_date + 1, len(paras))]
+    back = [Block("back", texts[k], paras[k].line, key=f"b{k}",
+                  original=normalize_text(paras[k].text) if convert else "") for k in range(last_date + 1, len(paras))]
     issue = GazetteIssue(id=gid, year=year, number=number, total_number=total, date=date, sponsor=sponsor,
                          toc=toc, documents=[d.id for d in docs], front=front, back=back, toc_note=toc_note_text,
                          origin=Origin(path, 1, len(lines)))
@@ -261,6 +272,8 @@ class GazetteKind(Kind):
 
     def read(self, src, rep, ctx) -> Reading:
         issue, docs, tls = parse(src, rep, ctx)
+        for d in docs:  # each document of the issue is in the issue's script
+            d.original_script = "traditional" if src.traditional else "simplified"
         by_doc = {t.document: t for t in tls}
         return Reading(documents=[(d, by_doc.get(d.id)) for d in docs], items={"gazettes": [issue]},
                        blocks=list(issue.front) + [b for d in docs for b in d.blocks] + list(issue.back))
