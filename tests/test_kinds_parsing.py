@@ -197,6 +197,39 @@ def test_a_numbered_sentence_is_an_item_and_a_run_in_heading_keeps_its_title():
         ("part-4-2", "强化督查")]
 
 
+def test_a_sub_item_with_a_figure_right_after_its_dot_is_a_sub_item_not_a_paragraph():
+    """A 目 written 1.2026年12月31日前… (no space after the dot) was read as a 款: the 1. label refused a figure
+    after the dot (to keep 1.5倍 a number), so the article's next paragraph became its 第五款 and a reference to
+    its 第二款 pointed at the first sub-item (a reviewer's real-looking rules). A year after the dot is the
+    text of a 目; another figure is one only where the numbering of the list says so (1. after a line ending
+    with ：, followed by 2.; N. right after 目 N-1). A decimal or a date opening a paragraph stays a 款."""
+    text = ["第一条 为了规范停车管理，制定本规定。",
+            "第二条 区交通行政主管部门应当按照以下时间安排组织实施：", "1.2026年12月31日前，完成核心区泊位梳理；",
+            "2.2027年6月30日前，完成中心城区泊位梳理；", "3.2027年12月31日前，完成全市泊位梳理。",
+            "设置方案应当向社会公开征求意见。",
+            "第三条 有关部门应当按照下列期限办理：", "1.10月1日前，完成申报；", "2.3个工作日内，完成审核。",
+            "复核期限另行规定。",
+            "第四条 停车收费标准由市发展改革部门制定。", "1.5倍以上的收费标准，应当听证。", "2026.1版标准同时废止。"]
+    r = Report()
+    provs = parse_provisions(_blocks(text), "t.txt", r)
+    art2 = find(provs, "article-2")
+    assert [c.anchor for c in art2.children] == ["article-2-paragraph-1", "article-2-paragraph-2"]
+    assert [(c.anchor, c.label, c.text) for c in art2.children[0].children] == [
+        ("article-2-subitem-1", "1.", "2026年12月31日前，完成核心区泊位梳理；"),
+        ("article-2-subitem-2", "2.", "2027年6月30日前，完成中心城区泊位梳理；"),
+        ("article-2-subitem-3", "3.", "2027年12月31日前，完成全市泊位梳理。")]
+    assert find(provs, "article-2-paragraph-2").text == "设置方案应当向社会公开征求意见。"
+    assert [c.anchor for c in find(provs, "article-3-paragraph-1").children] == ["article-3-subitem-1",
+                                                                               "article-3-subitem-2"]
+    assert find(provs, "article-3-subitem-2").text == "3个工作日内，完成审核。"
+    assert find(provs, "article-3-paragraph-2").text == "复核期限另行规定。"
+    art4 = find(provs, "article-4")  # a decimal and a date open paragraphs: no 目
+    assert [(c.anchor, c.text) for c in art4.children] == [
+        ("article-4-paragraph-1", "停车收费标准由市发展改革部门制定。"),
+        ("article-4-paragraph-2", "1.5倍以上的收费标准，应当听证。"), ("article-4-paragraph-3", "2026.1版标准同时废止。")]
+    assert r.warnings == []
+
+
 def test_anchors_do_not_move_when_text_elsewhere_changes():
     paras, convert, _ = read("decree-rules.txt")
     d1 = parse_decree_document(paras, "a", Report(), convert)

@@ -57,7 +57,10 @@ CHAPTER = re.compile(rf"^第\s*({NUM})\s*章\s*(.*)$", re.S)
 SECTION = re.compile(rf"^第\s*({NUM})\s*节\s*(.*)$", re.S)
 ARTICLE = re.compile(rf"^第\s*({NUM})\s*条(?:之({CN_NUM}|\d+))?\s*(.*)$", re.S)
 ITEM = re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]\s*(.*)$", re.S)
-SUB_DOT = re.compile(r"^(\d+)\s*[.．、](?![\d０-９])\s*(.*)$", re.S)
+# 1. / 1、 (a 目): not a decimal (1.5倍) or a date (2026.1), but a year right after the dot is its text (1.2026年…)
+SUB_DOT = re.compile(r"^(\d+)\s*[.．、](?:(?![\d０-９])|(?=[\d０-９]{4}\s*年))\s*(.*)$", re.S)
+# 1.10月1日前… / 2.3个工作日内…: a figure right after the dot; a 目 only where the numbering of its list says so
+SUB_DOT_FIGURE = re.compile(r"^(\d+)\s*[.．](?=[\d０-９])(.*)$", re.S)
 SUB_PAREN = re.compile(r"^[（(]\s*(\d+)\s*[）)]\s*(.*)$", re.S)
 PART = re.compile(rf"^({CN_NUM})\s*、\s*(.*)$", re.S)
 # a numbered heading with a word before its number: 方向 1. 支持打造…
@@ -318,6 +321,23 @@ def ends_sentence(text: str) -> bool:
 PARA_END = set("。；;：:！!？?…”’」』")
 
 
+def _figure_subitem(b: _Builder, body: list[Block], i: int, prev: str):
+    """The match of ``body[i]`` as a 目 written with a figure right after its dot (1.10月1日前…), or None: only
+    inside an article, numbered next in its list (1. after a line ending with ：, itself followed by 2.; N. right
+    after 目 N-1), so that a paragraph opening with a decimal (1.5倍…) stays a 款."""
+    m = SUB_DOT_FIGURE.match(body[i].text.lstrip(" \u3000"))
+    if m is None or b.top(RANK["article"]) is None:
+        return None
+    n = int(m.group(1))
+    if n == 1:
+        nxt = body[i + 1].text.lstrip(" \u3000") if i + 1 < len(body) else ""
+        follows = (c := classify(nxt)) is not None and c[0] == "subdot" and int(c[1].group(1)) == 2
+        follows = follows or bool((f := SUB_DOT_FIGURE.match(nxt)) and int(f.group(1)) == 2)
+        return m if prev.rstrip()[-1:] in "：:" and follows else None
+    top = b.stack[-1][1] if b.stack else None
+    return m if top is not None and top.kind == "subitem" and top.number == str(n - 1) else None
+
+
 def _rules(b: _Builder, body: list[Block]) -> None:
     b.rules = True
     i = 0
@@ -325,6 +345,8 @@ def _rules(b: _Builder, body: list[Block]) -> None:
     while i < len(body):
         blk = body[i]
         c = classify(blk.text) if blk.kind not in ("table", "footnote") else None
+        if c is None and blk.kind not in ("table", "footnote") and (f := _figure_subitem(b, body, i, prev)):
+            c = ("subdot", f)
         kind, m = c if c else (None, None)
         continues = kind is None and blk.kind not in ("table", "footnote") and not ends_sentence(prev)
         if blk.kind not in ("table", "footnote"):
