@@ -928,6 +928,29 @@ def test_gazette_issue_with_decrees_announcement_and_circulars():
     no_loss(text, all_blocks, also=front + "".join(p.text for p in back), skip={a.line for a in artefacts})
 
 
+def test_a_circular_s_second_attachment_has_its_label_and_title():
+    """附件1 / its title / its table, then 附件2 / its title / its table: only the first label and title were
+    read as such; the second attachment had no title (a bare 附件2 in the contents and the data) and its label and
+    title were printed as paragraphs."""
+    lines = ["北京市人民政府办公厅关于做好冬季清洁供暖工作的通知", "京政办发〔2026〕27号", "各区人民政府：",
+             "一、各区要落实属地责任。", "二、具体任务见附件1和附件2。",
+             "附件：1.冬季清洁供暖重点任务分工表", "2.各区煤改清洁能源任务表", "北京市人民政府办公厅", "2026年9月8日",
+             "附件1", "冬季清洁供暖重点任务分工表", "序号\t任务\t牵头单位", "1\t完成供热管网改造\t市城市管理委",
+             "附件2", "各区煤改清洁能源任务表", "区\t户数（户）", "门头沟区\t3860"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    doc, rest = parse_circular(paras, "c.txt", r)
+    attachment_blocks(doc, rest, path="c.txt", report=r)
+    provs = document_provisions(doc.blocks, "c.txt", r)
+    assert r.errors == [] and r.warnings == []
+    annexes = [(p.anchor, p.label, p.title) for p in provs if p.kind == "attachment"]
+    assert annexes == [("annex-1", "附件1", "冬季清洁供暖重点任务分工表"), ("annex-2", "附件2", "各区煤改清洁能源任务表")]
+    assert [(b.kind, b.text) for b in doc.blocks if b.kind in ("annex-label", "title") and b.level == 2] == [
+        ("annex-label", "附件1"), ("title", "冬季清洁供暖重点任务分工表"),
+        ("annex-label", "附件2"), ("title", "各区煤改清洁能源任务表")]
+    no_loss("\n".join(lines), doc.blocks)
+
+
 def test_joiner_keeps_the_new_kinds_lines_apart():
     """Lines the PDF joiner must not append to a full-width line before them: an announcement's or a
     decree's number, a Traditional article, an attachment label (and the title under it), a signature."""

@@ -311,6 +311,10 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
         for j in range(sig, k + 1):  # the attachment's own issuer and date keep their original as the body does
             tail.append(to_block(body[j], "", "signature" if j < k else "date", convert))
     new = [para_block(body[j], "", convert) for j in range(end)]
+    for b, after in zip(new, new[1:]):  # a further attachment (附件2) over its own title, as the first one is
+        if b.kind == "para" and ANNEX_LABEL.match(b.text) and after.kind in ("para", "heading") \
+                and title_like(after.text):
+            b.kind, b.level, after.kind, after.level = "annex-label", 2, "title", 2
     new = merge_tables(new + tail)
     for b in new:
         b.key = f"p{len(doc.blocks)}"
