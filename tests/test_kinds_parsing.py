@@ -446,6 +446,10 @@ def test_a_decision_amending_one_rule_numbers_its_changes_as_items():
     assert [(p.kind, p.anchor, p.label) for p in walk(provs)] == [
         ("change", "change-1", "一、"), ("change", "change-2", "二、"), ("change", "change-3", "三、")]
     assert len(blocks) == len(paras)
+    for preamble in ("市人民政府决定，对《北京市A规定》作出如下修改：", "市人民政府决定对《北京市A规定》的部分条款进行如下修改："):
+        other = [preamble if line.startswith("市人民政府决定") else line for line in lines]
+        _, _, read_too = parse_decision(unwrap(other, 0, len(other))[0], "one.txt", r2 := Report())
+        assert r2.errors == [] and [(a.rule_title, len(a.changes)) for a in read_too] == [("北京市A规定", 3)], preamble
     # the usual form after such a preamble (an item naming the rule, then numbered changes) is read as before
     lines = lines[:4] + ["一、《北京市A规定》（2010年3月1日北京市人民政府令第220号公布）", "", "1.删去第五条。", "",
                          "本决定自公布之日起施行。"]

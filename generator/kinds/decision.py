@@ -43,8 +43,8 @@ CHANGE = re.compile(r"^(\d+)\s*[.．、]\s*(.*)$", re.S)
 CHANGE_VERB = re.compile(r"删去|删除|修改为|改为|增加|调整为|移作|废止")
 CLOSING = re.compile(r"本决定|此外|重新公布|相应调整|相应修改|自.{0,12}起施行")
 # the preamble of a decision that amends one rule, whose changes are then its items (一、将第三条中的…):
-# 市人民政府决定对《北京市A规定》作如下修改： (not 等N项规章, nor 下列规章)
-ONE_RULE = re.compile(r"决定对(《.+》)(?:的?部分条款)?(?:作|做)(?:如下|以下)修改")
+# 市人民政府决定对《北京市A规定》作如下修改： (also 决定，对…作出如下修改; not 等N项规章, nor 下列规章)
+ONE_RULE = re.compile(r"决定[，,]?\s*对(《.+》)(?:的?部分条款)?(?:作出|做出|作|做|进行)(?:如下|以下)修改")
 # an item naming a rule without 《》, by its history: 一、北京市A办法（2026年6月2日北京市人民政府令第344号发布）
 RULE_ITEM = re.compile(r"^[^，。；：“”「」]{2,60}?(?:办法|规定|细则|条例|规则|决定)\s*[（(][^）)]*?(?:发布|公布|通过)")
 RULE_WORD = r"(?:本办法|本规定|本细则|本条例|本规则|本实施办法|该办法|该规定|该细则|该条例)"
