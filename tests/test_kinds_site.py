@@ -149,7 +149,8 @@ def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(
     proj = make_project(tmp_path)
     held = (KINDS / "decision-street.txt").read_text("utf-8").replace("2026年4月20日", "2026年3月10日")
     (tmp_path / "held.txt").write_text(held, "utf-8")
-    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "held.txt", KINDS / "decision-insertions.txt"):
+    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "held.txt", KINDS / "decision-insertions.txt",
+                 KINDS / "decision-later.txt"):
         r = ingest(proj, path)
         assert r.returncode == 0, (r.stdout, r.stderr)
     from generator.build import build
@@ -162,10 +163,19 @@ def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(
     assert "jingzhengfa-2026-9/#" not in zh
     marked = re.findall(r'<p class="amended-by" data-pagefind-ignore>(.*?)<a href="([^"]+)"', zh)
     assert marked == [("已被修改：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-2"),
+                      ("已被删去：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-4"),  # 删去第五条第（一）项、第（二）项:
+                      ("已被删去：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-4"),  # both items
                       ("已被修改：", "/zh/doc/jingzhengfa-2026-19/#item-1-change-3")], marked
+    assert zh.index('id="article-5-item-1"') < zh.index("#item-1-change-4") < zh.index('id="article-5-item-2"')
+    # a decision after another one that amended the rule numbers a text the archive does not show (an article
+    # deleted renumbers the rest): its changes are not put on the text shown, and it links the rule as a whole
+    assert "jingzhengfa-2026-23/#" not in zh and 'href="/zh/doc/jingzhengfa-2026-23/"' in zh
+    later = page(site, "/zh/doc/jingzhengfa-2026-23/")
+    assert f'<a class="amends" href="/zh/{rule}/" data-pagefind-ignore>修改： 北京市街巷环境卫生责任区管理规定 第十条</a>' \
+        in later and f"/zh/{rule}/#" not in later
     assert zh.index('id="article-4"') < zh.index("#item-1-change-2") < zh.index('id="article-5"')
     assert zh.index('id="article-6"') < zh.index("#item-1-change-3") < zh.index('id="article-7"')
-    for n in (5, 9):
+    for n in (9, 10, 11):
         assert "amended-note" not in page(site, f"/zh/{rule}/article/{n}/")
     assert "amended-note" in page(site, f"/en/{rule}/article/4/")
     # the decision: the new article links to the rule as a whole, the new paragraph and item to their article

@@ -572,22 +572,27 @@ def parse_ref(text: str) -> dict | None:
     return out or None
 
 
-def changed_provision(provisions: list[Provision], change) -> Provision | None:
-    """The provision of an amended rule (``provisions``) that a change of an amendment decision alters: the one
-    it names, except for an insert, which names the provision it adds: there the one that gains it (the article
-    for a new paragraph or item, the paragraph where the rule numbers its paragraphs), and None for a new
-    article, section or chapter (the rule as a whole gains it) or where the rule has no such provision."""
-    t = {k: v for k, v in change.target.items() if k != "position"}
-    if change.action == "insert":
-        deepest = next((k for k in ("subitem", "item", "paragraph") if t.get(k)), None)
-        if deepest is None or "article" not in t:
-            return None
-        del t[deepest]
-    for anchor in (ref_anchor(t), ref_anchor({k: v for k, v in t.items() if k in ("article", "article_sub")})):
-        p = find(provisions, anchor) if anchor else None
-        if p is not None:
-            return p
-    return None
+def changed_provisions(provisions: list[Provision], change) -> list[Provision]:
+    """The provisions of an amended rule (``provisions``) that a change of an amendment decision alters, one for
+    each it names (删去第七条第二款第（二）项、第（三）项: both items): the one named, except for an insert, which
+    names the provision it adds: there the one that gains it (the article for a new paragraph or item, the
+    paragraph where the rule numbers its paragraphs), and none for a new article, section or chapter (the rule
+    as a whole gains it). A provision the rule does not have is left out."""
+    out: list[Provision] = []
+    for target in change.targets or [change.target]:
+        t = {k: v for k, v in target.items() if k != "position"}
+        if change.action == "insert":
+            deepest = next((k for k in ("subitem", "item", "paragraph") if t.get(k)), None)
+            if deepest is None or "article" not in t:
+                continue
+            del t[deepest]
+        for anchor in (ref_anchor(t), ref_anchor({k: v for k, v in t.items() if k in ("article", "article_sub")})):
+            p = find(provisions, anchor) if anchor else None
+            if p is not None:
+                if p not in out:
+                    out.append(p)
+                break
+    return out
 
 
 def ref_anchor(target: dict, prefix: str = "") -> str:

@@ -402,32 +402,50 @@ def provision_marks(v: ViewContext, d, lang: str) -> dict:
     return marks
 
 
+def text_date(rule) -> str:
+    """The date of the text of a rule the archive shows: the latest step of its printed history, or its own."""
+    return max([h.date for h in rule.history if h.date] + [rule.date or ""])
+
+
+def numbers_the_text_shown(v: ViewContext, rule, dec, a) -> bool:
+    """Whether the provision numbers an amendment ``a`` of decision ``dec`` names are those of the text of
+    ``rule`` the archive shows: the decision comes after that text (its date, and the rule's history it prints,
+    no later than the text's), and no other decision of the archive amended the rule in between (a deleted
+    article renumbers the ones after it). Otherwise its 第五条 may be another article of the text shown."""
+    shown = text_date(rule)
+    if not (shown and dec.date) or dec.date <= shown:
+        return False
+    if max([h.date for h in a.history if h.date] + [""]) > shown:
+        return False
+    for link, direction in v.links_by_item.get(rule.id, []):
+        other = v.corpus.documents.get(link.src) if link.kind == "amends" and direction == "in" else None
+        if other is not None and other.id != dec.id and other.date and shown < other.date < dec.date:
+            return False
+    return True
+
+
 def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
     """For a rule of the archive: the anchor of each of its provisions that a decision of the archive changes
-    after the text shown (dated after the latest step of the rule's history) -> those changes, each {"url" (the
-    change on the decision's page), "label" (the decision's title, date and the change's label), "action"
-    ("delete" where the change deletes the provision itself, else "amend")}. The other end of
-    ``amended_targets``: legislation.gov.uk's "changes to legislation" on the provision that has changed."""
+    after the text shown (``numbers_the_text_shown``) -> those changes, each {"url" (the change on the
+    decision's page), "label" (the decision's title, date and the change's label), "action" ("delete" where the
+    change deletes the provision itself, else "amend")}. The other end of ``amended_targets``:
+    legislation.gov.uk's "changes to legislation" on the provision that has changed."""
     from ..kinds.base import provision_label
     from ..kinds.decision import change_anchor
-    from ..kinds.structure import changed_provision, find
+    from ..kinds.structure import changed_provisions, find
 
     out: dict[str, list[dict]] = {}
     if not d.provisions:
         return out
-    as_of = max([h.date for h in d.history if h.date] + [d.date or ""])
     title = d.title.replace(" ", "")
     for link, direction in v.links_by_item.get(d.id, []):
         dec = v.corpus.documents.get(link.src) if link.kind == "amends" and direction == "in" else None
-        if dec is None or (dec.date and as_of and dec.date <= as_of):
+        if dec is None:
             continue
         for a in dec.amendments:
-            if a.rule_title.replace(" ", "") != title:
+            if a.rule_title.replace(" ", "") != title or not numbers_the_text_shown(v, d, dec, a):
                 continue
             for ch in a.changes:
-                target = changed_provision(d.provisions, ch)
-                if target is None:
-                    continue
                 at = find(dec.provisions, change_anchor(a.anchor, ch.number))
                 ui = v.ui[lang]
                 label = v.title(dec.id, lang)
@@ -440,8 +458,9 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
                         provision_label(v, dec, at, lang))
                 entry = {"url": url_for(dec.id, lang) + (f"#{at.anchor}" if at is not None else ""), "label": label,
                          "action": "delete" if ch.action == "delete" and not ch.old else "amend"}
-                if entry not in out.setdefault(target.anchor, []):  # one change replacing two phrases: once
-                    out[target.anchor].append(entry)
+                for target in changed_provisions(d.provisions, ch):
+                    if entry not in out.setdefault(target.anchor, []):  # one change replacing two phrases: once
+                        out[target.anchor].append(entry)
     return out
 
 
@@ -460,7 +479,7 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
     """For an amendment or repeal decision: the anchor of each item and change -> the rule (and the provision
     of it) it changes, when that rule is in the archive: {"url", "label"}."""
     from ..kinds.decision import change_anchor
-    from ..kinds.structure import changed_provision, ref_en, ref_zh
+    from ..kinds.structure import changed_provisions, ref_en, ref_zh
 
     out: dict[str, dict] = {}
     if not d.amendments:
@@ -473,9 +492,11 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
         if a.anchor:
             out[a.anchor] = {"url": url_for(rule.id, lang), "label": v.title(rule.id, lang)}
         for ch in a.changes:
-            target = changed_provision(rule.provisions, ch)
-            # a new article or chapter is in no provision of the text shown: the link goes to the rule
-            if target is not None or (ch.action == "insert" and ch.target):
+            # the provision of the text shown, where the decision numbers that text; a new article or chapter is
+            # in no provision of it: the link goes to the rule, as it does where the numbers are another text's
+            shown = numbers_the_text_shown(v, rule, d, a)
+            target = next(iter(changed_provisions(rule.provisions, ch)), None) if shown else None
+            if target is not None or ch.target:
                 anchor = change_anchor(a.anchor, ch.number)
                 words = v.ui[lang]["provisions"]
                 where = ref_zh(ch.target, words) if not v.translated(lang) else ref_en(ch.target, words)
