@@ -268,7 +268,8 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("--copy", action="store_true",
                    help="the file is another publication of documents already filed (declared in provenance.yaml)")
     i.add_argument("--publication", metavar="NAME", help="the publication the file was taken from, as Chinese "
-                   "pages cite it (e.g. 北京市人民政府网站; a gazette issue names itself)")
+                   "pages cite it (e.g. 北京市人民政府网站; a gazette issue is cited by its own title, and --url "
+                   "gives its official page)")
     i.add_argument("--publication-en", metavar="NAME", help="the same publication's name on English pages")
     i.add_argument("--url", help="the publication's official address (http or https)")
     n = command("new-note", cmd_new_note, "scaffold an editor's note about an item, to edit before it builds")

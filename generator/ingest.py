@@ -110,16 +110,17 @@ def _publication(name_zh: str | None, name_en: str | None, url: str | None) -> d
     """provenance.yaml's name_zh, name_en and url of the publication a file was taken from (ingest's
     --publication, --publication-en, --url), checked: one line of text each, an http(s) address."""
     out = {}
-    for key, option, value in (("name_zh", "--publication", name_zh), ("name_en", "--publication-en", name_en)):
+    for key, option, value, example in (("name_zh", "--publication", name_zh, "北京市人民政府网站"),
+                                        ("name_en", "--publication-en", name_en, "Beijing Municipal Government website")):
         if value is None:
             continue
         value = value.strip()
         if not value or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in value):
             raise SourceError(Problem(option, None, f"given {value!r}",
-                                      "the publication's name on one line, such as 北京市人民政府网站"))
+                                      f"the publication's name on one line, such as {example}"))
         out[key] = value
     if url is not None:
-        if not re.fullmatch(r"https?://[^\s]+", url):
+        if not re.fullmatch(r"https?://[^\s]+", url, re.I):
             raise SourceError(Problem("--url", None, f"given {url!r}", "an http(s) address, one line"))
         out["url"] = url
     return out
@@ -150,6 +151,11 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     for existing in files_of(root, "source"):
         rel = existing.relative_to(root).as_posix()
         if hashlib.sha256(read_bytes(existing, rel)).hexdigest() == digest:
+            if named:  # the options would be lost without a word: say where they go
+                raise SourceError(Problem(str(file), None, f"already ingested as {rel}; --publication, "
+                                          "--publication-en and --url are recorded only when a file is filed",
+                                          f"name_zh, name_en or url written under {rel.rsplit('/', 1)[-1]} "
+                                          f"in {SOURCES_DIR}/provenance.yaml"))
             print(f"already ingested as {rel}; nothing to do")
             return 0
     before = load_corpus(root)
@@ -305,6 +311,9 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
     if src.kind != "gazette" and "name_zh" not in named and not copy_of:
         print("  note: no --publication given: its pages cite it as taken from another publication until "
               f"{SOURCES_DIR}/provenance.yaml names it (name_zh, name_en, url)")
+    elif src.kind != "gazette" and "name_en" not in named and not copy_of:
+        print(f"  note: no --publication-en given: English pages name the publication {named['name_zh']} until "
+              f"{SOURCES_DIR}/provenance.yaml gives name_en")
     return 0
 
 

@@ -79,6 +79,19 @@ def test_the_publication_a_file_was_taken_from_is_recorded_and_cited(tmp_path):
     other = ingest(proj, "circular-traditional.txt")
     assert other.returncode == 0, other.stderr
     assert "note: no --publication given" in other.stdout
+    # given again for a file already filed: refused, not dropped without a word (what a user does after the note)
+    again = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest",
+                            str(DATA / "circular-traditional.txt"), "--publication", "北京市人民政府网站"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 1 and "already ingested as content/sources/" in again.stderr
+    assert "recorded only when a file is filed" in again.stderr and "name_zh" not in \
+        (proj / "content/sources/provenance.yaml").read_text("utf-8").split("circular-traditional")[-1]
+    # an address's scheme in capitals is an address; a Chinese name alone is said to stand on English pages
+    upper = subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "ingest",
+                            str(DATA / "announcement-2026-1.txt"), "--publication", "北京市人民政府网站",
+                            "--url", "HTTPS://WWW.BEIJING.GOV.CN/"], capture_output=True, text=True, cwd=ROOT)
+    assert upper.returncode == 0, upper.stderr
+    assert "note: no --publication-en given: English pages name the publication 北京市人民政府网站" in upper.stdout
 
 
 def test_the_editors_provenance_and_an_odd_file_name_survive_an_ingest(tmp_path):
