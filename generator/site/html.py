@@ -209,7 +209,7 @@ def _block_body(b, ui: dict, lang: str) -> str:
             out.append(f"<tr{attr}>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
         out.append("</table></div>")
         if b.get("original") and b["original"] != b.get("zh"):  # the rows as written, like a paragraph's original
-            lines = "<br>".join(escape("\u3000".join(r.split("\t"))) for r in b["original"].split("\n"))
+            lines = "<br>".join(escape(ui["original_cell_sep"].join(r.split("\t"))) for r in b["original"].split("\n"))
             out.append(f'<p class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
                        f'{escape(ui["colon"])}</span>{lines}</p>')
         if fallback is not None:
