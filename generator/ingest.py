@@ -110,8 +110,9 @@ def _publication(name_zh: str | None, name_en: str | None, url: str | None) -> d
     """provenance.yaml's name_zh, name_en and url of the publication a file was taken from (ingest's
     --publication, --publication-en, --url), checked: one line of text each, an http(s) address."""
     out = {}
-    for key, option, value, example in (("name_zh", "--publication", name_zh, "北京市人民政府网站"),
-                                        ("name_en", "--publication-en", name_en, "Beijing Municipal Government website")):
+    options = (("name_zh", "--publication", name_zh, "北京市人民政府网站"),
+               ("name_en", "--publication-en", name_en, "Beijing Municipal Government website"))
+    for key, option, value, example in options:
         if value is None:
             continue
         value = value.strip()

@@ -14,6 +14,10 @@ each naming the rule it changes with that rule's history, followed by numbered c
     7.将第二章的章名修改为“…”                      rename   {"chapter": 2}
     8.将第十一条调整为第十二条。                    renumber {"article": 11}, text 第十二条
 
+A decision that amends one rule may name it in its preamble instead (市人民政府决定对《北京市A规定》作如下修改：):
+its items 一、二、 are then the changes themselves (``change-1``, ``change-2``), the rule has no item of its own.
+An item may also name its rule without 《》, by its history (一、北京市A办法（…令第344号发布）).
+
 The quoted new wording may run over several paragraphs (and hold its own （一） and 1.): a change lasts
 until its quotation marks close. An item may also be one change on its own line
 (二、将《北京市B规定》第三条中的“A”修改为“B”。). The closing lines (本决定自…起施行; …根据本决定作相应修改，
@@ -291,9 +295,9 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         text = rest
         j = k
         # a header the joiner left cut (after a short 一、 line): the next paragraphs that are not numbered
-        while not ends_sentence(text) and j + 1 < n and not (ITEM.match(texts[j + 1]) or SUB_ITEM.match(texts[j + 1])
-                                                             or CHANGE.match(texts[j + 1]) or CLOSING.search(texts[j + 1])
-                                                             or _header_done(text, texts[j + 1])):
+        while not ends_sentence(text) and j + 1 < n and not (
+                ITEM.match(texts[j + 1]) or SUB_ITEM.match(texts[j + 1]) or CHANGE.match(texts[j + 1])
+                or CLOSING.search(texts[j + 1]) or _header_done(text, texts[j + 1])):
             j += 1
             text += texts[j]
         tt = _outer_title(text)
