@@ -641,6 +641,30 @@ the Chinese version being official.)
 """
 
 
+def test_a_task_list_in_traditional_script_is_read(tmp_path):
+    """The seed gazette issue in Traditional script: its circular's attachment, the 308-task list (主責單位 lines),
+    was not recognised (the task list's reader matched the script as written), so 京政发〔2026〕1号 lost its list.
+    It is read in Simplified as the seed's list is (the same tasks, sections and lead units), each block keeping
+    its line as written."""
+    from generator.normalize import to_traditional
+    from generator.sources import parse_source, read_source
+
+    seed = (ROOT / "content" / "sources" / "2026-gazette-12.txt").read_text("utf-8")
+    lists = {}
+    for name, text in (("simp.txt", seed), ("trad.txt", to_traditional(seed))):
+        (tmp_path / name).write_text(text, "utf-8")
+        res = parse_source(read_source(tmp_path / name, tmp_path), {})
+        assert res["errors"] == [], res["errors"]
+        lists[name] = next(tl for _, tl in res["payload"].documents if tl is not None)
+    simp, trad = lists["simp.txt"], lists["trad.txt"]
+    assert (trad.id, len(trad.tasks)) == ("tasklist/2026", 308)
+    assert [(t.number, t.units_raw, t.section, t.subsection) for t in trad.tasks.values()] == \
+        [(t.number, t.units_raw, t.section, t.subsection) for t in simp.tasks.values()]
+    # the seed writes 中小學生 in one task: the Traditional copy read back is all Simplified
+    assert sum(a.text != b.text for a, b in zip(trad.tasks.values(), simp.tasks.values())) == 1
+    # nothing lost (parse_source's coverage check found every character of the source in a block)
+
+
 def test_traditional_gazette_issue(tmp_path):
     """A whole gazette issue in Traditional script (公報, 總第, 目 錄) was refused as an unknown kind: the gazette's
     detection, cover and table of contents were matched in Simplified only. It is read as its Simplified version

@@ -10,6 +10,8 @@ circular is a circular; a decree contains rules).
 """
 from __future__ import annotations
 
+import dataclasses
+
 from functools import lru_cache
 from importlib import import_module
 
@@ -45,12 +47,14 @@ def read_document(paras, path: str, rep, ctx: ReadContext, *, title_hint: str | 
     return kind.read_document(paras, path, rep, ctx, title_hint=title_hint)
 
 
-def read_attachment(doc, attachment, path: str, rep):
-    """A circular's attachment read by the kind it is (a task list), or None when no kind claims it."""
+def read_attachment(doc, attachment, path: str, rep, convert=None):
+    """A circular's attachment read by the kind it is (a task list), or None when no kind claims it. With
+    ``convert`` (a Traditional-script source) the kinds see it in Simplified, as the circular's reader does."""
+    seen = [dataclasses.replace(p, text=convert(p.text)) for p in attachment] if convert else attachment
     for k in KINDS:
         detect = getattr(k, "detect_attachment", None)
-        if detect is not None and detect(attachment):
-            return k.read_attachment(doc, attachment, path, rep)
+        if detect is not None and detect(seen):
+            return k.read_attachment(doc, attachment, path, rep, convert=convert)
     return None
 
 

@@ -364,7 +364,8 @@ class CircularKind(DocumentKind):
 
     def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, in_file: bool = False):
         doc, attachment = parse_circular(paras, path, rep, convert=ctx.convert, title_hint=title_hint)
-        tl = ctx.read_attachment(doc, attachment, path, rep) if attachment and ctx.read_attachment else None
+        tl = ctx.read_attachment(doc, attachment, path, rep, convert=ctx.convert) \
+            if attachment and ctx.read_attachment else None
         if tl is None and attachment:
             if in_file:  # the file's own: a problem raises at once, as a circular file always did
                 attachment_blocks(doc, attachment, convert=ctx.convert)
