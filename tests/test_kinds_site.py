@@ -90,7 +90,12 @@ def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
     rule = result.corpus.documents["rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"]
     assert [h.action for h in rule.history] == ["公布", "修改", "修改"]
     html = page(out, "/zh/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
-    assert 'id="history-h"' in html and '<time datetime="2008-05-06">' in html
+    # the history as printed, each step once: its date is in its words (it was shown twice: 2008年5月6日 2008年5月6日…)
+    assert 'id="history-h"' in html and '<li><span lang="zh-CN">2008年5月6日北京市人民政府令第205号公布</span></li>' in html
+    en_rule = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
+    assert '<li><time datetime="2008-05-06">6 May 2008</time> <span lang="zh-CN">2008年5月6日' in en_rule
+    # an article's label set apart from its text, as the gazette prints it (第一条　为了…), not run into it
+    assert '<p class="blk blk-para"><span class="prov-label">第一条</span>为了加强街巷环境卫生管理' in html
     assert '<span class="anchor" id="article-8-1"></span>' in html  # 第八条之一
     en = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/article/8-1/")
     assert "<h1>Article 8a</h1>" in en

@@ -34,9 +34,12 @@ def escape(value) -> str:
 
 
 def _cited(seg) -> str:
-    """The text with its citations of documents in the archive as links (``cites``: start, end, URL)."""
-    text, out, at = seg["text"], [], 0
-    for a, b, url in sorted(seg["cites"]):
+    """The text with its citations of documents in the archive as links (``cites``: start, end, URL), and the
+    article's label it opens with set apart (``label_len``: 第一条, as the gazette prints it before the text)."""
+    text, out, at = seg["text"], [], seg.get("label_len", 0)
+    if at:
+        out.append(f'<span class="prov-label">{escape(text[:at])}</span>')
+    for a, b, url in sorted(seg.get("cites", [])):
         if a < at or b > len(text):
             continue
         out.append(escape(text[at:a]))
@@ -50,7 +53,7 @@ AUTOLINK = re.compile(r"&lt;(https?://[^\s&<>\"]+)&gt;")  # <http://…> as a PD
 
 
 def _text(seg, ui: dict, lang: str) -> str:
-    text = _cited(seg) if seg.get("cites") else escape(seg["text"])
+    text = _cited(seg) if seg.get("cites") or seg.get("label_len") else escape(seg["text"])
     if "&lt;http" in text:  # the address is shown as an address, a link, without its angle brackets
         text = AUTOLINK.sub(r'<a href="\1" rel="external">\1</a>', str(text))
     if seg["status"] == "ok":
@@ -182,6 +185,10 @@ def _block(b, ui: dict, lang: str) -> str:
     if not b.get("marks"):
         return _block_body(b, ui, lang)
     later = "".join(amended_by_html(m["amended_by"], ui) for m in b["marks"] if m.get("amended_by"))
+    # an article's block opens with its label, which the text runs into once spaces are normalised (第一条为了…)
+    label = next((m["label"] for m in b["marks"] if m.get("page")), "")
+    if label and b.get("status") == "ok" and b.get("lang") == authoritative() and str(b.get("text", "")).startswith(label):
+        b = {**b, "label_len": len(label)}
     return _marks(b, ui) + _block_body(b, ui, lang) + later
 
 
