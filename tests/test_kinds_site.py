@@ -96,6 +96,7 @@ def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
     assert '<li><time datetime="2008-05-06">6 May 2008</time> <span lang="zh-CN">2008年5月6日' in en_rule
     # an article's label set apart from its text, as the gazette prints it (第一条　为了…), not run into it
     assert '<p class="blk blk-para"><span class="prov-label">第一条</span>为了加强街巷环境卫生管理' in html
+    assert '<li><a href="#article-1"><span class="prov-label">第一条</span>为了加强街巷环境卫生管理</a></li>' in html
     assert '<span class="anchor" id="article-8-1"></span>' in html  # 第八条之一
     en = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/article/8-1/")
     assert "<h1>Article 8a</h1>" in en

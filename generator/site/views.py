@@ -542,6 +542,8 @@ def contents(v: ViewContext, d, lang: str) -> list[dict]:
             label = provision_label(v, d, p, lang)
             text = (_fixed(label, lang) if v.translated(lang)
                     else _fixed(f"{label} {p.title}".strip(), v.authoritative))
+        if p.kind == "article" and p.label and text["lang"] == v.authoritative and text["text"].startswith(p.label):
+            text["label_len"] = len(p.label)  # 第一条 set apart from its opening words, as in the text
         item = {"anchor": p.anchor, "text": text, "children": []}
         if depth < 1 and p.kind in ("book", "chapter", "attachment"):
             item["children"] = [entry(c, depth + 1) for c in p.children
