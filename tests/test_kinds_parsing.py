@@ -955,16 +955,6 @@ def test_a_circular_s_second_attachment_has_its_label_and_title():
     no_loss("\n".join(lines), doc.blocks)
 
 
-def test_a_numbered_sentence_of_a_circular_is_not_a_heading():
-    """二、市城市管理委要会同…，具体任务见附件1。 (38 characters, a sentence) was typed a heading and printed as one,
-    while its longer siblings 一、 and 三、 were paragraphs; a short 一、加强组织领导。 stays a heading."""
-    from generator.kinds.common import heading_level
-
-    assert heading_level("二、市城市管理委要会同市发展改革委做好天然气、电力保障，具体任务见附件1。") == 0
-    assert heading_level("一、加强组织领导。") == 2 and heading_level("一、提高站位，压实责任。") == 2
-    assert heading_level("一、深入落实城市总体规划，推动京津冀协同发展走深走实") == 2
-
-
 def test_joiner_keeps_the_new_kinds_lines_apart():
     """Lines the PDF joiner must not append to a full-width line before them: an announcement's or a
     decree's number, a Traditional article, an attachment label (and the title under it), a signature."""

@@ -63,9 +63,7 @@ def heading_level(text: str) -> int:
     t = text.strip()
     if CHAPTER.match(t):
         return 1
-    # 一、加强组织领导。 is a heading; a longer line ending with 。 is a sentence of the body numbered 一、
-    # (二、市城市管理委要会同…做好电力保障，具体任务见附件1。), shown as its siblings are
-    if HEADING_1.match(t) and len(t) <= 40 and not re.search(r"[。；]", t[:-1]) and not (t[-1] == "。" and len(t) > 20):
+    if HEADING_1.match(t) and len(t) <= 40 and not re.search(r"[。；]", t[:-1]):
         return 2
     if HEADING_2.match(t) and len(t) <= 40 and t[-1] not in "。；":
         return 3
