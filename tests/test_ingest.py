@@ -663,6 +663,16 @@ def test_a_task_list_in_traditional_script_is_read(tmp_path):
     # the seed writes 中小學生 in one task: the Traditional copy read back is all Simplified
     assert sum(a.text != b.text for a, b in zip(trad.tasks.values(), simp.tasks.values())) == 1
     # nothing lost (parse_source's coverage check found every character of the source in a block)
+    # the web copy of the list alone (two copies of the circular, tasks 1–64), in Traditional script: it was taken
+    # for a plain circular (its kind detected in the script as written), then refused with 77 errors
+    from generator import kinds
+
+    excerpt = to_traditional((ROOT / "content" / "sources" / "2026-task-list-excerpt.txt").read_text("utf-8"))
+    assert kinds.detect(excerpt).name == "tasklist"
+    (tmp_path / "excerpt.txt").write_text(excerpt, "utf-8")
+    res = parse_source(read_source(tmp_path / "excerpt.txt", tmp_path), {})
+    assert res["errors"] == [], res["errors"][:3]
+    assert [len(tl.tasks) for _, tl in res["payload"].documents] == [64, 64]
 
 
 def test_traditional_gazette_issue(tmp_path):

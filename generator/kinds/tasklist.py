@@ -160,7 +160,9 @@ class TaskListKind(CircularKind):
     copies = True
 
     def detect(self, text: str) -> bool:
-        return super().detect(text) and "重点任务清单" in text[:5000] and text.count("主责单位") >= 3
+        head = text[:5000]  # in either script (重點任務清單, 主責單位): a Traditional copy is read in Simplified
+        return super().detect(text) and ("重点任务清单" in head or "重點任務清單" in head) \
+            and text.count("主责单位") + text.count("主責單位") >= 3
 
     def detect_document(self, paras, texts) -> bool:
         return False  # inside a gazette issue the circular's attachment is recognised (read_attachment)
