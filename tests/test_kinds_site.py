@@ -82,7 +82,8 @@ def test_a_decree_page_shows_what_it_promulgates_and_its_articles_have_urls(buil
     art = page(out, "/en/decree/335/article/3/")
     assert "<h1>Article 3</h1>" in art
     assert 'rel="prev" href="/en/decree/335/article/2/"' in art and 'rel="next" href="/en/decree/335/article/4/"' in art
-    assert re.search(r'<p class="blk blk-para"[^>]*>[^<]*第三条', page(out, "/zh/decree/335/article/3/"))
+    assert re.search(r'<p class="blk blk-para"[^>]*><span class="prov-label">第三条</span>',
+                     page(out, "/zh/decree/335/article/3/"))
 
 
 def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
@@ -97,6 +98,8 @@ def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
     # an article's label set apart from its text, as the gazette prints it (第一条　为了…), not run into it
     assert '<p class="blk blk-para"><span class="prov-label">第一条</span>为了加强街巷环境卫生管理' in html
     assert '<li><a href="#article-1"><span class="prov-label">第一条</span>为了加强街巷环境卫生管理</a></li>' in html
+    article = page(out, "/zh/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/article/1/")
+    assert '<p class="blk blk-para"><span class="prov-label">第一条</span>为了加强' in article
     assert '<span class="anchor" id="article-8-1"></span>' in html  # 第八条之一
     en = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/article/8-1/")
     assert "<h1>Article 8a</h1>" in en

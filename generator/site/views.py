@@ -639,10 +639,15 @@ def article_pages(v: ViewContext, d, lang: str):
             return {"url": url_for(f"{base}/article/{names[q.anchor]}", lang), "label": provision_label(v, d, q, lang)}
 
         label = provision_label(v, d, p, lang)
+        blocks = [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key]
+        first = blocks[0] if blocks else {}
+        if p.label and first.get("status") == "ok" and first.get("lang") == v.authoritative \
+                and str(first.get("text", "")).startswith(p.label):
+            blocks[0] = {**first, "label_len": len(p.label)}  # 第一条 set apart, as on the document's page
         yield Page(pid, lang, "provision.html", v.ui[lang]["part_sep"].join((label, doc_title)), {
             "label": label,
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
-            "blocks": [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key],
+            "blocks": blocks,
             "prev": ref(articles[k - 1]) if k > 0 else None,
             "next": ref(articles[k + 1]) if k + 1 < len(articles) else None,
             # the later changes to the article or to a paragraph or item of it, each named by where it falls
