@@ -185,10 +185,6 @@ def _block(b, ui: dict, lang: str) -> str:
     if not b.get("marks"):
         return _block_body(b, ui, lang)
     later = "".join(amended_by_html(m["amended_by"], ui) for m in b["marks"] if m.get("amended_by"))
-    # an article's block opens with its label, which the text runs into once spaces are normalised (第一条为了…)
-    label = next((m["label"] for m in b["marks"] if m.get("page")), "")
-    if label and b.get("status") == "ok" and b.get("lang") == authoritative() and str(b.get("text", "")).startswith(label):
-        b = {**b, "label_len": len(label)}
     return _marks(b, ui) + _block_body(b, ui, lang) + later
 
 

@@ -542,8 +542,8 @@ def contents(v: ViewContext, d, lang: str) -> list[dict]:
             label = provision_label(v, d, p, lang)
             text = (_fixed(label, lang) if v.translated(lang)
                     else _fixed(f"{label} {p.title}".strip(), v.authoritative))
-        if p.kind == "article" and p.label and text["lang"] == v.authoritative and text["text"].startswith(p.label):
-            text["label_len"] = len(p.label)  # 第一条 set apart from its opening words, as in the text
+        if p.kind == "article":  # 第一条 set apart from its opening words, as in the text
+            text = label_apart(v, text, p.label)
         item = {"anchor": p.anchor, "text": text, "children": []}
         if depth < 1 and p.kind in ("book", "chapter", "attachment"):
             item["children"] = [entry(c, depth + 1) for c in p.children
@@ -603,6 +603,7 @@ def document(v: ViewContext, d, lang: str, kind):
         bv = v.block(b, d.id, lang)
         if b.key in marks:
             bv["marks"] = marks[b.key]
+            bv = label_apart(v, bv, next((m["label"] for m in marks[b.key] if m["page"]), ""))
         if b.key in cites and bv.get("lang") == v.authoritative:
             bv["cites"] = cites[b.key]
         if b.key in variants["at"]:
@@ -615,6 +616,16 @@ def document(v: ViewContext, d, lang: str, kind):
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
         issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
+
+
+def label_apart(v: ViewContext, bv: dict, label: str) -> dict:
+    """A block that opens an article, with its label set apart from its text (``label_len``: the page prints
+    第一条 before 为了…, which normalising the spaces ran together), where the text shown is the authoritative one
+    and opens with the label (an article's label as printed)."""
+    if label and bv.get("status") == "ok" and bv.get("lang") == v.authoritative \
+            and str(bv.get("text", "")).startswith(label):
+        return {**bv, "label_len": len(label)}
+    return bv
 
 
 def article_pages(v: ViewContext, d, lang: str):
@@ -640,10 +651,8 @@ def article_pages(v: ViewContext, d, lang: str):
 
         label = provision_label(v, d, p, lang)
         blocks = [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key]
-        first = blocks[0] if blocks else {}
-        if p.label and first.get("status") == "ok" and first.get("lang") == v.authoritative \
-                and str(first.get("text", "")).startswith(p.label):
-            blocks[0] = {**first, "label_len": len(p.label)}  # 第一条 set apart, as on the document's page
+        if blocks:  # 第一条 set apart, as on the document's page
+            blocks[0] = label_apart(v, blocks[0], p.label)
         yield Page(pid, lang, "provision.html", v.ui[lang]["part_sep"].join((label, doc_title)), {
             "label": label,
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
