@@ -407,21 +407,36 @@ def text_date(rule) -> str:
     return max([h.date for h in rule.history if h.date] + [rule.date or ""])
 
 
-def numbers_the_text_shown(v: ViewContext, rule, dec, a) -> bool:
+def numbers_the_text_shown(v: ViewContext, rule, dec, a, decisions: list | None = None) -> bool:
     """Whether the provision numbers an amendment ``a`` of decision ``dec`` names are those of the text of
     ``rule`` the archive shows: the decision comes after that text (its date, and the rule's history it prints,
     no later than the text's), and no other decision of the archive amended the rule in between (a deleted
-    article renumbers the ones after it). Otherwise its 第五条 may be another article of the text shown."""
+    article renumbers the ones after it). Otherwise its 第五条 may be another article of the text shown.
+    ``decisions``: ``amending_decisions(v, rule)``, where the caller has it already."""
     shown = text_date(rule)
     if not (shown and dec.date) or dec.date <= shown:
         return False
     if max([h.date for h in a.history if h.date] + [""]) > shown:
         return False
-    for link, direction in v.links_by_item.get(rule.id, []):
-        other = v.corpus.documents.get(link.src) if link.kind == "amends" and direction == "in" else None
-        if other is not None and other.id != dec.id and other.date and shown < other.date < dec.date:
-            return False
-    return True
+    decisions = amending_decisions(v, rule) if decisions is None else decisions
+    return not any(other.id != dec.id and other.date and shown < other.date < dec.date for other in decisions)
+
+
+def _amends(v: ViewContext, doc_id: str, direction: str) -> list:
+    """The documents of the archive at the other end of ``doc_id``'s "amends" links in ``direction`` ("in": the
+    decisions amending it; "out": the rules it amends), in the links' order."""
+    out = []
+    for link, d in v.links_by_item.get(doc_id, []):
+        other = v.corpus.documents.get(link.src if d == "in" else link.dst) \
+            if link.kind == "amends" and d == direction else None
+        if other is not None:
+            out.append(other)
+    return out
+
+
+def amending_decisions(v: ViewContext, rule) -> list:
+    """The decisions of the archive that amend or repeal ``rule`` (its incoming "amends" links)."""
+    return _amends(v, rule.id, "in")
 
 
 def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
@@ -438,19 +453,18 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
     if not d.provisions:
         return out
     title = d.title.replace(" ", "")
-    for link, direction in v.links_by_item.get(d.id, []):
-        dec = v.corpus.documents.get(link.src) if link.kind == "amends" and direction == "in" else None
-        if dec is None:
-            continue
+    ui = v.ui[lang]
+    decisions = amending_decisions(v, d)
+    for dec in decisions:
+        named = v.title(dec.id, lang)  # the decision: its title and date, the start of each change's label
+        if dec.date:
+            named += ui["amended_on"].format(date=v.date(dec.date, lang))
         for a in dec.amendments:
-            if a.rule_title.replace(" ", "") != title or not numbers_the_text_shown(v, d, dec, a):
+            if a.rule_title.replace(" ", "") != title or not numbers_the_text_shown(v, d, dec, a, decisions):
                 continue
             for ch in a.changes:
                 at = find(dec.provisions, change_anchor(a.anchor, ch.number))
-                ui = v.ui[lang]
-                label = v.title(dec.id, lang)
-                if dec.date:
-                    label += ui["amended_on"].format(date=v.date(dec.date, lang))
+                label = named
                 if at is not None:  # 一、3. / I. 3.: the item naming the rule, then the change
                     item = find(dec.provisions, a.anchor) if a.anchor else None
                     label += ui["part_sep"] + (ui["label_title_sep"].join(
@@ -467,12 +481,7 @@ def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
 def amended_rules(v: ViewContext, d) -> dict:
     """The rules of the archive a decision amends or repeals (its "amends" links), by their titles written
     without spaces: what its amendments' ``rule_title`` name."""
-    out = {}
-    for link, direction in v.links_by_item.get(d.id, []):
-        rule = v.corpus.documents.get(link.dst) if link.kind == "amends" and direction == "out" else None
-        if rule is not None:
-            out[rule.title.replace(" ", "")] = rule
-    return out
+    return {rule.title.replace(" ", ""): rule for rule in _amends(v, d.id, "out")}
 
 
 def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
@@ -491,10 +500,10 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
             continue
         if a.anchor:
             out[a.anchor] = {"url": url_for(rule.id, lang), "label": v.title(rule.id, lang)}
+        # the provision of the text shown, where the decision numbers that text; a new article or chapter is in no
+        # provision of it: the link goes to the rule, as it does where the numbers are another text's
+        shown = numbers_the_text_shown(v, rule, d, a)
         for ch in a.changes:
-            # the provision of the text shown, where the decision numbers that text; a new article or chapter is
-            # in no provision of it: the link goes to the rule, as it does where the numbers are another text's
-            shown = numbers_the_text_shown(v, rule, d, a)
             target = next(iter(changed_provisions(rule.provisions, ch)), None) if shown else None
             if target is not None or ch.target:
                 anchor = change_anchor(a.anchor, ch.number)
