@@ -717,3 +717,40 @@ def test_traditional_gazette_issue(tmp_path):
     r = ingest_file(make_project(tmp_path), f)
     assert r.returncode == 0, r.stderr
     assert "gazette 2026 issue 30 (总第954期), 2026-10-16, 1 documents" in r.stdout
+
+
+def test_a_traditional_attachment_is_converted_once(tmp_path, monkeypatch):
+    """A circular's attachment in Traditional script is converted to Simplified once, by the registry that finds
+    its kind, which hands the paragraphs it converted to the kind's reader: the task list's reader converted every
+    paragraph again, and every block's line a third time to learn whether it held Traditional characters. The
+    list read is the same (308 tasks, every block that held Traditional characters keeping its line as written)."""
+    from generator import kinds
+    from generator.normalize import to_traditional
+    from generator.sources import parse_source, read_source
+
+    seen = []  # each attachment read: [its paragraphs, the texts converted while it was read]
+    read_attachment = kinds.read_attachment
+
+    def counted(doc, attachment, path, rep, convert=None):
+        entry = [len(attachment), []]
+        seen.append(entry)
+
+        def convert_counted(text):
+            entry[1].append(text)
+            return convert(text)
+
+        return read_attachment(doc, attachment, path, rep, convert=convert_counted if convert else None)
+
+    monkeypatch.setattr(kinds, "read_attachment", counted)
+    seed = (ROOT / "content" / "sources" / "2026-gazette-12.txt").read_text("utf-8")
+    (tmp_path / "trad.txt").write_text(to_traditional(seed), "utf-8")
+    res = parse_source(read_source(tmp_path / "trad.txt", tmp_path), {})
+    assert res["errors"] == [], res["errors"][:3]
+    paragraphs, calls = max(seen)  # the task list's attachment
+    assert paragraphs > 300 and len(calls) == paragraphs
+    assert all(len(c) == n for n, c in seen)  # the other attachments too: once each
+    doc, tl = next((d, tl) for d, tl in res["payload"].documents if tl is not None)
+    assert len(tl.tasks) == 308
+    originals = [b for b in doc.blocks if b.original]
+    assert len(originals) > 300
+    assert any("主責單位" in b.original for b in originals)

@@ -49,12 +49,13 @@ def read_document(paras, path: str, rep, ctx: ReadContext, *, title_hint: str | 
 
 def read_attachment(doc, attachment, path: str, rep, convert=None):
     """A circular's attachment read by the kind it is (a task list), or None when no kind claims it. With
-    ``convert`` (a Traditional-script source) the kinds see it in Simplified, as the circular's reader does."""
+    ``convert`` (a Traditional-script source) the kinds see it in Simplified, as the circular's reader does,
+    converted once: the kind that claims it is handed the converted paragraphs too."""
     seen = [dataclasses.replace(p, text=convert(p.text)) for p in attachment] if convert else attachment
     for k in KINDS:
         detect = getattr(k, "detect_attachment", None)
         if detect is not None and detect(seen):
-            return k.read_attachment(doc, attachment, path, rep, convert=convert)
+            return k.read_attachment(doc, attachment, path, rep, convert=convert, seen=seen)
     return None
 
 

@@ -127,19 +127,22 @@ def check_lead_units(tl: TaskList, report: Report, copy: TaskList | None = None)
                         f"({len(copy.tasks)} of {len(tl.tasks)} tasks){used}")
 
 
-def attach_tasklist(doc, attachment, path: str, rep, convert=None):
+def attach_tasklist(doc, attachment, path: str, rep, convert=None, seen=None):
     """Read a circular's attachment as its task list when it is one: the list's blocks go into the document,
     which records that it contains the list. Returns the TaskList, or None. A list in Traditional script
-    (``convert``) is read in Simplified, each block keeping its line as written as its original."""
-    seen = [dataclasses.replace(p, text=convert(p.text)) for p in attachment] if convert else attachment
+    (``convert``) is read in Simplified, each block keeping its line as written as its original; ``seen``: the
+    attachment converted already (the registry converts it once to find its kind)."""
+    if seen is None:
+        seen = [dataclasses.replace(p, text=convert(p.text)) for p in attachment] if convert else attachment
     if not looks_like_tasklist(seen):
         return None
     tl, blocks = parse_tasklist(seen, path, doc.id, rep)
-    if convert:
+    if convert:  # a line whose reading in Simplified differs from it holds Traditional characters
+        read = {p.line: p.text for p in seen}
         written = {p.line: normalize_text(p.text) for p in attachment}
         for b in blocks:
             w = written.get(b.line)
-            if w is not None and convert(w) != w:  # the line holds Traditional characters
+            if w is not None and normalize_text(read[b.line]) != w:
                 b.original = w
     for b in blocks:
         b.key = b.key or f"p{len(doc.blocks)}"
@@ -170,8 +173,8 @@ class TaskListKind(CircularKind):
     def detect_attachment(self, paras) -> bool:
         return looks_like_tasklist(paras)
 
-    def read_attachment(self, doc, attachment, path: str, rep, convert=None):
-        return attach_tasklist(doc, attachment, path, rep, convert)
+    def read_attachment(self, doc, attachment, path: str, rep, convert=None, seen=None):
+        return attach_tasklist(doc, attachment, path, rep, convert, seen)
 
     def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, in_file: bool = False):
         doc, tl = super().read_document(paras, path, rep, ctx, title_hint=title_hint, in_file=in_file)
