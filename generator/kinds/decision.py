@@ -51,6 +51,14 @@ CLOSING = re.compile(r"本决定|此外|重新公布|相应调整|相应修改|�
 ONE_RULE = re.compile(r"决定[，,]?\s*对(《.+》)(?:的?部分条款)?(?:作出|做出|作|做|进行)(?:如下|以下)修改")
 # an item naming a rule without 《》, by its history: 一、北京市A办法（2026年6月2日北京市人民政府令第344号发布）
 RULE_ITEM = re.compile(r"^[^，。；：“”「」]{2,60}?(?:办法|规定|细则|条例|规则|决定)\s*[（(][^）)]*?(?:发布|公布|通过)")
+
+
+def _names_rule(text: str, anywhere: bool = False) -> bool:
+    """Whether an item's text names a rule: by its title in 《》 (opening the text, or ``anywhere`` in it: 关于…
+    《…》的修改) or, without 《》, by the history it prints after the title (RULE_ITEM)."""
+    return ("《" in text if anywhere else text.lstrip().startswith("《")) or RULE_ITEM.match(text) is not None
+
+
 RULE_WORD = r"(?:本办法|本规定|本细则|本条例|本规则|本实施办法|该办法|该规定|该细则|该条例)"
 
 Q_OPEN = "“"
@@ -413,8 +421,7 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
             group.block_keys.append(b.key)
             k += 1
             continue
-        heads = m_item.group(2).lstrip().startswith("《") or RULE_ITEM.match(m_item.group(2)) if m_item else False
-        if m_item and one_rule is not None and heads and not one_rule.children:
+        if m_item and one_rule is not None and _names_rule(m_item.group(2)) and not one_rule.children:
             # 一、《北京市A规定》（…）: the preamble's rule has an item of its own after all, which holds the changes
             amendments.remove(amendment)
             item = amendment = one_rule = None
@@ -422,7 +429,7 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
             start_change(k, cn_number(m_item.group(1)), t[:m_item.start(2)].strip(), m_item.group(2))
             k += 1
             continue
-        named = "《" in m_item.group(2) or RULE_ITEM.match(m_item.group(2)) if m_item else False
+        named = m_item is not None and _names_rule(m_item.group(2), anywhere=True)
         if m_item and ((named or repeal_only) and not CLOSING.search(m_item.group(2)[:6])) and not mixed:
             k = new_item(k, cn_number(m_item.group(1)), t[:m_item.start(2)].strip(), m_item.group(2), repeal_only) + 1
             continue
