@@ -1094,3 +1094,37 @@ def test_a_heading_stays_apart_from_the_text_under_it_when_lines_are_paragraphs(
              "隐患及时处置。"]
     assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [
         lines[0], lines[1], lines[2], lines[3], lines[4] + lines[5], lines[6] + lines[7]]
+
+
+def test_a_numbered_sentence_among_numbered_paragraphs_is_a_paragraph():
+    """二、市城市管理委要会同…，具体任务见附件1。 (a sentence of 38 characters) between the numbered paragraphs 一、 and
+    三、 was typed a heading, as any short 一、 line ending with 。 is, and printed as one among its siblings. With
+    nothing under it before the next 一、 line and a sibling that is a paragraph, it is one of the list of numbered
+    sentences. Real headings ending with 。 with text under them stay headings beside a long sibling, and so do the
+    short 一、 sentences of a circular whose 一、 lines are all short."""
+    def kinds_of(body, attachment=()):
+        lines = ["北京市人民政府办公厅关于做好今冬明春能源保障工作的通知", "京政办发〔2026〕31号", "各区人民政府，市政府各委、办、局：",
+                 *body, "北京市人民政府办公厅", "2026年10月9日"]
+        if attachment:
+            lines += ["附件", *attachment]
+        paras = unwrap(lines, 0, len(lines))[0]
+        r = Report()
+        doc, rest = parse_circular(paras, "c.txt", r)
+        attachment_blocks(doc, rest, path="c.txt", report=r)
+        assert r.errors == []
+        no_loss("\n".join(lines), doc.blocks)
+        return {b.text[:2]: b.kind for b in doc.blocks if b.text[:2] in ("一、", "二、", "三、", "四、")}, doc
+
+    listed = ["一、各区要落实属地责任，做好本区能源运行监测，发现问题及时协调解决，重大情况及时报告市政府，确保群众温暖过冬。",
+              "二、市城市管理委要会同市发展改革委做好天然气、电力保障，具体任务见附件1。",
+              "三、市应急局要加强安全生产检查，督促企业落实主体责任，严防各类事故发生，遇有突发情况及时启动应急预案并妥善处置。"]
+    assert kinds_of(listed)[0] == {"一、": "para", "二、": "para", "三、": "para"}
+    # the same list as an attachment's body
+    found, doc = kinds_of(["现将有关事项通知如下，请认真贯彻落实。"], ["能源保障工作分工", *listed])
+    assert found == {"一、": "para", "二、": "para", "三、": "para"}
+    headed = ["一、充分认识做好防汛工作的重要性和紧迫性。", "今年汛期我市降雨偏多，各区各部门要高度重视。",
+              "二、全面排查风险隐患，加强重点部位巡查，确保城市运行安全有序和人民群众生命财产安全。",
+              "三、强化监测预警，切实提高灾害性天气应对处置能力。", "气象部门要加密监测，及时发布预警信息。"]
+    assert kinds_of(headed)[0] == {"一、": "heading", "二、": "para", "三、": "heading"}
+    short = ["一、加强组织领导。", "二、强化督促检查。", "三、做好宣传引导。"]
+    assert kinds_of(short)[0] == {"一、": "heading", "二、": "heading", "三、": "heading"}

@@ -23,7 +23,7 @@ from ..normalize import ANNEX_LABEL, CJK_RE, Para, normalize_text, unwrap
 from .attachments import document_provisions
 from .base import DocumentKind, Reading
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
-                     parse_date)
+                     parse_date, settle_numbered_sentences)
 from .text import to_block
 
 
@@ -166,8 +166,10 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
         while sig_start - 1 >= i and paras[sig_start - 1].kind == "para" and is_org_line(text[sig_start - 1]):
             sig_start -= 1
     body_end = sig_start if sig_start is not None else foot
+    body_start = len(blocks)
     for k in range(i, body_end):
         blocks.append(para_block(paras[k], f"p{len(blocks)}", convert))  # typed in Simplified, original kept
+    settle_numbered_sentences(blocks[body_start:])
     signatories: list[str] = []
     date = ""
     rest_start = foot
@@ -310,7 +312,7 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
         end = sig
         for j in range(sig, k + 1):  # the attachment's own issuer and date keep their original as the body does
             tail.append(to_block(body[j], "", "signature" if j < k else "date", convert))
-    new = [para_block(body[j], "", convert) for j in range(end)]
+    new = settle_numbered_sentences([para_block(body[j], "", convert) for j in range(end)])
     for b, after in zip(new, new[1:]):  # a further attachment (附件2) over its own title, as the first one is
         if b.kind == "para" and ANNEX_LABEL.match(b.text) and after.kind in ("para", "heading") \
                 and title_like(after.text):
