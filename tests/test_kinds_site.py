@@ -192,6 +192,20 @@ def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(
     assert f'<a class="amends" href="/zh/{rule}/" data-pagefind-ignore>修改： 北京市街巷环境卫生责任区管理规定 第九条</a>' in dec
     assert f'href="/zh/{rule}/#article-4"' in dec and f'href="/zh/{rule}/#article-6"' in dec
     assert f'href="/zh/{rule}/#article-9"' not in dec
+    # the rule's page says which later decisions changed it and whether their changes are marked beside the text:
+    # the one that numbers another text is said to mark nothing, so the text shown is not taken for the current one
+    later = re.search(r'<section class="later-changes".*?</section>', zh, re.S).group(0)
+    assert re.findall(r'<li><a href="([^"]+)">.*?<time datetime="([^"]+)">.*?</time>）：(.*?)</li>', later) == [
+        ("/zh/doc/jingzhengfa-2026-19/", "2026-05-20", "修改之处已在所改条文旁标出。"),
+        ("/zh/doc/jingzhengfa-2026-23/", "2026-06-30",
+         "该决定所引条款编号属于本站未收录的另一文本（此前已有决定修改本规章），修改之处未在条文旁标出，请以该决定为准。")], later
+    assert "jingzhengfa-2026-9/" not in later  # dated before the text shown: already in it
+    en = page(site, f"/en/{rule}/")
+    assert "Later changes: the text on this page is as it stood before the decisions below." in en
+    # an article's page lists the decision that marks nothing (it may have changed any article), not the other
+    art = page(site, f"/zh/{rule}/article/3/")
+    assert "later-changes" in art and "jingzhengfa-2026-23/" in art and "jingzhengfa-2026-19/" not in art
+    assert "later-changes" not in dec
 
 
 def test_citations_of_archived_documents_are_links_and_the_rest_are_listed(built):
@@ -490,3 +504,35 @@ def test_departments_whose_names_read_alike_stay_two_departments(tmp_path):
     water_page = page(out, "en/" + api["市水务局"]["id"])
     assert "Beijing Water Authority" in water_page and "ZQTAX" not in water_page
     assert "ZQTAX Tax Service" in page(out, "en/task/2026/1")
+
+
+REPEAL = """北京市人民政府关于废止《北京市街巷环境卫生责任区管理规定》的决定
+京政发〔2026〕30号
+各区人民政府，市政府各委、办、局，各市属机构：
+为了维护法制统一，市人民政府决定，对下列规章予以废止：
+一、《北京市街巷环境卫生责任区管理规定》（2008年5月6日北京市人民政府令第205号公布）
+本决定自公布之日起施行。
+北京市人民政府
+2026年8月3日
+"""
+
+
+def test_a_rule_repealed_after_its_text_says_so_on_its_pages(tmp_path):
+    """A decision of the archive repealing a rule after the text shown: the rule's page and each article's page say
+    that the decision repealed it, with its date; nothing beside the provisions, which no change names."""
+    proj = make_project(tmp_path)
+    (tmp_path / "repeal.txt").write_text(REPEAL, "utf-8")
+    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "repeal.txt"):
+        r = ingest(proj, path)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+    from generator.build import build
+
+    site = tmp_path / "site"
+    build(proj, site, search=False)
+    rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    for url in (f"/zh/{rule}/", f"/zh/{rule}/article/2/"):
+        later = re.search(r'<section class="later-changes".*?</section>', page(site, url), re.S).group(0)
+        assert re.findall(r'<li><a href="([^"]+)">.*?<time datetime="([^"]+)">.*?</time>）：(.*?)</li>', later) == [
+            ("/zh/doc/jingzhengfa-2026-30/", "2026-08-03", "本规章已被该决定废止。")], later
+        assert "amended-by" not in page(site, url)
+    assert "it repealed this rule." in page(site, f"/en/{rule}/")

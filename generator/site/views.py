@@ -439,6 +439,34 @@ def amending_decisions(v: ViewContext, rule) -> list:
     return _amends(v, rule.id, "in")
 
 
+def later_decisions(v: ViewContext, d, lang: str, unmarked_only: bool = False) -> list[dict]:
+    """The decisions of the archive that changed the rule ``d`` after the text its pages show (legislation.gov.uk's
+    "changes to legislation" for the whole text), by date: each {"url", "title", "date", "date_iso", "state"}:
+    "repealed" (the decision repeals the rule), "marked" (its changes are marked beside the provisions they change:
+    ``numbers_the_text_shown``) or "unmarked" (its provision numbers are another text's, so nothing beside the
+    provisions says it changed them). ``unmarked_only``: leave out the marked ones (an article's page lists the
+    changes to that article on its own)."""
+    shown = text_date(d)
+    decisions = amending_decisions(v, d)
+    title = d.title.replace(" ", "")
+    out, seen = [], set()
+    for dec in sorted(decisions, key=lambda x: (x.date or "", x.id)):
+        if dec.id in seen or not (shown and dec.date) or dec.date <= shown:
+            continue  # the text shown already holds what a decision before it (or undated) changed
+        seen.add(dec.id)
+        mine = [a for a in dec.amendments if a.rule_title.replace(" ", "") == title]
+        if any(a.repeal for a in mine):
+            state = "repealed"
+        elif any(a.changes and numbers_the_text_shown(v, d, dec, a, decisions) for a in mine):
+            state = "marked"
+        else:
+            state = "unmarked"
+        if state != "marked" or not unmarked_only:
+            out.append({"url": url_for(dec.id, lang), "title": v.title(dec.id, lang), "date": v.date(dec.date, lang),
+                        "date_iso": dec.date, "state": state})
+    return out
+
+
 def amended_by(v: ViewContext, d, lang: str) -> dict[str, list[dict]]:
     """For a rule of the archive: the anchor of each of its provisions that a decision of the archive changes
     after the text shown (``numbers_the_text_shown``) -> those changes, each {"url" (the change on the
@@ -622,6 +650,7 @@ def document(v: ViewContext, d, lang: str, kind):
     yield Page(d.id, lang, "document.html", v.title(d.id, lang), {
         "doc": meta, "blocks": blocks, "origins": v.origins(d.origins, lang), "contents": contents(v, d, lang),
         "parallel_url": url_for(f"{path_of(d.id)}/parallel", lang), "extra": kind.page_context(v, d, lang),
+        "later": later_decisions(v, d, lang),
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
         issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
@@ -652,6 +681,7 @@ def article_pages(v: ViewContext, d, lang: str):
     doc_title = v.title(d.id, lang)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]) + [d.id])
     later = amended_by(v, d, lang)
+    unmarked = later_decisions(v, d, lang, unmarked_only=True)  # changes that may touch any article: on each page
     for k, p in enumerate(articles):
         pid = f"{base}/article/{names[p.anchor]}"
 
@@ -671,6 +701,7 @@ def article_pages(v: ViewContext, d, lang: str):
             # the later changes to the article or to a paragraph or item of it, each named by where it falls
             "amended": [{**c, "where": provision_label(v, d, q, lang) if q is not p else ""}
                         for q in p.walk() for c in later.get(q.anchor, [])],
+            "later": unmarked,
         }, kind="article", year=str(d.year), breadcrumbs=crumbs, date=d.date, crumb=label)
 
 
