@@ -699,3 +699,19 @@ def test_a_lead_unit_keeps_the_body_its_printed_name_adds(site):
     assert t72["units_zh"][3] == "怀柔区政府（怀柔科学城管委会）" and t72["units_en"][3] == "Huairou District Government (怀柔科学城管委会)"
     # a department named as the glossary names it keeps its name
     assert tasks["task/2026/20"]["units_en"][2] == "Beijing Municipal Commission of Transport"
+
+
+def test_the_side_by_side_view_sets_an_article_label_apart(site):
+    """The implementing rules annexed to 京商函字〔2026〕125号 print 第一条 补贴范围。…: the document's page sets the
+    label apart, but the Chinese column of the side-by-side view ran it into the text (第一条补贴范围。…). Each of
+    the 23 articles is now set apart there too, in the pages of both languages, its characters unchanged."""
+    for lang in ("zh", "en"):
+        html = read(site, f"/{lang}/doc/jingshanghanzi-2026-125/parallel/")
+        cells = re.findall(r'<div class="parallel-zh" role="cell" lang="zh-CN">(.*?)</div>', html)
+        first = next(c for c in cells if "第一条" in c)
+        assert re.match(r'<p class="blk blk-para">(<span lang="zh-CN">)?<span class="prov-label">第一条</span>'
+                        r'补贴范围。按照全国统一的品类和标准', first), first
+        assert page_text(first).startswith("第一条补贴范围。按照全国统一的品类和标准")  # copied, it reads as printed
+        assert sum('<span class="prov-label">' in c for c in cells) == 23, lang
+        # the English column has its own space after the label, and no label markup
+        assert "Article 1 Scope of subsidies." in html and html.count("prov-label") == 23

@@ -189,7 +189,7 @@ class Build:
         yield from document(v, d, lang, kind)
         base = path_of(d.id)
         yield from parallel(v, f"{base}/parallel", d.id, v.title(d.id, lang), d.blocks, lang,
-                            [d.gazette] if d.gazette else ["doc"], d.id)
+                            [d.gazette] if d.gazette else ["doc"], d.id, labels=printed_labels(d))
         yield from article_pages(v, d, lang)
 
     def gazette_index(self, lang: str):
@@ -631,6 +631,7 @@ def document(v: ViewContext, d, lang: str, kind):
         "kind": v.ui[lang].get("doc_kinds", {}).get(d.kind, ""),
     }
     marks = provision_marks(v, d, lang)
+    labels = printed_labels(d)
     cites = cited_spans(v, d, lang)
     blocks = []
     variants = _variants(v, d, lang)
@@ -640,7 +641,7 @@ def document(v: ViewContext, d, lang: str, kind):
         bv = v.block(b, d.id, lang)
         if b.key in marks:
             bv["marks"] = marks[b.key]
-            bv = label_apart(v, bv, next((m["label"] for m in marks[b.key] if m["page"]), ""))
+        bv = label_apart(v, bv, labels.get(b.key, ""))
         if b.key in cites and bv.get("lang") == v.authoritative:
             bv["cites"] = cites[b.key]
         if b.key in variants["at"]:
@@ -654,6 +655,18 @@ def document(v: ViewContext, d, lang: str, kind):
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
         issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
+
+
+def printed_labels(d) -> dict[str, str]:
+    """Block key -> the label as printed (第一条) of the article that block opens: what ``label_apart`` sets
+    apart wherever the block is shown (the document's page, the side-by-side view)."""
+    from ..kinds.structure import walk
+
+    labels: dict[str, str] = {}
+    for p in walk(d.provisions):
+        if p.kind == "article" and p.label and p.block_keys:
+            labels.setdefault(p.block_keys[0], p.label)
+    return labels
 
 
 def label_apart(v: ViewContext, bv: dict, label: str) -> dict:
@@ -723,15 +736,20 @@ def _parallel_parts(blocks, limit: int = PARALLEL_MAX_ROWS) -> list[list]:
     return parts
 
 
-def parallel(v: ViewContext, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str):
-    """Chinese and English side by side, block by block (EUR-Lex's multilingual display)."""
+def parallel(v: ViewContext, pid: str, key: str, title: str, blocks, lang: str, crumbs: list[str], back: str,
+             labels: dict[str, str] | None = None):
+    """Chinese and English side by side, block by block (EUR-Lex's multilingual display). ``labels``: the
+    printed labels the blocks open with (printed_labels), set apart in the Chinese column as on the document's
+    page."""
+    labels = labels or {}
     parts = _parallel_parts(blocks)
     page_ids = [pid if k == 0 else f"{pid}/{k + 1}" for k in range(len(parts))]
-    labels = _nav_labels(v, parts, key, lang) if len(parts) > 1 else []
+    names = _nav_labels(v, parts, key, lang) if len(parts) > 1 else []
     for k, part in enumerate(parts):
-        rows = [{"zh": v.block(b, key, "zh"), "en": v.block(b, key, "en")} for b in part]
+        rows = [{"zh": label_apart(v, v.block(b, key, "zh"), labels.get(b.key, "")), "en": v.block(b, key, "en")}
+                for b in part]
         done = sum(1 for r in rows if r["en"].get("status") == "ok")
-        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": labels[j]}
+        nav = [{"n": j + 1, "url": url_for(i, lang), "current": j == k, "label": names[j]}
                for j, i in enumerate(page_ids)] if len(parts) > 1 else []
         yield Page(page_ids[k], lang, "parallel.html", title + (f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""), {
             "rows": rows, "back": {"title": title, "url": url_for(back, lang)}, "translated": done, "total": len(rows),
