@@ -92,7 +92,16 @@ def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
     assert [h.action for h in rule.history] == ["公布", "修改", "修改"]
     html = page(out, "/zh/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
     # the history as printed, each step once: its date is in its words (it was shown twice: 2008年5月6日 2008年5月6日…)
-    assert 'id="history-h"' in html and '<li><span lang="zh-CN">2008年5月6日北京市人民政府令第205号公布</span></li>' in html
+    assert 'id="history-h"' in html and ('<li><span lang="zh-CN"><time datetime="2008-05-06">2008年5月6日</time>'
+                                         '北京市人民政府令第205号公布</span></li>') in html
+    # every step's date, where its words print it (根据2018年2月12日…), is machine-readable in place, the words
+    # themselves unchanged (the Chinese page had no <time> at all; the English one gives it before the words)
+    steps = re.findall(r'<li><span lang="zh-CN">(.*?)</span></li>',
+                       re.search(r'<section class="panel history".*?</section>', html, re.S).group(0))
+    assert [re.sub(r"<[^>]+>", "", s) for s in steps] == [h.text for h in rule.history]
+    assert [re.findall(r'<time datetime="([^"]+)">(.*?)</time>', s) for s in steps] == [
+        [("2008-05-06", "2008年5月6日")], [("2018-02-12", "2018年2月12日")], [("2026-03-10", "2026年3月10日")]]
+    assert steps[1].startswith('根据<time datetime="2018-02-12">2018年2月12日</time>北京市人民政府令第277号《')
     en_rule = page(out, "/en/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
     assert '<li><time datetime="2008-05-06">6 May 2008</time> <span lang="zh-CN">2008年5月6日' in en_rule
     # an article's label set apart from its text, as the gazette prints it (第一条　为了…), not run into it

@@ -27,8 +27,8 @@ from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .citations import find_citations
 from .structure import DIVISION, classify, parse_provisions
-from .text import (DATE_RE, Keys, before_footnotes, cn_number, is_date_line, is_org_line, parse_date, simplified,
-                   to_block)
+from .text import (DATE_RE, Keys, before_footnotes, cn_number, date_span, is_date_line, is_org_line, parse_date,
+                   simplified, to_block)
 from .. import ids
 
 RULE_TITLE = re.compile(r"(办法|规定|细则|条例|规则|规程|决定)$")
@@ -260,9 +260,11 @@ class RulesKind(DocumentKind):
         return doc, None
 
     def page_context(self, v, d, lang: str) -> dict:
-        """The rule's adoption and revision history, as data: date, body, what was done, by which instrument."""
+        """The rule's adoption and revision history, as data: date, body, what was done, by which instrument, and
+        where its printed words give the date (``date_at``: start, end; None where they do not)."""
         return {"history": [{"date": v.date(h.date, lang) if h.date else "", "date_iso": h.date, "body": h.body,
-                             "action": h.action, "instrument": h.instrument, "text": h.text} for h in d.history]}
+                             "action": h.action, "instrument": h.instrument, "text": h.text,
+                             "date_at": date_span(h.text, h.date) if h.date else None} for h in d.history]}
 
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))

@@ -59,6 +59,14 @@ def parse_date(text: str) -> str:
     return calendar_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else ""
 
 
+def date_span(text: str, iso: str) -> tuple[int, int] | None:
+    """Where ``text`` prints the date ``iso`` (2026年3月1日, as printed: spaces inside included), or None."""
+    for m in DATE_RE.finditer(text):
+        if calendar_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) == iso:
+            return m.span()
+    return None
+
+
 def impossible_dates(text: str) -> list[str]:
     """The dates written 2026年3月1日 in ``text`` that are no dates of the calendar."""
     return [m.group(0) for m in DATE_RE.finditer(text)
