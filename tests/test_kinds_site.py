@@ -114,6 +114,33 @@ def test_a_rule_keeps_its_history_as_data_and_on_its_page(built):
     assert "<h1>Article 8a</h1>" in en
 
 
+def test_a_rule_sets_the_label_of_its_chapters_and_sections_apart(built):
+    """第一章　总则 and 第一节　规划, printed with a space, read 第一章总则 and 第一节规划 once normalised: in the
+    headings, the site's contents, the printed 目录 and the side-by-side view. Each label is now set apart as an
+    article's is, by markup only: the characters (copied, searched) are those of the text."""
+    _, out, result, _ = built
+    zh = page(out, "/zh/decree/332/")
+    assert re.findall(r'<h([23]) class="blk blk-heading">(.*?)</h\1>', zh) == [
+        ("2", '<span class="prov-label">第一章</span>总则'), ("2", '<span class="prov-label">第二章</span>规划与建设'),
+        ("3", '<span class="prov-label">第一节</span>规划'), ("3", '<span class="prov-label">第二节</span>建设与移交'),
+        ("2", '<span class="prov-label">第三章</span>运营与服务'), ("2", '<span class="prov-label">第四章</span>监督管理'),
+        ("2", '<span class="prov-label">第五章</span>附则')]
+    nav = re.search(r'<nav class="contents".*?</nav>', zh, re.S).group(0)
+    assert '<a href="#chapter-2"><span class="prov-label">第二章</span>规划与建设</a>' in nav
+    assert '<a href="#chapter-2-section-1"><span class="prov-label">第一节</span>规划</a>' in nav
+    toc = re.findall(r'<p class="blk blk-toc">(.*?)</p>', zh)
+    assert toc[0] == "目录" and toc[3] == '<span class="prov-label">第一节</span>规划' and len(toc) == 8
+    assert all(t.startswith('<span class="prov-label">第') for t in toc[1:])
+    # the text is as it was: the heading blocks' words, and the page's text, unchanged
+    d = result.corpus.documents["decree/332"]
+    assert [b.text for b in d.blocks if b.kind == "heading"][:3] == ["第一章总则", "第二章规划与建设", "第一节规划"]
+    assert [re.sub(r"<[^>]+>", "", t) for t in toc[1:3]] == ["第一章总则", "第二章规划与建设"]
+    side = page(out, "/en/decree/332/parallel/")
+    cells = re.findall(r'<div class="parallel-zh" role="cell" lang="zh-CN">(.*?)</div>', side)
+    assert any(c.startswith('<h3 class="blk blk-heading"><span lang="zh-CN"><span class="prov-label">第一节</span>规划')
+               for c in cells), cells[:12]
+
+
 def test_an_amendment_decision_links_to_the_rule_and_provision_it_changes(built):
     _, out, result, _ = built
     rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"

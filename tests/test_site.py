@@ -712,6 +712,34 @@ def test_the_side_by_side_view_sets_an_article_label_apart(site):
         assert re.match(r'<p class="blk blk-para">(<span lang="zh-CN">)?<span class="prov-label">第一条</span>'
                         r'补贴范围。按照全国统一的品类和标准', first), first
         assert page_text(first).startswith("第一条补贴范围。按照全国统一的品类和标准")  # copied, it reads as printed
-        assert sum('<span class="prov-label">' in c for c in cells) == 23, lang
+        assert len(re.findall(r'<p class="blk blk-para">(?:<span lang="zh-CN">)?<span class="prov-label">第[^<]*条'
+                              r'</span>', "".join(cells))) == 23, lang
         # the English column has its own space after the label, and no label markup
-        assert "Article 1 Scope of subsidies." in html and html.count("prov-label") == 23
+        en = re.findall(r'<div class="parallel-en" role="cell" lang="en">(.*?)</div>', html)
+        assert "Article 1 Scope of subsidies." in "".join(en) and "prov-label" not in "".join(en)
+
+
+def test_a_chapter_heading_sets_its_label_apart(site):
+    """The same rules print 第一章 补贴范围和标准; the heading read 第一章补贴范围和标准, in the text and in the
+    contents, once normalising took the space out. The label is set apart as an article's is, by markup only:
+    the heading's characters (what is copied, what the search indexes) are as they were."""
+    zh = read(site, "/zh/doc/jingshanghanzi-2026-125/")
+    headings = re.findall(r'<h2 class="blk blk-heading">(.*?)</h2>', zh)
+    assert headings[:2] == ['<span class="prov-label">第一章</span>补贴范围和标准',
+                            '<span class="prov-label">第二章</span>补贴方式及资格设置'], headings
+    assert len([h for h in headings if re.match(r'<span class="prov-label">第[一二三四五六]章</span>', h)]) == 6
+    contents = dict(_contents(zh))
+    assert contents["annex-1-chapter-1"] == '<span class="prov-label">第一章</span>补贴范围和标准'
+    assert contents["annex-1-chapter-6"] == '<span class="prov-label">第六章</span>附则'
+    assert "第一章补贴范围和标准" in page_text(zh) and "第六章附则" in page_text(zh)
+    from generator.search import query_words, rewrite_text_nodes
+
+    # the search index reads the heading as before: 第一章补贴… is one run (its pair 章补 kept across the markup)
+    words = re.sub(r"<[^>]+>", " ", rewrite_text_nodes(f'<h2 class="blk blk-heading">{headings[0]}</h2>')).split()
+    assert words[:-1] == query_words("第一章补贴范围和标准"), words
+    for lang in ("zh", "en"):  # the Chinese column of the side-by-side view
+        cells = re.findall(r'<div class="parallel-zh" role="cell" lang="zh-CN">(.*?)</div>',
+                           read(site, f"/{lang}/doc/jingshanghanzi-2026-125/parallel/"))
+        assert sum('<span class="prov-label">第' in c and "章</span>" in c for c in cells) == 6, lang
+    # the English headings carry their own words and space (Chapter 1 …): no label markup there
+    assert "prov-label" not in read(site, "/en/doc/jingshanghanzi-2026-125/")

@@ -287,6 +287,13 @@ def _label_of(text: str, m) -> str:
     return t[: m.start(m.lastindex)].strip() if m.lastindex else t[: m.end()].strip()
 
 
+def division_label(text: str) -> str:
+    """The label a line naming a 编, 章 or 节 opens with, as printed (第二章 of 第二章规划与建设: a line of a rule's
+    printed table of contents), or ""."""
+    c = classify(text)
+    return _label_of(text, c[1]) if c is not None and c[0] in ("book", "chapter", "section") else ""
+
+
 def _open_numbered(b: _Builder, blk: Block, m, kind: str, n: int, parent: Provision, base: str) -> None:
     """Open an item (（一）) or a sub-item (1. / (1)) of the current article: numbered ``n`` in sequence under
     ``parent``, its anchor under ``base`` (the article's for its first paragraph, else the paragraph's or the

@@ -35,7 +35,7 @@ def escape(value) -> str:
 
 def _cited(seg) -> str:
     """The text with its citations of documents in the archive as links (``cites``: start, end, URL), and the
-    article's label it opens with set apart (``label_len``: 第一条, as the gazette prints it before the text)."""
+    label it opens with set apart (``label_len``: 第一条, 第一章, as the gazette prints it before the text)."""
     text, out, at = seg["text"], [], seg.get("label_len", 0)
     if at:
         out.append(f'<span class="prov-label">{escape(text[:at])}</span>')

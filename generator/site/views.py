@@ -579,7 +579,7 @@ def contents(v: ViewContext, d, lang: str) -> list[dict]:
             label = provision_label(v, d, p, lang)
             text = (_fixed(label, lang) if v.translated(lang)
                     else _fixed(f"{label} {p.title}".strip(), v.authoritative))
-        if p.kind == "article":  # 第一条 set apart from its opening words, as in the text
+        if p.kind in SET_APART:  # 第一条, 第一章 set apart from the words after them, as in the text
             text = label_apart(v, text, p.label)
         item = {"anchor": p.anchor, "text": text, "children": []}
         if depth < 1 and p.kind in ("book", "chapter", "attachment"):
@@ -657,22 +657,31 @@ def document(v: ViewContext, d, lang: str, kind):
         issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
 
 
+# the provisions whose block opens with their printed label: 第一编, 第一章, 第一节 (their heading) and 第一条
+SET_APART = ("book", "chapter", "section", "article")
+
+
 def printed_labels(d) -> dict[str, str]:
-    """Block key -> the label as printed (第一条) of the article that block opens: what ``label_apart`` sets
-    apart wherever the block is shown (the document's page, the side-by-side view)."""
-    from ..kinds.structure import walk
+    """Block key -> the label as printed (第一章, 第一条) of the provision that block opens, or of the chapter a line
+    of the printed table of contents (目录) names: what ``label_apart`` sets apart wherever the block is shown
+    (the document's page, the side-by-side view)."""
+    from ..kinds.structure import division_label, walk
 
     labels: dict[str, str] = {}
     for p in walk(d.provisions):
-        if p.kind == "article" and p.label and p.block_keys:
+        if p.kind in SET_APART and p.label and p.block_keys:
             labels.setdefault(p.block_keys[0], p.label)
+    for b in d.blocks:
+        if b.kind == "toc" and (label := division_label(b.text)):
+            labels[b.key] = label
     return labels
 
 
 def label_apart(v: ViewContext, bv: dict, label: str) -> dict:
-    """A block that opens an article, with its label set apart from its text (``label_len``: the page prints
-    第一条 before 为了…, which normalising the spaces ran together), where the text shown is the authoritative one
-    and opens with the label (an article's label as printed)."""
+    """A block that opens an article or a chapter, with its label set apart from its text (``label_len``: the
+    page prints 第一条 before 为了…, 第一章 before 总则, which normalising the spaces ran together; markup and
+    CSS only, the characters stay as they are), where the text shown is the authoritative one and opens with the
+    label (the provision's label as printed)."""
     if label and bv.get("status") == "ok" and bv.get("lang") == v.authoritative \
             and str(bv.get("text", "")).startswith(label):
         return {**bv, "label_len": len(label)}
