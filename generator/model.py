@@ -128,6 +128,8 @@ class Task:
     units: list[str] = field(default_factory=list)  # unit ids, filled by the register
     origins: list[Origin] = field(default_factory=list)
     units_line: str = ""  # the 主责单位 line's list as printed (its own separators): what evidence quotes
+    original: str = ""  # a Traditional source's task text as written (``text`` is Simplified), else ""
+    units_original: str = ""  # a Traditional source's 主责单位 line as written (主責單位：…), else ""
 
 
 @dataclass

@@ -675,6 +675,50 @@ def test_a_task_list_in_traditional_script_is_read(tmp_path):
     assert [len(tl.tasks) for _, tl in res["payload"].documents] == [64, 64]
 
 
+def test_a_traditional_task_list_shows_its_lines_as_written(tmp_path):
+    """The seed gazette issue in Traditional script was read right, and its task list's blocks kept their lines as
+    written, but no page showed them: the task, lead-units and heading blocks printed no 繁体原文 as the other
+    blocks do, and neither did a task's own page nor the list's section pages. Each shows the line as written
+    now, by the same mark as every other block."""
+    from generator.build import build
+    from generator.normalize import normalize_text, to_simplified, to_traditional
+
+    proj = make_project(tmp_path)
+    src = proj / "content" / "sources"
+    trad = to_traditional((src / "2026-gazette-12.txt").read_text("utf-8"))
+    (src / "2026-gazette-12.txt").write_text(trad, "utf-8")
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+
+    def page(url):
+        return (out / url.strip("/") / "index.html").read_text("utf-8")
+
+    task = "持續推動鐵路沿線環境整治，打造“進京最美第一印象”，改善旅客出行體驗。"
+    units = "主責單位：市平安鐵路專項辦，市發展改革委，市規劃自然資源委，市城市管理委，市水務局，市農業農村局，市園林綠化局，市重點站區管委會"
+    heading = "（二）接續實施疏解整治促提升"
+    lines = trad.split("\n")
+    for line in (f"11. {task}", units, heading):  # lines of the source, as written (and as the page prints them)
+        assert line in lines and normalize_text(line) == line, line
+    zh_units = to_simplified(units)
+
+    def mark(text, tag="span", label="繁体原文："):
+        return f'<{tag} class="original" lang="zh-TW"><span class="label">{label}</span>{text}</{tag}>'
+
+    doc = page("/zh/doc/jingzhengfa-2026-1/")
+    assert f'{to_simplified(task)}{mark(f"11. {task}")}</p>' in doc
+    assert f'<p class="blk blk-units">{zh_units}{mark(units)}</p>' in doc
+    assert f'>{to_simplified(heading)}</a></h4>{mark(heading, "p")}' in doc
+    assert mark(heading, "p") in page("/zh/doc/jingzhengfa-2026-1/parallel/")
+    assert mark(f"11. {task}", label="Original (Traditional script): ") in page("/en/doc/jingzhengfa-2026-1/")
+    own = page("/zh/task/2026/11/")
+    assert f'<p class="task-text">{to_simplified(task)}{mark(task)}</p>' in own
+    assert f'</ul>\n{mark(units, "p")}' in own
+    assert mark(task, label="Original (Traditional script): ") in page("/en/task/2026/11/")
+    for url in ("/zh/tasklist/2026/1/", "/zh/tasklist/2026/1.2/"):  # the section's and the subsection's tasks in full
+        listed = page(url)
+        assert f"{to_simplified(task)}{mark(task)}" in listed and f"</span>{mark(units)}</li>" in listed, url
+
+
 def test_traditional_gazette_issue(tmp_path):
     """A whole gazette issue in Traditional script (公報, 總第, 目 錄) was refused as an unknown kind: the gazette's
     detection, cover and table of contents were matched in Simplified only. It is read as its Simplified version

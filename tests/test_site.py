@@ -348,6 +348,17 @@ def test_task_page_content(site):
     assert "Lead units" in en and "Unofficial translation — the Chinese text is authoritative" in en
 
 
+def test_a_simplified_task_list_shows_no_traditional_original(site):
+    """The seed task list is in Simplified script: since a Traditional one's task, lead-units and heading blocks,
+    task pages and section pages show the lines as written (tests/test_ingest.py), none of the seed's shows a
+    繁体原文 (its document, side by side, each task's page, the list's pages), in either language."""
+    pages = [p for lang in ("zh", "en") for folder in ("task", "tasklist", "doc/jingzhengfa-2026-1")
+             for p in (site / lang / folder).rglob("index.html")]
+    assert len(pages) > 2 * (308 + 11 + 37)
+    shown = [p for p in pages if 'class="original"' in p.read_text("utf-8")]
+    assert shown == []
+
+
 def test_english_pages_have_english_navigation_and_metadata(site):
     en = read(site, "/en/doc/jingzhengfa-2026-1/")
     for s in ("Document number", "Jingzhengfa[2026] No. 1", "Issued by", "10 February 2026",

@@ -130,8 +130,9 @@ def check_lead_units(tl: TaskList, report: Report, copy: TaskList | None = None)
 def attach_tasklist(doc, attachment, path: str, rep, convert=None, seen=None):
     """Read a circular's attachment as its task list when it is one: the list's blocks go into the document,
     which records that it contains the list. Returns the TaskList, or None. A list in Traditional script
-    (``convert``) is read in Simplified, each block keeping its line as written as its original; ``seen``: the
-    attachment converted already (the registry converts it once to find its kind)."""
+    (``convert``) is read in Simplified, each block keeping its line as written as its original, and each task
+    its text and its 主责单位 line as written (its own page and the list's pages show them as the blocks do);
+    ``seen``: the attachment converted already (the registry converts it once to find its kind)."""
     if seen is None:
         seen = [dataclasses.replace(p, text=convert(p.text)) for p in attachment] if convert else attachment
     if not looks_like_tasklist(seen):
@@ -140,10 +141,17 @@ def attach_tasklist(doc, attachment, path: str, rep, convert=None, seen=None):
     if convert:  # a line whose reading in Simplified differs from it holds Traditional characters
         read = {p.line: p.text for p in seen}
         written = {p.line: normalize_text(p.text) for p in attachment}
+        tasks = {t.id: t for t in tl.tasks.values()}
         for b in blocks:
             w = written.get(b.line)
             if w is not None and normalize_text(read[b.line]) != w:
                 b.original = w
+                task = tasks.get(b.anchor) if b.kind in ("task", "units") else None
+                if task is not None and b.kind == "units":
+                    task.units_original = w
+                elif task is not None:  # its text, after its number (N. as written)
+                    m = TASK.match(w)
+                    task.original = m.group(2).strip() if m else w
     for b in blocks:
         b.key = b.key or f"p{len(doc.blocks)}"
         doc.blocks.append(b)

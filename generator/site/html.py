@@ -90,11 +90,26 @@ def text_html(seg, ui: dict, lang: str) -> Markup:
     return Markup(_text(seg, ui, lang))
 
 
-def _original(b, ui: dict) -> str:
-    if b.get("original") and b["original"] != b.get("zh"):
-        return (f'<span class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
-                f'{escape(ui["colon"])}</span>{escape(b["original"])}</span>')
-    return ""
+def _original(b, ui: dict, tag: str = "span") -> str:
+    """A block's text as written in Traditional script (its ``original``), labelled 繁体原文, beside its Simplified
+    text; nothing when it has none or it reads the same. A table's rows as written: a row a line, cells apart.
+    Inside the block's element a ``span``; a ``p`` after a table, and after a heading (not in the words that name
+    it in a screen reader's list of headings)."""
+    orig = b.get("original")
+    if not orig or orig == b.get("zh"):
+        return ""
+    if b.get("kind") == "table":
+        body = "<br>".join(escape(ui["original_cell_sep"].join(r.split("\t"))) for r in orig.split("\n"))
+    else:
+        body = escape(orig)
+    return (f'<{tag} class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
+            f'{escape(ui["colon"])}</span>{body}</{tag}>')
+
+
+def original_html(original: str, zh: str, ui: dict, tag: str = "span") -> Markup:
+    """For templates: the same as a block's original (``_original``), of a text shown outside a block (a task on
+    its own page, a livelihood item): ``original`` as written, ``zh`` the Simplified text shown."""
+    return Markup(_original({"original": original, "zh": zh}, ui, tag))
 
 
 LEAD_MAX = 40  # a paragraph's opening sentence up to this long is its link to the item it is
@@ -193,7 +208,7 @@ def _block_body(b, ui: dict, lang: str) -> str:
     ident = f' id="{escape(b["anchor"])}"' if b.get("anchor") else ""
     if kind == "heading":
         n = b["level"] + 1 if b["level"] < 5 else 6
-        return f'<h{n} class="blk blk-heading"{ident}>{_linked(b, ui, lang)}</h{n}>'
+        return f'<h{n} class="blk blk-heading"{ident}>{_linked(b, ui, lang)}</h{n}>{_original(b, ui, "p")}'
     if kind == "title":
         return (f'<p class="blk blk-title blk-title-{escape(b["level"])}"{ident}>{_linked(b, ui, lang)}'
                 f'{_original(b, ui)}</p>')
@@ -211,10 +226,7 @@ def _block_body(b, ui: dict, lang: str) -> str:
                 fallback = fallback or r
             out.append(f"<tr{attr}>" + "".join(f"{open_}{escape(c)}</{tag}>" for c in r["cells"]) + "</tr>")
         out.append("</table></div>")
-        if b.get("original") and b["original"] != b.get("zh"):  # the rows as written, like a paragraph's original
-            lines = "<br>".join(escape(ui["original_cell_sep"].join(r.split("\t"))) for r in b["original"].split("\n"))
-            out.append(f'<p class="original" lang="zh-TW"><span class="label">{escape(ui["traditional_original"])}'
-                       f'{escape(ui["colon"])}</span>{lines}</p>')
+        out.append(_original(b, ui, "p"))  # the rows as written, like a paragraph's original
         if fallback is not None:
             out.append(f'<p class="blk-table-note">{_notice(fallback, ui).strip()}</p>')
         return "".join(out)
@@ -226,9 +238,9 @@ def _block_body(b, ui: dict, lang: str) -> str:
         else:
             body = f'{_text(b, ui, lang)} <a class="item-link" href="{escape(b["url"])}" ' \
                    f'aria-label="{_open_label(b, ui)}">→</a>'
-        return f'<p class="blk blk-{kind}"{ident}>{body}{_original(b, ui) if kind == "project" else ""}</p>'
+        return f'<p class="blk blk-{kind}"{ident}>{body}{_original(b, ui)}</p>'
     if kind == "units":
-        return f'<p class="blk blk-units">{_text(b, ui, lang)}</p>'
+        return f'<p class="blk blk-units">{_text(b, ui, lang)}{_original(b, ui)}</p>'
 
     only_in = b.get("only_in")
     cls = f"blk blk-{escape(kind)}"

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..errors import Problem, SourceError
 from ..paths import THEMES
 from ..fileio import naming
-from .html import block_html, blocks_html, link_html, mark_zh, parallel_html, text_html
+from .html import block_html, blocks_html, link_html, mark_zh, original_html, parallel_html, text_html
 from .meta import head_view
 from .text import UiStrings
 from .urls import authoritative, file_for, hreflang
@@ -85,7 +85,7 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> Environment:
         auto_reload=False,
     )
     env.globals.update(block_html=block_html, blocks_html=blocks_html, link_html=link_html, parallel_html=parallel_html,
-                       text_html=text_html)
+                       text_html=text_html, original_html=original_html)
     made: dict = {}
 
     def partial(name: str, key, **ctx) -> Markup:

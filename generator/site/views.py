@@ -794,11 +794,15 @@ GIST = {"zh": 36, "en": 80}  # a task in the task list's overview: its opening c
 
 
 def _task_summary(v: ViewContext, t, lang: str, gist: bool = False) -> dict:
+    """A task in a list: its text (``gist``: its opening only, a link to its page, where the whole is) and its lead
+    units; in full, with its text and its 主责单位 line as written in a Traditional source (``original``,
+    ``units_original``: "" in a Simplified one)."""
     s = v.seg(t.id, t.text, lang, "tasks")
     if gist:  # cut at a clause end, else at a word: never inside a word
         s = {**s, "text": v.opening(s["text"], s["lang"], GIST.get(s["lang"], GIST["en"])), "gist": True}
     return {"number": t.number, "url": url_for(t.id, lang), "text": s, "status": s["status"],
-            "units": v.unit_refs(t.units, lang, t.units_raw)}
+            "units": v.unit_refs(t.units, lang, t.units_raw),
+            "original": "" if gist else t.original, "units_original": "" if gist else t.units_original}
 
 
 def tasklist(v: ViewContext, tl, lang: str):
@@ -858,6 +862,7 @@ def tasklist(v: ViewContext, tl, lang: str):
         next_id = ids.format_id("task", tl.year, n + 1) if n + 1 in tl.tasks else None
         yield Page(t.id, lang, "task.html", v.title(t.id, lang), {
             "task": {"number": n, "text": s, "units": v.unit_refs(t.units, lang, t.units_raw), "units_raw": t.units_raw,
+                     "original": t.original, "units_original": t.units_original,
                      "section": {"title": v.title(sec.id, lang), "url": url_for(sec.id, lang)},
                      "subsection": {"title": v.title(sub.id, lang), "url": url_for(sub.id, lang)}},
             "doc": doc_ref, "origins": v.origins(t.origins, lang), "summary": s,
