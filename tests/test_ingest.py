@@ -679,7 +679,8 @@ def test_a_traditional_task_list_shows_its_lines_as_written(tmp_path):
     """The seed gazette issue in Traditional script was read right, and its task list's blocks kept their lines as
     written, but no page showed them: the task, lead-units and heading blocks printed no 繁体原文 as the other
     blocks do, and neither did a task's own page nor the list's section pages. Each shows the line as written
-    now, by the same mark as every other block."""
+    now, by the same mark as every other block. A livelihood list in Simplified script showed its own text as
+    繁体原文 on its project and item pages: it shows none now."""
     from generator.build import build
     from generator.normalize import normalize_text, to_simplified, to_traditional
 
@@ -687,6 +688,8 @@ def test_a_traditional_task_list_shows_its_lines_as_written(tmp_path):
     src = proj / "content" / "sources"
     trad = to_traditional((src / "2026-gazette-12.txt").read_text("utf-8"))
     (src / "2026-gazette-12.txt").write_text(trad, "utf-8")
+    ll = src / "2026-livelihood-projects.txt"
+    ll.write_text(to_simplified(ll.read_text("utf-8")), "utf-8")
     out = tmp_path / "site"
     build(proj, out, search=False)
 
@@ -717,6 +720,10 @@ def test_a_traditional_task_list_shows_its_lines_as_written(tmp_path):
     for url in ("/zh/tasklist/2026/1/", "/zh/tasklist/2026/1.2/"):  # the section's and the subsection's tasks in full
         listed = page(url)
         assert f"{to_simplified(task)}{mark(task)}" in listed and f"</span>{mark(units)}</li>" in listed, url
+    # a livelihood list in Simplified script: its text is not shown again as an original
+    for url in ("/zh/livelihood/2026/", "/zh/livelihood/2026/7/", "/zh/livelihood/2026/7.1/",
+                "/zh/doc/jingzhengbanfa-2026-1/", "/en/livelihood/2026/7/"):
+        assert 'class="original"' not in page(url), url
 
 
 def test_traditional_gazette_issue(tmp_path):

@@ -359,6 +359,17 @@ def test_a_simplified_task_list_shows_no_traditional_original(site):
     assert shown == []
 
 
+def test_the_livelihood_list_shows_its_items_as_written(site):
+    """The seed livelihood list is in Traditional script: its project and item pages showed each text as written,
+    its list page did not. The list shows every item's text as written beside it, by the same mark."""
+    listed = read(site, "/zh/livelihood/2026/")
+    assert ('1.1</a> 推动50个幼儿园新增2至3岁幼儿托位1000个；<span class="original" lang="zh-TW"><span class="label">'
+            '繁体原文：</span>推動50個幼兒園新增2至3歲幼兒托位1000個；</span></li>') in listed
+    assert listed.count('<span class="original" lang="zh-TW">') == listed.count('<a class="num" href="/zh/livelihood/')
+    item = read(site, "/en/livelihood/2026/1.1/")
+    assert '<span class="label">Original (Traditional script): </span>推動50個幼兒園新增2至3歲幼兒托位1000個；</span></p>' in item
+
+
 def test_english_pages_have_english_navigation_and_metadata(site):
     en = read(site, "/en/doc/jingzhengfa-2026-1/")
     for s in ("Document number", "Jingzhengfa[2026] No. 1", "Issued by", "10 February 2026",

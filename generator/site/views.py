@@ -952,15 +952,18 @@ def report(v: ViewContext, rep, lang: str):
 def livelihood(v: ViewContext, ll, lang: str):
     doc = v.corpus.documents.get(ll.document)
     doc_ref = {"title": v.title(doc.id, lang), "url": url_for(doc.id, lang), "number": doc.number} if doc else None
+    # the text as written is shown beside the Simplified one where the source is in Traditional script (the
+    # model keeps it for a Simplified source too, where it is the same text: not an original to show)
+    written = doc is not None and doc.original_script == "traditional"
     projects = []
     for p in ll.projects:
         items = []
         for it in p.items:
             s = v.seg(it.id, it.text, lang, "livelihood")
-            items.append({"number": it.number, "url": url_for(it.id, lang), "text": s, "original": it.original,
-                          "links": v.links(it.id, lang)})
+            items.append({"number": it.number, "url": url_for(it.id, lang), "text": s,
+                          "original": it.original if written else "", "links": v.links(it.id, lang)})
         projects.append({"number": p.number, "title": v.title(p.id, lang), "url": url_for(p.id, lang),
-                         "items": items, "original": p.original})
+                         "items": items, "original": p.original if written else ""})
     yield Page(ll.id, lang, "livelihood.html", v.title(ll.id, lang), {
         "projects": projects, "doc": doc_ref, **_common(v, ll.id, lang),
     }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.document] if doc else []))
@@ -969,7 +972,7 @@ def livelihood(v: ViewContext, ll, lang: str):
     for pi, (p, pv) in enumerate(zip(ll.projects, projects)):
         yield Page(p.id, lang, "project.html", pv["title"], {
             "pager": _pager(v, lang, proj_ids, pi, ll.id),
-            "project": pv, "doc": doc_ref, "original": p.original, **_common(v, p.id, lang),
+            "project": pv, "doc": doc_ref, "original": pv["original"], **_common(v, p.id, lang),
             "summary": " ".join(i["text"]["text"] for i in pv["items"]),
         }, kind="livelihood", year=str(ll.year), breadcrumbs=_crumbs(v, lang, [ll.id]))
         for it, iv in zip(p.items, pv["items"]):
