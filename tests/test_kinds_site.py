@@ -572,3 +572,46 @@ def test_a_rule_repealed_after_its_text_says_so_on_its_pages(tmp_path):
             ("/zh/doc/jingzhengfa-2026-30/", "2026-08-03", "本规章已被该决定废止。")], later
         assert "amended-by" not in page(site, url)
     assert "it repealed this rule." in page(site, f"/en/{rule}/")
+
+
+STANDALONE = """北京市人民政府关于修改《北京市街巷环境卫生责任区管理规定》的决定
+
+（2026年9月1日北京市人民政府第60次常务会议通过）
+
+市人民政府决定对《北京市街巷环境卫生责任区管理规定》作如下修改：
+
+一、将第十条中的“环境卫生意识”修改为“环境卫生意识和文明素养”。
+
+二、删去第十一条。
+
+本决定自2026年10月1日起施行。
+
+《北京市街巷环境卫生责任区管理规定》根据本决定作相应修改，重新公布。
+"""
+
+
+def test_a_decision_printed_without_its_decree_or_a_number_is_read(tmp_path):
+    """A decision as the rules database prints it, headed by its title and its adoption (…常务会议通过), without the
+    decree that promulgated it and without a number of its own, was refused as an unknown kind. It is read as a
+    decree's decision is, at an address of its own (rule/<year of adoption>/<what it does>), its adoption as its
+    history; its changes link the rule's provisions and the rule's page marks them."""
+    proj = make_project(tmp_path)
+    (tmp_path / "decision.txt").write_text(STANDALONE, "utf-8")
+    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "decision.txt"):
+        r = ingest(proj, path)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+    slug = "xiu-gai-bei-jing-shi-jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding-de-jue-ding"
+    assert (proj / "content" / "sources" / f"2026-rules-{slug}.txt").read_text("utf-8") == STANDALONE
+    from generator.build import build
+
+    site = tmp_path / "site"
+    build(proj, site, search=False)
+    rule = "rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding"
+    dec = page(site, f"/zh/rule/2026/{slug}/")
+    assert "<h1>北京市人民政府关于修改《北京市街巷环境卫生责任区管理规定》的决定</h1>" in dec
+    assert "（2026年9月1日北京市人民政府第60次常务会议通过）" in dec and 'id="history-h"' in dec
+    assert re.findall(r'<a class="amends" href="([^"]+)"', dec) == [f"/zh/{rule}/#article-{n}" for n in (10, 11)]
+    zh = page(site, f"/zh/{rule}/")
+    assert re.findall(r'<p class="amended-by" data-pagefind-ignore>(.*?)<a href="([^"]+)"', zh) == [
+        ("已被修改：", f"/zh/rule/2026/{slug}/#change-1"), ("已被删去：", f"/zh/rule/2026/{slug}/#change-2")]
+    assert '<time datetime="2026-09-01">2026年9月1日</time>）：修改之处已在所改条文旁标出。' in zh

@@ -226,6 +226,22 @@ def is_rules_text(paras, convert=None) -> bool:
     return any(ARTICLE_LINE.match(t) for t in texts)
 
 
+DECISION_TITLE = re.compile(r"关于.*(修改|废止).*的决定$")
+ADOPTION_LINE = re.compile(r"^[（(].*\d{4}\s*年.*(通过|公布|发布)[）)]$")
+
+
+def is_standalone_decision(paras, convert=None) -> bool:
+    """An amendment or repeal decision as the rules database prints it, without the decree that promulgated it
+    and without a number of its own: its title (…关于修改/废止…的决定, up to three lines), then its adoption in
+    parentheses ((2026年9月1日北京市人民政府第60次常务会议通过)), then its text."""
+    texts = [simplified(p, convert) for p in paras[:5]]
+    for k in range(1, min(3, len(texts) - 1) + 1):
+        title = re.sub(r"\s+", "", "".join(texts[:k]))
+        if DECISION_TITLE.search(title) and len(title) <= MAX_TITLE:
+            return bool(ADOPTION_LINE.match(re.sub(r"\s+", "", texts[k])))
+    return False
+
+
 class RulesKind(DocumentKind):
     """Rules and regulations (办法, 规定, 细则, 条例) published on their own: the title, the adoption and revision
     history as data, 编/章/节/条/款/项/目 as provisions; id ``rule/<year>/<slug>``, articles at
@@ -237,15 +253,17 @@ class RulesKind(DocumentKind):
 
     def detect(self, text: str) -> bool:
         paras = opening_paragraphs(text, 80)
-        return is_rules_text(paras, to_simplified)
+        return is_rules_text(paras, to_simplified) or is_standalone_decision(paras, to_simplified)
 
     def detect_document(self, paras, texts) -> bool:
-        return is_rules_text(paras, to_simplified)
+        return is_rules_text(paras, to_simplified) or is_standalone_decision(paras, to_simplified)
 
     def read(self, src, rep, ctx) -> Reading:
         return read_single(self, src, rep, ctx)
 
     def read_document(self, paras, path: str, rep, ctx, *, title_hint: str | None = None, **_):
+        if is_standalone_decision(paras, ctx.convert):
+            return self._decision(paras, path, rep, ctx.convert), None
         blocks, provisions, history, title = parse_rules(paras, path, rep, ctx.convert)
         date = next((b.text for b in reversed(blocks) if b.kind == "date"), "")
         iso = parse_date(date) if date else ""
@@ -258,6 +276,28 @@ class RulesKind(DocumentKind):
         if issuer:
             doc.issuers = [issuer]
         return doc, None
+
+    def _decision(self, paras, path: str, rep, convert) -> Document:
+        """A decision without its decree (is_standalone_decision): read as a decree's decision is
+        (``decision.parse_decision``), its adoption as its history; a rule of the archive like the texts it
+        changes (``rule/<year>/<slug>``, the year of its adoption), so that it has an address without a number."""
+        from .decision import parse_decision
+
+        blocks, provisions, amendments = parse_decision(paras, path, rep, convert)
+        title = "".join(b.text for b in blocks if b.kind == "title")
+        history = [h for b in blocks if b.kind == "history" for h in parse_history(b.text)]
+        if not history:
+            rep.error(path, paras[1].line, "cannot read the decision's adoption under its title",
+                      "（2026年9月1日北京市人民政府第60次常务会议通过）")
+        rid = rule_id(re.sub(r"^北京市人民政府关于", "", title), history)  # 修改…的决定: what it does, in its address
+        first = next((h.date for h in history if h.date), "")
+        doc = Document(id=rid, number="", slug=parse_id(rid).last, year=int(first[:4]) if first else 0, title=title,
+                       kind="decision", date=first, blocks=blocks, provisions=provisions, history=history,
+                       amendments=amendments, origins=[Origin(path, paras[0].line, paras[-1].end_line)])
+        issuer = next((h.body for h in history if h.body), "")
+        if issuer:
+            doc.issuers = [issuer]
+        return doc
 
     def page_context(self, v, d, lang: str) -> dict:
         """The rule's adoption and revision history, as data: date, body, what was done, by which instrument, and
