@@ -207,8 +207,10 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
                                               f"{', '.join(others)}", "a file whose documents this file carries "
                                               "whole; correct that file by hand, or file this text with --copy"))
             to_replace = sorted(holders)
-        elif clashes:  # the same text, or --copy: another publication of documents filed before
-            copy_of = clashes[0][1].origins[0].file.rsplit("/", 1)[-1]
+        elif clashes:  # the same text, or --copy: another publication of documents filed before; a copy of the
+            # file that is no copy itself (the first publication filed), else of the canonical one
+            names = [o.file.rsplit("/", 1)[-1] for o in clashes[0][1].origins]
+            copy_of = next((n for n in names if not (prov.get(n) or {}).get("copy_of")), names[0])
         for f in to_replace:  # in the trial project first: the rest of the corpus must still parse
             (trial / f).unlink()
         trial_prov = dict(prov)
@@ -227,6 +229,11 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
         from .i18n.glossary import load_glossary
 
         tasks = _task_changes(before, read_source(staged, trial), load_glossary(trial).district_names())
+    if copy_of:  # another publication of a filed document: a name of its own beside the filed file's (…-copy.txt)
+        stem, n = name[: -len(".txt")] if name.endswith(".txt") else name, 1
+        while (sources_dir / name).exists():
+            name = f"{stem}-copy{'' if n == 1 else f'-{n}'}.txt"
+            n += 1
     target = sources_dir / name
     if target.exists() and f"{SOURCES_DIR}/{name}" not in to_replace:
         raise SourceError(Problem(str(file), None, f"{target.relative_to(root).as_posix()} already exists with other content",

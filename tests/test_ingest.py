@@ -805,3 +805,43 @@ def test_a_traditional_attachment_is_converted_once(tmp_path, monkeypatch):
     originals = [b for b in doc.blocks if b.original]
     assert len(originals) > 300
     assert any("主責單位" in b.original for b in originals)
+
+
+def test_a_second_publication_of_a_single_document_is_filed_beside_it(tmp_path):
+    """--copy files another publication of a filed document, as the refusal of a differing text says to do; for a
+    document filed alone (a circular) it was refused again, because the copy's file name was the filed file's own
+    ("… already exists with other content"), and so was the same text printed in the other script without any
+    option. The copy is filed under a name of its own beside the filed one (…-copy.txt, then -copy-2), recorded as
+    a copy of it; the filed file is untouched and stays canonical."""
+    from generator.build import load_all
+    from generator.normalize import to_traditional
+
+    proj = make_project(tmp_path)
+    original = (DATA / "circular-simplified.txt").read_text("utf-8")
+    filed = proj / "content" / "sources" / "2026-circular-jingzhengbanfa-2026-12.txt"
+    trad = tmp_path / "trad.txt"
+    trad.write_text(to_traditional(original), "utf-8")
+    r = ingest_file(proj, trad)
+    assert r.returncode == 0, r.stderr
+    assert filed.read_text("utf-8") == to_traditional(original)
+    # the same text in Simplified: another publication of the same document, without an option
+    r = ingest_file(proj, DATA / "circular-simplified.txt")
+    assert r.returncode == 0, r.stderr
+    assert "another publication of the document filed in content/sources/2026-circular-jingzhengbanfa-2026-12.txt, " \
+           "with the same text" in r.stdout
+    assert (filed.parent / "2026-circular-jingzhengbanfa-2026-12-copy.txt").read_text("utf-8") == original
+    # a text that differs in one figure: refused without an option, then filed with --copy as the next copy
+    varied = tmp_path / "varied.txt"
+    assert original.count("2026年") > 1
+    varied.write_text(original.replace("清明节期间", "清明节假期期间", 1), "utf-8")
+    assert ingest_file(proj, varied).returncode == 1
+    r = ingest_file(proj, varied, "--copy")
+    assert r.returncode == 0, r.stderr
+    assert (filed.parent / "2026-circular-jingzhengbanfa-2026-12-copy-2.txt").read_text("utf-8") == \
+        varied.read_text("utf-8")
+    prov = (proj / "content" / "sources" / "provenance.yaml").read_text("utf-8")
+    assert prov.count("copy_of: 2026-circular-jingzhengbanfa-2026-12.txt") == 2
+    assert filed.read_text("utf-8") == to_traditional(original)
+    corpus = load_all(proj)[2]
+    doc = corpus.documents["doc:京政办发〔2026〕12号"]
+    assert doc.origins[0].file.endswith("/2026-circular-jingzhengbanfa-2026-12.txt")

@@ -115,7 +115,7 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
                   "names read alike in its pinyin, without tones", "documents whose addresses differ; this site "
                   "cannot yet publish both (an announcement's address names its issuer, a rule's its title)")
         return
-    if other is not None and not _declared_copies(corpus, src.path, other.file):
+    if other is not None and not any(_declared_copies(corpus, src.path, o.file) for o in existing.origins):
         here = doc.origins[0] if doc.origins else None
         rep.error(src.path, here.line if here else None,
                   f"document {doc.number} is also in {other.file}:{other.line}; two sources with one document "
@@ -132,6 +132,11 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
         corpus.documents[existing.id] = existing
         corpus.tasklists[old_tl.id] = old_tl
         # existing/old_tl are now canonical; doc/tl the duplicate
+    elif not (tl or old_tl) and _copy_of(corpus, existing.origins[0].file) == src.path.rsplit("/", 1)[-1]:
+        # the file read first is declared a copy of this one (a name that sorts first, …-copy.txt): this one is
+        # canonical, whichever order the files are read in
+        doc, existing = existing, doc
+        corpus.documents[existing.id] = existing
     existing.origins.extend(doc.origins)
     _merge_blocks(existing, doc, rep)
     if tl and old_tl:
@@ -150,12 +155,17 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
             canon.origins.extend(t.origins)
 
 
+def _copy_of(corpus: Corpus, path: str) -> str | None:
+    """The file name a source file is declared a copy of (provenance.yaml ``copy_of``), or None."""
+    return next((s.provenance.get("copy_of") for s in corpus.sources if s.path == path), None)
+
+
 def _declared_copies(corpus: Corpus, a: str, b: str) -> bool:
     """True when provenance.yaml declares one of the two source files another publication of the other's
-    documents (``copy_of: <file name>``)."""
-    prov = {s.path: s.provenance for s in corpus.sources}
+    documents (``copy_of: <file name>``), or both publications of a third's."""
     name = lambda path: path.rsplit("/", 1)[-1]
-    return prov.get(a, {}).get("copy_of") == name(b) or prov.get(b, {}).get("copy_of") == name(a)
+    of_a, of_b = _copy_of(corpus, a), _copy_of(corpus, b)
+    return of_a == name(b) or of_b == name(a) or (of_a is not None and of_a == of_b)
 
 
 def _merge_blocks(canon, dup, rep: Report) -> None:
