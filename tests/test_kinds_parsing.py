@@ -1128,3 +1128,21 @@ def test_a_numbered_sentence_among_numbered_paragraphs_is_a_paragraph():
     assert kinds_of(headed)[0] == {"一、": "heading", "二、": "para", "三、": "heading"}
     short = ["一、加强组织领导。", "二、强化督促检查。", "三、做好宣传引导。"]
     assert kinds_of(short)[0] == {"一、": "heading", "二、": "heading", "三、": "heading"}
+
+
+def test_an_appointment_and_a_removal_of_one_person_in_one_sentence_are_read():
+    """任命刘芳（女）为…副主任，免去其…主任职务 (the usual form when a person moves up) was warned about and both
+    decisions were left out of the notice's data (a review's notice): the comma before 免去 separates two decisions,
+    其 is the person the first one names, and （女） after a name is not part of it."""
+    blocks = _blocks(["任命张立华为北京市发展和改革委员会主任；",
+                      "任命刘芳（女）为北京市教育委员会副主任，免去其北京市海淀区教育委员会主任职务；",
+                      "任命陈红（女）、王五为北京市民政局副局长。"])
+    r = Report()
+    provs, entries = parse_appointments(blocks, "t.txt", r)
+    assert r.warnings == []
+    assert [(e.action, e.persons, e.position, e.anchor) for e in entries] == [
+        ("appoint", ["张立华"], "北京市发展和改革委员会主任", "appoint-1"),
+        ("appoint", ["刘芳"], "北京市教育委员会副主任", "appoint-2"),
+        ("remove", ["刘芳"], "北京市海淀区教育委员会主任", "remove-1"),
+        ("appoint", ["陈红", "王五"], "北京市民政局副局长", "appoint-3")]
+    assert entries[2].text == "免去其北京市海淀区教育委员会主任职务" and provs[1].block_keys == provs[2].block_keys

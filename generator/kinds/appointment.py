@@ -18,7 +18,11 @@ from .circular import CircularKind
 from ..model import Block, Provision
 from .structure import NOT_BODY
 
-NAME = r"[\u4e00-\u9fff·•]{2,6}?"
+# a name, with what the notice prints after it: 刘芳（女）
+NAME = r"[\u4e00-\u9fff·•]{2,6}?(?:[（(][\u4e00-\u9fff]{1,4}[）)])?"
+NAME_NOTE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}[）)]$")
+# 免去其…职务: the removal of the person the clause before appointed (任命A为X，免去其Y职务)
+REMOVE_THEIRS = re.compile(r"^免去其(?:的)?(?P<position>.+?)职务$")
 NAMES = rf"{NAME}(?:、{NAME})*"
 APPOINT = re.compile(rf"^(?:任命)?(?P<persons>{NAMES}?)(?:同志)?(?:为|任)(?P<position>.+?)(?:职务)?$")
 REMOVE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?的(?P<position>.+?)职务$")
@@ -46,7 +50,10 @@ _NEXT_REMOVAL = re.compile(r"(?<=职务)[，,](?=[^，,（(]{1,12}的[^，,]+职
 
 
 def _clauses(text: str) -> list[str]:
-    return [c for c in (x.strip() for x in re.split(r"[；;。]", _NEXT_REMOVAL.sub("；", text))) if c]
+    """The decisions a paragraph prints: split at ；and 。, and at a comma before the next 任命 or 免去 (任命A为X，免去其Y
+    职务 is two decisions)."""
+    parts = re.split(r"[；;。]|[，,](?=任命|免去)", _NEXT_REMOVAL.sub("；", text))
+    return [c for c in (x.strip() for x in parts) if c]
 
 
 def parse_appointments(blocks: list[Block], path: str = "", report: Report | None = None
@@ -81,7 +88,8 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
                 note, core = nm.group(1), core[:nm.start()]
             elif action == "remove" and (am := AFTER_DUTY.match(core)):
                 note, core = am.group("note"), am.group("core")
-            m = REMOVE.match(core) or REMOVE_BARE.match(core) if action == "remove" else APPOINT.match(core)
+            theirs = REMOVE_THEIRS.match(core) if action == "remove" and entries else None
+            m = theirs or (REMOVE.match(core) or REMOVE_BARE.match(core) if action == "remove" else APPOINT.match(core))
             if not m:
                 if report is not None:
                     report.warn(path, b.line, f"cannot read this appointment or removal: {clause[:40]!r}",
@@ -90,8 +98,9 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
             position = m.group("position")
             counts[action] += 1
             anchor = f"{action}-{counts[action]}"
-            entry = AppointmentEntry(action, m.group("persons").split("、"), position, clause, b.line, anchor, note,
-                                     b.key)
+            persons = list(entries[-1].persons) if theirs else \
+                [NAME_NOTE.sub("", p) for p in m.group("persons").split("、")]
+            entry = AppointmentEntry(action, persons, position, clause, b.line, anchor, note, b.key)
             entries.append(entry)
             provisions.append(Provision("appointment", str(counts[action]), "", position, anchor, b.line,
                                         block_keys=[b.key], text=clause))
