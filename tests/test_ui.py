@@ -468,3 +468,19 @@ def test_every_document_page_cites_its_document(site, loaded):
                 assert all(x in text for x in expected), (url, text, expected)
                 seen += 1
     assert seen >= 2 * (2 * len(corpus.documents) + 20)  # the 308-task circular alone has 11 + 11 pages a language
+
+
+def test_an_opening_cut_short_keeps_titles_and_dates_whole():
+    """A Chinese opening cut at its limit broke what it named: 一、原则同意《北京经济技术开发区部分区域控制性详细规划（…
+    (a title and a parenthesis left open) and 一、2026年6月7日至6月10日、6月24日至6月26… (half a date), in the contents
+    of a review's documents. It is cut before the parenthesis or the figure, and a title still open is closed."""
+    from generator.site.text import opening
+
+    assert opening("一、原则同意《北京经济技术开发区部分区域控制性详细规划（街区层面）（2025年—2035年）》", "zh",
+                   mark="…") == "一、原则同意《北京经济技术开发区部分区域控制性详细规划…》"
+    assert opening("一、2026年6月7日至6月10日、6月24日至6月26日期间，全市实行交通管制", "zh", mark="…") == \
+        "一、2026年6月7日至6月10日、6月24日至…"
+    # a text that fits, or that ends a clause in time, is as before
+    assert opening("加强组织领导，明确责任分工", "zh", mark="…") == "加强组织领导"
+    assert opening("一、全面加强城市运行保障工作统筹协调能力建设推进各项措施落实落细落到实处", "zh", mark="…") == \
+        "一、全面加强城市运行保障工作统筹协调能力建设推进各项措施…"

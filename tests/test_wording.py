@@ -52,6 +52,8 @@ ALLOWED = [
     ("generator/site/pages.py", r"^，。；：！？,;:!\?$", "the clause ends opening() cuts at: parsing"),
     ("generator/site/text.py", r"^，。；：！？,;:!\?$|^。；！？;!\?$|^0123456789\.．、 $",
      "clause and sentence ends, list numbering: parsing"),
+    ("generator/site/text.py", r"^[《》（）()“”〈〉【】]$",
+     "the pairs of marks opening() keeps whole: a title cut short is closed with the mark its source opened it with"),
     ("generator/site/html.py", r"^。$", "the sentence end a block's lead is cut at (text.find): parsing"),
     ("generator/site/opendata.py", r"^disk is full$|^unable to open database$",
      "SQLite's error messages, matched to tell a disk's fault from the data's (_DISK_ERRORS): parsing"),

@@ -198,10 +198,36 @@ def opening(text: str, lang: str, limit: int | None = None, *, mark: str) -> str
     k = max((i for i in ends if i < limit), default=-1)
     if k >= limit // 2:
         return text[:k].rstrip() + mark
-    head = text[:limit]
+    head, closing = text[:limit], ""
     if lang != "zh" and " " in head and text[limit:limit + 1] not in ("", " "):
         head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.") + mark
+    elif lang == "zh":
+        cut, closing = _whole_cut(text, limit)
+        head = text[:cut]
+    return head.rstrip(" ,;:.") + mark + closing
+
+
+_OPENERS = {"《": "》", "（": "）", "(": ")", "“": "”", "〈": "〉", "【": "】"}
+_FIGURE = re.compile(r"[0-9０-９.．年月日号]")
+
+
+def _whole_cut(text: str, limit: int) -> tuple[int, str]:
+    """Where a Chinese text cut at about ``limit`` characters is cut so as not to break a parenthesis, a quotation
+    or a title inside it (before the first one still open that leaves at least half the limit) or a date or figure
+    (before it), and the closing marks of those still open where it is cut (a title cut short is still closed:
+    原则同意《北京经济技术开发区部分区域控制性详细规划…》, not …规划（…; 6月24日至…, not 6月24日至6月26…)."""
+    stack: list[int] = []
+    for i, ch in enumerate(text[:limit]):
+        if ch in _OPENERS:
+            stack.append(i)
+        elif stack and ch == _OPENERS[text[stack[-1]]]:
+            stack.pop()
+    cut = next((j for j in stack if j >= limit // 2), limit)
+    k = cut
+    while 0 < k < len(text) and _FIGURE.match(text[k]) and _FIGURE.match(text[k - 1]):
+        k -= 1
+    cut = k if k >= limit // 2 else cut
+    return cut, "".join(_OPENERS[text[j]] for j in reversed(stack) if j < cut)
 
 
 def _clause_end(text: str, i: int) -> bool:
