@@ -245,7 +245,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             print(f"  gazette {g.year} issue {g.number} (总第{g.total_number}期), {g.date}, {len(g.documents)} documents")
     for d in after.documents.values():
         if d.id not in before.documents:
-            print(f"  new document {d.number}: {d.title}")
+            print(f"  new document {d.number or d.id}: {d.title}")
     for d, old, diff in clashes:
         if to_replace:
             print(f"  {d.number}: replaces the text filed in {old.origins[0].file}" + (f" ({diff})" if diff else ""))

@@ -601,6 +601,8 @@ def test_a_decision_printed_without_its_decree_or_a_number_is_read(tmp_path):
         r = ingest(proj, path)
         assert r.returncode == 0, (r.stdout, r.stderr)
     slug = "xiu-gai-bei-jing-shi-jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding-de-jue-ding"
+    # a document without a number is named by its address (was "new document : …")
+    assert f"  new document rule/2026/{slug}: 北京市人民政府关于修改" in r.stdout
     assert (proj / "content" / "sources" / f"2026-rules-{slug}.txt").read_text("utf-8") == STANDALONE
     from generator.build import build
 
