@@ -284,13 +284,21 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float |
 
 # a printed page's number as a PDF's text layer gives it: — 23 —, －4－, - 12 -
 PAGE_NUMBER = re.compile(r"^[—–－-]{1,2}\s*\d{1,4}\s*[—–－-]{1,2}$")
-# the running header or footer beside it: the publication's name (a document titled …公报 is not furniture)
-RUNNING_TITLE = re.compile(r"^北京市人民政府公报$")
+# the running header or footer beside it, a line that is nothing else: the publication's name (in either script,
+# its letters spaced or not), its issue (2026年第20期, 总第944期, both), or both in either order with any space
+# between (北京市人民政府公报          2026年第20期; an even page may print the issue alone, an odd one the name).
+# A document titled …公报, or a sentence naming the gazette, is not furniture.
+_GAZETTE_NAME = r"\s*".join("北京市人民政府公") + r"\s*[报報]"
+_ISSUE = (r"(?:(?:\d{4}\s*年\s*)?第\s*\d{1,3}\s*期\s*(?:[（(]?\s*[总總]\s*第\s*\d{1,6}\s*期\s*[）)]?)?"
+          r"|[（(]?\s*[总總]\s*第\s*\d{1,6}\s*期\s*[）)]?)")
+_ISSUE_ALONE = r"(?=[（(]?\s*(?:\d{4}\s*年|[总總]))" + _ISSUE  # an issue alone names its year or its total number
+RUNNING_TITLE = re.compile(rf"^(?:{_GAZETTE_NAME}(?:\s*{_ISSUE})?|{_ISSUE}\s*{_GAZETTE_NAME}|{_ISSUE_ALONE})$")
 
 
 def page_furniture(lines: list[str], start: int, end: int) -> dict[int, str]:
     """The lines of ``lines[start:end]`` that are a page's furniture, not its text: page numbers, and the
-    running header next to one (only blank lines between). Index -> the reason, as an artefact records it."""
+    running header next to one (only blank lines between; a header of two lines, the name over the issue, too).
+    Index -> the reason, as an artefact records it."""
     out: dict[int, str] = {}
     for i in range(start, end):
         if not PAGE_NUMBER.match(lines[i].strip()):
@@ -298,10 +306,13 @@ def page_furniture(lines: list[str], start: int, end: int) -> dict[int, str]:
         out[i] = "page number"
         for step in (-1, 1):
             j = i + step
-            while start <= j < end and not lines[j].strip():
-                j += step
-            if start <= j < end and RUNNING_TITLE.match(lines[j].strip()):
+            for _ in range(2):
+                while start <= j < end and not lines[j].strip():
+                    j += step
+                if not (start <= j < end and RUNNING_TITLE.match(lines[j].strip())):
+                    break
                 out[j] = "running header"
+                j += step
     return out
 
 
@@ -319,8 +330,8 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
     """
     drop = drop or {}
     hard = hard or set()
-    width = wrap_width(lines[start:end])
     furniture = page_furniture(lines, start, end)
+    width = wrap_width([x for i, x in enumerate(lines[start:end], start) if i not in furniture])  # the text's own
     paras: list[Para] = []
     artefacts: list[Artefact] = []
     open_para: Para | None = None  # paragraph that may still continue

@@ -24,7 +24,7 @@ from generator.kinds.structure import (find, label_en, label_zh, parse_provision
                                        ref_zh, walk)
 from generator.kinds.text import Keys, cn_number, cn_numeral
 from generator.model import Block
-from generator.normalize import cjk_chars, compact, is_traditional, to_simplified, unwrap
+from generator.normalize import cjk_chars, compact, is_traditional, page_furniture, to_simplified, unwrap
 from generator.kinds.circular import attachment_blocks, parse_circular
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1079,6 +1079,120 @@ def test_headings_as_wide_as_each_other_are_not_a_wrap_width():
     lines = ["本办法自2026年5月1日起施行。", "— 23 —", "北京市第三次全国国土调查主要数据公报", "根据国务院部署，开展调查。"]
     paras, artefacts = unwrap(lines, 0, len(lines))
     assert [p.text for p in paras] == [lines[0], lines[2], lines[3]] and [a.text for a in artefacts] == ["— 23 —"]
+
+
+# a page of the gazette as its PDF's text layer gives it: the sentence cut at the page's end runs on after the
+# page's number and the next page's running header (a reviewer's PDF-extracted circular, 京政发〔2026〕29号)
+PAGE_HEAD = ["北京市人民政府关于进一步加强城市道路交通", "安全管理工作的通知", "京政发〔2026〕29号",
+             "各区人民政府，市政府各委、办、局，各市属机构：",
+             "一、落实道路交通安全责任。各区人民政府要将道路交通安全工作纳入",
+             "经济社会发展规划，建立健全道路交通安全工作协调机制，定期研究解",
+             "决道路交通安全重大问题。市公安局公安交通管理局要加强对全市道路"]
+PAGE_TAIL = ["交通安全工作的指导和监督。", "二、加强重点车辆管理。市交通委要会同相关部门加强对旅游客运、危",
+             "险货物运输、渣土运输等重点车辆的动态监管，督促运输企业落实安全", "生产主体责任。"]
+# every form of the running header a gazette page prints: the name and the issue with the page's spacing between,
+# the digits spaced, the issue first, the total number, in Traditional script, an even page's issue alone, an odd
+# page's name alone (letter-spaced too)
+RUNNING_HEADERS = ["北京市人民政府公报                                2026年第20期",
+                   "北京市人民政府公报 2026 年第 20 期",
+                   "2026年第20期                                北京市人民政府公报",
+                   "北京市人民政府公报\u30002026年第20期（总第944期）",
+                   "北京市人民政府公報\u30002026年第20期（總第944期）",
+                   "2026年第20期", "2026 年第 20 期（总第 944 期）", "北京市人民政府公报", "北 京 市 人 民 政 府 公 报"]
+
+
+def test_every_running_header_a_gazette_prints_is_page_furniture():
+    """Only the bare name 北京市人民政府公报 beside a page's number was taken for the running header: the header a
+    real gazette page prints carries the issue (北京市人民政府公报    2026年第20期), and it was kept and spliced into
+    the sentence it interrupts (…加强对全市道路北京市人民政府公报2026年第20期交通安全工作的指导…). Every form is
+    removed, listed as an artefact (nothing is lost silently), and the sentence runs on across the page break."""
+    first = "".join(PAGE_HEAD[4:]) + PAGE_TAIL[0]
+    want = [*PAGE_HEAD[:4], first, "".join(PAGE_TAIL[1:])]
+    n = len(PAGE_HEAD)
+    for header in RUNNING_HEADERS:
+        # the header at the top of the next page, or as the footer over the page's number
+        for page, at in ((["— 12 —", header], n + 2), ([header, "", "— 12 —"], n + 1)):
+            lines = [*PAGE_HEAD, *page, *PAGE_TAIL]
+            assert page_furniture(lines, 0, len(lines)).get(at - 1) == "running header", header
+            paras, artefacts = unwrap(lines, 0, len(lines))
+            assert [p.text for p in paras] == want, header
+            assert sorted((a.line, a.text, a.reason) for a in artefacts if a.reason == "running header") \
+                == [(at, header.strip(), "running header")]
+    # a header of two lines, the name over the issue
+    lines = [*PAGE_HEAD, "— 12 —", "", "北京市人民政府公报", "2026年第20期", *PAGE_TAIL]
+    paras, artefacts = unwrap(lines, 0, len(lines))
+    assert [p.text for p in paras] == want
+    assert [a.text for a in artefacts] == ["— 12 —", "北京市人民政府公报", "2026年第20期"]
+
+
+def test_a_line_that_only_names_the_gazette_or_its_issue_in_a_sentence_is_text():
+    """Only a line that is the header and nothing else, beside a page's number, is furniture: a sentence or a title
+    naming the gazette or an issue after a page break is text, and so is a header-like line away from a page
+    number (a gazette's cover and table of contents print the name and the issue)."""
+    for line in ("《北京市人民政府公报》2026年第20期刊登了本办法。", "北京市人民政府公报编辑部", "北京市人民政府公报增刊",
+                 "北京市第三次全国国土调查主要数据公报", "2026年第20号", "第20期"):
+        lines = ["本办法自2026年5月1日起施行。", "— 23 —", line, "根据国务院部署，开展调查。"]
+        paras, artefacts = unwrap(lines, 0, len(lines))
+        assert [p.text for p in paras] == [lines[0], line, lines[3]] and [a.text for a in artefacts] == ["— 23 —"]
+    cover = ["北京市人民政府公报", "", "2026年第20期", "", "北京市人民政府办公厅主办"]
+    assert [p.text for p in unwrap(cover, 0, len(cover))[0]] == [x for x in cover if x]
+
+
+def test_a_gazette_issue_with_page_numbers_reads_as_without_them(tmp_path):
+    """A gazette issue whose text layer keeps each page's number and a running header carrying the issue
+    (北京市人民政府公报  2026年第14期; without a page number beside it too, as the seed's bare name is) reads as the
+    issue without them: the same cover and table of contents (which print the name and the issue themselves), the
+    same documents' text, the page's furniture listed as artefacts."""
+    from generator.sources import parse_source, read_source
+
+    def read(name: str, lines: list[str]):
+        (tmp_path / name).write_text("\n".join(lines), "utf-8")
+        res = parse_source(read_source(tmp_path / name, tmp_path), {})
+        assert res["errors"] == [], res["errors"]
+        issue, = res["payload"].items["gazettes"]
+        return ([(b.kind, b.text) for b in issue.front], [[(b.kind, b.text) for b in d.blocks]
+                                                          for d, _ in res["payload"].documents],
+                [(a.text, a.reason) for a in res["artefacts"]])
+
+    lines = (KINDS / "gazette-2026-14.txt").read_text("utf-8").split("\n")
+    plain = read("plain.txt", lines)
+    at = lines.index("为做好春季植树造林期间森林防火工作，保护森林资源和人民群众生命财产安全，根据《森林防火条例》和") + 1
+    header = "北京市人民政府公报                              2026年第14期"
+    bare = [i for i, x in enumerate(lines) if x == "北京市人民政府公报"]
+    assert len(bare) == 5 and bare[2] < at  # the cover prints the name twice, the body's pages three times
+    paged = list(lines)
+    paged[bare[2]] = "2026年第14期                              北京市人民政府公报"  # an even page's header
+    paged[at:at] = ["— 11 —", header]
+    paged = read("paged.txt", paged)
+    assert paged[:2] == plain[:2]
+    assert plain[2] == [("北京市人民政府公报", "running header")] * 3
+    assert paged[2] == [("2026年第14期                              北京市人民政府公报", "running header"),
+                        *plain[2][1:], ("— 11 —", "page number"), (header, "running header")]
+    assert ("cover", "北京市人民政府公报") in plain[0] and ("cover", "第14期 （总第938期）") in plain[0]
+
+
+def _read_rules_pdf():
+    """The reviewer's rules extracted from a gazette's PDF (tests/data/kinds/rules-pdf-pages.txt): read as the
+    build reads a source. (document, its blocks by key, the artefacts)"""
+    from generator.sources import parse_source, read_source
+
+    res = parse_source(read_source(KINDS / "rules-pdf-pages.txt", KINDS), {})
+    assert res["errors"] == [] and res["warnings"] == [], (res["errors"], res["warnings"])
+    (doc, _), = res["payload"].documents
+    return doc, {b.key: b for b in doc.blocks}, [(a.line, a.text, a.reason) for a in res["artefacts"]]
+
+
+def test_rules_extracted_from_a_pdf_have_no_running_header_in_their_text():
+    """The reviewer's rules: a page ends inside item （二） of 第三条, and the next page's header
+    (北京市人民政府公报 2026 年第 20 期) became a paragraph of its own inside the item, printed on the page."""
+    doc, blocks, artefacts = _read_rules_pdf()
+    assert artefacts == [(13, "— 15 —", "page number"), (14, "北京市人民政府公报 2026 年第 20 期", "running header")]
+    assert not [b.text for b in doc.blocks if "公报" in b.text or "第20期" in b.text]
+    art3 = next(p for p in doc.provisions if p.anchor == "article-3")
+    assert [p.text for p in art3.children] == [
+        "居住区人均集中绿地面积不少于二平方米；",
+        "居住小区人均集中绿地面积不少于一平方米，组团绿地面积不少于四百平方米，且应当设置不少于绿地面积百分之十的儿童游憩场地；",
+        "新建居住区内的集中绿地应当在住宅交付使用前建成。"]
 
 
 def test_a_heading_stays_apart_from_the_text_under_it_when_lines_are_paragraphs():

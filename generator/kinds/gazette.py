@@ -1,7 +1,7 @@
 """Reader for a gazette issue (北京市人民政府公报): cover, bilingual table of
 contents, the documents it carries (split using the table of contents), and
-back matter. The running header 北京市人民政府公报 inside the text is removed
-and recorded as an artefact.
+back matter. The running header inside the text (北京市人民政府公报, with the issue
+or without) is removed and recorded as an artefact.
 
 Every document of the issue must be listed in its table of contents: a document
 found inside another one's text (its own title, number line and signature date)
@@ -14,7 +14,7 @@ import re
 from ..errors import Report
 from ..i18n.romanize import parse_number
 from ..model import Block, Document, GazetteIssue, Origin, Source, TaskList, TocEntry
-from ..normalize import compact, normalize_text, to_simplified, unwrap
+from ..normalize import RUNNING_TITLE, compact, normalize_text, to_simplified, unwrap
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import TOC_ANNOUNCEMENT, toc_target
@@ -23,7 +23,6 @@ from .text import calendar_date
 from .. import ids
 
 RUNNING_HEADER = "北京市人民政府公报"
-RUNNING_HEADERS = {RUNNING_HEADER: "running header", "北京市人民政府公報": "running header"}  # either script
 ISSUE_RE = re.compile(r"第\s*(\d+)\s*期\s*[（(]\s*总第\s*(\d+)\s*期\s*[）)]")
 MAX_NUMBER, MAX_TOTAL = 999, 999_999  # the largest issue number in a year, and in all
 DATELINE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*(\d+)\s*期\s*(\S+)")
@@ -180,7 +179,11 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
         front.append(cover(body_start))
         body_start += 1
     toc_note_text = " ".join(lines[i].strip() for i in range(toc_note, body_start) if lines[i].strip())
-    paras, artefacts = unwrap(written, body_start, len(lines), drop=RUNNING_HEADERS)
+    # every page of the body carries the running header, a page number beside it or not (the seed's text layer
+    # lost them): a line that is the header and nothing else, in either script, with the issue or without
+    # (北京市人民政府公报, 北京市人民政府公报  2026年第12期), is the page's, not a document's
+    headers = {s: "running header" for s in (x.strip() for x in written[body_start:]) if RUNNING_TITLE.match(s)}
+    paras, artefacts = unwrap(written, body_start, len(lines), drop=headers)
     source.artefacts.extend(artefacts)
 
     # locate each document: its number paragraph, then its title walking back
