@@ -213,10 +213,11 @@ def wrap_width(lines: list[str]) -> float | None:
     """The width a text extracted from a PDF was wrapped at: the width, give or take one, of at least three
     lines that run on into the next line without a blank between and stop mid-sentence, a third of such lines,
     and among them two that are not headings (headings over their text, one paragraph a line, and the title are
-    as wide as their words); no more than a tenth of the lines wider. None: the text is not wrapped at one
-    width."""
+    as wide as their words; an article's line, 第三条…, is its text, not a heading); no more than a tenth of the
+    lines wider. None: the text is not wrapped at one width."""
     first = next((i for i, x in enumerate(lines) if x.strip()), 0)  # the title: as wide as its words
-    found = [(round(display_width(a)), is_structural(a.strip())) for i, (a, b) in enumerate(zip(lines, lines[1:]))
+    found = [(round(display_width(a)), is_structural(a.strip()) and not ARTICLE_LINE.match(a.strip()))
+             for i, (a, b) in enumerate(zip(lines, lines[1:]))
              if i != first and a.strip() and b.strip() and a.rstrip()[-1] not in TERMINAL
              and display_width(a.strip()) >= WRAP_WIDTH]
     if not found:
@@ -256,8 +257,11 @@ def _joins(prev: Para, prev_last_line: str, nxt: str, hard: bool, width: float |
     if hard or prev.kind != "para":
         return False
     # a line that looks like a label (联系人：) goes on a paragraph whose last line was cut at the full width of
-    # its lines before (…现就有关事项通 / 告如下：)
-    cut = len(prev.lines) > 1 and abs(display_width(prev_last_line) - display_width(first)) <= 1
+    # its lines before (…现就有关事项通 / 告如下：), or at the full width of the text's lines inside a sentence,
+    # on a word or a comma (第三条…其中集中绿地 / 面积应当符合下列要求：)
+    end = prev_last_line.rstrip()[-1:]
+    cut = (len(prev.lines) > 1 and abs(display_width(prev_last_line) - display_width(first)) <= 1
+           or _full(prev_last_line, width) and (end.isalnum() or end in MID_SENTENCE))
     label = LABEL_LINE.match(nxt) and display_width(nxt) <= 30 and not cut
     if "\t" in nxt or is_structural(nxt) or nxt.startswith("**") or label:
         return False

@@ -24,7 +24,8 @@ from generator.kinds.structure import (find, label_en, label_zh, parse_provision
                                        ref_zh, walk)
 from generator.kinds.text import Keys, cn_number, cn_numeral
 from generator.model import Block
-from generator.normalize import cjk_chars, compact, is_traditional, page_furniture, to_simplified, unwrap
+from generator.normalize import (cjk_chars, compact, is_traditional, page_furniture, to_simplified, unwrap,
+                                 wrap_width)
 from generator.kinds.circular import attachment_blocks, parse_circular
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1061,6 +1062,39 @@ def test_text_wrapped_at_the_page_width_is_joined_whatever_its_lines_begin_with(
     assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [lines[0], *paragraphs]
 
 
+def test_a_short_line_ending_with_a_colon_goes_on_a_line_cut_at_the_page_width():
+    """第三条　新建居住区绿地率不得低于百分之三十，其中集中绿地 is cut at the full width of the page's lines, and the next
+    line, 面积应当符合下列要求： (ten characters and a colon), was taken for a label (联系人：) and began a paragraph of
+    its own: a second 款 of the article on its page (with three characters more it was joined). The page's width was
+    not known either: a rule's wrapped lines are mostly its articles' first lines, counted as headings (a
+    reviewer's rules from a PDF). A label after a line that ends with a mark, or after a short one, stays apart."""
+    lines = ["北京市城市园林绿化管理实施办法",
+             "第一条\u3000为了实施《北京市绿化条例》，加强城市绿化建设和管", "理，结合本市实际，制定本办法。",
+             "第二条\u3000本办法适用于本市行政区域内城市绿化的规划、建设、", "保护和管理。",
+             "第三条\u3000新建居住区绿地率不得低于百分之三十，其中集中绿地", "面积应当符合下列要求：",
+             "（一）居住区人均集中绿地面积不少于二平方米；",
+             "（二）居住小区人均集中绿地面积不少于一平方米，组团绿地面", "积不少于四百平方米，且应当设置不少于绿地面积百分之十的儿",
+             "童游憩场地；",
+             "第四条\u3000任何单位和个人不得擅自占用城市绿地。确需临时占用", "的，应当经园林绿化部门批准，并按照规定恢复原状。"]
+    assert wrap_width(lines) == 28
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [
+        lines[0], lines[1] + lines[2], lines[3] + lines[4], lines[5] + lines[6], lines[7], "".join(lines[8:11]),
+        lines[11] + lines[12]]
+    # in a circular wrapped at that width: a short line ending with ： goes on a full line that stops on a comma
+    # (the paragraph's first, or a later one); a label stays apart after a full line that ends a sentence, and
+    # after a short line
+    body = ["为深入贯彻落实《北京市绿化条例》，扎实做好本年度城市绿化建设工作，进一步提升全市城市园林绿化管理和养护服务水平，"
+            "现将有关事项通知如下：",
+            "各区园林绿化部门要会同有关单位组织开展绿化养护专项检查，重点检查内容如下：",
+            "一、各区要落实属地责任，加强辖区内公园绿地的日常养护管理，及时补植缺株断垄行道树，确保全市绿化成果得到有效巩固。",
+            "二、请各区于六月三十日前将本年度城市绿化工作总结报送市园林绿化局，并抄送市发展改革委，逾期未报送的，将予以通报。"]
+    tail = ["联系人：张明", "市园林绿化局城市绿化处", "联系电话：12345678", "北京市园林绿化局", "2026年5月20日"]
+    lines = ["北京市园林绿化局关于做好城市绿化建设工作的通知", "各区人民政府，市政府各委、办、局：", *_wrapped(body, 28), *tail]
+    assert wrap_width(lines) == 28 and lines[4] == "现将有关事项通知如下：" and lines[6] == "重点检查内容如下："
+    assert len(lines[10]) == 28 and lines[11] == tail[0]
+    assert [p.text for p in unwrap(lines, 0, len(lines))[0]] == [*lines[:2], *body, *tail]
+
+
 def test_headings_as_wide_as_each_other_are_not_a_wrap_width():
     """Four headings of about one width over one-line paragraphs were taken for a text wrapped at that width, and
     each ran on into the paragraph under it; an attachment's title ran on into a wrapped first line of its text;
@@ -1193,6 +1227,26 @@ def test_rules_extracted_from_a_pdf_have_no_running_header_in_their_text():
         "居住区人均集中绿地面积不少于二平方米；",
         "居住小区人均集中绿地面积不少于一平方米，组团绿地面积不少于四百平方米，且应当设置不少于绿地面积百分之十的儿童游憩场地；",
         "新建居住区内的集中绿地应当在住宅交付使用前建成。"]
+
+
+def test_rules_extracted_from_a_pdf_keep_each_article_s_paragraphs_whole():
+    """The reviewer's rules: 第三条's first line is cut at the page's width before 面积应当符合下列要求：, which became a
+    paragraph of its own (a second 款 on the page), and item （二）, cut at the width over a page break, was two."""
+    doc, blocks, _ = _read_rules_pdf()
+    articles = [p for p in doc.provisions if p.kind == "article"]
+    assert [p.number for p in articles] == ["1", "2", "3", "4"]
+    for art in articles:  # one 款 each: one block of the article's own, no paragraph provisions
+        inner = {k for c in art.children for k in c.block_keys}
+        assert len([k for k in art.block_keys if k not in inner]) == 1, art.label
+        assert "paragraph" not in {c.kind for c in art.children}, art.label
+    art3 = articles[2]
+    inner = {k for c in art3.children for k in c.block_keys}
+    assert [blocks[k].text for k in art3.block_keys if k not in inner] == [
+        "第三条新建居住区绿地率不得低于百分之三十，其中集中绿地面积应当符合下列要求："]
+    assert [[blocks[k].text for k in item.block_keys] for item in art3.children] == [
+        ["（一）居住区人均集中绿地面积不少于二平方米；"],
+        ["（二）居住小区人均集中绿地面积不少于一平方米，组团绿地面积不少于四百平方米，且应当设置不少于绿地面积百分之十的儿童游憩场地；"],
+        ["（三）新建居住区内的集中绿地应当在住宅交付使用前建成。"]]
 
 
 def test_a_heading_stays_apart_from_the_text_under_it_when_lines_are_paragraphs():
