@@ -460,6 +460,43 @@ def test_a_decision_amending_one_rule_numbers_its_changes_as_items():
     assert [p.anchor for p in walk(provs)] == ["item-1", "item-1-change-1"]
 
 
+def test_a_decision_amending_one_rule_keeps_the_history_its_preamble_prints():
+    """决定对《北京市公共停车场管理办法》（2026年4月21日北京市人民政府令第340号公布）作如下修改: the commonest form prints
+    the rule's history between its title and 作. It was refused as 'a decision that names no rule it amends or
+    repeals' (a reviewer's real-looking decree 345); the history is the amendment's, as an item's is."""
+    paras, convert, text = read("decree-parking-345.txt")
+    d = parse_decree_document(paras, "decree-parking-345.txt", r := Report(), convert)
+    assert r.errors == [] and r.warnings == []
+    [a] = d.amendments
+    assert (a.rule_title, a.anchor) == ("北京市公共停车场管理办法", "")
+    assert [(h.date, h.action, h.instrument, h.target) for h in a.history] == [
+        ("2026-04-21", "公布", "北京市人民政府令第340号", "decree/340")]
+    assert [(c.number, c.action, c.target, c.anchor, c.old, c.text) for c in a.changes] == [
+        (1, "rewrite", {"article": 3, "paragraph": 2}, "article-3-paragraph-2", "区交通行政主管部门", "区交通行政主管部门和街道办事处"),
+        (2, "insert", {"article": 5, "paragraph": 2}, "article-5-paragraph-2", "", "配建停车场应当与主体工程同步设计、同步建设、同步交付使用。"),
+        (3, "delete", {"article": 6, "item": 2, "subitem": 2}, "article-6-item-2-subitem-2", "", ""),
+        (4, "rewrite", {"article": 9}, "article-9", "1000元以上5000元以下", "2000元以上1万元以下"),
+        (5, "delete", {"article": 11, "item": 2}, "article-11-item-2", "", "")]
+    assert [p.anchor for p in walk(d.provisions)] == [f"change-{n}" for n in range(1, 6)]
+    no_loss(text, d.blocks)
+    # a history of several steps, an instrument titled with 《〈〉》, and 的部分条款 after it
+    preamble = ("市人民政府决定对《北京市公共停车场管理办法》（2026年4月21日北京市人民政府令第340号公布，根据2026年5月12日"
+                "北京市人民政府令第342号《北京市人民政府关于修改〈北京市公共停车场管理办法〉的决定》修改）的部分条款作如下修改：")
+    lines = text.replace(text.split("\n")[12], preamble).split("\n")
+    d = parse_decree_document(unwrap(lines, 0, len(lines))[0], "x.txt", r := Report())
+    assert r.errors == [] and r.warnings == []
+    [a] = d.amendments
+    assert [(h.date, h.action, h.target) for h in a.history] == [("2026-04-21", "公布", "decree/340"),
+                                                                  ("2026-05-12", "修改", "decree/342")]
+    assert a.history[1].instrument == "北京市人民政府令第342号《北京市人民政府关于修改〈北京市公共停车场管理办法〉的决定》"
+    assert len(a.changes) == 5
+    # two rules in the preamble are not one rule (their items would be read as its changes)
+    lines = text.replace(text.split("\n")[12], "市人民政府决定对《北京市A办法》（2026年4月21日北京市人民政府令第340号公布）、"
+                                                "《北京市B规定》作如下修改：").split("\n")
+    _, _, amendments = parse_decision(unwrap(lines, 10, len(lines))[0], "y.txt", r := Report())
+    assert amendments == [] and [e.message for e in r.errors] == ["a decision that names no rule it amends or repeals"]
+
+
 def test_an_item_may_name_its_rule_without_guillemets():
     lines = ["北京市人民政府关于修改《北京市A办法》等二项规章部分条款的决定", "",
              "市人民政府决定对下列规章的部分条款予以修改：", "",

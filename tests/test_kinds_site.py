@@ -186,6 +186,45 @@ def test_a_rule_says_where_a_later_decision_changed_it(built):
     assert "amended-by" not in page(out, "/zh/decree/335/")
 
 
+def test_a_decision_amending_one_rule_with_its_history_in_the_preamble_marks_the_rule(tmp_path):
+    """Decree 345 amends rule 340 by a preamble printing the rule's history (决定对《…》（2026年4月21日…令第340号
+    公布）作如下修改：), the commonest form: it was refused by ingest ('a decision that names no rule it amends or
+    repeals'). Its changes link to the provisions of rule 340 and are marked beside them; the history it prints is
+    what tells which text its numbers are of: a history with a step the archive does not hold marks nothing."""
+    from generator.build import build
+
+    def site(decision: str, name: str) -> Path:
+        proj = make_project(tmp_path / name)
+        (tmp_path / name / "345.txt").write_text(decision, "utf-8")
+        for path in (KINDS / "decree-parking-340.txt", tmp_path / name / "345.txt"):
+            r = ingest(proj, path)
+            assert r.returncode == 0, (r.stdout, r.stderr)
+        build(proj, tmp_path / name / "site", search=False)
+        return tmp_path / name / "site"
+
+    text = (KINDS / "decree-parking-345.txt").read_text("utf-8")
+    out = site(text, "a")
+    dec = page(out, "/zh/decree/345/")
+    assert re.findall(r'class="amends" href="/zh/decree/340/#([^"]+)"', dec) == [
+        "article-3-paragraph-2", "article-5", "article-6-item-2-subitem-2", "article-9", "article-11-item-2"]
+    zh = page(out, "/zh/decree/340/")
+    for anchor, n, verb in (("article-3-paragraph-2", 1, "修改"), ("article-5", 2, "修改"),
+                            ("article-6-item-2-subitem-2", 3, "删去"), ("article-9", 4, "修改"),
+                            ("article-11-item-2", 5, "删去")):
+        at = zh.index(f'id="{anchor}"')
+        mark = f'<p class="amended-by" data-pagefind-ignore>已被{verb}：<a href="/zh/decree/345/#change-{n}">'
+        assert zh.index(mark, at) < zh.index('<span class="anchor"', at + 1), anchor
+    assert zh.count('<p class="amended-by"') == 5 and "修改之处已在所改条文旁标出。" in zh
+    docs = json.loads((out / "api/v1/documents.json").read_text("utf-8"))
+    [amendment] = next(d for d in docs if d["id"] == "decree/345")["amendments"]
+    assert (amendment["rule_id"], [(h["date"], h["instrument"]) for h in amendment["history"]]) == \
+        ("decree/340", [("2026-04-21", "北京市人民政府令第340号")])
+    # the same decision printing a step after the text the archive shows (decree 342, not in it): nothing marked
+    later = text.replace("第340号公布）", "第340号公布，根据2026年5月12日北京市人民政府令第342号修改）")
+    zh = page(site(later, "b"), "/zh/decree/340/")
+    assert "amended-by" not in zh and 'href="/zh/decree/345/"' in zh and "修改之处未在条文旁标出" in zh
+
+
 def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(tmp_path):
     """A decision dated on or before the last step of the rule's printed history (its text as republished
     after that decision) is already in the text shown: no provision is marked by it. A change that adds a

@@ -14,8 +14,9 @@ each naming the rule it changes with that rule's history, followed by numbered c
     7.将第二章的章名修改为“…”                      rename   {"chapter": 2}
     8.将第十一条调整为第十二条。                    renumber {"article": 11}, text 第十二条
 
-A decision that amends one rule may name it in its preamble instead (市人民政府决定对《北京市A规定》作如下修改：):
-its items 一、二、 are then the changes themselves (``change-1``, ``change-2``), the rule has no item of its own.
+A decision that amends one rule may name it in its preamble instead (市人民政府决定对《北京市A规定》作如下修改：,
+mostly with the rule's history: 对《北京市A规定》（…令第340号公布，根据…修改）作如下修改：, kept as the amendment's
+history): its items 一、二、 are then the changes themselves (``change-1``, ``change-2``), the rule has no item of its own.
 An item may also name its rule without 《》, by its history (一、北京市A办法（…令第344号发布）).
 
 The quoted new wording may run over several paragraphs (and hold its own （一） and 1.): a change lasts
@@ -47,8 +48,10 @@ CHANGE = re.compile(r"^(\d+)\s*[.．、]\s*(.*)$", re.S)
 CHANGE_VERB = re.compile(r"删去|删除|修改为|改为|增加|调整为|移作|废止")
 CLOSING = re.compile(r"本决定|此外|重新公布|相应调整|相应修改|自.{0,12}起施行")
 # the preamble of a decision that amends one rule, whose changes are then its items (一、将第三条中的…):
-# 市人民政府决定对《北京市A规定》作如下修改： (also 决定，对…作出如下修改; not 等N项规章, nor 下列规章)
-ONE_RULE = re.compile(r"决定[，,]?\s*对(《.+》)(?:的?部分条款)?(?:作出|做出|作|做|进行)(?:如下|以下)修改")
+# 市人民政府决定对《北京市A规定》作如下修改： (also 决定，对…作出如下修改; not 等N项规章, nor 下列规章), often with
+# the rule's history between its title and 作: 对《北京市A规定》（2026年4月21日…令第340号公布）作如下修改 (see _one_rule)
+ONE_RULE = re.compile(r"决定[，,]?\s*对\s*(?=《)")
+ONE_RULE_END = re.compile(r"\s*(?:的?部分条款)?(?:作出|做出|作|做|进行)(?:如下|以下)修改")
 # an item naming a rule without 《》, by its history: 一、北京市A办法（2026年6月2日北京市人民政府令第344号发布）
 RULE_ITEM = re.compile(r"^[^，。；：“”「」]{2,60}?(?:办法|规定|细则|条例|规则|决定)\s*[（(][^）)]*?(?:发布|公布|通过)")
 
@@ -94,6 +97,26 @@ def _outer_title(text: str):
             depth -= 1
             if depth == 0:
                 return s, j + 1, text[s + 1:j]
+    return None
+
+
+def _one_rule(text: str) -> tuple[str, str] | None:
+    """(title, history as printed or "") of the one rule a decision's preamble says it amends: 决定对《北京市A办法》
+    （2026年4月21日北京市人民政府令第340号公布，根据…《…关于修改〈…〉的决定》修改）作如下修改; None when the
+    preamble names no rule, or several (对《A》、《B》作如下修改), or not as a whole title."""
+    for m in ONE_RULE.finditer(text):
+        tt = _outer_title(text[m.end():])
+        if tt is None or tt[0] != 0:
+            continue
+        at, history = m.end() + tt[1], ""
+        paren = re.compile(r"\s*[（(]").match(text, at)
+        if paren:
+            end = _balanced_paren(text, paren.end() - 1)
+            if end is None:
+                continue
+            history, at = text[paren.end() - 1:end], end
+        if ONE_RULE_END.match(text, at):
+            return tt[2], history
     return None
 
 
@@ -459,13 +482,14 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         if CLOSING.search(t):
             item = amendment = group = None
         blocks.append(to_block(paras[k], keys(), "para", convert))
-        m_one = ONE_RULE.search(t) if not amendments and group is None and not repeal_only else None
-        if m_one and (tt := _outer_title(m_one.group(1))) and tt[1] == len(m_one.group(1)):
-            # its changes are top-level provisions (change-1 …), the amendment has no item of its own
-            rule_title = re.sub(r"\s+", "", tt[2])
+        one = _one_rule(t) if not amendments and group is None and not repeal_only else None
+        if one:
+            # its changes are top-level provisions (change-1 …), the amendment has no item of its own; the rule's
+            # history it prints is the amendment's, as an item's is (which text of the rule its numbers are of)
+            rule_title = re.sub(r"\s+", "", one[0])
             item = one_rule = Provision("amendment", "1", "", rule_title, "", paras[k].line,
                                         block_keys=[blocks[-1].key], text=rule_title)
-            amendment = Amendment(rule_title, [], [], paras[k].line, number=1)
+            amendment = Amendment(rule_title, parse_history(one[1]) if one[1] else [], [], paras[k].line, number=1)
             amendments.append(amendment)
         k += 1
     if change is not None and _is_open(quote):
