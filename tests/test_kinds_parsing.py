@@ -545,6 +545,48 @@ def test_a_change_replacing_several_phrases_records_each():
     assert [p.anchor for p in walk(provs)] == ["item-1", "item-1-change-1", "item-1-change-2"]
 
 
+def test_a_change_replacing_words_in_two_provisions_records_each_with_its_provision():
+    """1.将第三条第一款中的“百分之三十”修改为“百分之三十五”，第（二）项中的“一平方米”修改为“一点五平方米”。 (a reviewer's
+    real-looking decision): the second replacement, in item (二) of the same article and paragraph, was dropped
+    without a word. Each is a record of change 1, the later provision read relative to the one before it."""
+    from types import SimpleNamespace
+
+    from generator.kinds.decision import KIND as DECISION
+
+    paras, convert, text = read("decision-greening-compound.txt")
+    doc, _ = DECISION.read_document(paras, "c.txt", r := Report(), SimpleNamespace(convert=None, read_attachment=None))
+    assert r.errors == [] and r.warnings == []
+    a1, a2 = doc.amendments
+    assert [(c.number, c.action, c.target, c.anchor, c.old, c.text) for c in a1.changes] == [
+        (1, "rewrite", {"article": 3, "paragraph": 1}, "article-3-paragraph-1", "百分之三十", "百分之三十五"),
+        (1, "rewrite", {"article": 3, "paragraph": 1, "item": 2}, "article-3-item-2", "一平方米", "一点五平方米"),
+        (2, "insert", {"article": 4, "paragraph": 2}, "article-4-paragraph-2", "", "临时占用城市绿地的期限不得超过一年。"),
+        (3, "delete", {"article": 3, "item": 3}, "article-3-item-3", "", "")]
+    assert [(c.number, c.anchor, c.old) for c in a2.changes] == [(1, "article-7-2", "全市停车资源平台")]
+    assert [p.anchor for p in walk(doc.provisions)] == [
+        "item-1", "item-1-change-1", "item-1-change-2", "item-1-change-3", "item-2", "item-2-change-1"]
+    no_loss(text, doc.blocks)
+
+    def changes(change: str):
+        lines = ["北京市人民政府关于修改《北京市A办法》的决定", "", "一、《北京市A办法》（2011年3月7日北京市人民政府令第230号发布）",
+                 "", "1." + change, "", "本决定自公布之日起施行。"]
+        _, _, amendments = parse_decision(unwrap(lines, 0, len(lines))[0], "p.txt", r := Report())
+        return [(c.anchor, c.old, c.text) for c in amendments[0].changes], [str(w) for w in r.warnings]
+
+    # 该条 and another paragraph; a bare pair after it is in that paragraph; a provision named in full; the rule
+    assert changes("将第三条中的“甲”修改为“乙”，该条第二款中的“丙”修改为“丁”、“戊”修改为“己”；第五条第二款、第三款中的“庚”"
+                   "修改为“辛”，本办法中的“区县”修改为“区”。") == ([
+        ("article-3", "甲", "乙"), ("article-3-paragraph-2", "丙", "丁"), ("article-3-paragraph-2", "戊", "己"),
+        ("article-5-paragraph-2", "庚", "辛"), ("", "区县", "区")], [])
+    # a replacement that cannot be placed, words that are not read: a warning with file and line, never silence
+    assert changes("将本办法中的“甲”修改为“乙”，第（二）项中的“丙”修改为“丁”。") == ([("", "甲", "乙")], [
+        "p.txt:5: cannot tell which provision this replacement is in: 第（二）项中的“丙” (expected a provision such as "
+        "第五条第二款 or 第（二）项, read relative to the one named before it)"])
+    assert changes("将第三条中的“甲”修改为“乙”，并删去第五条中的“丙”。") == ([("article-3", "甲", "乙")], [
+        "p.txt:5: part of this change is not read: '并删去第五条中的“丙”' (expected further replacements such as "
+        "，第（二）项中的“A”修改为“B”)"])
+
+
 def test_decree_without_number_is_an_error():
     lines = ["北京市人民政府令", "", "《北京市A办法》已经市人民政府常务会议审议通过，现予公布，自公布之日起施行。", "",
              "市长 殷勇", "", "2026年3月1日"]

@@ -225,6 +225,39 @@ def test_a_decision_amending_one_rule_with_its_history_in_the_preamble_marks_the
     assert "amended-by" not in zh and 'href="/zh/decree/345/"' in zh and "修改之处未在条文旁标出" in zh
 
 
+def test_a_change_replacing_words_in_two_provisions_marks_both(tmp_path):
+    """1.将第三条第一款中的“百分之三十”修改为“百分之三十五”，第（二）项中的“一平方米”修改为“一点五平方米”。: item (二)'s
+    replacement was dropped, so the API had one target and item (二) of the rule was not marked. Both provisions are
+    marked beside their text now, the change links to the first it names, the API records each replacement."""
+    proj = make_project(tmp_path)
+    for path in (KINDS / "decree-greening-343.txt", KINDS / "decision-greening-compound.txt"):
+        r = ingest(proj, path)
+        assert r.returncode == 0 and "warning" not in r.stdout + r.stderr, (r.stdout, r.stderr)
+    from generator.build import build
+
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+    zh = page(out, "/zh/decree/343/")
+    dec = "北京市人民政府关于修改《北京市城市园林绿化管理实施办法》等2项规章部分条款的决定（2026年7月20日）"
+    for anchor, n, verb in (("article-3-paragraph-1", 1, "修改"), ("article-3-item-2", 1, "修改"),
+                            ("article-3-item-3", 3, "删去"), ("article-4-paragraph-1", 2, "修改")):
+        at = zh.index(f'id="{anchor}"')
+        mark = (f'<p class="amended-by" data-pagefind-ignore>已被{verb}：'
+                f'<a href="/zh/doc/jingzhengfa-2026-59/#item-1-change-{n}">{dec} · 一、{n}.</a></p>')
+        assert zh.index(mark, at) < zh.index('<span class="anchor"', at + 1), anchor
+    assert zh.count('<p class="amended-by"') == 4
+    note = re.search(r'<section class="amended-note".*?</section>', page(out, "/zh/decree/343/article/3/"), re.S)
+    assert re.findall(r"<li>(.*?) · 已被(..)：<a href=\"[^\"]+#(item-1-change-\d)\">", note.group(0)) == [
+        ("第一款", "修改", "item-1-change-1"), ("（二）", "修改", "item-1-change-1"), ("（三）", "删去", "item-1-change-3")]
+    decision = page(out, "/zh/doc/jingzhengfa-2026-59/")
+    assert '<a class="amends" href="/zh/decree/343/#article-3-paragraph-1"' in decision
+    docs = json.loads((out / "api/v1/documents.json").read_text("utf-8"))
+    first = next(d for d in docs if d["id"] == "doc:京政发〔2026〕59号")["amendments"][0]
+    assert [(c["id"], c["target"], c["old"], c["text"]) for c in first["changes"][:2]] == [
+        ("doc:京政发〔2026〕59号#item-1-change-1", {"article": 3, "paragraph": 1}, "百分之三十", "百分之三十五"),
+        ("doc:京政发〔2026〕59号#item-1-change-1", {"article": 3, "paragraph": 1, "item": 2}, "一平方米", "一点五平方米")]
+
+
 def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(tmp_path):
     """A decision dated on or before the last step of the rule's printed history (its text as republished
     after that decision) is already in the text shown: no provision is marked by it. A change that adds a

@@ -9,6 +9,7 @@ each naming the rule it changes with that rule's history, followed by numbered c
     2.删去第八条第（三）项。                        delete   {"article": 8, "item": 3}
     3.第十二条修改为：“第十二条 …（一）…（二）…”    rewrite  {"article": 12}, text: the new wording
     4.将第九条第二款中的“A”修改为“B”。             rewrite  {"article": 9, "paragraph": 2}, old A, text B
+      …，第（二）项中的“C”修改为“D”。              and      {"article": 9, "paragraph": 2, "item": 2}, old C, text D
     5.增加一条，作为第十条之一：“…”                insert   {"article": 10, "article_sub": 1}
     6.第三条增加一款，作为第二款：“…”              insert   {"article": 3, "paragraph": 2}
     7.将第二章的章名修改为“…”                      rename   {"chapter": 2}
@@ -18,6 +19,10 @@ A decision that amends one rule may name it in its preamble instead (市人民�
 mostly with the rule's history: 对《北京市A规定》（…令第340号公布，根据…修改）作如下修改：, kept as the amendment's
 history): its items 一、二、 are then the changes themselves (``change-1``, ``change-2``), the rule has no item of its own.
 An item may also name its rule without 《》, by its history (一、北京市A办法（…令第344号发布）).
+
+A change replacing words in several places gives one record for each (the same number), a later provision
+read relative to the one named before it; a replacement that cannot be placed, or words after the first that
+are no replacement, are a warning with the change's line.
 
 The quoted new wording may run over several paragraphs (and hold its own （一） and 1.): a change lasts
 until its quotation marks close. An item may also be one change on its own line
@@ -154,9 +159,11 @@ _UNITS = {"编": "book", "章": "chapter", "节": "section", "条": "article", "
 _LEVELS = ["book", "chapter", "section", "article", "article_sub", "paragraph", "item", "subitem"]
 
 
-def _refs(text: str) -> list[dict]:
+def _refs(text: str, base: dict | None = None) -> list[dict]:
     """Targets of a reference phrase that may name several provisions: 第五条、第八条; 第五条第二款、第三款
-    (the second inherits its article); 本办法第九条. [] when nothing can be read."""
+    (the second inherits its article); 本办法第九条. [] when nothing can be read. ``base``: the provision named
+    just before the phrase, which its first target is read relative to, as the second is to the first (将第三条第一款
+    中的“A”修改为“B”，第（二）项中的… : 第（二）项 of 第三条第一款)."""
     t = re.sub(rf"^{RULE_WORD}", "", re.sub(r"\s+", "", text)).rstrip("的")
     if not t:
         return []
@@ -167,12 +174,13 @@ def _refs(text: str) -> list[dict]:
         target = parse_ref(piece)
         if target is None:
             return []
-        if out:  # inherit the levels above the first one given
+        prev = out[-1] if out else base
+        if prev:  # inherit the levels above the first one given
             first = next(k for k in _LEVELS if k in target)
-            base = {k: v for k, v in out[-1].items() if _LEVELS.index(k) < _LEVELS.index(first)}
-            if first == "paragraph" and "article_sub" in out[-1]:
-                base["article_sub"] = out[-1]["article_sub"]
-            target = {**base, **target}
+            above = {k: v for k, v in prev.items() if k in _LEVELS and _LEVELS.index(k) < _LEVELS.index(first)}
+            if first == "paragraph" and "article_sub" in prev:
+                above["article_sub"] = prev["article_sub"]
+            target = {**above, **target}
         out.append(target)
     return out
 
@@ -239,15 +247,29 @@ def classify_change(text: str) -> tuple[str, list[dict], str, str] | None:
     return None
 
 
-_PAIR = re.compile(r"[，,；;、]\s*(?:将|把)?[“\"](?P<old>[^”\"]+)[”\"](?:修改为|改为|替换为)[“\"](?P<new>[^”\"]+)[”\"]")
+_REPLACES = r"(?:修改为|改为|替换为)"
+# a further replacement, in the provision before it or in one it names (，第（二）项中的“A”修改为“B”)
+_PAIR = re.compile(r"[，,；;、]\s*(?:并)?(?:将|把)?(?:(?P<ref>[^“”\"，,；;。]+?)中的)?"
+                   rf"[“\"](?P<old>[^”\"]+)[”\"]{_REPLACES}[“\"](?P<new>[^”\"]+)[”\"]")
 
 
-def further_pairs(text: str) -> list[tuple[str, str]]:
-    """The replacements after the first of a change of words in one provision: 将第二十一条中的“市档案局”修改为
-    “市档案馆”，“区县档案局”修改为“区档案馆” -> [("区县档案局", "区档案馆")]."""
+def further_pairs(text: str) -> tuple[list[tuple[str, str, str]], str]:
+    """The replacements after the first of a change of words, each (the provision it names, or "" for the one
+    before it; old words; new words): 将第二十一条中的“市档案局”修改为“市档案馆”，“区县档案局”修改为“区档案馆” ->
+    [("", "区县档案局", "区档案馆")]; 将第三条第一款中的“A”修改为“B”，第（二）项中的“C”修改为“D” -> [("第（二）项", "C", "D")].
+    Then what follows the first replacement that is none of these, as printed ("" when nothing is): it is not to
+    be lost without a word."""
     t = text.translate(_CORNERS)
-    first = re.search(r"(?:修改为|改为|替换为)[“\"][^”\"]+[”\"]", t)
-    return [(m.group("old"), m.group("new")) for m in _PAIR.finditer(t, first.end())] if first else []
+    first = re.search(rf"{_REPLACES}[“\"][^”\"]+[”\"]", t)
+    if not first:
+        return [], ""
+    pairs, rest, at = [], [], first.end()
+    for m in _PAIR.finditer(t, first.end()):
+        pairs.append(((m.group("ref") or "").strip(), m.group("old"), m.group("new")))
+        rest.append(t[at:m.start()])
+        at = m.end()
+    rest.append(t[at:])
+    return pairs, re.sub(r"^[\s，,；;、。.]+|[\s，,；;、。.]+$", "", "".join(rest))
 
 
 def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *,
@@ -315,9 +337,34 @@ def parse_decision(paras: list[Para], path: str, report: Report, convert=None, *
         change_rec.source = whole
         change.text = whole
         if change_rec.action == "rewrite" and change_rec.old:  # …“A”修改为“B”，“C”修改为“D”: one record each
-            for old, new in further_pairs(whole):
-                amendment.changes.append(dataclasses.replace(change_rec, old=old, text=new))
+            further(change, change_rec, whole)
         change, change_rec, change_texts = None, None, []
+
+    def further(change: Provision, first: Change, whole: str):
+        """A record for each replacement after the first (same number), in the provision before it or in the
+        one it names, read relative to that one (，第（二）项中的“C”修改为“D”: of the article and paragraph before);
+        a warning for a replacement that names a provision that cannot be read, or for words not read at all."""
+        pairs, unread = further_pairs(whole)
+        prev = first
+        for ref, old, new in pairs:
+            if not ref:
+                rec = dataclasses.replace(prev, old=old, text=new)
+            elif re.fullmatch(RULE_WORD, ref):  # ，本办法中的“C”修改为“D”: everywhere in the rule
+                rec = dataclasses.replace(prev, target={}, targets=[], anchor="", old=old, text=new)
+            else:
+                refs = _refs(re.sub(r"^[该本同][条款项]", "", ref), prev.targets[-1] if prev.targets else None)
+                if not (refs and ref_anchor(refs[0])):  # nothing read, or an item of no article
+                    report.warn(path, change.line, f"cannot tell which provision this replacement is in: "
+                                f"{ref}中的“{old}”", "a provision such as 第五条第二款 or 第（二）项, "
+                                "read relative to the one named before it")
+                    continue
+                rec = dataclasses.replace(prev, target=refs[0], targets=refs, old=old, text=new, anchor=ref_anchor(
+                    {k: v for k, v in refs[0].items() if k != "position"}))
+            amendment.changes.append(rec)
+            prev = rec
+        if unread:
+            report.warn(path, change.line, f"part of this change is not read: {unread[:40]!r}",
+                        "further replacements such as ，第（二）项中的“A”修改为“B”")
 
     def new_item(k: int, number: int, label: str, rest: str, repeal: bool):
         """Open an item naming a rule: its title, its history, perhaps its one change."""

@@ -532,9 +532,11 @@ def amended_targets(v: ViewContext, d, lang: str) -> dict[str, dict]:
         # provision of it: the link goes to the rule, as it does where the numbers are another text's
         shown = numbers_the_text_shown(v, rule, d, a)
         for ch in a.changes:
+            anchor = change_anchor(a.anchor, ch.number)
+            if anchor in out:  # a change replacing words in two provisions: it links to the first it names
+                continue
             target = next(iter(changed_provisions(rule.provisions, ch)), None) if shown else None
             if target is not None or ch.target:
-                anchor = change_anchor(a.anchor, ch.number)
                 words = v.ui[lang]["provisions"]
                 where = ref_zh(ch.target, words) if not v.translated(lang) else ref_en(ch.target, words)
                 out[anchor] = {"url": url_for(rule.id, lang) + (f"#{target.anchor}" if target is not None else ""),
