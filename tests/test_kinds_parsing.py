@@ -816,6 +816,96 @@ def test_a_repeal_decision_listing_its_rules_in_an_annex_table_is_read():
         "d.txt:1: the title names 4 rules, the annex's list 2 (expected as many rows in the list as the title counts)"]
 
 
+def _read_source(name: str, text: str | None = None):
+    """A test text read as the build reads a source (sources.parse_source: the kind's reader, then the no-loss
+    check): (its first document, the report's errors and warnings as text, the text)."""
+    from generator.model import Source
+    from generator.sources import detect_kind, parse_source
+
+    text = text if text is not None else (KINDS / name).read_text("utf-8")
+    res = parse_source(Source(path=name, kind=detect_kind(text), text=text), {})
+    return res["payload"].documents[0][0], [str(e) for e in res["errors"]], [str(w) for w in res["warnings"]], text
+
+
+def _table(doc, n: int = 0):
+    """The rows of the document's ``n``-th table."""
+    return [b for b in doc.blocks if b.kind == "table"][n].rows
+
+
+def test_a_table_cell_printed_over_two_lines_stays_in_its_row_and_column():
+    """A cell too long for its column runs over two lines, the text giving each line with its tabs: each line
+    was a row of its own, so a repealed rule was 北京市实施《中华人民共和国 with no history, and a project list's
+    3 rows were 8 with cells in the wrong columns (政府 | 2026年12月 under 序号 and 项目名称), without a word (the
+    reviewer's real-looking decision and circular). The lines of a row are one row again, every character kept."""
+    doc, errors, warnings, text = _read_source("decision-repeal-table.txt")
+    assert errors == [] and warnings == []
+    rows = _table(doc)
+    assert rows == [["序号", "规章名称", "公布日期及文号"],
+                    ["1", "北京市停车场管理暂行办法", "2003年4月30日北京市人民政府令第130号"],
+                    ["2", "北京市城市道路挖掘管理办法", "2008年11月20日北京市人民政府令第205号"],
+                    ["3", "北京市实施《中华人民共和国水土保持法》办法", "1994年6月5日北京市人民政府令第18号"],
+                    ["4", "北京市外地来京务工经商人员管理规定", "1995年7月15日北京市人民政府令第12号"],
+                    ["5", "北京市生产经营单位安全生产主体责任规定", "2007年10月15日北京市人民政府令第198号"]]
+    a = doc.amendments[2]
+    assert (a.number, a.rule_title, a.repeal) == (3, "北京市实施《中华人民共和国水土保持法》办法", True)
+    assert [(h.date, h.action, h.instrument, h.text) for h in a.history] == [
+        ("1994-06-05", "公布", "北京市人民政府令第18号", "1994年6月5日北京市人民政府令第18号")]
+    assert a.changes[0].source == "3\t北京市实施《中华人民共和国水土保持法》办法\t1994年6月5日北京市人民政府令第18号"
+    no_loss(text, doc.blocks)
+
+    doc, errors, warnings, text = _read_source("circular-project-table.txt")
+    assert errors == [] and warnings == []
+    rows = _table(doc)
+    assert rows == [["序号", "项目名称", "所在区", "责任单位", "完成时限"],
+                    ["1", "西城区真武庙五里3号院老旧小区改造", "西城区", "西城区人民政府", "2026年12月"],
+                    ["2", "朝阳区劲松北社区综合整治", "朝阳区", "朝阳区人民政府、市住房城乡建设委", "2026年10月"],
+                    ["3", "首钢园区北区工业遗存更新", "石景山区", "首钢集团", "2027年6月"]]
+    no_loss(text, doc.blocks)
+
+
+def test_a_cell_s_line_without_a_tab_between_two_rows_goes_on_the_row_above():
+    """A line without a tab between two lines of a table is the rest of the row above's cell, cut where the
+    column ended (…令 / 第130号); a numbered line there (（一）…) is a heading of its own, not a cell's words."""
+    text = (KINDS / "decision-repeal-table.txt").read_text("utf-8").replace(
+        "人民政府令第130号", "人民政府令\n第130号").replace("\n4\t", "\n（一）已由新规章代替的\n4\t")
+    doc, errors, warnings, _ = _read_source("d.txt", text)
+    assert errors == [] and warnings == []
+    rows = [r for b in doc.blocks if b.kind == "table" for r in b.rows]
+    assert rows[1] == ["1", "北京市停车场管理暂行办法", "2003年4月30日北京市人民政府令第130号"]
+    assert rows[3][1] == "北京市实施《中华人民共和国水土保持法》办法" and rows[4][0] == "4"
+    assert "（一）已由新规章代替的" in [b.text for b in doc.blocks if b.kind != "table"]
+    assert [h.instrument for h in doc.amendments[0].history] == ["北京市人民政府令第130号"]
+    no_loss(text, doc.blocks)
+
+
+def test_a_row_whose_cells_cannot_be_those_of_the_heading_row_is_a_warning():
+    """A row that cannot be given the heading row's number of cells is kept as printed, nothing joined on a
+    guess, and a warning names its line and what was expected: row 4 of the repeal list without its decree (the
+    wrapped row 5 after it is still joined: it starts with the next number), and a project row with a cell too
+    many."""
+    text = (KINDS / "decision-repeal-table.txt").read_text("utf-8").replace(
+        "\t1995年7月15日北京市人民政府令第12号", "").replace("5\t北京市生产经营单位", "5\t北京市生产经营单位\n")
+    doc, errors, warnings, _ = _read_source("d.txt", text)
+    assert errors == []
+    assert warnings == ["d.txt:28: a row of the table has 2 cells, its heading row (line 23) 3: it is kept as printed, "
+                        "its cells may be out of their columns (expected 3 cells separated by tabs, a cell that runs "
+                        "over two lines continued at the start of the next line)"]
+    assert [(a.number, a.rule_title, len(a.history)) for a in doc.amendments[3:]] == [
+        (4, "北京市外地来京务工经商人员管理规定", 0), (5, "北京市生产经营单位安全生产主体责任规定", 1)]
+    no_loss(text, doc.blocks)
+
+    text = (KINDS / "circular-project-table.txt").read_text("utf-8").replace("政府\t2026年12月", "政府\t2026年12月\t已开工")
+    doc, errors, warnings, _ = _read_source("c.txt", text)
+    assert errors == []
+    assert [w.split(": it is kept")[0] for w in warnings] == [
+        "c.txt:45: a row of the table has 4 cells, its heading row (line 44) 5",
+        "c.txt:47: a row of the table has 3 cells, its heading row (line 44) 5"]
+    rows = _table(doc)
+    assert rows[1:3] == [["1", "西城区真武庙五里3号院老旧小区改造", "西城区", "西城区人民"], ["政府", "2026年12月", "已开工"]]
+    assert rows[3] == ["2", "朝阳区劲松北社区综合整治", "朝阳区", "朝阳区人民政府、市住房城乡建设委", "2026年10月"]
+    no_loss(text, doc.blocks)
+
+
 def test_reply_names_the_request_it_answers():
     doc, att, r, text = _circular("reply.txt")
     rp = parse_reply(doc.blocks, "reply.txt", r)

@@ -18,7 +18,7 @@ KINDS = ROOT / "tests" / "data" / "kinds"
 # texts in the shapes of the gazette beyond the seeds (see tests/test_kinds_parsing.py for their structure)
 FILES = ["gazette-2026-14.txt", "rules-no-chapters.txt", "decision-street.txt", "rules-traditional.txt",
          "decree-rules.txt", "decree-traditional.txt", "announcement.txt", "notice-tonggao.txt", "appointment.txt",
-         "reply.txt", "circular-with-attachments.txt"]
+         "reply.txt", "circular-with-attachments.txt", "decision-repeal-table.txt", "circular-project-table.txt"]
 
 
 def ingest(proj: Path, path: Path):
@@ -314,6 +314,33 @@ def test_changes_the_text_holds_and_new_provisions_are_not_shown_as_changing_it(
     art = page(site, f"/zh/{rule}/article/3/")
     assert "later-changes" in art and "jingzhengfa-2026-23/" in art and "jingzhengfa-2026-19/" not in art
     assert "later-changes" not in dec
+
+
+def test_a_table_row_printed_over_two_lines_is_one_row_on_the_page_and_in_the_data(built):
+    """A cell that runs over two lines made two rows of the table, one with the row's first cells, one with the
+    rest in the wrong columns (政府 | 2026年12月 under 序号 and 项目名称), and the data's repealed rule was
+    北京市实施《中华人民共和国 with no history (a reviewer's real-looking decision and circular): the page shows
+    the rows as printed and the data API the whole rule with its history."""
+    from generator.site.urls import url_for
+
+    _, out, result, _ = built
+    docs = {d.number: d for d in result.corpus.documents.values()}
+    decision, circular = docs["京政发〔2026〕25号"], docs["京政办发〔2026〕31号"]
+    zh = page(out, url_for(decision.id, "zh"))
+    table = re.search(r'<table class="blk blk-table">.*?</table>', zh, re.S).group(0)
+    assert len(re.findall("<tr", table)) == 6
+    assert ("<tr><td>3</td><td>北京市实施《中华人民共和国水土保持法》办法</td>"
+            "<td>1994年6月5日北京市人民政府令第18号</td></tr>") in table
+    api = {d["id"]: d for d in json.loads((out / "api/v1/documents.json").read_text("utf-8"))}
+    rule = api[decision.id]["amendments"][2]
+    assert (rule["rule"], rule["history"]) == ("北京市实施《中华人民共和国水土保持法》办法", [
+        {"date": "1994-06-05", "body": "北京市人民政府", "action": "公布", "instrument": "北京市人民政府令第18号",
+         "text": "1994年6月5日北京市人民政府令第18号"}])
+    table = re.search(r'<table class="blk blk-table">.*?</table>', page(out, url_for(circular.id, "zh")), re.S).group(0)
+    assert re.findall(r"<tr>(.*?)</tr>", table)[1:] == [
+        "<td>1</td><td>西城区真武庙五里3号院老旧小区改造</td><td>西城区</td><td>西城区人民政府</td><td>2026年12月</td>",
+        "<td>2</td><td>朝阳区劲松北社区综合整治</td><td>朝阳区</td><td>朝阳区人民政府、市住房城乡建设委</td><td>2026年10月</td>",
+        "<td>3</td><td>首钢园区北区工业遗存更新</td><td>石景山区</td><td>首钢集团</td><td>2027年6月</td>"]
 
 
 def test_citations_of_archived_documents_are_links_and_the_rest_are_listed(built):

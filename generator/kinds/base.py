@@ -270,10 +270,12 @@ class DocumentKind(DocumentKindPages, Kind):
 def read_single(kind: DocumentKind, src, rep, ctx) -> Reading:
     """A file holding one document of ``kind``: its paragraphs (PDF lines joined back) read by the kind."""
     from ..normalize import unwrap
+    from .tables import join_rows
 
     lines = src.text.split("\n")
     paras, artefacts = unwrap(lines, 0, len(lines))
     src.artefacts.extend(artefacts)
+    paras = join_rows(paras, src.path, rep)
     if not paras:
         return Reading()
     doc, tl = kind.read_document(paras, src.path, rep, ctx)

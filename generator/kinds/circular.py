@@ -22,6 +22,7 @@ from ..model import Block, Document, Origin
 from ..normalize import ANNEX_LABEL, CJK_RE, Para, normalize_text, unwrap
 from .attachments import document_provisions
 from .base import DocumentKind, Reading
+from .tables import join_rows
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
                      parse_date, settle_numbered_sentences)
 from .text import to_block
@@ -356,6 +357,7 @@ class CircularKind(DocumentKind):
         lines = src.text.split("\n")
         paras, artefacts = unwrap(lines, 0, len(lines))
         src.artefacts.extend(artefacts)
+        paras = join_rows(paras, src.path, rep)
         results = []
         for copy in (split_copies(paras) if self.copies else [paras]):
             doc, tl = self.read_document(copy, src.path, rep, ctx,

@@ -18,6 +18,7 @@ from ..normalize import RUNNING_TITLE, compact, normalize_text, to_simplified, u
 from .base import Kind, Reading
 from .circular import canonical_number, title_like
 from .citations import TOC_ANNOUNCEMENT, toc_target
+from .tables import join_rows
 from .common import is_date_line, is_number_line, is_org_line
 from .text import calendar_date
 from .. import ids
@@ -185,6 +186,7 @@ def parse(source: Source, report: Report, ctx) -> tuple[GazetteIssue, list[Docum
     headers = {s: "running header" for s in (x.strip() for x in written[body_start:]) if RUNNING_TITLE.match(s)}
     paras, artefacts = unwrap(written, body_start, len(lines), drop=headers)
     source.artefacts.extend(artefacts)
+    paras = join_rows(paras, path, report)
 
     # locate each document: its number paragraph, then its title walking back
     texts = [convert(normalize_text(p.text)) if convert else normalize_text(p.text) for p in paras]
