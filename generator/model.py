@@ -35,6 +35,7 @@ class Block:
     level: int = 0  # heading level
     anchor: str = ""  # id of an entity this block renders (task/2026/3 …), for links
     rows: list[list[str]] | None = None
+    row_lines: list[int] | None = None  # tables: the source line each row starts on (a row may run over lines)
     original: str = ""  # text as written before script conversion (Traditional sources)
     only_in: str = ""  # set when this block is found in only one of several publications (file name)
 

@@ -832,6 +832,11 @@ def _table(doc, n: int = 0):
     return [b for b in doc.blocks if b.kind == "table"][n].rows
 
 
+def _row_lines(doc, n: int = 0):
+    """The line each row of the document's ``n``-th table starts on."""
+    return [b for b in doc.blocks if b.kind == "table"][n].row_lines
+
+
 def test_a_table_cell_printed_over_two_lines_stays_in_its_row_and_column():
     """A cell too long for its column runs over two lines, the text giving each line with its tabs: each line
     was a row of its own, so a repealed rule was 北京市实施《中华人民共和国 with no history, and a project list's
@@ -848,6 +853,10 @@ def test_a_table_cell_printed_over_two_lines_stays_in_its_row_and_column():
                     ["5", "北京市生产经营单位安全生产主体责任规定", "2007年10月15日北京市人民政府令第198号"]]
     a = doc.amendments[2]
     assert (a.number, a.rule_title, a.repeal) == (3, "北京市实施《中华人民共和国水土保持法》办法", True)
+    # each row on the line it starts on: the rows after the one printed over two lines were a line early
+    assert _row_lines(doc) == [23, 24, 25, 26, 28, 29]
+    assert [(a.number, a.line, a.changes[0].line) for a in doc.amendments] == [
+        (1, 24, 24), (2, 25, 25), (3, 26, 26), (4, 28, 28), (5, 29, 29)]
     assert [(h.date, h.action, h.instrument, h.text) for h in a.history] == [
         ("1994-06-05", "公布", "北京市人民政府令第18号", "1994年6月5日北京市人民政府令第18号")]
     assert a.changes[0].source == "3\t北京市实施《中华人民共和国水土保持法》办法\t1994年6月5日北京市人民政府令第18号"
@@ -860,6 +869,7 @@ def test_a_table_cell_printed_over_two_lines_stays_in_its_row_and_column():
                     ["1", "西城区真武庙五里3号院老旧小区改造", "西城区", "西城区人民政府", "2026年12月"],
                     ["2", "朝阳区劲松北社区综合整治", "朝阳区", "朝阳区人民政府、市住房城乡建设委", "2026年10月"],
                     ["3", "首钢园区北区工业遗存更新", "石景山区", "首钢集团", "2027年6月"]]
+    assert _row_lines(doc) == [44, 45, 48, 51]
     no_loss(text, doc.blocks)
 
 

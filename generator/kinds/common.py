@@ -83,7 +83,7 @@ def para_block(p: Para, key: str, original_script_convert=None) -> Block:
         cells = [normalize_text(c) for c in raw.split("\t")]
         if original_script_convert:
             original, cells = "\t".join(cells), [original_script_convert(c) for c in cells]
-        return Block("table", "\t".join(cells), p.line, key=key, rows=[cells], original=original)
+        return Block("table", "\t".join(cells), p.line, key=key, rows=[cells], row_lines=[p.line], original=original)
     lvl = heading_level(text)
     if lvl:
         return Block("heading", text, p.line, key=key, level=lvl, original=original)
@@ -122,6 +122,7 @@ def merge_tables(blocks: list[Block]) -> list[Block]:
             if last.original or b.original:
                 last.original = (last.original or last.text) + "\n" + (b.original or b.text)
             last.rows.extend(b.rows)
+            last.row_lines = (last.row_lines or [last.line]) + (b.row_lines or [b.line])
             last.text += "\n" + b.text
         else:
             out.append(b)

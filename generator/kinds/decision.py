@@ -577,8 +577,7 @@ def _listed_repeals(parts, convert=None, report: Report | None = None, path: str
     out: list[Amendment] = []
     for part in parts:
         verb, name_col = "发布", 1
-        rows = [(p.line + k, row) for p in part.body if p.kind == "table"
-                for k, row in enumerate(p.text.split("\n"))]  # a table's rows, merged into one block or not
+        rows = [row for p in part.body if p.kind == "table" for row in _table_rows(p)]
         for line, row in rows:
             cells = [(convert or str)(normalize_text(c)).strip() for c in row.split("\t")]
             if not cells or not re.fullmatch(r"\d+", cells[0]):  # the heading row
@@ -601,6 +600,15 @@ def _listed_repeals(parts, convert=None, report: Report | None = None, path: str
             out.append(Amendment(title, history, [Change("repeal", {}, "", line, source=row.strip())], line,
                                  number=int(cells[0]), anchor=part.anchor, repeal=True))
     return out
+
+
+def _table_rows(p: Para) -> list[tuple[int, str]]:
+    """(line, row) of each row of a table paragraph: a reader's paragraph is one row, on its first line (its
+    ``lines`` are those the row runs over); a table block's (``DecisionKind.structure``) has a row a line of its
+    text, and in ``lines`` the line each row starts on."""
+    rows = p.text.split("\n")
+    starts = p.lines if len(p.lines) == len(rows) else [p.line + k for k in range(len(rows))]
+    return list(zip(starts, rows))
 
 
 def _remap(provisions, keys: dict) -> None:
@@ -629,7 +637,9 @@ class DecisionKind(CircularKind):
         doc.kind = "decision"
         text_blocks = [b for b in doc.blocks if b.kind not in ("number", "addressee", "signature", "date", "footer",
                                                                "note", "issuer", "issuer-en")]
-        paras = [Para(b.text, b.line, b.line, kind="table" if b.kind == "table" else "para") for b in text_blocks]
+        # a table block's paragraph lists the line each of its rows starts on (_listed_repeals names them)
+        paras = [Para(b.text, b.line, b.line, b.row_lines or [b.line], kind="table") if b.kind == "table"
+                 else Para(b.text, b.line, b.line, kind="para") for b in text_blocks]
         blocks, provisions, amendments = parse_decision(paras, path, rep)
         by_line = {b.line: b.key for b in text_blocks}
         _remap(provisions, {b.key: by_line.get(b.line, b.key) for b in blocks})

@@ -94,7 +94,8 @@ def to_block(p: Para, key: str, kind: str = "para", convert=None, **kw) -> Block
         cells = [normalize_text(c) for c in p.text.split("\t")]
         written = "\t".join(cells)
         text = convert(written) if convert else written
-        return Block("table", text, p.line, key=key, rows=[text.split("\t")], original=written if convert else "")
+        return Block("table", text, p.line, key=key, rows=[text.split("\t")], row_lines=[p.line],
+                     original=written if convert else "")
     if p.kind == "footnote":
         kind = "footnote"
     text = convert(written) if convert else written
