@@ -3,11 +3,11 @@
 Every item has one id, which is also its path under a language: ``task/2026/20`` is served at
 ``/zh/task/2026/20/`` and ``/en/task/2026/20/``. The first part is the id's *scheme*, which names the document
 kind (or site family) that owns it (``kinds/``): ``task``, ``tasklist``, ``report``, ``livelihood``,
-``progress``, ``gazette``, ``decree``, ``rule``, ``announcement``, ``unit``, ``note``. Documents filed under a
-document number (发文字号) have the id ``doc:<number>`` (``doc:京政发〔2026〕1号``) and the romanised number as their
-path (``doc/jingzhengfa-2026-1``). A provision of a document (an article, a paragraph, a numbered heading) is the
-document's id, ``#`` and the provision's anchor (``rule/2026/…#article-3``); an article that has a page of its
-own adds ``/article/N`` to the document's path.
+``progress``, ``gazette``, ``decree``, ``rule``, ``announcement`` (公告), ``notice`` (通告), ``unit``, ``note``.
+Documents filed under a document number (发文字号) have the id ``doc:<number>`` (``doc:京政发〔2026〕1号``) and the
+romanised number as their path (``doc/jingzhengfa-2026-1``). A provision of a document (an article, a paragraph,
+a numbered heading) is the document's id, ``#`` and the provision's anchor (``rule/2026/…#article-3``); an
+article that has a page of its own adds ``/article/N`` to the document's path.
 
 Pages that are not items (a document's continuation page, its side-by-side view, the index pages) have page ids
 of the same shape: ``doc/<slug>/2``, ``doc/<slug>/parallel``, ``doc``, ``search``.

@@ -71,7 +71,7 @@ class TocEntry:
 class Document:
     """One document, whatever its kind (the kind's module in kinds/ read it and set its id scheme):
     a numbered document ``doc:京政发〔2026〕1号``, a decree ``decree/334``, a rules text ``rule/2026/<slug>``,
-    an announcement ``announcement/<issuer>/2026/2``."""
+    an announcement ``announcement/<issuer>/2026/2`` (a 通告 ``notice/<issuer>/2026/2``)."""
 
     id: str  # doc:京政发〔2026〕1号
     number: str  # how it is cited by number: 京政发〔2026〕1号, 北京市人民政府令第334号, …公告2026年第2号 ("" for rules)

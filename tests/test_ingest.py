@@ -845,3 +845,48 @@ def test_a_second_publication_of_a_single_document_is_filed_beside_it(tmp_path):
     corpus = load_all(proj)[2]
     doc = corpus.documents["doc:京政办发〔2026〕12号"]
     assert doc.origins[0].file.endswith("/2026-circular-jingzhengbanfa-2026-12.txt")
+def test_an_announcement_and_a_notice_with_one_number_are_two_documents(tmp_path):
+    """北京市人民政府通告2026年第3号 and 北京市人民政府公告2026年第3号 are two documents in two number series, but
+    both got the id announcement/ren-min-zheng-fu/2026/3: ingest refused the second as the first "with different
+    text", and --replace would have destroyed the 通告. The genre is part of the identity: the 公告 keeps its id,
+    the 通告 is notice/…; both are filed, built and cited, each at its own address."""
+    proj = make_project(tmp_path)
+    r = ingest(proj, "tonggao-2026-3.txt")
+    assert r.returncode == 0, r.stderr
+    assert "announcement -> content/sources/2026-notice-ren-min-zheng-fu-3.txt" in r.stdout
+    assert "new document 北京市人民政府通告2026年第3号: 北京市人民政府关于在部分区域禁止燃放烟花爆竹的通告" in r.stdout
+    filed = snapshot(proj)
+    # the 公告 is not the 通告: --replace has nothing to replace, and the 通告 stays as filed
+    r = ingest_file(proj, DATA / "announcement-2026-3.txt", "--replace")
+    assert r.returncode == 1 and "--replace was given, but no document of this file is in the archive yet" in r.stderr
+    assert snapshot(proj) == filed
+    r = ingest(proj, "announcement-2026-3.txt")
+    assert r.returncode == 0, r.stderr
+    assert "announcement -> content/sources/2026-announcement-ren-min-zheng-fu-3.txt" in r.stdout
+    assert "new document 北京市人民政府公告2026年第3号" in r.stdout
+    r = ingest(proj, "circular-cites-tonggao-and-gonggao.txt")
+    assert r.returncode == 0, r.stderr
+    for name, data in (("2026-notice-ren-min-zheng-fu-3.txt", "tonggao-2026-3.txt"),
+                       ("2026-announcement-ren-min-zheng-fu-3.txt", "announcement-2026-3.txt")):
+        assert (proj / "content/sources" / name).read_bytes() == (DATA / data).read_bytes()
+    from generator.build import build
+
+    out = tmp_path / "site"
+    result = build(proj, out, search=False)
+    docs = result.corpus.documents
+    assert docs["notice/ren-min-zheng-fu/2026/3"].number == "北京市人民政府通告2026年第3号"
+    assert docs["announcement/ren-min-zheng-fu/2026/3"].number == "北京市人民政府公告2026年第3号"
+
+    def page(url: str) -> str:
+        return (out / url.strip("/") / "index.html").read_text("utf-8")
+
+    tonggao, gonggao = page("/zh/notice/ren-min-zheng-fu/2026/3/"), page("/zh/announcement/ren-min-zheng-fu/2026/3/")
+    assert "五环路以内（含五环路）区域为禁止燃放烟花爆竹区域。" in tonggao and "建筑施工作业" not in tonggao
+    assert "全市范围内禁止产生环境噪声污染的建筑施工作业。" in gonggao and "烟花爆竹" not in gonggao
+    issuer = "The People&#39;s Government of Beijing Municipality"  # each cited in English as its genre
+    assert f"<h1>{issuer} Notice No. 3 of 2026</h1>" in page("/en/notice/ren-min-zheng-fu/2026/3/")
+    assert f"<h1>{issuer} Announcement No. 3 of 2026</h1>" in page("/en/announcement/ren-min-zheng-fu/2026/3/")
+    # a citation of each, in another document, links to that one
+    cites = page("/zh/doc/jingzhengbanfa-2026-21/")
+    assert '<a class="cite" href="/zh/notice/ren-min-zheng-fu/2026/3/">北京市人民政府通告2026年第3号</a>' in cites
+    assert '<a class="cite" href="/zh/announcement/ren-min-zheng-fu/2026/3/">北京市人民政府公告2026年第3号</a>' in cites

@@ -633,7 +633,7 @@ def test_notice_tonggao_with_joint_issuers_and_a_bare_number(words):
     assert r.errors == [] and r.warnings == []
     assert a.issuers == ["北京市公安局公安交通管理局", "北京市交通委员会"]
     assert (a.kind, a.word, a.year, a.number) == ("notice", "通告", 2026, 3)  # the year from the date
-    assert a.id == "announcement/gong-an-ju-gong-an-jiao-tong-guan-li-ju/2026/3"
+    assert a.id == "notice/gong-an-ju-gong-an-jiao-tong-guan-li-ju/2026/3"  # a 通告: a number series of its own
     assert a.key == "announcement:北京市公安局公安交通管理局通告2026年第3号"
     assert [p.anchor for p in walk(a.provisions)] == ["part-1", "part-2", "part-2-1", "part-2-2", "part-3"]
     assert a.signatories == a.issuers

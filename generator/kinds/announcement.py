@@ -4,8 +4,10 @@ one line each), the number line ``2026年第1号`` (also ``（2026年第1号）`
 no 发文字号, the body (numbered headings as in ``structure``), ``特此公告。`` / ``特此通告。``, the issuer(s)
 and the date; attachments as their own parts.
 
-Id scheme: ``announcement/<issuer-slug>/<year>/<n>``, the issuer slug in pinyin without 北京市 or 市
-(北京市人民政府 -> ``ren-min-zheng-fu``); the year is the number's, else the date's. Cited as
+Id scheme: ``announcement/<issuer-slug>/<year>/<n>`` for a 公告, ``notice/<issuer-slug>/<year>/<n>`` for a 通告:
+the two are numbered in series of their own (北京市人民政府公告2026年第3号 and 北京市人民政府通告2026年第3号 are two
+documents), so the genre is part of the id, the address and the file name. The issuer slug is in pinyin without
+北京市 or 市 (北京市人民政府 -> ``ren-min-zheng-fu``); the year is the number's, else the date's. Cited as
 北京市人民政府公告2026年第1号 (key ``announcement:北京市人民政府公告2026年第1号``, see ``citations``).
 """
 from __future__ import annotations
@@ -28,11 +30,13 @@ from .. import ids
 NUMBER = re.compile(r"^[（(]?\s*(?:(?P<year>\d{4})\s*年\s*)?第\s*(?P<n>\d+)\s*号\s*[）)]?$")
 CLOSING = re.compile(r"^特此(公告|通告)[。.]?$")
 TITLE_WORD = re.compile(r"(公告|通告)$")
+# the genre each title word names: the document's kind, and the scheme of its id (each genre its own number series)
+GENRES = {"公告": "announcement", "通告": "notice"}
 
 
 @dataclass
 class AnnouncementParse:
-    id: str  # announcement/ren-min-zheng-fu/2026/1
+    id: str  # announcement/ren-min-zheng-fu/2026/1 (a 通告: notice/ren-min-zheng-fu/2026/1)
     key: str  # announcement:北京市人民政府公告2026年第1号 (the citation target)
     citation: str  # 北京市人民政府公告2026年第1号
     kind: str  # announcement (公告) | notice (通告)
@@ -139,18 +143,20 @@ def parse_announcement(paras: list[Para], path: str, report: Report, convert=Non
                      "2026年第1号, or a closing date")
     issuer = issuers[0] if issuers else ""
     key = announcement_key(issuer, word, year, number) if issuer and year else ""
+    kind = GENRES[word]
     return AnnouncementParse(
-        id=ids.format_id("announcement", issuer_slug(issuer), year, number) if issuer and year else "",
-        key=key, citation=key.split(":", 1)[1] if key else "", kind="announcement" if word == "公告" else "notice",
+        id=ids.format_id(kind, issuer_slug(issuer), year, number) if issuer and year else "",
+        key=key, citation=key.split(":", 1)[1] if key else "", kind=kind,
         word=word, issuers=[issuer_key(i) if i.startswith("市") else i for i in issuers], title=title, year=year,
         number=number, date=date, blocks=blocks, provisions=provisions, signatories=signatories)
 
 
 class AnnouncementKind(DocumentKind):
     """An announcement (公告) or notice (通告) numbered 2026年第N号, with no document number: id
-    ``announcement/<issuer>/<year>/<n>``, cited …公告2026年第N号."""
+    ``announcement/<issuer>/<year>/<n>`` (a 通告: ``notice/…``, a number series of its own), cited
+    …公告2026年第N号 / …通告2026年第N号."""
 
-    name, schemes = "announcement", ("announcement",)
+    name, schemes = "announcement", tuple(GENRES.values())
     label = "announcement or notice (公告, 通告)"
     expected = "announcement (…公告 / …通告 numbered 2026年第N号)"
 
@@ -186,7 +192,8 @@ class AnnouncementKind(DocumentKind):
 
     def file_name(self, corpus, src) -> str:
         d = next(d for d in corpus.documents.values() if any(o.file == src.path for o in d.origins))
-        return f"{d.year}-announcement-{parse_id(d.id).parts[0]}-{d.slug}.txt"
+        i = parse_id(d.id)  # the genre (the id's scheme) too: a 公告 and a 通告 may share issuer, year and number
+        return f"{d.year}-{i.scheme}-{i.parts[0]}-{d.slug}.txt"
 
 
 KIND = AnnouncementKind()

@@ -78,7 +78,7 @@ def read_overrides(root: Path) -> tuple[list[dict], list[dict]]:
     return out["add"], out["remove"]
 
 
-DOCUMENT_SCHEMES = ("doc:", "decree/", "rule/", "announcement/")
+DOCUMENT_SCHEMES = ("doc:", "decree/", "rule/", "announcement/", "notice/")
 
 
 def kind_problem(kind: str, src: str, dst: str) -> str:
