@@ -436,6 +436,25 @@ def test_the_feeds_announce_every_kind_of_document(built):
         assert any(i.startswith(f"/{lang}/announcement/") for i in ids)
 
 
+def test_an_announcement_titled_without_a_subject_carries_its_number(built):
+    """北京市人民政府 / 公告 / 2026年第1号 names no subject: its Chinese page was titled 北京市人民政府公告, as is every
+    announcement of that issuer, in the tab, the heading and every list (the English page said …Announcement No.
+    1 of 2026). It is titled with its number as the gazette prints it; a title with a subject is left as printed."""
+    _, out, result, _ = built
+    zh = page(out, "/zh/announcement/ren-min-zheng-fu/2026/1/")
+    assert "<title>北京市人民政府公告（2026年第1号） · " in zh and "<h1>北京市人民政府公告（2026年第1号）</h1>" in zh
+    # cited by that title, the number not repeated after it
+    assert "引用：北京市人民政府公告（2026年第1号），2026年3月16日</span>" in zh
+    listed = page(out, "/zh/doc/")
+    assert '<a href="/zh/announcement/ren-min-zheng-fu/2026/1/">北京市人民政府公告（2026年第1号）</a>' in listed
+    assert ("<h1>The People&#39;s Government of Beijing Municipality Announcement No. 1 of 2026</h1>"
+            in page(out, "/en/announcement/ren-min-zheng-fu/2026/1/"))
+    # the gazette's announcement 北京市人民政府关于…的公告 names its subject: its title as printed
+    gz = result.corpus.documents["announcement/ren-min-zheng-fu/2026/2"]
+    assert f"<h1>{gz.title}</h1>" in page(out, "/zh/announcement/ren-min-zheng-fu/2026/2/")
+    assert '>北京市人民政府关于2026年春季植树造林期间森林防火的公告</a>' in listed
+
+
 def test_a_document_without_an_english_title_is_cited_with_its_issuer(built):
     """An English page cites a document by its title; where the title is untranslated (the page's title is the
     romanised number) the line gives number, date and issuer, and never leaves the issuer out (a review found

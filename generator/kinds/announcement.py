@@ -30,6 +30,9 @@ from .. import ids
 NUMBER = re.compile(r"^[（(]?\s*(?:(?P<year>\d{4})\s*年\s*)?第\s*(?P<n>\d+)\s*号\s*[）)]?$")
 CLOSING = re.compile(r"^特此(公告|通告)[。.]?$")
 TITLE_WORD = re.compile(r"(公告|通告)$")
+# a title that names its subject (北京市人民政府关于…的通告); without one (北京市人民政府公告) only the number tells
+# one announcement from the next
+SUBJECT = re.compile(r"关于.+的(?:公告|通告)$")
 # the genre each title word names: the document's kind, and the scheme of its id (each genre its own number series)
 GENRES = {"公告": "announcement", "通告": "notice"}
 
@@ -179,6 +182,18 @@ class AnnouncementKind(DocumentKind):
         if a.signatories:
             doc.meta["signatories"] = a.signatories
         return doc, None
+
+    def doc_title(self, v, d, lang: str) -> str:
+        """The title as printed; one that names no subject (北京市人民政府公告) with the number after it, as the
+        gazette prints it (北京市人民政府公告（2026年第2号）): else every such page has the same title. English
+        pages titled by the number's citation form (…Announcement No. 2 of 2026) carry it already."""
+        title = super().doc_title(v, d, lang)
+        if self.number_in_title(d) and title != self.number_en(d, v):
+            return v.ui[lang]["title_announcement"].format(title=title, year=d.year, n=d.slug)
+        return title
+
+    def number_in_title(self, d) -> bool:
+        return bool(d.number) and not SUBJECT.search(d.title)
 
     def number_en(self, d, v=None) -> str:
         if v is None or not d.number:

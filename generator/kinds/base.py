@@ -203,6 +203,11 @@ class DocumentKindPages:
     def number_en(self, d, v=None) -> str:
         return ""
 
+    def number_in_title(self, d) -> bool:
+        """Whether the document's title (``doc_title``) carries its number (an announcement titled by it), so that
+        its citation line does not repeat the number after the title."""
+        return False
+
     def citation(self, v, item_id: str, lang: str) -> str | None:
         """The document as it is cited: its title and number (or citation form), its date, and its issuer
         where the title does not begin with it; then where in it (an article, a part)."""
@@ -225,8 +230,8 @@ class DocumentKindPages:
                 title, issuer = ui["issuers_sep"].join(names) + title, ""
             elif names[0] in title:  # the gazette's English title names them
                 issuer = ""
-        head = ui["cite_title"].format(title=title, number=number) if number and title and title != number \
-            else title or number
+        head = ui["cite_title"].format(title=title, number=number) \
+            if number and title and title != number and not self.number_in_title(d) else title or number
         out = sep.join(x for x in (head, v.date(d.date, lang), issuer) if x)
         where = []
         if rest[:1] == ["parallel"]:
