@@ -845,6 +845,8 @@ def test_a_second_publication_of_a_single_document_is_filed_beside_it(tmp_path):
     corpus = load_all(proj)[2]
     doc = corpus.documents["doc:京政办发〔2026〕12号"]
     assert doc.origins[0].file.endswith("/2026-circular-jingzhengbanfa-2026-12.txt")
+
+
 def test_an_announcement_and_a_notice_with_one_number_are_two_documents(tmp_path):
     """北京市人民政府通告2026年第3号 and 北京市人民政府公告2026年第3号 are two documents in two number series, but
     both got the id announcement/ren-min-zheng-fu/2026/3: ingest refused the second as the first "with different

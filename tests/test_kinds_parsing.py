@@ -1493,3 +1493,25 @@ def test_an_appointment_and_a_removal_of_one_person_in_one_sentence_are_read():
         ("remove", ["刘芳"], "北京市海淀区教育委员会主任", "remove-1"),
         ("appoint", ["陈红", "王五"], "北京市民政局副局长", "appoint-3")]
     assert entries[2].text == "免去其北京市海淀区教育委员会主任职务" and provs[1].block_keys == provs[2].block_keys
+@pytest.mark.parametrize("title, kind", [
+    ("北京市人民政府关于加快推进智慧城市建设的实施意见", "opinions"),
+    ("北京市人民政府办公厅关于做好2026年清明节期间安全工作的通知", "circular"),
+    ("北京市商务局关于开展北京市有奖发票试点活动有关事项的公告", "announcement"),
+    ("北京市人民政府关于在部分区域禁止燃放烟花爆竹的通告", "notice"),
+    ("北京市公共数据管理办法（试行）", "measures"),  # the genre before the bracket
+    ("北京市加快推进充电基础设施建设三年行动方案（2026—2028年）", "plan"),
+    ("北京市人民政府关于同意设立北京大兴国际机场临空经济区的批复", "reply"),
+    ("北京市人民政府关于表彰2025年度首都劳动奖状获得单位的决定", "decision"),
+    ("北京市人民政府办公厅关于商请支持举办2026年北京国际设计周的函", "letter"),
+    ("北京市人民政府关于2025年度法治政府建设情况的报告", "official-report"),
+    ("北京市人民政府第12次常务会议纪要", "minutes"),
+    ("北京市2026年政务公开工作要点", ""),  # no genre the site knows: no label rather than a wrong one
+])
+def test_a_numbered_document_has_the_genre_its_title_names(title, kind):
+    """A numbered document whose title did not end in 通知 or 公告 was a 通告 (notice): an 意见 was labelled
+    Notice."""
+    lines = [title, "京政发〔2026〕27号", "各区人民政府：", "现提出如下意见。", "北京市人民政府", "2026年6月22日"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    doc, _ = parse_circular(paras, "t.txt", r)
+    assert r.errors == [] and (doc.title, doc.kind) == (title, kind)

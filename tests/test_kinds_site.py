@@ -595,6 +595,43 @@ def test_a_number_printed_twice_gives_each_provision_its_own_page_and_anchor(tmp
     assert "ZQANNEX3" not in page(out, "zh/doc/jingzhengbanfa-2026-99/article/annex-2-article-1")
 
 
+def test_a_numbered_document_is_labelled_with_the_genre_its_title_names(tmp_path):
+    """北京市人民政府关于加快推进智慧城市建设的实施意见 (京政发〔2026〕27号) was labelled 文种 通告 / Kind Notice, "kind":
+    "notice" in the data and in the search filter: every numbered document whose title did not end in 通知 or 公告
+    fell back to 通告. The genre is the one its title's last word names (意见: opinions); a title that names none
+    the site knows (…工作要点) has no label rather than a wrong one, null in the data."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from generator.build import build
+
+    proj = make_project(tmp_path)
+    for name in ("opinion.txt", "work-points.txt"):
+        r = ingest(proj, KINDS / name)
+        assert r.returncode == 0, (name, r.stderr)
+    out = tmp_path / "site"
+    build(proj, out, search=False)
+    filter_of = '<span hidden data-pagefind-ignore data-pagefind-filter="kind">{}</span>'.format
+    zh, en = page(out, "/zh/doc/jingzhengfa-2026-27/"), page(out, "/en/doc/jingzhengfa-2026-27/")
+    assert "<dt>文种</dt><dd>意见</dd>" in zh and "<dt>Kind</dt><dd>Opinions</dd>" in en
+    assert filter_of("opinions") in zh and "通告" not in zh and "Notice" not in en
+    zh, en = page(out, "/zh/doc/jingzhengbanfa-2026-30/"), page(out, "/en/doc/jingzhengbanfa-2026-30/")
+    assert "<dt>文种</dt>" not in zh and "<dt>Kind</dt>" not in en
+    assert filter_of("document") in zh  # filtered with the documents, under no genre
+    api = out / "api" / "v1"
+    docs = {d["id"]: d for d in json.loads((api / "documents.json").read_text("utf-8"))}
+    assert docs["doc:京政发〔2026〕27号"]["kind"] == "opinions" and docs["doc:京政办发〔2026〕30号"]["kind"] is None
+    schema = json.loads((api / "schema" / "documents.schema.json").read_text("utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(list(docs.values())))
+    # every genre a title can name is one the data publishes and the pages and the search filter label
+    from generator.kinds.circular import GENRES
+
+    published = set(next(a["enum"] for a in schema["items"]["properties"]["kind"]["anyOf"] if "enum" in a))
+    for lang in ("zh", "en"):
+        words = yaml.safe_load((ROOT / f"themes/default/i18n/{lang}.yaml").read_text("utf-8"))
+        assert set(GENRES.values()) <= published == set(words["doc_kinds"]) <= set(words["search_kinds"])
+
+
 def test_documents_whose_numbers_read_alike_each_keep_their_page(tmp_path):
     """京教发 (education) and 京交发 (transport) read jingjiaofa without tones: their 2027年第3号 documents both had
     the address doc/jingjiaofa-2027-3, and one page silently replaced the other (found by a hostile-input

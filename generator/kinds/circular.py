@@ -85,12 +85,25 @@ def footer_meta(doc: Document, text: str, path: str, line: int, report: Report) 
     doc.meta["printed_date"] = parse_date(m.group(2)) or ""
 
 
+# the genre a numbered document's title names by its last word (the genres of official documents, and the
+# normative documents issued under a document number): its kind, which the theme's doc_kinds label. The keys are
+# the open data's and the search filter's values; where a kind has a reader of its own (decision, reply) its
+# reader sets it too. 报告 is not "report", the work report's pages' kind (a search filter of its own).
+GENRES = {
+    "通知": "circular", "通告": "notice", "公告": "announcement", "决定": "decision", "批复": "reply",
+    "意见": "opinions", "办法": "measures", "方案": "plan", "规划": "development-plan", "规定": "provisions",
+    "细则": "detailed-rules", "命令": "order", "函": "letter", "报告": "official-report", "纪要": "minutes",
+    "决议": "resolution", "通报": "bulletin", "请示": "request", "议案": "motion", "公报": "communique",
+}
+GENRE_WORD = re.compile("(" + "|".join(sorted(GENRES, key=len, reverse=True)) + ")$")
+TRAILING_BRACKETS = re.compile(r"(?:[（(][^（()）]*[）)])+$")  # …办法（试行）, …方案（2026—2028年）
+
+
 def _kind_of(title: str) -> str:
-    if title.endswith("公告"):
-        return "announcement"
-    if title.endswith("通知"):
-        return "circular"
-    return "notice"
+    """The genre the title's last word names (before a bracket: …办法（试行）); "" where it names none the site
+    knows (a wrong label is worse than none)."""
+    m = GENRE_WORD.search(TRAILING_BRACKETS.sub("", title))
+    return GENRES[m.group(1)] if m else ""
 
 
 def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None,

@@ -272,7 +272,8 @@ def iter_api_files(v: ViewContext, base: str, groups: ApiGroups | None = None):
         record = {
             "id": d.id, "number": d.number or None, "number_en": kinds.kind_of(d).number_en(d, v) or None,
             "slug": d.slug,
-            "title_zh": d.title, "title_en": _translated(v.title(d.id, "en"), d.title), "kind": d.kind, "date": d.date,
+            "title_zh": d.title, "title_en": _translated(v.title(d.id, "en"), d.title),
+            "kind": d.kind or None, "date": d.date,  # no kind: the title names no genre the site knows
             "year": d.year or None,
             "issuers": d.issuers, "addressees": d.addressees, "gazette": d.gazette or None, "page": d.page,
             "category_zh": d.category or None, "category_en": d.category_en or None, "contains": d.contains or None,
