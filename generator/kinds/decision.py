@@ -43,7 +43,7 @@ from ..model import Amendment, Block, Change, Provision
 from ..normalize import Para, normalize_text
 from .attachments import attachment_part, split_attachments
 from .circular import CircularKind
-from .rules import parse_history
+from .history import parse_history
 from .structure import ends_sentence, ordinal, parse_ref, ref_anchor
 from .text import CN_NUM, Keys, cn_number, simplified, to_block
 
