@@ -755,7 +755,7 @@ def test_a_decision_printed_without_its_decree_or_a_number_is_read(tmp_path):
     for path in (KINDS / "rules-no-chapters.txt", tmp_path / "decision.txt"):
         r = ingest(proj, path)
         assert r.returncode == 0, (r.stdout, r.stderr)
-    slug = "xiu-gai-bei-jing-shi-jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding-de-jue-ding"
+    slug = "xiu-gai-bei-jing-shi-jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding-de-jue-ding-0901"
     # a document without a number is named by its address (was "new document : …")
     assert f"  new document rule/2026/{slug}: 北京市人民政府关于修改" in r.stdout
     assert (proj / "content" / "sources" / f"2026-rules-{slug}.txt").read_text("utf-8") == STANDALONE
@@ -772,3 +772,37 @@ def test_a_decision_printed_without_its_decree_or_a_number_is_read(tmp_path):
     assert re.findall(r'<p class="amended-by" data-pagefind-ignore>(.*?)<a href="([^"]+)"', zh) == [
         ("已被修改：", f"/zh/rule/2026/{slug}/#change-1"), ("已被删去：", f"/zh/rule/2026/{slug}/#change-2")]
     assert '<time datetime="2026-09-01">2026年9月1日</time>）：修改之处已在所改条文旁标出。' in zh
+
+
+def test_decisions_printed_without_a_number_under_one_title_are_two_documents(tmp_path):
+    """The city adopts a 关于修改部分规章的决定 more than once in a year under one title: a second one printed without
+    its decree or a number got the first one's address and was refused as a differing text of it (a review), and
+    --replace or --copy, which the refusal offered, would have lost one. Each decision's address carries its day of
+    adoption. Its issuer is the government, not the meeting that adopted it (which is the data's meeting); a decision
+    of the same day as another amending the same rule marks nothing, since which came first is not known."""
+    proj = make_project(tmp_path)
+    first = STANDALONE.replace("关于修改《北京市街巷环境卫生责任区管理规定》的决定", "关于修改部分规章的决定", 1)
+    second = first.replace("2026年9月1日北京市人民政府第60次", "2026年11月3日北京市人民政府第72次") \
+        .replace("“环境卫生意识和文明素养”", "“环境卫生意识和公共道德”")
+    same_day = STANDALONE.replace("二、删去第十一条。\n\n", "").replace("第十条", "第九条")
+    for name, text in (("a.txt", first), ("b.txt", second), ("c.txt", same_day)):
+        (tmp_path / name).write_text(text, "utf-8")
+    for path in (KINDS / "rules-no-chapters.txt", tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"):
+        r = ingest(proj, path)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+    from generator.build import build
+
+    site = tmp_path / "site"
+    build(proj, site, search=False)
+    a = page(site, "/zh/rule/2026/xiu-gai-bu-fen-gui-zhang-de-jue-ding-0901/")
+    b = page(site, "/zh/rule/2026/xiu-gai-bu-fen-gui-zhang-de-jue-ding-1103/")
+    assert "第60次常务会议通过" in a and "第72次常务会议通过" in b and "公共道德" in b and "公共道德" not in a
+    api = [json.loads(line.rstrip(",")) for line in (site / "api/v1/documents.json").read_text("utf-8").splitlines()
+           if line.startswith("{")]
+    dec = next(d for d in api if d["id"] == "rule/2026/xiu-gai-bu-fen-gui-zhang-de-jue-ding-0901")
+    assert dec["issuers"] == ["北京市人民政府"] and dec["metadata"]["meeting"] == "北京市人民政府第60次常务会议"
+    # a and c were adopted on one day and both amend the rule: neither is put beside its provisions
+    rule = page(site, "/zh/rule/2008/jie-xiang-huan-jing-wei-sheng-ze-ren-qu-guan-li-gui-ding/")
+    assert "xiu-gai-bu-fen-gui-zhang-de-jue-ding-0901/#" not in rule
+    assert "xiu-gai-bu-fen-gui-zhang-de-jue-ding-1103/#" not in rule  # after both: another text's numbers
+    assert rule.count("修改之处未在条文旁标出（该决定所引条款编号可能属于本站未收录的另一文本），请以该决定为准。") == 3

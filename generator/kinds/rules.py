@@ -171,6 +171,7 @@ def is_rules_text(paras, convert=None) -> bool:
 
 
 DECISION_TITLE = re.compile(r"关于.*(修改|废止).*的决定$")
+MEETING = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百零〇\d]+次)?(?:常务会议|全体会议|常务委员会会议)$")
 ADOPTION_LINE = re.compile(r"^[（(].*\d{4}\s*年.*(通过|公布|发布)[）)]$")
 
 
@@ -233,14 +234,22 @@ class RulesKind(DocumentKind):
         if not history:
             rep.error(path, paras[1].line, "cannot read the decision's adoption under its title",
                       "（2026年9月1日北京市人民政府第60次常务会议通过）")
-        rid = rule_id(re.sub(r"^北京市人民政府关于", "", title), history)  # 修改…的决定: what it does, in its address
         first = next((h.date for h in history if h.date), "")
+        # 修改…的决定: what it does, in its address, with its day of adoption (the city adopts a 关于修改部分规章的决定
+        # more than once in a year, under one title)
+        rid = rule_id(re.sub(r"^北京市人民政府关于", "", title), history)
+        if first:
+            rid += f"-{first[5:7]}{first[8:10]}"
         doc = Document(id=rid, number="", slug=parse_id(rid).last, year=int(first[:4]) if first else 0, title=title,
                        kind="decision", date=first, blocks=blocks, provisions=provisions, history=history,
                        amendments=amendments, origins=[Origin(path, paras[0].line, paras[-1].end_line)])
-        issuer = next((h.body for h in history if h.body), "")
-        if issuer:
-            doc.issuers = [issuer]
+        body = next((h.body for h in history if h.body), "")
+        meeting = MEETING.match(body)  # 北京市人民政府第60次常务会议: the government issues, its meeting adopted
+        if meeting:
+            doc.meta["meeting"] = body
+            body = meeting.group(1)
+        if body:
+            doc.issuers = [body]
         return doc
 
     def page_context(self, v, d, lang: str) -> dict:

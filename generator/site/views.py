@@ -411,7 +411,8 @@ def numbers_the_text_shown(v: ViewContext, rule, dec, a, decisions: list | None 
     """Whether the provision numbers an amendment ``a`` of decision ``dec`` names are those of the text of
     ``rule`` the archive shows: the decision comes after that text (its date, and the rule's history it prints,
     no later than the text's), and no other decision of the archive amended the rule in between (a deleted
-    article renumbers the ones after it). Otherwise its 第五条 may be another article of the text shown.
+    article renumbers the ones after it; nor on the same day). Otherwise its 第五条 may be another article of the text
+    shown.
     ``decisions``: ``amending_decisions(v, rule)``, where the caller has it already."""
     shown = text_date(rule)
     if not (shown and dec.date) or dec.date <= shown:
@@ -419,7 +420,8 @@ def numbers_the_text_shown(v: ViewContext, rule, dec, a, decisions: list | None 
     if max([h.date for h in a.history if h.date] + [""]) > shown:
         return False
     decisions = amending_decisions(v, rule) if decisions is None else decisions
-    return not any(other.id != dec.id and other.date and shown < other.date < dec.date for other in decisions)
+    # another decision of the same day counts as one in between: which of the two came first is not known
+    return not any(other.id != dec.id and other.date and shown < other.date <= dec.date for other in decisions)
 
 
 def _amends(v: ViewContext, doc_id: str, direction: str) -> list:
