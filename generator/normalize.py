@@ -353,7 +353,7 @@ def unwrap(lines: list[str], start: int, end: int, *, drop: dict[str, str] | Non
             paras.append(Para(s, i + 1, i + 1, [i + 1], kind="footnote"))
             continue
         if "\t" in raw:
-            paras.append(Para(raw.rstrip(), i + 1, i + 1, [i + 1], kind="table"))
+            paras.append(Para(raw.rstrip(" \r\n\u3000"), i + 1, i + 1, [i + 1], kind="table"))
             open_para = None
             continue
         soft = in_bold and open_para is not None

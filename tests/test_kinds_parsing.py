@@ -1475,6 +1475,9 @@ def test_a_numbered_sentence_among_numbered_paragraphs_is_a_paragraph():
     assert kinds_of(headed)[0] == {"一、": "heading", "二、": "para", "三、": "heading"}
     short = ["一、加强组织领导。", "二、强化督促检查。", "三、做好宣传引导。"]
     assert kinds_of(short)[0] == {"一、": "heading", "二、": "heading", "三、": "heading"}
+    # a table under a short 一、 line is what stands under a heading (a review): it stays one
+    tabled = [listed[0], "二、落实资金保障。", "区名\t资金（万元）", "东城区\t500", listed[2]]
+    assert kinds_of(tabled)[0] == {"一、": "para", "二、": "heading", "三、": "para"}
 
 
 def test_an_appointment_and_a_removal_of_one_person_in_one_sentence_are_read():
@@ -1493,6 +1496,10 @@ def test_an_appointment_and_a_removal_of_one_person_in_one_sentence_are_read():
         ("remove", ["刘芳"], "北京市海淀区教育委员会主任", "remove-1"),
         ("appoint", ["陈红", "王五"], "北京市民政局副局长", "appoint-3")]
     assert entries[2].text == "免去其北京市海淀区教育委员会主任职务" and provs[1].block_keys == provs[2].block_keys
+    # the other order (a review): 任命其为 is the person just removed, not a person named 任命其
+    provs, entries = parse_appointments(_blocks(["免去王五的北京市财政局局长职务，任命其为北京市审计局局长；"]), "t.txt", r)
+    assert [(e.action, e.persons, e.position) for e in entries] == [
+        ("remove", ["王五"], "北京市财政局局长"), ("appoint", ["王五"], "北京市审计局局长")]
 @pytest.mark.parametrize("title, kind", [
     ("北京市人民政府关于加快推进智慧城市建设的实施意见", "opinions"),
     ("北京市人民政府办公厅关于做好2026年清明节期间安全工作的通知", "circular"),
@@ -1515,3 +1522,18 @@ def test_a_numbered_document_has_the_genre_its_title_names(title, kind):
     r = Report()
     doc, _ = parse_circular(paras, "t.txt", r)
     assert r.errors == [] and (doc.title, doc.kind) == (title, kind)
+
+
+def test_a_table_row_with_an_empty_last_cell_keeps_it():
+    """A row whose last cell is empty ends with a tab; the tab was stripped with the line's end, so the row had a cell
+    too few and the next row was read as the rest of it (联系人 became 朝阳区园林绿化局海淀公园应急避难场所, a review).
+    The empty cell is kept, and the next row is a row."""
+    from generator.kinds.tables import join_rows
+
+    lines = ["场所名称\t管理单位\t联系人", "朝阳公园应急避难场所\t朝阳区园林绿化局\t", "海淀公园应急避难场所\t海淀区园林绿化局\t李华"]
+    r = Report()
+    rows = join_rows(unwrap(lines, 0, len(lines))[0], "t.txt", r)
+    assert [p.text.split("\t") for p in rows] == [["场所名称", "管理单位", "联系人"],
+                                                   ["朝阳公园应急避难场所", "朝阳区园林绿化局", ""],
+                                                   ["海淀公园应急避难场所", "海淀区园林绿化局", "李华"]]
+    assert r.warnings == []

@@ -21,8 +21,10 @@ from .structure import NOT_BODY
 # a name, with what the notice prints after it: 刘芳（女）
 NAME = r"[\u4e00-\u9fff·•]{2,6}?(?:[（(][\u4e00-\u9fff]{1,4}[）)])?"
 NAME_NOTE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}[）)]$")
-# 免去其…职务: the removal of the person the clause before appointed (任命A为X，免去其Y职务)
+# 免去其…职务, 任命其为…: a decision about the person the clause before names (任命A为X，免去其Y职务; 免去A的X职务，
+# 任命其为Y)
 REMOVE_THEIRS = re.compile(r"^免去其(?:的)?(?P<position>.+?)职务$")
+APPOINT_THEIRS = re.compile(r"^任命其(?:为|任)(?P<position>.+?)(?:职务)?$")
 NAMES = rf"{NAME}(?:、{NAME})*"
 APPOINT = re.compile(rf"^(?:任命)?(?P<persons>{NAMES}?)(?:同志)?(?:为|任)(?P<position>.+?)(?:职务)?$")
 REMOVE = re.compile(rf"^(?:免去)?(?P<persons>{NAMES}?)(?:同志)?的(?P<position>.+?)职务$")
@@ -88,7 +90,7 @@ def parse_appointments(blocks: list[Block], path: str = "", report: Report | Non
                 note, core = nm.group(1), core[:nm.start()]
             elif action == "remove" and (am := AFTER_DUTY.match(core)):
                 note, core = am.group("note"), am.group("core")
-            theirs = REMOVE_THEIRS.match(core) if action == "remove" and entries else None
+            theirs = (REMOVE_THEIRS if action == "remove" else APPOINT_THEIRS).match(core) if entries else None
             m = theirs or (REMOVE.match(core) or REMOVE_BARE.match(core) if action == "remove" else APPOINT.match(core))
             if not m:
                 if report is not None:

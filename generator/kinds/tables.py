@@ -7,14 +7,16 @@ A cell too long for its column runs over two or more lines, and the text then ha
 as printed:
 
 * the table's first line, its heading row, says how many cells a row has;
-* a line goes on the row above it while that row has fewer cells than the heading row and the line's cells
-  fit in the rest: its first cell continues the row's last cell (the line starts where the row's last line
-  was cut), its other cells are the row's next cells; a line whose first cell is the next number of a
-  numbered table (row 4 after row 3) starts a row whatever the row above lacks;
+* a line goes on the row above it while that row has fewer cells than the heading row and the line's cells fit in
+  the rest (a line with as many cells as the heading row is a row of its own): its first cell continues the row's
+  last cell (the line starts where the row's last line was cut), its other cells are the row's next cells; a line
+  whose first cell is the next number of a numbered table (row 4 after row 3) starts a row whatever the row above
+  lacks;
 * a line without a tab between two lines of the table (no blank line around it) continues the last cell of
   the row above, unless it reads as a heading or a numbered line of its own (``一、…``, ``（二）…``, ``1.…``);
 * a row whose cells cannot be made as many as the heading row's is kept as printed, and a warning names its
-  line and the count expected: nothing is joined on a guess, and no character is dropped.
+  line and the count expected, and no character is dropped. What the counts cannot tell apart is read as one
+  row: a row that lacks its last cell without a tab to say so, then a row whose first cell runs over two lines.
 """
 from __future__ import annotations
 
@@ -95,7 +97,8 @@ def _rows(lines: list[Para]) -> list[_Row]:
         cells = _cells(p)
         number = _number(row.cells[0]) if _number(row.cells[0]) is not None else number
         next_row = number is not None and _number(cells[0]) == number + 1 and len(cells) > 1
-        if len(row.cells) < width and len(row.cells) + len(cells) - 1 <= width and not next_row:
+        # a line with all of a row's cells is a row (the row above lacks a cell: a cell left empty at its end)
+        if len(row.cells) < width and len(cells) < width and len(row.cells) + len(cells) - 1 <= width and not next_row:
             row.add_text(cells[0])
             row.cells.extend(cells[1:])
             row.paras.append(p)
