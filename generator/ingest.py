@@ -63,7 +63,8 @@ def _differences(old, new) -> str:
     and punctuation width): how many paragraphs, and the first difference with its lines in both files."""
     import difflib
 
-    a = [compact(b.text) for b in old.blocks]
+    own = [x for x in old.blocks if not x.only_in]  # the canonical text, not what other publications add to its page
+    a = [compact(x.text) for x in own]
     b = [compact(x.text) for x in new.blocks]
     ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     if not ops:
@@ -71,15 +72,15 @@ def _differences(old, new) -> str:
     changed = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in ops)
     tag, i1, i2, j1, j2 = ops[0]
     short = lambda t: t if len(t) <= 40 else t[:40] + "…"
-    where_old = f"{old.origins[0].file}:{old.blocks[i1].line}" if i1 < len(old.blocks) else old.origins[0].file
+    where_old = f"{old.origins[0].file}:{own[i1].line}" if i1 < len(own) else old.origins[0].file
     where_new = f"line {new.blocks[j1].line}" if j1 < len(new.blocks) else "its end"
     if j1 < j2 and i1 < i2:
-        here, there = _around_difference(new.blocks[j1].text, old.blocks[i1].text)
+        here, there = _around_difference(new.blocks[j1].text, own[i1].text)
         first = f"this file ({where_new}) has {here!r} where {where_old} has {there!r}"
     elif j1 < j2:
         first = f"this file ({where_new}) has {short(new.blocks[j1].text)!r}, which {old.origins[0].file} lacks"
     else:
-        first = f"this file (at {where_new}) lacks {short(old.blocks[i1].text)!r}, which {where_old} has"
+        first = f"this file (at {where_new}) lacks {short(own[i1].text)!r}, which {where_old} has"
     return f"{changed} paragraph{'s differ' if changed != 1 else ' differs'}; first: {first}"
 
 
@@ -188,7 +189,7 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
                                       "without it for a new one"))
         if different and not (replace or copy):
             raise SourceError([Problem(str(file), d.origins[0].line if d.origins else None,
-                                       f"{d.number} is already in the archive ({old.origins[0].file}:"
+                                       f"{d.number or d.id} is already in the archive ({old.origins[0].file}:"
                                        f"{old.origins[0].line}) with different text: {diff}",
                                        "a document not yet in the archive; to replace the filed text use "
                                        "--replace, to file this as another publication of the same document "
@@ -248,9 +249,10 @@ def ingest(root: Path, file: Path, dry_run: bool = False, today: datetime.date |
             print(f"  new document {d.number or d.id}: {d.title}")
     for d, old, diff in clashes:
         if to_replace:
-            print(f"  {d.number}: replaces the text filed in {old.origins[0].file}" + (f" ({diff})" if diff else ""))
+            print(f"  {d.number or d.id}: replaces the text filed in {old.origins[0].file}"
+                  + (f" ({diff})" if diff else ""))
         else:
-            print(f"  {d.number}: another publication of the document filed in {old.origins[0].file}"
+            print(f"  {d.number or d.id}: another publication of the document filed in {old.origins[0].file}"
                   + (f" ({diff}); the complete publication stays canonical" if diff else ", with the same text"))
     for tid, lines in tasks:
         for line in lines:

@@ -832,8 +832,7 @@ def test_a_second_publication_of_a_single_document_is_filed_beside_it(tmp_path):
     assert (filed.parent / "2026-circular-jingzhengbanfa-2026-12-copy.txt").read_text("utf-8") == original
     # a text that differs in one figure: refused without an option, then filed with --copy as the next copy
     varied = tmp_path / "varied.txt"
-    assert original.count("2026年") > 1
-    varied.write_text(original.replace("清明节期间", "清明节假期期间", 1), "utf-8")
+    varied.write_text(original.replace("加强林区巡查", "加强林区和陵园巡查"), "utf-8")
     assert ingest_file(proj, varied).returncode == 1
     r = ingest_file(proj, varied, "--copy")
     assert r.returncode == 0, r.stderr
@@ -845,6 +844,24 @@ def test_a_second_publication_of_a_single_document_is_filed_beside_it(tmp_path):
     corpus = load_all(proj)[2]
     doc = corpus.documents["doc:京政办发〔2026〕12号"]
     assert doc.origins[0].file.endswith("/2026-circular-jingzhengbanfa-2026-12.txt")
+    # a third publication, with a variant of its own (a review): compared with the filed text, not with what the
+    # other copies add to its page; the page shows each copy's variant, each credited to its own publication
+    third = tmp_path / "third.txt"
+    third.write_text(original.replace("增加公交运力", "增加公交和地铁运力"), "utf-8")
+    r = ingest_file(proj, third, "--copy")
+    assert r.returncode == 0, r.stderr
+    assert "1 paragraph differs" in r.stdout and "陵园" not in r.stdout
+    from generator.build import build
+
+    site = tmp_path / "site"
+    result = build(proj, site, search=False)
+    html = (site / "zh/doc/jingzhengbanfa-2026-12/index.html").read_text("utf-8")
+    assert "增加公交和地铁运力" in html and "加强林区和陵园巡查" in html
+    only = [(w.file, w.message) for w in result.warnings if "jingzhengbanfa-2026-12" in w.file]
+    assert sorted(f.rsplit("/", 1)[-1] for f, _ in only) == ["2026-circular-jingzhengbanfa-2026-12-copy-2.txt",
+                                                            "2026-circular-jingzhengbanfa-2026-12-copy-3.txt"]
+    assert any("陵园" in m for f, m in only if f.endswith("-copy-2.txt"))
+    assert any("二、做好交通保障" in m for f, m in only if f.endswith("-copy-3.txt"))
 
 
 def test_an_announcement_and_a_notice_with_one_number_are_two_documents(tmp_path):

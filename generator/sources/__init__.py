@@ -118,8 +118,8 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
     if other is not None and not any(_declared_copies(corpus, src.path, o.file) for o in existing.origins):
         here = doc.origins[0] if doc.origins else None
         rep.error(src.path, here.line if here else None,
-                  f"document {doc.number} is also in {other.file}:{other.line}; two sources with one document "
-                  "number would make one of them vanish from the site",
+                  f"document {doc.number or doc.id} is also in {other.file}:{other.line}; two sources with one "
+                  "document number would make one of them vanish from the site",
                   f"one source per document number; if this file is another publication of the same document, "
                   f"declare it in {SOURCES_DIR}/provenance.yaml ({src.name}: {{copy_of: {other.file.rsplit('/', 1)[-1]}}})"
                   ", or replace the filed text with `ingest --replace`")
@@ -132,11 +132,6 @@ def _merge_document(corpus: Corpus, doc, tl, src: Source, rep: Report, copies: d
         corpus.documents[existing.id] = existing
         corpus.tasklists[old_tl.id] = old_tl
         # existing/old_tl are now canonical; doc/tl the duplicate
-    elif not (tl or old_tl) and _copy_of(corpus, existing.origins[0].file) == src.path.rsplit("/", 1)[-1]:
-        # the file read first is declared a copy of this one (a name that sorts first, …-copy.txt): this one is
-        # canonical, whichever order the files are read in
-        doc, existing = existing, doc
-        corpus.documents[existing.id] = existing
     existing.origins.extend(doc.origins)
     _merge_blocks(existing, doc, rep)
     if tl and old_tl:
@@ -185,7 +180,8 @@ def _merge_blocks(canon, dup, rep: Report) -> None:
         canon_keys.insert(at, k)
         keys.add(k)
         prev = k
-        rep.warn(dup.origins[0].file, b.line, f"{b.text[:20]!r} is only in this publication of {canon.number}; "
+        rep.warn(dup.origins[0].file, b.line, f"{b.text[:20]!r} is only in this publication of "
+                 f"{canon.number or canon.id}; "
                  "kept on the canonical page, marked with its source")
 
 
@@ -419,7 +415,10 @@ def _load_corpus(root: Path, *, glossary=None, only: list[Path] | None = None, c
                 results[i] = load_entry(results[i])
     copies: dict = {}  # task list id -> the task lists of its non-canonical publications
     made_by: dict = {}  # (family, item id) -> (the source that made it, its line)
-    for src, key, res in zip(sources, keys, results):
+    # a publication declared a copy of another (provenance.yaml copy_of) is merged after the others, so the one it
+    # copies is canonical whatever the files' names (…-copy.txt sorts before the file it copies)
+    merged = sorted(zip(sources, keys, results), key=lambda t: bool((t[0].provenance or {}).get("copy_of")))
+    for src, key, res in merged:
         corpus.sources.append(src)
         corpus.source_keys[src.path] = key
         src.artefacts = res["artefacts"]
