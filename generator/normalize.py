@@ -296,7 +296,9 @@ _GAZETTE_NAME = r"\s*".join("北京市人民政府公") + r"\s*[报報]"
 _ISSUE = (r"(?:(?:\d{4}\s*年\s*)?第\s*\d{1,3}\s*期\s*(?:[（(]?\s*[总總]\s*第\s*\d{1,6}\s*期\s*[）)]?)?"
           r"|[（(]?\s*[总總]\s*第\s*\d{1,6}\s*期\s*[）)]?)")
 _ISSUE_ALONE = r"(?=[（(]?\s*(?:\d{4}\s*年|[总總]))" + _ISSUE  # an issue alone names its year or its total number
-RUNNING_TITLE = re.compile(rf"^(?:{_GAZETTE_NAME}(?:\s*{_ISSUE})?|{_ISSUE}\s*{_GAZETTE_NAME}|{_ISSUE_ALONE})$")
+_BETWEEN = r"\s*[·•・|｜]?\s*"  # 公报·2026年第20期, 公报（2026年第20期）: what a header may print between name and issue
+RUNNING_TITLE = re.compile(rf"^(?:{_GAZETTE_NAME}(?:{_BETWEEN}[（(]?\s*{_ISSUE}\s*[）)]?|{_BETWEEN}{_ISSUE})?|"
+                           rf"{_ISSUE}{_BETWEEN}{_GAZETTE_NAME}|{_ISSUE_ALONE})$")
 
 
 def page_furniture(lines: list[str], start: int, end: int) -> dict[int, str]:
