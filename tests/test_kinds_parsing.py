@@ -1539,3 +1539,93 @@ def test_a_table_row_with_an_empty_last_cell_keeps_it():
                                                    ["朝阳公园应急避难场所", "朝阳区园林绿化局", ""],
                                                    ["海淀公园应急避难场所", "海淀区园林绿化局", "李华"]]
     assert r.warnings == []
+
+
+def _own_text(p, blocks) -> list[str]:
+    """The texts of the blocks a provision holds itself (not through its children), as the data API gives them."""
+    inner = {k for c in p.children for k in c.block_keys}
+    by_key = {b.key: b for b in blocks}
+    return [by_key[k].text for k in p.block_keys if k not in inner]
+
+
+def test_footnotes_belong_to_no_provision_and_a_schedule_and_an_appendix_are_parts_of_the_attachment():
+    """A circular issuing measures 一、二、三、 followed by two footnotes (¹ ²), then 附表 with its title and a table,
+    then 附录 / 名词解释 with definitions 1. 2. (a reviewer's real-looking circular, read as the build reads it):
+    三、 held the footnotes, 附表, the table and 附录 as its text, and the definitions were its items 三、1. and
+    三、2. Now each footnote is a note of the attachment, in no provision; 附表 and 附录 are parts of the
+    attachment of their own (label, title, their table or items under them); nothing is lost."""
+    doc, errors, warnings, text = _read_source("circular-footnotes-appendix.txt")
+    assert errors == [] and warnings == []
+    no_loss(text, doc.blocks)
+    (annex,) = doc.provisions
+    assert [(p.kind, p.anchor, p.label, p.title) for p in annex.children] == [
+        ("heading", "annex-1-part-1", "一、", "支持低空飞行器研发制造"),  # the name without the marker ¹
+        ("heading", "annex-1-part-2", "二、", "完善低空基础设施"),
+        ("heading", "annex-1-part-3", "三、", ""),
+        ("schedule", "annex-1-schedule-1", "附表", "2026年低空起降场建设分区任务表"),
+        ("appendix", "annex-1-appendix-1", "附录", "名词解释")]
+    part1, part2, part3, schedule, appendix = annex.children
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert [b.text[:7] for b in notes] == ["¹ 低空飞行器", "² 起降场，包"]
+    held = {k for p in walk(annex.children) for k in p.block_keys}
+    assert not held & {b.key for b in notes}  # in no provision of the measures: the attachment's notes
+    assert {b.key for b in notes} <= set(annex.block_keys)
+    assert _own_text(part1, doc.blocks) == ["一、支持低空飞行器¹研发制造。对取得型号合格证的企业，给予最高2000万元奖励。"]
+    assert _own_text(part3, doc.blocks) == ["三、本措施自印发之日起施行，有效期至2028年12月31日。"]
+    assert part3.children == [] and [c.label for c in part2.children] == ["（一）", "（二）"]
+    # 附表: its label over its title, its table under it
+    by_key = {b.key: b for b in doc.blocks}
+    assert [(by_key[k].kind, by_key[k].level, by_key[k].text[:8]) for k in schedule.block_keys] == [
+        ("annex-label", 3, "附表"), ("title", 3, "2026年低空起"), ("table", 0, "区\t起降场（个）")]
+    assert by_key[schedule.block_keys[2]].rows[1:] == [["延庆区", "10", "4"], ["平谷区", "8", "3"],
+                                                       ["密云区", "12", "5"]]
+    assert schedule.children == []
+    # 附录: label and title, its definitions 1. 2. its own items
+    assert [(by_key[k].kind, by_key[k].text) for k in appendix.block_keys[:2]] == [("annex-label", "附录"),
+                                                                                  ("title", "名词解释")]
+    assert [(c.anchor, c.label, c.title) for c in appendix.children] == [
+        ("annex-1-appendix-1-part-1", "1.", "低空经济"), ("annex-1-appendix-1-part-2", "2.", "适航")]
+    assert _own_text(appendix.children[1], doc.blocks) == ["2.适航：航空器能在预期的环境中安全飞行的固有品质。"]
+
+
+def test_a_footnote_under_a_circular_s_or_its_attachment_s_date_is_a_note_not_a_title():
+    """A footnote printed under the circular's signature and date was read as the title of its attachment (the
+    measures' title a paragraph of its text), and one under the attachment's date made its signature a
+    paragraph: rules and announcements leave the footnotes under their dates apart (text.before_footnotes); so
+    does the circular now, where it reads itself and where it reads its attachment."""
+    lines = ["北京市人民政府办公厅关于印发《北京市促进低空经济产业发展若干措施》的通知", "", "京政办发〔2026〕33号", "",
+             "各区人民政府：", "", "经市政府同意，现将《北京市促进低空经济产业发展若干措施》¹印发给你们，请认真组织实施。", "",
+             "北京市人民政府办公厅", "", "2026年6月28日", "", "¹ 本措施经市政府第10次常务会议审议通过。", "",
+             "北京市促进低空经济产业发展若干措施", "", "一、支持低空飞行器³研发制造。", "", "二、本措施自印发之日起施行。", "",
+             "北京市经济和信息化局", "", "2026年6月20日", "", "³ 低空飞行器，是指航空器。"]
+    doc, errors, warnings, text = _read_source("c.txt", "\n".join(lines))
+    assert errors == [] and warnings == []
+    no_loss(text, doc.blocks)
+    assert [(b.kind, b.text[:6]) for b in doc.blocks[4:]] == [
+        ("signature", "北京市人民政"), ("date", "2026年6"), ("footnote", "¹ 本措施经"), ("title", "北京市促进低"),
+        ("heading", "一、支持低空"), ("heading", "二、本措施自"), ("signature", "北京市经济和"), ("date", "2026年6"),
+        ("footnote", "³ 低空飞行")]
+    assert doc.attachment_title == "北京市促进低空经济产业发展若干措施"
+    (annex,) = doc.provisions
+    assert annex.title == "北京市促进低空经济产业发展若干措施"
+    assert [_own_text(p, doc.blocks) for p in annex.children] == [["一、支持低空飞行器³研发制造。"],
+                                                                ["二、本措施自印发之日起施行。"]]
+
+
+def test_a_rule_s_attachment_has_its_appendix_and_its_articles_keep_only_their_text():
+    """The other readers' attachments (attachment_part: rules, announcements, decisions) get their 附录 as a part
+    of their own too, and a footnote printed between two articles is in neither."""
+    lines = ["北京市低空飞行服务管理办法", "", "第一条 为了规范低空飞行服务¹，制定本办法。", "",
+             "¹ 低空飞行服务，是指为低空飞行活动提供的服务。", "", "第二条 本办法自2026年7月1日起施行。", "", "附件", "",
+             "低空飞行服务站设置标准", "", "一、服务站应当配备值守人员。", "", "附录一", "", "术语", "",
+             "1.服务站：提供飞行服务的场所。", "", "2.值守：连续在岗。"]
+    r = Report()
+    blocks, provisions, _, _ = parse_rules(unwrap(lines, 0, len(lines))[0], "r.txt", r)
+    assert r.errors == [] and r.warnings == []
+    no_loss("\n".join(lines), blocks)
+    art1, art2, annex = provisions
+    assert [_own_text(p, blocks) for p in (art1, art2)] == [["第一条为了规范低空飞行服务¹，制定本办法。"],
+                                                            ["第二条本办法自2026年7月1日起施行。"]]
+    assert [(p.kind, p.anchor, p.label, p.title) for p in annex.children] == [
+        ("heading", "annex-1-part-1", "一、", ""), ("appendix", "annex-1-appendix-1", "附录一", "术语")]
+    assert [c.anchor for c in annex.children[1].children] == ["annex-1-appendix-1-part-1", "annex-1-appendix-1-part-2"]

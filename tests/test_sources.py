@@ -86,6 +86,23 @@ def test_tables_and_footnotes_kept(corpus):
     assert prize and prize[0].rows[0][0] == "奖项"
 
 
+def test_footnotes_are_notes_of_the_document_not_text_of_a_provision(corpus):
+    """The gazette's three footnotes of 京商消一字〔2026〕5号 (¹ under item 3., ² ³ printed under 方向 2.'s first
+    lines) were read as text of the provision open where they stand: the data's 方向2. held ² and ³, item 3.
+    held ¹. A footnote is a note of the document: the provision with its marker keeps only its own text."""
+    from generator.kinds.structure import find, walk
+
+    doc = corpus.documents["doc:京商消一字〔2026〕5号"]
+    notes = {b.key for b in doc.blocks if b.kind == "footnote"}
+    assert len(notes) == 3 and not any(notes & set(p.block_keys) for p in walk(doc.provisions))
+    by_key = {b.key: b for b in doc.blocks}
+    item3 = find(doc.provisions, "part-1-1-group-2-3")
+    assert [by_key[k].text for k in item3.block_keys] == [
+        "3. 商圈（场所）如为非统一收银场所，应拥有离境退税商店家数不少于5家，离境退税商店覆盖率¹不低于50%；"
+        "如为统一收银场所，应能提供统一退税和“即买即退”服务；退税商店标识、退税服务指引等设置清晰。"]
+    assert not any("¹" in by_key[k].text or "²" in by_key[k].text for k in find(doc.provisions, "part-1-2").block_keys)
+
+
 def test_task_list_structure(corpus):
     tl = corpus.tasklists["tasklist/2026"]
     assert len(tl.sections) == 11

@@ -5,7 +5,8 @@ A document lists its attachments at the end of its body (``附件：1.北京市A
 line ``附件1`` (``附件`` alone for a single one; ``附件2：<title>`` on one line also occurs) and its own
 title. ``split_attachments`` cuts the paragraphs there; ``attachment_part`` makes the blocks and the
 ``attachment`` provision (anchor ``annex-1``; the provisions inside are ``annex-1-part-2``,
-``annex-1-article-3`` …).
+``annex-1-article-3`` …). Inside an attachment, a 附表 or 附录 on a line of its own over its title starts a part of
+that attachment (``mark_appendices``; ``annex-1-schedule-1``, ``annex-1-appendix-1``: structure.py).
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 from ..errors import Report
 from ..model import Block, Provision
 from ..normalize import Para, compact
-from .structure import ordinal, parse_provisions
-from .text import CN_NUM, Keys, cn_number, simplified, to_block
+from .structure import classify, is_appendix, ordinal, parse_provisions
+from .text import CN_NUM, Keys, appendix_label, cn_number, simplified, to_block
 
 LABEL = re.compile(rf"^附件\s*(\d+|{CN_NUM})?\s*[：:]?$")
 LABEL_TITLE = re.compile(r"^附件\s*(\d+)\s*[：:]\s*(\S.{0,79})$")
@@ -140,6 +141,22 @@ def _check(a: Attachments, path: str, report: Report | None) -> None:
                     "each attachment after the signature, starting 附件N")
 
 
+def mark_appendices(blocks: list[Block]) -> list[Block]:
+    """The 附表 and 附录 labels of an attachment's body (a paragraph 附表, 附表1, 附录一 …: ``text.APPENDIX``) typed as
+    labels (``annex-label``, level 3: a part of the attachment, not an attachment of its own) and the short line
+    under one as its title (``title``, level 3), as the 附件N label and its title are. Returns ``blocks``, changed in
+    place."""
+    for k, b in enumerate(blocks):
+        if b.kind not in ("para", "heading") or appendix_label(b.text) is None:
+            continue
+        b.kind, b.level = "annex-label", 3
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        if after is not None and after.kind in ("para", "heading") and _title_like(after.text.strip()) \
+                and classify(after.text) is None and appendix_label(after.text) is None:
+            after.kind, after.level = "title", 3
+    return blocks
+
+
 def attachment_part(part: AttachmentPart, keys: Keys, path: str = "", report: Report | None = None,
                     convert=None) -> tuple[list[Block], Provision]:
     """Blocks of one attachment (label, title, body) and its provision, whose children are the
@@ -149,7 +166,7 @@ def attachment_part(part: AttachmentPart, keys: Keys, path: str = "", report: Re
         blocks.append(to_block(p, keys(), "annex-label" if part.heading else "title", convert, level=2))
     for p in part.heading:
         blocks.append(to_block(p, keys(), "title", convert, level=2))
-    body = [to_block(p, keys(), "para", convert) for p in part.body]
+    body = mark_appendices([to_block(p, keys(), "para", convert) for p in part.body])
     blocks.extend(body)
     label = re.sub(r"\s+", "", LABEL_START.match(simplified(part.label[0], convert)).group(0))
     prov = Provision("attachment", str(part.number) if part.number else "", label, part.title, part.anchor, part.line,
@@ -167,6 +184,9 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
     starts: list[int] = []
     seen_body = False
     for i, b in enumerate(blocks):
+        if is_appendix(b) or (b.kind == "title" and i and is_appendix(blocks[i - 1])):
+            seen_body = True  # a 附表 or 附录 inside the attachment, and its title: a part of that attachment
+            continue
         label = b.kind == "annex-label" or (b.kind in ("para", "title") and LABEL.match(b.text.strip()))
         if label or (b.kind == "title" and b.level >= 2 and seen_body
                      and not (starts and starts[-1] == i - 1 and _is_label(blocks[i - 1]))):
@@ -200,4 +220,4 @@ def document_provisions(blocks: list[Block], path: str = "", report: Report | No
 
 
 def _is_label(b: Block) -> bool:
-    return b.kind == "annex-label" or bool(LABEL.match(b.text.strip()))
+    return (b.kind == "annex-label" and not is_appendix(b)) or bool(LABEL.match(b.text.strip()))

@@ -20,12 +20,12 @@ from ..i18n.romanize import number_slug, parse_number, romanize_number
 from .. import ids
 from ..model import Block, Document, Origin
 from ..normalize import ANNEX_LABEL, CJK_RE, Para, normalize_text, unwrap
-from .attachments import document_provisions
+from .attachments import document_provisions, mark_appendices
 from .base import DocumentKind, Reading
 from .tables import join_rows
 from .common import (PUBLIC_NOTE, heading_level, is_date_line, is_number_line, is_org_line, merge_tables, para_block,
                      parse_date, settle_numbered_sentences)
-from .text import to_block
+from .text import before_footnotes, to_block
 
 
 LETTERHEAD = re.compile(r"^([\u4e00-\u9fff、（）()]{2,40}?)\s*文件$")
@@ -195,8 +195,15 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
         add("date", date_idx)
         date = parse_date(text[date_idx]) or ""
         rest_start = date_idx + 1
+        # the footnotes printed under the signature are the document's notes, not the start of an attachment
+        while rest_start < n and paras[rest_start].kind == "footnote":
+            add("footnote", rest_start)
+            rest_start += 1
         if rest_start < n and PUBLIC_NOTE.match(text[rest_start]):
             add("note", rest_start)
+            rest_start += 1
+        while rest_start < n and paras[rest_start].kind == "footnote":
+            add("footnote", rest_start)
             rest_start += 1
         # a 版记 right after the signature (before an attachment) belongs to the document
         while rest_start < n and paras[rest_start].kind == "para" and is_footer_line(text[rest_start]):
@@ -315,22 +322,26 @@ def _attachment(doc: Document, paras: list[Para], conv, convert) -> None:
                             original=normalize_text(first.text) if convert else ""))
     body = paras[1:]
     texts = [conv(normalize_text(p.text)) for p in body]
-    # trailing signature + date
-    end = len(body)
+    # trailing signature + date (and the footnotes printed under them, as a rule's and an announcement's are)
+    end = before_footnotes(body)
     tail: list[Block] = []
-    if end and body[-1].kind == "para" and is_date_line(texts[-1]):
+    if end and body[end - 1].kind == "para" and is_date_line(texts[end - 1]):
         k = end - 1
         sig = k
         while sig - 1 >= 0 and body[sig - 1].kind == "para" and is_org_line(texts[sig - 1]):
             sig -= 1
-        end = sig
         for j in range(sig, k + 1):  # the attachment's own issuer and date keep their original as the body does
             tail.append(to_block(body[j], "", "signature" if j < k else "date", convert))
+        tail += [to_block(body[j], "", "footnote", convert) for j in range(end, len(body))]
+        end = sig
+    else:
+        end = len(body)
     new = settle_numbered_sentences([para_block(body[j], "", convert) for j in range(end)])
     for b, after in zip(new, new[1:]):  # a further attachment (附件2) over its own title, as the first one is
         if b.kind == "para" and ANNEX_LABEL.match(b.text) and after.kind in ("para", "heading") \
                 and title_like(after.text):
             b.kind, b.level, after.kind, after.level = "annex-label", 2, "title", 2
+    mark_appendices(new)  # 附表, 附录: parts of this attachment
     new = merge_tables(new + tail)
     for b in new:
         b.key = f"p{len(doc.blocks)}"

@@ -13,8 +13,10 @@ Simplified text; Traditional sources keep their script in ``Block.original``):
 
 A paragraph the PDF joiner left cut (it does not end with 。；： …) is continued by the next unlabelled
 block, not followed by a new 款. The list of attachments (附件：1.… 2.…), the blocks that are not running
-text (title, number, signature, date …) and the variants found in only one of several publications
-(``Block.only_in``) belong to no provision.
+text (title, number, signature, date …), the footnotes (notes of the document or of its attachment, wherever
+their marker stands) and the variants found in only one of several publications (``Block.only_in``) belong to no
+provision. A 附表 or 附录 label (``annex-label``) starts a part of its own (``schedule``, ``appendix``) that holds
+everything after it up to the next one.
 
 Anchors are readable and depend only on the printed numbers of the provision and of its ancestors,
 never on the position of text elsewhere:
@@ -31,6 +33,8 @@ never on the position of text elsewhere:
 ``article-3-item-2-subitem-1``         第三条第（二）项第1目
 ``part-1``, ``part-1-2``, ``part-1-2-3``  一、 > （二） > 3. in a document without articles
 ``annex-1``, ``annex-1-part-2``        附件1 and its own provisions (``prefix``)
+``annex-1-schedule-1``                 附表 (or 附表1) inside 附件1, its table under it
+``annex-1-appendix-1-part-2``          附录 (附录一) inside 附件1 and its own numbered items
 =====================================  =====================================================
 
 When the printed numbering repeats or skips, a warning names the line (through ``errors.Report``) and
@@ -50,7 +54,7 @@ import re
 
 from ..errors import Report
 from ..model import Block, Provision
-from .text import CN_NUM, NUM, cn_number, cn_numeral
+from .text import CN_NUM, NUM, appendix_label, cn_number, cn_numeral, unmarked
 
 BOOK = re.compile(rf"^第\s*({NUM})\s*编\s*(.*)$", re.S)
 CHAPTER = re.compile(rf"^第\s*({NUM})\s*章\s*(.*)$", re.S)
@@ -92,8 +96,9 @@ def _title_of(rest: str) -> str:
     rest = rest.strip()
     m = re.match(r"^(.{1,40}?)[。：:]", rest)
     if m and (m.end() < len(rest) or not rest.endswith("。")):
-        return m.group(1)
-    return rest if len(rest) <= 40 and not re.search("[。；;]", rest) else ""
+        return unmarked(m.group(1))
+    return unmarked(rest) if len(rest) <= 40 and not re.search("[。；;]", rest) else ""
+
 
 
 def _short_title_line(text: str) -> bool:
@@ -239,15 +244,57 @@ def parse_provisions(blocks: list[Block], path: str = "", report: Report | None 
     """The provisions of a document's body blocks, as a forest in document order (see the module
     docstring). ``prefix`` is put before every anchor (``annex-1-`` for an attachment's text). Blocks
     that are not running text (title, number, signature, date …) belong to no provision."""
+    cut = next((k for k, x in enumerate(blocks) if is_appendix(x)), len(blocks))
     b = _Builder(path, report, prefix)
-    listing = listing_keys(blocks)
-    body = [x for x in blocks if x.kind not in NOT_BODY and x.key not in listing and not x.only_in]
+    listing = listing_keys(blocks[:cut])
+    # a footnote is the document's (or the attachment's) note, in no provision: the one that holds its marker keeps
+    # only its own text
+    body = [x for x in blocks[:cut] if x.kind not in NOT_BODY and x.kind != "footnote" and x.key not in listing
+            and not x.only_in]
     if has_articles(body):
         _rules(b, body)
     else:
         _headings(b, body)
     b.close_to(0)
-    return b.roots
+    return b.roots + _appendices(blocks[cut:], path, report, prefix)
+
+
+def is_appendix(b: Block) -> bool:
+    """A block that opens a 附表 or 附录 (typed ``annex-label`` by its reader: ``attachments.mark_appendices``)."""
+    return b.kind == "annex-label" and appendix_label(b.text) is not None
+
+
+def _appendices(blocks: list[Block], path: str, report: Report | None, prefix: str) -> list[Provision]:
+    """The 附表 and 附录 parts at the end of a text (``blocks`` starts at the first one's label): each a provision of
+    its own (kind ``schedule`` or ``appendix``, anchor ``schedule-1``, ``appendix-1`` after ``prefix``; unnumbered
+    ones numbered in order), its label and title, and under it the provisions of its own text (its table, its
+    numbered items): not the last numbered item before it."""
+    starts = [k for k, x in enumerate(blocks) if is_appendix(x)]
+    out: list[Provision] = []
+    counts: dict[str, int] = {}
+    used: set[str] = set()
+    for i, s in enumerate(starts):
+        part = [x for x in blocks[s:starts[i + 1] if i + 1 < len(starts) else len(blocks)] if x.kind != "footer"]
+        kind, printed = appendix_label(part[0].text)
+        counts[kind] = counts.get(kind, 0) + 1
+        number = printed if printed.isascii() and printed.isalpha() else \
+            str(cn_number(printed)) if printed else str(counts[kind])
+        anchor = f"{prefix}{kind}-{number.lower()}"
+        if anchor in used:
+            n = sum(1 for a in used if a == anchor or a.startswith(f"{anchor}-")) + 1
+            new = f"{anchor}-{ordinal(n)}"
+            if report is not None:
+                report.warn(path, part[0].line, f"{part[0].text.strip()} appears again (its anchor {anchor} is taken); "
+                            f"this one is {new}", "each 附表 and 附录 numbered once")
+            anchor = new
+        used.add(anchor)
+        head = 2 if len(part) > 1 and part[1].kind == "title" else 1
+        title = part[1].text if head == 2 else ""
+        prov = Provision(kind, number if printed else "", re.sub(r"\s+", "", part[0].text), title, anchor,
+                         part[0].line, block_keys=[x.key for x in part], text=title)
+        prov.children = parse_provisions(part[head:], path, report, prefix=f"{anchor}-")
+        out.append(prov)
+    return out
 
 
 def _container(b: _Builder, body: list[Block], i: int, kind: str, m) -> int:
@@ -351,12 +398,12 @@ def _rules(b: _Builder, body: list[Block]) -> None:
     prev = ""
     while i < len(body):
         blk = body[i]
-        c = classify(blk.text) if blk.kind not in ("table", "footnote") else None
-        if c is None and blk.kind not in ("table", "footnote") and (f := _figure_subitem(b, body, i, prev)):
+        c = classify(blk.text) if blk.kind != "table" else None
+        if c is None and blk.kind != "table" and (f := _figure_subitem(b, body, i, prev)):
             c = ("subdot", f)
         kind, m = c if c else (None, None)
-        continues = kind is None and blk.kind not in ("table", "footnote") and not ends_sentence(prev)
-        if blk.kind not in ("table", "footnote"):
+        continues = kind is None and blk.kind != "table" and not ends_sentence(prev)
+        if blk.kind != "table":
             prev = blk.text
         if continues and b.top(RANK["article"]) is not None:
             b.add_key(blk.key)  # the rest of a wrapped paragraph
@@ -411,7 +458,7 @@ def _rules(b: _Builder, body: list[Block]) -> None:
             art, par, item = b.top(RANK["article"]), b.top(RANK["paragraph"]), b.top(RANK["item"])
             _open_numbered(b, blk, m, "subitem", int(m.group(1)), item or par,
                            item.anchor if item else (art.anchor if par.number == "1" else par.anchor))
-        elif blk.kind in ("table", "footnote"):
+        elif blk.kind == "table":
             b.add_key(blk.key)  # belongs to the provision it stands in
         else:  # an unnumbered paragraph of the article: the next 款
             art = b.top(RANK["article"])
@@ -436,7 +483,7 @@ def _headings(b: _Builder, body: list[Block]) -> None:
     i = 0
     while i < len(body):
         blk = body[i]
-        c = classify(blk.text) if blk.kind not in ("table", "footnote") else None
+        c = classify(blk.text) if blk.kind != "table" else None
         kind, m = c if c else (None, None)
         if kind in ("book", "chapter", "section"):
             i = _container(b, body, i, kind, m)
@@ -550,8 +597,8 @@ def label_en(p: Provision, words: dict) -> str:
             return ""
         n = int(p.number)
         return words["heading"][p.level - 1].format(n=n, roman=roman(n))
-    if p.kind == "attachment" and not p.number:
-        return words["attachment_single"]
+    if not p.number and f"{p.kind}_single" in words:  # 附件, 附表, 附录 printed without a number
+        return words[f"{p.kind}_single"]
     fmt = words[p.kind]
     n = int(p.number) if str(p.number).isdigit() else p.number
     return fmt.format(n=n, roman=roman(n) if isinstance(n, int) else n)

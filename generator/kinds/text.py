@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block
-from ..normalize import DATE_LINE, Para, normalize_text
+from ..normalize import DATE_LINE, SUPERSCRIPTS, Para, normalize_text
 
 # a Chinese numeral of any size as printed in labels (第一百二十三条), or Arabic figures (第12号)
 CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
@@ -109,6 +109,67 @@ def before_footnotes(paras: list[Para], start: int = 0) -> int:
     while end > start and paras[end - 1].kind == "footnote":
         end -= 1
     return end
+
+
+# a part of its own inside an attachment, printed on a line of its own over its title: 附表 (a schedule: a table the
+# text refers to), 附录 (an appendix: definitions, forms …), numbered or not (附表1, 附录一, 附录A)
+APPENDIX = re.compile(rf"^(?:(?P<schedule>附表)|(?P<appendix>附录))\s*(?P<n>{CN_NUM}|\d+|[A-Z])?$")
+
+
+def appendix_label(text: str):
+    """(the provision kind, "schedule" or "appendix", and the number as printed or "") of a line that is a 附表 or
+    附录 label, or None."""
+    m = APPENDIX.match(text.strip())
+    return ("schedule" if m.group("schedule") else "appendix", m.group("n") or "") if m else None
+
+
+# a footnote's marker: superscript figures (¹, ²³ …), as printed after the words a note explains and before the note
+MARKER = re.compile(f"[{SUPERSCRIPTS}]+")
+_EXPONENT = re.compile(r"\d\s*[A-Za-z]{0,3}$")  # 10³, 5000m², 3 km²: a power, not a note's marker
+_SUPER_DIGITS = str.maketrans(SUPERSCRIPTS, "1234567890")
+
+
+def markers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, marker) of each footnote marker in ``text`` (not an exponent: 5000m²)."""
+    return [(m.start(), m.end(), m.group(0)) for m in MARKER.finditer(text)
+            if not _EXPONENT.search(text[:m.start()])]
+
+
+def unmarked(text: str) -> str:
+    """``text`` without its footnote markers: a heading's name (支持低空飞行器¹研发制造 -> 支持低空飞行器研发制造); the
+    markers call a note from the text, the name is the words."""
+    for start, end, _ in reversed(markers(text)):
+        text = text[:start] + text[end:]
+    return text
+
+
+def marker_number(marker: str) -> str:
+    """The figures of a marker: ² -> 2, ¹⁰ -> 10."""
+    return marker.translate(_SUPER_DIGITS)
+
+
+def footnote_marker(text: str) -> str:
+    """The marker a footnote opens with (¹ of ``¹ 低空飞行器，是指…``), or ""."""
+    m = MARKER.match(text.lstrip())
+    return m.group(0) if m else ""
+
+
+def footnote_targets(blocks: list[Block]) -> dict[str, dict[str, str]]:
+    """Key of each block of running text that carries footnote markers -> {marker: key of its footnote}: the first
+    footnote block with that marker after the block (a note is printed under the text that calls it, at the foot of
+    its page; an attachment numbers its notes afresh), else the last one before it (a note lifted out of the
+    paragraph it interrupted stands before the end of that paragraph)."""
+    notes = [(k, footnote_marker(b.text), b.key) for k, b in enumerate(blocks) if b.kind == "footnote"]
+    out: dict[str, dict[str, str]] = {}
+    for k, b in enumerate(blocks):
+        if b.kind in ("footnote", "table"):
+            continue
+        for _, _, mark in markers(b.text):
+            after = next((key for j, m, key in notes if j > k and m == mark), None)
+            before = next((key for j, m, key in reversed(notes) if j < k and m == mark), None)
+            if after or before:
+                out.setdefault(b.key, {})[mark] = after or before
+    return out
 
 
 def simplified(p: Para, convert=None) -> str:
