@@ -18,7 +18,8 @@ KINDS = ROOT / "tests" / "data" / "kinds"
 # texts in the shapes of the gazette beyond the seeds (see tests/test_kinds_parsing.py for their structure)
 FILES = ["gazette-2026-14.txt", "rules-no-chapters.txt", "decision-street.txt", "rules-traditional.txt",
          "decree-rules.txt", "decree-traditional.txt", "announcement.txt", "notice-tonggao.txt", "appointment.txt",
-         "reply.txt", "circular-with-attachments.txt", "decision-repeal-table.txt", "circular-project-table.txt"]
+         "reply.txt", "circular-with-attachments.txt", "decision-repeal-table.txt", "circular-project-table.txt",
+         "circular-footnotes-appendix.txt"]
 
 
 def ingest(proj: Path, path: Path):
@@ -341,6 +342,60 @@ def test_a_table_row_printed_over_two_lines_is_one_row_on_the_page_and_in_the_da
         "<td>1</td><td>西城区真武庙五里3号院老旧小区改造</td><td>西城区</td><td>西城区人民政府</td><td>2026年12月</td>",
         "<td>2</td><td>朝阳区劲松北社区综合整治</td><td>朝阳区</td><td>朝阳区人民政府、市住房城乡建设委</td><td>2026年10月</td>",
         "<td>3</td><td>首钢园区北区工业遗存更新</td><td>石景山区</td><td>首钢集团</td><td>2027年6月</td>"]
+
+
+def test_a_schedule_and_an_appendix_are_parts_and_footnote_markers_link_to_their_notes(built):
+    """A circular issuing measures followed by two footnotes, 附表 with a table and 附录 / 名词解释 (a reviewer's
+    real-looking circular): the data's 三、 held the notes, the table and the definitions as its text and items
+    (三、1., 三、2.); on the page 附表 and 附录 were plain paragraphs missing from the contents, and the markers ¹ ²
+    plain characters. Now the notes are the attachment's, 附表 and 附录 parts of it with their label, title and
+    content, in the contents, and each marker a link to its note and back."""
+    from generator.site.urls import url_for
+
+    _, out, result, _ = built
+    doc = next(d for d in result.corpus.documents.values() if d.number == "京政办发〔2026〕33号")
+    zh, en = page(out, url_for(doc.id, "zh")), page(out, url_for(doc.id, "en"))
+    contents = re.search(r'<nav class="contents".*?</nav>', zh, re.S).group(0)
+    assert re.findall(r'<a href="#(annex-1-[a-z]+-\d)">(.*?)</a>', contents) == [
+        ("annex-1-part-1", "一、支持低空飞行器研发制造"), ("annex-1-part-2", "二、完善低空基础设施"),
+        ("annex-1-part-3", "三、本措施自印发之日起施行"),
+        ("annex-1-schedule-1", '<span class="prov-label">附表</span>2026年低空起降场建设分区任务表'),
+        ("annex-1-appendix-1", '<span class="prov-label">附录</span>名词解释')]
+    # each part anchored at its label, its title and content under it
+    body = zh[zh.index('<span class="anchor" id="annex-1-part-3">'):]
+    assert re.findall(r'<span class="anchor" id="([^"]+)">', body) == [
+        "annex-1-part-3", "annex-1-schedule-1", "annex-1-appendix-1", "annex-1-appendix-1-part-1",
+        "annex-1-appendix-1-part-2"]
+    schedule = body[body.index('id="annex-1-schedule-1"'):body.index('id="annex-1-appendix-1"')]
+    assert '<p class="blk blk-annex-label">附表</p>' in schedule
+    assert '<p class="blk blk-title blk-title-3">2026年低空起降场建设分区任务表</p>' in schedule
+    assert "<td>密云区</td><td>12</td><td>5</td>" in schedule
+    assert '<p class="blk blk-annex-label">附录</p>\n<p class="blk blk-title blk-title-3">名词解释</p>' in body
+    # the markers link to their notes, the notes back to the markers
+    assert ('一、支持低空飞行器<a class="footnote-ref" href="#footnote-1" id="footnote-1-ref" aria-label="注1">¹</a>'
+            '研发制造。') in zh
+    assert '起降场<a class="footnote-ref" href="#footnote-2" id="footnote-2-ref" aria-label="注2">²</a>50个' in zh
+    for n, note in ((1, "¹ 低空飞行器，是指"), (2, "² 起降场，包括")):
+        assert re.search(rf'<p class="blk blk-footnote" id="footnote-{n}">{note}[^<]*'
+                         rf'<a class="footnote-backref" href="#footnote-{n}-ref" aria-label="返回正文"', zh)
+        assert f'href="#footnote-{n}"' in en and f'<p class="blk blk-footnote" id="footnote-{n}">' in en
+    # the data: 三、 is its own text, the notes the attachment's, 附表 and 附录 with their content
+    api = {d["id"]: d for d in json.loads((out / "api/v1/documents.json").read_text("utf-8"))}
+    (annex,) = api[doc.id]["structure"]
+    nodes = {n["anchor"]: n for n in annex["children"]}
+    assert list(nodes) == ["annex-1-part-1", "annex-1-part-2", "annex-1-part-3", "annex-1-schedule-1",
+                           "annex-1-appendix-1"]
+    assert nodes["annex-1-part-3"]["text_zh"] == "三、本措施自印发之日起施行，有效期至2028年12月31日。"
+    assert nodes["annex-1-part-3"]["children"] == []
+    assert annex["text_zh"].split("\n")[1:] == ["¹ 低空飞行器，是指在真高1000米以下空域飞行的各类航空器。",
+                                                "² 起降场，包括固定起降场和临时起降点。"]
+    schedule = nodes["annex-1-schedule-1"]
+    assert (schedule["kind"], schedule["label_zh"], schedule["label_en"], schedule["title_zh"]) == \
+        ("schedule", "附表", "Schedule", "2026年低空起降场建设分区任务表")
+    assert schedule["text_zh"].split("\n")[-1] == "密云区\t12\t5"
+    appendix = nodes["annex-1-appendix-1"]
+    assert (appendix["label_zh"], appendix["label_en"], appendix["title_zh"]) == ("附录", "Appendix", "名词解释")
+    assert [(c["label_zh"], c["title_zh"]) for c in appendix["children"]] == [("1.", "低空经济"), ("2.", "适航")]
 
 
 def test_citations_of_archived_documents_are_links_and_the_rest_are_listed(built):

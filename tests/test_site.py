@@ -765,3 +765,17 @@ def test_a_chapter_heading_sets_its_label_apart(site):
         assert sum('<span class="prov-label">第' in c and "章</span>" in c for c in cells) == 6, lang
     # the English headings carry their own words and space (Chapter 1 …): no label markup there
     assert "prov-label" not in read(site, "/en/doc/jingshanghanzi-2026-125/")
+
+
+def test_a_footnote_marker_links_to_its_note_and_the_note_back(site):
+    """The gazette's footnote markers (覆盖率¹) were plain characters, their notes printed further down without a
+    way there and back: each marker is now a link to its note, the note a link back to the marker, in both
+    languages (the English text keeps the marker where the translation puts it)."""
+    for lang, name in (("zh", "注1"), ("en", "Note 1")):
+        html = read(site, f"/{lang}/doc/jingshangxiaoyizi-2026-5/")
+        assert f'<a class="footnote-ref" href="#footnote-1" id="footnote-1-ref" aria-label="{name}">¹</a>' in html
+        for n in (1, 2, 3):
+            note = re.search(rf'<p class="blk blk-footnote" id="footnote-{n}">(.*?)</p>', html, re.S).group(1)
+            assert note.startswith("¹²³"[n - 1]) and f'class="footnote-backref" href="#footnote-{n}-ref"' in note
+            assert html.count(f'href="#footnote-{n}"') == 1 and html.count(f'id="footnote-{n}-ref"') == 1
+

@@ -34,16 +34,23 @@ def escape(value) -> str:
 
 
 def _cited(seg) -> str:
-    """The text with its citations of documents in the archive as links (``cites``: start, end, URL), and the
-    label it opens with set apart (``label_len``: 第一条, 第一章, as the gazette prints it before the text)."""
+    """The text with its citations of documents in the archive as links (``cites``: start, end, URL), its
+    footnote markers as links to their notes (``footnote_refs``: start, end, the note's URL, the marker's id or
+    None, its name for a screen reader: views.footnote_links), and the label it opens with set apart
+    (``label_len``: 第一条, 第一章, as the gazette prints it before the text)."""
     text, out, at = seg["text"], [], seg.get("label_len", 0)
     if at:
         out.append(f'<span class="prov-label">{escape(text[:at])}</span>')
-    for a, b, url in sorted(seg.get("cites", [])):
+    spans = [(a, b, f'<a class="cite" href="{escape(url)}">{escape(text[a:b])}</a>')
+             for a, b, url in seg.get("cites", [])]
+    spans += [(a, b, f'<a class="footnote-ref" href="{escape(href)}"' + (f' id="{escape(ref)}"' if ref else "")
+               + f' aria-label="{escape(name)}">{escape(text[a:b])}</a>')
+              for a, b, href, ref, name in seg.get("footnote_refs", [])]
+    for a, b, html in sorted(spans):
         if a < at or b > len(text):
             continue
         out.append(escape(text[at:a]))
-        out.append(f'<a class="cite" href="{escape(url)}">{escape(text[a:b])}</a>')
+        out.append(html)
         at = b
     out.append(escape(text[at:]))
     return "".join(out)
@@ -53,7 +60,8 @@ AUTOLINK = re.compile(r"&lt;(https?://[^\s&<>\"]+)&gt;")  # <http://…> as a PD
 
 
 def _text(seg, ui: dict, lang: str) -> str:
-    text = _cited(seg) if seg.get("cites") or seg.get("label_len") else escape(seg["text"])
+    text = _cited(seg) if seg.get("cites") or seg.get("label_len") or seg.get("footnote_refs") \
+        else escape(seg["text"])
     if "&lt;http" in text:  # the address is shown as an address, a link, without its angle brackets
         text = AUTOLINK.sub(r'<a href="\1" rel="external">\1</a>', str(text))
     if seg["status"] == "ok":
@@ -153,7 +161,10 @@ def blocks_html(blocks, ui: dict, lang: str, sep: str = "\n") -> Markup:
 
 
 def _unanchored(b) -> dict:
-    """A block without its anchors: the same passage in the other column must not repeat the ids."""
+    """A block without its anchors: the same passage in the other column must not repeat the ids (its footnote
+    markers still link to their notes, without ids of their own)."""
+    if b.get("footnote_refs"):
+        b = {**b, "footnote_refs": [(a, e, href, None, name) for a, e, href, _, name in b["footnote_refs"]]}
     return {**b, "anchor": None, "marks": None} if b.get("anchor") or b.get("marks") else b
 
 
@@ -245,6 +256,10 @@ def _block_body(b, ui: dict, lang: str) -> str:
     only_in = b.get("only_in")
     cls = f"blk blk-{escape(kind)}"
     aside = f' <small class="aside">{escape(b["aside"])}</small>' if b.get("aside") else ""
+    if b.get("footnote_back"):  # a note: back to the marker calling it, as the editors' notes' footnotes do
+        aside += (f' <a class="footnote-backref" href="{escape(b["footnote_back"])}" '
+                  f'aria-label="{escape(ui["footnote_back"])}" data-pagefind-ignore>'
+                  f'{escape(ui["footnote_back_mark"])}</a>')
     para = f'<p class="{cls}"{ident}>{_linked(b, ui, lang)}{_original(b, ui)}{aside}</p>'
     if only_in:  # a passage only one other publication has: collapsed, named by that publication
         return f'<details class="variant"><summary>{escape(only_in)}</summary>{para}</details>'

@@ -10,6 +10,7 @@ from ..i18n.romanize import parse_number, romanize_number
 from ..normalize import CJK_RE
 from ..kinds.livelihood import FOOTER, FOOTER_KEYS
 from ..kinds.report import front_block
+from ..kinds.text import unmarked as without_markers
 from .charts import bar_chart, progress_dashboard
 from .html import text_html
 from .pages import Page, ViewContext, notes_shown
@@ -560,6 +561,9 @@ def cited_spans(v: ViewContext, d, lang: str) -> dict[str, list]:
     return out
 
 
+APPENDICES = ("schedule", "appendix")  # 附表 and 附录: parts of an attachment, in the contents as its chapters are
+
+
 def contents(v: ViewContext, d, lang: str) -> list[dict]:
     """The document's table of contents: its top-level provisions (chapters, parts, articles, annexes) as
     links to their anchors, each named by the opening of its heading as the page shows it (in the page's
@@ -583,16 +587,27 @@ def contents(v: ViewContext, d, lang: str) -> list[dict]:
             label = provision_label(v, d, p, lang)
             text = (_fixed(label, lang) if v.translated(lang)
                     else _fixed(f"{label} {p.title}".strip(), v.authoritative))
+        text = {**text, "text": without_markers(text["text"])}  # a heading's name, without the markers of its notes
+        title = by_key.get(p.block_keys[1]) if p.kind in APPENDICES and len(p.block_keys) > 1 else None
+        if title is not None and title.kind == "title":  # 附表 over its title: named by both, as a chapter is
+            from ..kinds.base import provision_label
+
+            tseg = v.block(title, d.id, lang)
+            if v.translated(lang) and tseg.get("status") == "ok" and tseg.get("lang") == lang:
+                text = _fixed(provision_label(v, d, p, lang) + v.ui[lang]["label_title_sep"] + tseg["text"], lang)
+            else:  # the Chinese, its label set apart
+                text = label_apart(v, _fixed(p.label + title.text, v.authoritative), p.label)
         if p.kind in SET_APART:  # 第一条, 第一章 set apart from the words after them, as in the text
             text = label_apart(v, text, p.label)
         item = {"anchor": p.anchor, "text": text, "children": []}
         if depth < 1 and p.kind in ("book", "chapter", "attachment"):
             item["children"] = [entry(c, depth + 1) for c in p.children
-                                if c.kind in ("chapter", "section", "attachment") or (c.kind == "heading" and c.level == 1)]
+                                if c.kind in ("chapter", "section", "attachment") + APPENDICES
+                                or (c.kind == "heading" and c.level == 1)]
         return item
 
     tops = [p for p in d.provisions if p.kind in ("book", "chapter", "section", "article", "heading", "attachment",
-                                                  "amendment")]
+                                                  "amendment") + APPENDICES]
     entries = [entry(p, 0) for p in tops]
     return entries if len(entries) + sum(len(e["children"]) for e in entries) > 1 else []
 
@@ -651,6 +666,8 @@ def document(v: ViewContext, d, lang: str, kind):
         if b.key in variants["at"]:
             bv["variants"] = variants["at"][b.key]
         blocks.append(bv)
+    footnote_links(v, d, [(b, bv) for b, bv in zip((b for b in d.blocks if b.key not in variants["of"]), blocks)],
+                   lang)
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]))
     yield Page(d.id, lang, "document.html", v.title(d.id, lang), {
         "doc": meta, "blocks": blocks, "origins": v.origins(d.origins, lang), "contents": contents(v, d, lang),
@@ -659,6 +676,44 @@ def document(v: ViewContext, d, lang: str, kind):
         **_common(v, d.id, lang),
     }, kind="document", genre=d.kind, year=str(d.year), breadcrumbs=crumbs, date=d.date,
         issuers=meta["issuers"], names=[n for n in [v.doc_number(d, lang)] if n])
+
+
+def footnote_links(v: ViewContext, d, shown: list[tuple], lang: str, targets: dict | None = None) -> None:
+    """The footnotes of a page and their markers, linked both ways (legislation.gov.uk's footnotes): each marker
+    (¹ in the text, as the page shows it, in whatever language) a link to its note (``kinds.text.footnote_targets``),
+    each note anchored ``footnote-N`` (N: its place among the document's notes) with a link back to the first
+    marker calling it (``footnote-N-ref``; a further one ``footnote-N-ref-2`` …). ``shown``: (block, the view of
+    it the page shows) in page order; the views are changed in place. A block that is a link itself (an item's
+    heading) and a table keep their markers as printed: a link cannot hold a link, a table row is not one text.
+    ``targets``: ``footnote_targets(d.blocks)``, where the caller has it already."""
+    from ..kinds.text import footnote_targets, marker_number, markers
+
+    ui = v.ui[lang]
+    targets = footnote_targets(d.blocks) if targets is None else targets
+    ids = {b.key: f"footnote-{k}" for k, b in enumerate((b for b in d.blocks if b.kind == "footnote"), 1)}
+    calls: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for b, bv in shown:
+        mine = targets.get(b.key)
+        if not mine or bv.get("url") or bv.get("kind") == "table":
+            continue
+        refs = []
+        for start, end, mark in markers(str(bv.get("text", ""))):
+            note = mine.get(mark)
+            if note is None:
+                continue
+            calls[note] = calls.get(note, 0) + 1
+            ref = f"{ids[note]}-ref" + (f"-{calls[note]}" if calls[note] > 1 else "")
+            first.setdefault(note, ref)
+            refs.append((start, end, f"#{ids[note]}", ref, ui["footnote_ref"].format(n=marker_number(mark))))
+        if refs:
+            bv["footnote_refs"] = refs
+    for b, bv in shown:
+        if b.kind == "footnote":
+            bv["anchor"] = ids[b.key]
+            if b.key in first:
+                bv["footnote_back"] = f"#{first[b.key]}"
+
 
 
 # the provisions whose block opens with their printed label: 第一编, 第一章, 第一节 (their heading) and 第一条
@@ -697,6 +752,7 @@ def article_pages(v: ViewContext, d, lang: str):
     with its paragraphs and items, the rule it belongs to, the previous and next article."""
     from ..kinds.base import provision_label
     from ..kinds.structure import article_pages, walk
+    from ..kinds.text import footnote_targets
 
     articles = [p for p in walk(d.provisions) if p.kind == "article"]
     if not articles:
@@ -708,6 +764,7 @@ def article_pages(v: ViewContext, d, lang: str):
     crumbs = _crumbs(v, lang, ([d.gazette] if d.gazette else ["doc"]) + [d.id])
     later = amended_by(v, d, lang)
     unmarked = later_decisions(v, d, lang, unmarked_only=True)  # changes that may touch any article: on each page
+    notes = footnote_targets(d.blocks)
     for k, p in enumerate(articles):
         pid = f"{base}/article/{names[p.anchor]}"
 
@@ -715,9 +772,13 @@ def article_pages(v: ViewContext, d, lang: str):
             return {"url": url_for(f"{base}/article/{names[q.anchor]}", lang), "label": provision_label(v, d, q, lang)}
 
         label = provision_label(v, d, p, lang)
-        blocks = [v.block(by_key[key], d.id, lang) for key in p.block_keys if key in by_key]
+        own = [by_key[key] for key in p.block_keys if key in by_key]
+        called = {note for b in own for note in notes.get(b.key, {}).values()}
+        own += [b for b in d.blocks if b.key in called]  # the notes its markers call, under its text
+        blocks = [v.block(b, d.id, lang) for b in own]
         if blocks:  # 第一条 set apart, as on the document's page
             blocks[0] = label_apart(v, blocks[0], p.label)
+        footnote_links(v, d, list(zip(own, blocks)), lang, notes)
         yield Page(pid, lang, "provision.html", v.ui[lang]["part_sep"].join((label, doc_title)), {
             "label": label,
             "doc": {"title": doc_title, "url": url_for(d.id, lang), "anchor_url": url_for(d.id, lang) + f"#{p.anchor}"},
