@@ -549,6 +549,33 @@ def test_a_rule_without_a_date_has_no_year_in_the_data(tmp_path):
     assert not list(Draft202012Validator(schema).iter_errors([rule]))
 
 
+def test_an_article_s_page_shows_the_notes_its_markers_call(tmp_path):
+    """A footnote printed between two articles was text of the article before it, and so on that article's own
+    page; it is in no provision now (a note of the rule), and the article's page still shows it, under the
+    article's text, linked both ways; the next article's page does not."""
+    proj = make_project(tmp_path)
+    src = tmp_path / "rule-notes.txt"
+    src.write_text("\n\n".join(["北京市低空飞行服务管理办法", "第一条 为了规范低空飞行服务¹，制定本办法。",
+                                 "¹ 低空飞行服务，是指为低空飞行活动提供的服务。", "第二条 本办法自2026年7月1日起施行。",
+                                 "北京市人民政府", "2026年6月1日"]), "utf-8")
+    r = ingest(proj, src)
+    assert r.returncode == 0, r.stderr
+    from generator.build import build
+
+    out = tmp_path / "site"
+    result = build(proj, out, search=False)
+    from generator.site.urls import url_for
+
+    (rule,) = [d for d in result.corpus.documents.values() if d.title == "北京市低空飞行服务管理办法"]
+    first, second = (page(out, url_for(f"{rule.id}/article/{n}", "zh")) for n in (1, 2))
+    body = re.search(r'<div class="doc-body">(.*?)</div>', first, re.S).group(1)
+    assert re.findall(r'<p class="blk blk-(\w+)"', body) == ["para", "footnote"]
+    assert '低空飞行服务<a class="footnote-ref" href="#footnote-1" id="footnote-1-ref" aria-label="注1">¹</a>' in body
+    assert '<p class="blk blk-footnote" id="footnote-1">¹ 低空飞行服务，是指' in body
+    assert 'class="footnote-backref" href="#footnote-1-ref"' in body
+    assert "blk-footnote" not in second
+
+
 def test_provision_anchors_do_not_move_when_text_elsewhere_changes(tmp_path):
     from generator.build import load_all
     from generator.kinds.structure import walk
