@@ -99,7 +99,7 @@ def settle_numbered_sentences(blocks: list[Block]) -> list[Block]:
     short one ending with 。 was taken for a heading (一、加强组织领导。), but where a sibling 一、 line is a paragraph
     and nothing stands under it before the next 一、 line (or the body's end), it is one of a list of numbered
     sentences (二、市城市管理委要会同…，具体任务见附件1。 between two numbered paragraphs) and a paragraph as they
-    are. A heading with anything under it (text, a table) stays one, whatever its siblings (一、充分认识…的重要性和
+    are. A heading with text or a table under it (not a footnote) stays one, whatever its siblings (一、充分认识…的重要性和
     紧迫性。). Returns
     ``blocks``, changed in place."""
     top = [k for k, b in enumerate(blocks) if b.kind in ("heading", "para") and HEADING_1.match(b.text)]
@@ -107,7 +107,9 @@ def settle_numbered_sentences(blocks: list[Block]) -> list[Block]:
         return blocks
     for k in top:
         b = blocks[k]
-        if b.kind == "heading" and b.level == 2 and b.text.endswith("。") and (k + 1 == len(blocks) or k + 1 in top):
+        under = blocks[k + 1] if k + 1 < len(blocks) and k + 1 not in top else None  # a footnote is not under it
+        if b.kind == "heading" and b.level == 2 and b.text.endswith("。") and \
+                (under is None or under.kind not in ("heading", "para", "table")):
             b.kind, b.level = "para", 0
     return blocks
 
