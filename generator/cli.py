@@ -5,6 +5,7 @@ status 1 — never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -314,8 +315,12 @@ def _translated_by(value: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if not isinstance(sys.stdout, _ReaderMayGo):
+        sys.stdout = _ReaderMayGo(sys.stdout)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
     except SourceError as e:
         _print_problems(e)
         return 1
@@ -327,6 +332,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # a bug, not the user's input: where it happened, without a traceback
         return _internal_error(e)
+
+
+class _ReaderMayGo:
+    """The command's output, whose reader may go away before the command ends (ingest … | head): the command
+    still does all it was asked (an ingest half done because nobody read its report would be worse), and what it
+    would have said goes nowhere, with no error and no traceback."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _gone(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._gone()
+            self._stream.flush()  # what it held goes to the null device now
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: not a problem of the input (those exit with 1)

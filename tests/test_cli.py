@@ -205,3 +205,18 @@ def test_a_folder_that_is_no_project_is_said_and_left_as_it_was(tmp_path):
         r = run("--root", str(tmp_path), *command)
         assert r.returncode == 1 and "content/site.yaml: site configuration missing" in r.stderr, r.stderr
         assert not list(tmp_path.iterdir()), list(tmp_path.iterdir())
+
+
+def test_a_reader_that_goes_away_ends_the_output_without_an_error(tmp_path):
+    """ingest piped into head, which stops reading: the output ended in "internal error, please report:
+    BrokenPipeError" (a review), after the document was filed or, had the reader gone sooner, before. The command
+    still does all it was asked, and ends without an error: what it would have said goes nowhere."""
+    proj = make_project(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(proj), "ingest",
+                             str(ROOT / "tests" / "data" / "ingest" / "circular-simplified.txt")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()  # the reader goes before the command has written a line
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 0, err
+    assert "internal error" not in err and "Traceback" not in err and "BrokenPipe" not in err, err
+    assert (proj / "content" / "sources" / "2026-circular-jingzhengbanfa-2026-12.txt").is_file()
