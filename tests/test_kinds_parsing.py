@@ -1629,3 +1629,15 @@ def test_a_rule_s_attachment_has_its_appendix_and_its_articles_keep_only_their_t
     assert [(p.kind, p.anchor, p.label, p.title) for p in annex.children] == [
         ("heading", "annex-1-part-1", "一、", ""), ("appendix", "annex-1-appendix-1", "附录一", "术语")]
     assert [c.anchor for c in annex.children[1].children] == ["annex-1-appendix-1-part-1", "annex-1-appendix-1-part-2"]
+
+
+def test_a_document_number_0_is_a_warning():
+    """京政办发〔2026〕0号 was filed without a word (a review): a number counted from 1 is 0 only by a misprint or a
+    number lost in the copy; the editor is told where, and the document is still read."""
+    lines = ["北京市人民政府办公厅关于做好防汛工作的通知", "京政办发〔2026〕0号", "各区人民政府：", "一、各区要落实属地责任。",
+             "北京市人民政府办公厅", "2026年6月1日"]
+    paras = unwrap(lines, 0, len(lines))[0]
+    r = Report()
+    doc, _ = parse_circular(paras, "c.txt", r)
+    assert r.errors == [] and doc.number == "京政办发〔2026〕0号"
+    assert [(w.line, w.message) for w in r.warnings] == [(2, "the document number 京政办发〔2026〕0号 is 0")]

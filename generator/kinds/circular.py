@@ -213,6 +213,9 @@ def parse_circular(paras: list[Para], path: str, report: Report, *, convert=None
     letterhead = issuers
     issuers = signatories or issuers
     parsed = parse_number(number) if number else None
+    if parsed and parsed[2] == 0 and num_idx is not None:  # 京政办发〔2026〕0号: a misprint, or a number lost
+        report.warn(path, paras[num_idx].line, f"the document number {number} is 0",
+                    "a number counted from 1 (京政办发〔2026〕1号); correct the file if the print has another")
     year = parsed[1] if parsed else int(date[:4]) if date else 0
     doc = Document(
         id=ids.doc_id(number), number=number, slug=number_slug(number) if parsed else "", year=year,
