@@ -45,7 +45,7 @@ from .attachments import attachment_part, split_attachments
 from .circular import CircularKind
 from .history import parse_history
 from .structure import ends_sentence, ordinal, parse_ref, ref_anchor
-from .text import CN_NUM, Keys, cn_number, simplified, to_block
+from .text import CN_NUM, DECISION_TITLE, Keys, cn_number, simplified, to_block
 
 ITEM = re.compile(rf"^({CN_NUM})\s*、\s*(.*)$", re.S)
 SUB_ITEM = re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]\s*(.*)$", re.S)
@@ -631,7 +631,7 @@ class DecisionKind(CircularKind):
 
     def detect_document(self, paras, texts) -> bool:
         return super().detect_document(paras, texts) and bool(
-            re.search(r"关于.*(修改|废止).*的决定$", "".join(texts[:3])))
+            DECISION_TITLE.search("".join(texts[:3])))
 
     def structure(self, doc, path: str, rep) -> None:
         doc.kind = "decision"

@@ -17,7 +17,7 @@ from ..errors import Report
 from ..model import Amendment, Block, Document, HistoryEntry, Origin, Provision
 from ..normalize import Para, to_simplified
 from .base import DocumentKind, Reading, opening_paragraphs, read_single
-from .text import DATE_RE, Keys, is_date_line, parse_date, simplified, to_block
+from .text import DATE_RE, DECISION_TITLE, Keys, is_date_line, parse_date, simplified, to_block
 from .. import ids
 
 HEAD = re.compile(r"^(?P<issuer>\S{2,20}?(?:人民政府|政府))\s*令$")
@@ -28,7 +28,6 @@ SIGNATURE = re.compile(r"^(?P<title>代理市长|代市长|常务副市长|副�
 MEETING = re.compile(r"已经\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*(?P<meeting>[^，,。]*?会议)\s*"
                      r"(?:审议)?通过")
 EFFECTIVE = re.compile(r"自\s*(?P<when>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|公布之日|发布之日)\s*起\s*施行")
-DECISION_TITLE = re.compile(r"关于.*(修改|废止).*的决定$")
 RULES_TITLE = re.compile(r"(办法|规定|细则|条例|规则|规程)$")
 
 

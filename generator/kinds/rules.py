@@ -27,7 +27,7 @@ from .base import DocumentKind, Reading, opening_paragraphs, read_single
 from .attachments import attachment_part, split_attachments
 from .history import parse_history
 from .structure import DIVISION, classify, parse_provisions
-from .text import (DATE_RE, Keys, before_footnotes, date_span, is_date_line, is_org_line, parse_date,
+from .text import (DATE_RE, DECISION_TITLE, Keys, before_footnotes, date_span, is_date_line, is_org_line, parse_date,
                    simplified, to_block)
 from .. import ids
 
@@ -170,7 +170,6 @@ def is_rules_text(paras, convert=None) -> bool:
     return any(ARTICLE_LINE.match(t) for t in texts)
 
 
-DECISION_TITLE = re.compile(r"关于.*(修改|废止).*的决定$")
 MEETING = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百零〇\d]+次)?(?:常务会议|全体会议|常务委员会会议)$")
 ADOPTION_LINE = re.compile(r"^[（(].*\d{4}\s*年.*(通过|公布|发布)[）)]$")
 

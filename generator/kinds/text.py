@@ -39,6 +39,8 @@ def cn_number(text: str) -> int:
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
+# the title of an amendment or repeal decision: …关于修改/废止…的决定
+DECISION_TITLE = re.compile(r"关于.*(修改|废止).*的决定$")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
