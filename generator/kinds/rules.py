@@ -224,7 +224,8 @@ class RulesKind(DocumentKind):
     def _decision(self, paras, path: str, rep, convert) -> Document:
         """A decision without its decree (is_standalone_decision): read as a decree's decision is
         (``decision.parse_decision``), its adoption as its history; a rule of the archive like the texts it
-        changes (``rule/<year>/<slug>``, the year of its adoption), so that it has an address without a number."""
+        changes (``rule/<year>/<slug>-<MMDD>``, the year and day of its adoption: one title may be adopted twice in
+        a year), so that it has an address without a number."""
         from .decision import parse_decision
 
         blocks, provisions, amendments = parse_decision(paras, path, rep, convert)
